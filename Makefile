@@ -1,0 +1,38 @@
+# qiaolian — top-level entry points. Quick start: `make demo`, `make test`.
+# Each target installs missing Debian packages, configures once, builds
+# incrementally, then runs.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+# Debian's own interpreter: the first python3 on PATH may lack python3-pytest.
+PYTHON ?= /usr/bin/python3
+
+.PHONY: all deps configure build demo test bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	    -DPython3_EXECUTABLE=$(PYTHON) >/dev/null; fi
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@scripts/demo $(BUILD)
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+bench: build
+	@$(BUILD)/bench/store_bench
+
+format:
+	@git ls-files '*.cc' '*.h' '*.c' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

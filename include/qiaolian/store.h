@@ -1,0 +1,138 @@
+// A qiaolian store: one directory, one LevelDB, every record of one office.
+//
+//   auto store = qiaolian::Store::Open("/var/lib/qiaolian/jintan");
+//   qiaolian::v1::Enterprise e;
+//   e.set_name("常州三久制造有限公司");
+//   absl::StatusOr<uint64_t> id = (*store)->Create(&e);
+//
+// Every write validates the record (errors name the field), then commits the
+// row, its counters and a history record in one atomic LevelDB batch: a
+// failed write changes nothing. Updates carry the revision they were based on
+// (record.meta.revision); a mismatch is ABORTED ("conflict"), never a silent
+// overwrite.
+//
+// Thread-safety: a Store is safe for concurrent use from many threads; writes
+// are serialised inside. Only one Store (in one process) may have a
+// directory open at a time; a second gets UNAVAILABLE ("in use").
+//
+// Errors (absl::StatusCode): INVALID_ARGUMENT bad record or argument,
+// NOT_FOUND no such record or store, ALREADY_EXISTS, FAILED_PRECONDITION
+// (dangling reference, read-only store, not a store, store too new),
+// ABORTED revision conflict, UNAVAILABLE store in use or I/O error,
+// DATA_LOSS corruption.
+#ifndef QIAOLIAN_STORE_H_
+#define QIAOLIAN_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "google/protobuf/message.h"
+#include "qiaolian/record.h"
+#include "qiaolian/v1/storage.pb.h"
+
+namespace qiaolian {
+
+namespace storage {
+class Db;
+}  // namespace storage
+
+struct StoreOptions {
+  // Create the store when the directory is missing or empty.
+  bool create_if_missing = true;
+  // Refuse every write with FAILED_PRECONDITION. (LevelDB still takes the
+  // directory's lock.)
+  bool read_only = false;
+  // Default for WriteOptions::sync: wait until each write reaches the disk.
+  bool sync = false;
+  // LevelDB block cache and memtable sizes, in bytes.
+  size_t block_cache_bytes = 8 << 20;
+  size_t write_buffer_bytes = 4 << 20;
+};
+
+struct WriteOptions {
+  // Override StoreOptions::sync for this write.
+  std::optional<bool> sync;
+  // Who makes the change (操作人), kept in meta and history.
+  std::string actor;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the store in `dir`. See the error list above; a
+  // directory holding anything else, or a store written by a newer library,
+  // is FAILED_PRECONDITION; an older store is migrated.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& dir, const StoreOptions& options = {});
+
+  // Closes the store (releases the lock). Outstanding calls must be done.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Validates and creates `record` (any entity message). Its meta.id and
+  // meta.revision must be 0; on success `record->meta` is filled in (id
+  // assigned per kind from 1, revision 1, times, actor) and the id returned.
+  absl::StatusOr<uint64_t> Create(google::protobuf::Message* record,
+                                  const WriteOptions& options = {});
+
+  // Creates every record, all or nothing, in one batch. Refs may point at
+  // records created earlier in the same call (their ids are assigned in
+  // order, so callers can predict them from Count/next ids only when no one
+  // else writes). On error nothing is written and the message names the
+  // record's position ("record 3: enterprise.uscc: ...").
+  absl::Status CreateAll(absl::Span<google::protobuf::Message* const> records,
+                         const WriteOptions& options = {});
+
+  // Reads the record `id` of `kind` into `out` (which must be of that kind).
+  absl::Status Get(Kind kind, uint64_t id,
+                   google::protobuf::Message* out) const;
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Get(
+      Kind kind, uint64_t id) const;
+
+  // Replaces record `record->meta.id` with `record`. `record->meta.revision`
+  // must be the revision the change was based on; otherwise ABORTED and
+  // nothing is written. meta.created_* are kept from the stored row. On
+  // success `record->meta` holds the new revision and times.
+  absl::Status Update(google::protobuf::Message* record,
+                      const WriteOptions& options = {});
+
+  // Deletes record `id`. When `expected_revision` is not 0 it must match the
+  // stored revision (else ABORTED). NOT_FOUND when absent.
+  absl::Status Delete(Kind kind, uint64_t id, uint64_t expected_revision = 0,
+                      const WriteOptions& options = {});
+
+  // Calls `fn` for each record of `kind` with id >= `start_id`, in id order,
+  // on one snapshot, until `fn` returns false. The message is valid only
+  // during the call.
+  absl::Status Scan(
+      Kind kind, uint64_t start_id,
+      const std::function<bool(const google::protobuf::Message&)>& fn) const;
+
+  // Number of live records of `kind` (kept as a counter, O(1)).
+  absl::StatusOr<uint64_t> Count(Kind kind) const;
+
+  // Every committed change of one record, oldest first (deleted records
+  // keep their history).
+  absl::StatusOr<std::vector<v1::ChangeRecord>> History(Kind kind,
+                                                        uint64_t id) const;
+
+  // The store directory, and the layout version it is at.
+  const std::string& path() const;
+  uint32_t schema_version() const;
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_STORE_H_

@@ -1,0 +1,403 @@
+// The C++ Store (include/qiaolian/store.h): validation from src/model, keys
+// and atomic batches from src/storage.
+//
+// Write path (one writer at a time, under write_mu): read the current row,
+// check the revision, validate the new record (Refs resolved against the
+// store plus the records created earlier in the same call), then put the row,
+// the history record and the counters in ONE leveldb::WriteBatch. Counters
+// live in meta keys as u64 big-endian:
+//   meta("next_id/<kind>")  next id to assign (ids are never reused)
+//   meta("count/<kind>")    number of live rows
+#include <array>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "qiaolian/store.h"
+#include "src/model/validate.h"
+#include "src/storage/db.h"
+#include "src/storage/key_codec.h"
+#include "src/util/status_macros.h"
+#include "src/util/time.h"
+
+namespace qiaolian {
+namespace {
+
+constexpr size_t kKindSlots = 8;  // Kind values 1..5 index into arrays.
+
+std::string NextIdKey(Kind kind) {
+  return storage::MetaKey(absl::StrCat("next_id/", KindName(kind)));
+}
+std::string CountKey(Kind kind) {
+  return storage::MetaKey(absl::StrCat("count/", KindName(kind)));
+}
+std::string EncodeU64(uint64_t v) {
+  std::string s;
+  storage::PutU64(&s, v);
+  return s;
+}
+
+absl::StatusOr<uint64_t> ReadCounter(const storage::Db& db,
+                                     const std::string& key) {
+  QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(key));
+  if (!v.has_value()) return uint64_t{0};
+  absl::string_view in = *v;
+  uint64_t n = 0;
+  if (!storage::GetU64(&in, &n) || !in.empty()) {
+    return absl::DataLossError(
+        absl::StrCat("store ", db.path(), ": bad counter at ",
+                     storage::DescribeKey(key)));
+  }
+  return n;
+}
+
+absl::Status CheckKind(Kind kind) {
+  if (DescriptorOf(kind) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown kind ", static_cast<int>(kind),
+        "; expected person, enterprise, case, donation or event"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrefixStatus(const absl::Status& st, absl::string_view prefix) {
+  if (st.ok()) return st;
+  return absl::Status(st.code(), absl::StrCat(prefix, st.message()));
+}
+
+}  // namespace
+
+struct Store::Rep {
+  std::unique_ptr<storage::Db> db;
+  StoreOptions options;
+  absl::Mutex write_mu;
+  // In-memory copies of the counters, authoritative while the store is open
+  // (only this handle can write: LevelDB's lock).
+  std::array<uint64_t, kKindSlots> next_id ABSL_GUARDED_BY(write_mu) = {};
+  std::array<uint64_t, kKindSlots> count ABSL_GUARDED_BY(write_mu) = {};
+
+  bool Sync(const WriteOptions& o) const {
+    return o.sync.value_or(options.sync);
+  }
+  absl::Status CheckWritable() const {
+    if (options.read_only) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", db->path(), " was opened read-only"));
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<bool> RowExists(Kind kind, uint64_t id) const {
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                        db->Get(storage::RowKey(kind, id)));
+    return row.has_value();
+  }
+  absl::Status ReadRow(Kind kind, uint64_t id, google::protobuf::Message* out,
+                       const leveldb::Snapshot* snap = nullptr) const {
+    const std::string key = storage::RowKey(kind, id);
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> row, db->Get(key, snap));
+    if (!row.has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat(KindName(kind), " ", id, " not found"));
+    }
+    if (!out->ParseFromString(*row)) {
+      return absl::DataLossError(
+          absl::StrCat("store ", db->path(), ": unreadable ",
+                       storage::DescribeKey(key)));
+    }
+    return absl::OkStatus();
+  }
+  static v1::ChangeRecord Change(Kind kind, uint64_t id, uint64_t revision,
+                                 v1::ChangeRecord::Op op,
+                                 const google::protobuf::Timestamp& at,
+                                 const WriteOptions& o, std::string row) {
+    v1::ChangeRecord c;
+    c.set_kind(kind);
+    c.set_id(id);
+    c.set_revision(revision);
+    c.set_op(op);
+    *c.mutable_at() = at;
+    c.set_actor(o.actor);
+    c.set_row(std::move(row));
+    return c;
+  }
+};
+
+Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(
+    const std::string& dir, const StoreOptions& options) {
+  storage::DbOptions dbo;
+  dbo.create_if_missing = options.create_if_missing && !options.read_only;
+  dbo.block_cache_bytes = options.block_cache_bytes;
+  dbo.write_buffer_bytes = options.write_buffer_bytes;
+  auto rep = std::make_unique<Rep>();
+  QL_ASSIGN_OR_RETURN(rep->db, storage::Db::Open(dir, dbo));
+  rep->options = options;
+  {
+    absl::MutexLock lock(&rep->write_mu);
+    for (Kind k : kAllKinds) {
+      QL_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(*rep->db, NextIdKey(k)));
+      QL_ASSIGN_OR_RETURN(uint64_t count, ReadCounter(*rep->db, CountKey(k)));
+      rep->next_id[k] = next == 0 ? 1 : next;
+      rep->count[k] = count;
+    }
+  }
+  return std::unique_ptr<Store>(new Store(std::move(rep)));
+}
+
+const std::string& Store::path() const { return rep_->db->path(); }
+uint32_t Store::schema_version() const { return rep_->db->schema_version(); }
+
+absl::StatusOr<uint64_t> Store::Create(google::protobuf::Message* record,
+                                       const WriteOptions& options) {
+  if (record == nullptr) return absl::InvalidArgumentError("record is null");
+  google::protobuf::Message* one[] = {record};
+  absl::Status st = CreateAll(one, options);
+  if (!st.ok()) {
+    // A single record needs no "record 1: " position.
+    absl::string_view msg = st.message();
+    absl::ConsumePrefix(&msg, "record 1: ");
+    return absl::Status(st.code(), msg);
+  }
+  return MetaOf(*record).id();
+}
+
+absl::Status Store::CreateAll(
+    absl::Span<google::protobuf::Message* const> records,
+    const WriteOptions& options) {
+  QL_RETURN_IF_ERROR(rep_->CheckWritable());
+  absl::MutexLock lock(&rep_->write_mu);
+  std::array<uint64_t, kKindSlots> next = rep_->next_id;
+  const std::array<uint64_t, kKindSlots> first = rep_->next_id;
+  std::array<uint64_t, kKindSlots> added = {};
+  const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
+  std::vector<v1::RecordMeta> saved_meta;
+  saved_meta.reserve(records.size());
+
+  // Refs may point at stored rows or at records earlier in this call.
+  auto resolve = [&](Kind kind, uint64_t id) -> absl::StatusOr<bool> {
+    if (CheckKind(kind).ok() && id >= first[kind] && id < next[kind]) {
+      return true;
+    }
+    return rep_->RowExists(kind, id);
+  };
+
+  leveldb::WriteBatch batch;
+  absl::Status failure;
+  size_t i = 0;
+  for (; i < records.size(); ++i) {
+    google::protobuf::Message* record = records[i];
+    const std::string where = absl::StrCat("record ", i + 1, ": ");
+    if (record == nullptr) {
+      failure = absl::InvalidArgumentError(absl::StrCat(where, "null"));
+      break;
+    }
+    absl::StatusOr<Kind> kind = KindOf(*record);
+    if (!kind.ok()) {
+      failure = PrefixStatus(kind.status(), where);
+      break;
+    }
+    const v1::RecordMeta& meta = MetaOf(*record);
+    saved_meta.push_back(meta);
+    if (meta.id() != 0 || meta.revision() != 0) {
+      failure = absl::InvalidArgumentError(absl::StrCat(
+          where, KindName(*kind),
+          ".meta: id and revision are assigned by the store on create; "
+          "leave them unset (use update to change an existing record)"));
+      break;
+    }
+    absl::Status valid = model::ValidateRecord(*record, resolve);
+    if (!valid.ok()) {
+      failure = PrefixStatus(valid, where);
+      break;
+    }
+    const uint64_t id = next[*kind]++;
+    ++added[*kind];
+    v1::RecordMeta* m = MutableMetaOf(record);
+    m->set_id(id);
+    m->set_revision(1);
+    *m->mutable_created_at() = now;
+    *m->mutable_updated_at() = now;
+    m->set_created_by(options.actor);
+    m->set_updated_by(options.actor);
+    std::string row = record->SerializeAsString();
+    batch.Put(storage::RowKey(*kind, id), row);
+    batch.Put(storage::HistoryKey(*kind, id, 1),
+              Rep::Change(*kind, id, 1, v1::ChangeRecord::OP_CREATE, now,
+                          options, std::move(row))
+                  .SerializeAsString());
+  }
+  if (failure.ok()) {
+    for (Kind k : kAllKinds) {
+      if (added[k] == 0) continue;
+      batch.Put(NextIdKey(k), EncodeU64(next[k]));
+      batch.Put(CountKey(k), EncodeU64(rep_->count[k] + added[k]));
+    }
+    failure = rep_->db->Write(&batch, rep_->Sync(options));
+  }
+  if (!failure.ok()) {
+    // Nothing was written: give the callers' records their meta back.
+    for (size_t j = 0; j < saved_meta.size(); ++j) {
+      *MutableMetaOf(records[j]) = saved_meta[j];
+    }
+    return failure;
+  }
+  rep_->next_id = next;
+  for (Kind k : kAllKinds) rep_->count[k] += added[k];
+  return absl::OkStatus();
+}
+
+absl::Status Store::Get(Kind kind, uint64_t id,
+                        google::protobuf::Message* out) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  if (out == nullptr || out->GetDescriptor() != DescriptorOf(kind)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output message must be a ", DescriptorOf(kind)->name()));
+  }
+  return rep_->ReadRow(kind, id, out);
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Store::Get(
+    Kind kind, uint64_t id) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  std::unique_ptr<google::protobuf::Message> out = NewRecord(kind);
+  QL_RETURN_IF_ERROR(rep_->ReadRow(kind, id, out.get()));
+  return out;
+}
+
+absl::Status Store::Update(google::protobuf::Message* record,
+                           const WriteOptions& options) {
+  if (record == nullptr) return absl::InvalidArgumentError("record is null");
+  QL_RETURN_IF_ERROR(rep_->CheckWritable());
+  QL_ASSIGN_OR_RETURN(Kind kind, KindOf(*record));
+  const v1::RecordMeta& meta = MetaOf(*record);
+  const uint64_t id = meta.id();
+  if (id == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        KindName(kind), ".meta.id: required on update (the record to change)"));
+  }
+  absl::MutexLock lock(&rep_->write_mu);
+  std::unique_ptr<google::protobuf::Message> old = NewRecord(kind);
+  QL_RETURN_IF_ERROR(rep_->ReadRow(kind, id, old.get()));
+  const v1::RecordMeta& old_meta = MetaOf(*old);
+  if (meta.revision() != old_meta.revision()) {
+    return absl::AbortedError(absl::StrCat(
+        "conflict: ", KindName(kind), " ", id, " is at revision ",
+        old_meta.revision(), " but the update was based on revision ",
+        meta.revision(), "; read it again and reapply the change"));
+  }
+  QL_RETURN_IF_ERROR(model::ValidateRecord(
+      *record, [this](Kind k, uint64_t i) { return rep_->RowExists(k, i); }));
+
+  const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
+  v1::RecordMeta new_meta = old_meta;
+  new_meta.set_revision(old_meta.revision() + 1);
+  *new_meta.mutable_updated_at() = now;
+  new_meta.set_updated_by(options.actor);
+  if (meta.has_source()) *new_meta.mutable_source() = meta.source();
+  const v1::RecordMeta saved = meta;
+  *MutableMetaOf(record) = new_meta;
+  std::string row = record->SerializeAsString();
+  leveldb::WriteBatch batch;
+  batch.Put(storage::RowKey(kind, id), row);
+  batch.Put(storage::HistoryKey(kind, id, new_meta.revision()),
+            Rep::Change(kind, id, new_meta.revision(),
+                        v1::ChangeRecord::OP_UPDATE, now, options,
+                        std::move(row))
+                .SerializeAsString());
+  absl::Status st = rep_->db->Write(&batch, rep_->Sync(options));
+  if (!st.ok()) *MutableMetaOf(record) = saved;
+  return st;
+}
+
+absl::Status Store::Delete(Kind kind, uint64_t id, uint64_t expected_revision,
+                           const WriteOptions& options) {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  QL_RETURN_IF_ERROR(rep_->CheckWritable());
+  absl::MutexLock lock(&rep_->write_mu);
+  std::unique_ptr<google::protobuf::Message> old = NewRecord(kind);
+  QL_RETURN_IF_ERROR(rep_->ReadRow(kind, id, old.get()));
+  const uint64_t revision = MetaOf(*old).revision();
+  if (expected_revision != 0 && expected_revision != revision) {
+    return absl::AbortedError(absl::StrCat(
+        "conflict: ", KindName(kind), " ", id, " is at revision ", revision,
+        " but the delete expected revision ", expected_revision));
+  }
+  const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
+  leveldb::WriteBatch batch;
+  batch.Delete(storage::RowKey(kind, id));
+  batch.Put(storage::HistoryKey(kind, id, revision + 1),
+            Rep::Change(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
+                        now, options, old->SerializeAsString())
+                .SerializeAsString());
+  batch.Put(CountKey(kind), EncodeU64(rep_->count[kind] - 1));
+  QL_RETURN_IF_ERROR(rep_->db->Write(&batch, rep_->Sync(options)));
+  --rep_->count[kind];
+  return absl::OkStatus();
+}
+
+absl::Status Store::Scan(
+    Kind kind, uint64_t start_id,
+    const std::function<bool(const google::protobuf::Message&)>& fn) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  storage::Snapshot snap(rep_->db->raw());
+  leveldb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(rep_->db->raw()->NewIterator(ro));
+  const std::string prefix = storage::RowPrefix(kind);
+  std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
+  for (it->Seek(storage::RowKey(kind, start_id));
+       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!record->ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "store ", path(), ": unreadable ",
+          storage::DescribeKey(absl::string_view(it->key().data(),
+                                                 it->key().size()))));
+    }
+    if (!fn(*record)) break;
+  }
+  return storage::FromLevelDb(it->status(),
+                              absl::StrCat("scanning ", KindName(kind)));
+}
+
+absl::StatusOr<uint64_t> Store::Count(Kind kind) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  return ReadCounter(*rep_->db, CountKey(kind));
+}
+
+absl::StatusOr<std::vector<v1::ChangeRecord>> Store::History(
+    Kind kind, uint64_t id) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  storage::Snapshot snap(rep_->db->raw());
+  leveldb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<leveldb::Iterator> it(rep_->db->raw()->NewIterator(ro));
+  const std::string prefix = storage::HistoryPrefix(kind, id);
+  std::vector<v1::ChangeRecord> out;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    v1::ChangeRecord c;
+    if (!c.ParseFromArray(it->value().data(),
+                          static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "store ", path(), ": unreadable ",
+          storage::DescribeKey(absl::string_view(it->key().data(),
+                                                 it->key().size()))));
+    }
+    out.push_back(std::move(c));
+  }
+  QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading history"));
+  if (out.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no history for ", KindName(kind), " ", id));
+  }
+  return out;
+}
+
+}  // namespace qiaolian

@@ -1,0 +1,208 @@
+#include "src/storage/db.h"
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "leveldb/cache.h"
+#include "leveldb/filter_policy.h"
+#include "qiaolian/v1/storage.pb.h"
+#include "src/storage/key_codec.h"
+#include "src/util/status_macros.h"
+#include "src/util/time.h"
+#include "src/util/version.h"
+
+namespace qiaolian {
+namespace storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr absl::string_view kStoreInfoName = "store_info";
+
+const leveldb::FilterPolicy* BloomPolicy() {
+  // Shared by every Db; LevelDB never deletes a filter policy.
+  static const leveldb::FilterPolicy* policy =
+      leveldb::NewBloomFilterPolicy(10);
+  return policy;
+}
+
+bool IsLockError(const leveldb::Status& s) {
+  const std::string msg = s.ToString();
+  return s.IsIOError() && absl::StrContains(msg, "lock ") &&
+         (absl::StrContains(msg, "already held") ||
+          absl::StrContains(msg, "unavailable") ||
+          absl::StrContains(msg, "Resource temporarily"));
+}
+
+}  // namespace
+
+const std::vector<Migration>& BuiltinMigrations() {
+  static const std::vector<Migration>* migrations =
+      new std::vector<Migration>();
+  return *migrations;
+}
+
+absl::Status FromLevelDb(const leveldb::Status& s, absl::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsIOError()) return absl::UnavailableError(msg);
+  if (s.IsNotSupportedError()) return absl::UnimplementedError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  return absl::InternalError(msg);
+}
+
+Db::Db(std::string path, std::unique_ptr<leveldb::DB> db,
+       std::unique_ptr<leveldb::Cache> cache)
+    : path_(std::move(path)), cache_(std::move(cache)), db_(std::move(db)) {}
+
+Db::~Db() {
+  db_.reset();  // Before the cache it uses.
+}
+
+absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
+                                             const DbOptions& options) {
+  if (dir.empty()) return absl::InvalidArgumentError("store path is empty");
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  bool fresh = false;
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "not a qiaolian store: ", dir, " is a file, not a directory"));
+    }
+    if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+      if (!fs::is_empty(dir, ec)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "not a qiaolian store: ", dir,
+            " is a non-empty directory without a store in it"));
+      }
+      fresh = true;
+    }
+  } else {
+    fresh = true;
+  }
+  if (fresh && !options.create_if_missing) {
+    return absl::NotFoundError(absl::StrCat(
+        "no store at ", dir, " (create it with `qiaolian --store ", dir,
+        " init` or the create_if_missing option)"));
+  }
+
+  std::unique_ptr<leveldb::Cache> cache(
+      leveldb::NewLRUCache(options.block_cache_bytes));
+  leveldb::Options lo;
+  lo.create_if_missing = fresh;
+  lo.error_if_exists = fresh;
+  lo.block_cache = cache.get();
+  lo.write_buffer_size = options.write_buffer_bytes;
+  lo.filter_policy = BloomPolicy();
+  lo.paranoid_checks = true;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(lo, dir, &raw);
+  if (!s.ok()) {
+    if (IsLockError(s)) {
+      return absl::UnavailableError(absl::StrCat(
+          "store ", dir,
+          " is in use by another process (or another open handle); close it "
+          "there first"));
+    }
+    return FromLevelDb(s, absl::StrCat("opening store ", dir));
+  }
+  std::unique_ptr<Db> db(new Db(dir, std::unique_ptr<leveldb::DB>(raw),
+                                std::move(cache)));
+  QL_RETURN_IF_ERROR(db->InitOrCheckVersion(options, fresh));
+  return db;
+}
+
+absl::Status Db::InitOrCheckVersion(const DbOptions& options, bool fresh) {
+  const uint32_t target = options.target_version.value_or(kSchemaVersion);
+  const std::vector<Migration>& migrations =
+      options.migrations ? *options.migrations : BuiltinMigrations();
+  const std::string info_key = MetaKey(kStoreInfoName);
+  QL_ASSIGN_OR_RETURN(std::optional<std::string> info_bytes, Get(info_key));
+
+  v1::StoreInfo info;
+  if (!info_bytes.has_value()) {
+    // A LevelDB without store_info is only acceptable when it is empty (we
+    // just created it, or a crash hit before the first commit).
+    std::unique_ptr<leveldb::Iterator> it(
+        db_->NewIterator(leveldb::ReadOptions()));
+    it->SeekToFirst();
+    if (it->Valid() && !fresh) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("not a qiaolian store: ", path_,
+                       " is a LevelDB database without store_info"));
+    }
+    QL_RETURN_IF_ERROR(FromLevelDb(it->status(), path_));
+    info.set_schema_version(target);
+    *info.mutable_created_at() = ToTimestamp(absl::Now());
+    info.set_created_by_library(LibraryVersion());
+    leveldb::WriteBatch batch;
+    batch.Put(info_key, info.SerializeAsString());
+    QL_RETURN_IF_ERROR(Write(&batch, /*sync=*/true));
+    schema_version_ = target;
+    return absl::OkStatus();
+  }
+  if (!info.ParseFromString(*info_bytes) || info.schema_version() == 0) {
+    return absl::DataLossError(
+        absl::StrCat("store ", path_, ": unreadable store_info record"));
+  }
+  if (info.schema_version() > target) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store ", path_, " has schema version ", info.schema_version(),
+        ", newer than this library understands (", target,
+        "); open it with a newer qiaolian"));
+  }
+  while (info.schema_version() < target) {
+    const Migration* step = nullptr;
+    for (const Migration& m : migrations) {
+      if (m.from == info.schema_version()) step = &m;
+    }
+    if (step == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", path_, " has schema version ",
+                       info.schema_version(), " and no migration from it"));
+    }
+    leveldb::WriteBatch batch;
+    absl::Status st = step->apply(db_.get(), &batch);
+    if (!st.ok()) {
+      return absl::Status(
+          st.code(), absl::StrCat("migrating store ", path_, " from version ",
+                                  step->from, " (", step->description,
+                                  "): ", st.message()));
+    }
+    info.set_schema_version(step->from + 1);
+    info.set_migrated_by_library(LibraryVersion());
+    batch.Put(info_key, info.SerializeAsString());
+    QL_RETURN_IF_ERROR(Write(&batch, /*sync=*/true));
+  }
+  schema_version_ = info.schema_version();
+  return absl::OkStatus();
+}
+
+absl::Status Db::Write(leveldb::WriteBatch* batch, bool sync) {
+  leveldb::WriteOptions wo;
+  wo.sync = sync;
+  return FromLevelDb(db_->Write(wo, batch),
+                     absl::StrCat("writing to store ", path_));
+}
+
+absl::StatusOr<std::optional<std::string>> Db::Get(
+    absl::string_view key, const leveldb::Snapshot* snapshot) const {
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::string value;
+  leveldb::Status s =
+      db_->Get(ro, leveldb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  QL_RETURN_IF_ERROR(FromLevelDb(s, DescribeKey(key)));
+  return value;
+}
+
+}  // namespace storage
+}  // namespace qiaolian

@@ -1,0 +1,111 @@
+// LevelDB underneath a store directory: open/create, the process lock, the
+// store_info record and its schema version (migrate older, refuse newer),
+// atomic batch commits and snapshot reads. Knows nothing of entities or
+// validation (src/model) — only bytes and keys (src/storage/key_codec.h).
+//
+// Thread-safety: a Db is safe for concurrent use; callers serialise writes
+// that must read-modify-write (the Store does, with its writer mutex).
+#ifndef QIAOLIAN_SRC_STORAGE_DB_H_
+#define QIAOLIAN_SRC_STORAGE_DB_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "leveldb/db.h"
+#include "leveldb/write_batch.h"
+
+namespace qiaolian {
+namespace storage {
+
+// The layout version this library writes.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+// One step of a migration: rewrites a store of version `from` into
+// version `from + 1`. All of a step's changes go in `batch`, which is
+// committed together with the new version number.
+struct Migration {
+  uint32_t from = 0;
+  std::string description;
+  std::function<absl::Status(leveldb::DB* db, leveldb::WriteBatch* batch)>
+      apply;
+};
+
+// The migrations this library knows (empty while only version 1 exists).
+const std::vector<Migration>& BuiltinMigrations();
+
+struct DbOptions {
+  bool create_if_missing = true;
+  size_t block_cache_bytes = 8 << 20;
+  size_t write_buffer_bytes = 4 << 20;
+  // For tests of the migration machinery: the version to bring the store to
+  // and the steps to use. Defaults: kSchemaVersion, BuiltinMigrations().
+  std::optional<uint32_t> target_version;
+  const std::vector<Migration>* migrations = nullptr;
+};
+
+// The one place that turns a leveldb::Status into an absl::Status:
+// NotFound→NOT_FOUND, Corruption→DATA_LOSS, IOError→UNAVAILABLE,
+// NotSupported→UNIMPLEMENTED, InvalidArgument→INVALID_ARGUMENT.
+// `context` (e.g. the path or key) is prefixed to the message.
+absl::Status FromLevelDb(const leveldb::Status& s, absl::string_view context);
+
+class Db {
+ public:
+  // Opens the store in `dir`, creating it when missing and allowed.
+  // Errors: NOT_FOUND (missing, not allowed to create), FAILED_PRECONDITION
+  // (the directory holds something else, or a store of a newer version),
+  // UNAVAILABLE (locked by another process or another handle: "in use"),
+  // DATA_LOSS (corrupt).
+  static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& dir,
+                                                   const DbOptions& options);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Commits `batch` atomically; `sync` waits for the OS to persist it.
+  absl::Status Write(leveldb::WriteBatch* batch, bool sync);
+
+  // Reads `key` at `snapshot` (nullptr: latest). nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view key, const leveldb::Snapshot* snapshot = nullptr) const;
+
+  leveldb::DB* raw() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+  uint32_t schema_version() const { return schema_version_; }
+
+ private:
+  Db(std::string path, std::unique_ptr<leveldb::DB> db,
+     std::unique_ptr<leveldb::Cache> cache);
+  absl::Status InitOrCheckVersion(const DbOptions& options, bool fresh);
+
+  std::string path_;
+  std::unique_ptr<leveldb::Cache> cache_;  // Outlives db_ (declared first).
+  std::unique_ptr<leveldb::DB> db_;
+  uint32_t schema_version_ = 0;
+};
+
+// RAII snapshot: every read through it sees one consistent state.
+class Snapshot {
+ public:
+  explicit Snapshot(leveldb::DB* db) : db_(db), snap_(db->GetSnapshot()) {}
+  ~Snapshot() { db_->ReleaseSnapshot(snap_); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  const leveldb::Snapshot* get() const { return snap_; }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::Snapshot* snap_;
+};
+
+}  // namespace storage
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_SRC_STORAGE_DB_H_

@@ -1,0 +1,318 @@
+// qiaolian — the command-line tool for office staff and scripts.
+//
+//   qiaolian --store DIR init
+//   qiaolian --store DIR put KIND [FILE|-]       one JSON object per line
+//   qiaolian --store DIR get KIND ID [--pretty]
+//   qiaolian --store DIR update KIND ID [FILE|-] [--force]
+//   qiaolian --store DIR delete KIND ID [--revision N]
+//   qiaolian --store DIR list KIND [--limit N] [--after ID]
+//   qiaolian --store DIR history KIND ID
+//
+// DIR defaults to $QIAOLIAN_STORE. Results go to stdout, errors to stderr
+// with a non-zero exit status (1 for a failed operation, 2 for bad usage).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "qiaolian/record.h"
+#include "qiaolian/store.h"
+
+namespace qiaolian {
+namespace {
+
+int Fail(const absl::Status& st) {
+  std::cerr << "qiaolian: " << absl::StatusCodeToString(st.code()) << ": "
+            << st.message() << "\n";
+  return 1;
+}
+
+int Fail(absl::string_view msg) {
+  std::cerr << "qiaolian: " << msg << "\n";
+  return 1;
+}
+
+// Reads all of FILE, or stdin for "-" or "".
+absl::StatusOr<std::string> ReadInput(const std::string& file) {
+  std::ostringstream out;
+  if (file.empty() || file == "-") {
+    out << std::cin.rdbuf();
+    return out.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", file));
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string InputName(const std::string& file) {
+  return file.empty() || file == "-" ? "<stdin>" : file;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
+                                                 bool create,
+                                                 bool read_only = false) {
+  if (dir.empty()) {
+    return absl::InvalidArgumentError(
+        "no store given: use --store DIR or set QIAOLIAN_STORE");
+  }
+  StoreOptions o;
+  o.create_if_missing = create;
+  o.read_only = read_only;
+  return Store::Open(dir, o);
+}
+
+struct Args {
+  std::string store;
+  std::string kind;
+  uint64_t id = 0;
+  std::string file;
+  bool pretty = false;
+  bool force = false;
+  uint64_t revision = 0;
+  uint64_t limit = 0;
+  uint64_t after = 0;
+  std::string actor;
+};
+
+int CmdInit(const Args& a) {
+  auto store = OpenStore(a.store, /*create=*/true);
+  if (!store.ok()) return Fail(store.status());
+  std::cout << "store " << (*store)->path() << " ready (schema version "
+            << (*store)->schema_version() << ")\n";
+  return 0;
+}
+
+int CmdPut(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto text = ReadInput(a.file);
+  if (!text.ok()) return Fail(text.status());
+  const std::string name = InputName(a.file);
+
+  // Parse and check every line first: report all bad lines, write nothing.
+  std::vector<std::unique_ptr<google::protobuf::Message>> records;
+  std::vector<size_t> lines;
+  int errors = 0;
+  size_t line_no = 0;
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_no;
+    absl::string_view body = absl::StripAsciiWhitespace(line);
+    if (body.empty()) continue;
+    auto rec = RecordFromJson(*kind, body);
+    absl::Status st = rec.ok() ? ValidateRecord(**rec) : rec.status();
+    if (!st.ok()) {
+      std::cerr << name << ":" << line_no << ": " << st.message() << "\n";
+      ++errors;
+      continue;
+    }
+    records.push_back(std::move(*rec));
+    lines.push_back(line_no);
+  }
+  if (errors > 0) {
+    return Fail(absl::StrCat(errors, " bad line(s) in ", name,
+                             "; nothing was written"));
+  }
+  if (records.empty()) return Fail(absl::StrCat("no records in ", name));
+
+  auto store = OpenStore(a.store, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  std::vector<google::protobuf::Message*> ptrs;
+  for (auto& r : records) ptrs.push_back(r.get());
+  WriteOptions wo;
+  wo.actor = a.actor;
+  absl::Status st = (*store)->CreateAll(ptrs, wo);
+  if (!st.ok()) {
+    // "record N: ..." -> "FILE:LINE: ..."
+    absl::string_view msg = st.message();
+    size_t n = 0;
+    if (absl::ConsumePrefix(&msg, "record ")) {
+      size_t colon = msg.find(": ");
+      if (colon != absl::string_view::npos &&
+          absl::SimpleAtoi(msg.substr(0, colon), &n) && n >= 1 &&
+          n <= lines.size()) {
+        std::cerr << name << ":" << lines[n - 1] << ": "
+                  << msg.substr(colon + 2) << "\n";
+        return Fail("nothing was written");
+      }
+    }
+    return Fail(st);
+  }
+  for (auto* r : ptrs) std::cout << MetaOf(*r).id() << "\n";
+  return 0;
+}
+
+int PrintRecord(const google::protobuf::Message& m, bool pretty) {
+  JsonOptions jo;
+  jo.pretty = pretty;
+  auto json = RecordToJson(m, jo);
+  if (!json.ok()) return Fail(json.status());
+  std::cout << *json << "\n";
+  return 0;
+}
+
+int CmdGet(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto rec = (*store)->Get(*kind, a.id);
+  if (!rec.ok()) return Fail(rec.status());
+  return PrintRecord(**rec, a.pretty);
+}
+
+int CmdUpdate(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto text = ReadInput(a.file);
+  if (!text.ok()) return Fail(text.status());
+  auto rec = RecordFromJson(*kind, absl::StripAsciiWhitespace(*text));
+  if (!rec.ok()) return Fail(rec.status());
+  v1::RecordMeta* meta = MutableMetaOf(rec->get());
+  if (meta->id() != 0 && meta->id() != a.id) {
+    return Fail(absl::StrCat("the record's meta.id is ", meta->id(),
+                             " but the command names ", KindName(*kind), " ",
+                             a.id));
+  }
+  meta->set_id(a.id);
+  auto store = OpenStore(a.store, false);
+  if (!store.ok()) return Fail(store.status());
+  if (meta->revision() == 0) {
+    if (!a.force) {
+      return Fail(
+          "meta.revision is missing: give the revision the change is based "
+          "on (as printed by `get`), or --force to overwrite the latest");
+    }
+    auto current = (*store)->Get(*kind, a.id);
+    if (!current.ok()) return Fail(current.status());
+    meta->set_revision(MetaOf(**current).revision());
+  }
+  WriteOptions wo;
+  wo.actor = a.actor;
+  absl::Status st = (*store)->Update(rec->get(), wo);
+  if (!st.ok()) return Fail(st);
+  std::cout << KindName(*kind) << " " << a.id << " revision "
+            << MetaOf(**rec).revision() << "\n";
+  return 0;
+}
+
+int CmdDelete(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto store = OpenStore(a.store, false);
+  if (!store.ok()) return Fail(store.status());
+  WriteOptions wo;
+  wo.actor = a.actor;
+  absl::Status st = (*store)->Delete(*kind, a.id, a.revision, wo);
+  if (!st.ok()) return Fail(st);
+  std::cout << "deleted " << KindName(*kind) << " " << a.id << "\n";
+  return 0;
+}
+
+int CmdList(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  uint64_t n = 0;
+  int rc = 0;
+  absl::Status st = (*store)->Scan(
+      *kind, a.after + 1, [&](const google::protobuf::Message& m) {
+        rc = PrintRecord(m, a.pretty);
+        ++n;
+        return rc == 0 && (a.limit == 0 || n < a.limit);
+      });
+  if (!st.ok()) return Fail(st);
+  return rc;
+}
+
+int CmdHistory(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto changes = (*store)->History(*kind, a.id);
+  if (!changes.ok()) return Fail(changes.status());
+  for (const v1::ChangeRecord& c : *changes) {
+    v1::ChangeRecord brief = c;
+    brief.clear_row();  // The rows themselves: `get` and a future `diff`.
+    int rc = PrintRecord(brief, a.pretty);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "qiaolian: records of an overseas-Chinese federation office (侨联)"};
+  app.require_subcommand(1);
+  Args a;
+  if (const char* env = std::getenv("QIAOLIAN_STORE")) a.store = env;
+  app.add_option("--store,-s", a.store,
+                 "Store directory (default: $QIAOLIAN_STORE)");
+  app.add_option("--actor", a.actor, "Who makes the change (kept in history)");
+  const std::string kinds = "person, enterprise, case, donation or event";
+
+  auto* init = app.add_subcommand("init", "Create a store (or check one)");
+  auto* put = app.add_subcommand(
+      "put", "Create records from JSON, one object per line; prints new ids");
+  put->add_option("kind", a.kind, kinds)->required();
+  put->add_option("file", a.file, "JSON Lines file, or - for stdin");
+  auto* get = app.add_subcommand("get", "Print one record as JSON");
+  get->add_option("kind", a.kind, kinds)->required();
+  get->add_option("id", a.id, "Record id")->required();
+  get->add_flag("--pretty", a.pretty, "Indented JSON");
+  auto* update = app.add_subcommand(
+      "update", "Replace a record with JSON (meta.revision = the base)");
+  update->add_option("kind", a.kind, kinds)->required();
+  update->add_option("id", a.id, "Record id")->required();
+  update->add_option("file", a.file, "JSON file, or - for stdin");
+  update->add_flag("--force", a.force,
+                   "Without meta.revision: overwrite the latest revision");
+  auto* del = app.add_subcommand("delete", "Delete a record");
+  del->add_option("kind", a.kind, kinds)->required();
+  del->add_option("id", a.id, "Record id")->required();
+  del->add_option("--revision", a.revision,
+                  "Only if the record is at this revision");
+  auto* list = app.add_subcommand("list", "Print records of a kind, by id");
+  list->add_option("kind", a.kind, kinds)->required();
+  list->add_option("--limit", a.limit, "At most N records (0: all)");
+  list->add_option("--after", a.after, "Start after this id");
+  list->add_flag("--pretty", a.pretty, "Indented JSON");
+  auto* history = app.add_subcommand("history", "Print a record's changes");
+  history->add_option("kind", a.kind, kinds)->required();
+  history->add_option("id", a.id, "Record id")->required();
+  history->add_flag("--pretty", a.pretty, "Indented JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (*init) return CmdInit(a);
+  if (*put) return CmdPut(a);
+  if (*get) return CmdGet(a);
+  if (*update) return CmdUpdate(a);
+  if (*del) return CmdDelete(a);
+  if (*list) return CmdList(a);
+  if (*history) return CmdHistory(a);
+  return 2;
+}
+
+}  // namespace
+}  // namespace qiaolian
+
+int main(int argc, char** argv) { return qiaolian::Main(argc, argv); }
