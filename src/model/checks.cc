@@ -1,0 +1,341 @@
+// Value checks (src/model/checks.h). UTF-8 decoding, the country list and the
+// currency list come from ICU; the check-character schemes are small enough to
+// spell out here, next to the standards they implement.
+#include "src/model/checks.h"
+
+#include <unicode/ucurr.h>
+#include <unicode/uenum.h>
+#include <unicode/uloc.h>
+#include <unicode/utf8.h>
+#include <unicode/utypes.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace qiaolian {
+namespace model {
+namespace {
+
+// Quotes a value for an error message: printable ASCII as is, anything else
+// escaped, so that a message never carries raw bytes of bad input.
+std::string Quote(absl::string_view s) {
+  return absl::StrCat("\"", absl::CHexEscape(s), "\"");
+}
+
+// One character of a code for an error message: 'A', or '\xE4' for a byte
+// outside printable ASCII.
+std::string QuoteChar(char c) {
+  return absl::StrCat("'", absl::CHexEscape(absl::string_view(&c, 1)), "'");
+}
+
+bool IsLeapYear(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int DaysInMonth(int64_t year, int month) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30,
+                                    31, 31, 30, 31, 30, 31};
+  if (month == 2 && IsLeapYear(year)) return 29;
+  return kDays[month - 1];
+}
+
+constexpr const char* kMonthNames[12] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+std::string FormatDate(int64_t y, int64_t m, int64_t d) {
+  return absl::StrFormat("%04d-%02d-%02d", y, m, d);
+}
+
+// ISO 3166-1 alpha-2 codes as ICU lists them, and ICU's alpha-3 → alpha-2
+// mapping for hints. Built once; read-only afterwards, so thread-safe.
+struct CountryTables {
+  std::unordered_set<std::string> alpha2;
+  std::unordered_map<std::string, std::string> alpha3_to_alpha2;
+};
+
+const CountryTables& Countries() {
+  static const CountryTables* const tables = [] {
+    auto* t = new CountryTables;
+    for (const char* const* c = uloc_getISOCountries(); *c != nullptr; ++c) {
+      t->alpha2.insert(*c);
+      const std::string locale = absl::StrCat("_", *c);
+      const char* alpha3 = uloc_getISO3Country(locale.c_str());
+      if (alpha3 != nullptr && alpha3[0] != '\0') {
+        t->alpha3_to_alpha2.emplace(alpha3, *c);
+      }
+    }
+    return t;
+  }();
+  return *tables;
+}
+
+// ISO 4217 codes in current use (ICU: common and not deprecated).
+const std::unordered_set<std::string>& Currencies() {
+  static const std::unordered_set<std::string>* const codes = [] {
+    auto* set = new std::unordered_set<std::string>;
+    UErrorCode status = U_ZERO_ERROR;
+    UEnumeration* e =
+        ucurr_openISOCurrencies(UCURR_COMMON | UCURR_NON_DEPRECATED, &status);
+    if (U_SUCCESS(status)) {
+      int32_t len = 0;
+      const char* code;
+      while ((code = uenum_next(e, &len, &status)) != nullptr &&
+             U_SUCCESS(status)) {
+        set->insert(std::string(code, static_cast<size_t>(len)));
+      }
+    }
+    uenum_close(e);  // Accepts NULL.
+    return set;
+  }();
+  return *codes;
+}
+
+bool HasLower(absl::string_view s) {
+  for (char c : s) {
+    if (absl::ascii_islower(static_cast<unsigned char>(c))) return true;
+  }
+  return false;
+}
+
+// Number of code points in valid UTF-8, or bytes when it is not valid (the
+// caller only uses it for a message).
+size_t CharCount(absl::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  size_t i = 0;
+  size_t n = 0;
+  while (i < s.size()) {
+    UChar32 c;
+    U8_NEXT(p, i, s.size(), c);
+    if (c < 0) return s.size();
+    ++n;
+  }
+  return n;
+}
+
+// GB 32100-2015 alphabet: the digits and 21 upper-case letters (no I, O, Z,
+// S, V); a character's value is its index.
+constexpr absl::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr int kUsccWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                  29, 25, 13, 8,  24, 10, 30, 28};
+
+// GB 11643-1999 (ISO 7064 MOD 11-2) weights and check characters.
+constexpr int kResidentIdWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                        3, 7, 9,  10, 5, 8, 4, 2};
+constexpr absl::string_view kResidentIdCheck = "10X98765432";
+
+}  // namespace
+
+absl::Status CheckUtf8(absl::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const size_t length = s.size();
+  size_t i = 0;
+  while (i < length) {
+    const size_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, length, c);
+    if (c < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("invalid UTF-8 at byte %d (0x%02X)", start,
+                          static_cast<unsigned>(p[start])));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDate(const v1::Date& d) {
+  const int64_t y = d.year();
+  const int64_t m = d.month();
+  const int64_t day = d.day();
+  const std::string text = FormatDate(y, m, day);
+  if (y < 1 || y > 9999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(text, ": year must be 1..9999"));
+  }
+  if (m < 0 || m > 12) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(text, ": month must be 1..12, or 0 when unknown"));
+  }
+  if (day < 0 || day > 31) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(text, ": day must be 1..31, or 0 when unknown"));
+  }
+  if (m == 0) {
+    if (day != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(text, ": day must be 0 when the month is unknown (0)"));
+    }
+    return absl::OkStatus();
+  }
+  const int month = static_cast<int>(m);
+  if (day > DaysInMonth(y, month)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(text, " is not a calendar date (", kMonthNames[month - 1],
+                     " ", y, " has ", DaysInMonth(y, month), " days)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCountryCode(absl::string_view code) {
+  const CountryTables& t = Countries();
+  if (t.alpha2.count(std::string(code)) > 0) return absl::OkStatus();
+  const std::string upper = absl::AsciiStrToUpper(code);
+  if (upper != code && t.alpha2.count(upper) > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quote(code),
+                     " is not an ISO 3166-1 alpha-2 country code; use upper "
+                     "case: ",
+                     upper));
+  }
+  std::string hint;
+  if (upper == "UK") {
+    hint = "; use GB for the United Kingdom";
+  } else if (auto it = t.alpha3_to_alpha2.find(upper);
+             it != t.alpha3_to_alpha2.end()) {
+    hint = absl::StrCat("; use the two-letter code: ", it->second);
+  } else if (code.empty()) {
+    hint = "; expected two upper-case letters, e.g. CN";
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      Quote(code), " is not an ISO 3166-1 alpha-2 country code", hint));
+}
+
+absl::Status CheckCurrencyCode(absl::string_view code) {
+  const std::unordered_set<std::string>& codes = Currencies();
+  if (codes.count(std::string(code)) > 0) return absl::OkStatus();
+  const std::string upper = absl::AsciiStrToUpper(code);
+  std::string hint;
+  if (upper == "RMB") {
+    hint = "; use CNY for the renminbi (人民币)";
+  } else if (upper == "NTD") {
+    hint = "; use TWD for the New Taiwan dollar";
+  } else if (upper != code && codes.count(upper) > 0) {
+    hint = absl::StrCat("; use upper case: ", upper);
+  } else if (code.empty()) {
+    hint = "; expected three upper-case letters, e.g. CNY";
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(Quote(code), " is not an ISO 4217 currency code", hint));
+}
+
+char UsccCheckCharacter(absl::string_view first17) {
+  if (first17.size() != 17) return '\0';
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    const size_t value = kUsccAlphabet.find(first17[i]);
+    if (value == absl::string_view::npos) return '\0';
+    sum += static_cast<int>(value) * kUsccWeights[i];
+  }
+  return kUsccAlphabet[(31 - sum % 31) % 31];
+}
+
+absl::Status CheckUscc(absl::string_view code) {
+  if (code.size() != 18) {
+    const size_t n = CharCount(code);
+    std::string hint;
+    if (n == 15 || n == 13) {
+      hint = absl::StrCat(" (a ", n,
+                          "-character legacy registration number (注册号) "
+                          "belongs in registrationNumber)");
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("18 characters expected, got ", n, hint));
+  }
+  if (HasLower(code)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lower-case letters are not allowed; use upper case: ",
+                     absl::AsciiStrToUpper(code)));
+  }
+  for (size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (kUsccAlphabet.find(c) != absl::string_view::npos) continue;
+    if (c == 'I' || c == 'O' || c == 'Z' || c == 'S' || c == 'V') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "character ", QuoteChar(c), " at position ", i + 1,
+          " is not allowed (letters I, O, Z, S, V are never used)"));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("character ", QuoteChar(c), " at position ", i + 1,
+                     " is not allowed (expected 0-9 or A-Z without I, O, Z, "
+                     "S, V)"));
+  }
+  const char expected = UsccCheckCharacter(code.substr(0, 17));
+  if (code[17] != expected) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("check character is ", QuoteChar(code[17]), ", expected ",
+                     QuoteChar(expected)));
+  }
+  return absl::OkStatus();
+}
+
+char ResidentIdCheckCharacter(absl::string_view first17) {
+  if (first17.size() != 17) return '\0';
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    const char c = first17[i];
+    if (c < '0' || c > '9') return '\0';
+    sum += (c - '0') * kResidentIdWeights[i];
+  }
+  return kResidentIdCheck[sum % 11];
+}
+
+absl::Status CheckResidentId(absl::string_view number) {
+  if (number.size() != 18) {
+    const size_t n = CharCount(number);
+    std::string hint;
+    if (n == 15) {
+      hint =
+          " (a 15-digit first-generation number must be converted to the "
+          "18-character form)";
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("18 characters expected, got ", n, hint));
+  }
+  for (size_t i = 0; i < 17; ++i) {
+    const char c = number[i];
+    if (c < '0' || c > '9') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("character ", QuoteChar(c), " at position ", i + 1,
+                       " is not allowed (the first 17 characters are digits)"));
+    }
+  }
+  auto digits = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (number[i] - '0');
+    return v;
+  };
+  v1::Date birth;
+  birth.set_year(digits(6, 4));
+  birth.set_month(digits(10, 2));
+  birth.set_day(digits(12, 2));
+  const std::string birth_text = std::string(number.substr(6, 8));
+  if (birth.year() < 1850 || birth.month() == 0 || birth.day() == 0 ||
+      !CheckDate(birth).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("birth date ", birth_text,
+                     " (positions 7-14) is not a calendar date from 1850 on"));
+  }
+  const char last = number[17];
+  if (last == 'x') {
+    return absl::InvalidArgumentError(
+        "check character 'x' must be upper case: X");
+  }
+  const char expected = ResidentIdCheckCharacter(number.substr(0, 17));
+  if (last != expected) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("check character is ", QuoteChar(last), ", expected ",
+                     QuoteChar(expected)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace model
+}  // namespace qiaolian

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# End-to-end test of the qiaolian command-line tool and of the example data.
+#
+#   bash tests/cli/cli_test.sh BUILD/qiaolian REPO_ROOT
+#
+# Every check runs the real binary on a fresh store in a temporary directory
+# and looks at both the exit status and the text printed. Failures are
+# counted; the script exits 1 if any check failed. Not covered here (the C++
+# store tests cover them): a store locked by another process and a store of a
+# newer schema version.
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 QIAOLIAN_BINARY REPO_ROOT" >&2
+  exit 2
+fi
+BIN=$1
+ROOT=$2
+EX=$ROOT/examples/2020
+unset QIAOLIAN_STORE
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-cli-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+S=$TMP/store
+OUT=$TMP/out
+ERR=$TMP/err
+
+checks=0
+failures=0
+
+fail() {
+  failures=$((failures + 1))
+  echo "FAIL: $*" >&2
+  echo "  stdout: $(head -c 600 "$OUT")" >&2
+  echo "  stderr: $(head -c 600 "$ERR")" >&2
+}
+
+# run CMD...: runs it, capturing stdout, stderr and the exit status in $rc.
+run() {
+  "$@" >"$OUT" 2>"$ERR"
+  rc=$?
+}
+
+# contains TEXT: stdout or stderr of the last run contains TEXT.
+contains() {
+  cat "$OUT" "$ERR" | grep -qF -- "$1"
+}
+
+# expect_ok DESC TEXT CMD...: exit status 0 and TEXT in the output.
+expect_ok() {
+  local desc=$1 text=$2
+  shift 2
+  checks=$((checks + 1))
+  run "$@"
+  if [ "$rc" -ne 0 ]; then
+    fail "$desc: exit status $rc, expected 0"
+  elif ! contains "$text"; then
+    fail "$desc: output lacks \"$text\""
+  fi
+}
+
+# expect_fail DESC STATUS TEXT CMD...: exit status STATUS and TEXT in the
+# output.
+expect_fail() {
+  local desc=$1 status=$2 text=$3
+  shift 3
+  checks=$((checks + 1))
+  run "$@"
+  if [ "$rc" -ne "$status" ]; then
+    fail "$desc: exit status $rc, expected $status"
+  elif ! contains "$text"; then
+    fail "$desc: output lacks \"$text\""
+  fi
+}
+
+# expect_eq DESC ACTUAL EXPECTED
+expect_eq() {
+  checks=$((checks + 1))
+  if [ "$2" != "$3" ]; then
+    failures=$((failures + 1))
+    echo "FAIL: $1: got \"$2\", expected \"$3\"" >&2
+  fi
+}
+
+q() { "$BIN" --store "$S" "$@"; }
+count() { "$BIN" --store "$S" list "$1" 2>/dev/null | wc -l | tr -d ' '; }
+
+# expect_rejected DESC KIND TEXT FILE: `put KIND FILE` fails with TEXT and
+# the number of KIND records is unchanged.
+expect_rejected() {
+  local desc=$1 kind=$2 text=$3 file=$4
+  local before after
+  before=$(count "$kind")
+  expect_fail "$desc" 1 "$text" q put "$kind" "$file"
+  after=$(count "$kind")
+  expect_eq "$desc: $kind records before/after" "$after" "$before"
+}
+
+# write FILE LINE...: one line per argument.
+write() {
+  local file=$1
+  shift
+  printf '%s\n' "$@" >"$file"
+}
+
+# --- Usage errors (exit 2) and missing store ------------------------------
+expect_fail "no subcommand" 2 "subcommand" "$BIN"
+expect_fail "unknown option" 2 "--bogus" "$BIN" --store "$S" list person --bogus
+expect_fail "get without id" 2 "id is required" "$BIN" --store "$S" get person
+expect_fail "put without kind" 2 "kind is required" "$BIN" --store "$S" put
+expect_fail "id not a number" 2 "id" "$BIN" --store "$S" get person abc
+expect_fail "no store given" 1 "no store given" "$BIN" list person
+expect_fail "put without store" 1 "no store given" "$BIN" put enterprise "$EX/enterprise.jsonl"
+expect_fail "store missing" 1 "no store at" q list person
+checks=$((checks + 1))
+[ -e "$S" ] && fail "reading a missing store created $S"
+
+# --- init -----------------------------------------------------------------
+expect_ok "init" "ready" q init
+expect_ok "init again (check)" "ready" q init
+expect_eq "empty store lists nothing" "$(count person)" "0"
+
+# --- Load the example data set in order -----------------------------------
+for kind in enterprise person case donation event; do
+  file=$EX/$kind.jsonl
+  n=$(grep -c . "$file")
+  expect_ok "put $kind examples" "1" q put "$kind" "$file"
+  expect_eq "put $kind prints ids 1..$n" "$(tr '\n' ' ' <"$OUT")" "$(seq -s ' ' 1 "$n") "
+  expect_eq "list $kind after load" "$(count "$kind")" "$n"
+done
+n_enterprise=$(grep -c . "$EX/enterprise.jsonl")
+
+# --- get / list -----------------------------------------------------------
+expect_ok "get enterprise 1" '"name":"三久制造"' q get enterprise 1
+expect_ok "get enterprise 1 has meta" '"revision":"1"' q get enterprise 1
+expect_ok "get person 1" "胡正明" q get person 1
+expect_ok "get --pretty" '"name": "胡正明"' q get person 1 --pretty
+checks=$((checks + 1))
+[ "$(wc -l <"$OUT")" -gt 5 ] || fail "get --pretty printed one line"
+expect_ok "get donation 1 (masks)" '"quantity":"600"' q get donation 1
+expect_ok "donation 1 goes to hospital 10" '"id":"10"' q get donation 1
+expect_ok "get donation 2 (2万元)" '"amountMinor":"2000000"' q get donation 2
+expect_ok "get event 5 (clicks)" '"clicks":"2321"' q get event 5
+expect_ok "kind name is case-insensitive" "胡正明" q get PERSON 1
+expect_fail "get missing record" 1 "NOT_FOUND" q get person 999
+expect_ok "list --limit 3" "三久制造" q list enterprise --limit 3
+expect_eq "list --limit 3 prints 3 lines" "$(wc -l <"$OUT" | tr -d ' ')" "3"
+expect_ok "list --after" '"id":"'"$n_enterprise"'"' q list enterprise --after $((n_enterprise - 2))
+expect_eq "list --after prints 2 lines" "$(wc -l <"$OUT" | tr -d ' ')" "2"
+expect_ok "QIAOLIAN_STORE is used" "胡正明" env QIAOLIAN_STORE="$S" "$BIN" get person 1
+
+# --- update ---------------------------------------------------------------
+q get person 3 >"$TMP/p3.json"
+sed 's/"notes":"[^"]*"/"notes":"已更新"/' "$TMP/p3.json" >"$TMP/p3-new.json"
+expect_ok "update with current revision" "revision 2" q update person 3 "$TMP/p3-new.json"
+expect_ok "update took effect" '"notes":"已更新"' q get person 3
+expect_ok "update bumped the revision" '"revision":"2"' q get person 3
+q get person 3 >"$TMP/p3-before.json"
+sed 's/"notes":"[^"]*"/"notes":"过期的修改"/' "$TMP/p3.json" >"$TMP/p3-stale.json"
+expect_fail "update with stale revision" 1 "conflict" q update person 3 "$TMP/p3-stale.json"
+run q get person 3
+expect_eq "stale update changed nothing" "$(cat "$OUT")" "$(cat "$TMP/p3-before.json")"
+write "$TMP/p3-norev.json" '{"name":"尹娟","categories":["CATEGORY_RETURNEE"],"notes":"无版本"}'
+expect_fail "update without revision" 1 "meta.revision is missing" q update person 3 "$TMP/p3-norev.json"
+run q get person 3
+expect_eq "update without revision changed nothing" "$(cat "$OUT")" "$(cat "$TMP/p3-before.json")"
+expect_ok "update --force" "revision 3" q update person 3 "$TMP/p3-norev.json" --force
+expect_ok "forced update took effect" '"notes":"无版本"' q get person 3
+expect_ok "update from stdin" "revision 4" \
+  sh -c "printf '%s' '{\"meta\":{\"revision\":\"3\"},\"name\":\"尹娟\"}' | \"\$0\" --store \"\$1\" update person 3 -" "$BIN" "$S"
+write "$TMP/p-otherid.json" '{"meta":{"id":"2","revision":"1"},"name":"X"}'
+expect_fail "update with another meta.id" 1 "meta.id is 2" q update person 3 "$TMP/p-otherid.json"
+q get enterprise 1 >"$TMP/e1-before.json"
+sed 's/"uscc":"[^"]*"/"uscc":"91320413723588143E"/' "$TMP/e1-before.json" >"$TMP/e1-bad.json"
+expect_fail "update with invalid content" 1 "enterprise.uscc" q update enterprise 1 "$TMP/e1-bad.json"
+run q get enterprise 1
+expect_eq "invalid update changed nothing" "$(cat "$OUT")" "$(cat "$TMP/e1-before.json")"
+expect_fail "update of a missing record" 1 "NOT_FOUND" q update person 999 "$TMP/p3-norev.json" --force
+
+# --- delete and history ---------------------------------------------------
+write "$TMP/scratch.jsonl" '{"name":"临时企业"}'
+expect_ok "put scratch enterprise" "$((n_enterprise + 1))" q put enterprise "$TMP/scratch.jsonl"
+id=$((n_enterprise + 1))
+write "$TMP/scratch-upd.json" '{"meta":{"revision":"1"},"name":"临时企业（改）"}'
+expect_ok "update scratch" "revision 2" q update enterprise $id "$TMP/scratch-upd.json"
+expect_fail "delete with stale --revision" 1 "conflict" q delete enterprise $id --revision 1
+expect_ok "scratch survives a refused delete" "临时企业（改）" q get enterprise $id
+expect_ok "delete" "deleted enterprise $id" q delete enterprise $id --revision 2
+expect_fail "get after delete" 1 "NOT_FOUND" q get enterprise $id
+expect_fail "delete again" 1 "NOT_FOUND" q delete enterprise $id
+expect_eq "count after delete" "$(count enterprise)" "$n_enterprise"
+expect_ok "history: create" "OP_CREATE" q history enterprise $id
+expect_ok "history: update" "OP_UPDATE" q history enterprise $id
+expect_ok "history: delete" "OP_DELETE" q history enterprise $id
+expect_eq "history has 3 entries" "$(wc -l <"$OUT" | tr -d ' ')" "3"
+expect_ok "history of person 3" '"revision":"4"' q history person 3
+expect_fail "history of a missing record" 1 "NOT_FOUND" q history person 999
+write "$TMP/scratch2.jsonl" '{"name":"新企业"}'
+expect_ok "ids are not reused after delete" "$((id + 1))" q put enterprise "$TMP/scratch2.jsonl"
+q delete enterprise $((id + 1)) >/dev/null
+
+# --- Bad input: a clear message naming the line or field, nothing written --
+write "$TMP/malformed.jsonl" '{"name":"好企业"}' '{"name":'
+expect_rejected "malformed JSON" enterprise "malformed.jsonl:2:" "$TMP/malformed.jsonl"
+expect_rejected "malformed JSON says nothing written" enterprise "nothing was written" "$TMP/malformed.jsonl"
+write "$TMP/unknown-field.jsonl" '{"name":"A","bogusField":1}'
+expect_rejected "unknown field" enterprise "bogusField" "$TMP/unknown-field.jsonl"
+write "$TMP/wrong-type.jsonl" '{"name":123}'
+expect_rejected "wrong type" enterprise "name" "$TMP/wrong-type.jsonl"
+# (protobuf's parser names the field in snake_case here; it also takes the
+# strings "yes"/"no"/"1"/"true" for a bool, so use a number.)
+write "$TMP/wrong-type2.jsonl" '{"name":"A","overseasChineseInvested":2}'
+expect_rejected "wrong type (bool)" enterprise "overseas_chinese_invested" "$TMP/wrong-type2.jsonl"
+write "$TMP/wrong-type3.jsonl" '{"name":"A","employeeCount":1.5}'
+expect_rejected "wrong type (fraction)" enterprise "employee_count" "$TMP/wrong-type3.jsonl"
+write "$TMP/bad-enum.jsonl" '{"name":"A","type":"TYPE_NONSENSE"}'
+expect_rejected "unknown enum value" enterprise "TYPE_NONSENSE" "$TMP/bad-enum.jsonl"
+printf '{"name":"A"}\n{"name":"\xff\xfe"}\n' >"$TMP/utf8.jsonl"
+expect_rejected "invalid UTF-8" enterprise "utf8.jsonl:2:" "$TMP/utf8.jsonl"
+expect_rejected "invalid UTF-8 message" enterprise "UTF-8" "$TMP/utf8.jsonl"
+write "$TMP/date.jsonl" '{"name":"A","established":{"year":2021,"month":2,"day":30}}'
+expect_rejected "impossible date" enterprise "enterprise.established: 2021-02-30" "$TMP/date.jsonl"
+write "$TMP/uscc.jsonl" '{"name":"A","uscc":"91320413723588143E"}'
+expect_rejected "bad USCC check character" enterprise "enterprise.uscc" "$TMP/uscc.jsonl"
+expect_rejected "bad USCC says expected" enterprise "expected 'D'" "$TMP/uscc.jsonl"
+write "$TMP/uscc-lower.jsonl" '{"name":"A","uscc":"91320413ma1mq7k31d"}'
+expect_rejected "lower-case USCC" enterprise "enterprise.uscc" "$TMP/uscc-lower.jsonl"
+write "$TMP/currency.jsonl" '{"name":"A","registeredCapital":{"currency":"RMB","amountMinor":"50000000"}}'
+expect_rejected "bad currency code" enterprise "registeredCapital.currency" "$TMP/currency.jsonl"
+write "$TMP/country.jsonl" '{"name":"A","investorCountries":["XX"]}'
+expect_rejected "bad country code" enterprise "investorCountries" "$TMP/country.jsonl"
+write "$TMP/noname.jsonl" '{"uscc":"91320413MA1MQ7K31D"}'
+expect_rejected "missing required name" enterprise "enterprise.name: required" "$TMP/noname.jsonl"
+write "$TMP/negative.jsonl" '{"direction":"DIRECTION_INBOUND","type":"TYPE_GOODS","date":{"year":2020,"month":2,"day":1},"items":[{"description":"口罩","quantity":"-600","unit":"只"}]}'
+expect_rejected "negative quantity" donation "quantity" "$TMP/negative.jsonl"
+write "$TMP/negative-money.jsonl" '{"direction":"DIRECTION_OUTBOUND","type":"TYPE_MONEY","date":{"year":2020,"month":2,"day":1},"money":{"currency":"CNY","amountMinor":"-100"}}'
+expect_rejected "negative amount" donation "amountMinor" "$TMP/negative-money.jsonl"
+write "$TMP/case-noreceived.jsonl" '{"channel":"CHANNEL_PHONE","type":"TYPE_CONSULTATION"}'
+expect_rejected "case without received date" case "case.received" "$TMP/case-noreceived.jsonl"
+write "$TMP/dangling.jsonl" '{"direction":"DIRECTION_INBOUND","type":"TYPE_GOODS","date":{"year":2020,"month":2,"day":1},"raisedVia":{"kind":"KIND_ENTERPRISE","id":"999"}}'
+expect_rejected "dangling Ref" donation "enterprise 999 does not exist" "$TMP/dangling.jsonl"
+expect_rejected "dangling Ref names the field" donation "raisedVia" "$TMP/dangling.jsonl"
+write "$TMP/meta.jsonl" '{"meta":{"id":"7"},"name":"A"}'
+expect_rejected "meta.id set on put" enterprise "assigned by the store" "$TMP/meta.jsonl"
+# Line 3 of 3 bad: lines 1 and 2 must not be written either.
+write "$TMP/third-bad.jsonl" '{"name":"第一行"}' '{"name":"第二行"}' '{"name":"第三行","uscc":"123"}'
+expect_rejected "line 3 of 3 invalid" enterprise "third-bad.jsonl:3:" "$TMP/third-bad.jsonl"
+write "$TMP/third-dangling.jsonl" '{"name":"第一行"}' '{"name":"第二行"}' '{"name":"第三行","parent":{"kind":"KIND_ENTERPRISE","id":"999"}}'
+expect_rejected "line 3 of 3 dangling Ref" enterprise "third-dangling.jsonl:3:" "$TMP/third-dangling.jsonl"
+expect_ok "nothing from rejected files was written" "" q list enterprise
+checks=$((checks + 1))
+if grep -qE '第一行|第二行|第三行|好企业' "$OUT"; then
+  fail "a rejected put left records behind"
+fi
+# Refs to records created earlier in the same put are fine.
+write "$TMP/same-put.jsonl" '{"name":"总公司"}' '{"name":"分公司","type":"TYPE_BRANCH","parent":{"kind":"KIND_ENTERPRISE","id":"'$((id + 2))'"}}'
+expect_ok "Ref to a record earlier in the same put" "$((id + 3))" q put enterprise "$TMP/same-put.jsonl"
+expect_fail "unknown kind" 1 "unknown kind" q put widget "$EX/enterprise.jsonl"
+expect_fail "unknown kind (get)" 1 "expected one of" q get widget 1
+: >"$TMP/empty.jsonl"
+expect_fail "empty input" 1 "no records" q put enterprise "$TMP/empty.jsonl"
+expect_fail "unreadable input" 1 "cannot read" q put enterprise "$TMP/does-not-exist.jsonl"
+
+# --- Not a store ------------------------------------------------------------
+mkdir "$TMP/notastore"
+echo "hello" >"$TMP/notastore/notes.txt"
+expect_fail "not a store (list)" 1 "not a qiaolian store" "$BIN" --store "$TMP/notastore" list person
+expect_fail "not a store (init)" 1 "not a qiaolian store" "$BIN" --store "$TMP/notastore" init
+expect_fail "not a store (put)" 1 "not a qiaolian store" "$BIN" --store "$TMP/notastore" put enterprise "$EX/enterprise.jsonl"
+expect_eq "not a store: directory untouched" "$(ls "$TMP/notastore")" "notes.txt"
+echo "x" >"$TMP/afile"
+expect_fail "store is a file" 1 "not a qiaolian store" "$BIN" --store "$TMP/afile" list person
+
+echo "cli_test: $checks checks, $failures failed"
+[ "$failures" -eq 0 ]

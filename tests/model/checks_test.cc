@@ -1,0 +1,234 @@
+// Tests of the single-value checks (src/model/checks.h).
+#include "src/model/checks.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+
+namespace qiaolian {
+namespace model {
+namespace {
+
+v1::Date MakeDate(int y, int m, int d) {
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+// Asserts INVALID_ARGUMENT whose message contains `part`.
+void ExpectInvalid(const absl::Status& s, absl::string_view part) {
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), part))
+      << "expected \"" << part << "\" in: " << s;
+}
+
+// --- UTF-8 -------------------------------------------------------------
+
+TEST(ChecksTest, Utf8AcceptsValidText) {
+  EXPECT_TRUE(CheckUtf8("").ok());
+  EXPECT_TRUE(CheckUtf8("plain ASCII").ok());
+  EXPECT_TRUE(CheckUtf8("金坛区侨联 Jintan").ok());
+  EXPECT_TRUE(CheckUtf8("\xF0\x9F\x98\x80").ok());            // U+1F600
+  EXPECT_TRUE(CheckUtf8("\xF4\x8F\xBF\xBF").ok());            // U+10FFFF
+  EXPECT_TRUE(CheckUtf8(absl::string_view("a\0b", 3)).ok());  // NUL is valid.
+}
+
+TEST(ChecksTest, Utf8RejectsOverlong) {
+  ExpectInvalid(CheckUtf8("ab\xC0\xAF"), "invalid UTF-8 at byte 2");
+  ExpectInvalid(CheckUtf8("\xE0\x80\xAF"), "invalid UTF-8 at byte 0");
+  ExpectInvalid(CheckUtf8("\xF0\x80\x80\xAF"), "invalid UTF-8 at byte 0");
+}
+
+TEST(ChecksTest, Utf8RejectsSurrogates) {
+  ExpectInvalid(CheckUtf8("x\xED\xA0\x80"), "invalid UTF-8 at byte 1");
+  ExpectInvalid(CheckUtf8("x\xED\xBF\xBF"), "invalid UTF-8 at byte 1");
+}
+
+TEST(ChecksTest, Utf8RejectsAboveMaxCodePoint) {
+  ExpectInvalid(CheckUtf8("\xF4\x90\x80\x80"), "invalid UTF-8 at byte 0");
+  ExpectInvalid(CheckUtf8("\xF5\x80\x80\x80"), "invalid UTF-8 at byte 0");
+}
+
+TEST(ChecksTest, Utf8RejectsTruncatedAndStrayBytes) {
+  // "侨联" is 6 bytes; a truncated third character starts at byte 6.
+  ExpectInvalid(CheckUtf8("侨联\xE4\xBE"), "invalid UTF-8 at byte 6");
+  ExpectInvalid(CheckUtf8("abc\xE4\xBE"
+                          "d"),
+                "invalid UTF-8 at byte 3");
+  ExpectInvalid(CheckUtf8("abcdefg\x80"), "invalid UTF-8 at byte 7");
+  ExpectInvalid(CheckUtf8("\xFF"), "invalid UTF-8 at byte 0");
+}
+
+// --- Dates -------------------------------------------------------------
+
+TEST(ChecksTest, DateLeapYears) {
+  EXPECT_TRUE(CheckDate(MakeDate(2000, 2, 29)).ok());
+  EXPECT_TRUE(CheckDate(MakeDate(2020, 2, 29)).ok());
+  ExpectInvalid(CheckDate(MakeDate(1900, 2, 29)),
+                "1900-02-29 is not a calendar date");
+  ExpectInvalid(CheckDate(MakeDate(2021, 2, 29)),
+                "2021-02-29 is not a calendar date");
+}
+
+TEST(ChecksTest, DateRejectsImpossibleDays) {
+  ExpectInvalid(CheckDate(MakeDate(2021, 2, 30)),
+                "2021-02-30 is not a calendar date");
+  ExpectInvalid(CheckDate(MakeDate(2020, 4, 31)),
+                "2020-04-31 is not a calendar date");
+  ExpectInvalid(CheckDate(MakeDate(2020, 1, 32)), "2020-01-32");
+  ExpectInvalid(CheckDate(MakeDate(2020, 1, -1)), "day");
+  EXPECT_TRUE(CheckDate(MakeDate(2020, 12, 31)).ok());
+  EXPECT_TRUE(CheckDate(MakeDate(1, 1, 1)).ok());
+  EXPECT_TRUE(CheckDate(MakeDate(9999, 12, 31)).ok());
+}
+
+TEST(ChecksTest, DateRejectsMonthOutOfRange) {
+  ExpectInvalid(CheckDate(MakeDate(2020, 13, 1)), "2020-13-01: month");
+  ExpectInvalid(CheckDate(MakeDate(2020, -1, 1)), "month");
+}
+
+TEST(ChecksTest, DateRejectsYearOutOfRange) {
+  ExpectInvalid(CheckDate(MakeDate(0, 1, 1)), "0000-01-01: year must be");
+  ExpectInvalid(CheckDate(MakeDate(0, 0, 0)), "year must be");
+  ExpectInvalid(CheckDate(MakeDate(10000, 1, 1)), "year must be");
+}
+
+TEST(ChecksTest, DateAcceptsPartialDates) {
+  EXPECT_TRUE(CheckDate(MakeDate(1950, 0, 0)).ok());
+  EXPECT_TRUE(CheckDate(MakeDate(1950, 6, 0)).ok());
+  ExpectInvalid(CheckDate(MakeDate(1950, 0, 5)),
+                "1950-00-05: day must be 0 when the month is unknown");
+}
+
+// --- Countries ---------------------------------------------------------
+
+TEST(ChecksTest, CountryAcceptsIsoCodes) {
+  for (absl::string_view c :
+       {"CN", "KE", "US", "DE", "HK", "MO", "TW", "GB", "JP", "FR"}) {
+    EXPECT_TRUE(CheckCountryCode(c).ok()) << c;
+  }
+}
+
+TEST(ChecksTest, CountryRejectsLowerCaseWithHint) {
+  ExpectInvalid(CheckCountryCode("cn"), "use upper case: CN");
+  ExpectInvalid(CheckCountryCode("Ke"), "use upper case: KE");
+}
+
+TEST(ChecksTest, CountryRejectsUnknownCodes) {
+  ExpectInvalid(CheckCountryCode("QQ"), "\"QQ\" is not an ISO 3166-1");
+  ExpectInvalid(CheckCountryCode(""), "is not an ISO 3166-1");
+  ExpectInvalid(CheckCountryCode("UK"), "use GB");
+  ExpectInvalid(CheckCountryCode("CHN"), "use the two-letter code: CN");
+  ExpectInvalid(CheckCountryCode("C"), "is not an ISO 3166-1");
+}
+
+// --- Currencies --------------------------------------------------------
+
+TEST(ChecksTest, CurrencyAcceptsCommonCodes) {
+  for (absl::string_view c :
+       {"CNY", "USD", "EUR", "HKD", "JPY", "KES", "GBP", "TWD", "MOP"}) {
+    EXPECT_TRUE(CheckCurrencyCode(c).ok()) << c;
+  }
+}
+
+TEST(ChecksTest, CurrencyRejectsRmbWithHint) {
+  ExpectInvalid(CheckCurrencyCode("RMB"), "use CNY");
+  ExpectInvalid(CheckCurrencyCode("rmb"), "use CNY");
+}
+
+TEST(ChecksTest, CurrencyRejectsLowerCaseAndUnknown) {
+  ExpectInvalid(CheckCurrencyCode("usd"), "use upper case: USD");
+  ExpectInvalid(CheckCurrencyCode("ABC"), "\"ABC\" is not an ISO 4217");
+  ExpectInvalid(CheckCurrencyCode(""), "is not an ISO 4217");
+  ExpectInvalid(CheckCurrencyCode("US$"), "is not an ISO 4217");
+}
+
+// --- USCC --------------------------------------------------------------
+
+TEST(ChecksTest, UsccAcceptsRealCodes) {
+  for (absl::string_view code :
+       {"91310000757904992P", "91310115757910815T", "9131010675791199X9",
+        "93211224MA0U4H6T8N", "912102115880574296"}) {
+    EXPECT_TRUE(CheckUscc(code).ok()) << code << ": " << CheckUscc(code);
+    EXPECT_EQ(UsccCheckCharacter(code.substr(0, 17)), code[17]) << code;
+  }
+}
+
+TEST(ChecksTest, UsccNamesExpectedCheckCharacter) {
+  ExpectInvalid(CheckUscc("91310000757904992Q"),
+                "check character is 'Q', expected 'P'");
+  // One changed digit changes the expected check character.
+  ExpectInvalid(CheckUscc("91310000757904993P"),
+                "check character is 'P', expected 'T'");
+}
+
+TEST(ChecksTest, UsccRejectsWrongLength) {
+  ExpectInvalid(CheckUscc("320400000012345"),
+                "18 characters expected, got 15 (a 15-character legacy "
+                "registration number");
+  ExpectInvalid(CheckUscc("320400000012345"), "registrationNumber");
+  ExpectInvalid(CheckUscc("91310000757904992P0"),
+                "18 characters expected, got 19");
+  ExpectInvalid(CheckUscc(""), "18 characters expected, got 0");
+}
+
+TEST(ChecksTest, UsccRejectsForbiddenLetters) {
+  ExpectInvalid(CheckUscc("9131I000757904992P"),
+                "character 'I' at position 5 is not allowed (letters I, O, Z, "
+                "S, V are never used)");
+  ExpectInvalid(CheckUscc("91310000757904992O"),
+                "character 'O' at position 18");
+  ExpectInvalid(CheckUscc("91310000-57904992P"),
+                "character '-' at position 9 is not allowed");
+}
+
+TEST(ChecksTest, UsccRejectsLowerCase) {
+  ExpectInvalid(CheckUscc("93211224ma0u4h6t8n"),
+                "use upper case: 93211224MA0U4H6T8N");
+}
+
+TEST(ChecksTest, UsccCheckCharacterOfBadInput) {
+  EXPECT_EQ(UsccCheckCharacter("9131000075790499"), '\0');   // 16 chars
+  EXPECT_EQ(UsccCheckCharacter("9131000075790499I"), '\0');  // forbidden I
+}
+
+// --- Resident ID -------------------------------------------------------
+
+TEST(ChecksTest, ResidentIdAcceptsValidNumbers) {
+  EXPECT_TRUE(CheckResidentId("11010519491231002X").ok());
+  EXPECT_TRUE(CheckResidentId("110105200002290013").ok());  // 2000-02-29
+  EXPECT_EQ(ResidentIdCheckCharacter("11010519491231002"), 'X');
+}
+
+TEST(ChecksTest, ResidentIdRejectsBadCheckCharacter) {
+  ExpectInvalid(CheckResidentId("110105194912310021"),
+                "check character is '1', expected 'X'");
+  ExpectInvalid(CheckResidentId("11010519491231003X"),
+                "check character is 'X', expected '8'");
+  ExpectInvalid(CheckResidentId("11010519491231002x"), "upper case");
+}
+
+TEST(ChecksTest, ResidentIdRejectsImpossibleBirthDate) {
+  // Check characters are right; the birth dates are not.
+  ExpectInvalid(CheckResidentId("110105202102300011"),
+                "birth date 20210230 (positions 7-14)");
+  ExpectInvalid(CheckResidentId("110105190002290017"), "birth date 19000229");
+  ExpectInvalid(CheckResidentId("110105184901010010"), "birth date 18490101");
+}
+
+TEST(ChecksTest, ResidentIdRejectsWrongShape) {
+  ExpectInvalid(CheckResidentId("110105491231002"),
+                "18 characters expected, got 15");
+  ExpectInvalid(CheckResidentId("1101051949A231002X"),
+                "character 'A' at position 11");
+  EXPECT_EQ(ResidentIdCheckCharacter("1101051949123100"), '\0');
+}
+
+}  // namespace
+}  // namespace model
+}  // namespace qiaolian
