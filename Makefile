@@ -7,6 +7,8 @@ JOBS ?= $(shell nproc)
 # Debian's own interpreter: the first python3 on PATH may lack python3-pytest.
 PYTHON ?= /usr/bin/python3
 
+MAKEFLAGS += --no-print-directory
+
 .PHONY: all deps configure build demo test bench format clean
 
 all: build

@@ -259,6 +259,7 @@ int Main(int argc, char** argv) {
   CLI::App app{
       "qiaolian: records of an overseas-Chinese federation office (侨联)"};
   app.require_subcommand(1);
+  app.allow_extras(false);
   Args a;
   if (const char* env = std::getenv("QIAOLIAN_STORE")) a.store = env;
   app.add_option("--store,-s", a.store,
@@ -297,10 +298,35 @@ int Main(int argc, char** argv) {
   history->add_option("id", a.id, "Record id")->required();
   history->add_flag("--pretty", a.pretty, "Indented JSON");
 
+  // CLI11 reports an unknown command as "A subcommand is required"; name it.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--store" || arg == "-s" || arg == "--actor") {
+      ++i;
+      continue;
+    }
+    if (arg.empty() || arg[0] == '-') continue;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == arg;
+    }
+    if (!known) {
+      std::cerr << "qiaolian: unknown command \"" << arg
+                << "\"; expected one of: init, put, get, update, delete, "
+                   "list, history (see --help)\n";
+      return 2;
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (a.store.empty()) {
+    std::cerr << "qiaolian: no store given: use --store DIR or set "
+                 "QIAOLIAN_STORE\n";
+    return 2;
   }
   if (*init) return CmdInit(a);
   if (*put) return CmdPut(a);

@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "qiaolian/record.h"
 #include "src/model/checks.h"
@@ -107,9 +108,12 @@ absl::Status RecordFromJson(absl::string_view json,
       google::protobuf::StringPiece(json.data(), json.size()), out, opts);
   if (!st.ok()) {
     out->Clear();
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON for ", out->GetDescriptor()->name(), ": ",
-                     std::string(st.message())));
+    // The parser's message may span lines (a caret under the input); keep
+    // the first line so every error stays one line in logs and reject files.
+    absl::string_view msg(st.message().data(), st.message().size());
+    msg = absl::StripAsciiWhitespace(msg.substr(0, msg.find('\n')));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid JSON for ", out->GetDescriptor()->name(), ": ", msg));
   }
   return absl::OkStatus();
 }
@@ -139,7 +143,22 @@ absl::StatusOr<std::string> RecordToJson(const google::protobuf::Message& m,
                                             " as JSON: ",
                                             std::string(st.message())));
   }
-  if (options.pretty && !out.empty() && out.back() == '\n') out.pop_back();
+  if (options.pretty) {
+    // protobuf indents by one space; two read better.
+    std::string wide;
+    wide.reserve(out.size() * 5 / 4);
+    bool at_line_start = true;
+    for (char c : out) {
+      if (at_line_start && c == ' ') {
+        wide.append("  ");
+        continue;
+      }
+      at_line_start = c == '\n';
+      wide.push_back(c);
+    }
+    out = std::move(wide);
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+  }
   return out;
 }
 

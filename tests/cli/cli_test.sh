@@ -109,8 +109,8 @@ expect_fail "unknown option" 2 "--bogus" "$BIN" --store "$S" list person --bogus
 expect_fail "get without id" 2 "id is required" "$BIN" --store "$S" get person
 expect_fail "put without kind" 2 "kind is required" "$BIN" --store "$S" put
 expect_fail "id not a number" 2 "id" "$BIN" --store "$S" get person abc
-expect_fail "no store given" 1 "no store given" "$BIN" list person
-expect_fail "put without store" 1 "no store given" "$BIN" put enterprise "$EX/enterprise.jsonl"
+expect_fail "no store given" 2 "no store given" "$BIN" list person
+expect_fail "put without store" 2 "no store given" "$BIN" put enterprise "$EX/enterprise.jsonl"
 expect_fail "store missing" 1 "no store at" q list person
 checks=$((checks + 1))
 [ -e "$S" ] && fail "reading a missing store created $S"
