@@ -7,9 +7,16 @@
 //   qiaolian --store DIR delete KIND ID [--revision N]
 //   qiaolian --store DIR list KIND [--limit N] [--after ID]
 //   qiaolian --store DIR history KIND ID
+//   qiaolian --store DIR query TEXT [--json|--table] [--page-size N]
+//                                   [--cursor C] [--allow-scan]
+//   qiaolian --store DIR count TEXT [--json] [--allow-scan]
+//   qiaolian --store DIR explain TEXT [--allow-scan]
+//   qiaolian --store DIR verify
+//   qiaolian --store DIR reindex
 //
 // DIR defaults to $QIAOLIAN_STORE. Results go to stdout, errors to stderr
 // with a non-zero exit status (1 for a failed operation, 2 for bad usage).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +33,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
 
@@ -74,6 +82,12 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
 }
 
 struct Args {
+  std::string text;
+  bool json = false;
+  bool table = false;
+  bool allow_scan = false;
+  std::string cursor;
+  uint64_t page_size = 0;
   std::string store;
   std::string kind;
   uint64_t id = 0;
@@ -255,6 +269,230 @@ int CmdHistory(const Args& a) {
   return 0;
 }
 
+// Display width of UTF-8 text: CJK and full-width characters take two
+// columns in a terminal.
+size_t DisplayWidth(absl::string_view s) {
+  size_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
+std::string Truncate(const std::string& s, size_t max_width) {
+  if (DisplayWidth(s) <= max_width) return s;
+  std::string out;
+  size_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    size_t cw = len >= 3 ? 2 : 1;
+    if (w + cw > max_width - 1) break;
+    out.append(s, i, len);
+    w += cw;
+    i += len;
+  }
+  return out + "…";
+}
+
+// A cell for a top-level field: scalars, enums (short names) and dates.
+std::string Cell(const google::protobuf::Message& m,
+                 const google::protobuf::FieldDescriptor* f) {
+  using FD = google::protobuf::FieldDescriptor;
+  const auto* r = m.GetReflection();
+  switch (f->cpp_type()) {
+    case FD::CPPTYPE_STRING:
+      return r->GetString(m, f);
+    case FD::CPPTYPE_ENUM: {
+      if (r->GetEnumValue(m, f) == 0) return "";
+      std::string name = r->GetEnum(m, f)->name();
+      return name.substr(name.find('_') + 1);
+    }
+    case FD::CPPTYPE_BOOL:
+      return r->GetBool(m, f) ? "yes" : "";
+    case FD::CPPTYPE_INT32:
+      return r->GetInt32(m, f) ? std::to_string(r->GetInt32(m, f)) : "";
+    case FD::CPPTYPE_INT64:
+      return r->GetInt64(m, f) ? std::to_string(r->GetInt64(m, f)) : "";
+    case FD::CPPTYPE_UINT32:
+      return r->GetUInt32(m, f) ? std::to_string(r->GetUInt32(m, f)) : "";
+    case FD::CPPTYPE_UINT64:
+      return r->GetUInt64(m, f) ? std::to_string(r->GetUInt64(m, f)) : "";
+    case FD::CPPTYPE_MESSAGE: {
+      if (f->message_type() != v1::Date::descriptor() || !r->HasField(m, f)) {
+        return "";
+      }
+      const auto& d = static_cast<const v1::Date&>(r->GetMessage(m, f));
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(),
+                    d.day());
+      return buf;
+    }
+    default:
+      return "";
+  }
+}
+
+void PrintTable(
+    const std::vector<std::unique_ptr<google::protobuf::Message>>& rows) {
+  if (rows.empty()) return;
+  const auto* d = rows[0]->GetDescriptor();
+  std::vector<const google::protobuf::FieldDescriptor*> cols;
+  for (int i = 1; i < d->field_count() && cols.size() < 6; ++i) {
+    const auto* f = d->field(i);
+    if (f->is_repeated()) continue;
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+        f->message_type() != v1::Date::descriptor()) {
+      continue;
+    }
+    for (const auto& r : rows) {
+      if (!Cell(*r, f).empty()) {
+        cols.push_back(f);
+        break;
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header = {"id"};
+  for (const auto* f : cols) header.push_back(f->name());
+  cells.push_back(header);
+  for (const auto& r : rows) {
+    std::vector<std::string> line = {std::to_string(MetaOf(*r).id())};
+    for (const auto* f : cols) line.push_back(Truncate(Cell(*r, f), 40));
+    cells.push_back(std::move(line));
+  }
+  std::vector<size_t> width(header.size(), 0);
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      width[i] = std::max(width[i], DisplayWidth(line[i]));
+    }
+  }
+  for (const auto& line : cells) {
+    std::string out;
+    for (size_t i = 0; i < line.size(); ++i) {
+      out += line[i];
+      if (i + 1 < line.size()) {
+        out += std::string(width[i] - DisplayWidth(line[i]) + 2, ' ');
+      }
+    }
+    std::cout << out << "\n";
+  }
+}
+
+QueryOptions MakeQueryOptions(const Args& a) {
+  QueryOptions o;
+  o.allow_scan = a.allow_scan;
+  o.cursor = a.cursor;
+  o.page_size = a.page_size;
+  return o;
+}
+
+int CmdQuery(const Args& a) {
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto page = (*store)->Query(a.text, MakeQueryOptions(a));
+  if (!page.ok()) return Fail(page.status());
+  if (a.table) {
+    PrintTable(page->records);
+  } else {
+    for (const auto& r : page->records) {
+      int rc = PrintRecord(*r, a.pretty);
+      if (rc != 0) return rc;
+    }
+  }
+  if (!page->next_cursor.empty()) {
+    std::cerr << "more: --cursor " << page->next_cursor << "\n";
+  }
+  return 0;
+}
+
+int CmdCount(const Args& a) {
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto result = (*store)->Aggregate(a.text, MakeQueryOptions(a));
+  if (!result.ok()) return Fail(result.status());
+  if (a.json) {
+    std::cout << result->ToJson() << "\n";
+    return 0;
+  }
+  // Plain: one line per group, key then the values, tab-separated.
+  std::string json = result->ToJson(/*with_ids=*/false);
+  const bool grouped =
+      !(result->groups.size() == 1 && result->groups[0].key.empty());
+  std::cout << (grouped ? "key\t" : "");
+  for (size_t i = 0; i < result->columns.size(); ++i) {
+    std::cout << (i ? "\t" : "") << result->columns[i];
+  }
+  std::cout << "\n";
+  for (const AggregateGroup& g : result->groups) {
+    if (grouped) std::cout << g.key << "\t";
+    for (size_t i = 0; i < g.values.size(); ++i) {
+      const AggregateValue& v = g.values[i];
+      const std::string& col = result->columns[i];
+      std::string cell;
+      if (col.rfind("count", 0) == 0) {
+        cell = std::to_string(v.count);
+      } else if (col.rfind("sum", 0) == 0) {
+        std::vector<std::string> parts;
+        for (const auto& [cur, amt] : v.money) {
+          char buf[64];
+          std::snprintf(buf, sizeof(buf), "%s %lld.%02lld", cur.c_str(),
+                        static_cast<long long>(amt / 100),
+                        static_cast<long long>(amt % 100));
+          parts.push_back(buf);
+        }
+        for (const auto& [unit, q] : v.quantities) {
+          parts.push_back(std::to_string(q) + " " + unit);
+        }
+        if (parts.empty()) parts.push_back(std::to_string(v.total));
+        for (size_t j = 0; j < parts.size(); ++j) {
+          cell += (j ? ", " : "") + parts[j];
+        }
+      } else {
+        cell = v.value;
+      }
+      std::cout << (i ? "\t" : "") << cell;
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int CmdExplain(const Args& a) {
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto plan = (*store)->Explain(a.text, MakeQueryOptions(a));
+  if (!plan.ok()) return Fail(plan.status());
+  std::cout << *plan << "\n";
+  return 0;
+}
+
+int CmdVerify(const Args& a) {
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto report = (*store)->Verify();
+  if (!report.ok()) return Fail(report.status());
+  for (const std::string& p : report->problems) std::cout << p << "\n";
+  std::cout << report->rows << " rows, " << report->index_entries
+            << " index entries, " << report->unique_entries
+            << " unique keys checked: "
+            << (report->problems.empty() ? "consistent" : "PROBLEMS FOUND")
+            << "\n";
+  return report->problems.empty() ? 0 : 1;
+}
+
+int CmdReindex(const Args& a) {
+  auto store = OpenStore(a.store, false);
+  if (!store.ok()) return Fail(store.status());
+  absl::Status st = (*store)->Reindex();
+  if (!st.ok()) return Fail(st);
+  std::cout << "indexes rebuilt\n";
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{
       "qiaolian: records of an overseas-Chinese federation office (侨联)"};
@@ -298,6 +536,31 @@ int Main(int argc, char** argv) {
   history->add_option("id", a.id, "Record id")->required();
   history->add_flag("--pretty", a.pretty, "Indented JSON");
 
+  auto* query = app.add_subcommand(
+      "query", "Print the records a query selects (see docs/queries.md)");
+  query->add_option("text", a.text, "e.g. 'enterprise where status = ACTIVE'")
+      ->required();
+  auto* fmt = query->add_option_group("format");
+  fmt->add_flag("--json", a.json, "One JSON object per line (default)");
+  fmt->add_flag("--table", a.table, "An aligned table of the main fields");
+  query->add_flag("--pretty", a.pretty, "Indented JSON");
+  query->add_option("--page-size", a.page_size, "At most N records");
+  query->add_option("--cursor", a.cursor, "Resume after a previous page");
+  query->add_flag("--allow-scan", a.allow_scan,
+                  "Read every record when no index serves the query");
+  auto* count = app.add_subcommand(
+      "count", "Count (or aggregate: group by ..., compute ...) a query");
+  count->add_option("text", a.text, "e.g. 'event where ... group by outlet'")
+      ->required();
+  count->add_flag("--json", a.json, "JSON with the ids behind each figure");
+  count->add_flag("--allow-scan", a.allow_scan, "Permit a full scan");
+  auto* explain = app.add_subcommand("explain", "Show how a query would run");
+  explain->add_option("text", a.text, "A query")->required();
+  explain->add_flag("--allow-scan", a.allow_scan, "Permit a full scan");
+  auto* verify =
+      app.add_subcommand("verify", "Check rows against index entries");
+  auto* reindex = app.add_subcommand("reindex", "Rebuild every index");
+
   // CLI11 reports an unknown command as "A subcommand is required"; name it.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -313,7 +576,8 @@ int Main(int argc, char** argv) {
     if (!known) {
       std::cerr << "qiaolian: unknown command \"" << arg
                 << "\"; expected one of: init, put, get, update, delete, "
-                   "list, history (see --help)\n";
+                   "list, history, query, count, explain, verify, reindex "
+                   "(see --help)\n";
       return 2;
     }
     break;
@@ -335,6 +599,11 @@ int Main(int argc, char** argv) {
   if (*del) return CmdDelete(a);
   if (*list) return CmdList(a);
   if (*history) return CmdHistory(a);
+  if (*query) return CmdQuery(a);
+  if (*count) return CmdCount(a);
+  if (*explain) return CmdExplain(a);
+  if (*verify) return CmdVerify(a);
+  if (*reindex) return CmdReindex(a);
   return 2;
 }
 

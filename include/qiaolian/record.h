@@ -73,7 +73,7 @@ absl::Status RecordFromJson(absl::string_view json,
 absl::Status ValidateRecord(const google::protobuf::Message& record);
 
 struct JsonOptions {
-  bool pretty = false;           // Indented, multi-line.
+  bool pretty = false;            // Indented, multi-line.
   bool include_defaults = false;  // Also print fields holding defaults.
 };
 

@@ -32,16 +32,27 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "google/protobuf/message.h"
+#include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/v1/storage.pb.h"
 
 namespace qiaolian {
 
-namespace storage {
-class Db;
-}  // namespace storage
+namespace model {
+class IndexRegistry;
+}  // namespace model
+
+// What Store::Verify found. Empty `problems` means rows and index entries
+// agree both ways.
+struct VerifyReport {
+  uint64_t rows = 0;                  // Rows checked.
+  uint64_t index_entries = 0;         // Index entries expected from the rows.
+  uint64_t unique_entries = 0;        // Unique keys expected from the rows.
+  std::vector<std::string> problems;  // One line each, naming keys/records.
+};
 
 struct StoreOptions {
   // Create the store when the directory is missing or empty.
@@ -54,6 +65,9 @@ struct StoreOptions {
   // LevelDB block cache and memtable sizes, in bytes.
   size_t block_cache_bytes = 8 << 20;
   size_t write_buffer_bytes = 4 << 20;
+  // The secondary indexes to maintain; nullptr means the built-in ones
+  // (src/model/indexes.cc). For tests and tools that declare their own.
+  const model::IndexRegistry* indexes = nullptr;
 };
 
 struct WriteOptions {
@@ -122,6 +136,33 @@ class Store {
   // keep their history).
   absl::StatusOr<std::vector<v1::ChangeRecord>> History(Kind kind,
                                                         uint64_t id) const;
+
+  // Runs a row query (include/qiaolian/query.h) on one snapshot.
+  // INVALID_ARGUMENT for syntax errors (with the column), unknown kinds,
+  // fields and enum values, type mismatches, malformed cursors, and
+  // FAILED_PRECONDITION when no index serves the query and
+  // !options.allow_scan (the message lists the indexed fields).
+  absl::StatusOr<QueryPage> Query(absl::string_view text,
+                                  const QueryOptions& options = {}) const;
+
+  // Runs an aggregate query (`... [group by F] compute count, sum money`);
+  // without a compute clause, counts.
+  absl::StatusOr<AggregateResult> Aggregate(
+      absl::string_view text, const QueryOptions& options = {}) const;
+
+  // Describes how the query would run: indexes used, intersections, unions,
+  // filters, sort, and whether the kind is scanned.
+  absl::StatusOr<std::string> Explain(absl::string_view text,
+                                      const QueryOptions& options = {}) const;
+
+  // Checks that every row has exactly the index and unique entries its
+  // fields call for, and that every entry belongs to a row. Reads one
+  // snapshot; safe while others write.
+  absl::StatusOr<VerifyReport> Verify() const;
+
+  // Drops and rebuilds all index entries from the rows (holds the writer
+  // lock throughout).
+  absl::Status Reindex();
 
   // The store directory, and the layout version it is at.
   const std::string& path() const;

@@ -8,6 +8,8 @@
 // live in meta keys as u64 big-endian:
 //   meta("next_id/<kind>")  next id to assign (ids are never reused)
 //   meta("count/<kind>")    number of live rows
+#include "qiaolian/store.h"
+
 #include <array>
 #include <utility>
 
@@ -16,8 +18,10 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "qiaolian/store.h"
+#include "src/api/indexing.h"
+#include "src/model/indexes.h"
 #include "src/model/validate.h"
+#include "src/query/engine.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
 #include "src/util/status_macros.h"
@@ -47,18 +51,17 @@ absl::StatusOr<uint64_t> ReadCounter(const storage::Db& db,
   absl::string_view in = *v;
   uint64_t n = 0;
   if (!storage::GetU64(&in, &n) || !in.empty()) {
-    return absl::DataLossError(
-        absl::StrCat("store ", db.path(), ": bad counter at ",
-                     storage::DescribeKey(key)));
+    return absl::DataLossError(absl::StrCat(
+        "store ", db.path(), ": bad counter at ", storage::DescribeKey(key)));
   }
   return n;
 }
 
 absl::Status CheckKind(Kind kind) {
   if (DescriptorOf(kind) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown kind ", static_cast<int>(kind),
-        "; expected person, enterprise, case, donation or event"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown kind ", static_cast<int>(kind),
+                     "; expected person, enterprise, case, donation or event"));
   }
   return absl::OkStatus();
 }
@@ -73,6 +76,7 @@ absl::Status PrefixStatus(const absl::Status& st, absl::string_view prefix) {
 struct Store::Rep {
   std::unique_ptr<storage::Db> db;
   StoreOptions options;
+  const model::IndexRegistry* indexes = nullptr;
   absl::Mutex write_mu;
   // In-memory copies of the counters, authoritative while the store is open
   // (only this handle can write: LevelDB's lock).
@@ -103,9 +107,8 @@ struct Store::Rep {
           absl::StrCat(KindName(kind), " ", id, " not found"));
     }
     if (!out->ParseFromString(*row)) {
-      return absl::DataLossError(
-          absl::StrCat("store ", db->path(), ": unreadable ",
-                       storage::DescribeKey(key)));
+      return absl::DataLossError(absl::StrCat(
+          "store ", db->path(), ": unreadable ", storage::DescribeKey(key)));
     }
     return absl::OkStatus();
   }
@@ -145,6 +148,22 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
       rep->next_id[k] = next == 0 ? 1 : next;
       rep->count[k] = count;
     }
+  }
+  rep->indexes = options.indexes != nullptr ? options.indexes
+                                            : &model::IndexRegistry::Builtin();
+  if (options.read_only) {
+    for (const model::Index& idx : rep->indexes->all()) {
+      QL_ASSIGN_OR_RETURN(
+          std::optional<std::string> state,
+          rep->db->Get(storage::MetaKey(absl::StrCat("index/", idx.spec.id))));
+      if (!state.has_value() || *state != idx.fingerprint) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("store ", dir, " needs index ", idx.name,
+                         " built; open it once without read-only"));
+      }
+    }
+  } else {
+    QL_RETURN_IF_ERROR(internal::SyncIndexes(rep->db.get(), *rep->indexes));
   }
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }
@@ -187,6 +206,7 @@ absl::Status Store::CreateAll(
   };
 
   leveldb::WriteBatch batch;
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
   absl::Status failure;
   size_t i = 0;
   for (; i < records.size(); ++i) {
@@ -224,6 +244,12 @@ absl::Status Store::CreateAll(
     *m->mutable_updated_at() = now;
     m->set_created_by(options.actor);
     m->set_updated_by(options.actor);
+    absl::Status indexed =
+        index_writer.Apply(*kind, id, nullptr, record, &batch);
+    if (!indexed.ok()) {
+      failure = PrefixStatus(indexed, where);
+      break;
+    }
     std::string row = record->SerializeAsString();
     batch.Put(storage::RowKey(*kind, id), row);
     batch.Put(storage::HistoryKey(*kind, id, 1),
@@ -301,14 +327,21 @@ absl::Status Store::Update(google::protobuf::Message* record,
   if (meta.has_source()) *new_meta.mutable_source() = meta.source();
   const v1::RecordMeta saved = meta;
   *MutableMetaOf(record) = new_meta;
-  std::string row = record->SerializeAsString();
   leveldb::WriteBatch batch;
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  absl::Status indexed =
+      index_writer.Apply(kind, id, old.get(), record, &batch);
+  if (!indexed.ok()) {
+    *MutableMetaOf(record) = saved;
+    return indexed;
+  }
+  std::string row = record->SerializeAsString();
   batch.Put(storage::RowKey(kind, id), row);
-  batch.Put(storage::HistoryKey(kind, id, new_meta.revision()),
-            Rep::Change(kind, id, new_meta.revision(),
-                        v1::ChangeRecord::OP_UPDATE, now, options,
-                        std::move(row))
-                .SerializeAsString());
+  batch.Put(
+      storage::HistoryKey(kind, id, new_meta.revision()),
+      Rep::Change(kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
+                  now, options, std::move(row))
+          .SerializeAsString());
   absl::Status st = rep_->db->Write(&batch, rep_->Sync(options));
   if (!st.ok()) *MutableMetaOf(record) = saved;
   return st;
@@ -327,8 +360,12 @@ absl::Status Store::Delete(Kind kind, uint64_t id, uint64_t expected_revision,
         "conflict: ", KindName(kind), " ", id, " is at revision ", revision,
         " but the delete expected revision ", expected_revision));
   }
+  QL_RETURN_IF_ERROR(
+      internal::CheckNotReferenced(*rep_->db, *rep_->indexes, kind, id));
   const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
   leveldb::WriteBatch batch;
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  QL_RETURN_IF_ERROR(index_writer.Apply(kind, id, old.get(), nullptr, &batch));
   batch.Delete(storage::RowKey(kind, id));
   batch.Put(storage::HistoryKey(kind, id, revision + 1),
             Rep::Change(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
@@ -355,15 +392,40 @@ absl::Status Store::Scan(
        it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!record->ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "store ", path(), ": unreadable ",
-          storage::DescribeKey(absl::string_view(it->key().data(),
-                                                 it->key().size()))));
+      return absl::DataLossError(
+          absl::StrCat("store ", path(), ": unreadable ",
+                       storage::DescribeKey(absl::string_view(
+                           it->key().data(), it->key().size()))));
     }
     if (!fn(*record)) break;
   }
   return storage::FromLevelDb(it->status(),
                               absl::StrCat("scanning ", KindName(kind)));
+}
+
+absl::StatusOr<QueryPage> Store::Query(absl::string_view text,
+                                       const QueryOptions& options) const {
+  return query::RunQuery(*rep_->db, *rep_->indexes, text, options);
+}
+
+absl::StatusOr<AggregateResult> Store::Aggregate(
+    absl::string_view text, const QueryOptions& options) const {
+  return query::RunAggregate(*rep_->db, *rep_->indexes, text, options);
+}
+
+absl::StatusOr<std::string> Store::Explain(absl::string_view text,
+                                           const QueryOptions& options) const {
+  return query::Explain(*rep_->db, *rep_->indexes, text, options);
+}
+
+absl::StatusOr<VerifyReport> Store::Verify() const {
+  return internal::Verify(*rep_->db, *rep_->indexes);
+}
+
+absl::Status Store::Reindex() {
+  QL_RETURN_IF_ERROR(rep_->CheckWritable());
+  absl::MutexLock lock(&rep_->write_mu);
+  return internal::Reindex(rep_->db.get(), *rep_->indexes);
 }
 
 absl::StatusOr<uint64_t> Store::Count(Kind kind) const {
@@ -385,10 +447,10 @@ absl::StatusOr<std::vector<v1::ChangeRecord>> Store::History(
     v1::ChangeRecord c;
     if (!c.ParseFromArray(it->value().data(),
                           static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "store ", path(), ": unreadable ",
-          storage::DescribeKey(absl::string_view(it->key().data(),
-                                                 it->key().size()))));
+      return absl::DataLossError(
+          absl::StrCat("store ", path(), ": unreadable ",
+                       storage::DescribeKey(absl::string_view(
+                           it->key().data(), it->key().size()))));
     }
     out.push_back(std::move(c));
   }

@@ -1,4 +1,6 @@
 // Kinds, record construction and the JSON mapping (include/qiaolian/record.h).
+#include "qiaolian/record.h"
+
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -6,7 +8,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
-#include "qiaolian/record.h"
 #include "src/model/checks.h"
 #include "src/model/validate.h"
 #include "src/storage/key_codec.h"
@@ -139,9 +140,8 @@ absl::StatusOr<std::string> RecordToJson(const google::protobuf::Message& m,
   std::string out;
   auto st = google::protobuf::util::MessageToJsonString(m, &out, opts);
   if (!st.ok()) {
-    return absl::InternalError(absl::StrCat("printing ", m.GetTypeName(),
-                                            " as JSON: ",
-                                            std::string(st.message())));
+    return absl::InternalError(absl::StrCat(
+        "printing ", m.GetTypeName(), " as JSON: ", std::string(st.message())));
   }
   if (options.pretty) {
     // protobuf indents by one space; two read better.

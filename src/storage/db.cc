@@ -78,9 +78,9 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
     }
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
       if (!fs::is_empty(dir, ec)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "not a qiaolian store: ", dir,
-            " is a non-empty directory without a store in it"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("not a qiaolian store: ", dir,
+                         " is a non-empty directory without a store in it"));
       }
       fresh = true;
     }
@@ -88,9 +88,9 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
     fresh = true;
   }
   if (fresh && !options.create_if_missing) {
-    return absl::NotFoundError(absl::StrCat(
-        "no store at ", dir, " (create it with `qiaolian --store ", dir,
-        " init` or the create_if_missing option)"));
+    return absl::NotFoundError(
+        absl::StrCat("no store at ", dir, " (create it with `qiaolian --store ",
+                     dir, " init` or the create_if_missing option)"));
   }
 
   std::unique_ptr<leveldb::Cache> cache(
@@ -113,8 +113,8 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
     }
     return FromLevelDb(s, absl::StrCat("opening store ", dir));
   }
-  std::unique_ptr<Db> db(new Db(dir, std::unique_ptr<leveldb::DB>(raw),
-                                std::move(cache)));
+  std::unique_ptr<Db> db(
+      new Db(dir, std::unique_ptr<leveldb::DB>(raw), std::move(cache)));
   QL_RETURN_IF_ERROR(db->InitOrCheckVersion(options, fresh));
   return db;
 }
@@ -172,9 +172,9 @@ absl::Status Db::InitOrCheckVersion(const DbOptions& options, bool fresh) {
     absl::Status st = step->apply(db_.get(), &batch);
     if (!st.ok()) {
       return absl::Status(
-          st.code(), absl::StrCat("migrating store ", path_, " from version ",
-                                  step->from, " (", step->description,
-                                  "): ", st.message()));
+          st.code(),
+          absl::StrCat("migrating store ", path_, " from version ", step->from,
+                       " (", step->description, "): ", st.message()));
     }
     info.set_schema_version(step->from + 1);
     info.set_migrated_by_library(LibraryVersion());

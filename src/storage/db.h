@@ -64,7 +64,7 @@ class Db {
   // UNAVAILABLE (locked by another process or another handle: "in use"),
   // DATA_LOSS (corrupt).
   static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& dir,
-                                                   const DbOptions& options);
+                                                  const DbOptions& options);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -45,7 +45,9 @@ std::string Hex(absl::string_view s) {
 
 }  // namespace
 
-void PutU8(std::string* dst, uint8_t v) { dst->push_back(static_cast<char>(v)); }
+void PutU8(std::string* dst, uint8_t v) {
+  dst->push_back(static_cast<char>(v));
+}
 
 void PutU16(std::string* dst, uint16_t v) {
   dst->push_back(static_cast<char>(v >> 8));

@@ -105,8 +105,7 @@ struct RowKeyParts {
   uint8_t kind = 0;
   uint64_t id = 0;
 };
-ABSL_MUST_USE_RESULT bool DecodeRowKey(absl::string_view key,
-                                       RowKeyParts* out);
+ABSL_MUST_USE_RESULT bool DecodeRowKey(absl::string_view key, RowKeyParts* out);
 
 struct HistoryKeyParts {
   uint8_t kind = 0;

@@ -57,7 +57,7 @@ std::vector<std::string> AllKeys(const std::string& dir) {
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator({}));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     keys.push_back(storage::DescribeKey(
-        absl::string_view(it->key().data(), it->key().size())) +
+                       absl::string_view(it->key().data(), it->key().size())) +
                    "=" + it->value().ToString());
   }
   it.reset();
@@ -68,7 +68,8 @@ std::vector<std::string> AllKeys(const std::string& dir) {
 TEST(StoreTest, CreateAssignsIdsPerKindAndGetReturnsTheRecord) {
   TempDir tmp;
   auto store = OpenOrDie(tmp.Sub("s"));
-  v1::Enterprise a = MakeEnterprise("常州三久制造有限公司", "91310000757904992P");
+  v1::Enterprise a =
+      MakeEnterprise("常州三久制造有限公司", "91310000757904992P");
   v1::Enterprise b = MakeEnterprise("金坛一号农场");
   v1::Person p;
   p.set_name("胡正明");
@@ -169,9 +170,9 @@ TEST(StoreTest, DeleteRemovesRowKeepsHistoryAndNeverReusesIds) {
   v1::Enterprise a = MakeEnterprise("a"), b = MakeEnterprise("b");
   ASSERT_TRUE(store->Create(&a).ok());
   ASSERT_TRUE(store->Create(&b).ok());
-  EXPECT_EQ(store->Delete(v1::KIND_ENTERPRISE, 2, /*expected_revision=*/5)
-                .code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      store->Delete(v1::KIND_ENTERPRISE, 2, /*expected_revision=*/5).code(),
+      absl::StatusCode::kAborted);
   ASSERT_TRUE(store->Delete(v1::KIND_ENTERPRISE, 2, 1).ok());
   EXPECT_EQ(store->Get(v1::KIND_ENTERPRISE, 2).status().code(),
             absl::StatusCode::kNotFound);
@@ -319,7 +320,8 @@ TEST(StoreTest, ReadOnlyStoreRefusesWrites) {
 
 TEST(StoreTest, MissingStoreIsNotCreatedWhenNotAsked) {
   TempDir tmp;
-  auto s = Store::Open(tmp.Sub("nope"), StoreOptions{.create_if_missing = false});
+  auto s =
+      Store::Open(tmp.Sub("nope"), StoreOptions{.create_if_missing = false});
   EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(tmp.Sub("nope")));
 }
@@ -359,9 +361,9 @@ TEST(StoreTest, StoreOfANewerVersionIsRefused) {
     ASSERT_TRUE(leveldb::DB::Open(leveldb::Options(), dir, &raw).ok());
     v1::StoreInfo info;
     info.set_schema_version(storage::kSchemaVersion + 1);
-    ASSERT_TRUE(raw->Put({}, storage::MetaKey("store_info"),
-                         info.SerializeAsString())
-                    .ok());
+    ASSERT_TRUE(
+        raw->Put({}, storage::MetaKey("store_info"), info.SerializeAsString())
+            .ok());
     delete raw;
   }
   auto s = Store::Open(dir);
@@ -389,10 +391,10 @@ TEST(StoreTest, SecondProcessGetsInUseError) {
     // Child: a different process trying to open the same store.
     close(pipefd[0]);
     auto s = Store::Open(dir);
-    std::string report = s.ok() ? std::string("OPENED")
-                                : std::string(absl::StatusCodeToString(
-                                      s.status().code())) +
-                                      "|" + std::string(s.status().message());
+    std::string report =
+        s.ok() ? std::string("OPENED")
+               : std::string(absl::StatusCodeToString(s.status().code())) +
+                     "|" + std::string(s.status().message());
     (void)!write(pipefd[1], report.data(), report.size());
     close(pipefd[1]);
     _exit(0);
@@ -443,7 +445,8 @@ TEST(StoreTest, ConcurrentWritersAndReadersOnOneHandle) {
   std::set<uint64_t> all;
   for (auto& v : ids) all.insert(v.begin(), v.end());
   EXPECT_EQ(all.size(), size_t{kThreads * kPerThread});  // No id twice.
-  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE),
+            uint64_t{kThreads * kPerThread});
   v1::Enterprise shared;
   ASSERT_TRUE(store->Get(v1::KIND_ENTERPRISE, 1, &shared).ok());
   // No lost update: one tag per successful update.

@@ -72,11 +72,12 @@ TEST(DbTest, FailingOrMissingMigrationLeavesVersionUnchanged) {
   TempDir tmp;
   const std::string dir = tmp.Sub("s");
   { ASSERT_TRUE(Db::Open(dir, DbOptions()).ok()); }
-  std::vector<Migration> failing = {
-      {kSchemaVersion, "rewrite rows", [](leveldb::DB*, leveldb::WriteBatch* b) {
-         b->Put(MetaKey("half-done"), "x");
-         return absl::DataLossError("row 7 unreadable");
-       }}};
+  std::vector<Migration> failing = {{kSchemaVersion, "rewrite rows",
+                                     [](leveldb::DB*, leveldb::WriteBatch* b) {
+                                       b->Put(MetaKey("half-done"), "x");
+                                       return absl::DataLossError(
+                                           "row 7 unreadable");
+                                     }}};
   DbOptions o;
   o.target_version = kSchemaVersion + 1;
   o.migrations = &failing;

@@ -33,28 +33,27 @@ Component RoundTrip(const std::string& encoded, Direction expect_dir) {
 
 const std::vector<int64_t>& Ints() {
   static const std::vector<int64_t> v = {
-      INT64_MIN, INT64_MIN + 1, -4294967296, -256, -255, -1, 0, 1, 255, 256,
-      4294967296, INT64_MAX - 1, INT64_MAX};
+      INT64_MIN, INT64_MIN + 1, -4294967296, -256,          -255,     -1, 0, 1,
+      255,       256,           4294967296,  INT64_MAX - 1, INT64_MAX};
   return v;
 }
 
 const std::vector<std::string>& Strings() {
-  static const std::vector<std::string> v = {
-      std::string(),
-      std::string("\0", 1),
-      std::string("\0\0", 2),
-      std::string("\0\x01", 2),
-      std::string("\x01", 1),
-      "a",
-      std::string("a\0", 2),
-      std::string("a\0b", 3),
-      "a\x01",
-      "ab",
-      "b",
-      "\xFF",
-      "\xFF\xFF",
-      "侨联",
-      "华侨"};
+  static const std::vector<std::string> v = {std::string(),
+                                             std::string("\0", 1),
+                                             std::string("\0\0", 2),
+                                             std::string("\0\x01", 2),
+                                             std::string("\x01", 1),
+                                             "a",
+                                             std::string("a\0", 2),
+                                             std::string("a\0b", 3),
+                                             "a\x01",
+                                             "ab",
+                                             "b",
+                                             "\xFF",
+                                             "\xFF\xFF",
+                                             "侨联",
+                                             "华侨"};
   return v;
 }
 
@@ -133,8 +132,9 @@ TEST(KeyCodecTest, NullSortsBeforeValuesAndComponentsConcatenate) {
 TEST(KeyCodecTest, MalformedComponentsAreRejected) {
   for (std::string bad :
        {std::string(), std::string("\x7F"), std::string("\x21\x00", 2),
-        std::string("\x30" "abc"), std::string("\x30\x00\x07", 3),
-        std::string("\x30\x00", 2)}) {
+        std::string("\x30"
+                    "abc"),
+        std::string("\x30\x00\x07", 3), std::string("\x30\x00", 2)}) {
     absl::string_view in = bad;
     Component c;
     Direction d;

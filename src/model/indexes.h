@@ -1,0 +1,133 @@
+// Secondary index declarations: the one source of truth for which fields of
+// which kind are indexed, under which stable numeric id.
+//
+// An index maps the value(s) of one or more fields (a composite) of a record
+// to its id. Field paths are dotted proto field names from the record, e.g.
+// "uscc", "investor_countries", "participants.ref",
+// "registration_division.code"; a path may pass through repeated fields (one
+// entry per element: a multi-valued index). Components of a composite that
+// share a repeated parent are taken from the same element
+// (identity_documents.type + .number pair up).
+//
+// Entry encoding (src/storage/key_codec.h):
+//   index  key 0x03 id:u16 component+ record_id:u64  (value empty)
+//   unique key 0x04 id:u16 component+ -> record_id:u64
+// Component per leaf type: string → string; enum, bool, int32/int64 → int64;
+// uint32/uint64 → uint64; Date → int64 yyyymmdd (20200106; unknown month/day
+// are 0); Ref → int64 kind, uint64 id (two components). A singular field with
+// no value (empty string, enum 0, unset message) is one Null component, so
+// every record has exactly one entry in a single-valued index; repeated
+// fields with no elements give no entry. Bool false and numeric 0 are values.
+//
+// Ids are frozen: never renumber or reuse one. Changing an index's fields
+// changes its fingerprint, and the store rebuilds it at open.
+#ifndef QIAOLIAN_SRC_MODEL_INDEXES_H_
+#define QIAOLIAN_SRC_MODEL_INDEXES_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "qiaolian/v1/common.pb.h"
+
+namespace qiaolian {
+namespace model {
+
+// What the leaf of a field path holds, for turning query literals into keys.
+enum class LeafType { kString, kEnum, kBool, kInt, kUint, kDate, kRef };
+
+struct IndexSpec {
+  IndexSpec() = default;
+  IndexSpec(uint16_t id, v1::Kind kind, std::vector<std::string> fields,
+            bool unique = false, std::vector<std::string> aliases = {})
+      : id(id),
+        kind(kind),
+        fields(std::move(fields)),
+        unique(unique),
+        aliases(std::move(aliases)) {}
+
+  uint16_t id = 0;
+  v1::Kind kind = v1::KIND_UNSPECIFIED;
+  std::vector<std::string> fields;  // One path per component.
+  bool unique = false;
+  std::vector<std::string> aliases;  // Extra names queries may use.
+};
+
+// A field path resolved against the record's descriptor.
+struct FieldPath {
+  std::string text;  // "participants.ref"
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  LeafType leaf = LeafType::kString;
+  bool repeated = false;  // Any segment repeated: may yield many values.
+  const google::protobuf::EnumDescriptor* enum_type = nullptr;  // kEnum
+};
+
+struct Index {
+  IndexSpec spec;
+  std::string name;  // "<kind>.<field>[+<field>...]", e.g. "enterprise.uscc"
+  std::vector<FieldPath> paths;
+  bool multi_valued = false;
+  std::string fingerprint;  // Changes when the definition changes.
+};
+
+// One value of one leaf, before encoding.
+struct LeafValue {
+  bool null = true;
+  int64_t i = 0;   // kEnum, kBool, kInt, kDate, kRef (kind)
+  uint64_t u = 0;  // kUint, kRef (id)
+  std::string s;   // kString
+};
+
+// A set of indexes, resolved against the schema.
+class IndexRegistry {
+ public:
+  // Resolves `specs`. INVALID_ARGUMENT on an unknown path, duplicate id,
+  // a path ending in a message other than Date/Ref, or a unique index on a
+  // field that is not a string/number tuple.
+  static absl::StatusOr<IndexRegistry> Create(std::vector<IndexSpec> specs);
+
+  // The built-in indexes (declared in indexes.cc).
+  static const IndexRegistry& Builtin();
+
+  const std::vector<Index>& all() const { return indexes_; }
+  const Index* Find(uint16_t id) const;
+  // Indexes of one kind, in id order.
+  std::vector<const Index*> OfKind(v1::Kind kind) const;
+  // The single-field index of `kind` whose field path, alias or JSON
+  // spelling equals `field` (e.g. "investorCountries", "investor_country"),
+  // or nullptr.
+  const Index* FindByField(v1::Kind kind, absl::string_view field) const;
+
+ private:
+  std::vector<Index> indexes_;
+};
+
+// Resolves a dotted path (proto or JSON names per segment) on `d`.
+absl::StatusOr<FieldPath> ResolvePath(const google::protobuf::Descriptor* d,
+                                      absl::string_view path);
+
+// All values of `path` in `record` (see the header comment for absence).
+std::vector<LeafValue> ExtractValues(const google::protobuf::Message& record,
+                                     const FieldPath& path);
+
+// Appends the key component(s) of one leaf value.
+void EncodeLeaf(const FieldPath& path, const LeafValue& v, std::string* out);
+
+// The encoded component tuples of `index` for `record`: distinct, sorted.
+// Each string is the concatenated components (no prefix, no id).
+std::vector<std::string> IndexTuples(const Index& index,
+                                     const google::protobuf::Message& record);
+
+// Whether a tuple contains a Null component (such tuples are not unique
+// keys).
+bool TupleHasNull(absl::string_view tuple);
+
+}  // namespace model
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_SRC_MODEL_INDEXES_H_
