@@ -18,6 +18,7 @@
 #include "src/model/checks.h"
 #include "src/query/parser.h"
 #include "src/storage/key_codec.h"
+#include "src/util/json.h"
 #include "src/util/status_macros.h"
 
 namespace qiaolian {
@@ -1357,37 +1358,6 @@ std::string ColumnName(const Aggregate& a, absl::string_view field) {
   return "?";
 }
 
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<QueryPage> RunQuery(const storage::Db& db,
@@ -1665,7 +1635,7 @@ absl::StatusOr<AggregateResult> RunAggregate(
 
 std::string AggregateResult::ToJson(bool with_ids) const {
   std::vector<std::string> cols;
-  for (const std::string& c : columns) cols.push_back(query::JsonString(c));
+  for (const std::string& c : columns) cols.push_back(JsonQuote(c));
   std::vector<std::string> groups_json;
   for (const AggregateGroup& g : groups) {
     std::vector<std::string> vals;
@@ -1679,10 +1649,10 @@ std::string AggregateResult::ToJson(bool with_ids) const {
         if (!v.money.empty() || !v.quantities.empty()) {
           std::vector<std::string> money, qty;
           for (const auto& [cur, amt] : v.money) {
-            money.push_back(absl::StrCat(query::JsonString(cur), ":", amt));
+            money.push_back(absl::StrCat(JsonQuote(cur), ":", amt));
           }
           for (const auto& [unit, q] : v.quantities) {
-            qty.push_back(absl::StrCat(query::JsonString(unit), ":", q));
+            qty.push_back(absl::StrCat(JsonQuote(unit), ":", q));
           }
           parts.push_back(
               absl::StrCat("\"money\":{", absl::StrJoin(money, ","), "}"));
@@ -1693,11 +1663,11 @@ std::string AggregateResult::ToJson(bool with_ids) const {
           vals.push_back(absl::StrCat(v.total));
         }
       } else {
-        vals.push_back(v.value.empty() ? "null" : query::JsonString(v.value));
+        vals.push_back(v.value.empty() ? "null" : JsonQuote(v.value));
       }
     }
     std::string g_json =
-        absl::StrCat("{\"key\":", query::JsonString(g.key), ",\"values\":[",
+        absl::StrCat("{\"key\":", JsonQuote(g.key), ",\"values\":[",
                      absl::StrJoin(vals, ","), "]");
     if (with_ids) {
       absl::StrAppend(&g_json, ",\"ids\":[", absl::StrJoin(g.ids, ","), "]");

@@ -1,0 +1,738 @@
+// The only C <-> C++ translation unit (include/qiaolian/c.h). Every
+// extern "C" function is noexcept, catches everything, and turns
+// absl::Status into (code, errmsg).
+#include "qiaolian/c.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "qiaolian/query.h"
+#include "qiaolian/record.h"
+#include "qiaolian/store.h"
+#include "src/util/json.h"
+
+using qiaolian::Kind;
+using qiaolian::Store;
+
+struct qiaolian_options_t {
+  qiaolian::StoreOptions o;
+};
+
+struct qiaolian_write_options_t {
+  qiaolian::WriteOptions o;
+};
+
+struct qiaolian_query_options_t {
+  bool allow_scan = false;
+  uint64_t page_size = 0;
+  std::string cursor;
+};
+
+// A db handle is never freed: after close it stays as a tombstone so that
+// use-after-close and double close are detected rather than undefined.
+struct qiaolian_db_t {
+  absl::Mutex mu;  // Shared by calls, exclusive for close.
+  std::unique_ptr<Store> store ABSL_GUARDED_BY(mu);
+};
+
+struct qiaolian_cursor_t {
+  qiaolian_db_t* db = nullptr;
+  std::string text;
+  bool allow_scan = false;
+  bool paged = false;  // The caller asked for one page.
+  int format = QIAOLIAN_FORMAT_PROTO;
+  std::vector<std::unique_ptr<google::protobuf::Message>> page;
+  size_t pos = 0;  // Index of the next record to return.
+  std::string next_token;
+  std::string current;  // The current record, encoded.
+  uint64_t current_id = 0;
+  bool on_row = false;
+};
+
+namespace {
+
+// Live handles (db: ever created; cursors: not yet destroyed), so that
+// stale pointers are recognised without dereferencing them.
+absl::Mutex g_registry_mu;
+std::unordered_set<const void*>* Registry(bool db) {
+  static auto* dbs = new std::unordered_set<const void*>();
+  static auto* cursors = new std::unordered_set<const void*>();
+  return db ? dbs : cursors;
+}
+bool Registered(const void* p, bool db) {
+  absl::MutexLock lock(&g_registry_mu);
+  return Registry(db)->count(p) > 0;
+}
+void Register(const void* p, bool db) {
+  absl::MutexLock lock(&g_registry_mu);
+  Registry(db)->insert(p);
+}
+void Unregister(const void* p) {
+  absl::MutexLock lock(&g_registry_mu);
+  Registry(false)->erase(p);
+}
+
+constexpr uint64_t kInternalPageSize = 512;
+
+char* CopyString(absl::string_view s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (p == nullptr) return nullptr;
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+int SetError(char** errmsg, int code, absl::string_view msg) {
+  if (errmsg != nullptr) *errmsg = CopyString(msg);
+  return code;
+}
+
+int Fail(char** errmsg, const absl::Status& st) {
+  return SetError(errmsg, static_cast<int>(st.code()), st.message());
+}
+
+int Ok(char** errmsg) {
+  if (errmsg != nullptr) *errmsg = nullptr;
+  return QIAOLIAN_OK;
+}
+
+int Null(char** errmsg, const char* what) {
+  return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                  absl::StrCat(what, " is NULL"));
+}
+
+// Runs `f` with exceptions turned into QIAOLIAN_INTERNAL.
+template <typename F>
+int Guard(char** errmsg, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+  } catch (const std::exception& e) {
+    return SetError(errmsg, QIAOLIAN_INTERNAL,
+                    absl::StrCat("internal error: ", e.what()));
+  } catch (...) {
+    return SetError(errmsg, QIAOLIAN_INTERNAL, "internal error");
+  }
+}
+
+absl::Status CheckKind(int kind) {
+  if (qiaolian::DescriptorOf(static_cast<Kind>(kind)) == nullptr || kind == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "kind ", kind, " is not a record kind (1 person .. 5 event)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFormat(int format) {
+  if (format != QIAOLIAN_FORMAT_PROTO && format != QIAOLIAN_FORMAT_JSON) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "format ", format, " is not QIAOLIAN_FORMAT_PROTO (0) or _JSON (1)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> DecodeRecord(
+    int kind, int format, const uint8_t* data, size_t len) {
+  if (absl::Status st = CheckKind(kind); !st.ok()) return st;
+  if (absl::Status st = CheckFormat(format); !st.ok()) return st;
+  if (data == nullptr && len > 0) {
+    return absl::InvalidArgumentError("data is NULL");
+  }
+  if (len > QIAOLIAN_MAX_RECORD_BYTES) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("record of ", len, " bytes exceeds the limit of ",
+                     QIAOLIAN_MAX_RECORD_BYTES));
+  }
+  std::unique_ptr<google::protobuf::Message> m =
+      qiaolian::NewRecord(static_cast<Kind>(kind));
+  if (format == QIAOLIAN_FORMAT_JSON) {
+    absl::Status st = qiaolian::RecordFromJson(
+        absl::string_view(reinterpret_cast<const char*>(data), len), m.get());
+    if (!st.ok()) return st;
+    return m;
+  }
+  if (!m->ParseFromArray(data, static_cast<int>(len))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("data is not a valid serialized ",
+                     m->GetDescriptor()->full_name(), " (", len, " bytes)"));
+  }
+  return m;
+}
+
+absl::StatusOr<std::string> EncodeRecord(const google::protobuf::Message& m,
+                                         int format) {
+  if (format == QIAOLIAN_FORMAT_JSON) return qiaolian::RecordToJson(m);
+  std::string out;
+  if (!m.SerializeToString(&out)) {
+    return absl::InternalError("cannot serialize record");
+  }
+  return out;
+}
+
+int GiveBytes(absl::string_view bytes, uint8_t** out, size_t* out_len) {
+  char* p = CopyString(bytes);  // NUL-terminated for text, harmless else.
+  if (p == nullptr) return QIAOLIAN_RESOURCE_EXHAUSTED;
+  *out = reinterpret_cast<uint8_t*>(p);
+  *out_len = bytes.size();
+  return QIAOLIAN_OK;
+}
+
+// Calls `f(store)` with the db's shared lock held, or fails cleanly for a
+// NULL, unknown or closed handle.
+template <typename F>
+int WithStore(qiaolian_db_t* db, char** errmsg, F&& f) {
+  if (db == nullptr) return Null(errmsg, "db");
+  if (!Registered(db, true)) {
+    return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                    "db is not a handle returned by qiaolian_open");
+  }
+  absl::ReaderMutexLock lock(&db->mu);
+  if (db->store == nullptr) {
+    return SetError(errmsg, QIAOLIAN_FAILED_PRECONDITION,
+                    "db was closed (qiaolian_close) and cannot be used");
+  }
+  return f(*db->store);
+}
+
+absl::Status CheckText(const char* text, size_t len) {
+  if (text == nullptr) return absl::InvalidArgumentError("text is NULL");
+  if (len > QIAOLIAN_MAX_QUERY_BYTES) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("query of ", len, " bytes exceeds the limit of ",
+                     QIAOLIAN_MAX_QUERY_BYTES));
+  }
+  return absl::OkStatus();
+}
+
+qiaolian::QueryOptions ToQueryOptions(const qiaolian_query_options_t* o) {
+  qiaolian::QueryOptions q;
+  if (o != nullptr) {
+    q.allow_scan = o->allow_scan;
+    q.page_size = o->page_size;
+    q.cursor = o->cursor;
+  }
+  return q;
+}
+
+// Fetches the cursor's next page. REQUIRES: db shared lock held.
+absl::Status FetchPage(qiaolian_cursor_t* c, const Store& store,
+                       const qiaolian::QueryOptions& options) {
+  absl::StatusOr<qiaolian::QueryPage> page = store.Query(c->text, options);
+  if (!page.ok()) return page.status();
+  c->page = std::move(page->records);
+  c->pos = 0;
+  c->next_token = std::move(page->next_cursor);
+  return absl::OkStatus();
+}
+
+void CollectFiles(const google::protobuf::FileDescriptor* f,
+                  std::set<const google::protobuf::FileDescriptor*>* seen,
+                  google::protobuf::FileDescriptorSet* out) {
+  if (!seen->insert(f).second) return;
+  for (int i = 0; i < f->dependency_count(); ++i) {
+    CollectFiles(f->dependency(i), seen, out);
+  }
+  f->CopyTo(out->add_file());  // Dependencies first.
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* qiaolian_version(void) { return QIAOLIAN_VERSION; }
+
+int qiaolian_version_number(void) { return QIAOLIAN_VERSION_NUMBER; }
+
+void qiaolian_free(void* p) { std::free(p); }
+
+const char* qiaolian_code_name(int code) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS"};
+  if (code >= 0 && code <= 15) return kNames[code];
+  if (code == QIAOLIAN_ROW) return "ROW";
+  if (code == QIAOLIAN_DONE) return "DONE";
+  return "UNKNOWN_CODE";
+}
+
+const char* qiaolian_kind_name(int kind) {
+  static const char* const kNames[] = {nullptr, "person",   "enterprise",
+                                       "case",  "donation", "event"};
+  return kind >= 1 && kind <= 5 ? kNames[kind] : nullptr;
+}
+
+int qiaolian_schema(uint8_t** out, size_t* out_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (out == nullptr) return Null(errmsg, "out");
+    if (out_len == nullptr) return Null(errmsg, "out_len");
+    google::protobuf::FileDescriptorSet set;
+    std::set<const google::protobuf::FileDescriptor*> seen;
+    for (Kind k : qiaolian::kAllKinds) {
+      CollectFiles(qiaolian::DescriptorOf(k)->file(), &seen, &set);
+    }
+    if (GiveBytes(set.SerializeAsString(), out, out_len) != QIAOLIAN_OK) {
+      return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+    }
+    return Ok(errmsg);
+  });
+}
+
+qiaolian_options_t* qiaolian_options_create(void) {
+  return new (std::nothrow) qiaolian_options_t();
+}
+void qiaolian_options_destroy(qiaolian_options_t* options) { delete options; }
+int qiaolian_options_set_create_if_missing(qiaolian_options_t* options,
+                                           int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.create_if_missing = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_options_set_read_only(qiaolian_options_t* options, int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.read_only = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_options_set_sync(qiaolian_options_t* options, int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.sync = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_options_set_cache_bytes(qiaolian_options_t* options,
+                                     uint64_t bytes) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.block_cache_bytes = static_cast<size_t>(bytes);
+  return QIAOLIAN_OK;
+}
+
+int qiaolian_open(const char* path, const qiaolian_options_t* options,
+                  qiaolian_db_t** db, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (path == nullptr) return Null(errmsg, "path");
+    if (db == nullptr) return Null(errmsg, "db");
+    *db = nullptr;
+    qiaolian::StoreOptions o;
+    if (options != nullptr) o = options->o;
+    auto store = Store::Open(path, o);
+    if (!store.ok()) return Fail(errmsg, store.status());
+    auto* handle = new qiaolian_db_t();
+    {
+      absl::MutexLock lock(&handle->mu);
+      handle->store = std::move(*store);
+    }
+    Register(handle, true);
+    *db = handle;
+    return Ok(errmsg);
+  });
+}
+
+void qiaolian_close(qiaolian_db_t* db) {
+  Guard(nullptr, [&] {
+    if (db == nullptr || !Registered(db, true)) return QIAOLIAN_OK;
+    std::unique_ptr<Store> store;
+    {
+      absl::MutexLock lock(&db->mu);
+      store = std::move(db->store);
+    }
+    store.reset();  // Outside the handle's lock.
+    return QIAOLIAN_OK;
+  });
+}
+
+qiaolian_write_options_t* qiaolian_write_options_create(void) {
+  return new (std::nothrow) qiaolian_write_options_t();
+}
+void qiaolian_write_options_destroy(qiaolian_write_options_t* options) {
+  delete options;
+}
+int qiaolian_write_options_set_actor(qiaolian_write_options_t* options,
+                                     const char* actor, size_t actor_len) {
+  if (options == nullptr || (actor == nullptr && actor_len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    options->o.actor.assign(actor == nullptr ? "" : actor, actor_len);
+    return QIAOLIAN_OK;
+  });
+}
+int qiaolian_write_options_set_sync(qiaolian_write_options_t* options,
+                                    int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  if (value < 0) {
+    options->o.sync.reset();
+  } else {
+    options->o.sync = value != 0;
+  }
+  return QIAOLIAN_OK;
+}
+
+int qiaolian_create(qiaolian_db_t* db, const qiaolian_write_options_t* options,
+                    int kind, int format, const uint8_t* data, size_t len,
+                    uint64_t* id, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (id == nullptr) return Null(errmsg, "id");
+    if (data == nullptr) return Null(errmsg, "data");
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto record = DecodeRecord(kind, format, data, len);
+      if (!record.ok()) return Fail(errmsg, record.status());
+      qiaolian::WriteOptions wo;
+      if (options != nullptr) wo = options->o;
+      auto created = store.Create(record->get(), wo);
+      if (!created.ok()) return Fail(errmsg, created.status());
+      *id = *created;
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_get(qiaolian_db_t* db, int kind, uint64_t id, int format,
+                 uint8_t** out, size_t* out_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (out == nullptr) return Null(errmsg, "out");
+    if (out_len == nullptr) return Null(errmsg, "out_len");
+    return WithStore(db, errmsg, [&](Store& store) {
+      if (absl::Status st = CheckKind(kind); !st.ok()) return Fail(errmsg, st);
+      if (absl::Status st = CheckFormat(format); !st.ok()) {
+        return Fail(errmsg, st);
+      }
+      auto record = store.Get(static_cast<Kind>(kind), id);
+      if (!record.ok()) return Fail(errmsg, record.status());
+      auto bytes = EncodeRecord(**record, format);
+      if (!bytes.ok()) return Fail(errmsg, bytes.status());
+      if (GiveBytes(*bytes, out, out_len) != QIAOLIAN_OK) {
+        return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+      }
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_update(qiaolian_db_t* db, const qiaolian_write_options_t* options,
+                    int kind, int format, const uint8_t* data, size_t len,
+                    uint64_t* new_revision, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (data == nullptr) return Null(errmsg, "data");
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto record = DecodeRecord(kind, format, data, len);
+      if (!record.ok()) return Fail(errmsg, record.status());
+      qiaolian::WriteOptions wo;
+      if (options != nullptr) wo = options->o;
+      absl::Status st = store.Update(record->get(), wo);
+      if (!st.ok()) return Fail(errmsg, st);
+      if (new_revision != nullptr) {
+        *new_revision = qiaolian::MetaOf(**record).revision();
+      }
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_delete(qiaolian_db_t* db, const qiaolian_write_options_t* options,
+                    int kind, uint64_t id, uint64_t expected_revision,
+                    char** errmsg) {
+  return Guard(errmsg, [&] {
+    return WithStore(db, errmsg, [&](Store& store) {
+      if (absl::Status st = CheckKind(kind); !st.ok()) return Fail(errmsg, st);
+      qiaolian::WriteOptions wo;
+      if (options != nullptr) wo = options->o;
+      absl::Status st =
+          store.Delete(static_cast<Kind>(kind), id, expected_revision, wo);
+      if (!st.ok()) return Fail(errmsg, st);
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_count(qiaolian_db_t* db, int kind, uint64_t* count,
+                   char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (count == nullptr) return Null(errmsg, "count");
+    return WithStore(db, errmsg, [&](Store& store) {
+      if (absl::Status st = CheckKind(kind); !st.ok()) return Fail(errmsg, st);
+      auto n = store.Count(static_cast<Kind>(kind));
+      if (!n.ok()) return Fail(errmsg, n.status());
+      *count = *n;
+      return Ok(errmsg);
+    });
+  });
+}
+
+qiaolian_query_options_t* qiaolian_query_options_create(void) {
+  return new (std::nothrow) qiaolian_query_options_t();
+}
+void qiaolian_query_options_destroy(qiaolian_query_options_t* options) {
+  delete options;
+}
+int qiaolian_query_options_set_allow_scan(qiaolian_query_options_t* options,
+                                          int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->allow_scan = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_query_options_set_page_size(qiaolian_query_options_t* options,
+                                         uint64_t page_size) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->page_size = page_size;
+  return QIAOLIAN_OK;
+}
+int qiaolian_query_options_set_cursor(qiaolian_query_options_t* options,
+                                      const char* cursor, size_t len) {
+  if (options == nullptr || (cursor == nullptr && len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    options->cursor.assign(cursor == nullptr ? "" : cursor, len);
+    return QIAOLIAN_OK;
+  });
+}
+
+int qiaolian_query(qiaolian_db_t* db, const char* text, size_t text_len,
+                   const qiaolian_query_options_t* options, int format,
+                   qiaolian_cursor_t** cursor, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (cursor == nullptr) return Null(errmsg, "cursor");
+    *cursor = nullptr;
+    if (absl::Status st = CheckText(text, text_len); !st.ok()) {
+      return Fail(errmsg, st);
+    }
+    if (absl::Status st = CheckFormat(format); !st.ok()) {
+      return Fail(errmsg, st);
+    }
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto c = std::make_unique<qiaolian_cursor_t>();
+      c->db = db;
+      c->text.assign(text, text_len);
+      c->format = format;
+      qiaolian::QueryOptions q = ToQueryOptions(options);
+      c->allow_scan = q.allow_scan;
+      c->paged = q.page_size != 0;
+      if (!c->paged) q.page_size = kInternalPageSize;
+      absl::Status st = FetchPage(c.get(), store, q);
+      if (!st.ok()) return Fail(errmsg, st);
+      *cursor = c.release();
+      Register(*cursor, false);
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_cursor_next(qiaolian_cursor_t* c, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (c == nullptr) return Null(errmsg, "cursor");
+    if (!Registered(c, false)) {
+      return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                      "cursor is not a live cursor (destroyed?)");
+    }
+    c->on_row = false;
+    if (c->pos >= c->page.size()) {
+      if (c->paged || c->next_token.empty()) {
+        if (errmsg != nullptr) *errmsg = nullptr;
+        return QIAOLIAN_DONE;
+      }
+      int rc = WithStore(c->db, errmsg, [&](Store& store) {
+        qiaolian::QueryOptions q;
+        q.allow_scan = c->allow_scan;
+        q.page_size = kInternalPageSize;
+        q.cursor = c->next_token;
+        absl::Status st = FetchPage(c, store, q);
+        if (!st.ok()) return Fail(errmsg, st);
+        return Ok(errmsg);
+      });
+      if (rc != QIAOLIAN_OK) return rc;
+      if (c->page.empty()) {
+        if (errmsg != nullptr) *errmsg = nullptr;
+        return QIAOLIAN_DONE;
+      }
+    }
+    const google::protobuf::Message& m = *c->page[c->pos];
+    auto bytes = EncodeRecord(m, c->format);
+    if (!bytes.ok()) return Fail(errmsg, bytes.status());
+    c->current = std::move(*bytes);
+    c->current_id = qiaolian::MetaOf(m).id();
+    c->page[c->pos].reset();  // Encoded now; release the message.
+    ++c->pos;
+    c->on_row = true;
+    if (errmsg != nullptr) *errmsg = nullptr;
+    return QIAOLIAN_ROW;
+  });
+}
+
+int qiaolian_cursor_record(qiaolian_cursor_t* c, const uint8_t** data,
+                           size_t* len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (c == nullptr) return Null(errmsg, "cursor");
+    if (data == nullptr) return Null(errmsg, "data");
+    if (len == nullptr) return Null(errmsg, "len");
+    if (!Registered(c, false)) {
+      return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                      "cursor is not a live cursor (destroyed?)");
+    }
+    if (!c->on_row) {
+      return SetError(errmsg, QIAOLIAN_FAILED_PRECONDITION,
+                      "no current record: call qiaolian_cursor_next first "
+                      "and check for QIAOLIAN_ROW");
+    }
+    *data = reinterpret_cast<const uint8_t*>(c->current.c_str());
+    *len = c->current.size();
+    return Ok(errmsg);
+  });
+}
+
+int qiaolian_cursor_id(qiaolian_cursor_t* c, uint64_t* id, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (c == nullptr) return Null(errmsg, "cursor");
+    if (id == nullptr) return Null(errmsg, "id");
+    if (!Registered(c, false)) {
+      return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                      "cursor is not a live cursor (destroyed?)");
+    }
+    if (!c->on_row) {
+      return SetError(errmsg, QIAOLIAN_FAILED_PRECONDITION,
+                      "no current record: call qiaolian_cursor_next first");
+    }
+    *id = c->current_id;
+    return Ok(errmsg);
+  });
+}
+
+int qiaolian_cursor_page_token(qiaolian_cursor_t* c, const char** token,
+                               size_t* len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (c == nullptr) return Null(errmsg, "cursor");
+    if (token == nullptr) return Null(errmsg, "token");
+    if (len == nullptr) return Null(errmsg, "len");
+    if (!Registered(c, false)) {
+      return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
+                      "cursor is not a live cursor (destroyed?)");
+    }
+    *token = c->next_token.c_str();
+    *len = c->next_token.size();
+    return Ok(errmsg);
+  });
+}
+
+void qiaolian_cursor_destroy(qiaolian_cursor_t* c) {
+  Guard(nullptr, [&] {
+    if (c == nullptr || !Registered(c, false)) return QIAOLIAN_OK;
+    Unregister(c);
+    delete c;
+    return QIAOLIAN_OK;
+  });
+}
+
+int qiaolian_aggregate(qiaolian_db_t* db, const char* text, size_t text_len,
+                       const qiaolian_query_options_t* options, char** json,
+                       size_t* json_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (json == nullptr) return Null(errmsg, "json");
+    if (json_len == nullptr) return Null(errmsg, "json_len");
+    if (absl::Status st = CheckText(text, text_len); !st.ok()) {
+      return Fail(errmsg, st);
+    }
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto result = store.Aggregate(absl::string_view(text, text_len),
+                                    ToQueryOptions(options));
+      if (!result.ok()) return Fail(errmsg, result.status());
+      std::string s = result->ToJson();
+      *json = CopyString(s);
+      if (*json == nullptr) {
+        return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+      }
+      *json_len = s.size();
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_explain(qiaolian_db_t* db, const char* text, size_t text_len,
+                     const qiaolian_query_options_t* options, char** out,
+                     size_t* out_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (out == nullptr) return Null(errmsg, "out");
+    if (out_len == nullptr) return Null(errmsg, "out_len");
+    if (absl::Status st = CheckText(text, text_len); !st.ok()) {
+      return Fail(errmsg, st);
+    }
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto plan = store.Explain(absl::string_view(text, text_len),
+                                ToQueryOptions(options));
+      if (!plan.ok()) return Fail(errmsg, plan.status());
+      *out = CopyString(*plan);
+      if (*out == nullptr) {
+        return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+      }
+      *out_len = plan->size();
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_verify(qiaolian_db_t* db, int* consistent, char** report,
+                    size_t* report_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (consistent == nullptr) return Null(errmsg, "consistent");
+    if (report != nullptr && report_len == nullptr) {
+      return Null(errmsg, "report_len");
+    }
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto r = store.Verify();
+      if (!r.ok()) return Fail(errmsg, r.status());
+      *consistent = r->problems.empty() ? 1 : 0;
+      if (report != nullptr) {
+        std::vector<std::string> problems;
+        for (const std::string& p : r->problems) {
+          problems.push_back(qiaolian::JsonQuote(p));
+        }
+        std::string s = absl::StrCat(
+            "{\"rows\":", r->rows, ",\"index_entries\":", r->index_entries,
+            ",\"unique_entries\":", r->unique_entries, ",\"problems\":[",
+            absl::StrJoin(problems, ","), "]}");
+        *report = CopyString(s);
+        if (*report == nullptr) {
+          return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+        }
+        *report_len = s.size();
+      }
+      return Ok(errmsg);
+    });
+  });
+}
+
+int qiaolian_reindex(qiaolian_db_t* db, char** errmsg) {
+  return Guard(errmsg, [&] {
+    return WithStore(db, errmsg, [&](Store& store) {
+      absl::Status st = store.Reindex();
+      if (!st.ok()) return Fail(errmsg, st);
+      return Ok(errmsg);
+    });
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,269 @@
+/* qiaolian C API: the stable ABI for host programs and language bindings.
+ *
+ * Conventions (read these first):
+ *  1. Every function is prefixed qiaolian_. Handles are opaque typed
+ *     pointers (qiaolian_db_t*, qiaolian_cursor_t*, ...), never void*.
+ *  2. Every fallible call returns an int: QIAOLIAN_OK (0) or an error code
+ *     numbered like absl::StatusCode (QIAOLIAN_INVALID_ARGUMENT 3, ...).
+ *     Its last parameter is `char** errmsg`, which may be NULL. On failure,
+ *     when errmsg is not NULL, *errmsg receives a NUL-terminated UTF-8
+ *     message allocated by the library (free it with qiaolian_free()); on
+ *     success *errmsg is set to NULL. There is no per-handle "last error".
+ *  3. Inputs come first, outputs last. Bytes are (const uint8_t* data,
+ *     size_t len); text is UTF-8 (const char* text, size_t len), not
+ *     necessarily NUL-terminated. Owned results are (uint8_t** out,
+ *     size_t* out_len) or (char** out, size_t* out_len): the caller frees
+ *     *out with qiaolian_free(); text results are also NUL-terminated.
+ *     Borrowed results are valid until the next call on the same object;
+ *     each function says which kind it returns.
+ *  4. Iteration: qiaolian_query() -> qiaolian_cursor_next() returning
+ *     QIAOLIAN_ROW (100) or QIAOLIAN_DONE (101) -> qiaolian_cursor_destroy().
+ *  5. Destructors return void and accept NULL. Options are opaque objects
+ *     with setters, so new options never change the ABI. Booleans are int.
+ *     No structs by value, enums or varargs in signatures.
+ *  6. A qiaolian_db_t is thread-safe: any number of threads may use one
+ *     handle at once. Cursors and option objects are not: use each from one
+ *     thread at a time.
+ *  7. A NULL pointer where an object or output is required is
+ *     QIAOLIAN_INVALID_ARGUMENT, never a crash. Using a db handle after
+ *     qiaolian_close(), or a cursor after its db was closed, is
+ *     QIAOLIAN_FAILED_PRECONDITION; closing twice is harmless (closed
+ *     handles keep a few bytes as a tombstone so misuse stays detectable).
+ *  8. No exception or C++ type ever crosses this boundary.
+ *  9. Versions: QIAOLIAN_VERSION / QIAOLIAN_VERSION_NUMBER at compile time,
+ *     qiaolian_version() / qiaolian_version_number() at run time. The ABI
+ *     only grows: a changed meaning gets a new name (_v2).
+ *
+ * Records cross as serialized protobuf (QIAOLIAN_FORMAT_PROTO, the messages
+ * of proto/qiaolian/v1; qiaolian_schema() gives their descriptors) or as JSON
+ * in protobuf's canonical JSON mapping (QIAOLIAN_FORMAT_JSON).
+ *
+ * Not supported: custom comparators or index declarations, transactions
+ * spanning several calls, callbacks into the host, opening one store from
+ * two handles or processes at once (the second gets QIAOLIAN_UNAVAILABLE).
+ */
+#ifndef QIAOLIAN_C_H_
+#define QIAOLIAN_C_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qiaolian/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define QIAOLIAN_EXPORT __attribute__((visibility("default")))
+#else
+#define QIAOLIAN_EXPORT
+#endif
+
+/* ---- Result codes (numbered like absl::StatusCode). */
+#define QIAOLIAN_OK 0
+#define QIAOLIAN_CANCELLED 1
+#define QIAOLIAN_UNKNOWN 2
+#define QIAOLIAN_INVALID_ARGUMENT 3 /* bad input: the message names it */
+#define QIAOLIAN_DEADLINE_EXCEEDED 4
+#define QIAOLIAN_NOT_FOUND 5      /* no such record or store */
+#define QIAOLIAN_ALREADY_EXISTS 6 /* a unique value is taken */
+#define QIAOLIAN_PERMISSION_DENIED 7
+#define QIAOLIAN_RESOURCE_EXHAUSTED 8  /* input too large */
+#define QIAOLIAN_FAILED_PRECONDITION 9 /* dangling ref, read-only, closed */
+#define QIAOLIAN_ABORTED 10            /* revision conflict */
+#define QIAOLIAN_OUT_OF_RANGE 11
+#define QIAOLIAN_UNIMPLEMENTED 12
+#define QIAOLIAN_INTERNAL 13    /* a bug in qiaolian */
+#define QIAOLIAN_UNAVAILABLE 14 /* store in use, or I/O error */
+#define QIAOLIAN_DATA_LOSS 15   /* corruption */
+/* Cursor steps. */
+#define QIAOLIAN_ROW 100
+#define QIAOLIAN_DONE 101
+
+/* ---- Record kinds (qiaolian.v1.Kind). */
+#define QIAOLIAN_KIND_PERSON 1
+#define QIAOLIAN_KIND_ENTERPRISE 2
+#define QIAOLIAN_KIND_CASE 3
+#define QIAOLIAN_KIND_DONATION 4
+#define QIAOLIAN_KIND_EVENT 5
+
+/* ---- Record formats. */
+#define QIAOLIAN_FORMAT_PROTO 0 /* serialized protobuf bytes */
+#define QIAOLIAN_FORMAT_JSON 1  /* canonical JSON mapping, UTF-8 */
+
+/* Largest record accepted (bytes) and largest query text. */
+#define QIAOLIAN_MAX_RECORD_BYTES (16u << 20)
+#define QIAOLIAN_MAX_QUERY_BYTES (64u << 10)
+
+typedef struct qiaolian_db_t qiaolian_db_t;
+typedef struct qiaolian_options_t qiaolian_options_t;
+typedef struct qiaolian_write_options_t qiaolian_write_options_t;
+typedef struct qiaolian_query_options_t qiaolian_query_options_t;
+typedef struct qiaolian_cursor_t qiaolian_cursor_t;
+
+/* ---- Library. */
+
+/* "0.1.0": static storage, never freed. */
+QIAOLIAN_EXPORT const char* qiaolian_version(void);
+/* MAJOR * 1000000 + MINOR * 1000 + PATCH, as QIAOLIAN_VERSION_NUMBER. */
+QIAOLIAN_EXPORT int qiaolian_version_number(void);
+/* Frees anything the library returned as owned (errmsg, out buffers).
+ * Accepts NULL. */
+QIAOLIAN_EXPORT void qiaolian_free(void* p);
+/* "OK", "NOT_FOUND", "ROW", ...; "UNKNOWN_CODE" otherwise. Static. */
+QIAOLIAN_EXPORT const char* qiaolian_code_name(int code);
+/* "person" ... "event"; NULL for other values. Static. */
+QIAOLIAN_EXPORT const char* qiaolian_kind_name(int kind);
+/* The schema as a serialized google.protobuf.FileDescriptorSet (every
+ * record message and what it imports), so bindings can decode records
+ * without generated code. Owned: free *out with qiaolian_free(). */
+QIAOLIAN_EXPORT int qiaolian_schema(uint8_t** out, size_t* out_len,
+                                    char** errmsg);
+
+/* ---- Open options. Defaults: create_if_missing 1, read_only 0, sync 0,
+ * cache 8 MiB. Setters return QIAOLIAN_INVALID_ARGUMENT when `options` is
+ * NULL, else QIAOLIAN_OK. */
+QIAOLIAN_EXPORT qiaolian_options_t* qiaolian_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_options_destroy(qiaolian_options_t* options);
+QIAOLIAN_EXPORT int qiaolian_options_set_create_if_missing(
+    qiaolian_options_t* options, int value);
+QIAOLIAN_EXPORT int qiaolian_options_set_read_only(qiaolian_options_t* options,
+                                                   int value);
+/* Default for every write: wait until it reaches the disk. */
+QIAOLIAN_EXPORT int qiaolian_options_set_sync(qiaolian_options_t* options,
+                                              int value);
+QIAOLIAN_EXPORT int qiaolian_options_set_cache_bytes(
+    qiaolian_options_t* options, uint64_t bytes);
+
+/* ---- Opening and closing. */
+
+/* Opens (or creates) the store in directory `path` (NUL-terminated).
+ * `options` may be NULL for defaults. On success *db is a new handle.
+ * Errors: NOT_FOUND (no store, not allowed to create), FAILED_PRECONDITION
+ * (not a store; a store of a newer version), UNAVAILABLE (in use). */
+QIAOLIAN_EXPORT int qiaolian_open(const char* path,
+                                  const qiaolian_options_t* options,
+                                  qiaolian_db_t** db, char** errmsg);
+/* Closes the store and releases its lock. Accepts NULL and closed handles.
+ * Waits for calls in progress on other threads to finish. */
+QIAOLIAN_EXPORT void qiaolian_close(qiaolian_db_t* db);
+
+/* ---- Write options (actor, sync). NULL where accepted means defaults. */
+QIAOLIAN_EXPORT qiaolian_write_options_t* qiaolian_write_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_write_options_destroy(
+    qiaolian_write_options_t* options);
+/* Who makes the change (kept in meta and history); copied. */
+QIAOLIAN_EXPORT int qiaolian_write_options_set_actor(
+    qiaolian_write_options_t* options, const char* actor, size_t actor_len);
+/* -1: the store's default; 0: no; 1: wait for the disk. */
+QIAOLIAN_EXPORT int qiaolian_write_options_set_sync(
+    qiaolian_write_options_t* options, int value);
+
+/* ---- Records. `kind` is a QIAOLIAN_KIND_*, `format` a QIAOLIAN_FORMAT_*. */
+
+/* Validates and creates one record (meta must be unset). On success *id is
+ * its new id. INVALID_ARGUMENT names the bad field; FAILED_PRECONDITION a
+ * dangling reference; ALREADY_EXISTS a taken unique value. */
+QIAOLIAN_EXPORT int qiaolian_create(qiaolian_db_t* db,
+                                    const qiaolian_write_options_t* options,
+                                    int kind, int format, const uint8_t* data,
+                                    size_t len, uint64_t* id, char** errmsg);
+/* Reads record `id`. Owned: free *out with qiaolian_free(). JSON output is
+ * NUL-terminated (not counted in *out_len). */
+QIAOLIAN_EXPORT int qiaolian_get(qiaolian_db_t* db, int kind, uint64_t id,
+                                 int format, uint8_t** out, size_t* out_len,
+                                 char** errmsg);
+/* Replaces the record meta.id with `data`, whose meta.revision must be the
+ * revision the change was based on (else ABORTED, nothing written). On
+ * success *new_revision (may be NULL) is the stored revision. */
+QIAOLIAN_EXPORT int qiaolian_update(qiaolian_db_t* db,
+                                    const qiaolian_write_options_t* options,
+                                    int kind, int format, const uint8_t* data,
+                                    size_t len, uint64_t* new_revision,
+                                    char** errmsg);
+/* Deletes record `id`; if expected_revision != 0 it must match (else
+ * ABORTED). FAILED_PRECONDITION when another record refers to it. */
+QIAOLIAN_EXPORT int qiaolian_delete(qiaolian_db_t* db,
+                                    const qiaolian_write_options_t* options,
+                                    int kind, uint64_t id,
+                                    uint64_t expected_revision, char** errmsg);
+/* Number of records of `kind`. */
+QIAOLIAN_EXPORT int qiaolian_count(qiaolian_db_t* db, int kind, uint64_t* count,
+                                   char** errmsg);
+
+/* ---- Queries (docs/queries.md). */
+
+/* Query options: allow_scan (int), page_size (0: every result), and the
+ * cursor of a previous page (copied). NULL where accepted: defaults. */
+QIAOLIAN_EXPORT qiaolian_query_options_t* qiaolian_query_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_query_options_destroy(
+    qiaolian_query_options_t* options);
+QIAOLIAN_EXPORT int qiaolian_query_options_set_allow_scan(
+    qiaolian_query_options_t* options, int value);
+QIAOLIAN_EXPORT int qiaolian_query_options_set_page_size(
+    qiaolian_query_options_t* options, uint64_t page_size);
+QIAOLIAN_EXPORT int qiaolian_query_options_set_cursor(
+    qiaolian_query_options_t* options, const char* cursor, size_t len);
+
+/* Starts a row query. Records come in `format`. With a page size, the
+ * cursor yields that page only and qiaolian_cursor_page_token() then gives
+ * the token for the next page; without, it yields every result (reading
+ * ahead in pages internally, each page on its own snapshot). On success
+ * *cursor is a new cursor to step and destroy. */
+QIAOLIAN_EXPORT int qiaolian_query(qiaolian_db_t* db, const char* text,
+                                   size_t text_len,
+                                   const qiaolian_query_options_t* options,
+                                   int format, qiaolian_cursor_t** cursor,
+                                   char** errmsg);
+/* Steps: QIAOLIAN_ROW (a record is available), QIAOLIAN_DONE, or an error
+ * code. */
+QIAOLIAN_EXPORT int qiaolian_cursor_next(qiaolian_cursor_t* cursor,
+                                         char** errmsg);
+/* The current record (after ROW). Borrowed: valid until the next call on
+ * this cursor. JSON is NUL-terminated (not counted in *len). */
+QIAOLIAN_EXPORT int qiaolian_cursor_record(qiaolian_cursor_t* cursor,
+                                           const uint8_t** data, size_t* len,
+                                           char** errmsg);
+/* The current record's id (after ROW). */
+QIAOLIAN_EXPORT int qiaolian_cursor_id(qiaolian_cursor_t* cursor, uint64_t* id,
+                                       char** errmsg);
+/* After DONE on a paged query: the token for the next page (pass it to
+ * qiaolian_query_options_set_cursor), or an empty string when there are no
+ * more. Borrowed: valid until the next call on this cursor. */
+QIAOLIAN_EXPORT int qiaolian_cursor_page_token(qiaolian_cursor_t* cursor,
+                                               const char** token, size_t* len,
+                                               char** errmsg);
+QIAOLIAN_EXPORT void qiaolian_cursor_destroy(qiaolian_cursor_t* cursor);
+
+/* Runs an aggregate query (`... group by ... compute ...`) and returns the
+ * result as JSON: {"columns":[...],"groups":[{"key","values","ids"}]}.
+ * Owned, NUL-terminated: free *json with qiaolian_free(). */
+QIAOLIAN_EXPORT int qiaolian_aggregate(qiaolian_db_t* db, const char* text,
+                                       size_t text_len,
+                                       const qiaolian_query_options_t* options,
+                                       char** json, size_t* json_len,
+                                       char** errmsg);
+/* How the query would run, as text. Owned, NUL-terminated. */
+QIAOLIAN_EXPORT int qiaolian_explain(qiaolian_db_t* db, const char* text,
+                                     size_t text_len,
+                                     const qiaolian_query_options_t* options,
+                                     char** out, size_t* out_len,
+                                     char** errmsg);
+
+/* ---- Maintenance. */
+
+/* Checks rows against index entries both ways. *consistent is 1 when no
+ * problem was found; *report (may be NULL) receives JSON
+ * {"rows":N,"index_entries":N,"unique_entries":N,"problems":[...]}, owned. */
+QIAOLIAN_EXPORT int qiaolian_verify(qiaolian_db_t* db, int* consistent,
+                                    char** report, size_t* report_len,
+                                    char** errmsg);
+/* Drops and rebuilds every index. */
+QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* QIAOLIAN_C_H_ */
