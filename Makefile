@@ -9,7 +9,7 @@ PYTHON ?= /usr/bin/python3
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build demo test bench format clean
+.PHONY: all deps configure build demo test bench abi-baseline format clean
 
 all: build
 
@@ -32,6 +32,11 @@ test: build
 
 bench: build
 	@$(BUILD)/bench/store_bench
+
+# Rewrites abi/libqiaolian.abi from the built libqiaolian.so: only when the C
+# ABI changes on purpose (abi/README.md).
+abi-baseline: build
+	@bash tests/capi/abi_check.sh --update $(BUILD)/libqiaolian.so . $(PYTHON)
 
 format:
 	@git ls-files '*.cc' '*.h' '*.c' | xargs clang-format -i

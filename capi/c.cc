@@ -209,6 +209,12 @@ int WithStore(qiaolian_db_t* db, char** errmsg, F&& f) {
   return f(*db->store);
 }
 
+// A cursor is usable only while its db is open (c.h, convention 7): fails
+// like WithStore for a closed db, else returns QIAOLIAN_OK.
+int CheckCursorDb(qiaolian_cursor_t* c, char** errmsg) {
+  return WithStore(c->db, errmsg, [](Store&) { return QIAOLIAN_OK; });
+}
+
 absl::Status CheckText(const char* text, size_t len) {
   if (text == nullptr) return absl::InvalidArgumentError("text is NULL");
   if (len > QIAOLIAN_MAX_QUERY_BYTES) {
@@ -550,6 +556,7 @@ int qiaolian_cursor_next(qiaolian_cursor_t* c, char** errmsg) {
       return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
                       "cursor is not a live cursor (destroyed?)");
     }
+    if (int rc = CheckCursorDb(c, errmsg); rc != QIAOLIAN_OK) return rc;
     c->on_row = false;
     if (c->pos >= c->page.size()) {
       if (c->paged || c->next_token.empty()) {
@@ -594,6 +601,7 @@ int qiaolian_cursor_record(qiaolian_cursor_t* c, const uint8_t** data,
       return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
                       "cursor is not a live cursor (destroyed?)");
     }
+    if (int rc = CheckCursorDb(c, errmsg); rc != QIAOLIAN_OK) return rc;
     if (!c->on_row) {
       return SetError(errmsg, QIAOLIAN_FAILED_PRECONDITION,
                       "no current record: call qiaolian_cursor_next first "
@@ -613,6 +621,7 @@ int qiaolian_cursor_id(qiaolian_cursor_t* c, uint64_t* id, char** errmsg) {
       return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
                       "cursor is not a live cursor (destroyed?)");
     }
+    if (int rc = CheckCursorDb(c, errmsg); rc != QIAOLIAN_OK) return rc;
     if (!c->on_row) {
       return SetError(errmsg, QIAOLIAN_FAILED_PRECONDITION,
                       "no current record: call qiaolian_cursor_next first");
@@ -632,6 +641,7 @@ int qiaolian_cursor_page_token(qiaolian_cursor_t* c, const char** token,
       return SetError(errmsg, QIAOLIAN_INVALID_ARGUMENT,
                       "cursor is not a live cursor (destroyed?)");
     }
+    if (int rc = CheckCursorDb(c, errmsg); rc != QIAOLIAN_OK) return rc;
     *token = c->next_token.c_str();
     *len = c->next_token.size();
     return Ok(errmsg);

@@ -419,7 +419,6 @@ int CmdCount(const Args& a) {
     return 0;
   }
   // Plain: one line per group, key then the values, tab-separated.
-  std::string json = result->ToJson(/*with_ids=*/false);
   const bool grouped =
       !(result->groups.size() == 1 && result->groups[0].key.empty());
   std::cout << (grouped ? "key\t" : "");
@@ -431,11 +430,11 @@ int CmdCount(const Args& a) {
     if (grouped) std::cout << g.key << "\t";
     for (size_t i = 0; i < g.values.size(); ++i) {
       const AggregateValue& v = g.values[i];
-      const std::string& col = result->columns[i];
+      const std::string& kind = result->column_kinds[i];
       std::string cell;
-      if (col.rfind("count", 0) == 0) {
+      if (kind == "count") {
         cell = std::to_string(v.count);
-      } else if (col.rfind("sum", 0) == 0) {
+      } else if (kind == "money" || kind == "items") {
         std::vector<std::string> parts;
         for (const auto& [cur, amt] : v.money) {
           char buf[64];
@@ -447,10 +446,12 @@ int CmdCount(const Args& a) {
         for (const auto& [unit, q] : v.quantities) {
           parts.push_back(std::to_string(q) + " " + unit);
         }
-        if (parts.empty()) parts.push_back(std::to_string(v.total));
+        if (parts.empty()) parts.push_back("-");
         for (size_t j = 0; j < parts.size(); ++j) {
           cell += (j ? ", " : "") + parts[j];
         }
+      } else if (kind == "number") {
+        cell = std::to_string(v.total);
       } else {
         cell = v.value;
       }

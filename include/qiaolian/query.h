@@ -54,8 +54,8 @@ struct AggregateValue {
   std::map<std::string, int64_t> quantities;
   // sum of an integer field.
   int64_t total = 0;
-  // min / max: the value rendered as in queries ("2020-01-06", "ACTIVE",
-  // "enterprise:42", text); empty when no record had one.
+  // min / max: the value rendered as in JSON ("2020-01-06",
+  // "STATUS_ACTIVE", "enterprise:42", text); empty when no record had one.
   std::string value;
 };
 
@@ -68,7 +68,11 @@ struct AggregateGroup {
 };
 
 struct AggregateResult {
-  std::vector<std::string> columns;    // "count", "sum money", ...
+  std::vector<std::string> columns;  // "count", "sum money", ...
+  // What each column holds: "count" (AggregateValue::count), "money"
+  // (money), "items" (quantities and money), "number" (total), "value"
+  // (value, for min/max).
+  std::vector<std::string> column_kinds;
   std::vector<AggregateGroup> groups;  // Ordered by key.
   // {"columns": [...], "groups": [{"key": ..., "values": [...],
   //  "ids": [...]}]}; money and quantities as objects keyed by currency/unit.

@@ -980,6 +980,11 @@ class Prepared {
       QL_ASSIGN_OR_RETURN(order_path_,
                           resolver.Field(q_.order_by->field, q_.order_by->pos));
       order_index_ = registry_.FindByField(*kind, order_path_.text);
+      // Walking an index (WalkOrderIndex) finds only records with entries:
+      // a multi-valued field's index has none for records without a value.
+      if (order_index_ != nullptr && order_index_->multi_valued) {
+        order_index_ = nullptr;
+      }
     }
     if (!q_.where.has_value()) {
       plan_ = AllRowsPlan(*ctx_, rows_);
@@ -1127,7 +1132,8 @@ class Prepared {
         emit(std::move(m), key);
       }
     }
-    if (more) page.next_cursor = EncodeCursor(last);
+    // Nothing remains once the limit is reached.
+    if (more && last.emitted < limit) page.next_cursor = EncodeCursor(last);
     return page;
   }
 
@@ -1470,7 +1476,11 @@ absl::StatusOr<AggregateResult> RunAggregate(
     } else if (group_index != nullptr) {
       std::vector<uint64_t> match;
       const bool all = q.where == std::nullopt;
-      if (!all) {
+      // A record with no value of a multi-valued field has no entry; it
+      // belongs to the "null" group, found from the matching ids.
+      const bool multi = group_index->multi_valued;
+      std::set<uint64_t> grouped;
+      if (!all || multi) {
         for (; stream->Valid(); stream->Next()) match.push_back(stream->id());
         QL_RETURN_IF_ERROR(stream->status());
       }
@@ -1515,8 +1525,16 @@ absl::StatusOr<AggregateResult> RunAggregate(
           storage::PutInt64(&key, v.i);
         }
         group_for(key, RenderBucket(bucket, group_path, v)).ids.push_back(id);
+        if (multi) grouped.insert(id);
       }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "grouping"));
+      std::string null_key;
+      storage::PutNull(&null_key);
+      for (uint64_t id : match) {
+        if (multi && grouped.count(id) == 0) {
+          group_for(null_key, "null").ids.push_back(id);
+        }
+      }
     }
   } else {
     std::unique_ptr<Message> m = NewRecord(ctx.kind);
@@ -1543,6 +1561,11 @@ absl::StatusOr<AggregateResult> RunAggregate(
         }
         std::sort(keys.begin(), keys.end());
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        if (keys.empty()) {  // No element of a repeated field: "null".
+          std::string null_key;
+          storage::PutNull(&null_key);
+          keys.emplace_back(std::move(null_key), "null");
+        }
       }
       for (const auto& [key, render] : keys) {
         GroupState& g = group_for(key, render);
@@ -1611,7 +1634,23 @@ absl::StatusOr<AggregateResult> RunAggregate(
   }
 
   AggregateResult result;
-  for (const Column& c : cols) result.columns.push_back(c.name);
+  for (const Column& c : cols) {
+    result.columns.push_back(c.name);
+    switch (c.fn) {
+      case Aggregate::Fn::kCount:
+      case Aggregate::Fn::kCountDistinct:
+        result.column_kinds.push_back("count");
+        break;
+      case Aggregate::Fn::kSum:
+        result.column_kinds.push_back(c.sum.what == SumPath::kMoney ? "money"
+                                      : c.sum.what == SumPath::kItem
+                                          ? "items"
+                                          : "number");
+        break;
+      default:
+        result.column_kinds.push_back("value");
+    }
+  }
   for (auto& [key, g] : groups) {
     std::sort(g.ids.begin(), g.ids.end());
     g.ids.erase(std::unique(g.ids.begin(), g.ids.end()), g.ids.end());
@@ -1641,27 +1680,27 @@ std::string AggregateResult::ToJson(bool with_ids) const {
     std::vector<std::string> vals;
     for (size_t i = 0; i < g.values.size(); ++i) {
       const AggregateValue& v = g.values[i];
-      const std::string& col = i < columns.size() ? columns[i] : "";
-      if (absl::StartsWith(col, "count")) {
+      const std::string& kind =
+          i < column_kinds.size() ? column_kinds[i] : std::string("count");
+      if (kind == "count") {
         vals.push_back(absl::StrCat(v.count));
-      } else if (absl::StartsWith(col, "sum")) {
-        std::vector<std::string> parts;
-        if (!v.money.empty() || !v.quantities.empty()) {
-          std::vector<std::string> money, qty;
-          for (const auto& [cur, amt] : v.money) {
-            money.push_back(absl::StrCat(JsonQuote(cur), ":", amt));
-          }
+      } else if (kind == "money" || kind == "items") {
+        std::vector<std::string> money, qty;
+        for (const auto& [cur, amt] : v.money) {
+          money.push_back(absl::StrCat(JsonQuote(cur), ":", amt));
+        }
+        std::string obj =
+            absl::StrCat("{\"money\":{", absl::StrJoin(money, ","), "}");
+        if (kind == "items") {
           for (const auto& [unit, q] : v.quantities) {
             qty.push_back(absl::StrCat(JsonQuote(unit), ":", q));
           }
-          parts.push_back(
-              absl::StrCat("\"money\":{", absl::StrJoin(money, ","), "}"));
-          parts.push_back(
-              absl::StrCat("\"quantities\":{", absl::StrJoin(qty, ","), "}"));
-          vals.push_back(absl::StrCat("{", absl::StrJoin(parts, ","), "}"));
-        } else {
-          vals.push_back(absl::StrCat(v.total));
+          absl::StrAppend(&obj, ",\"quantities\":{", absl::StrJoin(qty, ","),
+                          "}");
         }
+        vals.push_back(obj + "}");
+      } else if (kind == "number") {
+        vals.push_back(absl::StrCat(v.total));
       } else {
         vals.push_back(v.value.empty() ? "null" : JsonQuote(v.value));
       }
@@ -1675,7 +1714,10 @@ std::string AggregateResult::ToJson(bool with_ids) const {
     g_json += "}";
     groups_json.push_back(std::move(g_json));
   }
+  std::vector<std::string> kinds;
+  for (const std::string& k : column_kinds) kinds.push_back(JsonQuote(k));
   return absl::StrCat("{\"columns\":[", absl::StrJoin(cols, ","),
+                      "],\"column_kinds\":[", absl::StrJoin(kinds, ","),
                       "],\"groups\":[", absl::StrJoin(groups_json, ","), "]}");
 }
 

@@ -261,6 +261,32 @@ expect_fail "unknown kind (get)" 1 "expected one of" q get widget 1
 expect_fail "empty input" 1 "no records" q put enterprise "$TMP/empty.jsonl"
 expect_fail "unreadable input" 1 "cannot read" q put enterprise "$TMP/does-not-exist.jsonl"
 
+# --- Queries, counts, explain, verify, reindex ------------------------------
+expect_ok "query --table" "东非商会" q query 'enterprise where type = ASSOCIATION' --table
+expect_ok "query --table has a header" "foreign_name" q query 'enterprise where type = ASSOCIATION' --table
+expect_ok "query prints JSON lines" '"name":"东非商会"' q query 'enterprise where type = ASSOCIATION'
+expect_ok "query --page-size gives a cursor" "more: --cursor" q query 'event where type = MEDIA_REPORT' --page-size 2
+expect_eq "query --page-size prints 2 lines" "$(wc -l <"$OUT" | tr -d ' ')" "2"
+cursor=$(sed -n 's/^more: --cursor //p' "$ERR")
+expect_ok "query --cursor resumes" '"type":"TYPE_MEDIA_REPORT"' q query 'event where type = MEDIA_REPORT' --page-size 2 --cursor "$cursor"
+expect_eq "query --cursor prints the rest" "$(wc -l <"$OUT" | tr -d ' ')" "1"
+expect_ok "count" "count" q count 'event where type = MEDIA_REPORT'
+expect_eq "count of media reports" "$(tail -n 1 "$OUT")" "3"
+expect_ok "count group by type" "MEDIA_REPORT" q count 'event group by type'
+expect_ok "count --json has ids" '"ids"' q count --json 'event group by type'
+expect_ok "explain names the index" "index" q explain 'enterprise where type = ASSOCIATION'
+expect_ok "explain --allow-scan" "FULL SCAN" q explain 'enterprise where notes prefix "江苏"' --allow-scan
+expect_ok "verify" "consistent" q verify
+expect_ok "reindex" "rebuilt" q reindex
+expect_ok "verify after reindex" "consistent" q verify
+expect_fail "query parse error" 1 "at column" q query 'enterprise where type = '
+expect_fail "query unknown field" 1 "unknown field" q query 'enterprise where nmae = "x"'
+expect_fail "query unindexed field" 1 "no index serves" q query 'enterprise where notes prefix "江苏"'
+expect_ok "query unindexed field --allow-scan" "古籍印刷厂" q query 'enterprise where notes prefix "江苏"' --allow-scan
+write "$TMP/dup-uscc.jsonl" '{"name":"重复企业","uscc":"91320413723588143D"}'
+expect_rejected "duplicate USCC" enterprise "already used by" "$TMP/dup-uscc.jsonl"
+expect_rejected "duplicate USCC names the holder" enterprise "enterprise 1" "$TMP/dup-uscc.jsonl"
+
 # --- Not a store ------------------------------------------------------------
 mkdir "$TMP/notastore"
 echo "hello" >"$TMP/notastore/notes.txt"

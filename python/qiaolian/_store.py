@@ -1,0 +1,563 @@
+"""Store, Cursor and Page: the Python face of the C API.
+
+Lifetimes: a Store owns one qiaolian_db_t and a Cursor one qiaolian_cursor_t.
+Each is released when close() is called, when a `with` block ends, or when
+the Python object is collected (__del__), whichever comes first. A Cursor
+keeps its Store alive. The C library keeps a closed db handle as a tombstone,
+so calls on a closed Store reach the C layer and fail there with
+FailedPreconditionError; a closed Cursor simply yields nothing more.
+
+Threads: a Store may be shared by threads (ctypes releases the GIL during
+each call, and the C db handle is thread-safe). A Cursor must be used by one
+thread at a time.
+"""
+
+import ctypes
+import json
+import os
+
+from . import _ffi
+from . import _messages
+from . import errors
+
+_lib = _ffi.lib
+_byref = ctypes.byref
+_void_p = ctypes.c_void_p
+_size_t = ctypes.c_size_t
+_u64 = ctypes.c_uint64
+_string_at = ctypes.string_at
+
+# Kind numbers (QIAOLIAN_KIND_* of c.h, qiaolian.v1.Kind) and names.
+KIND_PERSON = 1
+KIND_ENTERPRISE = 2
+KIND_CASE = 3
+KIND_DONATION = 4
+KIND_EVENT = 5
+KINDS = ("person", "enterprise", "case", "donation", "event")
+_KIND_BY_NAME = {name: number for number, name in enumerate(KINDS, 1)}
+_KIND_BY_NAME.update({f"kind_{name}": number
+                      for name, number in list(_KIND_BY_NAME.items())})
+
+_UINT64_MAX = (1 << 64) - 1
+
+
+def _raise(rc, err):
+    """Raises the exception for result code `rc`, freeing errmsg `err`."""
+    message = _ffi.message(err)
+    name = _lib.qiaolian_code_name(rc)
+    raise errors.from_code(rc, message, name.decode("ascii") if name else None)
+
+
+def _kind(kind):
+    """(number, name or None) of a kind given as "person", 1, "KIND_PERSON".
+
+    Unknown names are InvalidArgumentError; unknown numbers are passed on for
+    the C layer to refuse.
+    """
+    if isinstance(kind, str):
+        number = _KIND_BY_NAME.get(kind.lower())
+        if number is None:
+            raise errors.InvalidArgumentError(
+                f'unknown kind "{kind}"; expected one of: {", ".join(KINDS)}')
+        return number, KINDS[number - 1]
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        return kind, KINDS[kind - 1] if 1 <= kind <= len(KINDS) else None
+    raise TypeError(f"kind must be a str such as 'person' or an int, "
+                    f"not {type(kind).__name__}")
+
+
+def _uint64(value, what):
+    """An id or revision as int: accepts ints and decimal strings (the JSON
+    mapping writes 64-bit integers as strings)."""
+    if isinstance(value, str) and value.isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if not 0 <= value <= _UINT64_MAX:
+        raise errors.InvalidArgumentError(f"{what} {value} is not a uint64")
+    return value
+
+
+def _text(text, what="query"):
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a str, not {type(text).__name__}")
+    return text.encode("utf-8")
+
+
+def schema():
+    """The record schema as a serialized google.protobuf.FileDescriptorSet."""
+    out = _void_p()
+    n = _size_t()
+    err = _void_p()
+    rc = _lib.qiaolian_schema(_byref(out), _byref(n), _byref(err))
+    if rc:
+        _raise(rc, err)
+    return _ffi.take(out, n.value)
+
+
+def message_class(kind):
+    """The protobuf message class of records of `kind` (e.g. "enterprise"),
+    built from schema() without generated code. Needs google.protobuf."""
+    number, name = _kind(kind)
+    if name is None:
+        raise errors.InvalidArgumentError(
+            f"kind {number} is not a record kind (1 person .. 5 event)")
+    return _messages.classes(schema)[name]
+
+
+def _query_options(allow_scan, page_size, page_token):
+    """A new qiaolian_query_options_t, or None for the defaults. The caller
+    destroys it."""
+    if page_size is not None and (
+            isinstance(page_size, bool) or not isinstance(page_size, int) or
+            not 0 <= page_size <= _UINT64_MAX):
+        raise errors.InvalidArgumentError(
+            f"page_size must be an int >= 0 (0: every result), not "
+            f"{page_size!r}")
+    if not allow_scan and not page_size and not page_token:
+        return None
+    options = _lib.qiaolian_query_options_create()
+    if not options:
+        raise errors.ResourceExhaustedError("out of memory")
+    try:
+        if allow_scan:
+            _lib.qiaolian_query_options_set_allow_scan(options, 1)
+        if page_size:
+            _lib.qiaolian_query_options_set_page_size(options, page_size)
+        if page_token:
+            token = _text(page_token, "page_token")
+            if _lib.qiaolian_query_options_set_cursor(options, token,
+                                                      len(token)):
+                raise errors.InvalidArgumentError("cannot set page_token")
+    except BaseException:
+        _lib.qiaolian_query_options_destroy(options)
+        raise
+    return options
+
+
+def _write_options(actor, sync):
+    """A new qiaolian_write_options_t, or None for the defaults. The caller
+    destroys it."""
+    if actor is None and sync is None:
+        return None
+    options = _lib.qiaolian_write_options_create()
+    if not options:
+        raise errors.ResourceExhaustedError("out of memory")
+    try:
+        if actor is not None:
+            a = _text(actor, "actor")
+            if _lib.qiaolian_write_options_set_actor(options, a, len(a)):
+                raise errors.InvalidArgumentError("cannot set actor")
+        if sync is not None:
+            _lib.qiaolian_write_options_set_sync(options, 1 if sync else 0)
+    except BaseException:
+        _lib.qiaolian_write_options_destroy(options)
+        raise
+    return options
+
+
+class Store:
+    """An open qiaolian store (one directory).
+
+        with qiaolian.Store("/var/lib/qiaolian/jintan") as store:
+            eid = store.create("enterprise", {"name": "三久制造"})
+            print(store.get("enterprise", eid)["name"])
+
+    Records go in as a dict (sent as JSON), a str (JSON text), a protobuf
+    message of the kind's type, or bytes (a serialized message). They come
+    out as dicts in protobuf's JSON mapping (lowerCamelCase keys, enums by
+    name, 64-bit integers such as meta.id as strings), or, with
+    messages=True, as protobuf messages (needs google.protobuf).
+
+    Options: create_if_missing (create the store when the directory is
+    missing or empty), read_only, sync (default for every write: wait until
+    it reaches the disk), cache_bytes (block cache, default 8 MiB).
+
+    Errors are qiaolian.Error subclasses (NotFoundError, ConflictError, ...).
+    """
+
+    def __init__(self, path, *, create_if_missing=True, read_only=False,
+                 sync=False, cache_bytes=None, messages=False):
+        self._lib = _lib  # Kept for __del__ at interpreter shutdown.
+        self._db = None
+        self._closed = True
+        self.path = os.fspath(path)
+        if messages:
+            _messages.classes(schema)  # ImportError now rather than later.
+        self.messages = bool(messages)
+        options = _lib.qiaolian_options_create()
+        if not options:
+            raise errors.ResourceExhaustedError("out of memory")
+        try:
+            _lib.qiaolian_options_set_create_if_missing(
+                options, 1 if create_if_missing else 0)
+            _lib.qiaolian_options_set_read_only(options, 1 if read_only else 0)
+            _lib.qiaolian_options_set_sync(options, 1 if sync else 0)
+            if cache_bytes is not None:
+                _lib.qiaolian_options_set_cache_bytes(
+                    options, _uint64(cache_bytes, "cache_bytes"))
+            db = _ffi.DbP()
+            err = _void_p()
+            rc = _lib.qiaolian_open(os.fsencode(self.path), options,
+                                    _byref(db), _byref(err))
+            if rc:
+                _raise(rc, err)
+        finally:
+            _lib.qiaolian_options_destroy(options)
+        self._db = db
+        self._closed = False
+
+    @classmethod
+    def open(cls, path, create_if_missing=True, read_only=False, sync=False,
+             **kwargs):
+        """Same as Store(path, ...)."""
+        return cls(path, create_if_missing=create_if_missing,
+                   read_only=read_only, sync=sync, **kwargs)
+
+    # --- Lifetime.
+
+    def close(self):
+        """Closes the store and releases its lock. Idempotent. Later calls
+        fail with FailedPreconditionError (from the C layer)."""
+        if self._db is not None and not self._closed:
+            self._closed = True
+            self._lib.qiaolian_close(self._db)
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # Interpreter shutdown: nothing left to do.
+            pass
+
+    def __repr__(self):
+        state = "closed" if self._closed else "open"
+        return f"<qiaolian.Store {self.path!r} {state}>"
+
+    # --- Records.
+
+    def _encode(self, name, record):
+        """(bytes, format) for a record given as dict, str, message or
+        bytes."""
+        if isinstance(record, dict):
+            return (json.dumps(record, ensure_ascii=False,
+                               separators=(",", ":")).encode("utf-8"),
+                    _ffi.FORMAT_JSON)
+        if isinstance(record, str):
+            return record.encode("utf-8"), _ffi.FORMAT_JSON
+        if isinstance(record, (bytes, bytearray, memoryview)):
+            return bytes(record), _ffi.FORMAT_PROTO
+        if _messages.is_message(record):
+            full_name = record.DESCRIPTOR.full_name
+            expected = _messages.FULL_NAMES.get(name)
+            if expected is not None and full_name != expected:
+                raise errors.InvalidArgumentError(
+                    f"a {full_name} is not a {name} record ({expected})")
+            return record.SerializeToString(), _ffi.FORMAT_PROTO
+        raise TypeError(
+            f"record must be a dict, a JSON str, a protobuf message or bytes, "
+            f"not {type(record).__name__}")
+
+    def _decode(self, name, data):
+        if self.messages:
+            return _messages.classes(schema)[name].FromString(data)
+        return json.loads(data)
+
+    @property
+    def _format(self):
+        return _ffi.FORMAT_PROTO if self.messages else _ffi.FORMAT_JSON
+
+    def create(self, kind, record, *, actor=None, sync=None):
+        """Validates and creates a record (meta unset); returns its new id.
+
+        actor: who makes the change (kept in meta and history). sync: True
+        or False to override the store's default for this write.
+        InvalidArgumentError names a bad field, FailedPreconditionError a
+        dangling reference, AlreadyExistsError a taken unique value.
+        """
+        number, name = _kind(kind)
+        data, fmt = self._encode(name, record)
+        options = _write_options(actor, sync)
+        new_id = _u64()
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_create(self._db, options, number, fmt, data,
+                                      len(data), _byref(new_id), _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_write_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        return new_id.value
+
+    def get(self, kind, id):
+        """Record `id` of `kind` (a dict, or a message with messages=True).
+        NotFoundError when there is none."""
+        number, name = _kind(kind)
+        out = _void_p()
+        n = _size_t()
+        err = _void_p()
+        rc = _lib.qiaolian_get(self._db, number, _uint64(id, "id"),
+                               self._format, _byref(out), _byref(n),
+                               _byref(err))
+        if rc:
+            _raise(rc, err)
+        return self._decode(name, _ffi.take(out, n.value))
+
+    def update(self, kind, record, *, actor=None, sync=None):
+        """Replaces record meta.id with `record`, whose meta.revision must be
+        the revision it was read at (else ConflictError, nothing written).
+        Returns the new revision."""
+        number, name = _kind(kind)
+        data, fmt = self._encode(name, record)
+        options = _write_options(actor, sync)
+        revision = _u64()
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_update(self._db, options, number, fmt, data,
+                                      len(data), _byref(revision),
+                                      _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_write_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        return revision.value
+
+    def delete(self, kind, id, expected_revision=0, *, actor=None, sync=None):
+        """Deletes record `id`. With expected_revision != 0 it must match
+        (else ConflictError). FailedPreconditionError when another record
+        refers to it."""
+        number, _ = _kind(kind)
+        options = _write_options(actor, sync)
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_delete(
+                self._db, options, number, _uint64(id, "id"),
+                _uint64(expected_revision, "expected_revision"), _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_write_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+
+    def count(self, kind):
+        """Number of records of `kind`."""
+        number, _ = _kind(kind)
+        n = _u64()
+        err = _void_p()
+        rc = _lib.qiaolian_count(self._db, number, _byref(n), _byref(err))
+        if rc:
+            _raise(rc, err)
+        return n.value
+
+    # --- Queries (docs/queries.md).
+
+    def query(self, text, *, allow_scan=False, page_size=None,
+              page_token=None):
+        """Runs a row query; returns a Cursor, an iterator of records.
+
+            for e in store.query("enterprise where type = ASSOCIATION"):
+                print(e["name"])
+
+        Without page_size the cursor yields every result. With page_size it
+        yields one page, and after it is exhausted cursor.next_page_token is
+        the token of the next page (None when there is none); pass it back
+        as page_token. query_page() does both in one call.
+        """
+        return Cursor(self, text, allow_scan, page_size, page_token)
+
+    def query_page(self, text, page_size, page_token=None, *,
+                   allow_scan=False):
+        """One page of a row query: a Page (a list of records with
+        .next_page_token, None after the last page)."""
+        if not page_size:
+            raise errors.InvalidArgumentError(
+                f"page_size must be a positive int, not {page_size!r}")
+        with self.query(text, allow_scan=allow_scan, page_size=page_size,
+                        page_token=page_token) as cursor:
+            records = list(cursor)
+            return Page(records, cursor.next_page_token)
+
+    def _text_call(self, fn, text, allow_scan):
+        q = _text(text)
+        options = _query_options(allow_scan, None, None)
+        out = _void_p()
+        n = _size_t()
+        err = _void_p()
+        try:
+            rc = fn(self._db, q, len(q), options, _byref(out), _byref(n),
+                    _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_query_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        return _ffi.take(out, n.value)
+
+    def aggregate(self, text, *, allow_scan=False):
+        """Runs `KIND ... [group by ...] [compute ...]`; returns the parsed
+        JSON {"columns": [...], "groups": [{"key", "values", "ids"}]}."""
+        return json.loads(
+            self._text_call(_lib.qiaolian_aggregate, text, allow_scan))
+
+    def explain(self, text, *, allow_scan=False):
+        """How the query would run, as text."""
+        return self._text_call(_lib.qiaolian_explain, text,
+                               allow_scan).decode("utf-8")
+
+    # --- Maintenance.
+
+    def verify(self):
+        """Checks rows against index entries both ways. Returns the report
+        {"consistent": bool, "rows": N, "index_entries": N,
+        "unique_entries": N, "problems": [...]}."""
+        consistent = ctypes.c_int()
+        out = _void_p()
+        n = _size_t()
+        err = _void_p()
+        rc = _lib.qiaolian_verify(self._db, _byref(consistent), _byref(out),
+                                  _byref(n), _byref(err))
+        if rc:
+            _raise(rc, err)
+        report = json.loads(_ffi.take(out, n.value))
+        report["consistent"] = bool(consistent.value)
+        return report
+
+    def reindex(self):
+        """Drops and rebuilds every index."""
+        err = _void_p()
+        rc = _lib.qiaolian_reindex(self._db, _byref(err))
+        if rc:
+            _raise(rc, err)
+
+    def schema(self):
+        """Same as qiaolian.schema()."""
+        return schema()
+
+    def message_class(self, kind):
+        """Same as qiaolian.message_class(kind)."""
+        return message_class(kind)
+
+
+class Cursor:
+    """The records of one query, in order; see Store.query().
+
+    An iterator and a context manager. The C cursor is destroyed when the
+    results are exhausted, on close(), at the end of a `with` block, on an
+    error, or when the object is collected. Use from one thread at a time.
+    """
+
+    def __init__(self, store, text, allow_scan, page_size, page_token):
+        self._lib = _lib
+        self._cursor = None
+        self._store = store  # Keeps the db handle alive.
+        self._paged = bool(page_size)
+        self.next_page_token = None
+        q = _text(text)
+        if store.messages:
+            # A query starts with its kind (docs/queries.md); if it does not,
+            # qiaolian_query below refuses it.
+            words = text.split(None, 1)
+            first = words[0].lower() if words else ""
+            self._class = (_messages.classes(schema)[first]
+                           if first in KINDS else None)
+            self._format = _ffi.FORMAT_PROTO
+        else:
+            self._class = None
+            self._format = _ffi.FORMAT_JSON
+        options = _query_options(allow_scan, page_size, page_token)
+        cursor = _ffi.CursorP()
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_query(store._db, q, len(q), options,
+                                     self._format, _byref(cursor),
+                                     _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_query_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        self._cursor = cursor
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cursor = self._cursor
+        if cursor is None:
+            raise StopIteration
+        err = _void_p()
+        rc = _lib.qiaolian_cursor_next(cursor, _byref(err))
+        if rc == _ffi.ROW:
+            data = _void_p()
+            n = _size_t()
+            rc = _lib.qiaolian_cursor_record(cursor, _byref(data), _byref(n),
+                                             _byref(err))
+            if rc:
+                self.close()
+                _raise(rc, err)
+            raw = _string_at(data.value, n.value)  # Borrowed: copy now.
+            if self._class is not None:
+                return self._class.FromString(raw)
+            return json.loads(raw)
+        if rc == _ffi.DONE:
+            if self._paged:
+                token = ctypes.c_void_p()
+                n = _size_t()
+                rc = _lib.qiaolian_cursor_page_token(
+                    cursor, _byref(token), _byref(n), _byref(err))
+                if rc:
+                    self.close()
+                    _raise(rc, err)
+                if n.value:
+                    self.next_page_token = _string_at(
+                        token.value, n.value).decode("ascii")
+            self.close()
+            raise StopIteration
+        self.close()
+        _raise(rc, err)
+
+    def close(self):
+        """Destroys the C cursor. Idempotent."""
+        cursor, self._cursor = self._cursor, None
+        if cursor is not None:
+            self._lib.qiaolian_cursor_destroy(cursor)
+
+    @property
+    def closed(self):
+        return self._cursor is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # Interpreter shutdown: nothing left to do.
+            pass
+
+
+class Page(list):
+    """One page of query results: a list of records, plus next_page_token
+    (a str to pass back as page_token, or None after the last page)."""
+
+    def __init__(self, records, next_page_token):
+        super().__init__(records)
+        self.next_page_token = next_page_token
+
+    def __repr__(self):
+        return (f"Page({list.__repr__(self)}, "
+                f"next_page_token={self.next_page_token!r})")

@@ -1,0 +1,882 @@
+/* Tests of the C API (include/qiaolian/c.h), written in C99 and compiled
+ * with -std=c99 -Wall -Wextra -Werror -pedantic, so that a C++-ism in the
+ * header breaks the build. Links libqiaolian.so.
+ *
+ *   c_api_test EXAMPLES_DIR    (the repository's examples/2020)
+ *
+ * Every check is counted; failures print file:line and the test exits 1.
+ * Each step runs on a fresh store in a temporary directory (mkdtemp). */
+#define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
+
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qiaolian/c.h"
+
+static int g_checks = 0;
+static int g_failures = 0;
+
+#define CHECK(cond)                                                     \
+  do {                                                                  \
+    ++g_checks;                                                         \
+    if (!(cond)) {                                                      \
+      ++g_failures;                                                     \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+              #cond);                                                   \
+    }                                                                   \
+  } while (0)
+
+/* Checks that the call `expr` returned `want`, and that `err` (a char*
+ * errmsg variable) is NULL on QIAOLIAN_OK/ROW/DONE and a non-empty message
+ * otherwise. Frees the message and resets `err` to NULL. */
+#define CHECK_RC(expr, want, err) \
+  check_rc((expr), (want), &(err), #expr, __FILE__, __LINE__)
+
+static void check_rc(int rc, int want, char** err, const char* expr,
+                     const char* file, int line) {
+  ++g_checks;
+  if (rc != want) {
+    ++g_failures;
+    fprintf(stderr, "%s:%d: %s returned %s (%d), want %s (%d): %s\n", file,
+            line, expr, qiaolian_code_name(rc), rc, qiaolian_code_name(want),
+            want, *err != NULL ? *err : "(no message)");
+  } else if (rc == QIAOLIAN_OK || rc == QIAOLIAN_ROW || rc == QIAOLIAN_DONE) {
+    if (*err != NULL) {
+      ++g_failures;
+      fprintf(stderr, "%s:%d: %s succeeded but set errmsg \"%s\"\n", file,
+              line, expr, *err);
+    }
+  } else if (*err == NULL || (*err)[0] == '\0') {
+    ++g_failures;
+    fprintf(stderr, "%s:%d: %s failed (%s) without a message\n", file, line,
+            expr, qiaolian_code_name(rc));
+  }
+  qiaolian_free(*err);
+  *err = NULL;
+}
+
+/* Like CHECK_RC for a failure, and also checks that the message contains
+ * `needle`. */
+#define CHECK_FAIL(expr, want, needle, err) \
+  check_fail((expr), (want), (needle), &(err), #expr, __FILE__, __LINE__)
+
+static void check_fail(int rc, int want, const char* needle, char** err,
+                       const char* expr, const char* file, int line) {
+  ++g_checks;
+  if (rc != want || *err == NULL || strstr(*err, needle) == NULL) {
+    ++g_failures;
+    fprintf(stderr,
+            "%s:%d: %s returned %s (%d) with \"%s\", want %s (%d) with a "
+            "message containing \"%s\"\n",
+            file, line, expr, qiaolian_code_name(rc), rc,
+            *err != NULL ? *err : "(no message)", qiaolian_code_name(want),
+            want, needle);
+  }
+  qiaolian_free(*err);
+  *err = NULL;
+}
+
+static const uint8_t* u8(const char* s) { return (const uint8_t*)s; }
+
+/* True when the `len` bytes at `hay` contain the NUL-terminated `needle`. */
+static int contains(const void* hay, size_t len, const char* needle) {
+  const char* h = (const char*)hay;
+  size_t n = strlen(needle);
+  size_t i;
+  if (n > len) return 0;
+  for (i = 0; i + n <= len; ++i) {
+    if (memcmp(h + i, needle, n) == 0) return 1;
+  }
+  return 0;
+}
+
+/* ---- Temporary directories. */
+
+static int remove_entry(const char* path, const struct stat* sb, int flag,
+                        struct FTW* ftw) {
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+/* Creates a fresh directory; its path is written to `dir` (>= 64 bytes). */
+static void make_temp_dir(char* dir, size_t size) {
+  const char* base = getenv("TMPDIR");
+  snprintf(dir, size, "%s/qiaolian-c-api-test.XXXXXX",
+           base != NULL && base[0] != '\0' ? base : "/tmp");
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    exit(2);
+  }
+}
+
+static void remove_tree(const char* dir) {
+  nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- Example data. */
+
+static char g_examples[1024];
+
+/* Reads line `n` (1-based) of EXAMPLES/name.jsonl into a malloc'd string
+ * without its newline; exits if missing. */
+static char* example_line(const char* name, int n) {
+  char path[1200];
+  char* line = NULL;
+  size_t cap = 0;
+  ssize_t got = -1;
+  int i;
+  FILE* f;
+  snprintf(path, sizeof path, "%s/%s.jsonl", g_examples, name);
+  f = fopen(path, "r");
+  if (f == NULL) {
+    perror(path);
+    exit(2);
+  }
+  for (i = 0; i < n; ++i) {
+    got = getline(&line, &cap, f);
+    if (got < 0) break;
+  }
+  fclose(f);
+  if (got < 0) {
+    fprintf(stderr, "%s has no line %d\n", path, n);
+    exit(2);
+  }
+  while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) {
+    line[--got] = '\0';
+  }
+  return line;
+}
+
+/* Opens a fresh store in `dir`/store; returns the handle. */
+static qiaolian_db_t* open_store(const char* dir) {
+  char path[256];
+  qiaolian_db_t* db = NULL;
+  char* err = NULL;
+  snprintf(path, sizeof path, "%s/store", dir);
+  CHECK_RC(qiaolian_open(path, NULL, &db, &err), QIAOLIAN_OK, err);
+  CHECK(db != NULL);
+  if (db == NULL) exit(1);
+  return db;
+}
+
+/* Creates every enterprise of the example data; returns how many. */
+static int load_enterprises(qiaolian_db_t* db) {
+  char* err = NULL;
+  int n;
+  for (n = 1; n <= 13; ++n) {
+    char* json = example_line("enterprise", n);
+    uint64_t id = 0;
+    CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
+                             &id, &err),
+             QIAOLIAN_OK, err);
+    CHECK(id == (uint64_t)n);
+    free(json);
+  }
+  return 13;
+}
+
+/* ---- Tests. */
+
+static void test_version(void) {
+  CHECK(strcmp(qiaolian_version(), QIAOLIAN_VERSION) == 0);
+  CHECK(qiaolian_version_number() == QIAOLIAN_VERSION_NUMBER);
+  CHECK(QIAOLIAN_VERSION_NUMBER / 1000000 >= 0);
+  {
+    /* The string and the number agree. */
+    char s[32];
+    int v = QIAOLIAN_VERSION_NUMBER;
+    snprintf(s, sizeof s, "%d.%d.%d", v / 1000000, v / 1000 % 1000, v % 1000);
+    CHECK(strcmp(s, QIAOLIAN_VERSION) == 0);
+  }
+  CHECK(strcmp(qiaolian_code_name(QIAOLIAN_OK), "OK") == 0);
+  CHECK(strcmp(qiaolian_code_name(QIAOLIAN_NOT_FOUND), "NOT_FOUND") == 0);
+  CHECK(strcmp(qiaolian_code_name(QIAOLIAN_DATA_LOSS), "DATA_LOSS") == 0);
+  CHECK(strcmp(qiaolian_code_name(QIAOLIAN_ROW), "ROW") == 0);
+  CHECK(strcmp(qiaolian_code_name(QIAOLIAN_DONE), "DONE") == 0);
+  CHECK(strcmp(qiaolian_code_name(-1), "UNKNOWN_CODE") == 0);
+  CHECK(strcmp(qiaolian_code_name(16), "UNKNOWN_CODE") == 0);
+  CHECK(strcmp(qiaolian_kind_name(QIAOLIAN_KIND_PERSON), "person") == 0);
+  CHECK(strcmp(qiaolian_kind_name(QIAOLIAN_KIND_ENTERPRISE), "enterprise") ==
+        0);
+  CHECK(strcmp(qiaolian_kind_name(QIAOLIAN_KIND_EVENT), "event") == 0);
+  CHECK(qiaolian_kind_name(0) == NULL);
+  CHECK(qiaolian_kind_name(6) == NULL);
+  qiaolian_free(NULL);
+}
+
+static void test_schema(void) {
+  uint8_t* set = NULL;
+  size_t len = 0;
+  char* err = NULL;
+  CHECK_RC(qiaolian_schema(&set, &len, &err), QIAOLIAN_OK, err);
+  CHECK(set != NULL && len > 100);
+  /* A FileDescriptorSet: field 1 (file), length-delimited. */
+  CHECK(set != NULL && set[0] == 0x0a);
+  CHECK(contains(set, len, "qiaolian/v1/enterprise.proto"));
+  CHECK(contains(set, len, "qiaolian/v1/event.proto"));
+  CHECK(contains(set, len, "qiaolian.v1"));
+  qiaolian_free(set);
+}
+
+static void test_options(void) {
+  char dir[256];
+  char path[300];
+  qiaolian_options_t* o = qiaolian_options_create();
+  qiaolian_write_options_t* w = qiaolian_write_options_create();
+  qiaolian_query_options_t* q = qiaolian_query_options_create();
+  qiaolian_db_t* db = NULL;
+  char* err = NULL;
+  uint64_t id = 0;
+  static const char kJson[] = "{\"name\":\"金坛测试有限公司\"}";
+
+  CHECK(o != NULL && w != NULL && q != NULL);
+  CHECK(qiaolian_options_set_create_if_missing(o, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_options_set_read_only(o, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_options_set_sync(o, 1) == QIAOLIAN_OK);
+  CHECK(qiaolian_options_set_cache_bytes(o, 1u << 20) == QIAOLIAN_OK);
+  CHECK(qiaolian_write_options_set_actor(w, "c_api_test", 10) == QIAOLIAN_OK);
+  CHECK(qiaolian_write_options_set_actor(w, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_write_options_set_actor(w, "侨联", strlen("侨联")) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_write_options_set_sync(w, -1) == QIAOLIAN_OK);
+  CHECK(qiaolian_write_options_set_sync(w, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_query_options_set_allow_scan(q, 1) == QIAOLIAN_OK);
+  CHECK(qiaolian_query_options_set_page_size(q, 10) == QIAOLIAN_OK);
+  CHECK(qiaolian_query_options_set_cursor(q, NULL, 0) == QIAOLIAN_OK);
+  /* NULL objects. */
+  CHECK(qiaolian_options_set_sync(NULL, 1) == QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_write_options_set_actor(w, NULL, 3) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_query_options_set_cursor(q, NULL, 3) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+
+  make_temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/store", dir);
+  /* create_if_missing 0: no store there. */
+  CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_NOT_FOUND, err);
+  CHECK(db == NULL);
+  CHECK(qiaolian_options_set_create_if_missing(o, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
+  /* The actor is kept in meta. */
+  CHECK_RC(qiaolian_create(db, w, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, u8(kJson), strlen(kJson), &id,
+                           &err),
+           QIAOLIAN_OK, err);
+  {
+    uint8_t* out = NULL;
+    size_t len = 0;
+    CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, id,
+                          QIAOLIAN_FORMAT_JSON, &out, &len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(out != NULL && contains(out, len, "侨联"));
+    qiaolian_free(out);
+  }
+  qiaolian_close(db);
+
+  /* Read-only: reads work, writes are FAILED_PRECONDITION. */
+  CHECK(qiaolian_options_set_read_only(o, 1) == QIAOLIAN_OK);
+  db = NULL;
+  CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
+  {
+    uint64_t n = 0;
+    CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err),
+             QIAOLIAN_OK, err);
+    CHECK(n == 1);
+  }
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, u8(kJson), strlen(kJson), &id,
+                           &err),
+           QIAOLIAN_FAILED_PRECONDITION, err);
+  qiaolian_close(db);
+
+  qiaolian_options_destroy(o);
+  qiaolian_write_options_destroy(w);
+  qiaolian_query_options_destroy(q);
+  /* Destructors accept NULL. */
+  qiaolian_options_destroy(NULL);
+  qiaolian_write_options_destroy(NULL);
+  qiaolian_query_options_destroy(NULL);
+  qiaolian_cursor_destroy(NULL);
+  qiaolian_close(NULL);
+  remove_tree(dir);
+}
+
+/* Create (JSON and protobuf), get (both formats), update, conflicts,
+ * delete, count. */
+static void test_records(void) {
+  char dir[256];
+  qiaolian_db_t* db;
+  char* err = NULL;
+  uint8_t* out = NULL;
+  uint8_t* proto = NULL;
+  size_t len = 0;
+  size_t proto_len = 0;
+  uint64_t id = 0;
+  uint64_t rev = 0;
+  uint64_t n = 0;
+  /* qiaolian.v1.Enterprise{name: "金坛侨联测试企业"} serialized by hand:
+   * field 2 (name), wire type 2, then the UTF-8 length and bytes. */
+  static const char kName[] = "金坛侨联测试企业";
+  uint8_t hand[64];
+
+  make_temp_dir(dir, sizeof dir);
+  db = open_store(dir);
+  load_enterprises(db);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err), QIAOLIAN_OK,
+           err);
+  CHECK(n == 13);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_PERSON, &n, &err), QIAOLIAN_OK,
+           err);
+  CHECK(n == 0);
+
+  /* Success clears a stale errmsg pointer. */
+  err = (char*)"not a message";
+  CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err) == QIAOLIAN_OK);
+  CHECK(err == NULL);
+  err = NULL;
+
+  /* Create from protobuf bytes. */
+  hand[0] = 0x12;
+  hand[1] = (uint8_t)strlen(kName);
+  memcpy(hand + 2, kName, strlen(kName));
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_PROTO, hand, 2 + strlen(kName), &id,
+                           &err),
+           QIAOLIAN_OK, err);
+  CHECK(id == 14);
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 14, QIAOLIAN_FORMAT_JSON,
+                        &out, &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(out != NULL && contains(out, len, kName));
+  CHECK(out != NULL && strlen((const char*)out) == len);
+  CHECK(out != NULL && contains(out, len, "\"revision\":\"1\""));
+  qiaolian_free(out);
+  out = NULL;
+
+  /* Get in both formats. */
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1, QIAOLIAN_FORMAT_JSON,
+                        &out, &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(out != NULL && contains(out, len, "三久制造"));
+  CHECK(out != NULL && contains(out, len, "\"id\":\"1\""));
+  CHECK(out != NULL && out[len] == '\0');
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1, QIAOLIAN_FORMAT_PROTO,
+                        &proto, &proto_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(proto != NULL && proto_len > 0 && proto_len < len);
+  CHECK(proto != NULL && contains(proto, proto_len, "三久制造"));
+  CHECK(proto != NULL && proto[0] == 0x0a); /* field 1: meta */
+
+  /* Update from protobuf bytes (revision 1 -> 2), then again from the same
+   * bytes: stale, ABORTED, and nothing written. */
+  rev = 0;
+  CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_PROTO, proto, proto_len, &rev, &err),
+           QIAOLIAN_OK, err);
+  CHECK(rev == 2);
+  CHECK_FAIL(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_PROTO, proto, proto_len, &rev,
+                             &err),
+             QIAOLIAN_ABORTED, "conflict", err);
+  CHECK(rev == 2);
+  /* The JSON taken at revision 1 is stale too. */
+  CHECK_FAIL(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, out, len, NULL, &err),
+             QIAOLIAN_ABORTED, "conflict", err);
+  qiaolian_free(out);
+  qiaolian_free(proto);
+  out = NULL;
+  proto = NULL;
+  /* Update from JSON at the current revision; new_revision may be NULL. */
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1, QIAOLIAN_FORMAT_JSON,
+                        &out, &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(out != NULL && contains(out, len, "\"revision\":\"2\""));
+  CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, out, len, NULL, &err),
+           QIAOLIAN_OK, err);
+  qiaolian_free(out);
+  out = NULL;
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1, QIAOLIAN_FORMAT_JSON,
+                        &out, &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(out != NULL && contains(out, len, "\"revision\":\"3\""));
+  qiaolian_free(out);
+  out = NULL;
+
+  /* Delete: a wrong expected revision is ABORTED; then deleted for good. */
+  CHECK_FAIL(qiaolian_delete(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 14, 7, &err),
+             QIAOLIAN_ABORTED, "conflict", err);
+  CHECK_RC(qiaolian_delete(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 14, 1, &err),
+           QIAOLIAN_OK, err);
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 14, QIAOLIAN_FORMAT_JSON,
+                        &out, &len, &err),
+           QIAOLIAN_NOT_FOUND, err);
+  CHECK_RC(qiaolian_delete(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 14, 0, &err),
+           QIAOLIAN_NOT_FOUND, err);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err), QIAOLIAN_OK,
+           err);
+  CHECK(n == 13);
+
+  qiaolian_close(db);
+  remove_tree(dir);
+}
+
+/* Collects the ids of every row of `cursor` (up to `cap`); returns how
+ * many, or -1 on an error. Checks record/id agreement on the way. */
+static int drain(qiaolian_cursor_t* cursor, int format, uint64_t* ids,
+                 int cap) {
+  char* err = NULL;
+  int n = 0;
+  int rc;
+  while ((rc = qiaolian_cursor_next(cursor, &err)) == QIAOLIAN_ROW) {
+    const uint8_t* data = NULL;
+    size_t len = 0;
+    uint64_t id = 0;
+    CHECK(err == NULL);
+    CHECK_RC(qiaolian_cursor_record(cursor, &data, &len, &err), QIAOLIAN_OK,
+             err);
+    CHECK_RC(qiaolian_cursor_id(cursor, &id, &err), QIAOLIAN_OK, err);
+    CHECK(data != NULL && len > 0);
+    if (format == QIAOLIAN_FORMAT_JSON && data != NULL) {
+      char want[48];
+      snprintf(want, sizeof want, "\"id\":\"%llu\"", (unsigned long long)id);
+      CHECK(data[len] == '\0');
+      CHECK(contains(data, len, want));
+    }
+    if (n < cap) ids[n] = id;
+    ++n;
+  }
+  CHECK_RC(rc, QIAOLIAN_DONE, err);
+  if (rc != QIAOLIAN_DONE) return -1;
+  /* DONE again, and no current record. */
+  CHECK_RC(qiaolian_cursor_next(cursor, &err), QIAOLIAN_DONE, err);
+  {
+    const uint8_t* data = NULL;
+    size_t len = 0;
+    CHECK_RC(qiaolian_cursor_record(cursor, &data, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+  }
+  return n;
+}
+
+static void test_queries(void) {
+  char dir[256];
+  qiaolian_db_t* db;
+  qiaolian_query_options_t* q = qiaolian_query_options_create();
+  qiaolian_cursor_t* cursor = NULL;
+  char* err = NULL;
+  uint64_t all[32];
+  uint64_t paged[32];
+  int n_all;
+  int n_paged = 0;
+  int pages = 0;
+  int i;
+  static const char kAll[] = "enterprise";
+  static const char kTagged[] =
+      "enterprise where overseas_chinese_invested = true";
+  static const char kUnindexed[] = "enterprise where notes prefix \"2020\"";
+
+  make_temp_dir(dir, sizeof dir);
+  db = open_store(dir);
+  load_enterprises(db);
+
+  /* A predicate no index serves needs allow_scan. */
+  CHECK_FAIL(qiaolian_query(db, kUnindexed, strlen(kUnindexed), NULL,
+                            QIAOLIAN_FORMAT_JSON, &cursor, &err),
+             QIAOLIAN_FAILED_PRECONDITION, "scan", err);
+  CHECK(cursor == NULL);
+  CHECK(qiaolian_query_options_set_allow_scan(q, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_query(db, kUnindexed, strlen(kUnindexed), q,
+                          QIAOLIAN_FORMAT_JSON, &cursor, &err),
+           QIAOLIAN_OK, err);
+  {
+    uint64_t ids[32];
+    int n = drain(cursor, QIAOLIAN_FORMAT_JSON, ids, 32);
+    CHECK(n >= 1 && n < 13);
+  }
+  qiaolian_cursor_destroy(cursor);
+  cursor = NULL;
+
+  /* Every enterprise, in id order. */
+  CHECK_RC(qiaolian_query(db, kAll, strlen(kAll), q, QIAOLIAN_FORMAT_JSON,
+                          &cursor, &err),
+           QIAOLIAN_OK, err);
+  {
+    /* No current record before the first step. */
+    uint64_t id = 0;
+    CHECK_RC(qiaolian_cursor_id(cursor, &id, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+  }
+  n_all = drain(cursor, QIAOLIAN_FORMAT_JSON, all, 32);
+  CHECK(n_all == 13);
+  for (i = 0; i < n_all && i < 32; ++i) CHECK(all[i] == (uint64_t)(i + 1));
+  qiaolian_cursor_destroy(cursor);
+  cursor = NULL;
+
+  /* An indexed query, in protobuf format. */
+  CHECK_RC(qiaolian_query(db, kTagged, strlen(kTagged), NULL,
+                          QIAOLIAN_FORMAT_PROTO, &cursor, &err),
+           QIAOLIAN_OK, err);
+  {
+    uint64_t ids[32];
+    int n = drain(cursor, QIAOLIAN_FORMAT_PROTO, ids, 32);
+    CHECK(n > 0 && n <= 13);
+  }
+  qiaolian_cursor_destroy(cursor);
+  cursor = NULL;
+
+  /* Paged: 4 at a time, following the page tokens. */
+  CHECK(qiaolian_query_options_set_page_size(q, 4) == QIAOLIAN_OK);
+  for (;;) {
+    const char* token = NULL;
+    size_t token_len = 0;
+    uint64_t ids[8];
+    int n;
+    CHECK_RC(qiaolian_query(db, kAll, strlen(kAll), q, QIAOLIAN_FORMAT_JSON,
+                            &cursor, &err),
+             QIAOLIAN_OK, err);
+    if (cursor == NULL) break;
+    n = drain(cursor, QIAOLIAN_FORMAT_JSON, ids, 8);
+    CHECK(n >= 0 && n <= 4);
+    for (i = 0; i < n && n_paged < 32; ++i) paged[n_paged++] = ids[i];
+    CHECK_RC(qiaolian_cursor_page_token(cursor, &token, &token_len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(token != NULL && strlen(token) == token_len);
+    ++pages;
+    if (token == NULL || token_len == 0 || pages > 10) {
+      qiaolian_cursor_destroy(cursor);
+      break;
+    }
+    /* The token is borrowed from the cursor: copy it before destroying. */
+    CHECK(qiaolian_query_options_set_cursor(q, token, token_len) ==
+          QIAOLIAN_OK);
+    qiaolian_cursor_destroy(cursor);
+    cursor = NULL;
+  }
+  CHECK(pages == 4 || pages == 5); /* 4+4+4+1, maybe an empty last page */
+  CHECK(n_paged == n_all);
+  for (i = 0; i < n_paged && i < n_all; ++i) CHECK(paged[i] == all[i]);
+
+  /* A malformed page token. */
+  CHECK(qiaolian_query_options_set_cursor(q, "zzz", 3) == QIAOLIAN_OK);
+  cursor = NULL;
+  CHECK_RC(qiaolian_query(db, kAll, strlen(kAll), q, QIAOLIAN_FORMAT_JSON,
+                          &cursor, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK(cursor == NULL);
+  CHECK(qiaolian_query_options_set_cursor(q, "", 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_query_options_set_page_size(q, 0) == QIAOLIAN_OK);
+
+  /* Syntax errors, bad formats, too long. */
+  CHECK_RC(qiaolian_query(db, "enterprise wher", 15, q, QIAOLIAN_FORMAT_JSON,
+                          &cursor, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK_FAIL(qiaolian_query(db, kAll, strlen(kAll), q, 7, &cursor, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "format", err);
+  CHECK_RC(qiaolian_query(db, kAll, QIAOLIAN_MAX_QUERY_BYTES + 1, q,
+                          QIAOLIAN_FORMAT_JSON, &cursor, &err),
+           QIAOLIAN_RESOURCE_EXHAUSTED, err);
+
+  /* Aggregate. */
+  {
+    static const char kAgg[] = "enterprise group by industry compute count";
+    char* json = NULL;
+    size_t json_len = 0;
+    CHECK_RC(qiaolian_aggregate(db, kAgg, strlen(kAgg), q, &json, &json_len,
+                                &err),
+             QIAOLIAN_OK, err);
+    CHECK(json != NULL && strlen(json) == json_len);
+    CHECK(json != NULL && contains(json, json_len, "\"columns\""));
+    CHECK(json != NULL && contains(json, json_len, "\"groups\""));
+    CHECK(json != NULL && contains(json, json_len, "\"ids\""));
+    CHECK(json != NULL && contains(json, json_len, "制造业"));
+    qiaolian_free(json);
+    json = NULL;
+    CHECK_RC(qiaolian_aggregate(db, "enterprise compute", 18, NULL, &json,
+                                &json_len, &err),
+             QIAOLIAN_INVALID_ARGUMENT, err);
+  }
+
+  /* Explain. */
+  {
+    char* plan = NULL;
+    size_t plan_len = 0;
+    CHECK_RC(qiaolian_explain(db, kTagged, strlen(kTagged), NULL, &plan,
+                              &plan_len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(plan != NULL && plan_len > 0 && strlen(plan) == plan_len);
+    qiaolian_free(plan);
+    plan = NULL;
+    CHECK_RC(qiaolian_explain(db, kUnindexed, strlen(kUnindexed), q, &plan,
+                              &plan_len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(plan != NULL && contains(plan, plan_len, "FULL SCAN"));
+    qiaolian_free(plan);
+  }
+
+  qiaolian_query_options_destroy(q);
+  qiaolian_close(db);
+  remove_tree(dir);
+}
+
+static void test_maintenance(void) {
+  char dir[256];
+  qiaolian_db_t* db;
+  char* err = NULL;
+  char* report = NULL;
+  size_t report_len = 0;
+  int consistent = 0;
+
+  make_temp_dir(dir, sizeof dir);
+  db = open_store(dir);
+  load_enterprises(db);
+  CHECK_RC(qiaolian_verify(db, &consistent, &report, &report_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(consistent == 1);
+  CHECK(report != NULL && strlen(report) == report_len);
+  CHECK(report != NULL && contains(report, report_len, "\"rows\":13"));
+  CHECK(report != NULL && contains(report, report_len, "\"problems\":[]"));
+  qiaolian_free(report);
+  CHECK_RC(qiaolian_reindex(db, &err), QIAOLIAN_OK, err);
+  consistent = 0;
+  /* report (and report_len) may be NULL. */
+  CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err), QIAOLIAN_OK,
+           err);
+  CHECK(consistent == 1);
+  qiaolian_close(db);
+  remove_tree(dir);
+}
+
+static void test_errors(void) {
+  char dir[256];
+  char path[300];
+  qiaolian_db_t* db;
+  qiaolian_db_t* db2 = NULL;
+  char* err = NULL;
+  uint64_t id = 0;
+  uint8_t* out = NULL;
+  size_t len = 0;
+  static const uint8_t kSmall[4] = {'{', '}', 0, 0};
+  static const uint8_t kBadProto[] = {0x12, 0x7f, 'x'}; /* truncated */
+  static const uint8_t kBadVarint[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  static const char kBadJson[] = "{\"name\": \"三久制造\",";
+  static const char kUnknownField[] = "{\"nmae\":\"三久制造\"}";
+  static const char kBlankName[] = "{\"name\":\"\"}";
+  static const char kDangling[] =
+      "{\"name\":\"金坛分公司\",\"type\":\"TYPE_BRANCH\","
+      "\"parent\":{\"kind\":\"KIND_ENTERPRISE\",\"id\":\"999\"}}";
+  char* first;
+
+  make_temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/store", dir);
+  db = open_store(dir);
+  load_enterprises(db);
+
+  /* Bad JSON: INVALID_ARGUMENT naming the problem. */
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, u8(kBadJson),
+                           strlen(kBadJson), &id, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, u8(kUnknownField),
+                             strlen(kUnknownField), &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "nmae", err);
+  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, u8(kBlankName),
+                             strlen(kBlankName), &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "name", err);
+  /* Not NUL-terminated: only `len` bytes are read. */
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, kSmall, 2, &id, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err); /* {} has no name */
+  /* A bad kind or format. */
+  CHECK_FAIL(qiaolian_create(db, NULL, 0, QIAOLIAN_FORMAT_JSON, u8(kBlankName),
+                             strlen(kBlankName), &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "kind", err);
+  CHECK_FAIL(qiaolian_create(db, NULL, 99, QIAOLIAN_FORMAT_JSON,
+                             u8(kBlankName), strlen(kBlankName), &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "kind", err);
+  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 2,
+                             u8(kBlankName), strlen(kBlankName), &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "format", err);
+  CHECK_FAIL(qiaolian_get(db, -3, 1, QIAOLIAN_FORMAT_JSON, &out, &len, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "kind", err);
+  CHECK_FAIL(qiaolian_count(db, 6, &id, &err), QIAOLIAN_INVALID_ARGUMENT,
+             "kind", err);
+  /* Dangling reference. */
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, u8(kDangling),
+                           strlen(kDangling), &id, &err),
+           QIAOLIAN_FAILED_PRECONDITION, err);
+  /* A taken unique value (the same USCC again). */
+  first = example_line("enterprise", 1);
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, u8(first), strlen(first), &id,
+                           &err),
+           QIAOLIAN_ALREADY_EXISTS, err);
+  free(first);
+  /* Oversized input: rejected from its length, before reading (only 4
+   * bytes are really there). */
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_JSON, kSmall,
+                           (size_t)QIAOLIAN_MAX_RECORD_BYTES + 1, &id, &err),
+           QIAOLIAN_RESOURCE_EXHAUSTED, err);
+  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_PROTO, kSmall, (size_t)-1, &id,
+                           &err),
+           QIAOLIAN_RESOURCE_EXHAUSTED, err);
+  CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_PROTO, kSmall,
+                           (size_t)QIAOLIAN_MAX_RECORD_BYTES + 1, NULL, &err),
+           QIAOLIAN_RESOURCE_EXHAUSTED, err);
+  /* Malformed protobuf bytes. */
+  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_PROTO, kBadProto,
+                             sizeof kBadProto, &id, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "qiaolian.v1.Enterprise", err);
+  CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                           QIAOLIAN_FORMAT_PROTO, kBadVarint,
+                           sizeof kBadVarint, NULL, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err);
+  /* Not found. */
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 12345,
+                        QIAOLIAN_FORMAT_PROTO, &out, &len, &err),
+           QIAOLIAN_NOT_FOUND, err);
+  CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_PERSON, 1, QIAOLIAN_FORMAT_PROTO,
+                        &out, &len, &err),
+           QIAOLIAN_NOT_FOUND, err);
+  /* errmsg may be NULL, on failure and on success. */
+  CHECK(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                        QIAOLIAN_FORMAT_JSON, u8(kBadJson), strlen(kBadJson),
+                        &id, NULL) == QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 12345,
+                     QIAOLIAN_FORMAT_JSON, &out, &len,
+                     NULL) == QIAOLIAN_NOT_FOUND);
+  CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) ==
+        QIAOLIAN_OK);
+  CHECK(id == 13);
+  /* Nothing was written by the failures. */
+  {
+    int consistent = 0;
+    CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err), QIAOLIAN_OK,
+             err);
+    CHECK(consistent == 1);
+  }
+
+  /* A second handle on the same store: UNAVAILABLE. */
+  CHECK_RC(qiaolian_open(path, NULL, &db2, &err), QIAOLIAN_UNAVAILABLE, err);
+  CHECK(db2 == NULL);
+
+  /* Use after close, and cursors outliving their db. */
+  {
+    qiaolian_query_options_t* q = qiaolian_query_options_create();
+    qiaolian_cursor_t* cursor = NULL;
+    const uint8_t* data = NULL;
+    const char* token = NULL;
+    char* text = NULL;
+    int consistent = 0;
+    CHECK(qiaolian_query_options_set_allow_scan(q, 1) == QIAOLIAN_OK);
+    CHECK_RC(qiaolian_query(db, "enterprise", 10, q, QIAOLIAN_FORMAT_JSON,
+                            &cursor, &err),
+             QIAOLIAN_OK, err);
+    CHECK_RC(qiaolian_cursor_next(cursor, &err), QIAOLIAN_ROW, err);
+
+    qiaolian_close(db);
+
+    CHECK_RC(qiaolian_cursor_next(cursor, &err), QIAOLIAN_FAILED_PRECONDITION,
+             err);
+    CHECK_RC(qiaolian_cursor_record(cursor, &data, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_cursor_id(cursor, &id, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_cursor_page_token(cursor, &token, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    qiaolian_cursor_destroy(cursor);
+
+    CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                               QIAOLIAN_FORMAT_JSON, u8(kBlankName),
+                               strlen(kBlankName), &id, &err),
+               QIAOLIAN_FAILED_PRECONDITION, "closed", err);
+    CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1,
+                          QIAOLIAN_FORMAT_JSON, &out, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, u8(kBlankName),
+                             strlen(kBlankName), NULL, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_delete(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 1, 0, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    cursor = NULL;
+    CHECK_RC(qiaolian_query(db, "enterprise", 10, q, QIAOLIAN_FORMAT_JSON,
+                            &cursor, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK(cursor == NULL);
+    CHECK_RC(qiaolian_aggregate(db, "enterprise", 10, q, &text, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_explain(db, "enterprise", 10, q, &text, &len, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_reindex(db, &err), QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) ==
+          QIAOLIAN_FAILED_PRECONDITION);
+    /* Closing twice is harmless. */
+    qiaolian_close(db);
+    qiaolian_close(db);
+    qiaolian_query_options_destroy(q);
+  }
+
+  /* The lock was released: the store opens again, with its data. */
+  db2 = NULL;
+  CHECK_RC(qiaolian_open(path, NULL, &db2, &err), QIAOLIAN_OK, err);
+  CHECK(qiaolian_count(db2, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) ==
+        QIAOLIAN_OK);
+  CHECK(id == 13);
+  qiaolian_close(db2);
+  /* Not a store. */
+  {
+    char file[320];
+    FILE* f;
+    snprintf(file, sizeof file, "%s/plain", dir);
+    f = fopen(file, "w");
+    if (f != NULL) {
+      fputs("not a store\n", f);
+      fclose(f);
+    }
+    db2 = NULL;
+    CHECK(qiaolian_open(file, NULL, &db2, &err) != QIAOLIAN_OK);
+    CHECK(db2 == NULL);
+    CHECK(err != NULL);
+    qiaolian_free(err);
+    err = NULL;
+  }
+  remove_tree(dir);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s EXAMPLES_DIR (examples/2020)\n", argv[0]);
+    return 2;
+  }
+  snprintf(g_examples, sizeof g_examples, "%s", argv[1]);
+  test_version();
+  test_schema();
+  test_options();
+  test_records();
+  test_queries();
+  test_maintenance();
+  test_errors();
+  printf("c_api_test: %d checks, %d failures\n", g_checks, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
