@@ -516,6 +516,25 @@ struct Ctx {
   const model::IndexRegistry& registry;
   Kind kind;
   const leveldb::Snapshot* snap;
+  // Whether predicate sizes matter (they choose drivers and sort
+  // strategies); a lone predicate without `order by` skips counting.
+  bool estimate = true;
+  mutable std::optional<uint64_t> rows_cache;
+
+  // Live records of the kind (the store's counter), read once.
+  uint64_t Rows() const {
+    if (!rows_cache.has_value()) {
+      uint64_t n = 0;
+      absl::StatusOr<std::optional<std::string>> v = db.Get(
+          storage::MetaKey(absl::StrCat("count/", KindName(kind))), snap);
+      if (v.ok() && v->has_value()) {
+        absl::string_view in = **v;
+        if (!storage::GetU64(&in, &n)) n = 0;
+      }
+      rows_cache = n;
+    }
+    return *rows_cache;
+  }
 
   leveldb::Iterator* NewIterator() const {
     leveldb::ReadOptions ro;
@@ -634,7 +653,8 @@ Ranges RangesOf(const Pred& p) {
   return r;
 }
 
-Plan AllRowsPlan(const Ctx& ctx, uint64_t rows) {
+Plan AllRowsPlan(const Ctx& ctx) {
+  const uint64_t rows = ctx.Rows();
   Plan p;
   p.has_stream = true;
   p.exact = true;
@@ -652,7 +672,7 @@ void Indent(std::vector<std::string>* lines) {
   for (std::string& l : *lines) l.insert(0, "  ");
 }
 
-Plan PlanPred(const Ctx& ctx, const Pred& p, uint64_t rows) {
+Plan PlanPred(const Ctx& ctx, const Pred& p) {
   Plan plan;
   if (p.index == nullptr) {
     plan.explain.push_back(absl::StrCat("filter ", p.text, " (no index)"));
@@ -666,7 +686,7 @@ Plan PlanPred(const Ctx& ctx, const Pred& p, uint64_t rows) {
     Ranges r = RangesOf(positive);
     plan.has_stream = true;
     plan.exact = true;
-    plan.estimate = rows;
+    plan.estimate = ctx.Rows();
     plan.explain.push_back(absl::StrCat("all rows except index ", p.index->name,
                                         " (", p.text, ")"));
     plan.make = [&ctx, r]() -> absl::StatusOr<std::unique_ptr<IdStream>> {
@@ -708,14 +728,20 @@ Plan PlanPred(const Ctx& ctx, const Pred& p, uint64_t rows) {
     return plan;
   }
   Ranges r = RangesOf(p);
-  for (const auto& [b, e] : r.ranges) {
-    plan.estimate += CountRange(ctx, b, e, kEstimateCap);
+  std::string size = "size not estimated (nothing to compare)";
+  if (ctx.estimate) {
+    for (const auto& [b, e] : r.ranges) {
+      plan.estimate += CountRange(ctx, b, e, kEstimateCap);
+    }
+    size = absl::StrCat("~", plan.estimate,
+                        plan.estimate >= kEstimateCap ? "+" : "", " entries");
+  } else {
+    plan.estimate = kEstimateCap;
   }
   const bool id_ordered = r.id_ordered || p.op == Op::kIn;
   plan.explain.push_back(absl::StrCat(
       "index ", p.index->name, " (", p.text, "), ",
-      id_ordered ? "ids in order" : "ids collected and sorted", ", ~",
-      plan.estimate, plan.estimate >= kEstimateCap ? "+" : "", " entries"));
+      id_ordered ? "ids in order" : "ids collected and sorted", ", ", size));
   plan.make = [&ctx, r,
                in = p.op ==
                     Op::kIn]() -> absl::StatusOr<std::unique_ptr<IdStream>> {
@@ -740,7 +766,7 @@ Plan PlanPred(const Ctx& ctx, const Pred& p, uint64_t rows) {
   return plan;
 }
 
-Plan PlanNode(const Ctx& ctx, const Node& n, uint64_t rows);
+Plan PlanNode(const Ctx& ctx, const Node& n);
 
 // A composite index whose every component has an equality among `preds`.
 Plan PlanComposite(const Ctx& ctx, const std::vector<const Pred*>& eqs) {
@@ -780,7 +806,7 @@ Plan PlanComposite(const Ctx& ctx, const std::vector<const Pred*>& eqs) {
   return best;
 }
 
-Plan PlanAnd(const Ctx& ctx, const Node& n, uint64_t rows) {
+Plan PlanAnd(const Ctx& ctx, const Node& n) {
   std::vector<Plan> streams;
   std::vector<std::string> filters;
   std::vector<const Pred*> eqs;
@@ -789,7 +815,7 @@ Plan PlanAnd(const Ctx& ctx, const Node& n, uint64_t rows) {
     if (c.type == Expr::Type::kPredicate && c.pred.op == Op::kEq) {
       eqs.push_back(&c.pred);
     }
-    Plan p = PlanNode(ctx, c, rows);
+    Plan p = PlanNode(ctx, c);
     if (p.has_stream) {
       streams.push_back(std::move(p));
     } else {
@@ -853,12 +879,12 @@ Plan PlanAnd(const Ctx& ctx, const Node& n, uint64_t rows) {
   return plan;
 }
 
-Plan PlanOr(const Ctx& ctx, const Node& n, uint64_t rows) {
+Plan PlanOr(const Ctx& ctx, const Node& n) {
   std::vector<Plan> parts;
   Plan plan;
   bool exact = true;
   for (const Node& c : n.children) {
-    Plan p = PlanNode(ctx, c, rows);
+    Plan p = PlanNode(ctx, c);
     if (!p.has_stream) {
       plan.explain.push_back("or: a branch has no index:");
       Indent(&p.explain);
@@ -891,14 +917,14 @@ Plan PlanOr(const Ctx& ctx, const Node& n, uint64_t rows) {
   return plan;
 }
 
-Plan PlanNode(const Ctx& ctx, const Node& n, uint64_t rows) {
+Plan PlanNode(const Ctx& ctx, const Node& n) {
   switch (n.type) {
     case Expr::Type::kPredicate:
-      return PlanPred(ctx, n.pred, rows);
+      return PlanPred(ctx, n.pred);
     case Expr::Type::kAnd:
-      return PlanAnd(ctx, n, rows);
+      return PlanAnd(ctx, n);
     case Expr::Type::kOr:
-      return PlanOr(ctx, n, rows);
+      return PlanOr(ctx, n);
   }
   return Plan();
 }
@@ -965,17 +991,9 @@ class Prepared {
     QL_ASSIGN_OR_RETURN(q_, Parse(text));
     absl::StatusOr<Kind> kind = ParseKind(q_.kind);
     if (!kind.ok()) return ErrorAt(q_.kind_pos, kind.status().message());
-    ctx_ = std::make_unique<Ctx>(Ctx{db_, registry_, *kind, snap_.get()});
+    ctx_ = std::make_unique<Ctx>(
+        Ctx{db_, registry_, *kind, snap_.get(), true, std::nullopt});
     Resolver resolver{*kind, DescriptorOf(*kind), registry_};
-    fingerprint_ = Fingerprint(ToString(q_));
-    QL_ASSIGN_OR_RETURN(
-        std::optional<std::string> count_bytes,
-        db_.Get(storage::MetaKey(absl::StrCat("count/", KindName(*kind))),
-                snap_.get()));
-    if (count_bytes.has_value()) {
-      absl::string_view in = *count_bytes;
-      if (!storage::GetU64(&in, &rows_)) rows_ = 0;
-    }
     if (q_.order_by.has_value()) {
       QL_ASSIGN_OR_RETURN(order_path_,
                           resolver.Field(q_.order_by->field, q_.order_by->pos));
@@ -987,12 +1005,15 @@ class Prepared {
       }
     }
     if (!q_.where.has_value()) {
-      plan_ = AllRowsPlan(*ctx_, rows_);
+      plan_ = AllRowsPlan(*ctx_);
       return absl::OkStatus();
     }
     QL_ASSIGN_OR_RETURN(Node root, resolver.Resolve(*q_.where));
     where_ = std::make_unique<Node>(std::move(root));
-    plan_ = PlanNode(*ctx_, *where_, rows_);
+    // A lone predicate's size only matters for choosing how to sort.
+    ctx_->estimate =
+        where_->type != Expr::Type::kPredicate || q_.order_by.has_value();
+    plan_ = PlanNode(*ctx_, *where_);
     if (!plan_.has_stream) {
       if (!options.allow_scan) {
         std::vector<std::string> fields;
@@ -1005,13 +1026,13 @@ class Prepared {
             absl::StrJoin(fields, ", "),
             ". Combine with an indexed predicate "
             "using `and`, or allow a full scan (--allow-scan) of ",
-            rows_, " ", KindName(*kind), " records"));
+            ctx_->Rows(), " ", KindName(*kind), " records"));
       }
       std::vector<std::string> why = plan_.explain;
-      plan_ = AllRowsPlan(*ctx_, rows_);
+      plan_ = AllRowsPlan(*ctx_);
       plan_.exact = false;
       plan_.explain[0] = absl::StrCat("FULL SCAN of ", KindName(*kind), " (",
-                                      rows_, " rows): no index serves");
+                                      ctx_->Rows(), " rows): no index serves");
       Indent(&why);
       plan_.explain.insert(plan_.explain.end(), why.begin(), why.end());
     }
@@ -1064,7 +1085,7 @@ class Prepared {
     Cursor cursor;
     bool resume = !options.cursor.empty();
     if (resume) {
-      QL_ASSIGN_OR_RETURN(cursor, DecodeCursor(options.cursor, fingerprint_));
+      QL_ASSIGN_OR_RETURN(cursor, DecodeCursor(options.cursor, Fingerprint()));
     }
     const uint64_t limit = q_.limit.value_or(UINT64_MAX);
     uint64_t room = limit > cursor.emitted ? limit - cursor.emitted : 0;
@@ -1072,7 +1093,7 @@ class Prepared {
     if (paged) room = options.page_size;
     QueryPage page;
     Cursor last = cursor;
-    last.fingerprint = fingerprint_;
+    last.fingerprint = 0;  // Set when a cursor is returned.
     bool more = false;
     auto emit = [&](std::unique_ptr<Message> m, std::string sort_key) {
       last.last_id = MetaOf(*m).id();
@@ -1133,7 +1154,10 @@ class Prepared {
       }
     }
     // Nothing remains once the limit is reached.
-    if (more && last.emitted < limit) page.next_cursor = EncodeCursor(last);
+    if (more && last.emitted < limit) {
+      last.fingerprint = Fingerprint();
+      page.next_cursor = EncodeCursor(last);
+    }
     return page;
   }
 
@@ -1225,7 +1249,9 @@ class Prepared {
   const Plan& plan() const { return plan_; }
   const Ctx& ctx() const { return *ctx_; }
   const Node* where() const { return where_.get(); }
-  uint64_t rows() const { return rows_; }
+  uint64_t rows() const { return ctx_->Rows(); }
+  // Identifies the query for its cursors (computed only when needed).
+  uint64_t Fingerprint() const { return query::Fingerprint(ToString(q_)); }
 
  private:
   const storage::Db& db_;
@@ -1235,8 +1261,6 @@ class Prepared {
   std::unique_ptr<Ctx> ctx_;
   std::unique_ptr<Node> where_;
   Plan plan_;
-  uint64_t rows_ = 0;
-  uint64_t fingerprint_ = 0;
   FieldPath order_path_;
   const model::Index* order_index_ = nullptr;
 };
@@ -1486,6 +1510,9 @@ absl::StatusOr<AggregateResult> RunAggregate(
       }
       const std::string base = storage::IndexPrefix(group_index->spec.id);
       std::unique_ptr<leveldb::Iterator> it(ctx.NewIterator());
+      // Entries come sorted by value: runs of one value share a group.
+      std::string last_value;
+      GroupState* last_group = nullptr;
       for (it->Seek(base); it->Valid() && it->key().starts_with(base);
            it->Next()) {
         absl::string_view k(it->key().data(), it->key().size());
@@ -1495,6 +1522,11 @@ absl::StatusOr<AggregateResult> RunAggregate(
         uint64_t id = 0;
         if (!storage::GetU64(&tail, &id)) continue;
         if (!all && !std::binary_search(match.begin(), match.end(), id)) {
+          continue;
+        }
+        if (last_group != nullptr && value == last_value) {
+          last_group->ids.push_back(id);
+          if (multi) grouped.insert(id);
           continue;
         }
         // Decode the leaf value to bucket and render it.
@@ -1524,7 +1556,9 @@ absl::StatusOr<AggregateResult> RunAggregate(
           key.clear();
           storage::PutInt64(&key, v.i);
         }
-        group_for(key, RenderBucket(bucket, group_path, v)).ids.push_back(id);
+        last_group = &group_for(key, RenderBucket(bucket, group_path, v));
+        last_value = std::string(value);
+        last_group->ids.push_back(id);
         if (multi) grouped.insert(id);
       }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "grouping"));
@@ -1652,7 +1686,9 @@ absl::StatusOr<AggregateResult> RunAggregate(
     }
   }
   for (auto& [key, g] : groups) {
-    std::sort(g.ids.begin(), g.ids.end());
+    if (!std::is_sorted(g.ids.begin(), g.ids.end())) {
+      std::sort(g.ids.begin(), g.ids.end());
+    }
     g.ids.erase(std::unique(g.ids.begin(), g.ids.end()), g.ids.end());
     AggregateGroup out;
     out.key = g.render;
