@@ -9,20 +9,26 @@ Enterprise record, in a fresh store under /tmp with default options:
   RoundTrip  create the record (a new USCC each time, so the store grows),
              then get it back by id;
   Get        get one of 1,000 records (cycling; all in the block cache);
-  Count      count of enterprises (an O(1) counter: nearly pure overhead);
-  ctypes     qiaolian_version_number() called straight through ctypes: the
-             floor of any call from Python.
+  Count      count of enterprises (an O(1) counter: nearly pure overhead).
 
-each with records as dicts (JSON through the C API) and as protobuf
-messages (Store(messages=True): PROTO through the C API; needs
-google.protobuf). Times per operation are the median of --repeat runs of a
-fixed number of operations: wall-clock (time.perf_counter, as timeit uses)
-and this thread's CPU time (time.thread_time; Google Benchmark's CPU
-column), with the garbage collector on, as in real use. USCCs are computed
-before timing. Prints a Markdown table.
+each through the binding with records as dicts (JSON through the C API) and
+as protobuf messages (Store(messages=True): PROTO through the C API; needs
+google.protobuf), and, taking turns with it in the same store, through
+"raw ctypes": the C functions called directly with already-encoded bytes
+and results copied out but not decoded. Also timed: a call of
+qiaolian_version_number() (the floor of any ctypes call) and the record
+conversions the binding does (json.dumps/json.loads, SerializeToString/
+FromString), which account for most of its cost.
+
+Times per operation are the median of --repeat rounds of a fixed number of
+operations: wall-clock (time.perf_counter, as timeit uses) and this
+thread's CPU time (time.thread_time; Google Benchmark's CPU column), with
+the garbage collector on, as in real use. USCCs are computed before timing.
+Prints a Markdown table.
 """
 
 import argparse
+import ctypes
 import gc
 import json
 import os
@@ -86,28 +92,80 @@ def uscc(seq):
     return code + _ALPHABET[(31 - total % 31) % 31]
 
 
-def measure(op, n, repeat):
-    """(wall, cpu): median seconds per call of op(i), over `repeat` runs of
-    `n` calls (the index continues across runs). cpu is this thread's CPU
-    time, like Google Benchmark's CPU column."""
-    op(0)  # Warm up.
-    walls, cpus = [], []
-    start_index = 1
+def measure(ops, n, repeat):
+    """{name: (wall, cpu)}: median seconds per call of each op(i), over
+    `repeat` rounds of `n` calls per op. The ops take turns within each
+    round, so they share the machine's ups and downs; the index i keeps
+    growing across ops and rounds. cpu is this thread's CPU time, like
+    Google Benchmark's CPU column."""
+    walls = {name: [] for name in ops}
+    cpus = {name: [] for name in ops}
+    start_index = 0
+    for op in ops.values():  # Warm up.
+        op(start_index)
+        start_index += 1
     for _ in range(repeat):
-        indexes = range(start_index, start_index + n)
-        start_index += n
-        c0 = time.thread_time()
-        t0 = time.perf_counter()
-        for i in indexes:
-            op(i)
-        walls.append((time.perf_counter() - t0) / n)
-        cpus.append((time.thread_time() - c0) / n)
-    return statistics.median(walls), statistics.median(cpus)
+        for name, op in ops.items():
+            indexes = range(start_index, start_index + n)
+            start_index += n
+            c0 = time.thread_time()
+            t0 = time.perf_counter()
+            for i in indexes:
+                op(i)
+            walls[name].append((time.perf_counter() - t0) / n)
+            cpus[name].append((time.thread_time() - c0) / n)
+    return {name: (statistics.median(walls[name]),
+                   statistics.median(cpus[name])) for name in ops}
+
+
+def measure_one(op, n, repeat):
+    return measure({"op": op}, n, repeat)["op"]
+
+
+class Raw:
+    """The C API called straight through ctypes (the declarations of
+    qiaolian._ffi, nothing else of the binding): the record is already
+    encoded, results are copied out with string_at and freed, not
+    decoded. What a call costs from Python before the binding's own work."""
+
+    def __init__(self, store, fmt, template, uscc0):
+        self.db = store._db
+        self.fmt = fmt
+        head, sep, tail = template.partition(uscc0.encode("ascii"))
+        assert sep, "USCC not found in the encoded record"
+        self.head, self.tail = head, tail
+        lib = _ffi.lib
+        byref, c_void_p, c_size_t = ctypes.byref, ctypes.c_void_p, \
+            ctypes.c_size_t
+        new_id = ctypes.c_uint64()
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        string_at, create, get, free = (ctypes.string_at, lib.qiaolian_create,
+                                        lib.qiaolian_get, lib.qiaolian_free)
+        db = self.db
+
+        def raw_create(uscc_bytes):
+            data = head + uscc_bytes + tail
+            if create(db, None, 2, fmt, data, len(data), byref(new_id),
+                      byref(err)):
+                raise RuntimeError(_ffi.message(err))
+            return new_id.value
+
+        def raw_get(id_):
+            if get(db, 2, id_, fmt, byref(out), byref(n), byref(err)):
+                raise RuntimeError(_ffi.message(err))
+            data = string_at(out.value, n.value)
+            free(out)
+            return data
+
+        self.create, self.get = raw_create, raw_get
 
 
 class Bench:
+    """The operations of one mode (dicts or messages), binding and raw."""
+
     def __init__(self, messages, quick, repeat):
         self.messages = messages
+        self.fmt = _ffi.FORMAT_PROTO if messages else _ffi.FORMAT_JSON
         self.scale = 0.1 if quick else 1.0
         self.repeat = repeat
         self.tmp = tempfile.mkdtemp(prefix="qiaolian_py_overhead.")
@@ -130,40 +188,68 @@ class Bench:
         json_format.ParseDict(r, m)
         return m
 
+    def raw(self, store):
+        rec = self.record(0)
+        if self.messages:
+            template = rec.SerializeToString()
+        else:
+            template = json.dumps(rec, ensure_ascii=False,
+                                  separators=(",", ":")).encode("utf-8")
+        return Raw(store, self.fmt, template, uscc(0))
+
     def round_trip(self):
-        n = self.n(3000 if self.messages else 1000)
-        usccs = [uscc(i) for i in range(n * self.repeat + 2)]
+        n = self.n(2000 if self.messages else 1000)
+        usccs = [uscc(i) for i in range(2 * n * self.repeat + 4)]
+        usccs_b = [u.encode("ascii") for u in usccs]
         with self.store() as store:
             rec = self.record(0)
             create, get = store.create, store.get
+            raw = self.raw(store)
             if self.messages:
-                def op(i):
+                def binding(i):
                     rec.uscc = usccs[i]
                     get("enterprise", create("enterprise", rec))
             else:
-                def op(i):
+                def binding(i):
                     rec["uscc"] = usccs[i]
                     get("enterprise", create("enterprise", rec))
-            return measure(op, n, self.repeat)
+
+            def raw_ctypes(i):
+                raw.get(raw.create(usccs_b[i]))
+            return measure({"binding": binding, "raw": raw_ctypes}, n,
+                           self.repeat)
 
     def get(self):
         with self.store() as store:
             for seq in range(GET_RECORDS):
                 store.create("enterprise", self.record(seq))
             get = store.get
+            raw = self.raw(store)
 
-            def op(i):
+            def binding(i):
                 get("enterprise", 1 + i % GET_RECORDS)
-            return measure(op, self.n(20000 if self.messages else 3000),
+
+            def raw_ctypes(i):
+                raw.get(1 + i % GET_RECORDS)
+            return measure({"binding": binding, "raw": raw_ctypes},
+                           self.n(10000 if self.messages else 2000),
                            self.repeat)
 
     def count(self):
         with self.store() as store:
             count = store.count
+            db = store._db
+            c_count = _ffi.lib.qiaolian_count
+            n, err = ctypes.c_uint64(), ctypes.c_void_p()
+            byref = ctypes.byref
 
-            def op(_):
+            def binding(_):
                 count("enterprise")
-            return measure(op, self.n(200000), self.repeat)
+
+            def raw_ctypes(_):
+                c_count(db, 2, byref(n), byref(err))
+            return measure({"binding": binding, "raw": raw_ctypes},
+                           self.n(100000), self.repeat)
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -181,21 +267,23 @@ def main():
           f"google.protobuf: "
           f"{'yes' if qiaolian.messages_available else 'no'}, "
           f"load average {os.getloadavg()[0]:.2f}")
-    floor = measure(lambda _: _ffi.lib.qiaolian_version_number(),
-                    200000 if not args.quick else 20000, args.repeat)
-    rows = [("ctypes call floor (qiaolian_version_number)", "-", floor)]
-    # Where the binding's time goes, besides the C call: converting the
-    # record to and from the bytes the C API takes and returns.
-    text = json.dumps(dict(RECORD, uscc=uscc(0)), ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
-    rec = dict(RECORD, uscc=uscc(0))
+    rows = []
     n = 2000 if args.quick else 20000
-    rows.append(("component: json.dumps of the record (1.1 KB)", "dicts",
-                 measure(lambda _: json.dumps(rec, ensure_ascii=False,
-                                              separators=(",", ":")),
-                         n, args.repeat)))
+    rows.append(("ctypes call floor (qiaolian_version_number)", "-",
+                 measure_one(lambda _: _ffi.lib.qiaolian_version_number(),
+                             10 * n, args.repeat)))
+    # Where the binding's time goes besides the C call: converting records
+    # to and from the bytes the C API takes and returns.
+    rec = dict(RECORD, uscc=uscc(0))
+    text = json.dumps(rec, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+    rows.append((f"component: json.dumps of the record ({len(text)} bytes)",
+                 "dicts",
+                 measure_one(lambda _: json.dumps(rec, ensure_ascii=False,
+                                                  separators=(",", ":")),
+                             n, args.repeat)))
     rows.append(("component: json.loads of the record", "dicts",
-                 measure(lambda _: json.loads(text), n, args.repeat)))
+                 measure_one(lambda _: json.loads(text), n, args.repeat)))
     if qiaolian.messages_available:
         from google.protobuf import json_format
         msg = qiaolian.message_class("enterprise")()
@@ -204,20 +292,25 @@ def main():
         cls = type(msg)
         rows.append((f"component: SerializeToString ({len(data)} bytes)",
                      "messages",
-                     measure(lambda _: msg.SerializeToString(), n,
-                             args.repeat)))
+                     measure_one(lambda _: msg.SerializeToString(), n,
+                                 args.repeat)))
         rows.append(("component: FromString", "messages",
-                     measure(lambda _: cls.FromString(data), n,
-                             args.repeat)))
+                     measure_one(lambda _: cls.FromString(data), n,
+                                 args.repeat)))
     modes = [False] + ([True] if qiaolian.messages_available else [])
     for messages in modes:
         label = "messages (PROTO)" if messages else "dicts (JSON)"
+        raw_label = "PROTO bytes" if messages else "JSON bytes"
         bench = Bench(messages, args.quick, args.repeat)
         try:
-            rows.append(("RoundTrip: create + get", label, bench.round_trip()))
-            rows.append(("Get (1,000 records, cached)", label, bench.get()))
+            for op, result in (("RoundTrip: create + get", bench.round_trip()),
+                               ("Get (1,000 records, cached)", bench.get())):
+                rows.append((op, label, result["binding"]))
+                rows.append((op + ", raw ctypes", raw_label, result["raw"]))
             if not messages:
-                rows.append(("Count", "-", bench.count()))
+                result = bench.count()
+                rows.append(("Count", "-", result["binding"]))
+                rows.append(("Count, raw ctypes", "-", result["raw"]))
         finally:
             bench.close()
     print()

@@ -10,11 +10,19 @@
 //                           holding a complete build of the same size and
 //                           seed is reused without rebuilding. Unset: a fresh
 //                           /tmp/qiaolian_query_bench.XXXXXX, removed at exit.
+//   QIAOLIAN_BENCH_COMPRESSION, QIAOLIAN_BENCH_BLOCK_BYTES,
+//   QIAOLIAN_BENCH_MAX_FILE_BYTES
+//                           override StoreOptions::compression (0 or 1),
+//                           block_bytes and max_file_bytes for the qiaolian
+//                           store (default: the library defaults), to compare
+//                           table layouts. They are part of the build marker,
+//                           so a kept build of another layout is rebuilt.
 //
 // Both stores are built once per run, before the first benchmark:
 //   - qiaolian: Store::CreateAll in batches of kBatch (all built-in indexes
 //     maintained on write), then the store is closed and reopened with
-//     StoreOptions::block_cache_bytes = kCacheBytes.
+//     StoreOptions::block_cache_bytes = kCacheBytes (table layout options
+//     as above).
 //   - SQLite: the rows read back from the qiaolian store (so meta and the
 //     serialised protobuf are byte for byte the same), inserted in one
 //     transaction (journal_mode=OFF, synchronous=OFF), indexes created after
@@ -124,6 +132,36 @@ constexpr StatusShare kStatuses[] = {
 };
 // The status of the intersection benchmark (5 % of rows).
 constexpr Enterprise::Status kIntersectStatus = Enterprise::STATUS_SUSPENDED;
+
+// StoreOptions with the table layout from the environment (see the top).
+StoreOptions LayoutOptions() {
+  StoreOptions o;
+  auto read = [](const char* name, uint64_t* value) {
+    const char* env = getenv(name);
+    if (env == nullptr || *env == '\0') return;
+    uint64_t v = 0;
+    if (!absl::SimpleAtoi(env, &v)) {
+      std::fprintf(stderr, "bad %s=%s; ignored\n", name, env);
+      return;
+    }
+    *value = v;
+  };
+  uint64_t compression = o.compression ? 1 : 0;
+  uint64_t block = o.block_bytes, file = o.max_file_bytes;
+  read("QIAOLIAN_BENCH_COMPRESSION", &compression);
+  read("QIAOLIAN_BENCH_BLOCK_BYTES", &block);
+  read("QIAOLIAN_BENCH_MAX_FILE_BYTES", &file);
+  o.compression = compression != 0;
+  o.block_bytes = static_cast<size_t>(block);
+  o.max_file_bytes = static_cast<size_t>(file);
+  return o;
+}
+
+std::string LayoutText(const StoreOptions& o) {
+  return absl::StrCat("compression=", o.compression ? "snappy" : "none",
+                      " block_bytes=", o.block_bytes,
+                      " max_file_bytes=", o.max_file_bytes);
+}
 
 uint64_t Records() {
   uint64_t n = 1000000;
@@ -286,6 +324,17 @@ absl::StatusOr<SqliteDb> OpenSqlite(const std::string& path) {
 
 // --- Directories and sizes.
 
+// Number of LevelDB table files (*.ldb) in `dir`.
+size_t TableFiles(const std::string& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == ".ldb") ++n;
+  }
+  return n;
+}
+
 uint64_t DiskBytes(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec)) {
@@ -313,7 +362,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 class Fixture {
  public:
-  Fixture() : records_(Records()) { status_ = Init(); }
+  Fixture() : records_(Records()), layout_(LayoutOptions()) {
+    status_ = Init();
+  }
   ~Fixture() {
     store_.reset();
     sqlite_.reset();
@@ -339,7 +390,7 @@ class Fixture {
   std::string SqlitePath() const { return dir_ + "/sqlite.db"; }
   std::string Marker() const {
     return absl::StrCat("format=", kBuildFormat, " records=", records_,
-                        " seed=", kSeed, "\n");
+                        " seed=", kSeed, " ", LayoutText(layout_), "\n");
   }
 
   absl::Status Init() {
@@ -376,9 +427,10 @@ class Fixture {
       remove_dir_ = true;
     }
 
-    std::fprintf(stderr, "query_bench: %llu enterprises in %s (%s)\n",
+    std::fprintf(stderr, "query_bench: %llu enterprises in %s (%s; %s)\n",
                  static_cast<unsigned long long>(records_), dir_.c_str(),
-                 reuse ? "reusing a complete build" : "building");
+                 reuse ? "reusing a complete build" : "building",
+                 LayoutText(layout_).c_str());
     if (!reuse) {
       if (absl::Status st = BuildQiaolian(); !st.ok()) return st;
       if (absl::Status st = BuildSqlite(); !st.ok()) return st;
@@ -391,15 +443,15 @@ class Fixture {
                    sqlite_insert_s_, sqlite_index_s_, sqlite_analyze_s_);
     }
     if (absl::Status st = OpenForQueries(); !st.ok()) return st;
-    std::fprintf(stderr, "  on disk: qiaolian %s, SQLite %s\n",
+    std::fprintf(stderr, "  on disk: qiaolian %s (%zu tables), SQLite %s\n",
                  Mib(DiskBytes(QiaolianDir())).c_str(),
-                 Mib(DiskBytes(SqlitePath())).c_str());
+                 TableFiles(QiaolianDir()), Mib(DiskBytes(SqlitePath())).c_str());
     if (absl::Status st = SampleKeys(); !st.ok()) return st;
     return CrossCheck();
   }
 
   absl::Status OpenQiaolian() {
-    StoreOptions options;
+    StoreOptions options = layout_;
     options.block_cache_bytes = kCacheBytes;
     absl::StatusOr<std::unique_ptr<Store>> store =
         Store::Open(QiaolianDir(), options);
@@ -611,6 +663,7 @@ class Fixture {
   absl::Status CrossCheck();
 
   const uint64_t records_;
+  const StoreOptions layout_;  // Table layout of the qiaolian store.
   std::string dir_;
   bool remove_dir_ = false;
   std::unique_ptr<Store> store_;

@@ -11,11 +11,16 @@
 //                                   [--cursor C] [--allow-scan]
 //   qiaolian --store DIR count TEXT [--json] [--allow-scan]
 //   qiaolian --store DIR explain TEXT [--allow-scan]
+//   qiaolian --store DIR import KIND FILE [--mode skip|update|fill-empty]
+//            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
+//            [--format csv|tsv|jsonl] [--lenient] [--json]
 //   qiaolian --store DIR verify
 //   qiaolian --store DIR reindex
 //
 // DIR defaults to $QIAOLIAN_STORE. Results go to stdout, errors to stderr
 // with a non-zero exit status (1 for a failed operation, 2 for bad usage).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +38,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "qiaolian/import.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
@@ -82,6 +88,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
 }
 
 struct Args {
+  std::string mode = "skip";
+  bool dry_run = false;
+  std::string reject_file;
+  std::string encoding = "auto";
+  std::string mapping;
+  std::string format;
+  bool lenient = false;
   std::string text;
   bool json = false;
   bool table = false;
@@ -471,6 +484,46 @@ int CmdExplain(const Args& a) {
   return 0;
 }
 
+int CmdImport(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto mode = ParseImportMode(a.mode);
+  if (!mode.ok()) return Fail(mode.status());
+  auto store = OpenStore(a.store, false);
+  if (!store.ok()) return Fail(store.status());
+  ImportOptions o;
+  o.kind = *kind;
+  o.mode = *mode;
+  o.dry_run = a.dry_run;
+  o.reject_file = a.reject_file;
+  o.encoding = a.encoding;
+  o.mapping_file = a.mapping;
+  o.format = a.format;
+  o.lenient = a.lenient;
+  o.actor = a.actor;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) {
+    o.progress_every = 2000;
+    o.progress = [](const ImportProgress& p) {
+      const int width = 30;
+      const double frac = p.total_bytes > 0
+                              ? static_cast<double>(p.bytes) /
+                                    static_cast<double>(p.total_bytes)
+                              : 0;
+      const int filled = static_cast<int>(frac * width);
+      std::fprintf(stderr, "\r[%s%s] %3.0f%%  %llu rows  %.0f rows/s ",
+                   std::string(filled, '#').c_str(),
+                   std::string(width - filled, '.').c_str(), frac * 100,
+                   static_cast<unsigned long long>(p.rows), p.rows_per_second);
+    };
+  }
+  auto summary = Import(**store, a.file, o);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
+  return 0;
+}
+
 int CmdVerify(const Args& a) {
   auto store = OpenStore(a.store, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
@@ -558,6 +611,24 @@ int Main(int argc, char** argv) {
   auto* explain = app.add_subcommand("explain", "Show how a query would run");
   explain->add_option("text", a.text, "A query")->required();
   explain->add_flag("--allow-scan", a.allow_scan, "Permit a full scan");
+  auto* import = app.add_subcommand(
+      "import", "Import a CSV, TSV or JSON Lines file (docs/import.md)");
+  import->add_option("kind", a.kind, kinds)->required();
+  import->add_option("file", a.file, "The file to import")->required();
+  import->add_option("--mode", a.mode,
+                     "For rows matching a record: skip (default), update, "
+                     "fill-empty");
+  import->add_flag("--dry-run", a.dry_run, "Report what would happen");
+  import->add_option("--reject-file", a.reject_file,
+                     "Write rejected rows here (CSV: line, field, reason, "
+                     "row)");
+  import->add_option("--encoding", a.encoding, "auto, utf-8 or gb18030");
+  import->add_option("--mapping", a.mapping,
+                     "Mapping file: `column = field.path` per line");
+  import->add_option("--format", a.format, "csv, tsv or jsonl");
+  import->add_flag("--lenient", a.lenient,
+                   "Keep USCCs that fail the check, flagged");
+  import->add_flag("--json", a.json, "Summary as JSON");
   auto* verify =
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");
@@ -577,7 +648,8 @@ int Main(int argc, char** argv) {
     if (!known) {
       std::cerr << "qiaolian: unknown command \"" << arg
                 << "\"; expected one of: init, put, get, update, delete, "
-                   "list, history, query, count, explain, verify, reindex "
+                   "list, history, query, count, explain, import, verify, "
+                   "reindex "
                    "(see --help)\n";
       return 2;
     }
@@ -603,6 +675,7 @@ int Main(int argc, char** argv) {
   if (*query) return CmdQuery(a);
   if (*count) return CmdCount(a);
   if (*explain) return CmdExplain(a);
+  if (*import) return CmdImport(a);
   if (*verify) return CmdVerify(a);
   if (*reindex) return CmdReindex(a);
   return 2;

@@ -65,6 +65,19 @@ struct StoreOptions {
   // LevelDB block cache and memtable sizes, in bytes.
   size_t block_cache_bytes = 8 << 20;
   size_t write_buffer_bytes = 4 << 20;
+  // How LevelDB writes its table files. They apply to tables written from
+  // the time of Open on (a store can hold tables of any mix and reads them
+  // all), so changing them needs no migration; out-of-range sizes are
+  // clamped by LevelDB (block 1 KiB..4 MiB, file 1 MiB..1 GiB).
+  // Snappy-compress each table block. Costs a decompression on every block
+  // read that misses the block cache.
+  bool compression = true;
+  // Uncompressed size of a table block, in bytes (LevelDB block_size): the
+  // unit of a read and of the block cache, so a row fetch that misses the
+  // cache reads and checksums a whole block.
+  size_t block_bytes = 4096;
+  // Target size of one table file, in bytes (LevelDB max_file_size).
+  size_t max_file_bytes = 2 << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;

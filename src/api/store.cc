@@ -137,6 +137,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   dbo.create_if_missing = options.create_if_missing && !options.read_only;
   dbo.block_cache_bytes = options.block_cache_bytes;
   dbo.write_buffer_bytes = options.write_buffer_bytes;
+  dbo.compression = options.compression;
+  dbo.block_bytes = options.block_bytes;
+  dbo.max_file_bytes = options.max_file_bytes;
   auto rep = std::make_unique<Rep>();
   QL_ASSIGN_OR_RETURN(rep->db, storage::Db::Open(dir, dbo));
   rep->options = options;

@@ -98,6 +98,7 @@ std::vector<IndexSpec> BuiltinSpecs() {
        {"registration_division.region"},
        false,
        {"region"}},
+      {220, KIND_ENTERPRISE, {"unverified_uscc"}},
       // Case.
       {301, KIND_CASE, {"channel"}},
       {302, KIND_CASE, {"type"}},
@@ -136,6 +137,12 @@ std::vector<IndexSpec> BuiltinSpecs() {
       {508, KIND_EVENT, {"related"}},
       {509, KIND_EVENT, {"tags"}, false, {"tag"}},
       {510, KIND_EVENT, {"type", "date"}},
+      // Where imported rows came from: the natural key of records that have
+      // no other (src/ingest/importer.cc), so a re-run finds them.
+      {190, KIND_PERSON, {"meta.source.file", "meta.source.line"}},
+      {390, KIND_CASE, {"meta.source.file", "meta.source.line"}},
+      {490, KIND_DONATION, {"meta.source.file", "meta.source.line"}},
+      {590, KIND_EVENT, {"meta.source.file", "meta.source.line"}},
   };
 }
 

@@ -100,6 +100,10 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   lo.error_if_exists = fresh;
   lo.block_cache = cache.get();
   lo.write_buffer_size = options.write_buffer_bytes;
+  lo.compression = options.compression ? leveldb::kSnappyCompression
+                                       : leveldb::kNoCompression;
+  lo.block_size = options.block_bytes;
+  lo.max_file_size = options.max_file_bytes;
   lo.filter_policy = BloomPolicy();
   lo.paranoid_checks = true;
   leveldb::DB* raw = nullptr;

@@ -1,0 +1,110 @@
+// Bulk import of spreadsheets (CSV, TSV) and JSON Lines into a store.
+//
+//   qiaolian::ImportOptions o;
+//   o.kind = qiaolian::v1::KIND_ENTERPRISE;
+//   o.reject_file = "rejects.csv";
+//   absl::StatusOr<qiaolian::ImportSummary> s =
+//       qiaolian::Import(*store, "上海.csv", o);
+//
+// Pipeline: read (encoding detected: BOM, strict UTF-8, strict GB18030,
+// else an error asking for an encoding) → map columns to fields (Chinese and
+// English header aliases, or a mapping file) → normalise (spaces, full-width
+// codes, placeholders such as N/A and 无, dates, registered capital) →
+// validate (as every write) → resolve against existing records by natural
+// key (enterprise: USCC, then legacy registration number; person: resident
+// ID number; other kinds: the source file name and line) → write in
+// all-or-nothing batches. Every row is accounted for: created, updated,
+// unchanged, duplicate (an exact copy of an earlier row of the file) or
+// rejected (with line, field and reason, also written to the reject file).
+// Re-running the same file changes nothing; an interrupted import can be
+// re-run.
+#ifndef QIAOLIAN_IMPORT_H_
+#define QIAOLIAN_IMPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "qiaolian/record.h"
+#include "qiaolian/store.h"
+
+namespace qiaolian {
+
+// What to do with a row whose natural key matches an existing record.
+enum class ImportMode {
+  kSkip,       // Leave the record as it is (count it unchanged).
+  kUpdate,     // Overwrite the fields the row has values for.
+  kFillEmpty,  // Set only the fields the record has no value for.
+};
+
+// "skip", "update", "fill-empty".
+absl::StatusOr<ImportMode> ParseImportMode(absl::string_view name);
+
+struct ImportProgress {
+  uint64_t rows = 0;         // Rows read so far.
+  uint64_t bytes = 0;        // Bytes of the file consumed so far.
+  uint64_t total_bytes = 0;  // Size of the file (0 if unknown).
+  double rows_per_second = 0;
+};
+
+struct ImportOptions {
+  Kind kind = v1::KIND_ENTERPRISE;
+  // "csv", "tsv" or "jsonl"; empty: from the file name's extension.
+  std::string format;
+  // "auto", "utf-8" or "gb18030" (also "gbk").
+  std::string encoding = "auto";
+  ImportMode mode = ImportMode::kSkip;
+  // Report what would happen; write nothing (the reject file is written).
+  bool dry_run = false;
+  // Accept a USCC whose check character is wrong (some were legally issued
+  // that way in pilot regions): it is kept in registration_number and the
+  // record is tagged "uscc-check-failed". Otherwise such rows are rejected.
+  bool lenient = false;
+  // Where to write rejected rows as CSV (line, field, reason, row); empty:
+  // nowhere (they are still counted and summarised).
+  std::string reject_file;
+  // Optional mapping file: one `column = field.path` per line (# comments),
+  // overriding the built-in header aliases.
+  std::string mapping_file;
+  // Recorded as the actor of every change.
+  std::string actor;
+  // Records per all-or-nothing batch.
+  size_t batch_rows = 1000;
+  // Called every `progress_every` rows and at the end.
+  std::function<void(const ImportProgress&)> progress;
+  uint64_t progress_every = 10000;
+};
+
+struct ImportSummary {
+  std::string file;
+  std::string encoding;  // As detected or given.
+  uint64_t rows = 0;     // Data rows read (header excluded).
+  uint64_t created = 0;
+  uint64_t updated = 0;
+  uint64_t unchanged = 0;
+  uint64_t duplicates = 0;  // Exact repeats of an earlier row of the file.
+  uint64_t rejected = 0;
+  uint64_t flagged = 0;  // Accepted in lenient mode with a flag.
+  std::map<std::string, uint64_t> rejected_by_reason;
+  // Header column → field it was mapped to; columns that were not mapped.
+  std::vector<std::pair<std::string, std::string>> mapped_columns;
+  std::vector<std::string> ignored_columns;
+  bool dry_run = false;
+
+  std::string ToString() const;  // Human-readable, several lines.
+  std::string ToJson() const;
+};
+
+// Imports `path` into `store`. Errors (not per-row problems, which are
+// counted and reported): the file cannot be read or decoded, has no header,
+// no column maps to a field, an unknown format or mode, a bad mapping file,
+// or the store failed.
+absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
+                                     const ImportOptions& options);
+
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_IMPORT_H_

@@ -1,0 +1,1125 @@
+// Import pipeline (include/qiaolian/import.h).
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "qiaolian/import.h"
+#include "src/ingest/normalize.h"
+#include "src/ingest/text.h"
+#include "src/model/checks.h"
+#include "src/util/json.h"
+#include "src/util/status_macros.h"
+
+namespace qiaolian {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+// How a column's value is put into the record.
+enum class Target {
+  kField,             // Generic: by field path and type.
+  kUscc,              // A code column: USCC, or a legacy number by length.
+  kCapital,           // Registered capital: Money plus the text as written.
+  kEnterpriseType,    // 企业类型: the text, and the Type enum by keyword.
+  kEnterpriseStatus,  // 登记状态: the text, and the Status enum by keyword.
+  kResidentId,        // 身份证号: an IdentityDocument of type resident ID.
+  kPassport,          // 护照号: an IdentityDocument of type passport.
+  kPhone,             // A Contact of type phone.
+  kEmail,             // A Contact of type e-mail.
+};
+
+struct Alias {
+  const char* header;  // Compared after normalising (see HeaderKey).
+  const char* field;
+  Target target = Target::kField;
+};
+
+// Header aliases per kind (Chinese and English). JSON names and proto field
+// paths are always accepted too.
+const std::vector<Alias>& AliasesFor(Kind kind) {
+  static const auto* enterprise = new std::vector<Alias>{
+      {"企业名称", "name"},
+      {"名称", "name"},
+      {"单位名称", "name"},
+      {"公司名称", "name"},
+      {"enterprisename", "name"},
+      {"companyname", "name"},
+      {"统一社会信用代码", "uscc", Target::kUscc},
+      {"社会信用代码", "uscc", Target::kUscc},
+      {"信用代码", "uscc", Target::kUscc},
+      {"uscc", "uscc", Target::kUscc},
+      {"unifiedsocialcreditcode", "uscc", Target::kUscc},
+      {"creditcode", "uscc", Target::kUscc},
+      {"注册号", "registration_number", Target::kUscc},
+      {"工商注册号", "registration_number", Target::kUscc},
+      {"registrationnumber", "registration_number", Target::kUscc},
+      {"法定代表人", "legal_representative.name"},
+      {"法人代表", "legal_representative.name"},
+      {"法人", "legal_representative.name"},
+      {"负责人", "legal_representative.name"},
+      {"legalrepresentative", "legal_representative.name"},
+      {"成立日期", "established"},
+      {"注册日期", "established"},
+      {"登记日期", "established"},
+      {"设立日期", "established"},
+      {"established", "established"},
+      {"registrationdate", "established"},
+      {"注册资本", "registered_capital", Target::kCapital},
+      {"注册资金", "registered_capital", Target::kCapital},
+      {"registeredcapital", "registered_capital", Target::kCapital},
+      {"capital", "registered_capital", Target::kCapital},
+      {"登记状态", "status", Target::kEnterpriseStatus},
+      {"经营状态", "status", Target::kEnterpriseStatus},
+      {"企业状态", "status", Target::kEnterpriseStatus},
+      {"status", "status", Target::kEnterpriseStatus},
+      {"企业类型", "type", Target::kEnterpriseType},
+      {"公司类型", "type", Target::kEnterpriseType},
+      {"类型", "type", Target::kEnterpriseType},
+      {"type", "type", Target::kEnterpriseType},
+      {"住所", "address.text"},
+      {"注册地址", "address.text"},
+      {"地址", "address.text"},
+      {"经营场所", "address.text"},
+      {"address", "address.text"},
+      {"所属行业", "industry"},
+      {"行业", "industry"},
+      {"industry", "industry"},
+      {"经营范围", "business_scope"},
+      {"businessscope", "business_scope"},
+      {"所在省份", "registration_division.province"},
+      {"省份", "registration_division.province"},
+      {"province", "registration_division.province"},
+      {"地区", "registration_division.region"},
+      {"所在地区", "registration_division.region"},
+      {"城市", "registration_division.region"},
+      {"region", "registration_division.region"},
+      {"区县", "registration_division.district"},
+      {"district", "registration_division.district"},
+      {"登记机关", "registration_authority"},
+      {"投资国别", "investor_countries"},
+      {"投资方国别", "investor_countries"},
+      {"investorcountries", "investor_countries"},
+      {"网址", "website"},
+      {"备注", "notes"},
+      {"notes", "notes"},
+      {"标签", "tags"},
+  };
+  static const auto* person = new std::vector<Alias>{
+      {"姓名", "name"},
+      {"name", "name"},
+      {"曾用名", "former_names"},
+      {"性别", "gender"},
+      {"出生日期", "birth_date"},
+      {"生日", "birth_date"},
+      {"国籍", "nationalities"},
+      {"居住国", "residence_country"},
+      {"居住国家", "residence_country"},
+      {"类别", "categories"},
+      {"人员类别", "categories"},
+      {"身份证号", "", Target::kResidentId},
+      {"身份证号码", "", Target::kResidentId},
+      {"公民身份号码", "", Target::kResidentId},
+      {"护照号", "", Target::kPassport},
+      {"护照号码", "", Target::kPassport},
+      {"电话", "", Target::kPhone},
+      {"手机", "", Target::kPhone},
+      {"联系电话", "", Target::kPhone},
+      {"phone", "", Target::kPhone},
+      {"邮箱", "", Target::kEmail},
+      {"电子邮箱", "", Target::kEmail},
+      {"email", "", Target::kEmail},
+      {"籍贯", "hometown.text"},
+      {"工作单位", "employer_name"},
+      {"单位", "employer_name"},
+      {"职务", "title"},
+      {"职业", "occupation"},
+      {"住址", "address.text"},
+      {"地址", "address.text"},
+      {"备注", "notes"},
+      {"标签", "tags"},
+  };
+  static const auto* other = new std::vector<Alias>{
+      {"标题", "title"}, {"备注", "notes"}, {"标签", "tags"}};
+  switch (kind) {
+    case v1::KIND_ENTERPRISE:
+      return *enterprise;
+    case v1::KIND_PERSON:
+      return *person;
+    default:
+      return *other;
+  }
+}
+
+// Header text for matching: cleaned, lower-case, without spaces, '_' or
+// '-', and without a trailing "(...)" note such as "(万元)".
+std::string HeaderKey(absl::string_view header) {
+  std::string h = ingest::ToHalfWidth(ingest::CleanText(header));
+  size_t paren = h.find('(');
+  if (paren != std::string::npos && paren > 0) h.resize(paren);
+  std::string out;
+  for (char c : h) {
+    if (c == ' ' || c == '_' || c == '-') continue;
+    out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+struct Column {
+  size_t index = 0;
+  std::string header;
+  std::string field;  // Field path (may be empty for special targets).
+  Target target = Target::kField;
+  std::vector<const FieldDescriptor*> path;  // Resolved for kField.
+};
+
+absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
+    const Descriptor* d, absl::string_view path) {
+  std::vector<const FieldDescriptor*> out;
+  const Descriptor* cur = d;
+  for (absl::string_view seg : absl::StrSplit(path, '.')) {
+    if (cur == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("field path \"", path, "\" goes past a value"));
+    }
+    const FieldDescriptor* f = cur->FindFieldByName(std::string(seg));
+    if (f == nullptr) f = cur->FindFieldByCamelcaseName(std::string(seg));
+    if (f == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown field \"", seg,
+                                                     "\" in ", cur->name(),
+                                                     " (in \"", path, "\")"));
+    }
+    if (f->name() == "meta" && cur == d) {
+      return absl::InvalidArgumentError("meta is kept by the store");
+    }
+    out.push_back(f);
+    cur = f->message_type();
+    if (cur == v1::Date::descriptor() || cur == v1::Money::descriptor() ||
+        cur == v1::Ref::descriptor()) {
+      cur = nullptr;
+    }
+  }
+  const FieldDescriptor* leaf = out.back();
+  if (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+      leaf->message_type() != v1::Date::descriptor() &&
+      leaf->message_type() != v1::Money::descriptor() &&
+      leaf->message_type() != v1::Ref::descriptor()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field path \"", path, "\" names a message; name one of its fields"));
+  }
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i]->is_repeated()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field path \"", path,
+          "\" passes through a repeated field; a column can fill a list of "
+          "values only at its end"));
+    }
+  }
+  return out;
+}
+
+// Splits a cell holding several values: 、 ， ； , ; / and newlines.
+std::vector<std::string> SplitList(absl::string_view s) {
+  std::string t(s);
+  for (const char* sep : {"、", "，", "；", ";", "/", "\n"}) {
+    t = absl::StrReplaceAll(t, {{sep, ","}});
+  }
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(t, ',', absl::SkipEmpty())) {
+    std::string v = ingest::CleanText(part);
+    if (!v.empty() && !ingest::IsPlaceholder(v)) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
+                              absl::string_view text) {
+  const std::string upper = absl::AsciiStrToUpper(text);
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    const auto* v = e->value(i);
+    if (v->number() == 0) continue;
+    absl::string_view shortname = v->name();
+    shortname.remove_prefix(
+        std::min(shortname.size(), shortname.find('_') + 1));
+    if (v->name() == upper || shortname == upper) return v->number();
+    names.push_back(std::string(shortname));
+  }
+  int n = 0;
+  if (absl::SimpleAtoi(text, &n) && e->FindValueByNumber(n) != nullptr) {
+    return n;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text, "\" is not a value of ", e->name(),
+                   " (expected one of: ", absl::StrJoin(names, ", "), ")"));
+}
+
+absl::StatusOr<bool> ParseBool(absl::string_view s) {
+  static const char* kTrue[] = {"是", "true", "yes", "y", "1", "√", "有"};
+  static const char* kFalse[] = {"否", "false", "no", "n", "0", "×", "无"};
+  const std::string lower = absl::AsciiStrToLower(s);
+  for (const char* t : kTrue) {
+    if (lower == t) return true;
+  }
+  for (const char* f : kFalse) {
+    if (lower == f) return false;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", s, "\" is not yes/no (是/否, true/false, 1/0)"));
+}
+
+// Sets one (non-repeated-parent) field path of `m` from a cleaned value.
+absl::Status SetPath(Message* m,
+                     const std::vector<const FieldDescriptor*>& path,
+                     absl::string_view value) {
+  Message* cur = m;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    cur = cur->GetReflection()->MutableMessage(cur, path[i]);
+  }
+  const FieldDescriptor* f = path.back();
+  const Reflection* r = cur->GetReflection();
+  std::vector<std::string> values;
+  if (f->is_repeated()) {
+    values = SplitList(value);
+  } else {
+    values.push_back(std::string(value));
+  }
+  for (const std::string& v : values) {
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: {
+        const bool code = absl::EndsWith(f->name(), "country") ||
+                          absl::EndsWith(f->name(), "countries") ||
+                          f->name() == "nationalities" ||
+                          absl::EndsWith(f->name(), "code");
+        std::string s = code ? ingest::NormalizeCode(v) : v;
+        if (f->is_repeated()) {
+          r->AddString(cur, f, s);
+        } else {
+          r->SetString(cur, f, s);
+        }
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_ENUM: {
+        QL_ASSIGN_OR_RETURN(int n,
+                            EnumValue(f->enum_type(), ingest::ToHalfWidth(v)));
+        if (f->is_repeated()) {
+          r->AddEnumValue(cur, f, n);
+        } else {
+          r->SetEnumValue(cur, f, n);
+        }
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_BOOL: {
+        QL_ASSIGN_OR_RETURN(bool b, ParseBool(ingest::ToHalfWidth(v)));
+        if (f->is_repeated()) {
+          r->AddBool(cur, f, b);
+        } else {
+          r->SetBool(cur, f, b);
+        }
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_INT64:
+      case FieldDescriptor::CPPTYPE_UINT32:
+      case FieldDescriptor::CPPTYPE_UINT64: {
+        std::string digits = ingest::ToHalfWidth(v);
+        digits = absl::StrReplaceAll(digits, {{",", ""}});
+        int64_t n = 0;
+        if (!absl::SimpleAtoi(digits, &n)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("\"", v, "\" is not a whole number"));
+        }
+        const bool is_unsigned =
+            f->cpp_type() == FieldDescriptor::CPPTYPE_UINT32 ||
+            f->cpp_type() == FieldDescriptor::CPPTYPE_UINT64;
+        if (is_unsigned && n < 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("\"", v, "\" is negative"));
+        }
+        if (f->is_repeated()) {
+          return absl::InvalidArgumentError("lists of numbers are not read");
+        }
+        switch (f->cpp_type()) {
+          case FieldDescriptor::CPPTYPE_INT32:
+            r->SetInt32(cur, f, static_cast<int32_t>(n));
+            break;
+          case FieldDescriptor::CPPTYPE_INT64:
+            r->SetInt64(cur, f, n);
+            break;
+          case FieldDescriptor::CPPTYPE_UINT32:
+            r->SetUInt32(cur, f, static_cast<uint32_t>(n));
+            break;
+          default:
+            r->SetUInt64(cur, f, static_cast<uint64_t>(n));
+        }
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
+        Message* sub = f->is_repeated() ? r->AddMessage(cur, f)
+                                        : r->MutableMessage(cur, f);
+        if (f->message_type() == v1::Date::descriptor()) {
+          QL_ASSIGN_OR_RETURN(v1::Date d, ingest::ParseDate(v));
+          sub->CopyFrom(d);
+        } else if (f->message_type() == v1::Money::descriptor()) {
+          QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(v));
+          sub->CopyFrom(money);
+        } else if (f->message_type() == v1::Ref::descriptor()) {
+          std::pair<std::string, std::string> kv =
+              absl::StrSplit(ingest::ToHalfWidth(v), ':');
+          absl::StatusOr<Kind> k = ParseKind(kv.first);
+          uint64_t id = 0;
+          if (!k.ok() || !absl::SimpleAtoi(kv.second, &id)) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "\"", v, "\" is not a reference such as enterprise:42"));
+          }
+          auto* ref = static_cast<v1::Ref*>(sub);
+          ref->set_kind(*k);
+          ref->set_id(id);
+        }
+        break;
+      }
+      default:
+        return absl::InvalidArgumentError("unsupported field type");
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::Enterprise::Type TypeFromText(absl::string_view t) {
+  struct K {
+    const char* word;
+    v1::Enterprise::Type type;
+  };
+  static const K kWords[] = {
+      {"分公司", v1::Enterprise::TYPE_BRANCH},
+      {"分支机构", v1::Enterprise::TYPE_BRANCH},
+      {"代表机构", v1::Enterprise::TYPE_REPRESENTATIVE_OFFICE},
+      {"合作社", v1::Enterprise::TYPE_FARMERS_COOPERATIVE},
+      {"个体", v1::Enterprise::TYPE_INDIVIDUAL_BUSINESS},
+      {"个人独资", v1::Enterprise::TYPE_SOLE_PROPRIETORSHIP},
+      {"合伙", v1::Enterprise::TYPE_PARTNERSHIP},
+      {"股份", v1::Enterprise::TYPE_JOINT_STOCK_COMPANY},
+      {"外商", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"外资", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"中外合", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"台港澳", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"国有", v1::Enterprise::TYPE_STATE_OWNED},
+      {"全民所有", v1::Enterprise::TYPE_STATE_OWNED},
+      {"集体", v1::Enterprise::TYPE_COLLECTIVE},
+      {"有限", v1::Enterprise::TYPE_LIMITED_COMPANY},
+      {"商会", v1::Enterprise::TYPE_ASSOCIATION},
+      {"同乡会", v1::Enterprise::TYPE_HOMETOWN_ASSOCIATION},
+  };
+  for (const K& k : kWords) {
+    if (absl::StrContains(t, k.word)) return k.type;
+  }
+  return v1::Enterprise::TYPE_OTHER;
+}
+
+v1::Enterprise::Status StatusFromText(absl::string_view t) {
+  if (absl::StrContains(t, "吊销")) return v1::Enterprise::STATUS_REVOKED;
+  if (absl::StrContains(t, "注销")) return v1::Enterprise::STATUS_CANCELLED;
+  if (absl::StrContains(t, "迁出")) return v1::Enterprise::STATUS_MOVED_OUT;
+  if (absl::StrContains(t, "停业") || absl::StrContains(t, "歇业")) {
+    return v1::Enterprise::STATUS_SUSPENDED;
+  }
+  if (absl::StrContains(t, "存续") || absl::StrContains(t, "在业") ||
+      absl::StrContains(t, "在营") || absl::StrContains(t, "开业") ||
+      absl::StrContains(t, "正常")) {
+    return v1::Enterprise::STATUS_ACTIVE;
+  }
+  return v1::Enterprise::STATUS_OTHER;
+}
+
+struct CellResult {
+  bool flagged = false;
+};
+
+// Applies one cleaned, non-placeholder cell.
+absl::Status ApplyCell(const Column& c, absl::string_view value, Message* m,
+                       bool lenient, CellResult* result) {
+  switch (c.target) {
+    case Target::kField:
+      return SetPath(m, c.path, value);
+    case Target::kUscc: {
+      auto* e = static_cast<v1::Enterprise*>(m);
+      std::string code = ingest::NormalizeCode(value);
+      if (code.size() == 13 || code.size() == 15) {
+        // A legacy registration number (注册号) in either column.
+        for (char ch : code) {
+          if (!absl::ascii_isalnum(static_cast<unsigned char>(ch))) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("\"", code,
+                             "\" is not a registration number (13 or 15 "
+                             "letters and digits)"));
+          }
+        }
+        e->set_registration_number(code);
+        return absl::OkStatus();
+      }
+      if (c.field == "registration_number") {
+        e->set_registration_number(code);
+        return absl::OkStatus();
+      }
+      absl::Status st = model::CheckUscc(code);
+      if (st.ok()) {
+        e->set_uscc(code);
+        return absl::OkStatus();
+      }
+      if (lenient && code.size() == 18) {
+        e->set_unverified_uscc(code);
+        e->add_tags("uscc-check-failed");
+        result->flagged = true;
+        return absl::OkStatus();
+      }
+      return st;
+    }
+    case Target::kCapital: {
+      auto* e = static_cast<v1::Enterprise*>(m);
+      e->set_registered_capital_text(std::string(value));
+      QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(value));
+      *e->mutable_registered_capital() = money;
+      return absl::OkStatus();
+    }
+    case Target::kEnterpriseType: {
+      auto* e = static_cast<v1::Enterprise*>(m);
+      e->set_type_text(std::string(value));
+      absl::StatusOr<int> exact =
+          EnumValue(v1::Enterprise::Type_descriptor(), value);
+      e->set_type(exact.ok() ? static_cast<v1::Enterprise::Type>(*exact)
+                             : TypeFromText(value));
+      return absl::OkStatus();
+    }
+    case Target::kEnterpriseStatus: {
+      auto* e = static_cast<v1::Enterprise*>(m);
+      e->set_status_text(std::string(value));
+      absl::StatusOr<int> exact =
+          EnumValue(v1::Enterprise::Status_descriptor(), value);
+      e->set_status(exact.ok() ? static_cast<v1::Enterprise::Status>(*exact)
+                               : StatusFromText(value));
+      return absl::OkStatus();
+    }
+    case Target::kResidentId:
+    case Target::kPassport: {
+      auto* p = static_cast<v1::Person*>(m);
+      std::string number = ingest::NormalizeCode(value);
+      if (c.target == Target::kResidentId) {
+        QL_RETURN_IF_ERROR(model::CheckResidentId(number));
+      }
+      v1::IdentityDocument* doc = p->add_identity_documents();
+      doc->set_type(c.target == Target::kResidentId
+                        ? v1::IdentityDocument::TYPE_RESIDENT_ID
+                        : v1::IdentityDocument::TYPE_PASSPORT);
+      doc->set_number(number);
+      if (c.target == Target::kResidentId) doc->set_issuing_country("CN");
+      return absl::OkStatus();
+    }
+    case Target::kPhone:
+    case Target::kEmail: {
+      auto* p = static_cast<v1::Person*>(m);
+      for (const std::string& v : SplitList(value)) {
+        v1::Contact* contact = p->add_contacts();
+        contact->set_type(c.target == Target::kPhone ? v1::Contact::TYPE_PHONE
+                                                     : v1::Contact::TYPE_EMAIL);
+        contact->set_value(c.target == Target::kPhone
+                               ? ingest::NormalizeCode(v)
+                               : absl::AsciiStrToLower(v));
+      }
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string CsvQuote(absl::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// The field named at the start of a validation message ("enterprise.uscc:
+// ...") or the column.
+std::string FieldOf(absl::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos || colon > 80) return "";
+  return std::string(message.substr(0, colon));
+}
+
+// Merges the fields set in `row` into `existing` per `mode`; true when
+// something changed.
+bool Merge(const Message& row, ImportMode mode, Message* existing) {
+  const Reflection* rr = row.GetReflection();
+  const Reflection* er = existing->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  rr->ListFields(row, &fields);
+  const std::string before = existing->SerializeAsString();
+  for (const FieldDescriptor* f : fields) {
+    if (f->number() == 1) continue;  // meta
+    if (mode == ImportMode::kFillEmpty) {
+      const bool has = f->is_repeated() ? er->FieldSize(*existing, f) > 0
+                                        : er->HasField(*existing, f);
+      if (has) continue;
+    }
+    er->ClearField(existing, f);
+    if (f->is_repeated()) {
+      for (int i = 0; i < rr->FieldSize(row, f); ++i) {
+        switch (f->cpp_type()) {
+          case FieldDescriptor::CPPTYPE_STRING:
+            er->AddString(existing, f, rr->GetRepeatedString(row, f, i));
+            break;
+          case FieldDescriptor::CPPTYPE_ENUM:
+            er->AddEnumValue(existing, f, rr->GetRepeatedEnumValue(row, f, i));
+            break;
+          case FieldDescriptor::CPPTYPE_MESSAGE:
+            er->AddMessage(existing, f)
+                ->CopyFrom(rr->GetRepeatedMessage(row, f, i));
+            break;
+          default:
+            break;
+        }
+      }
+    } else {
+      switch (f->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_STRING:
+          er->SetString(existing, f, rr->GetString(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          er->SetEnumValue(existing, f, rr->GetEnumValue(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_BOOL:
+          er->SetBool(existing, f, rr->GetBool(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_INT32:
+          er->SetInt32(existing, f, rr->GetInt32(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_INT64:
+          er->SetInt64(existing, f, rr->GetInt64(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT32:
+          er->SetUInt32(existing, f, rr->GetUInt32(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT64:
+          er->SetUInt64(existing, f, rr->GetUInt64(row, f));
+          break;
+        case FieldDescriptor::CPPTYPE_MESSAGE:
+          er->MutableMessage(existing, f)->CopyFrom(rr->GetMessage(row, f));
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return existing->SerializeAsString() != before;
+}
+
+// Natural keys: query texts that find the record a row describes.
+std::vector<std::string> NaturalKeys(Kind kind, const Message& m) {
+  std::vector<std::string> keys;
+  if (kind == v1::KIND_ENTERPRISE) {
+    const auto& e = static_cast<const v1::Enterprise&>(m);
+    if (!e.uscc().empty()) {
+      keys.push_back(
+          absl::StrCat("enterprise where uscc = ", JsonQuote(e.uscc())));
+    }
+    if (!e.registration_number().empty()) {
+      keys.push_back(absl::StrCat("enterprise where registration_number = ",
+                                  JsonQuote(e.registration_number())));
+    }
+    if (!e.unverified_uscc().empty()) {
+      keys.push_back(absl::StrCat("enterprise where unverified_uscc = ",
+                                  JsonQuote(e.unverified_uscc())));
+    }
+  } else if (kind == v1::KIND_PERSON) {
+    const auto& p = static_cast<const v1::Person&>(m);
+    for (const auto& d : p.identity_documents()) {
+      if (!d.number().empty()) {
+        keys.push_back(absl::StrCat("person where identity_documents.number = ",
+                                    JsonQuote(d.number())));
+      }
+    }
+  }
+  if (keys.empty() && MetaOf(m).has_source()) {
+    keys.push_back(absl::StrCat(
+        KindName(kind),
+        " where meta.source.file = ", JsonQuote(MetaOf(m).source().file()),
+        " and meta.source.line = ", MetaOf(m).source().line()));
+  }
+  return keys;
+}
+
+class Importer {
+ public:
+  Importer(Store& store, const std::string& path, const ImportOptions& o)
+      : store_(store), path_(path), o_(o) {
+    summary_.file = path;
+    summary_.dry_run = o.dry_run;
+    source_name_ = std::filesystem::path(path).filename().string();
+  }
+
+  absl::StatusOr<ImportSummary> Run() {
+    QL_ASSIGN_OR_RETURN(ingest::Encoding enc,
+                        ingest::ParseEncoding(o_.encoding));
+    std::string format = absl::AsciiStrToLower(o_.format);
+    if (format.empty()) {
+      std::string ext = absl::AsciiStrToLower(
+          std::filesystem::path(path_).extension().string());
+      format = ext == ".tsv" || ext == ".tab"                          ? "tsv"
+               : ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? "jsonl"
+                                                                       : "csv";
+    }
+    if (format != "csv" && format != "tsv" && format != "jsonl") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown format \"", o_.format, "\"; expected csv, tsv or jsonl"));
+    }
+    QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
+                        ingest::OpenTextFile(path_, enc));
+    summary_.encoding = ingest::EncodingName(text->encoding());
+    std::unique_ptr<ingest::RowReader> reader =
+        format == "jsonl" ? ingest::NewLineReader(std::move(text))
+                          : ingest::NewDelimitedReader(
+                                std::move(text), format == "tsv" ? '\t' : ',');
+    if (!o_.reject_file.empty()) {
+      rejects_.open(o_.reject_file, std::ios::binary | std::ios::trunc);
+      if (!rejects_) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot write the reject file ", o_.reject_file));
+      }
+      rejects_ << "line,field,reason,row\n";
+    }
+    start_ = std::chrono::steady_clock::now();
+    ingest::Row row;
+    if (format != "jsonl") {
+      QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
+      if (!any) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path_, " is empty: expected a header row"));
+      }
+      QL_RETURN_IF_ERROR(MapHeader(row));
+    }
+    for (;;) {
+      QL_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+      if (!more) break;
+      ++summary_.rows;
+      QL_RETURN_IF_ERROR(ProcessRow(row, format == "jsonl"));
+      if (pending_.size() >= o_.batch_rows) QL_RETURN_IF_ERROR(Flush());
+      if (o_.progress && summary_.rows % o_.progress_every == 0) {
+        Progress(*reader);
+      }
+    }
+    QL_RETURN_IF_ERROR(Flush());
+    if (o_.progress) Progress(*reader);
+    if (rejects_.is_open()) {
+      rejects_.flush();
+      if (!rejects_) {
+        return absl::UnavailableError(
+            absl::StrCat("writing the reject file ", o_.reject_file));
+      }
+    }
+    return summary_;
+  }
+
+ private:
+  absl::Status MapHeader(const ingest::Row& header) {
+    if (!header.error.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ":", header.line, ": header: ", header.error));
+    }
+    header_size_ = header.fields.size();
+    std::unordered_map<std::string, std::string> mapping;
+    if (!o_.mapping_file.empty()) {
+      QL_ASSIGN_OR_RETURN(mapping, ReadMapping(o_.mapping_file));
+    }
+    const Descriptor* d = DescriptorOf(o_.kind);
+    for (size_t i = 0; i < header.fields.size(); ++i) {
+      absl::string_view h = header.fields[i];
+      if (i == 0) absl::ConsumePrefix(&h, "\xEF\xBB\xBF");
+      const std::string key = HeaderKey(h);
+      Column c;
+      c.index = i;
+      c.header = ingest::CleanText(h);
+      bool found = false;
+      auto m = mapping.find(c.header);
+      if (m == mapping.end()) m = mapping.find(key);
+      if (m != mapping.end()) {
+        if (m->second.empty() || m->second == "-") {
+          summary_.ignored_columns.push_back(c.header);
+          continue;
+        }
+        c.field = m->second;
+        found = true;
+        // A mapped field that has a special reader keeps it.
+        for (const Alias& a : AliasesFor(o_.kind)) {
+          if (a.field == c.field && a.target != Target::kField) {
+            c.target = a.target;
+          }
+        }
+      }
+      if (!found) {
+        for (const Alias& a : AliasesFor(o_.kind)) {
+          if (HeaderKey(a.header) == key) {
+            c.field = a.field;
+            c.target = a.target;
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
+        // The field's own name (snake_case or JSON) works as a header.
+        if (ResolveFieldPath(d, c.header).ok()) {
+          c.field = c.header;
+          found = true;
+        }
+      }
+      if (!found) {
+        summary_.ignored_columns.push_back(c.header);
+        continue;
+      }
+      if (c.target == Target::kField) {
+        absl::StatusOr<std::vector<const FieldDescriptor*>> p =
+            ResolveFieldPath(d, c.field);
+        if (!p.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column \"", c.header, "\": ", p.status().message()));
+        }
+        c.path = *p;
+      }
+      std::string shown = c.field.empty() ? c.header : c.field;
+      if (c.target == Target::kResidentId)
+        shown = "identity_documents (居民身份证)";
+      if (c.target == Target::kPassport) shown = "identity_documents (护照)";
+      if (c.target == Target::kPhone) shown = "contacts (电话)";
+      if (c.target == Target::kEmail) shown = "contacts (电子邮箱)";
+      if (c.target == Target::kUscc && c.field == "uscc") {
+        shown = "uscc (legacy 13/15-character numbers: registration_number)";
+      }
+      summary_.mapped_columns.emplace_back(c.header, shown);
+      columns_.push_back(std::move(c));
+    }
+    if (columns_.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no column of ", path_, " maps to a field of ", KindName(o_.kind),
+          " (header: ", absl::StrJoin(header.fields, ", "),
+          "); name the columns as the schema does or give a mapping file"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::unordered_map<std::string, std::string>> ReadMapping(
+      const std::string& file) {
+    std::ifstream in(file);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat("cannot read the mapping file ", file));
+    }
+    std::unordered_map<std::string, std::string> out;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      absl::string_view l = absl::StripAsciiWhitespace(line);
+      if (l.empty() || l[0] == '#') continue;
+      size_t eq = l.find('=');
+      if (eq == absl::string_view::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(file, ":", n,
+                         ": expected `column = field.path` (or `column = -` "
+                         "to ignore it)"));
+      }
+      std::string column = ingest::CleanText(l.substr(0, eq));
+      std::string field(absl::StripAsciiWhitespace(l.substr(eq + 1)));
+      out[column] = field;
+      out[HeaderKey(column)] = field;
+    }
+    return out;
+  }
+
+  void Reject(const ingest::Row& row, absl::string_view field,
+              absl::string_view reason) {
+    ++summary_.rejected;
+    // Group reasons by their kind, not their values.
+    std::string key = std::string(field.empty() ? "row" : field);
+    absl::string_view r = reason;
+    size_t quote = r.find('"');
+    std::string general(r.substr(0, quote == absl::string_view::npos
+                                        ? std::min<size_t>(r.size(), 60)
+                                        : quote));
+    ++summary_.rejected_by_reason[absl::StrCat(
+        key, ": ", absl::StripTrailingAsciiWhitespace(general))];
+    if (rejects_.is_open()) {
+      rejects_ << row.line << "," << CsvQuote(field) << "," << CsvQuote(reason)
+               << "," << CsvQuote(row.raw) << "\n";
+    }
+  }
+
+  absl::Status ProcessRow(const ingest::Row& row, bool jsonl) {
+    if (!row.error.empty()) {
+      Reject(row, "", row.error);
+      return absl::OkStatus();
+    }
+    if (!jsonl && row.fields.size() != header_size_) {
+      Reject(row, "",
+             absl::StrCat("row has ", row.fields.size(),
+                          " fields but the header has ", header_size_,
+                          " (shifted columns?)"));
+      return absl::OkStatus();
+    }
+    // Exact repeats of an earlier row: a 64-bit hash per row keeps memory
+    // bounded (a false match needs a collision, ~1e-8 at a million rows).
+    if (!seen_rows_.insert(absl::HashOf(row.raw)).second) {
+      ++summary_.duplicates;
+      return absl::OkStatus();
+    }
+    std::unique_ptr<Message> record = NewRecord(o_.kind);
+    CellResult cell_result;
+    if (jsonl) {
+      absl::Status st = RecordFromJson(row.fields[0], record.get());
+      if (!st.ok()) {
+        Reject(row, "", st.message());
+        return absl::OkStatus();
+      }
+      if (MetaOf(*record).id() != 0 || MetaOf(*record).revision() != 0) {
+        Reject(row, "meta", "meta.id and meta.revision are kept by the store");
+        return absl::OkStatus();
+      }
+    } else {
+      for (const Column& c : columns_) {
+        std::string value = ingest::CleanText(row.fields[c.index]);
+        if (value.empty() || ingest::IsPlaceholder(value)) continue;
+        absl::Status st =
+            ApplyCell(c, value, record.get(), o_.lenient, &cell_result);
+        if (!st.ok()) {
+          Reject(row, c.header, st.message());
+          return absl::OkStatus();
+        }
+      }
+    }
+    if (o_.kind == v1::KIND_ENTERPRISE) {
+      auto* e = static_cast<v1::Enterprise*>(record.get());
+      // Farmers' co-operatives carry USCC registration type 93.
+      if (e->type() == v1::Enterprise::TYPE_UNSPECIFIED &&
+          absl::StartsWith(e->uscc(), "93")) {
+        e->set_type(v1::Enterprise::TYPE_FARMERS_COOPERATIVE);
+      }
+    }
+    v1::SourceLocation* src = MutableMetaOf(record.get())->mutable_source();
+    src->set_file(source_name_);
+    src->set_line(row.line);
+    absl::Status valid = ValidateRecord(*record);
+    if (!valid.ok()) {
+      Reject(row, FieldOf(valid.message()), valid.message());
+      return absl::OkStatus();
+    }
+    if (cell_result.flagged) ++summary_.flagged;
+    return Resolve(row, std::move(record));
+  }
+
+  absl::Status Resolve(const ingest::Row& row,
+                       std::unique_ptr<Message> record) {
+    std::vector<std::string> keys = NaturalKeys(o_.kind, *record);
+    // A key seen earlier in this batch: merge into that pending record.
+    for (const std::string& k : keys) {
+      auto it = pending_keys_.find(k);
+      if (it != pending_keys_.end()) {
+        Pending& p = pending_[it->second];
+        // Counted as an update of the record an earlier row creates.
+        if (o_.mode != ImportMode::kSkip &&
+            Merge(*record, o_.mode, p.record.get())) {
+          ++summary_.updated;
+        } else {
+          ++summary_.unchanged;
+        }
+        return absl::OkStatus();
+      }
+    }
+    for (const std::string& k : keys) {
+      QueryOptions qo;
+      absl::StatusOr<QueryPage> found = store_.Query(k, qo);
+      if (!found.ok()) return found.status();
+      if (found->records.empty()) continue;
+      std::unique_ptr<Message> existing = std::move(found->records[0]);
+      if (o_.mode == ImportMode::kSkip) {
+        ++summary_.unchanged;
+        return absl::OkStatus();
+      }
+      // The existing record keeps its own source location.
+      MutableMetaOf(record.get())->clear_source();
+      if (!Merge(*record, o_.mode, existing.get())) {
+        ++summary_.unchanged;
+        return absl::OkStatus();
+      }
+      if (o_.dry_run) {
+        ++summary_.updated;
+        return absl::OkStatus();
+      }
+      WriteOptions wo;
+      wo.actor = o_.actor;
+      absl::Status st = store_.Update(existing.get(), wo);
+      if (st.ok()) {
+        ++summary_.updated;
+      } else if (st.code() == absl::StatusCode::kInvalidArgument ||
+                 st.code() == absl::StatusCode::kAlreadyExists ||
+                 st.code() == absl::StatusCode::kFailedPrecondition) {
+        Reject(row, FieldOf(st.message()), st.message());
+      } else {
+        return st;
+      }
+      return absl::OkStatus();
+    }
+    for (const std::string& k : keys) pending_keys_[k] = pending_.size();
+    pending_.push_back(Pending{row, std::move(record)});
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() {
+    if (pending_.empty()) return absl::OkStatus();
+    if (o_.dry_run) {
+      summary_.created += pending_.size();
+    } else {
+      std::vector<Message*> records;
+      for (Pending& p : pending_) records.push_back(p.record.get());
+      WriteOptions wo;
+      wo.actor = o_.actor;
+      absl::Status st = store_.CreateAll(records, wo);
+      if (st.ok()) {
+        summary_.created += pending_.size();
+      } else if (st.code() == absl::StatusCode::kInvalidArgument ||
+                 st.code() == absl::StatusCode::kAlreadyExists ||
+                 st.code() == absl::StatusCode::kFailedPrecondition) {
+        // Find the culprits one by one; each create is its own batch.
+        for (Pending& p : pending_) {
+          absl::StatusOr<uint64_t> one = store_.Create(p.record.get(), wo);
+          if (one.ok()) {
+            ++summary_.created;
+          } else if (one.status().code() == absl::StatusCode::kUnavailable ||
+                     one.status().code() == absl::StatusCode::kDataLoss) {
+            return one.status();
+          } else {
+            Reject(p.row, FieldOf(one.status().message()),
+                   one.status().message());
+          }
+        }
+      } else {
+        return st;
+      }
+    }
+    pending_.clear();
+    pending_keys_.clear();
+    return absl::OkStatus();
+  }
+
+  void Progress(const ingest::RowReader& reader) {
+    ImportProgress p;
+    p.rows = summary_.rows;
+    p.bytes = reader.source_bytes();
+    p.total_bytes = reader.source_size();
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+            .count();
+    p.rows_per_second = secs > 0 ? static_cast<double>(p.rows) / secs : 0;
+    o_.progress(p);
+  }
+
+  struct Pending {
+    ingest::Row row;
+    std::unique_ptr<Message> record;
+  };
+
+  Store& store_;
+  const std::string path_;
+  const ImportOptions& o_;
+  std::string source_name_;
+  ImportSummary summary_;
+  std::vector<Column> columns_;
+  size_t header_size_ = 0;
+  std::ofstream rejects_;
+  std::vector<Pending> pending_;
+  std::unordered_map<std::string, size_t> pending_keys_;
+  std::unordered_set<size_t> seen_rows_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+absl::StatusOr<ImportMode> ParseImportMode(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "skip") return ImportMode::kSkip;
+  if (n == "update") return ImportMode::kUpdate;
+  if (n == "fill-empty" || n == "fill_empty") return ImportMode::kFillEmpty;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown import mode \"", name,
+                   "\"; expected skip, update or fill-empty"));
+}
+
+std::string ImportSummary::ToString() const {
+  std::string s =
+      absl::StrCat(dry_run ? "DRY RUN (nothing written): " : "", file, " (",
+                   encoding, "): ", rows, " rows: ", created, " created, ",
+                   updated, " updated, ", unchanged, " unchanged, ", duplicates,
+                   " duplicate rows, ", rejected, " rejected");
+  if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
+  for (const auto& [reason, n] : rejected_by_reason) {
+    absl::StrAppend(&s, "\n  rejected ", n, ": ", reason);
+  }
+  for (const auto& [col, field] : mapped_columns) {
+    absl::StrAppend(&s, "\n  column ", col, " -> ", field);
+  }
+  for (const std::string& col : ignored_columns) {
+    absl::StrAppend(&s, "\n  column ", col, " ignored (no matching field)");
+  }
+  return s;
+}
+
+std::string ImportSummary::ToJson() const {
+  std::vector<std::string> reasons, mapped, ignored;
+  for (const auto& [reason, n] : rejected_by_reason) {
+    reasons.push_back(absl::StrCat(JsonQuote(reason), ":", n));
+  }
+  for (const auto& [col, field] : mapped_columns) {
+    mapped.push_back(absl::StrCat(JsonQuote(col), ":", JsonQuote(field)));
+  }
+  for (const std::string& col : ignored_columns) {
+    ignored.push_back(JsonQuote(col));
+  }
+  return absl::StrCat(
+      "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
+      ",\"dry_run\":", dry_run ? "true" : "false", ",\"rows\":", rows,
+      ",\"created\":", created, ",\"updated\":", updated,
+      ",\"unchanged\":", unchanged, ",\"duplicates\":", duplicates,
+      ",\"rejected\":", rejected, ",\"flagged\":", flagged,
+      ",\"rejected_by_reason\":{", absl::StrJoin(reasons, ","),
+      "},\"mapped_columns\":{", absl::StrJoin(mapped, ","),
+      "},\"ignored_columns\":[", absl::StrJoin(ignored, ","), "]}");
+}
+
+absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
+                                     const ImportOptions& options) {
+  if (DescriptorOf(options.kind) == nullptr ||
+      options.kind == v1::KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError("import: unknown kind");
+  }
+  Importer importer(store, path, options);
+  return importer.Run();
+}
+
+}  // namespace qiaolian

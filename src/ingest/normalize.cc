@@ -1,0 +1,689 @@
+// Value normalisation for imports (src/ingest/normalize.h). Text is walked
+// code point by code point with ICU's U8_NEXT; bytes that are not valid UTF-8
+// are passed through unchanged (the importer reports them elsewhere) and never
+// count as spaces, digits or words. Amounts are computed on the decimal
+// digits with checked int64 arithmetic: no floating point anywhere.
+#include "src/ingest/normalize.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ucurr.h>
+#include <unicode/utf8.h>
+#include <unicode/utypes.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "src/model/checks.h"
+
+namespace qiaolian {
+namespace ingest {
+namespace {
+
+// Calls f(code_point, bytes) for each character of `s`; code_point is
+// negative for a byte sequence that is not valid UTF-8 (`bytes` is then the
+// ill-formed subsequence).
+template <typename F>
+void ForEachChar(absl::string_view s, F f) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const size_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    f(c, s.substr(start, i - start));
+  }
+}
+
+// Unicode White_Space (incl. U+3000 and the no-break spaces) or what
+// u_isspace calls a space (adds the information separators U+001C..U+001F).
+bool IsSpace(UChar32 c) {
+  return c >= 0 && (u_isUWhiteSpace(c) || u_isspace(c));
+}
+
+// Invisible characters that spreadsheets leave behind (zero width space,
+// word joiner, BOM / zero width no-break space): dropped, as a clerk cannot
+// see them. Not White_Space in Unicode, hence listed here.
+bool IsInvisible(UChar32 c) {
+  return c == 0x200B || c == 0x2060 || c == 0xFEFF;
+}
+
+// Dashes a clerk types for "nothing": ASCII '-', the Unicode dashes and
+// minus, and the small/full-width hyphen-minus forms.
+bool IsDash(UChar32 c) {
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+         c == 0xFE58 || c == 0xFE63 || c == 0xFF0D;
+}
+
+// A value for an error message: as is when it is valid, printable UTF-8,
+// escaped otherwise (never raw bad bytes); long values are cut to about 60
+// bytes at a character boundary.
+std::string Quote(absl::string_view s) {
+  constexpr size_t kMax = 60;
+  bool printable = model::CheckUtf8(s).ok();
+  if (printable) {
+    ForEachChar(s, [&](UChar32 c, absl::string_view) {
+      if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') printable = false;
+    });
+  }
+  if (!printable) {
+    std::string escaped = absl::CHexEscape(s);
+    if (escaped.size() > kMax) escaped = escaped.substr(0, kMax) + "...";
+    return absl::StrCat("\"", escaped, "\"");
+  }
+  if (s.size() <= kMax) return absl::StrCat("\"", s, "\"");
+  size_t cut = 0;
+  ForEachChar(s, [&](UChar32, absl::string_view bytes) {
+    const size_t end =
+        static_cast<size_t>(bytes.data() - s.data()) + bytes.size();
+    if (end <= kMax) cut = end;
+  });
+  return absl::StrCat("\"", s.substr(0, cut), "…\"");
+}
+
+// As Quote, without the quotation marks when none are needed.
+std::string Bare(absl::string_view s) {
+  std::string q = Quote(s);
+  if (q.size() == s.size() + 2) return std::string(s);
+  return q;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// --- Dates -------------------------------------------------------------
+
+constexpr absl::string_view kDateForms =
+    "expected a date such as 2008-05-07, 2008/5/7, 2008.5.7, 2008年5月7日 "
+    "or 20080507 (optionally followed by a time), or a year and month such "
+    "as 2008-05 or 2008年5月";
+
+// A cursor over half-width, cleaned text.
+class Cursor {
+ public:
+  explicit Cursor(absl::string_view s) : s_(s) {}
+
+  bool AtEnd() const { return pos_ >= s_.size(); }
+  absl::string_view Rest() const { return s_.substr(pos_); }
+
+  // Reads a run of ASCII digits: true when it has min..max digits.
+  bool Digits(size_t min, size_t max, int* value) {
+    size_t n = 0;
+    int v = 0;
+    while (pos_ + n < s_.size() && IsDigit(s_[pos_ + n])) {
+      if (n < 9) v = v * 10 + (s_[pos_ + n] - '0');
+      ++n;
+    }
+    if (n < min || n > max) return false;
+    pos_ += n;
+    *value = v;
+    return true;
+  }
+
+  // Reads exactly n digits, whatever follows.
+  bool Fixed(size_t n, int* value) {
+    if (pos_ + n > s_.size()) return false;
+    int v = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (!IsDigit(s_[pos_ + i])) return false;
+      v = v * 10 + (s_[pos_ + i] - '0');
+    }
+    pos_ += n;
+    *value = v;
+    return true;
+  }
+
+  // Length of the digit run at the cursor.
+  size_t DigitRun() const {
+    size_t n = 0;
+    while (pos_ + n < s_.size() && IsDigit(s_[pos_ + n])) ++n;
+    return n;
+  }
+
+  bool Consume(absl::string_view literal) {
+    if (!absl::StartsWith(Rest(), literal)) return false;
+    pos_ += literal.size();
+    return true;
+  }
+
+  bool ConsumeAnyOf(absl::string_view chars, char* which) {
+    if (AtEnd() || chars.find(s_[pos_]) == absl::string_view::npos) {
+      return false;
+    }
+    *which = s_[pos_++];
+    return true;
+  }
+
+  void SkipSpaces() {
+    while (!AtEnd() && s_[pos_] == ' ') ++pos_;
+  }
+
+ private:
+  absl::string_view s_;
+  size_t pos_ = 0;
+};
+
+// A time of day after a date: H:MM, H:MM:SS or H:MM:SS.fff, then an
+// optional zone (Z, +08:00, +0800, -05). The time and the zone are checked
+// and ignored: the date is taken as written.
+bool ConsumeTime(Cursor* c) {
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (!c->Digits(1, 2, &hour) || !c->Consume(":") ||
+      !c->Digits(2, 2, &minute)) {
+    return false;
+  }
+  if (c->Consume(":")) {
+    if (!c->Digits(2, 2, &second)) return false;
+    if (c->Consume(".")) {
+      int fraction = 0;
+      if (!c->Digits(1, 9, &fraction)) return false;
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  c->SkipSpaces();
+  if (c->Consume("Z")) return true;
+  char sign = 0;
+  if (c->ConsumeAnyOf("+-", &sign)) {
+    int zone_hour = 0;
+    int zone_minute = 0;
+    if (c->DigitRun() == 4) {  // +0800
+      int hhmm = 0;
+      c->Digits(4, 4, &hhmm);
+      zone_hour = hhmm / 100;
+      zone_minute = hhmm % 100;
+    } else {  // +08, +08:00
+      if (!c->Digits(2, 2, &zone_hour)) return false;
+      if (c->Consume(":") && !c->Digits(2, 2, &zone_minute)) return false;
+    }
+    if (zone_hour > 18 || zone_minute > 59) return false;
+  }
+  return true;
+}
+
+absl::Status DateError(absl::string_view original) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(kDateForms, "; got ", Quote(original)));
+}
+
+// --- Capital -----------------------------------------------------------
+
+struct CurrencyWord {
+  absl::string_view word;
+  absl::string_view code;
+};
+
+// Longest words first where one could shadow another at the same position.
+constexpr std::array<CurrencyWord, 14> kCurrencyWords = {{
+    {"瑞士法郎", "CHF"},
+    {"新加坡元", "SGD"},
+    {"加拿大元", "CAD"},
+    {"人民币", "CNY"},
+    {"新台币", "TWD"},
+    {"美元", "USD"},
+    {"港元", "HKD"},
+    {"港币", "HKD"},
+    {"欧元", "EUR"},
+    {"日元", "JPY"},
+    {"英镑", "GBP"},
+    {"澳元", "AUD"},
+    {"加元", "CAD"},
+    {"韩元", "KRW"},
+}};
+
+constexpr absl::string_view kYuan = "元";
+constexpr absl::string_view kWan = "万";
+constexpr absl::string_view kYi = "亿";
+
+// Decimal places of the minor unit (Money.amount_minor). JPY and KRW have
+// none; the other currencies named in words have 2; other ISO codes as ICU
+// (CLDR) says.
+int MinorDigits(absl::string_view code) {
+  if (code == "JPY" || code == "KRW") return 0;
+  for (const CurrencyWord& w : kCurrencyWords) {
+    if (w.code == code) return 2;
+  }
+  if (code.size() != 3) return 2;
+  UChar u[4] = {static_cast<UChar>(code[0]), static_cast<UChar>(code[1]),
+                static_cast<UChar>(code[2]), 0};
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t digits = ucurr_getDefaultFractionDigits(u, &status);
+  if (U_FAILURE(status) || digits < 0 || digits > 4) return 2;
+  return digits;
+}
+
+// The minor unit for messages: "分" for CNY, "whole JPY" for a currency
+// without one, "0.01 USD" otherwise.
+std::string SmallestUnit(absl::string_view code, int digits) {
+  if (code == "CNY") return "分";
+  if (digits == 0) return absl::StrCat("whole ", code);
+  return absl::StrCat("0.", std::string(static_cast<size_t>(digits - 1), '0'),
+                      "1 ", code);
+}
+
+// What the words around the number said.
+struct CapitalWords {
+  std::string currency;  // ISO code, empty when none was named.
+  int exponent = 0;      // 4 for 万, 8 for 亿.
+};
+
+absl::Status SetCurrency(absl::string_view code, absl::string_view original,
+                         CapitalWords* words) {
+  if (!words->currency.empty() && words->currency != code) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("two currencies (", words->currency, " and ", code,
+                     ") in ", Quote(original)));
+  }
+  words->currency = std::string(code);
+  return absl::OkStatus();
+}
+
+// Reads the words before (`after_number` false) or after the number:
+// currency words, 元, ISO codes (and RMB), brackets and spaces; after the
+// number also one unit (万 or 亿), which must come first.
+absl::Status ReadCapitalWords(absl::string_view text, bool after_number,
+                              absl::string_view original, CapitalWords* words) {
+  size_t pos = 0;
+  bool first_word = true;
+  auto skip_punct = [&] {
+    while (pos < text.size() &&
+           (text[pos] == '(' || text[pos] == ')' || text[pos] == ' ')) {
+      ++pos;
+    }
+  };
+  // Length of a known token at `at` (0 when none), so that unknown runs end
+  // where a known word begins.
+  auto known_at = [&](size_t at) -> size_t {
+    const absl::string_view rest = text.substr(at);
+    for (const CurrencyWord& w : kCurrencyWords) {
+      if (absl::StartsWith(rest, w.word)) return w.word.size();
+    }
+    for (absl::string_view w : {kYuan, kWan, kYi}) {
+      if (absl::StartsWith(rest, w)) return w.size();
+    }
+    return 0;
+  };
+  skip_punct();
+  while (pos < text.size()) {
+    const absl::string_view rest = text.substr(pos);
+    // The unit.
+    if (absl::StartsWith(rest, kWan) || absl::StartsWith(rest, kYi)) {
+      const bool wan = absl::StartsWith(rest, kWan);
+      const absl::string_view unit = wan ? kWan : kYi;
+      if (!after_number || !first_word) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("the unit ", unit, " must directly follow the number",
+                         " in ", Quote(original)));
+      }
+      words->exponent = wan ? 4 : 8;
+      pos += unit.size();
+      first_word = false;
+      skip_punct();
+      continue;
+    }
+    first_word = false;
+    // 元: yuan, or the generic "unit of money" of 万元(美元); it names no
+    // currency by itself (none named at all means CNY).
+    if (absl::StartsWith(rest, kYuan)) {
+      if (!after_number) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("元 before the number in ", Quote(original)));
+      }
+      pos += kYuan.size();
+      skip_punct();
+      continue;
+    }
+    bool matched = false;
+    for (const CurrencyWord& w : kCurrencyWords) {
+      if (absl::StartsWith(rest, w.word)) {
+        if (absl::Status s = SetCurrency(w.code, original, words); !s.ok()) {
+          return s;
+        }
+        pos += w.word.size();
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      // An ASCII letter run: an ISO 4217 code (any case), or RMB.
+      size_t letters = 0;
+      while (pos + letters < text.size() &&
+             absl::ascii_isalpha(
+                 static_cast<unsigned char>(text[pos + letters]))) {
+        ++letters;
+      }
+      if (letters > 0) {
+        const std::string code =
+            absl::AsciiStrToUpper(text.substr(pos, letters));
+        if (code == "RMB") {
+          if (absl::Status s = SetCurrency("CNY", original, words); !s.ok()) {
+            return s;
+          }
+        } else if (code.size() == 3 && model::CheckCurrencyCode(code).ok()) {
+          if (absl::Status s = SetCurrency(code, original, words); !s.ok()) {
+            return s;
+          }
+        } else {
+          return absl::InvalidArgumentError(
+              absl::StrCat("unknown currency ", text.substr(pos, letters),
+                           " in ", Quote(original)));
+        }
+        pos += letters;
+        matched = true;
+      }
+    }
+    if (!matched) {
+      // Unknown text up to the next bracket, space or known word.
+      size_t end = pos;
+      do {
+        size_t next = end;
+        const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+        UChar32 c;
+        U8_NEXT(p, next, text.size(), c);
+        (void)c;
+        end = next;
+      } while (end < text.size() && text[end] != '(' && text[end] != ')' &&
+               text[end] != ' ' && known_at(end) == 0 &&
+               !absl::ascii_isalpha(static_cast<unsigned char>(text[end])));
+      const absl::string_view unknown = text.substr(pos, end - pos);
+      if (!after_number) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unexpected ", Quote(unknown),
+                         " before the number in ", Quote(original)));
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown currency ", Bare(unknown), " in ", Quote(original)));
+    }
+    skip_punct();
+  }
+  return absl::OkStatus();
+}
+
+// Checks the written number ("1,234.5") and returns its digits without
+// separators, and how many of them are decimals.
+absl::Status ReadNumber(absl::string_view number, absl::string_view original,
+                        std::string* digits, int* decimals) {
+  auto malformed = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a number: ", Quote(number), " (", why, ") in ", Quote(original)));
+  };
+  const size_t point = number.find('.');
+  absl::string_view whole = number.substr(0, point);
+  absl::string_view fraction;
+  if (point != absl::string_view::npos) {
+    fraction = number.substr(point + 1);
+    if (fraction.find('.') != absl::string_view::npos) {
+      return malformed("more than one decimal point");
+    }
+    if (fraction.find(',') != absl::string_view::npos) {
+      return malformed("thousands separator after the decimal point");
+    }
+    if (fraction.empty()) return malformed("no digits after the decimal point");
+  }
+  if (absl::StrContains(whole, ',')) {
+    // Groups of three: 1,234 and 12,345,678; not 1,23 or 1234,567.
+    size_t group = 0;
+    size_t first_group = std::string::npos;
+    for (char c : whole) {
+      if (c == ',') {
+        if (first_group == std::string::npos) {
+          first_group = group;
+          if (group < 1 || group > 3) {
+            return malformed("misplaced thousands separator");
+          }
+        } else if (group != 3) {
+          return malformed("misplaced thousands separator");
+        }
+        group = 0;
+      } else {
+        ++group;
+      }
+    }
+    if (group != 3) return malformed("misplaced thousands separator");
+  }
+  digits->clear();
+  for (char c : whole) {
+    if (c != ',') digits->push_back(c);
+  }
+  digits->append(fraction.data(), fraction.size());
+  *decimals = static_cast<int>(fraction.size());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string CleanText(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  ForEachChar(s, [&](UChar32 c, absl::string_view bytes) {
+    if (IsInvisible(c)) return;
+    if (IsSpace(c)) {
+      pending_space = !out.empty();
+      return;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.append(bytes.data(), bytes.size());
+  });
+  return out;
+}
+
+std::string ToHalfWidth(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  ForEachChar(s, [&](UChar32 c, absl::string_view bytes) {
+    if (c >= 0xFF01 && c <= 0xFF5E) {
+      out.push_back(static_cast<char>(c - 0xFEE0));
+    } else if (c == 0x3000) {
+      out.push_back(' ');
+    } else {
+      out.append(bytes.data(), bytes.size());
+    }
+  });
+  return out;
+}
+
+bool IsPlaceholder(absl::string_view s) {
+  const std::string half = ToHalfWidth(CleanText(s));
+  std::string t;  // Without spaces: "N / A" is N/A.
+  for (char c : half) {
+    if (c != ' ') t.push_back(c);
+  }
+  if (t.empty()) return true;
+  bool all_dashes = true;
+  ForEachChar(t, [&](UChar32 c, absl::string_view) {
+    if (!IsDash(c)) all_dashes = false;
+  });
+  if (all_dashes) return true;  // -, --, —, ——, －
+  const std::string lower = absl::AsciiStrToLower(t);
+  for (absl::string_view p :
+       {"n/a", "na", "null", "none", "#n/a", "无", "暂无", "/", "空"}) {
+    if (lower == p) return true;
+  }
+  return false;
+}
+
+std::string NormalizeCode(absl::string_view s) {
+  std::string out;
+  ForEachChar(ToHalfWidth(s), [&](UChar32 c, absl::string_view bytes) {
+    if (IsSpace(c) || IsInvisible(c)) return;
+    if (c >= 'a' && c <= 'z') {
+      out.push_back(static_cast<char>(c - 'a' + 'A'));
+    } else {
+      out.append(bytes.data(), bytes.size());
+    }
+  });
+  return out;
+}
+
+absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
+  const std::string t = ToHalfWidth(CleanText(s));
+  if (t.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("empty date; ", kDateForms));
+  }
+  Cursor c(t);
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  bool has_day = true;
+  const size_t run = c.DigitRun();
+  if (run == 8) {
+    // 20080507
+    c.Fixed(4, &year);
+    c.Fixed(2, &month);
+    c.Fixed(2, &day);
+  } else if (run == 4) {
+    c.Digits(4, 4, &year);
+    char sep = 0;
+    if (c.ConsumeAnyOf("-/.", &sep)) {
+      if (!c.Digits(1, 2, &month)) return DateError(s);
+      if (c.AtEnd()) {
+        has_day = false;
+      } else {
+        if (!c.Consume(absl::string_view(&sep, 1))) return DateError(s);
+        if (!c.Digits(1, 2, &day)) return DateError(s);
+      }
+    } else {
+      // 2008年5月7日 (日 or 号, optional), spaces allowed between parts.
+      c.SkipSpaces();
+      if (!c.Consume("年")) return DateError(s);
+      c.SkipSpaces();
+      if (!c.Digits(1, 2, &month)) return DateError(s);
+      c.SkipSpaces();
+      if (!c.Consume("月")) return DateError(s);
+      c.SkipSpaces();
+      if (c.AtEnd()) {
+        has_day = false;
+      } else {
+        if (!c.Digits(1, 2, &day)) return DateError(s);
+        c.SkipSpaces();
+        if (!c.Consume("日")) c.Consume("号");
+      }
+    }
+  } else {
+    return DateError(s);
+  }
+  if (!c.AtEnd()) {
+    // An optional time: "2008-05-07 00:00:00", "2008-05-07T08:00:00Z".
+    const bool separated = c.Consume(" ") || c.Consume("T");
+    if (!separated || !has_day || !ConsumeTime(&c) || !c.AtEnd()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unexpected text after the date in ", Quote(s), "; ", kDateForms));
+    }
+  }
+  if (month < 1 || month > 12) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "month %d in %s does not exist (1..12)", month, Quote(s)));
+  }
+  if (has_day && (day < 1 || day > 31)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("day %d in %s does not exist (1..31)", day, Quote(s)));
+  }
+  v1::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(has_day ? day : 0);
+  if (absl::Status st = model::CheckDate(date); !st.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quote(s), ": ", st.message()));
+  }
+  return date;
+}
+
+absl::StatusOr<v1::Money> ParseCapital(absl::string_view s) {
+  if (IsPlaceholder(s)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no amount: ", Quote(s), " is a placeholder for nothing"));
+  }
+  const std::string t = ToHalfWidth(CleanText(s));
+  // The number: the first run of digits, ',' and '.'.
+  const size_t begin = t.find_first_of("0123456789");
+  if (begin == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("not a number: ", Quote(s)));
+  }
+  size_t end = begin;
+  while (end < t.size() &&
+         (IsDigit(t[end]) || t[end] == ',' || t[end] == '.')) {
+    ++end;
+  }
+  const absl::string_view prefix = absl::string_view(t).substr(0, begin);
+  const absl::string_view number =
+      absl::string_view(t).substr(begin, end - begin);
+  const absl::string_view suffix = absl::string_view(t).substr(end);
+  if (suffix.find_first_of("0123456789") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("more than one number in ", Quote(s)));
+  }
+  // A sign directly before the number (spaces aside).
+  const absl::string_view before = absl::StripTrailingAsciiWhitespace(prefix);
+  if (absl::EndsWith(before, "-") || absl::EndsWith(before, "\u2212")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("negative amount in ", Quote(s)));
+  }
+  if (absl::EndsWith(before, ".")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a number: no digit before the decimal point in ", Quote(s)));
+  }
+
+  std::string digits;
+  int decimals = 0;
+  if (absl::Status st = ReadNumber(number, s, &digits, &decimals); !st.ok()) {
+    return st;
+  }
+  CapitalWords words;
+  if (absl::Status st = ReadCapitalWords(before, false, s, &words); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = ReadCapitalWords(suffix, true, s, &words); !st.ok()) {
+    return st;
+  }
+  if (words.currency.empty()) words.currency = "CNY";
+  const int minor = MinorDigits(words.currency);
+  // amount_minor = digits × 10^(unit + minor − decimals).
+  int shift = words.exponent + minor - decimals;
+  if (shift < 0) {
+    const size_t drop = static_cast<size_t>(-shift);
+    // Trailing zeros beyond the minor unit are harmless ("12.3400元").
+    if (digits.find_first_not_of('0', digits.size() - drop) !=
+        std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Quote(s), " has more precision than ",
+                       SmallestUnit(words.currency, minor)));
+    }
+    digits.resize(digits.size() - drop);
+    shift = 0;
+  }
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  auto overflow = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quote(s), " is too large: more than ", kMax, " ",
+                     SmallestUnit(words.currency, minor)));
+  };
+  int64_t amount = 0;
+  for (char d : digits) {
+    const int v = d - '0';
+    if (amount > (kMax - v) / 10) return overflow();
+    amount = amount * 10 + v;
+  }
+  for (int i = 0; i < shift; ++i) {
+    if (amount > kMax / 10) return overflow();
+    amount *= 10;
+  }
+  v1::Money money;
+  money.set_currency(words.currency);
+  money.set_amount_minor(amount);
+  return money;
+}
+
+}  // namespace ingest
+}  // namespace qiaolian

@@ -1,0 +1,912 @@
+#include "src/ingest/text.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unicode/ucnv.h>
+#include <unicode/utypes.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "src/util/status_macros.h"
+
+namespace qiaolian {
+namespace ingest {
+namespace {
+
+// Raw bytes are read, and decoded, this many at a time.
+constexpr size_t kChunkSize = 256 * 1024;
+
+constexpr char kUtf8Bom[] = "\xEF\xBB\xBF";
+
+// ---------------------------------------------------------------------------
+// Raw bytes.
+
+// A sequence of raw byte chunks from a file or from memory.
+class ByteStream {
+ public:
+  virtual ~ByteStream() = default;
+  // The next chunk: empty at the end. Valid until the next call.
+  virtual absl::StatusOr<absl::string_view> Next() = 0;
+  // Starts again from the first byte (regular files and memory only).
+  virtual absl::Status Rewind() = 0;
+  // Total size when known, else 0.
+  virtual uint64_t size() const = 0;
+};
+
+class MemoryBytes : public ByteStream {
+ public:
+  explicit MemoryBytes(std::string bytes) : bytes_(std::move(bytes)) {}
+
+  absl::StatusOr<absl::string_view> Next() override {
+    const size_t n = std::min(kChunkSize, bytes_.size() - pos_);
+    absl::string_view chunk(bytes_.data() + pos_, n);
+    pos_ += n;
+    return chunk;
+  }
+  absl::Status Rewind() override {
+    pos_ = 0;
+    return absl::OkStatus();
+  }
+  uint64_t size() const override { return bytes_.size(); }
+
+ private:
+  const std::string bytes_;
+  size_t pos_ = 0;
+};
+
+class FileBytes : public ByteStream {
+ public:
+  static absl::StatusOr<std::unique_ptr<FileBytes>> Open(
+      const std::string& path) {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
+    }
+    std::unique_ptr<FileBytes> f(new FileBytes(path, fd));
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot stat ", path));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, " is a directory, not a file"));
+    }
+    f->regular_ = S_ISREG(st.st_mode);
+    f->size_ = f->regular_ ? static_cast<uint64_t>(st.st_size) : 0;
+    return f;
+  }
+
+  ~FileBytes() override { ::close(fd_); }
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+
+  // Fills the buffer (short only at the end of the file).
+  absl::StatusOr<absl::string_view> Next() override {
+    size_t n = 0;
+    while (n < kChunkSize) {
+      const ssize_t r = ::read(fd_, buf_.get() + n, kChunkSize - n);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return absl::ErrnoToStatus(errno, absl::StrCat("cannot read ", path_));
+      }
+      if (r == 0) break;
+      n += static_cast<size_t>(r);
+    }
+    return absl::string_view(buf_.get(), n);
+  }
+
+  absl::Status Rewind() override {
+    if (::lseek(fd_, 0, SEEK_SET) != 0) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot seek ", path_));
+    }
+    return absl::OkStatus();
+  }
+
+  uint64_t size() const override { return size_; }
+  bool regular() const { return regular_; }
+
+ private:
+  FileBytes(std::string path, int fd)
+      : path_(std::move(path)), fd_(fd), buf_(new char[kChunkSize]) {}
+
+  const std::string path_;
+  const int fd_;
+  std::unique_ptr<char[]> buf_;
+  bool regular_ = false;
+  uint64_t size_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Decoders: raw bytes to UTF-8, strictly.
+
+// Decodes a byte stream given chunk by chunk, appending UTF-8 (whole
+// characters only) and holding back a sequence split across chunks. A
+// leading U+FEFF is dropped. After a failure the decoder must not be used.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  // False on an undecodable sequence (see bad_offset()), after appending
+  // the text before it.
+  virtual bool Decode(absl::string_view in, std::string* out) = 0;
+  // At the end of the input: false when a sequence is left unfinished.
+  virtual bool Finish(std::string* out) = 0;
+  // Source offset of the first byte of the undecodable sequence.
+  uint64_t bad_offset() const { return bad_offset_; }
+  // Whether the failure was an unfinished sequence at the end.
+  bool truncated() const { return truncated_; }
+
+ protected:
+  // Drops U+FEFF if it is the first character of the text; `start` is where
+  // this call's output begins in `*out`.
+  void StripBom(std::string* out, size_t start) {
+    if (bom_checked_ || out->size() == start) return;
+    bom_checked_ = true;
+    if (out->compare(start, 3, kUtf8Bom) == 0) out->erase(start, 3);
+  }
+
+  uint64_t offset_ = 0;  // Source bytes passed to Decode() so far.
+  uint64_t bad_offset_ = 0;
+  bool truncated_ = false;
+
+ private:
+  bool bom_checked_ = false;
+};
+
+// What a byte allows as the lead of a UTF-8 sequence: its length (0: not
+// a lead byte) and the range of the second byte, which excludes overlong
+// forms (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
+struct Utf8Lead {
+  uint8_t len, lo, hi;
+};
+
+constexpr std::array<Utf8Lead, 256> MakeUtf8Leads() {
+  std::array<Utf8Lead, 256> t{};
+  for (int c = 0; c < 0x80; ++c) t[c] = {1, 0, 0};
+  for (int c = 0xC2; c < 0xE0; ++c) t[c] = {2, 0x80, 0xBF};
+  for (int c = 0xE0; c < 0xF0; ++c) t[c] = {3, 0x80, 0xBF};
+  t[0xE0].lo = 0xA0;
+  t[0xED].hi = 0x9F;
+  for (int c = 0xF0; c < 0xF5; ++c) t[c] = {4, 0x80, 0xBF};
+  t[0xF0].lo = 0x90;
+  t[0xF4].hi = 0x8F;
+  return t;
+}
+
+constexpr std::array<Utf8Lead, 256> kUtf8Leads = MakeUtf8Leads();
+
+// Checks [p, p + n) as UTF-8 (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF). True if valid, with `*end` at the end of the
+// last complete sequence (what follows is the valid start of a sequence cut
+// off by `n`); false with `*end` at the start of the first invalid sequence.
+bool ValidateUtf8(const unsigned char* p, size_t n, size_t* end) {
+  size_t i = 0;
+  while (i < n) {
+    if (i + 4 <= n) {  // Fast path for E1-EC, EE, EF: most CJK text.
+      uint32_t w;
+      std::memcpy(&w, p + i, 4);
+      if ((le32toh(w) & 0xC0C0F0) == 0x8080E0 && p[i] != 0xE0 && p[i] != 0xED) {
+        i += 3;
+        continue;
+      }
+    }
+    const Utf8Lead lead = kUtf8Leads[p[i]];
+    if (lead.len == 1) {
+      ++i;
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        i += 8;
+      }
+      continue;
+    }
+    if (lead.len == 0) break;
+    if (i + lead.len <= n) {
+      if (p[i + 1] < lead.lo || p[i + 1] > lead.hi) break;
+      if (lead.len > 2 && (p[i + 2] & 0xC0) != 0x80) break;
+      if (lead.len > 3 && (p[i + 3] & 0xC0) != 0x80) break;
+      i += lead.len;
+      continue;
+    }
+    // Cut off by `n`: valid so far?
+    if (i + 1 < n && (p[i + 1] < lead.lo || p[i + 1] > lead.hi)) break;
+    if (i + 2 < n && (p[i + 2] & 0xC0) != 0x80) break;
+    *end = i;
+    return true;
+  }
+  *end = i;
+  return i == n;
+}
+
+class Utf8Decoder : public Decoder {
+ public:
+  bool Decode(absl::string_view in, std::string* out) override {
+    const size_t start = out->size();
+    const uint64_t base = offset_ - carry_.size();  // Source offset of start.
+    out->append(carry_);
+    out->append(in.data(), in.size());
+    offset_ += in.size();
+    size_t end;
+    const bool ok = ValidateUtf8(
+        reinterpret_cast<const unsigned char*>(out->data() + start),
+        out->size() - start, &end);
+    if (!ok) {
+      bad_offset_ = base + end;
+      out->resize(start + end);
+      StripBom(out, start);
+      return false;
+    }
+    carry_.assign(*out, start + end, std::string::npos);
+    out->resize(start + end);
+    StripBom(out, start);
+    return true;
+  }
+
+  bool Finish(std::string*) override {
+    if (carry_.empty()) return true;
+    bad_offset_ = offset_ - carry_.size();
+    truncated_ = true;
+    return false;
+  }
+
+ private:
+  std::string carry_;  // The start of a sequence cut off by a chunk's end.
+};
+
+// GB18030 through ICU, which converts to UTF-16; this converts on to UTF-8.
+class Gb18030Decoder : public Decoder {
+ public:
+  static absl::StatusOr<std::unique_ptr<Decoder>> Create() {
+    UErrorCode err = U_ZERO_ERROR;
+    UConverter* cnv = ucnv_open("gb18030", &err);
+    if (U_FAILURE(err)) {
+      return absl::InternalError(
+          absl::StrCat("ICU has no gb18030 converter: ", u_errorName(err)));
+    }
+    ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr,
+                        &err);
+    if (U_FAILURE(err)) {
+      ucnv_close(cnv);
+      return absl::InternalError(
+          absl::StrCat("ucnv_setToUCallBack: ", u_errorName(err)));
+    }
+    return std::unique_ptr<Decoder>(new Gb18030Decoder(cnv));
+  }
+
+  ~Gb18030Decoder() override { ucnv_close(cnv_); }
+  Gb18030Decoder(const Gb18030Decoder&) = delete;
+  Gb18030Decoder& operator=(const Gb18030Decoder&) = delete;
+
+  bool Decode(absl::string_view in, std::string* out) override {
+    // ICU is given whole sequences only (and flushed after each call), so
+    // that an error's offset never depends on bytes of an earlier call,
+    // which ICU could not give back.
+    absl::string_view work = in;
+    if (!carry_.empty()) {
+      carry_.append(in.data(), in.size());
+      work = carry_;
+    }
+    const size_t whole = WholeSequences(work);
+    const uint64_t base = offset_ - (work.size() - in.size());
+    offset_ += in.size();
+    if (!Convert(work.substr(0, whole), base, out)) return false;
+    std::string rest(work.substr(whole));
+    carry_.swap(rest);
+    return true;
+  }
+
+  bool Finish(std::string* out) override {
+    if (carry_.empty()) return true;
+    const uint64_t base = offset_ - carry_.size();
+    if (!Convert(carry_, base, out)) return false;
+    bad_offset_ = base;  // ICU accepted what looked unfinished: be strict.
+    truncated_ = true;
+    return false;
+  }
+
+ private:
+  static constexpr size_t kUnits = 64 * 1024;
+
+  explicit Gb18030Decoder(UConverter* cnv)
+      : cnv_(cnv), units_(new UChar[kUnits]) {}
+
+  // The length of the prefix of `s` not ending inside a sequence, by the
+  // form of GB18030: 00-7F; 81-FE 40-FE; 81-FE 30-39 81-FE 30-39. Bytes that
+  // fit no form are left for ICU to reject.
+  static size_t WholeSequences(absl::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+      const unsigned char c = p[i];
+      if (c < 0x81 || c == 0xFF) {
+        ++i;
+      } else if (i + 1 == n) {
+        break;
+      } else if (p[i + 1] >= 0x30 && p[i + 1] <= 0x39) {
+        if (i + 4 > n) break;
+        i += 4;
+      } else {
+        i += 2;
+      }
+    }
+    return i;
+  }
+
+  // Converts `in` (whole sequences at source offset `base`) and resets.
+  bool Convert(absl::string_view in, uint64_t base, std::string* out) {
+    static const char kEmpty = 0;
+    const char* const begin = in.empty() ? &kEmpty : in.data();
+    const char* src = begin;
+    const char* const limit = begin + in.size();
+    const size_t start = out->size();
+    for (;;) {
+      UChar* target = units_.get();
+      UErrorCode err = U_ZERO_ERROR;
+      ucnv_toUnicode(cnv_, &target, units_.get() + kUnits, &src, limit, nullptr,
+                     /*flush=*/true, &err);
+      if (!AppendUtf16(units_.get(), target, out)) {
+        bad_offset_ = base + static_cast<uint64_t>(src - begin);
+        StripBom(out, start);
+        return false;
+      }
+      if (err == U_BUFFER_OVERFLOW_ERROR) continue;
+      if (U_FAILURE(err)) {
+        char invalid[32];  // ICU holds at most UCNV_ERROR_BUFFER_LENGTH (32).
+        int8_t len = sizeof(invalid);
+        UErrorCode err2 = U_ZERO_ERROR;
+        ucnv_getInvalidChars(cnv_, invalid, &len, &err2);
+        if (U_FAILURE(err2)) len = 0;
+        bad_offset_ = base + static_cast<uint64_t>(src - begin) -
+                      static_cast<uint64_t>(len);
+        truncated_ = err == U_TRUNCATED_CHAR_FOUND;
+        StripBom(out, start);
+        return false;
+      }
+      break;
+    }
+    if (lead_ != 0) {  // ICU never ends a flushed call inside a pair.
+      bad_offset_ = base + in.size();
+      return false;
+    }
+    StripBom(out, start);
+    return true;
+  }
+
+  // Appends UTF-16 [p, end) as UTF-8, holding back a lead surrogate whose
+  // trail is in the next batch. False on an unpaired surrogate.
+  bool AppendUtf16(const UChar* p, const UChar* end, std::string* out) {
+    const size_t old = out->size();
+    out->resize(old + 3 * static_cast<size_t>(end - p) + 4);
+    char* o = out->data() + old;
+    bool ok = true;
+    for (; p < end; ++p) {
+      uint32_t c = *p;
+      if (lead_ != 0) {
+        if (c < 0xDC00 || c > 0xDFFF) {
+          ok = false;
+          break;
+        }
+        c = 0x10000 + ((lead_ - 0xD800) << 10) + (c - 0xDC00);
+        lead_ = 0;
+      } else if (c >= 0xD800 && c <= 0xDBFF) {
+        lead_ = c;
+        continue;
+      } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        ok = false;
+        break;
+      }
+      if (c < 0x80) {
+        *o++ = static_cast<char>(c);
+      } else if (c < 0x800) {
+        *o++ = static_cast<char>(0xC0 | (c >> 6));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      } else if (c < 0x10000) {
+        *o++ = static_cast<char>(0xE0 | (c >> 12));
+        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      } else {
+        *o++ = static_cast<char>(0xF0 | (c >> 18));
+        *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      }
+    }
+    out->resize(static_cast<size_t>(o - out->data()));
+    return ok;
+  }
+
+  UConverter* const cnv_;
+  std::unique_ptr<UChar[]> units_;
+  std::string carry_;  // The start of a sequence cut off by a chunk's end.
+  uint32_t lead_ = 0;  // A lead surrogate awaiting its trail.
+};
+
+absl::StatusOr<std::unique_ptr<Decoder>> NewDecoder(Encoding encoding) {
+  if (encoding == Encoding::kGb18030) return Gb18030Decoder::Create();
+  return std::unique_ptr<Decoder>(new Utf8Decoder());
+}
+
+const char* DecoderName(Encoding encoding) {
+  return encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8";
+}
+
+absl::Status CheckNotUtf16(absl::string_view first, const std::string& name) {
+  if (first.size() >= 2 && ((first[0] == '\xFF' && first[1] == '\xFE') ||
+                            (first[0] == '\xFE' && first[1] == '\xFF'))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name,
+                     ": starts with a UTF-16 byte order mark; UTF-16 is not "
+                     "supported; save as UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// Text sources.
+
+class DecodingSource : public TextSource {
+ public:
+  DecodingSource(std::string name, std::unique_ptr<ByteStream> bytes,
+                 std::unique_ptr<Decoder> decoder, Encoding encoding)
+      : name_(std::move(name)),
+        bytes_(std::move(bytes)),
+        decoder_(std::move(decoder)),
+        encoding_(encoding) {}
+
+  // Reads the first chunk, rejecting UTF-16.
+  absl::Status Start() {
+    QL_ASSIGN_OR_RETURN(first_, bytes_->Next());
+    return CheckNotUtf16(first_, name_);
+  }
+
+  absl::StatusOr<size_t> Read(std::string* out) override {
+    if (!status_.ok()) return status_;
+    const size_t before = out->size();
+    while (!done_ && out->size() == before) {
+      absl::string_view chunk;
+      if (started_) {
+        auto next = bytes_->Next();
+        if (!next.ok()) return status_ = next.status();
+        chunk = *next;
+      } else {
+        chunk = first_;
+        started_ = true;
+      }
+      bool ok;
+      if (chunk.empty()) {
+        done_ = true;
+        ok = decoder_->Finish(out);
+      } else {
+        consumed_ += chunk.size();
+        ok = decoder_->Decode(chunk, out);
+      }
+      if (!ok) {
+        // The text before the bad sequence comes first; the error next.
+        status_ = absl::InvalidArgumentError(absl::StrCat(
+            name_, ": invalid ", DecoderName(encoding_), " at byte offset ",
+            decoder_->bad_offset(),
+            decoder_->truncated() ? " (sequence cut off by the end of the file)"
+                                  : ""));
+        if (out->size() == before) return status_;
+        break;
+      }
+    }
+    return out->size() - before;
+  }
+
+  uint64_t source_bytes() const override { return consumed_; }
+  uint64_t source_size() const override { return bytes_->size(); }
+  Encoding encoding() const override { return encoding_; }
+
+ private:
+  const std::string name_;
+  std::unique_ptr<ByteStream> bytes_;
+  std::unique_ptr<Decoder> decoder_;
+  const Encoding encoding_;
+  absl::string_view first_;
+  bool started_ = false;
+  bool done_ = false;
+  uint64_t consumed_ = 0;
+  absl::Status status_;
+};
+
+// Runs `decoder` over the rest of `bytes`, `first` being the chunk already
+// read. False (with the offset in the decoder) on an undecodable sequence.
+absl::StatusOr<bool> Decodes(Decoder* decoder, absl::string_view first,
+                             ByteStream* bytes) {
+  std::string scratch;
+  absl::string_view chunk = first;
+  while (!chunk.empty()) {
+    scratch.clear();
+    if (!decoder->Decode(chunk, &scratch)) return false;
+    QL_ASSIGN_OR_RETURN(chunk, bytes->Next());
+  }
+  return decoder->Finish(&scratch);
+}
+
+// The encoding of `bytes` (rewound afterwards): a UTF-8 BOM, else strict
+// UTF-8, else strict GB18030.
+absl::StatusOr<Encoding> Detect(ByteStream* bytes, const std::string& name) {
+  QL_ASSIGN_OR_RETURN(absl::string_view first, bytes->Next());
+  QL_RETURN_IF_ERROR(CheckNotUtf16(first, name));
+  if (absl::StartsWith(first, kUtf8Bom)) {
+    QL_RETURN_IF_ERROR(bytes->Rewind());
+    return Encoding::kUtf8;
+  }
+  Utf8Decoder utf8;
+  QL_ASSIGN_OR_RETURN(bool is_utf8, Decodes(&utf8, first, bytes));
+  QL_RETURN_IF_ERROR(bytes->Rewind());
+  if (is_utf8) return Encoding::kUtf8;
+
+  QL_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> gb, Gb18030Decoder::Create());
+  QL_ASSIGN_OR_RETURN(first, bytes->Next());
+  QL_ASSIGN_OR_RETURN(bool is_gb, Decodes(gb.get(), first, bytes));
+  QL_RETURN_IF_ERROR(bytes->Rewind());
+  if (is_gb) return Encoding::kGb18030;
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot tell the encoding of ", name,
+                   ": not UTF-8 (invalid byte at offset ", utf8.bad_offset(),
+                   ") and not GB18030 (invalid at offset ", gb->bad_offset(),
+                   "); say which with --encoding"));
+}
+
+absl::StatusOr<std::unique_ptr<TextSource>> OpenBytes(
+    std::string name, std::unique_ptr<ByteStream> bytes, Encoding encoding) {
+  if (encoding == Encoding::kAuto) {
+    QL_ASSIGN_OR_RETURN(encoding, Detect(bytes.get(), name));
+  }
+  QL_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> decoder, NewDecoder(encoding));
+  auto source = std::make_unique<DecodingSource>(
+      std::move(name), std::move(bytes), std::move(decoder), encoding);
+  QL_RETURN_IF_ERROR(source->Start());
+  return std::unique_ptr<TextSource>(std::move(source));
+}
+
+// ---------------------------------------------------------------------------
+// Row readers.
+
+// Decoded text in a buffer that holds the current row from its start.
+class BufferedReader : public RowReader {
+ public:
+  explicit BufferedReader(std::unique_ptr<TextSource> source)
+      : source_(std::move(source)) {}
+
+  uint64_t source_bytes() const override { return source_->source_bytes(); }
+  uint64_t source_size() const override { return source_->source_size(); }
+
+ protected:
+  // Drops the text before row_start_ and appends the next chunk: false at
+  // the end of the text.
+  absl::StatusOr<bool> Fill() {
+    if (eof_) return false;
+    if (row_start_ > 0) {
+      buf_.erase(0, row_start_);
+      base_ += row_start_;
+      pos_ -= row_start_;
+      row_start_ = 0;
+    }
+    QL_ASSIGN_OR_RETURN(size_t n, source_->Read(&buf_));
+    if (n == 0) eof_ = true;
+    return n > 0;
+  }
+
+  // At the start of a line: skips the LF of a CRLF whose CR ended the last
+  // line. Requires pos_ < buf_.size().
+  void SkipLfAfterCr() {
+    if (pending_cr_) {
+      pending_cr_ = false;
+      if (buf_[pos_] == '\n') row_start_ = ++pos_;
+    }
+  }
+
+  std::unique_ptr<TextSource> source_;
+  std::string buf_;
+  size_t pos_ = 0;           // Next byte to look at.
+  size_t row_start_ = 0;     // Start of the current row in buf_.
+  uint64_t base_ = 0;        // Offset of buf_[0] in the decoded text.
+  uint64_t line_ = 1;        // Line of buf_[pos_].
+  bool pending_cr_ = false;  // The last line ended with CR.
+  bool eof_ = false;
+};
+
+class DelimitedReader : public BufferedReader {
+ public:
+  DelimitedReader(std::unique_ptr<TextSource> source, char delimiter)
+      : BufferedReader(std::move(source)), delimiter_(delimiter) {
+    for (char c : {delimiter, '"', '\r', '\n'}) {
+      unquoted_stop_[static_cast<unsigned char>(c)] = true;
+    }
+    for (char c : {'"', '\r', '\n'}) {
+      quoted_stop_[static_cast<unsigned char>(c)] = true;
+    }
+  }
+
+  absl::StatusOr<bool> Next(Row* row) override {
+    enum State { kRowStart, kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+    State state = kRowStart;
+    size_t nfields = 0;
+    std::string* field = nullptr;
+    uint64_t quote_line = 0;
+    row_start_ = pos_;
+    row->error.clear();
+    for (;;) {
+      if (pos_ == buf_.size()) {
+        QL_ASSIGN_OR_RETURN(bool more, Fill());
+        if (more) continue;
+        if (state == kRowStart) return false;
+        if (state == kQuoted) {
+          SetError(row, nfields,
+                   absl::StrCat("end of file inside a quoted field that "
+                                "starts on line ",
+                                quote_line));
+        }
+        EndRow(row, nfields, buf_.size());
+        return true;
+      }
+      const char* const p = buf_.data();
+      const size_t n = buf_.size();
+      switch (state) {
+        case kRowStart: {
+          SkipLfAfterCr();
+          if (pos_ == n) continue;
+          const char c = p[pos_];
+          if (c == '\n' || c == '\r') {  // A blank line.
+            ++line_;
+            pending_cr_ = c == '\r';
+            row_start_ = ++pos_;
+            continue;
+          }
+          row->line = line_;
+          row->offset = base_ + row_start_;
+          field = NewField(row, &nfields);
+          state = kFieldStart;
+          break;
+        }
+        case kFieldStart: {
+          const char c = p[pos_];
+          if (c == '"') {
+            quote_line = line_;
+            ++pos_;
+            state = kQuoted;
+          } else if (c == delimiter_) {
+            ++pos_;
+            field = NewField(row, &nfields);
+          } else if (c == '\n' || c == '\r') {
+            EndRow(row, nfields, pos_);
+            return true;
+          } else {
+            state = kUnquoted;
+          }
+          break;
+        }
+        case kUnquoted: {
+          size_t i = pos_;
+          while (i < n && !unquoted_stop_[static_cast<unsigned char>(p[i])]) {
+            ++i;
+          }
+          field->append(p + pos_, i - pos_);
+          pos_ = i;
+          if (i == n) break;
+          const char c = p[i];
+          if (c == delimiter_) {
+            ++pos_;
+            field = NewField(row, &nfields);
+            state = kFieldStart;
+          } else if (c == '"') {
+            SetError(row, nfields, "quote inside an unquoted field");
+            field->push_back('"');
+            ++pos_;
+          } else {
+            EndRow(row, nfields, i);
+            return true;
+          }
+          break;
+        }
+        case kQuoted: {
+          size_t i = pos_;
+          for (;;) {
+            while (i < n && !quoted_stop_[static_cast<unsigned char>(p[i])]) {
+              ++i;
+            }
+            if (i == n || p[i] == '"') break;
+            // A line break inside quotes; p[i - 1] is in the row (at worst
+            // the opening quote), and CRLF counts once.
+            if (p[i] == '\r' || p[i - 1] != '\r') ++line_;
+            ++i;
+          }
+          field->append(p + pos_, i - pos_);
+          pos_ = i;
+          if (i < n) {
+            ++pos_;
+            state = kQuoteInQuoted;
+          }
+          break;
+        }
+        case kQuoteInQuoted: {
+          const char c = p[pos_];
+          if (c == '"') {
+            field->push_back('"');
+            ++pos_;
+            state = kQuoted;
+          } else if (c == delimiter_) {
+            ++pos_;
+            field = NewField(row, &nfields);
+            state = kFieldStart;
+          } else if (c == '\n' || c == '\r') {
+            EndRow(row, nfields, pos_);
+            return true;
+          } else {
+            // Kept as text; further quotes in the field are text too.
+            SetError(row, nfields, "text after closing quote");
+            state = kUnquoted;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+ private:
+  // The next field of `row`, reusing the strings left in it.
+  static std::string* NewField(Row* row, size_t* nfields) {
+    std::string* f;
+    if (*nfields < row->fields.size()) {
+      f = &row->fields[*nfields];
+      f->clear();
+    } else {
+      f = &row->fields.emplace_back();
+    }
+    ++*nfields;
+    return f;
+  }
+
+  // Records the row's first error, in column `column` (1-based).
+  static void SetError(Row* row, size_t column, absl::string_view what) {
+    if (row->error.empty()) {
+      row->error = absl::StrCat("column ", column, ": ", what);
+    }
+  }
+
+  // Ends the row at `eol` (a CR, LF or the end of the text).
+  void EndRow(Row* row, size_t nfields, size_t eol) {
+    row->fields.resize(nfields);
+    row->raw.assign(buf_, row_start_, eol - row_start_);
+    if (eol < buf_.size()) {
+      pending_cr_ = buf_[eol] == '\r';
+      ++line_;
+      pos_ = eol + 1;
+    } else {
+      pos_ = eol;
+    }
+  }
+
+  const char delimiter_;
+  std::array<bool, 256> unquoted_stop_{};
+  std::array<bool, 256> quoted_stop_{};
+};
+
+class LineReader : public BufferedReader {
+ public:
+  using BufferedReader::BufferedReader;
+
+  absl::StatusOr<bool> Next(Row* row) override {
+    row_start_ = pos_;
+    for (;;) {
+      if (pos_ == buf_.size()) {
+        QL_ASSIGN_OR_RETURN(bool more, Fill());
+        if (more) continue;
+        if (pos_ == row_start_ || IsBlank()) return false;
+        Emit(row, pos_);
+        return true;
+      }
+      if (pos_ == row_start_) {
+        SkipLfAfterCr();
+        if (pos_ == buf_.size()) continue;
+      }
+      const char* const p = buf_.data();
+      const size_t n = buf_.size();
+      size_t i = pos_;
+      while (i < n && p[i] != '\n' && p[i] != '\r') ++i;
+      pos_ = i;
+      if (i == n) continue;
+      const bool blank = IsBlank();
+      if (!blank) Emit(row, i);
+      ++line_;
+      pending_cr_ = p[i] == '\r';
+      row_start_ = ++pos_;
+      if (!blank) return true;
+    }
+  }
+
+ private:
+  // Whether [row_start_, pos_) holds only spaces and tabs.
+  bool IsBlank() const {
+    for (size_t i = row_start_; i < pos_; ++i) {
+      if (buf_[i] != ' ' && buf_[i] != '\t') return false;
+    }
+    return true;
+  }
+
+  void Emit(Row* row, size_t eol) {
+    row->line = line_;
+    row->offset = base_ + row_start_;
+    row->raw.assign(buf_, row_start_, eol - row_start_);
+    row->fields.resize(1);
+    row->fields[0] = row->raw;
+    row->error.clear();
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return Encoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
+  if (n == "gb18030" || n == "gbk" || n == "gb2312" || n == "cp936") {
+    return Encoding::kGb18030;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown encoding \"", name,
+                   "\"; use auto, utf-8 or gb18030 (gbk, gb2312, cp936)"));
+}
+
+const char* EncodingName(Encoding e) {
+  switch (e) {
+    case Encoding::kAuto:
+      return "auto";
+    case Encoding::kUtf8:
+      return "utf-8";
+    case Encoding::kGb18030:
+      return "gb18030";
+  }
+  return "?";
+}
+
+absl::StatusOr<std::unique_ptr<TextSource>> OpenTextFile(
+    const std::string& path, Encoding encoding) {
+  QL_ASSIGN_OR_RETURN(std::unique_ptr<FileBytes> file, FileBytes::Open(path));
+  if (encoding == Encoding::kAuto && !file->regular()) {
+    // A pipe or device cannot be read twice: detect over a copy.
+    std::string bytes;
+    for (;;) {
+      QL_ASSIGN_OR_RETURN(absl::string_view chunk, file->Next());
+      if (chunk.empty()) break;
+      bytes.append(chunk.data(), chunk.size());
+    }
+    return OpenBytes(path, std::make_unique<MemoryBytes>(std::move(bytes)),
+                     encoding);
+  }
+  return OpenBytes(path, std::move(file), encoding);
+}
+
+absl::StatusOr<std::unique_ptr<TextSource>> TextFromBytes(std::string bytes,
+                                                          Encoding encoding) {
+  return OpenBytes("input", std::make_unique<MemoryBytes>(std::move(bytes)),
+                   encoding);
+}
+
+std::unique_ptr<RowReader> NewDelimitedReader(
+    std::unique_ptr<TextSource> source, char delimiter) {
+  return std::make_unique<DelimitedReader>(std::move(source), delimiter);
+}
+
+std::unique_ptr<RowReader> NewLineReader(std::unique_ptr<TextSource> source) {
+  return std::make_unique<LineReader>(std::move(source));
+}
+
+}  // namespace ingest
+}  // namespace qiaolian

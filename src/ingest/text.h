@@ -1,0 +1,93 @@
+// Reading text files of unknown encoding as UTF-8, and splitting them into
+// rows (CSV per RFC 4180, TSV). Streaming: memory stays bounded by the
+// chunk size and the longest row, whatever the file size.
+//
+// Encodings: a UTF-8 BOM (skipped) means UTF-8; otherwise `auto` accepts the
+// file as strict UTF-8 if every byte sequence is valid, else as strict
+// GB18030 (a superset of GBK and GB2312) if that decodes without error, else
+// fails with INVALID_ARGUMENT naming the byte offsets where each failed and
+// asking for --encoding. Nothing is ever replaced with U+FFFD.
+#ifndef QIAOLIAN_SRC_INGEST_TEXT_H_
+#define QIAOLIAN_SRC_INGEST_TEXT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace qiaolian {
+namespace ingest {
+
+enum class Encoding { kAuto, kUtf8, kGb18030 };
+
+// "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"/"cp936" (any case).
+absl::StatusOr<Encoding> ParseEncoding(absl::string_view name);
+const char* EncodingName(Encoding e);  // "auto", "utf-8", "gb18030"
+
+// A stream of UTF-8 text decoded from some source.
+class TextSource {
+ public:
+  virtual ~TextSource() = default;
+  // Appends the next chunk of UTF-8 text to `*out` (whole characters only)
+  // and returns how many bytes were appended; 0 at the end. An undecodable
+  // byte is INVALID_ARGUMENT with its byte offset in the source.
+  virtual absl::StatusOr<size_t> Read(std::string* out) = 0;
+  // Bytes of the source consumed so far (for progress reports).
+  virtual uint64_t source_bytes() const = 0;
+  // Total size of the source in bytes, when known (0 otherwise).
+  virtual uint64_t source_size() const = 0;
+  // The encoding in use (never kAuto once opened).
+  virtual Encoding encoding() const = 0;
+};
+
+// Opens a file. With kAuto the encoding is detected as described above
+// (which may read the file once before decoding it).
+absl::StatusOr<std::unique_ptr<TextSource>> OpenTextFile(
+    const std::string& path, Encoding encoding);
+// The same over bytes in memory (tests, small inputs).
+absl::StatusOr<std::unique_ptr<TextSource>> TextFromBytes(std::string bytes,
+                                                           Encoding encoding);
+
+// One row of a delimited file.
+struct Row {
+  uint64_t line = 0;    // 1-based line on which the row starts.
+  uint64_t offset = 0;  // Byte offset of the row's start in the decoded text.
+  std::vector<std::string> fields;  // Unquoted field values.
+  std::string raw;      // The row's text as read, without the line ending.
+  // Non-empty when the row is malformed (e.g. a quote inside an unquoted
+  // field, text after a closing quote, end of file inside quotes): what is
+  // wrong and where ("column 3: text after closing quote"). The reader
+  // continues with the next row.
+  std::string error;
+};
+
+class RowReader {
+ public:
+  virtual ~RowReader() = default;
+  // Reads the next row into `*row`: true, or false at the end of input.
+  // Errors are only those of the source (I/O, decoding); malformed rows
+  // come back with Row::error set.
+  virtual absl::StatusOr<bool> Next(Row* row) = 0;
+  virtual uint64_t source_bytes() const = 0;
+  virtual uint64_t source_size() const = 0;
+};
+
+// RFC 4180: fields separated by `delimiter` (',' for CSV, '\t' for TSV),
+// optionally enclosed in double quotes, "" inside quotes is a quote, quoted
+// fields may hold delimiters, CR and LF; records end with CRLF or LF (a lone
+// CR too). Blank lines are skipped.
+std::unique_ptr<RowReader> NewDelimitedReader(
+    std::unique_ptr<TextSource> source, char delimiter);
+
+// JSON Lines: one row per non-blank line with one field (the line's text);
+// the importer parses it.
+std::unique_ptr<RowReader> NewLineReader(std::unique_ptr<TextSource> source);
+
+}  // namespace ingest
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_SRC_INGEST_TEXT_H_

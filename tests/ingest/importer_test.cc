@@ -1,0 +1,404 @@
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "qiaolian/import.h"
+#include "qiaolian/store.h"
+#include "tests/testing/temp_dir.h"
+#include "unicode/ucnv.h"
+
+namespace qiaolian {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::unique_ptr<Store> OpenStore(const std::string& dir) {
+  auto s = Store::Open(dir);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+uint64_t Accounted(const ImportSummary& s) {
+  return s.created + s.updated + s.unchanged + s.duplicates + s.rejected;
+}
+
+std::unique_ptr<v1::Enterprise> ByUscc(Store& store, const std::string& uscc) {
+  auto page = store.Query("enterprise where uscc = \"" + uscc + "\"");
+  if (!page.ok() || page->records.size() != 1) return nullptr;
+  return std::unique_ptr<v1::Enterprise>(
+      static_cast<v1::Enterprise*>(page->records[0].release()));
+}
+
+// A registry extract as offices receive them: Chinese headers, a BOM, CRLF,
+// placeholders, a legacy number, messy capital, a bad check character, a
+// ragged row, an exact duplicate and a broken quote.
+const char kRegistry[] =
+    "\xEF\xBB\xBF"
+    "企业名称,统一社会信用代码,注册日期,企业类型,法人代表,注册资金,经营范围,"
+    "所在省份,地区,注册地址\r\n"
+    "上海定惠塑胶有限公司,91310000757904992P,2004-01-01,N/A,N/A,\"50(万美元)\","
+    "\"生产、加工各类塑胶制品\",上海,奉贤,"
+    "\"上海市奉贤区金汇镇迎金路185号B幢\"\r\n"
+    "上海孙桥戈林无土栽培技术有限公司,９１３１０１１５７５７９１０８１５ｔ,"
+    "2004年1月2日,有限责任公司,张三,\"5,000(万元人民币)\",无土栽培,上海,"
+    "自贸区,　浦东新区　\r\n"
+    "大连老字号商店,210200000123456,2003/5/7,个体工商户,李四,N/A,零售,辽宁,"
+    "大连,大连市\r\n"
+    "坏代码公司,91310000757904992Q,2004-01-01,N/A,王五,\"10(万元人民币)\",x,"
+    "上海,静安,地址\r\n"
+    "错位公司,91310115757910460R,2004-01-02,N/A,N/A,100,\"化工\",extra,"
+    "上海,自贸区,\"地址\"\r\n"
+    "上海定惠塑胶有限公司,91310000757904992P,2004-01-01,N/A,N/A,\"50(万美元)\","
+    "\"生产、加工各类塑胶制品\",上海,奉贤,"
+    "\"上海市奉贤区金汇镇迎金路185号B幢\"\r\n"
+    "坏引号公司,9131010675791199X9,2004-01-02,N/A,N/A,\"20(万元人民币)\"x,"
+    "金属材料,上海,静安,地址\r\n"
+    "日期错公司,91210204311478909W,2012-02-30,N/A,N/A,N/A,停车,辽宁,大连,"
+    "地址\r\n";
+
+TEST(ImporterTest, RegistryRowsAreNormalisedAndEveryRowAccountedFor) {
+  TempDir tmp;
+  const std::string csv = tmp.Sub("上海.csv"), rejects = tmp.Sub("r.csv");
+  WriteFile(csv, kRegistry);
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = rejects;
+  auto s = Import(*store, csv, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->encoding, "utf-8");
+  EXPECT_EQ(s->rows, 8u);
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->duplicates, 1u);
+  EXPECT_EQ(s->rejected, 4u) << s->ToString();
+  EXPECT_EQ(Accounted(*s), s->rows);
+
+  auto a = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->name(), "上海定惠塑胶有限公司");
+  EXPECT_EQ(a->registered_capital().currency(), "USD");
+  EXPECT_EQ(a->registered_capital().amount_minor(), 50000000);  // 50万美元
+  EXPECT_EQ(a->registered_capital_text(), "50(万美元)");
+  EXPECT_FALSE(a->has_legal_representative());  // N/A is absent.
+  EXPECT_EQ(a->established().year(), 2004);
+  EXPECT_EQ(a->registration_division().region(), "奉贤");
+  EXPECT_EQ(a->meta().source().line(), 2u);
+
+  // Full-width code with a lowercase check letter; 年月日 date; 万元人民币.
+  auto b = ByUscc(*store, "91310115757910815T");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->established().month(), 1);
+  EXPECT_EQ(b->established().day(), 2);
+  EXPECT_EQ(b->registered_capital().amount_minor(), 5000000000);
+  EXPECT_EQ(b->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
+  EXPECT_EQ(b->address().text(), "浦东新区");  // Ideographic spaces trimmed.
+  EXPECT_EQ(b->legal_representative().name(), "张三");
+
+  // A 15-digit legacy number in the code column.
+  auto legacy = store->Query(
+      "enterprise where registration_number = \"210200000123456\"");
+  ASSERT_TRUE(legacy.ok());
+  ASSERT_EQ(legacy->records.size(), 1u);
+  EXPECT_EQ(static_cast<v1::Enterprise&>(*legacy->records[0]).type(),
+            v1::Enterprise::TYPE_INDIVIDUAL_BUSINESS);
+
+  // The reject file names line, field and reason, with the original row.
+  const std::string r = ReadFile(rejects);
+  EXPECT_THAT(r, HasSubstr("line,field,reason,row"));
+  EXPECT_THAT(r, HasSubstr("5,\"统一社会信用代码\",\"check character"));
+  EXPECT_THAT(r, HasSubstr("6,\"\",\"row has 11 fields but the header has 10"));
+  EXPECT_THAT(r, HasSubstr("8,\"\",\"column 6"));
+  EXPECT_THAT(r, HasSubstr("9,\"注册日期\""));
+  EXPECT_THAT(r, HasSubstr("坏代码公司"));  // The original row, to fix.
+  EXPECT_TRUE(store->Verify()->problems.empty());
+}
+
+TEST(ImporterTest, ReRunningTheSameFileChangesNothing) {
+  TempDir tmp;
+  const std::string csv = tmp.Sub("a.csv");
+  WriteFile(csv, kRegistry);
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_TRUE(Import(*store, csv, {}).ok());
+  const uint64_t n = *store->Count(v1::KIND_ENTERPRISE);
+  auto again = Import(*store, csv, {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0u);
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), n);
+  ImportOptions update;
+  update.mode = ImportMode::kUpdate;
+  auto same = Import(*store, csv, update);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->updated, 0u) << "identical rows must not bump revisions";
+  EXPECT_EQ(ByUscc(*store, "91310000757904992P")->meta().revision(), 1u);
+}
+
+TEST(ImporterTest, ModesSkipUpdateAndFillEmpty) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  const std::string first = tmp.Sub("first.csv"),
+                    second = tmp.Sub("second.csv");
+  WriteFile(first,
+            "企业名称,统一社会信用代码,法定代表人,经营范围\n"
+            "甲公司,91310000757904992P,,塑胶\n");
+  WriteFile(second,
+            "企业名称,统一社会信用代码,法定代表人,经营范围\n"
+            "甲公司(新名),91310000757904992P,赵六,塑胶制品\n");
+  ASSERT_TRUE(Import(*store, first, {}).ok());
+
+  auto skipped = Import(*store, second, {});
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_EQ(skipped->unchanged, 1u);
+  EXPECT_EQ(ByUscc(*store, "91310000757904992P")->name(), "甲公司");
+
+  ImportOptions fill;
+  fill.mode = ImportMode::kFillEmpty;
+  auto filled = Import(*store, second, fill);
+  ASSERT_TRUE(filled.ok());
+  EXPECT_EQ(filled->updated, 1u);
+  auto e = ByUscc(*store, "91310000757904992P");
+  EXPECT_EQ(e->name(), "甲公司");  // Had a value: kept.
+  EXPECT_EQ(e->business_scope(), "塑胶");
+  EXPECT_EQ(e->legal_representative().name(), "赵六");  // Was empty: filled.
+
+  ImportOptions update;
+  update.mode = ImportMode::kUpdate;
+  ASSERT_TRUE(Import(*store, second, update).ok());
+  e = ByUscc(*store, "91310000757904992P");
+  EXPECT_EQ(e->name(), "甲公司(新名)");
+  EXPECT_EQ(e->business_scope(), "塑胶制品");
+  EXPECT_EQ(e->meta().revision(), 3u);
+  auto history = store->History(v1::KIND_ENTERPRISE, e->meta().id());
+  EXPECT_EQ(history->size(), 3u);
+}
+
+TEST(ImporterTest, DryRunWritesNothing) {
+  TempDir tmp;
+  const std::string csv = tmp.Sub("a.csv");
+  WriteFile(csv, kRegistry);
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.dry_run = true;
+  auto s = Import(*store, csv, o);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->created, 3u);
+  EXPECT_THAT(s->ToString(), HasSubstr("DRY RUN"));
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 0u);
+}
+
+TEST(ImporterTest, Gb18030FileIsDetected) {
+  TempDir tmp;
+  const std::string utf8 =
+      "企业名称,统一社会信用代码,注册资金\r\n"
+      "上海卡耐尔化工有限公司,91310115757910460R,100(万元人民币)\r\n";
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* gb = ucnv_open("gb18030", &err);
+  ASSERT_TRUE(U_SUCCESS(err));
+  std::vector<char16_t> u16(utf8.size() * 2);
+  int32_t u16len = 0;
+  UConverter* u8 = ucnv_open("utf-8", &err);
+  u16len = ucnv_toUChars(u8, reinterpret_cast<UChar*>(u16.data()),
+                         static_cast<int32_t>(u16.size()), utf8.data(),
+                         static_cast<int32_t>(utf8.size()), &err);
+  std::string bytes(utf8.size() * 2, '\0');
+  int32_t n =
+      ucnv_fromUChars(gb, bytes.data(), static_cast<int32_t>(bytes.size()),
+                      reinterpret_cast<UChar*>(u16.data()), u16len, &err);
+  ASSERT_TRUE(U_SUCCESS(err));
+  bytes.resize(n);
+  ucnv_close(gb);
+  ucnv_close(u8);
+  ASSERT_NE(bytes, utf8);
+  WriteFile(tmp.Sub("gbk.csv"), bytes);
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("gbk.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->encoding, "gb18030");
+  EXPECT_EQ(s->created, 1u);
+  EXPECT_EQ(ByUscc(*store, "91310115757910460R")->name(),
+            "上海卡耐尔化工有限公司");
+}
+
+TEST(ImporterTest, MappingFileAndLenientMode) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("m.txt"),
+            "# our own export\n"
+            "单位 = name\n"
+            "代码 = uscc\n"
+            "联系人 = -\n");
+  WriteFile(tmp.Sub("a.csv"),
+            "单位,代码,联系人\n"
+            "乙公司,91310000757904992Q,某人\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.mapping_file = tmp.Sub("m.txt");
+  auto strict = Import(*store, tmp.Sub("a.csv"), o);
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_EQ(strict->rejected, 1u);
+  EXPECT_THAT(strict->ToString(), HasSubstr("column 联系人 ignored"));
+  o.lenient = true;
+  auto lenient = Import(*store, tmp.Sub("a.csv"), o);
+  ASSERT_TRUE(lenient.ok()) << lenient.status();
+  EXPECT_EQ(lenient->created, 1u);
+  EXPECT_EQ(lenient->flagged, 1u);
+  auto flagged = store->Query("enterprise where tags = \"uscc-check-failed\"");
+  ASSERT_TRUE(flagged.ok());
+  ASSERT_EQ(flagged->records.size(), 1u);
+  EXPECT_EQ(
+      static_cast<v1::Enterprise&>(*flagged->records[0]).unverified_uscc(),
+      "91310000757904992Q");
+  auto rerun = Import(*store, tmp.Sub("a.csv"), o);
+  ASSERT_TRUE(rerun.ok());
+  EXPECT_EQ(rerun->unchanged, 1u);  // Found again by the unverified code.
+}
+
+TEST(ImporterTest, FileLevelErrorsAreClear) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  auto missing = Import(*store, tmp.Sub("nope.csv"), {});
+  EXPECT_FALSE(missing.ok());
+  WriteFile(tmp.Sub("nothing.csv"), "甲,乙,丙\n1,2,3\n");
+  auto unmapped = Import(*store, tmp.Sub("nothing.csv"), {});
+  EXPECT_EQ(unmapped.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unmapped.status().message(), HasSubstr("no column"));
+  WriteFile(tmp.Sub("binary.csv"), std::string("\x81\x30\xFF\xFE\x00\x01", 6));
+  auto binary = Import(*store, tmp.Sub("binary.csv"), {});
+  EXPECT_EQ(binary.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(binary.status().message(), HasSubstr("encoding"));
+}
+
+TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.jsonl"),
+            "{\"type\":\"TYPE_MEDIA_REPORT\",\"date\":{\"year\":2020,"
+            "\"month\":1,\"day\":6},\"outlet\":\"江苏卫视\"}\n"
+            "\n"
+            "{\"type\":\"TYPE_MEETING\",\"date\":{\"year\":2020,\"month\":4,"
+            "\"day\":28}}\n"
+            "{\"type\":\"TYPE_MEETING\",\"date\":{\"year\":2020,\"month\":2,"
+            "\"day\":30}}\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_EVENT;
+  auto s = Import(*store, tmp.Sub("e.jsonl"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u);
+  EXPECT_EQ(s->rejected, 1u);
+  auto again = Import(*store, tmp.Sub("e.jsonl"), o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0u);
+  EXPECT_EQ(again->unchanged, 2u);
+  EXPECT_EQ(*store->Count(v1::KIND_EVENT), 2u);
+}
+
+// Generates a registry of `n` rows with valid, distinct USCCs.
+std::string GenerateRegistry(int n) {
+  static const char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int kWeights[] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                 29, 25, 13, 8,  24, 10, 30, 28};
+  std::string out = "企业名称,统一社会信用代码,注册日期,注册资金\n";
+  for (int i = 0; i < n; ++i) {
+    char body[18];
+    std::snprintf(body, sizeof(body), "91310000%09d", i);
+    int sum = 0;
+    for (int k = 0; k < 17; ++k) {
+      sum +=
+          static_cast<int>(std::string(kAlphabet).find(body[k])) * kWeights[k];
+    }
+    std::string code(body, 17);
+    code.push_back(kAlphabet[(31 - sum % 31) % 31]);
+    out += "测试企业" + std::to_string(i) + "有限公司," + code +
+           ",2010-05-07,\"" + std::to_string(i % 1000 + 1) + "(万元人民币)\"\n";
+  }
+  return out;
+}
+
+// Killing the process in the middle of an import leaves a store that opens,
+// verifies, and is completed by running the import again.
+TEST(ImporterTest, KillDuringImportThenRerunCompletes) {
+  TempDir tmp;
+  const int kRows = 20000;
+  WriteFile(tmp.Sub("big.csv"), GenerateRegistry(kRows));
+  const std::string dir = tmp.Sub("s");
+  { OpenStore(dir); }
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto store = Store::Open(dir);
+    if (!store.ok()) _exit(2);
+    ImportOptions o;
+    o.batch_rows = 500;
+    (void)Import(**store, tmp.Sub("big.csv"), o);
+    _exit(0);
+  }
+  // Let it write some batches, then kill it without warning.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  auto report = store->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
+  const uint64_t partial = *store->Count(v1::KIND_ENTERPRISE);
+  EXPECT_LE(partial, uint64_t{kRows});
+  auto rerun = Import(*store, tmp.Sub("big.csv"), {});
+  ASSERT_TRUE(rerun.ok()) << rerun.status();
+  EXPECT_EQ(rerun->created + rerun->unchanged, uint64_t{kRows});
+  EXPECT_EQ(rerun->unchanged, partial);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), uint64_t{kRows});
+  EXPECT_TRUE(store->Verify()->problems.empty());
+}
+
+// The real registry extracts (../shared/data/registries): every row is
+// accounted for.
+TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
+  const char* env = std::getenv("QIAOLIAN_SHARED_DATA");
+  const std::string data =
+      std::string(env != nullptr ? env : "../shared/data") + "/registries";
+  const std::string sh = data + "/cn_registry_2004_shanghai.csv";
+  const std::string ln = data + "/cn_registry_2012_liaoning.csv";
+  if (!std::filesystem::exists(sh) || !std::filesystem::exists(ln)) {
+    GTEST_SKIP() << "real registry extracts not found under " << data
+                 << " (they live in ../shared/data, never in the repository)";
+  }
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  for (const auto& [file, rows] :
+       {std::pair<std::string, uint64_t>{sh, 11023},
+        std::pair<std::string, uint64_t>{ln, 10251}}) {
+    ImportOptions o;
+    o.reject_file = tmp.Sub("rejects.csv");
+    auto s = Import(*store, file, o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    std::cout << s->ToString() << "\n";
+    EXPECT_EQ(s->rows, rows);
+    EXPECT_EQ(Accounted(*s), rows) << s->ToString();
+    EXPECT_GT(s->created, rows * 9 / 10) << s->ToString();
+  }
+  EXPECT_TRUE(store->Verify()->problems.empty());
+}
+
+}  // namespace
+}  // namespace qiaolian
