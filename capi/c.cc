@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "qiaolian/import.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
@@ -40,6 +41,14 @@ struct qiaolian_query_options_t {
   bool allow_scan = false;
   uint64_t page_size = 0;
   std::string cursor;
+};
+
+struct qiaolian_import_options_t {
+  int kind = QIAOLIAN_KIND_ENTERPRISE;
+  qiaolian::ImportOptions o;  // All but kind and progress.
+  qiaolian_progress_fn progress = nullptr;
+  void* user_data = nullptr;
+  uint64_t every_rows = 0;  // 0: the default.
 };
 
 // A db handle is never freed: after close it stays as a tombstone so that
@@ -254,6 +263,23 @@ void CollectFiles(const google::protobuf::FileDescriptor* f,
     CollectFiles(f->dependency(i), seen, out);
   }
   f->CopyTo(out->add_file());  // Dependencies first.
+}
+
+// Copies (text, len) into `field`; NULL with length 0 resets it to `dflt`.
+int SetImportText(qiaolian_import_options_t* options, const char* text,
+                  size_t len, std::string qiaolian::ImportOptions::*field,
+                  const char* dflt) {
+  if (options == nullptr || (text == nullptr && len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    if (text == nullptr) {
+      options->o.*field = dflt;
+    } else {
+      (options->o.*field).assign(text, len);
+    }
+    return QIAOLIAN_OK;
+  });
 }
 
 }  // namespace
@@ -699,6 +725,130 @@ int qiaolian_explain(qiaolian_db_t* db, const char* text, size_t text_len,
         return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
       }
       *out_len = plan->size();
+      return Ok(errmsg);
+    });
+  });
+}
+
+qiaolian_import_options_t* qiaolian_import_options_create(void) {
+  return new (std::nothrow) qiaolian_import_options_t();
+}
+void qiaolian_import_options_destroy(qiaolian_import_options_t* options) {
+  delete options;
+}
+int qiaolian_import_options_set_kind(qiaolian_import_options_t* options,
+                                     int kind) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->kind = kind;
+  return QIAOLIAN_OK;
+}
+
+int qiaolian_import_options_set_format(qiaolian_import_options_t* options,
+                                       const char* format, size_t format_len) {
+  return SetImportText(options, format, format_len,
+                       &qiaolian::ImportOptions::format, "");
+}
+int qiaolian_import_options_set_encoding(qiaolian_import_options_t* options,
+                                         const char* encoding,
+                                         size_t encoding_len) {
+  return SetImportText(options, encoding, encoding_len,
+                       &qiaolian::ImportOptions::encoding, "auto");
+}
+int qiaolian_import_options_set_mode(qiaolian_import_options_t* options,
+                                     const char* mode, size_t mode_len) {
+  if (options == nullptr || (mode == nullptr && mode_len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    if (mode == nullptr) {
+      options->o.mode = qiaolian::ImportMode::kSkip;
+      return QIAOLIAN_OK;
+    }
+    auto m = qiaolian::ParseImportMode(absl::string_view(mode, mode_len));
+    if (!m.ok()) return QIAOLIAN_INVALID_ARGUMENT;
+    options->o.mode = *m;
+    return QIAOLIAN_OK;
+  });
+}
+int qiaolian_import_options_set_dry_run(qiaolian_import_options_t* options,
+                                        int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.dry_run = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_import_options_set_lenient(qiaolian_import_options_t* options,
+                                        int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.lenient = value != 0;
+  return QIAOLIAN_OK;
+}
+int qiaolian_import_options_set_reject_file(qiaolian_import_options_t* options,
+                                            const char* path, size_t path_len) {
+  return SetImportText(options, path, path_len,
+                       &qiaolian::ImportOptions::reject_file, "");
+}
+int qiaolian_import_options_set_mapping_file(qiaolian_import_options_t* options,
+                                             const char* path,
+                                             size_t path_len) {
+  return SetImportText(options, path, path_len,
+                       &qiaolian::ImportOptions::mapping_file, "");
+}
+int qiaolian_import_options_set_actor(qiaolian_import_options_t* options,
+                                      const char* actor, size_t actor_len) {
+  return SetImportText(options, actor, actor_len,
+                       &qiaolian::ImportOptions::actor, "");
+}
+int qiaolian_import_options_set_batch_rows(qiaolian_import_options_t* options,
+                                           uint64_t batch_rows) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.batch_rows = batch_rows == 0 ? qiaolian::ImportOptions().batch_rows
+                                          : static_cast<size_t>(batch_rows);
+  return QIAOLIAN_OK;
+}
+int qiaolian_import_options_set_progress(qiaolian_import_options_t* options,
+                                         qiaolian_progress_fn fn,
+                                         void* user_data, uint64_t every_rows) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->progress = fn;
+  options->user_data = fn == nullptr ? nullptr : user_data;
+  options->every_rows = fn == nullptr ? 0 : every_rows;
+  return QIAOLIAN_OK;
+}
+
+int qiaolian_import(qiaolian_db_t* db, const char* path,
+                    const qiaolian_import_options_t* options,
+                    char** summary_json, size_t* summary_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (path == nullptr) return Null(errmsg, "path");
+    if (summary_json == nullptr) return Null(errmsg, "summary_json");
+    if (summary_len == nullptr) return Null(errmsg, "summary_len");
+    *summary_json = nullptr;
+    *summary_len = 0;
+    qiaolian_import_options_t defaults;
+    const qiaolian_import_options_t& io =
+        options != nullptr ? *options : defaults;
+    if (absl::Status st = CheckKind(io.kind); !st.ok()) {
+      return Fail(errmsg, st);
+    }
+    qiaolian::ImportOptions o = io.o;
+    o.kind = static_cast<Kind>(io.kind);
+    if (io.progress != nullptr) {
+      qiaolian_progress_fn fn = io.progress;
+      void* user_data = io.user_data;
+      o.progress = [fn, user_data](const qiaolian::ImportProgress& p) {
+        fn(user_data, p.rows, p.bytes, p.total_bytes);
+      };
+      if (io.every_rows != 0) o.progress_every = io.every_rows;
+    }
+    return WithStore(db, errmsg, [&](Store& store) {
+      auto summary = qiaolian::Import(store, path, o);
+      if (!summary.ok()) return Fail(errmsg, summary.status());
+      std::string s = summary->ToJson();
+      *summary_json = CopyString(s);
+      if (*summary_json == nullptr) {
+        return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+      }
+      *summary_len = s.size();
       return Ok(errmsg);
     });
   });

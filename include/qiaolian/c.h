@@ -38,9 +38,16 @@
  * of proto/qiaolian/v1; qiaolian_schema() gives their descriptors) or as JSON
  * in protobuf's canonical JSON mapping (QIAOLIAN_FORMAT_JSON).
  *
+ * Callbacks: the only call into the host is the progress callback of
+ * qiaolian_import() (qiaolian_progress_fn). It runs on the thread that
+ * called qiaolian_import(), while that call holds the db; it must not call
+ * qiaolian functions on the same db, and it must return normally (it cannot
+ * raise an error into the library or stop the import).
+ *
  * Not supported: custom comparators or index declarations, transactions
- * spanning several calls, callbacks into the host, opening one store from
- * two handles or processes at once (the second gets QIAOLIAN_UNAVAILABLE).
+ * spanning several calls, callbacks other than import progress, opening one
+ * store from two handles or processes at once (the second gets
+ * QIAOLIAN_UNAVAILABLE).
  */
 #ifndef QIAOLIAN_C_H_
 #define QIAOLIAN_C_H_
@@ -101,6 +108,11 @@ typedef struct qiaolian_options_t qiaolian_options_t;
 typedef struct qiaolian_write_options_t qiaolian_write_options_t;
 typedef struct qiaolian_query_options_t qiaolian_query_options_t;
 typedef struct qiaolian_cursor_t qiaolian_cursor_t;
+typedef struct qiaolian_import_options_t qiaolian_import_options_t;
+/* Import progress: rows read so far, bytes of the file consumed so far, the
+ * file's size (0 if unknown). See "Callbacks" above. */
+typedef void (*qiaolian_progress_fn)(void* user_data, uint64_t rows,
+                                     uint64_t bytes, uint64_t total_bytes);
 
 /* ---- Library. */
 
@@ -250,6 +262,72 @@ QIAOLIAN_EXPORT int qiaolian_explain(qiaolian_db_t* db, const char* text,
                                      const qiaolian_query_options_t* options,
                                      char** out, size_t* out_len,
                                      char** errmsg);
+
+/* ---- Import of CSV, TSV and JSON Lines files (docs/import.md). */
+
+/* Import options. Defaults: kind QIAOLIAN_KIND_ENTERPRISE, format from the
+ * file name's extension, encoding "auto", mode "skip", dry_run 0, lenient
+ * 0, no reject file, no mapping file, no actor, batches of 1000 records, no
+ * progress callback. Text is copied; NULL with length 0 resets it to the
+ * default. Setters return QIAOLIAN_INVALID_ARGUMENT when `options` is NULL
+ * (or text is NULL with a length), else QIAOLIAN_OK, unless noted. */
+QIAOLIAN_EXPORT qiaolian_import_options_t* qiaolian_import_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_import_options_destroy(
+    qiaolian_import_options_t* options);
+/* A QIAOLIAN_KIND_*; checked by qiaolian_import(). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_kind(
+    qiaolian_import_options_t* options, int kind);
+/* "csv", "tsv" or "jsonl"; empty: from the extension. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_format(
+    qiaolian_import_options_t* options, const char* format, size_t format_len);
+/* "auto", "utf-8" or "gb18030" (also "gbk"). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_encoding(
+    qiaolian_import_options_t* options, const char* encoding,
+    size_t encoding_len);
+/* For rows matching an existing record: "skip", "update" or "fill-empty".
+ * Other values are QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_mode(
+    qiaolian_import_options_t* options, const char* mode, size_t mode_len);
+/* 1: report what would happen, write nothing (the reject file is written). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_dry_run(
+    qiaolian_import_options_t* options, int value);
+/* 1: accept a USCC whose check character fails, flagged. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_lenient(
+    qiaolian_import_options_t* options, int value);
+/* Path of the CSV file rejected rows are written to; empty: none. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_reject_file(
+    qiaolian_import_options_t* options, const char* path, size_t path_len);
+/* Path of a mapping file (`column = field.path` lines); empty: none. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_mapping_file(
+    qiaolian_import_options_t* options, const char* path, size_t path_len);
+/* Recorded as the actor of every change. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_actor(
+    qiaolian_import_options_t* options, const char* actor, size_t actor_len);
+/* Records per all-or-nothing batch; 0: the default (1000). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_batch_rows(
+    qiaolian_import_options_t* options, uint64_t batch_rows);
+/* Calls fn(user_data, rows, bytes, total_bytes) every `every_rows` rows
+ * (0: every 10000) and once at the end. fn NULL clears the callback;
+ * user_data is passed through untouched and may be NULL. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_progress(
+    qiaolian_import_options_t* options, qiaolian_progress_fn fn,
+    void* user_data, uint64_t every_rows);
+
+/* Imports the file at `path` (NUL-terminated). `options` may be NULL for
+ * the defaults. Per-row problems do not fail the call: they are counted in
+ * the summary (and written to the reject file). On success *summary_json
+ * receives {"file","encoding","dry_run","rows","created","updated",
+ * "unchanged","duplicates","rejected","flagged","rejected_by_reason":{},
+ * "mapped_columns":{},"ignored_columns":[]}; owned, NUL-terminated: free it
+ * with qiaolian_free(). Errors: INVALID_ARGUMENT (unknown kind, format or
+ * encoding; a bad mapping file; no header; no column maps to a field; a
+ * file that is neither UTF-8 nor GB18030), NOT_FOUND or UNAVAILABLE (the
+ * file cannot be read), and the store's errors. Runs the progress callback
+ * on the calling thread (see "Callbacks" above). */
+QIAOLIAN_EXPORT int qiaolian_import(qiaolian_db_t* db, const char* path,
+                                    const qiaolian_import_options_t* options,
+                                    char** summary_json, size_t* summary_len,
+                                    char** errmsg);
 
 /* ---- Maintenance. */
 

@@ -21,7 +21,8 @@ uint64_t -> c_uint64, input text and bytes (const char*, const uint8_t*)
 -> c_char_p (a bytes object is passed without a copy), void* -> c_void_p,
 any pointer-to-pointer output (char**, uint8_t**, const char**,
 const uint8_t**) -> POINTER(c_void_p) so that the address stays available
-for string_at() and qiaolian_free(), handles -> POINTER(<opaque Structure>).
+for string_at() and qiaolian_free(), handles -> POINTER(<opaque Structure>),
+qiaolian_progress_fn -> ProgressFn (a CFUNCTYPE).
 """
 
 import ctypes
@@ -53,11 +54,21 @@ class _Cursor(ctypes.Structure):
     """qiaolian_cursor_t (opaque)."""
 
 
+class _ImportOptions(ctypes.Structure):
+    """qiaolian_import_options_t (opaque)."""
+
+
+# typedef void (*qiaolian_progress_fn)(void* user_data, uint64_t rows,
+#                                      uint64_t bytes, uint64_t total_bytes);
+ProgressFn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64,
+                              ctypes.c_uint64, ctypes.c_uint64)
+
 DbP = ctypes.POINTER(_Db)
 OptionsP = ctypes.POINTER(_Options)
 WriteOptionsP = ctypes.POINTER(_WriteOptions)
 QueryOptionsP = ctypes.POINTER(_QueryOptions)
 CursorP = ctypes.POINTER(_Cursor)
+ImportOptionsP = ctypes.POINTER(_ImportOptions)
 
 _int = ctypes.c_int
 _size = ctypes.c_size_t
@@ -115,6 +126,28 @@ PROTOTYPES = {
         _int, [DbP, _text, _size, QueryOptionsP, _out, _p(_size), _out]),
     "qiaolian_explain": (
         _int, [DbP, _text, _size, QueryOptionsP, _out, _p(_size), _out]),
+    # Import.
+    "qiaolian_import_options_create": (ImportOptionsP, []),
+    "qiaolian_import_options_destroy": (None, [ImportOptionsP]),
+    "qiaolian_import_options_set_kind": (_int, [ImportOptionsP, _int]),
+    "qiaolian_import_options_set_format": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_encoding": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_mode": (_int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_dry_run": (_int, [ImportOptionsP, _int]),
+    "qiaolian_import_options_set_lenient": (_int, [ImportOptionsP, _int]),
+    "qiaolian_import_options_set_reject_file": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_mapping_file": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_actor": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_batch_rows": (_int, [ImportOptionsP, _u64]),
+    "qiaolian_import_options_set_progress": (
+        _int, [ImportOptionsP, ProgressFn, ctypes.c_void_p, _u64]),
+    "qiaolian_import": (
+        _int, [DbP, ctypes.c_char_p, ImportOptionsP, _out, _p(_size), _out]),
     # Maintenance.
     "qiaolian_verify": (_int, [DbP, _p(_int), _out, _p(_size), _out]),
     "qiaolian_reindex": (_int, [DbP, _out]),

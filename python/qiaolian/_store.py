@@ -415,6 +415,111 @@ class Store:
         return self._text_call(_lib.qiaolian_explain, text,
                                allow_scan).decode("utf-8")
 
+    # --- Import (docs/import.md).
+
+    def import_file(self, path, kind="enterprise", *, format=None,
+                    encoding="auto", mode="skip", dry_run=False,
+                    lenient=False, reject_file=None, mapping_file=None,
+                    actor=None, batch_rows=None, progress=None,
+                    progress_every=None):
+        """Imports a CSV, TSV or JSON Lines file; returns the summary dict
+        {"file", "encoding", "dry_run", "rows", "created", "updated",
+        "unchanged", "duplicates", "rejected", "flagged",
+        "rejected_by_reason", "mapped_columns", "ignored_columns"}.
+
+        format: "csv", "tsv" or "jsonl" (None: from the extension).
+        encoding: "auto", "utf-8" or "gb18030". mode: what to do with rows
+        matching an existing record, "skip", "update" or "fill-empty".
+        dry_run: count, write nothing (the reject file is written). lenient:
+        accept USCCs whose check character fails, flagged. reject_file:
+        where rejected rows are written as CSV. mapping_file: `column =
+        field.path` lines overriding the header aliases. batch_rows: records
+        per all-or-nothing batch (default 1000).
+
+        progress: a callable(rows, bytes, total_bytes), called on this
+        thread every `progress_every` rows (default 10000) and at the end.
+        It must not use this Store. If it raises, it is not called again,
+        the import runs to its end (what it wrote stays written) and the
+        exception is then raised from import_file().
+
+        Per-row problems are counted, not raised; errors (unreadable file,
+        unknown encoding, no mappable column, ...) raise qiaolian.Error.
+        """
+        number, _ = _kind(kind)
+        options = _lib.qiaolian_import_options_create()
+        if not options:
+            raise errors.ResourceExhaustedError("out of memory")
+        failure = []
+        callback = None
+        try:
+            _lib.qiaolian_import_options_set_kind(options, number)
+
+            def set_text(setter, value, what):
+                if value is None:
+                    return
+                data = (os.fsencode(value) if what.endswith("_file")
+                        else _text(value, what))
+                if setter(options, data, len(data)):
+                    raise errors.InvalidArgumentError(
+                        f"invalid {what} {value!r}" +
+                        ("; expected skip, update or fill-empty"
+                         if what == "mode" else ""))
+
+            set_text(_lib.qiaolian_import_options_set_format, format,
+                     "format")
+            set_text(_lib.qiaolian_import_options_set_encoding, encoding,
+                     "encoding")
+            set_text(_lib.qiaolian_import_options_set_mode, mode, "mode")
+            set_text(_lib.qiaolian_import_options_set_reject_file,
+                     None if reject_file is None else os.fspath(reject_file),
+                     "reject_file")
+            set_text(_lib.qiaolian_import_options_set_mapping_file,
+                     None if mapping_file is None
+                     else os.fspath(mapping_file), "mapping_file")
+            set_text(_lib.qiaolian_import_options_set_actor, actor, "actor")
+            _lib.qiaolian_import_options_set_dry_run(options,
+                                                     1 if dry_run else 0)
+            _lib.qiaolian_import_options_set_lenient(options,
+                                                     1 if lenient else 0)
+            if batch_rows is not None:
+                _lib.qiaolian_import_options_set_batch_rows(
+                    options, _uint64(batch_rows, "batch_rows"))
+            if progress is not None:
+                if not callable(progress):
+                    raise TypeError("progress must be callable")
+
+                def trampoline(_user_data, rows, nbytes, total_bytes):
+                    # Nothing may propagate into C: remember, raise later.
+                    if failure:
+                        return
+                    try:
+                        progress(rows, nbytes, total_bytes)
+                    except BaseException as e:  # noqa: B036
+                        failure.append(e)
+
+                callback = _ffi.ProgressFn(trampoline)  # Alive until return.
+                _lib.qiaolian_import_options_set_progress(
+                    options, callback, None,
+                    _uint64(progress_every or 0, "progress_every"))
+            out = _void_p()
+            n = _size_t()
+            err = _void_p()
+            rc = _lib.qiaolian_import(self._db, os.fsencode(os.fspath(path)),
+                                      options, _byref(out), _byref(n),
+                                      _byref(err))
+        finally:
+            _lib.qiaolian_import_options_destroy(options)
+        if rc:
+            if failure:
+                _ffi.message(err)  # Free it; the callback's error wins.
+                raise failure[0]
+            _raise(rc, err)
+        summary = json.loads(_ffi.take(out, n.value))
+        del callback
+        if failure:
+            raise failure[0]
+        return summary
+
     # --- Maintenance.
 
     def verify(self):

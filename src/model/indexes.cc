@@ -140,6 +140,7 @@ std::vector<IndexSpec> BuiltinSpecs() {
       // Where imported rows came from: the natural key of records that have
       // no other (src/ingest/importer.cc), so a re-run finds them.
       {190, KIND_PERSON, {"meta.source.file", "meta.source.line"}},
+      {290, KIND_ENTERPRISE, {"meta.source.file", "meta.source.line"}},
       {390, KIND_CASE, {"meta.source.file", "meta.source.line"}},
       {490, KIND_DONATION, {"meta.source.file", "meta.source.line"}},
       {590, KIND_EVENT, {"meta.source.file", "meta.source.line"}},

@@ -864,6 +864,165 @@ static void test_errors(void) {
   remove_tree(dir);
 }
 
+/* ---- Import. */
+
+typedef struct {
+  int calls;
+  uint64_t last_rows;
+  uint64_t total_bytes;
+} Progress;
+
+static void count_progress(void* user_data, uint64_t rows, uint64_t bytes,
+                           uint64_t total_bytes) {
+  Progress* p = (Progress*)user_data;
+  ++p->calls;
+  p->last_rows = rows;
+  p->total_bytes = total_bytes;
+  (void)bytes;
+}
+
+static long file_size(const char* path) {
+  long n;
+  FILE* f = fopen(path, "rb");
+  if (f == NULL) return -1;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fclose(f);
+  return n;
+}
+
+static void test_import(void) {
+  char dir[256];
+  char csv[300];
+  char rejects[300];
+  qiaolian_db_t* db;
+  qiaolian_import_options_t* io;
+  Progress progress = {0, 0, 0};
+  char* err = NULL;
+  char* summary = NULL;
+  size_t summary_len = 0;
+  uint64_t count = 0;
+  FILE* f;
+
+  make_temp_dir(dir, sizeof dir);
+  db = open_store(dir);
+  snprintf(csv, sizeof csv, "%s/上海.csv", dir);
+  snprintf(rejects, sizeof rejects, "%s/rejects.csv", dir);
+  f = fopen(csv, "w");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  /* Three good rows, one whose USCC fails its check character. */
+  fputs(
+      "企业名称,统一社会信用代码,成立日期\n"
+      "三久制造,91320413723588143D,2001-05-07\n"
+      "一号农场,91320413MA1MQ7K31D,2008年5月7日\n"
+      "坏代码,91320413723588143X,2001-01-01\n"
+      "鑫品茶业,91320413608244193E,\n",
+      f);
+  fclose(f);
+
+  io = qiaolian_import_options_create();
+  CHECK(io != NULL);
+  if (io == NULL) exit(1);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_ENTERPRISE) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_reject_file(io, rejects, strlen(rejects)) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_actor(io, "c-api-test", 10) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_batch_rows(io, 2) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_mode(io, "bogus", 5) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_mode(io, "skip", 4) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_progress(io, count_progress, &progress,
+                                             1) == QIAOLIAN_OK);
+
+  /* Dry run: counted, nothing written. */
+  CHECK(qiaolian_import_options_set_dry_run(io, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && strlen(summary) == summary_len);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"dry_run\":true"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":3"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &count, &err),
+           QIAOLIAN_OK, err);
+  CHECK(count == 0);
+
+  /* The import, with progress after every row and at the end. */
+  progress.calls = 0;
+  CHECK(qiaolian_import_options_set_dry_run(io, 0) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"rows\":4"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":3"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"rejected\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"dry_run\":false"));
+  CHECK(summary != NULL &&
+        contains(summary, summary_len, "\"企业名称\":\"name\""));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(progress.calls >= 4);
+  CHECK(progress.last_rows == 4);
+  CHECK(progress.total_bytes == (uint64_t)file_size(csv));
+  CHECK(file_size(rejects) > 0);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &count, &err),
+           QIAOLIAN_OK, err);
+  CHECK(count == 3);
+
+  /* Again, without the callback: nothing changes. */
+  progress.calls = 0;
+  CHECK(qiaolian_import_options_set_progress(io, NULL, NULL, 0) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":0"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"unchanged\":3"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"rejected\":1"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(progress.calls == 0);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &count, &err),
+           QIAOLIAN_OK, err);
+  CHECK(count == 3);
+
+  /* NULL options: the defaults (enterprise, skip). */
+  CHECK_RC(qiaolian_import(db, csv, NULL, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"unchanged\":3"));
+  qiaolian_free(summary);
+  summary = NULL;
+
+  /* Errors. */
+  CHECK(qiaolian_import_options_set_kind(io, 99) == QIAOLIAN_OK);
+  CHECK_FAIL(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "kind 99", err);
+  CHECK(summary == NULL);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_ENTERPRISE) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_format(io, "xlsx", 4) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK(qiaolian_import_options_set_format(io, NULL, 0) == QIAOLIAN_OK);
+  snprintf(csv, sizeof csv, "%s/missing.csv", dir);
+  {
+    int rc = qiaolian_import(db, csv, io, &summary, &summary_len, &err);
+    CHECK(rc != QIAOLIAN_OK && err != NULL);
+    qiaolian_free(err);
+    err = NULL;
+  }
+  CHECK(qiaolian_import_options_set_format(NULL, "csv", 3) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_encoding(io, NULL, 3) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_mapping_file(io, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_lenient(io, 1) == QIAOLIAN_OK);
+
+  qiaolian_import_options_destroy(io);
+  qiaolian_import_options_destroy(NULL);
+  qiaolian_close(db);
+  remove_tree(dir);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s EXAMPLES_DIR (examples/2020)\n", argv[0]);
@@ -876,6 +1035,7 @@ int main(int argc, char** argv) {
   test_records();
   test_queries();
   test_maintenance();
+  test_import();
   test_errors();
   printf("c_api_test: %d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

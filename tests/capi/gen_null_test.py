@@ -41,7 +41,14 @@ NULL_ACCEPTED = {
     ("qiaolian_explain", "options"),
     ("qiaolian_update", "new_revision"),
     ("qiaolian_verify", "report"),
+    ("qiaolian_import", "options"),
+    # NULL clears the callback; user_data is opaque and passed through.
+    ("qiaolian_import_options_set_progress", "fn"),
+    ("qiaolian_import_options_set_progress", "user_data"),
 }
+
+# Typedef'd function pointer types: pointer parameters without a `*`.
+FUNCTION_POINTER_TYPES = {"qiaolian_progress_fn"}
 
 # A valid value for each pointer type, as a C expression over the fixture
 # `f` (see FIXTURE below). (function, parameter) entries come first, then
@@ -50,6 +57,9 @@ POINTER_VALUES = {
     ("qiaolian_update", "data"): "(const uint8_t*)f.record_json",
     ("qiaolian_create", "data"): "(const uint8_t*)f.new_json",
     ("const uint8_t*", None): "(const uint8_t*)f.new_json",
+    ("qiaolian_import", "path"): "g_import_csv",
+    # Must be valid when set (the setter checks it).
+    ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("const char*", "path"): "f.path",
     ("const char*", "text"): "f.query",
     ("const char*", "actor"): '"null-test"',
@@ -63,6 +73,9 @@ POINTER_VALUES = {
     ("const qiaolian_write_options_t*", None): "f.write_options",
     ("qiaolian_query_options_t*", None): "f.query_options",
     ("const qiaolian_query_options_t*", None): "f.query_options",
+    ("qiaolian_import_options_t*", None): "f.import_options",
+    ("const qiaolian_import_options_t*", None): "f.import_options",
+    ("qiaolian_progress_fn", None): "null_test_progress",
     ("qiaolian_db_t**", None): "&f.out_db",
     ("qiaolian_cursor_t**", None): "&f.out_cursor",
     ("char**", "errmsg"): "&f.err",
@@ -105,6 +118,7 @@ typedef struct {
   qiaolian_options_t* options;
   qiaolian_write_options_t* write_options;
   qiaolian_query_options_t* query_options;
+  qiaolian_import_options_t* import_options;
   qiaolian_db_t* out_db;
   qiaolian_cursor_t* out_cursor;
   char* out_text;
@@ -119,6 +133,7 @@ typedef struct {
 } Fixture;
 
 static char g_root[256];
+static char g_import_csv[300]; /* A small CSV for qiaolian_import. */
 static qiaolian_db_t* g_db;
 static int g_serial;
 static int g_checks;
@@ -131,6 +146,15 @@ static int g_failures;
     fprintf(stderr, __VA_ARGS__);                       \
     fputc('\n', stderr);                                \
   } while (0)
+
+/* A progress callback (qiaolian_progress_fn). */
+static void null_test_progress(void* user_data, uint64_t rows, uint64_t bytes,
+                               uint64_t total_bytes) {
+  (void)user_data;
+  (void)rows;
+  (void)bytes;
+  (void)total_bytes;
+}
 
 static void die(const char* what, int rc, char* err) {
   fprintf(stderr, "fixture: %s: %s (%d): %s\n", what, qiaolian_code_name(rc),
@@ -171,10 +195,14 @@ static void fixture_init(Fixture* f) {
   f->options = qiaolian_options_create();
   f->write_options = qiaolian_write_options_create();
   f->query_options = qiaolian_query_options_create();
+  f->import_options = qiaolian_import_options_create();
   if (f->options == NULL || f->write_options == NULL ||
-      f->query_options == NULL) {
+      f->query_options == NULL || f->import_options == NULL) {
     die("options", 0, NULL);
   }
+  /* Imports with these options write nothing to the shared store. */
+  rc = qiaolian_import_options_set_dry_run(f->import_options, 1);
+  if (rc != QIAOLIAN_OK) die("import options", rc, NULL);
   rc = qiaolian_schema(&out, &len, &err);
   if (rc != QIAOLIAN_OK) die("schema", rc, err);
   f->owned = out;
@@ -187,6 +215,7 @@ static void fixture_done(Fixture* f) {
   qiaolian_options_destroy(f->options);
   qiaolian_write_options_destroy(f->write_options);
   qiaolian_query_options_destroy(f->query_options);
+  qiaolian_import_options_destroy(f->import_options);
   qiaolian_free(f->out_text);
   qiaolian_free(f->out_bytes);
   qiaolian_free(f->owned);
@@ -244,6 +273,16 @@ int main(void) {
   snprintf(path, sizeof path, "%s/db", g_root);
   rc = qiaolian_open(path, NULL, &g_db, &err);
   if (rc != QIAOLIAN_OK) die("open", rc, err);
+  snprintf(g_import_csv, sizeof g_import_csv, "%s/import.csv", g_root);
+  {
+    FILE* csv = fopen(g_import_csv, "w");
+    if (csv == NULL) {
+      perror(g_import_csv);
+      return 2;
+    }
+    fputs("name,uscc\nnull-test import,91320413723588143D\n", csv);
+    fclose(csv);
+  }
 """
 
 MAIN_TAIL = r"""
@@ -267,7 +306,7 @@ class Param:
 
     @property
     def is_pointer(self):
-        return "*" in self.ctype
+        return "*" in self.ctype or self.ctype in FUNCTION_POINTER_TYPES
 
 
 class Function:

@@ -191,6 +191,20 @@ TEST(ImporterTest, ModesSkipUpdateAndFillEmpty) {
   EXPECT_EQ(history->size(), 3u);
 }
 
+TEST(ImporterTest, RowsWithoutCodesAreMatchedByTheirSourceLine) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("a.csv"),
+            "企业名称,法定代表人\n东非商会,\n常州市侨青会,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("a.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u);
+  auto again = Import(*store, tmp.Sub("a.csv"), {});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->unchanged, 2u);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 2u);
+}
+
 TEST(ImporterTest, DryRunWritesNothing) {
   TempDir tmp;
   const std::string csv = tmp.Sub("a.csv");

@@ -57,7 +57,8 @@ def _c_prototypes():
 _HANDLES = {"qiaolian_db_t": _ffi._Db, "qiaolian_options_t": _ffi._Options,
             "qiaolian_write_options_t": _ffi._WriteOptions,
             "qiaolian_query_options_t": _ffi._QueryOptions,
-            "qiaolian_cursor_t": _ffi._Cursor}
+            "qiaolian_cursor_t": _ffi._Cursor,
+            "qiaolian_import_options_t": _ffi._ImportOptions}
 _SCALARS = {"int": ctypes.c_int, "size_t": ctypes.c_size_t,
             "uint64_t": ctypes.c_uint64}
 
@@ -74,6 +75,8 @@ def _expected_ctype(c_type):
         return ctypes.c_char_p
     if t == "void*":
         return ctypes.c_void_p
+    if t == "qiaolian_progress_fn":
+        return _ffi.ProgressFn
     if t in ("char**", "uint8_t**"):
         return ctypes.POINTER(ctypes.c_void_p)
     if t.endswith("*") and t[:-1] in _SCALARS:

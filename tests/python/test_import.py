@@ -1,0 +1,166 @@
+"""Tests of Store.import_file (qiaolian_import through ctypes)."""
+
+import codecs
+import csv
+
+import pytest
+
+import qiaolian
+
+HEADER = "企业名称,统一社会信用代码,所属行业,法定代表人\n"
+ROWS = [
+    "三久制造,91320413723588143D,制造业,\n",
+    "一号农场,91320413MA1MQ7K31D,,王建国\n",
+    "坏代码,91320413723588143X,制造业,\n",  # Check character fails.
+    "鑫品茶业,91320413608244193E,茶叶,\n",
+]
+
+
+def write(path, text, encoding="utf-8"):
+    with codecs.open(str(path), "w", encoding=encoding) as f:
+        f.write(text)
+    return path
+
+
+@pytest.fixture
+def shanghai(tmp_path):
+    return write(tmp_path / "上海.csv", HEADER + "".join(ROWS))
+
+
+def by_uscc(store):
+    return {e["uscc"]: e for e in store.query("enterprise", allow_scan=True)}
+
+
+def test_import_with_chinese_headers_and_reject_file(store, shanghai,
+                                                     tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    s = store.import_file(shanghai, "enterprise", reject_file=rejects,
+                          actor="pytest")
+    assert s["rows"] == 4
+    assert s["created"] == 3
+    assert s["rejected"] == 1
+    assert s["dry_run"] is False
+    assert s["encoding"] == "utf-8"
+    assert s["mapped_columns"]["企业名称"] == "name"
+    assert sum(s["rejected_by_reason"].values()) == 1
+    assert store.count("enterprise") == 3
+    with open(rejects, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == 2  # Header and the bad row.
+    assert any("91320413723588143X" in cell for cell in rows[1])
+    e = by_uscc(store)["91320413MA1MQ7K31D"]
+    assert e["name"] == "一号农场"
+    assert e["legalRepresentative"]["name"] == "王建国"
+
+    again = store.import_file(shanghai)  # Default kind: enterprise.
+    assert again["created"] == 0
+    assert again["unchanged"] == 3
+    assert again["rejected"] == 1
+    assert store.count("enterprise") == 3
+
+
+def test_gb18030_file(store, tmp_path):
+    path = write(tmp_path / "辽宁.csv", HEADER + "".join(ROWS),
+                 encoding="gb18030")
+    raw = path.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    s = store.import_file(path)  # Detected.
+    assert s["encoding"].lower().replace("-", "") in ("gb18030", "gbk")
+    assert s["created"] == 3
+    assert {e["name"] for e in by_uscc(store).values()} == {
+        "三久制造", "一号农场", "鑫品茶业"}
+
+    s = store.import_file(path, encoding="gb18030")  # Given.
+    assert s["unchanged"] == 3
+    with pytest.raises(qiaolian.Error):
+        store.import_file(path, encoding="utf-8")
+
+
+def test_progress_callback(store, shanghai):
+    calls = []
+    s = store.import_file(shanghai, progress=lambda *a: calls.append(a),
+                          progress_every=2)
+    assert s["created"] == 3
+    assert len(calls) >= 3  # After rows 2 and 4, and at the end.
+    rows, nbytes, total = calls[-1]
+    assert rows == 4
+    assert total == shanghai.stat().st_size
+    assert 0 < nbytes <= total
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+
+
+def test_progress_exception_is_raised_after_the_import(store, shanghai):
+    calls = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(rows, nbytes, total):
+        calls.append(rows)
+        raise Stop("from the callback")
+
+    with pytest.raises(Stop, match="from the callback"):
+        store.import_file(shanghai, progress=progress, progress_every=1)
+    assert len(calls) == 1  # Not called again after it raised.
+    # The import ran to its end; the store is usable.
+    assert store.count("enterprise") == 3
+    assert store.import_file(shanghai)["unchanged"] == 3
+
+
+def test_progress_must_be_callable(store, shanghai):
+    with pytest.raises(TypeError):
+        store.import_file(shanghai, progress=42)
+
+
+def test_dry_run_writes_nothing(store, shanghai, tmp_path):
+    rejects = tmp_path / "dry-rejects.csv"
+    s = store.import_file(shanghai, dry_run=True, reject_file=rejects)
+    assert s["dry_run"] is True
+    assert s["created"] == 3 and s["rejected"] == 1
+    assert store.count("enterprise") == 0
+    assert rejects.exists()
+
+
+def test_modes(store, shanghai, tmp_path):
+    store.import_file(shanghai)
+    changed = write(tmp_path / "changed.csv", HEADER +
+                    "三久制造,91320413723588143D,机械,张三\n"
+                    "一号农场,91320413MA1MQ7K31D,农业,李四\n")
+
+    s = store.import_file(changed, mode="skip")
+    assert s["unchanged"] == 2 and s["updated"] == 0
+    e = by_uscc(store)
+    assert e["91320413723588143D"]["industry"] == "制造业"
+
+    s = store.import_file(changed, mode="fill-empty")
+    assert s["updated"] == 2
+    e = by_uscc(store)
+    # Only what was empty is set.
+    assert e["91320413723588143D"]["industry"] == "制造业"
+    assert e["91320413723588143D"]["legalRepresentative"]["name"] == "张三"
+    assert e["91320413MA1MQ7K31D"]["industry"] == "农业"
+    assert e["91320413MA1MQ7K31D"]["legalRepresentative"]["name"] == "王建国"
+
+    s = store.import_file(changed, mode="update")
+    assert s["updated"] == 2
+    e = by_uscc(store)
+    assert e["91320413723588143D"]["industry"] == "机械"
+    assert e["91320413MA1MQ7K31D"]["legalRepresentative"]["name"] == "李四"
+
+    with pytest.raises(qiaolian.InvalidArgumentError, match="mode"):
+        store.import_file(changed, mode="replace")
+
+
+def test_errors(store, shanghai, tmp_path):
+    with pytest.raises(qiaolian.Error):
+        store.import_file(tmp_path / "missing.csv")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.import_file(shanghai, format="xlsx")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.import_file(shanghai, kind="planet")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.import_file(shanghai, kind=99)
+    store.close()
+    with pytest.raises(qiaolian.FailedPreconditionError):
+        store.import_file(shanghai)
