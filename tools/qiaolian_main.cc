@@ -14,6 +14,8 @@
 //   qiaolian --store DIR import KIND FILE [--mode skip|update|fill-empty]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--json]
+//   qiaolian --store DIR export QUERY [--format csv|jsonl] [-o FILE]
+//            [--unmasked] [--bom] [--allow-scan]
 //   qiaolian --store DIR verify
 //   qiaolian --store DIR reindex
 //
@@ -38,6 +40,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "qiaolian/export.h"
 #include "qiaolian/import.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
@@ -111,6 +114,9 @@ struct Args {
   uint64_t limit = 0;
   uint64_t after = 0;
   std::string actor;
+  std::string output;
+  bool unmasked = false;
+  bool bom = false;
 };
 
 int CmdInit(const Args& a) {
@@ -538,6 +544,41 @@ int CmdVerify(const Args& a) {
   return report->problems.empty() ? 0 : 1;
 }
 
+int CmdExport(const Args& a) {
+  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  ExportOptions o;
+  o.format = a.format.empty() ? "csv" : a.format;
+  o.unmasked = a.unmasked;
+  o.bom = a.bom;
+  o.allow_scan = a.allow_scan;
+  absl::StatusOr<uint64_t> rows;
+  if (a.output.empty() || a.output == "-") {
+    rows = Export(**store, a.text, o, std::cout);
+  } else {
+    // Into a temporary file first, so that a failed export leaves no
+    // half-written file behind.
+    const std::string tmp = a.output + ".part";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) return Fail(absl::StrCat("cannot write ", tmp));
+      rows = Export(**store, a.text, o, out);
+    }
+    if (!rows.ok()) {
+      std::remove(tmp.c_str());
+    } else if (std::rename(tmp.c_str(), a.output.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      return Fail(absl::StrCat("cannot write ", a.output));
+    }
+  }
+  if (!rows.ok()) return Fail(rows.status());
+  if (!a.output.empty() && a.output != "-") {
+    std::cerr << *rows << " records exported to " << a.output
+              << (a.unmasked ? "" : " (personal identifiers masked)") << "\n";
+  }
+  return 0;
+}
+
 int CmdReindex(const Args& a) {
   auto store = OpenStore(a.store, false);
   if (!store.ok()) return Fail(store.status());
@@ -629,6 +670,18 @@ int Main(int argc, char** argv) {
   import->add_flag("--lenient", a.lenient,
                    "Keep USCCs that fail the check, flagged");
   import->add_flag("--json", a.json, "Summary as JSON");
+  auto* exp = app.add_subcommand(
+      "export",
+      "Export a query's records to CSV or JSON Lines (docs/export.md)");
+  exp->add_option("text", a.text, "e.g. 'enterprise where status = ACTIVE'")
+      ->required();
+  exp->add_option("--format", a.format, "csv (default) or jsonl");
+  exp->add_option("-o,--output", a.output, "Write to FILE (default: stdout)");
+  exp->add_flag("--unmasked", a.unmasked,
+                "Write personal identifiers unmasked");
+  exp->add_flag("--bom", a.bom, "Start the CSV with a UTF-8 BOM (Excel)");
+  exp->add_flag("--allow-scan", a.allow_scan,
+                "Read every record when no index serves the query");
   auto* verify =
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");
@@ -648,7 +701,8 @@ int Main(int argc, char** argv) {
     if (!known) {
       std::cerr << "qiaolian: unknown command \"" << arg
                 << "\"; expected one of: init, put, get, update, delete, "
-                   "list, history, query, count, explain, import, verify, "
+                   "list, history, query, count, explain, import, export, "
+                   "verify, "
                    "reindex "
                    "(see --help)\n";
       return 2;
@@ -676,6 +730,7 @@ int Main(int argc, char** argv) {
   if (*count) return CmdCount(a);
   if (*explain) return CmdExplain(a);
   if (*import) return CmdImport(a);
+  if (*exp) return CmdExport(a);
   if (*verify) return CmdVerify(a);
   if (*reindex) return CmdReindex(a);
   return 2;

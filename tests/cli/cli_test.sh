@@ -297,5 +297,24 @@ expect_eq "not a store: directory untouched" "$(ls "$TMP/notastore")" "notes.txt
 echo "x" >"$TMP/afile"
 expect_fail "store is a file" 1 "not a qiaolian store" "$BIN" --store "$TMP/afile" list person
 
+# --- Export (docs/export.md) ------------------------------------------------
+expect_ok "export csv" "91320413723588143D" q export 'enterprise where uscc = "91320413723588143D"'
+expect_eq "export csv header" "$(head -n 1 "$OUT" | cut -d, -f1-3)" "id,name,former_names"
+expect_eq "export csv CRLF" "$(head -n 1 "$OUT" | od -An -c | tr -d ' \n' | tail -c 4)" '\r\n'
+write "$TMP/export-person.jsonl" '{"name":"导出测试","identityDocuments":[{"type":"TYPE_RESIDENT_ID","number":"11010519491231002X"}],"contacts":[{"type":"TYPE_PHONE","value":"13912345678"}]}'
+expect_ok "put person for export" "" q put person "$TMP/export-person.jsonl"
+expect_ok "export masks resident IDs" "110105********002X" q export 'person where name = "导出测试"'
+expect_ok "export masks phones" "139****5678" q export 'person where name = "导出测试"'
+expect_ok "export --unmasked" "11010519491231002X" q export 'person where name = "导出测试"' --unmasked
+expect_ok "export jsonl masked" "110105********002X" q export 'person where name = "导出测试"' --format jsonl
+expect_ok "export -o --bom" "1 records exported" q export 'person where name = "导出测试"' -o "$TMP/export.csv" --bom
+expect_eq "export --bom writes the BOM" "$(head -c 3 "$TMP/export.csv" | od -An -tx1 | tr -d ' \n')" "efbbbf"
+expect_fail "export unknown format" 1 "unknown export format" q export 'enterprise where status = ACTIVE' --format xml
+expect_fail "export xlsx not yet" 1 "xlsx" q export 'enterprise where status = ACTIVE' --format xlsx
+expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
+expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
+expect_fail "export failure leaves no file" 1 "xlsx" q export 'enterprise' --format xlsx -o "$TMP/none.xlsx"
+expect_eq "no file after failed export" "$(ls "$TMP"/none.xlsx* 2>/dev/null)" ""
+
 echo "cli_test: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]

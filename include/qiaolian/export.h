@@ -1,0 +1,67 @@
+// Export of query results to CSV and JSON Lines (docs/export.md).
+//
+//   qiaolian::ExportOptions o;
+//   o.format = "csv";
+//   o.bom = true;  // For Excel.
+//   std::ofstream out("活跃企业.csv", std::ios::binary);
+//   absl::StatusOr<uint64_t> rows =
+//       qiaolian::Export(*store, "enterprise where status = ACTIVE", o, out);
+//
+// The query is read in pages of 1000 records (QueryOptions::cursor), so
+// exports of any size run in bounded memory; each page is read on its own
+// snapshot. Personal identifiers are masked unless `unmasked` (identity
+// document numbers, phone numbers, e-mail addresses and other contact
+// accounts, birth dates); the store is never changed.
+//
+// CSV is RFC 4180 with CRLF line endings, a header row of field paths and
+// spreadsheet-safe cells: a cell beginning with = + - @ TAB or CR is prefixed
+// with an apostrophe (') so that spreadsheets do not run it as a formula.
+// An exported enterprise CSV re-imports with qiaolian::Import.
+//
+// Thread-safety: Export may run concurrently with other readers and writers
+// of the store.
+#ifndef QIAOLIAN_EXPORT_H_
+#define QIAOLIAN_EXPORT_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "qiaolian/store.h"
+
+namespace qiaolian {
+
+struct ExportOptions {
+  // "csv" or "jsonl" ("xlsx" is not implemented yet: UNIMPLEMENTED).
+  std::string format = "csv";
+  // Write personal identifiers as stored (default: masked).
+  bool unmasked = false;
+  // Start the CSV with a UTF-8 byte-order mark (for Excel). CSV only.
+  bool bom = false;
+  // Permit reading every record of the kind when no index serves the query.
+  bool allow_scan = false;
+  // CSV columns as field paths (snake_case or lowerCamelCase, dotted into
+  // messages and through repeated fields: legal_representative.name,
+  // contacts.value; "id" is meta.id). Empty: the default columns of the
+  // query's kind. CSV only.
+  std::vector<std::string> columns;
+};
+
+// Runs `query` (include/qiaolian/query.h; its `limit` and `order by` apply)
+// on `store` and writes every record it selects to `out` in
+// `options.format`. Returns the number of records written. Errors:
+// INVALID_ARGUMENT for a bad query, format, option or column (nothing is
+// written), FAILED_PRECONDITION when no index serves the query and
+// !allow_scan, UNIMPLEMENTED for "xlsx", UNAVAILABLE when writing to `out`
+// fails; query errors on a later page (the store failing) leave the rows
+// already written in `out`.
+absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
+                                const ExportOptions& options,
+                                std::ostream& out);
+
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_EXPORT_H_

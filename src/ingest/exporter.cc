@@ -1,0 +1,483 @@
+// Export of query results (include/qiaolian/export.h, docs/export.md).
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "qiaolian/export.h"
+#include "qiaolian/record.h"
+#include "src/util/status_macros.h"
+#include "unicode/ucurr.h"
+
+namespace qiaolian {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr uint64_t kPageSize = 1000;
+constexpr absl::string_view kListSeparator = "、";
+
+// --- Masking ----------------------------------------------------------------
+
+// Splits UTF-8 text into code points (bytes of invalid sequences one each).
+std::vector<std::string> CodePoints(absl::string_view s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (i + len > s.size()) len = 1;
+    out.emplace_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+// Keeps the first `head` and last `tail` characters and replaces the others
+// with '*'; when that would hide nothing, every character is replaced.
+std::string KeepEnds(absl::string_view s, size_t head, size_t tail) {
+  const std::vector<std::string> cps = CodePoints(s);
+  const size_t n = cps.size();
+  if (n <= head + tail) return std::string(n, '*');
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    if (i < head || i >= n - tail) {
+      out += cps[i];
+    } else {
+      out.push_back('*');
+    }
+  }
+  return out;
+}
+
+std::string MaskDocumentNumber(v1::IdentityDocument::Type type,
+                               absl::string_view number) {
+  if (type == v1::IdentityDocument::TYPE_RESIDENT_ID) {
+    return KeepEnds(number, 6, 4);
+  }
+  return KeepEnds(number, 0, 4);
+}
+
+std::string MaskContact(v1::Contact::Type type, absl::string_view value) {
+  switch (type) {
+    case v1::Contact::TYPE_PHONE:
+    case v1::Contact::TYPE_WHATSAPP:
+      return KeepEnds(value, 3, 4);
+    case v1::Contact::TYPE_EMAIL: {
+      const size_t at = value.rfind('@');
+      if (at == absl::string_view::npos || at == 0)
+        return KeepEnds(value, 1, 0);
+      return absl::StrCat(CodePoints(value.substr(0, at)).front(), "***",
+                          value.substr(at));
+    }
+    case v1::Contact::TYPE_WECHAT:
+    case v1::Contact::TYPE_QQ:
+      return KeepEnds(value, 1, 1);
+    default:
+      // Postal addresses and other channels are not identifiers.
+      return std::string(value);
+  }
+}
+
+// Masks the personal identifiers of `m` and of every message inside it.
+void Mask(Message* m) {
+  const Descriptor* d = m->GetDescriptor();
+  if (d == v1::IdentityDocument::descriptor()) {
+    auto* doc = static_cast<v1::IdentityDocument*>(m);
+    if (!doc->number().empty()) {
+      doc->set_number(MaskDocumentNumber(doc->type(), doc->number()));
+    }
+    return;
+  }
+  if (d == v1::Contact::descriptor()) {
+    auto* c = static_cast<v1::Contact*>(m);
+    if (!c->value().empty()) c->set_value(MaskContact(c->type(), c->value()));
+    return;
+  }
+  if (d == v1::Person::descriptor()) {
+    auto* p = static_cast<v1::Person*>(m);
+    if (p->has_birth_date()) {
+      p->mutable_birth_date()->set_month(0);
+      p->mutable_birth_date()->set_day(0);
+    }
+  }
+  const Reflection* r = m->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(*m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(*m, f); ++i) {
+        Mask(r->MutableRepeatedMessage(m, f, i));
+      }
+    } else {
+      Mask(r->MutableMessage(m, f));
+    }
+  }
+}
+
+// --- Rendering values
+// ---------------------------------------------------------
+
+int MinorDigits(absl::string_view code) {
+  if (code.size() != 3) return 2;
+  UChar u[4] = {static_cast<UChar>(code[0]), static_cast<UChar>(code[1]),
+                static_cast<UChar>(code[2]), 0};
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t digits = ucurr_getDefaultFractionDigits(u, &status);
+  if (U_FAILURE(status) || digits < 0 || digits > 4) return 2;
+  return digits;
+}
+
+// "USD 500000.00", "JPY 1000000".
+std::string RenderMoney(const v1::Money& money) {
+  if (money.currency().empty() && money.amount_minor() == 0) return "";
+  const int digits = MinorDigits(money.currency());
+  int64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  const int64_t amount = money.amount_minor();
+  std::string number = absl::StrCat(amount / scale);
+  if (digits > 0) {
+    absl::StrAppend(&number, ".",
+                    absl::StrFormat("%0*d", digits, amount % scale));
+  }
+  return absl::StrCat(money.currency(), " ", number);
+}
+
+// "2020-01-06", "2020-01" or "2020" as much as is known.
+std::string RenderDate(const v1::Date& d) {
+  if (d.year() == 0) return "";
+  if (d.month() == 0) return absl::StrFormat("%04d", d.year());
+  if (d.day() == 0) return absl::StrFormat("%04d-%02d", d.year(), d.month());
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string RenderTimestamp(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::FromUnixSeconds(t.seconds()),
+                          absl::UTCTimeZone());
+}
+
+// An enum value by its short name: STATUS_ACTIVE → ACTIVE; "" for 0.
+std::string RenderEnum(const google::protobuf::EnumValueDescriptor* v) {
+  if (v == nullptr || v->number() == 0) return "";
+  absl::string_view name = v->name();
+  const size_t underscore = name.find('_');
+  if (underscore != absl::string_view::npos) name.remove_prefix(underscore + 1);
+  return std::string(name);
+}
+
+std::string RenderMessage(const Message& m) {
+  const Descriptor* d = m.GetDescriptor();
+  if (d == v1::Date::descriptor()) {
+    return RenderDate(static_cast<const v1::Date&>(m));
+  }
+  if (d == v1::Money::descriptor()) {
+    return RenderMoney(static_cast<const v1::Money&>(m));
+  }
+  if (d == v1::Ref::descriptor()) {
+    const auto& ref = static_cast<const v1::Ref&>(m);
+    if (ref.id() == 0) return "";
+    return absl::StrCat(KindName(ref.kind()), ":", ref.id());
+  }
+  if (d == google::protobuf::Timestamp::descriptor()) {
+    return RenderTimestamp(static_cast<const google::protobuf::Timestamp&>(m));
+  }
+  if (m.ByteSizeLong() == 0) return "";
+  absl::StatusOr<std::string> json = RecordToJson(m);
+  return json.ok() ? *json : "";
+}
+
+// Element `index` of repeated field `f`, or the singular value (index -1).
+std::string RenderScalar(const Message& m, const FieldDescriptor* f,
+                         int index) {
+  const Reflection* r = m.GetReflection();
+  const bool rep = index >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return RenderEnum(rep ? r->GetRepeatedEnum(m, f, index)
+                            : r->GetEnum(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f))
+                 ? "true"
+                 : "false";
+    case FieldDescriptor::CPPTYPE_INT32: {
+      const int32_t v =
+          rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f);
+      return v == 0 && !rep ? "" : absl::StrCat(v);
+    }
+    case FieldDescriptor::CPPTYPE_INT64: {
+      const int64_t v =
+          rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f);
+      return v == 0 && !rep ? "" : absl::StrCat(v);
+    }
+    case FieldDescriptor::CPPTYPE_UINT32: {
+      const uint32_t v =
+          rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f);
+      return v == 0 && !rep ? "" : absl::StrCat(v);
+    }
+    case FieldDescriptor::CPPTYPE_UINT64: {
+      const uint64_t v =
+          rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f);
+      return v == 0 && !rep ? "" : absl::StrCat(v);
+    }
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index)
+                              : r->GetDouble(m, f));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index)
+                              : r->GetFloat(m, f));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (rep) return RenderMessage(r->GetRepeatedMessage(m, f, index));
+      if (!r->HasField(m, f)) return "";
+      return RenderMessage(r->GetMessage(m, f));
+  }
+  return "";
+}
+
+// --- Columns ----------------------------------------------------------------
+
+struct Column {
+  std::string header;                        // snake_case field path.
+  std::vector<const FieldDescriptor*> path;  // Resolved.
+};
+
+bool IsValueMessage(const Descriptor* d) {
+  return d == v1::Date::descriptor() || d == v1::Money::descriptor() ||
+         d == v1::Ref::descriptor() ||
+         d == google::protobuf::Timestamp::descriptor();
+}
+
+absl::StatusOr<Column> ResolveColumn(const Descriptor* d,
+                                     absl::string_view text) {
+  const std::string path(absl::StripAsciiWhitespace(text));
+  if (path == "id") return ResolveColumn(d, "meta.id");
+  Column c;
+  std::vector<std::string> names;
+  const Descriptor* cur = d;
+  for (absl::string_view seg : absl::StrSplit(path, '.')) {
+    if (cur == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("column \"", path, "\" goes past a value"));
+    }
+    const FieldDescriptor* f = cur->FindFieldByName(std::string(seg));
+    if (f == nullptr) f = cur->FindFieldByCamelcaseName(std::string(seg));
+    if (f == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("column \"", path, "\": unknown field \"", seg, "\" in ",
+                       cur->name()));
+    }
+    c.path.push_back(f);
+    names.push_back(std::string(f->name()));
+    cur = f->message_type();
+    if (cur != nullptr && IsValueMessage(cur)) cur = nullptr;
+  }
+  c.header = absl::StrJoin(names, ".");
+  if (c.header == "meta.id") c.header = "id";
+  return c;
+}
+
+// The default columns of a kind: id, then every top-level value (scalars,
+// enums, dates, money, refs, timestamps, lists of them), the values inside
+// singular messages one level down (legal_representative.name, address.text,
+// registration_division.province...), and type and number/value of identity
+// documents and contacts.
+std::vector<std::string> DefaultColumns(const Descriptor* d) {
+  std::vector<std::string> out = {"id"};
+  auto is_value = [](const FieldDescriptor* f) {
+    return f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
+           IsValueMessage(f->message_type());
+  };
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->name() == "meta") continue;
+    if (is_value(f)) {
+      out.push_back(std::string(f->name()));
+      continue;
+    }
+    const Descriptor* sub = f->message_type();
+    if (f->is_repeated()) {
+      if (sub == v1::Contact::descriptor()) {
+        out.push_back(absl::StrCat(f->name(), ".type"));
+        out.push_back(absl::StrCat(f->name(), ".value"));
+      } else if (sub == v1::IdentityDocument::descriptor()) {
+        out.push_back(absl::StrCat(f->name(), ".type"));
+        out.push_back(absl::StrCat(f->name(), ".number"));
+      }
+      continue;
+    }
+    for (int j = 0; j < sub->field_count(); ++j) {
+      const FieldDescriptor* g = sub->field(j);
+      if (is_value(g)) out.push_back(absl::StrCat(f->name(), ".", g->name()));
+    }
+  }
+  return out;
+}
+
+// Appends the values at `path[i..]` of `m`; through repeated messages, one
+// per element.
+void Collect(const Message& m, const std::vector<const FieldDescriptor*>& path,
+             size_t i, std::vector<std::string>* out) {
+  const FieldDescriptor* f = path[i];
+  const Reflection* r = m.GetReflection();
+  if (i + 1 == path.size()) {
+    if (f->is_repeated()) {
+      for (int k = 0; k < r->FieldSize(m, f); ++k) {
+        out->push_back(RenderScalar(m, f, k));
+      }
+    } else {
+      out->push_back(RenderScalar(m, f, -1));
+    }
+    return;
+  }
+  if (f->is_repeated()) {
+    for (int k = 0; k < r->FieldSize(m, f); ++k) {
+      Collect(r->GetRepeatedMessage(m, f, k), path, i + 1, out);
+    }
+  } else if (r->HasField(m, f)) {
+    Collect(r->GetMessage(m, f), path, i + 1, out);
+  }
+}
+
+std::string CellOf(const Message& m, const Column& c) {
+  std::vector<std::string> values;
+  Collect(m, c.path, 0, &values);
+  bool any = false;
+  for (const std::string& v : values) any = any || !v.empty();
+  if (!any) return "";
+  return absl::StrJoin(values, kListSeparator);
+}
+
+// --- CSV
+// ----------------------------------------------------------------------
+
+// Spreadsheet-safe, RFC 4180-quoted cell.
+std::string CsvCell(absl::string_view value) {
+  std::string v(value);
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
+                     v[0] == '\t' || v[0] == '\r')) {
+    v.insert(0, "'");
+  }
+  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+  if (!quote) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+void WriteCsvRow(const std::vector<std::string>& cells, std::ostream& out) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out << ',';
+    out << CsvCell(cells[i]);
+  }
+  out << "\r\n";
+}
+
+absl::StatusOr<Kind> KindOfQuery(absl::string_view query) {
+  absl::string_view q = absl::StripLeadingAsciiWhitespace(query);
+  size_t end = 0;
+  while (end < q.size() &&
+         !absl::ascii_isspace(static_cast<unsigned char>(q[end]))) {
+    ++end;
+  }
+  return ParseKind(q.substr(0, end));
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
+                                const ExportOptions& options,
+                                std::ostream& out) {
+  const std::string format = absl::AsciiStrToLower(options.format);
+  if (format == "xlsx") {
+    return absl::UnimplementedError(
+        "xlsx export is not implemented yet; export csv (with --bom for "
+        "Excel) or jsonl");
+  }
+  const bool csv = format == "csv";
+  if (!csv && format != "jsonl") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown export format \"", options.format, "\" (csv or jsonl)"));
+  }
+  if (!csv && options.bom) {
+    return absl::InvalidArgumentError("a BOM is only written to CSV");
+  }
+  if (!csv && !options.columns.empty()) {
+    return absl::InvalidArgumentError(
+        "columns apply to CSV only; JSON Lines holds whole records");
+  }
+
+  QueryOptions qo;
+  qo.allow_scan = options.allow_scan;
+  qo.page_size = kPageSize;
+  QL_ASSIGN_OR_RETURN(QueryPage page, store.Query(query, qo));
+  QL_ASSIGN_OR_RETURN(Kind kind, KindOfQuery(query));
+
+  std::vector<Column> columns;
+  if (csv) {
+    const Descriptor* d = DescriptorOf(kind);
+    const std::vector<std::string> names =
+        options.columns.empty() ? DefaultColumns(d) : options.columns;
+    for (const std::string& name : names) {
+      QL_ASSIGN_OR_RETURN(Column c, ResolveColumn(d, name));
+      columns.push_back(std::move(c));
+    }
+    if (options.bom) out << "\xEF\xBB\xBF";
+    std::vector<std::string> header;
+    for (const Column& c : columns) header.push_back(c.header);
+    WriteCsvRow(header, out);
+  }
+
+  uint64_t rows = 0;
+  std::vector<std::string> cells;
+  while (true) {
+    for (std::unique_ptr<Message>& record : page.records) {
+      // The page's records are our own copies: masking leaves the store be.
+      if (!options.unmasked) Mask(record.get());
+      if (csv) {
+        cells.clear();
+        for (const Column& c : columns) cells.push_back(CellOf(*record, c));
+        WriteCsvRow(cells, out);
+      } else {
+        QL_ASSIGN_OR_RETURN(std::string json, RecordToJson(*record));
+        out << json << '\n';
+      }
+      ++rows;
+    }
+    if (!out) return absl::UnavailableError("writing the export failed");
+    if (page.next_cursor.empty()) break;
+    qo.cursor = std::move(page.next_cursor);
+    page.records.clear();
+    QL_ASSIGN_OR_RETURN(page, store.Query(query, qo));
+  }
+  out.flush();
+  if (!out) return absl::UnavailableError("writing the export failed");
+  return rows;
+}
+
+}  // namespace qiaolian

@@ -1,0 +1,357 @@
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "qiaolian/export.h"
+#include "qiaolian/import.h"
+#include "qiaolian/store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace qiaolian {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+using testing::TempDir;
+
+constexpr char kResidentId[] = "11010519491231002X";
+
+std::unique_ptr<Store> OpenStore(const std::string& dir) {
+  auto s = Store::Open(dir);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+// Exports `query`; EXPECTs success.
+std::string ExportText(const Store& store, const std::string& query,
+                       const ExportOptions& o = {}, uint64_t* rows = nullptr) {
+  std::ostringstream out;
+  absl::StatusOr<uint64_t> n = Export(store, query, o, out);
+  EXPECT_TRUE(n.ok()) << n.status();
+  if (rows != nullptr && n.ok()) *rows = *n;
+  return out.str();
+}
+
+std::vector<std::string> Lines(const std::string& csv) {
+  std::vector<std::string> out = absl::StrSplit(csv, "\r\n");
+  if (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+// The CSV with only the given columns.
+ExportOptions Columns(std::vector<std::string> cols) {
+  ExportOptions o;
+  o.columns = std::move(cols);
+  return o;
+}
+
+class ExporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = OpenStore(dir_.Sub("store")); }
+
+  uint64_t AddEnterprise(v1::Enterprise e) {
+    absl::StatusOr<uint64_t> id = store_->Create(&e);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  }
+
+  uint64_t AddPerson(v1::Person p) {
+    absl::StatusOr<uint64_t> id = store_->Create(&p);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  }
+
+  v1::Person SamplePerson() {
+    v1::Person p;
+    p.set_name("张三");
+    p.mutable_birth_date()->set_year(1949);
+    p.mutable_birth_date()->set_month(12);
+    p.mutable_birth_date()->set_day(31);
+    auto* id = p.add_identity_documents();
+    id->set_type(v1::IdentityDocument::TYPE_RESIDENT_ID);
+    id->set_number(kResidentId);
+    auto* pass = p.add_identity_documents();
+    pass->set_type(v1::IdentityDocument::TYPE_PASSPORT);
+    pass->set_number("E12345678");
+    auto* phone = p.add_contacts();
+    phone->set_type(v1::Contact::TYPE_PHONE);
+    phone->set_value("13912345678");
+    auto* mail = p.add_contacts();
+    mail->set_type(v1::Contact::TYPE_EMAIL);
+    mail->set_value("zhangsan@example.com");
+    return p;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ExporterTest, QuotesPerRfc4180) {
+  v1::Enterprise e;
+  e.set_name("甲,乙 \"丙\" 公司");
+  e.set_notes("第一行\n第二行");
+  e.set_industry(" 前后空格 ");
+  e.set_business_scope("无需引号");
+  AddEnterprise(e);
+  const std::string csv =
+      ExportText(*store_, "enterprise where name prefix \"甲\"",
+                 Columns({"name", "notes", "industry", "business_scope"}));
+  EXPECT_EQ(csv,
+            "name,notes,industry,business_scope\r\n"
+            "\"甲,乙 \"\"丙\"\" 公司\",\"第一行\n第二行\",\" 前后空格 \","
+            "无需引号\r\n");
+}
+
+TEST_F(ExporterTest, NeutralisesFormulas) {
+  const std::vector<std::string> notes = {"=1+2",     "+86 1", "-5",
+                                          "@SUM(A1)", "\tx",   "a=b"};
+  for (size_t i = 0; i < notes.size(); ++i) {
+    v1::Enterprise e;
+    e.set_name(absl::StrCat("公式", i));
+    e.set_notes(notes[i]);
+    AddEnterprise(e);
+  }
+  const std::vector<std::string> lines = Lines(
+      ExportText(*store_, "enterprise where name prefix \"公式\" order by name",
+                 Columns({"notes"})));
+  EXPECT_THAT(lines, ElementsAre("notes", "'=1+2", "'+86 1", "'-5", "'@SUM(A1)",
+                                 "'\tx", "a=b"));
+}
+
+TEST_F(ExporterTest, BomOnlyWhenAsked) {
+  v1::Enterprise e;
+  e.set_name("常州三久制造有限公司");
+  AddEnterprise(e);
+  const std::string q = "enterprise where name = \"常州三久制造有限公司\"";
+  EXPECT_THAT(ExportText(*store_, q), StartsWith("id,name,"));
+  ExportOptions o;
+  o.bom = true;
+  EXPECT_THAT(ExportText(*store_, q, o), StartsWith("\xEF\xBB\xBFid,name,"));
+  o.format = "jsonl";
+  std::ostringstream out;
+  EXPECT_EQ(Export(*store_, q, o, out).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ExporterTest, RendersValues) {
+  v1::Enterprise e;
+  e.set_name("上海定惠塑胶有限公司");
+  e.set_uscc("91310000757904992P");
+  e.set_status(v1::Enterprise::STATUS_ACTIVE);
+  e.mutable_established()->set_year(2004);
+  e.mutable_established()->set_month(1);
+  e.mutable_established()->set_day(2);
+  e.mutable_registered_capital()->set_currency("USD");
+  e.mutable_registered_capital()->set_amount_minor(50000000);
+  e.set_registered_capital_text("50(万美元)");
+  e.add_investor_countries("HK");
+  e.add_investor_countries("KE");
+  e.mutable_legal_representative()->set_name("王五");
+  const uint64_t id = AddEnterprise(e);
+  const std::vector<std::string> lines = Lines(
+      ExportText(*store_, "enterprise where uscc = \"91310000757904992P\"",
+                 Columns({"id", "uscc", "status", "established",
+                          "registered_capital", "registered_capital_text",
+                          "investorCountries", "legal_representative.name"})));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0],
+            "id,uscc,status,established,registered_capital,"
+            "registered_capital_text,investor_countries,"
+            "legal_representative.name");
+  EXPECT_EQ(lines[1], absl::StrCat(id,
+                                   ",91310000757904992P,ACTIVE,2004-01-02,"
+                                   "USD 500000.00,50(万美元),HK、KE,王五"));
+}
+
+TEST_F(ExporterTest, MasksPersonalIdentifiersByDefault) {
+  AddPerson(SamplePerson());
+  const ExportOptions o = Columns(
+      {"identity_documents.number", "contacts.value", "birth_date", "name"});
+  const std::vector<std::string> lines =
+      Lines(ExportText(*store_, "person where name = \"张三\"", o));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1],
+            "110105********002X、*****5678,139****5678、z***@example.com,1949,"
+            "张三");
+
+  ExportOptions unmasked = o;
+  unmasked.unmasked = true;
+  const std::vector<std::string> raw =
+      Lines(ExportText(*store_, "person where name = \"张三\"", unmasked));
+  ASSERT_EQ(raw.size(), 2u);
+  EXPECT_EQ(raw[1], absl::StrCat(kResidentId,
+                                 "、E12345678,13912345678、"
+                                 "zhangsan@example.com,1949-12-31,张三"));
+}
+
+TEST_F(ExporterTest, DefaultPersonColumnsAreMasked) {
+  AddPerson(SamplePerson());
+  const std::string csv = ExportText(*store_, "person where name = \"张三\"");
+  EXPECT_THAT(csv, HasSubstr("identity_documents.number"));
+  EXPECT_THAT(csv, HasSubstr("110105********002X"));
+  EXPECT_THAT(csv, Not(HasSubstr(kResidentId)));
+  EXPECT_THAT(csv, Not(HasSubstr("13912345678")));
+}
+
+TEST_F(ExporterTest, JsonLinesAreMaskedToo) {
+  AddPerson(SamplePerson());
+  ExportOptions o;
+  o.format = "jsonl";
+  uint64_t rows = 0;
+  const std::string json =
+      ExportText(*store_, "person where name = \"张三\"", o, &rows);
+  EXPECT_EQ(rows, 1u);
+  EXPECT_THAT(json, HasSubstr("110105********002X"));
+  EXPECT_THAT(json, HasSubstr("*****5678"));
+  EXPECT_THAT(json, HasSubstr("139****5678"));
+  EXPECT_THAT(json, HasSubstr("z***@example.com"));
+  EXPECT_THAT(json, Not(HasSubstr(kResidentId)));
+  EXPECT_THAT(json, Not(HasSubstr("\"month\"")));
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
+
+  // The store keeps the real values.
+  auto stored = store_->Get(v1::KIND_PERSON, 1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(
+      static_cast<const v1::Person&>(**stored).identity_documents(0).number(),
+      kResidentId);
+
+  o.unmasked = true;
+  EXPECT_THAT(ExportText(*store_, "person where name = \"张三\"", o),
+              HasSubstr(kResidentId));
+}
+
+TEST_F(ExporterTest, EnterpriseIdentifiersAreNeverMasked) {
+  v1::Enterprise e;
+  e.set_name("常州三久制造有限公司");
+  e.set_uscc("91320413723588143D");
+  AddEnterprise(e);
+  EXPECT_THAT(
+      ExportText(*store_, "enterprise where uscc = \"91320413723588143D\""),
+      HasSubstr("91320413723588143D"));
+}
+
+TEST_F(ExporterTest, StreamsPagesOverThousandRows) {
+  constexpr int kRows = 2345;
+  std::vector<v1::Enterprise> records(kRows);
+  std::vector<google::protobuf::Message*> ptrs;
+  for (int i = 0; i < kRows; ++i) {
+    records[i].set_name(absl::StrCat("企业", i));
+    records[i].set_status(v1::Enterprise::STATUS_ACTIVE);
+    ptrs.push_back(&records[i]);
+  }
+  ASSERT_TRUE(store_->CreateAll(ptrs).ok());
+  uint64_t rows = 0;
+  const std::vector<std::string> lines = Lines(ExportText(
+      *store_, "enterprise where status = ACTIVE", Columns({"id"}), &rows));
+  EXPECT_EQ(rows, static_cast<uint64_t>(kRows));
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kRows) + 1);
+  for (int i = 0; i < kRows; ++i) {
+    ASSERT_EQ(lines[i + 1], absl::StrCat(i + 1));
+  }
+  ExportOptions jsonl;
+  jsonl.format = "jsonl";
+  const std::string json = ExportText(
+      *store_, "enterprise where status = ACTIVE limit 1500", jsonl, &rows);
+  EXPECT_EQ(rows, 1500u);
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1500);
+}
+
+TEST_F(ExporterTest, Errors) {
+  std::ostringstream out;
+  ExportOptions o;
+  EXPECT_EQ(Export(*store_, "enterprise where", o, out).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Export(*store_, "enterprise where notes prefix \"x\"", o, out)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  o.allow_scan = true;
+  EXPECT_TRUE(
+      Export(*store_, "enterprise where notes prefix \"x\"", o, out).ok());
+  o.format = "xlsx";
+  EXPECT_EQ(Export(*store_, "enterprise", o, out).status().code(),
+            absl::StatusCode::kUnimplemented);
+  o.format = "xml";
+  EXPECT_EQ(Export(*store_, "enterprise", o, out).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  o = Columns({"nmae"});
+  std::ostringstream empty;
+  absl::StatusOr<uint64_t> st =
+      Export(*store_, "enterprise where status = ACTIVE", o, empty);
+  EXPECT_EQ(st.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.status().message(), HasSubstr("nmae"));
+  EXPECT_EQ(empty.str(), "");
+}
+
+TEST_F(ExporterTest, EnterpriseCsvRoundTripsThroughImport) {
+  v1::Enterprise a;
+  a.set_name("上海定惠塑胶有限公司");
+  a.set_uscc("91310000757904992P");
+  a.mutable_registered_capital()->set_currency("USD");
+  a.mutable_registered_capital()->set_amount_minor(50000000);
+  a.set_registered_capital_text("50(万美元)");
+  a.set_status(v1::Enterprise::STATUS_ACTIVE);
+  a.mutable_established()->set_year(2004);
+  a.mutable_established()->set_month(1);
+  a.mutable_established()->set_day(1);
+  a.mutable_legal_representative()->set_name("王五");
+  a.add_investor_countries("HK");
+  AddEnterprise(a);
+  v1::Enterprise b;
+  b.set_name("常州三久制造有限公司, 分厂");
+  b.set_uscc("91320413723588143D");
+  b.mutable_registered_capital()->set_currency("CNY");
+  b.mutable_registered_capital()->set_amount_minor(123456);
+  b.set_status(v1::Enterprise::STATUS_ACTIVE);
+  b.set_notes("-");
+  AddEnterprise(b);
+
+  const std::string path = dir_.Sub("export.csv");
+  {
+    ExportOptions o;
+    o.bom = true;
+    std::ofstream out(path, std::ios::binary);
+    absl::StatusOr<uint64_t> n =
+        Export(*store_, "enterprise where status = ACTIVE", o, out);
+    ASSERT_TRUE(n.ok()) << n.status();
+    EXPECT_EQ(*n, 2u);
+  }
+  std::unique_ptr<Store> fresh = OpenStore(dir_.Sub("fresh"));
+  ImportOptions io;
+  io.kind = v1::KIND_ENTERPRISE;
+  absl::StatusOr<ImportSummary> s = Import(*fresh, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 0u) << s->ToString();
+
+  for (const v1::Enterprise* want : {&a, &b}) {
+    auto page = fresh->Query(
+        absl::StrCat("enterprise where uscc = \"", want->uscc(), "\""));
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->records.size(), 1u);
+    const auto& got = static_cast<const v1::Enterprise&>(*page->records[0]);
+    EXPECT_EQ(got.name(), want->name());
+    EXPECT_EQ(got.registered_capital().currency(),
+              want->registered_capital().currency());
+    EXPECT_EQ(got.registered_capital().amount_minor(),
+              want->registered_capital().amount_minor());
+    EXPECT_EQ(got.status(), want->status());
+    EXPECT_EQ(got.established().year(), want->established().year());
+    EXPECT_EQ(got.legal_representative().name(),
+              want->legal_representative().name());
+    EXPECT_EQ(got.investor_countries_size(), want->investor_countries_size());
+  }
+}
+
+}  // namespace
+}  // namespace qiaolian
