@@ -214,8 +214,8 @@ class Records {
 qiaolian_db_t* OpenStore(const TempDir& dir, benchmark::State& state) {
   qiaolian_db_t* db = nullptr;
   char* err = nullptr;
-  if (Failed(state, qiaolian_open(dir.store().c_str(), nullptr, &db, &err),
-             err, "open")) {
+  if (Failed(state, qiaolian_open(dir.store().c_str(), nullptr, &db, &err), err,
+             "open")) {
     return nullptr;
   }
   return db;
@@ -276,9 +276,9 @@ void BM_C_Get(benchmark::State& state, int format) {
   for (auto _ : state) {
     uint8_t* out = nullptr;
     size_t len = 0;
-    const int rc = qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE,
-                                1 + i++ % kGetRecords, format, &out, &len,
-                                &err);
+    const int rc =
+        qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1 + i++ % kGetRecords,
+                     format, &out, &len, &err);
     if (Failed(state, rc, err, "get")) break;
     benchmark::DoNotOptimize(out);
     qiaolian_free(out);
@@ -356,8 +356,7 @@ void BM_Cpp_Get(benchmark::State& state) {
   }
   uint64_t i = 0;
   for (auto _ : state) {
-    auto got =
-        store->Get(qiaolian::v1::KIND_ENTERPRISE, 1 + i++ % kGetRecords);
+    auto got = store->Get(qiaolian::v1::KIND_ENTERPRISE, 1 + i++ % kGetRecords);
     if (Failed(state, got.status())) break;
     benchmark::DoNotOptimize(got->get());
   }

@@ -445,7 +445,8 @@ class Fixture {
     if (absl::Status st = OpenForQueries(); !st.ok()) return st;
     std::fprintf(stderr, "  on disk: qiaolian %s (%zu tables), SQLite %s\n",
                  Mib(DiskBytes(QiaolianDir())).c_str(),
-                 TableFiles(QiaolianDir()), Mib(DiskBytes(SqlitePath())).c_str());
+                 TableFiles(QiaolianDir()),
+                 Mib(DiskBytes(SqlitePath())).c_str());
     if (absl::Status st = SampleKeys(); !st.ok()) return st;
     return CrossCheck();
   }

@@ -35,7 +35,7 @@
 namespace qiaolian {
 
 struct ExportOptions {
-  // "csv" or "jsonl" ("xlsx" is not implemented yet: UNIMPLEMENTED).
+  // "csv" or "jsonl" ("xlsx" is not supported yet: UNIMPLEMENTED).
   std::string format = "csv";
   // Write personal identifiers as stored (default: masked).
   bool unmasked = false;

@@ -416,7 +416,7 @@ absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
   const std::string format = absl::AsciiStrToLower(options.format);
   if (format == "xlsx") {
     return absl::UnimplementedError(
-        "xlsx export is not implemented yet; export csv (with --bom for "
+        "xlsx export is not supported yet; export csv (with --bom for "
         "Excel) or jsonl");
   }
   const bool csv = format == "csv";

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "qiaolian/import.h"
+#include "src/ingest/excel.h"
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
@@ -685,19 +686,30 @@ class Importer {
           std::filesystem::path(path_).extension().string());
       format = ext == ".tsv" || ext == ".tab"                          ? "tsv"
                : ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? "jsonl"
+               : ext == ".xlsx" || ext == ".xlsm"                      ? "xlsx"
+               : ext == ".xls"                                         ? "xls"
                                                                        : "csv";
     }
-    if (format != "csv" && format != "tsv" && format != "jsonl") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown format \"", o_.format, "\"; expected csv, tsv or jsonl"));
+    if (format != "csv" && format != "tsv" && format != "jsonl" &&
+        format != "xlsx" && format != "xls") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown format \"", o_.format,
+                       "\"; expected csv, tsv, jsonl, xlsx or xls"));
     }
-    QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
-                        ingest::OpenTextFile(path_, enc));
-    summary_.encoding = ingest::EncodingName(text->encoding());
-    std::unique_ptr<ingest::RowReader> reader =
-        format == "jsonl" ? ingest::NewLineReader(std::move(text))
-                          : ingest::NewDelimitedReader(
-                                std::move(text), format == "tsv" ? '\t' : ',');
+    std::unique_ptr<ingest::RowReader> reader;
+    if (format == "xlsx" || format == "xls") {
+      // Workbooks carry their own encoding: --encoding does not apply.
+      QL_ASSIGN_OR_RETURN(reader, ingest::OpenExcel(path_, format));
+      summary_.encoding = format;
+    } else {
+      QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
+                          ingest::OpenTextFile(path_, enc));
+      summary_.encoding = ingest::EncodingName(text->encoding());
+      reader = format == "jsonl"
+                   ? ingest::NewLineReader(std::move(text))
+                   : ingest::NewDelimitedReader(std::move(text),
+                                                format == "tsv" ? '\t' : ',');
+    }
     if (!o_.reject_file.empty()) {
       rejects_.open(o_.reject_file, std::ios::binary | std::ios::trunc);
       if (!rejects_) {

@@ -50,14 +50,14 @@ absl::StatusOr<std::unique_ptr<TextSource>> OpenTextFile(
     const std::string& path, Encoding encoding);
 // The same over bytes in memory (tests, small inputs).
 absl::StatusOr<std::unique_ptr<TextSource>> TextFromBytes(std::string bytes,
-                                                           Encoding encoding);
+                                                          Encoding encoding);
 
 // One row of a delimited file.
 struct Row {
   uint64_t line = 0;    // 1-based line on which the row starts.
   uint64_t offset = 0;  // Byte offset of the row's start in the decoded text.
   std::vector<std::string> fields;  // Unquoted field values.
-  std::string raw;      // The row's text as read, without the line ending.
+  std::string raw;  // The row's text as read, without the line ending.
   // Non-empty when the row is malformed (e.g. a quote inside an unquoted
   // field, text after a closing quote, end of file inside quotes): what is
   // wrong and where ("column 3: text after closing quote"). The reader

@@ -20,14 +20,13 @@
 static int g_checks = 0;
 static int g_failures = 0;
 
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    ++g_checks;                                                         \
-    if (!(cond)) {                                                      \
-      ++g_failures;                                                     \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                   \
-    }                                                                   \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    ++g_checks;                                                                \
+    if (!(cond)) {                                                             \
+      ++g_failures;                                                            \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                          \
   } while (0)
 
 /* Checks that the call `expr` returned `want`, and that `err` (a char*
@@ -47,8 +46,8 @@ static void check_rc(int rc, int want, char** err, const char* expr,
   } else if (rc == QIAOLIAN_OK || rc == QIAOLIAN_ROW || rc == QIAOLIAN_DONE) {
     if (*err != NULL) {
       ++g_failures;
-      fprintf(stderr, "%s:%d: %s succeeded but set errmsg \"%s\"\n", file,
-              line, expr, *err);
+      fprintf(stderr, "%s:%d: %s succeeded but set errmsg \"%s\"\n", file, line,
+              expr, *err);
     }
   } else if (*err == NULL || (*err)[0] == '\0') {
     ++g_failures;
@@ -173,8 +172,8 @@ static int load_enterprises(qiaolian_db_t* db) {
     char* json = example_line("enterprise", n);
     uint64_t id = 0;
     CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                             QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
-                             &id, &err),
+                             QIAOLIAN_FORMAT_JSON, u8(json), strlen(json), &id,
+                             &err),
              QIAOLIAN_OK, err);
     CHECK(id == (uint64_t)n);
     free(json);
@@ -265,10 +264,10 @@ static void test_options(void) {
   CHECK(qiaolian_options_set_create_if_missing(o, 1) == QIAOLIAN_OK);
   CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
   /* The actor is kept in meta. */
-  CHECK_RC(qiaolian_create(db, w, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, u8(kJson), strlen(kJson), &id,
-                           &err),
-           QIAOLIAN_OK, err);
+  CHECK_RC(
+      qiaolian_create(db, w, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kJson), strlen(kJson), &id, &err),
+      QIAOLIAN_OK, err);
   {
     uint8_t* out = NULL;
     size_t len = 0;
@@ -290,10 +289,10 @@ static void test_options(void) {
              QIAOLIAN_OK, err);
     CHECK(n == 1);
   }
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, u8(kJson), strlen(kJson), &id,
-                           &err),
-           QIAOLIAN_FAILED_PRECONDITION, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kJson), strlen(kJson), &id, &err),
+      QIAOLIAN_FAILED_PRECONDITION, err);
   qiaolian_close(db);
 
   qiaolian_options_destroy(o);
@@ -346,10 +345,10 @@ static void test_records(void) {
   hand[0] = 0x12;
   hand[1] = (uint8_t)strlen(kName);
   memcpy(hand + 2, kName, strlen(kName));
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_PROTO, hand, 2 + strlen(kName), &id,
-                           &err),
-           QIAOLIAN_OK, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_PROTO,
+                      hand, 2 + strlen(kName), &id, &err),
+      QIAOLIAN_OK, err);
   CHECK(id == 14);
   CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 14, QIAOLIAN_FORMAT_JSON,
                         &out, &len, &err),
@@ -381,10 +380,10 @@ static void test_records(void) {
                            QIAOLIAN_FORMAT_PROTO, proto, proto_len, &rev, &err),
            QIAOLIAN_OK, err);
   CHECK(rev == 2);
-  CHECK_FAIL(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                             QIAOLIAN_FORMAT_PROTO, proto, proto_len, &rev,
-                             &err),
-             QIAOLIAN_ABORTED, "conflict", err);
+  CHECK_FAIL(
+      qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_PROTO,
+                      proto, proto_len, &rev, &err),
+      QIAOLIAN_ABORTED, "conflict", err);
   CHECK(rev == 2);
   /* The JSON taken at revision 1 is stale too. */
   CHECK_FAIL(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
@@ -590,9 +589,9 @@ static void test_queries(void) {
     static const char kAgg[] = "enterprise group by industry compute count";
     char* json = NULL;
     size_t json_len = 0;
-    CHECK_RC(qiaolian_aggregate(db, kAgg, strlen(kAgg), q, &json, &json_len,
-                                &err),
-             QIAOLIAN_OK, err);
+    CHECK_RC(
+        qiaolian_aggregate(db, kAgg, strlen(kAgg), q, &json, &json_len, &err),
+        QIAOLIAN_OK, err);
     CHECK(json != NULL && strlen(json) == json_len);
     CHECK(json != NULL && contains(json, json_len, "\"columns\""));
     CHECK(json != NULL && contains(json, json_len, "\"groups\""));
@@ -682,18 +681,18 @@ static void test_errors(void) {
   load_enterprises(db);
 
   /* Bad JSON: INVALID_ARGUMENT naming the problem. */
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, u8(kBadJson),
-                           strlen(kBadJson), &id, &err),
-           QIAOLIAN_INVALID_ARGUMENT, err);
-  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                             QIAOLIAN_FORMAT_JSON, u8(kUnknownField),
-                             strlen(kUnknownField), &id, &err),
-             QIAOLIAN_INVALID_ARGUMENT, "nmae", err);
-  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                             QIAOLIAN_FORMAT_JSON, u8(kBlankName),
-                             strlen(kBlankName), &id, &err),
-             QIAOLIAN_INVALID_ARGUMENT, "name", err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kBadJson), strlen(kBadJson), &id, &err),
+      QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK_FAIL(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kUnknownField), strlen(kUnknownField), &id, &err),
+      QIAOLIAN_INVALID_ARGUMENT, "nmae", err);
+  CHECK_FAIL(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kBlankName), strlen(kBlankName), &id, &err),
+      QIAOLIAN_INVALID_ARGUMENT, "name", err);
   /* Not NUL-terminated: only `len` bytes are read. */
   CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
                            QIAOLIAN_FORMAT_JSON, kSmall, 2, &id, &err),
@@ -702,8 +701,8 @@ static void test_errors(void) {
   CHECK_FAIL(qiaolian_create(db, NULL, 0, QIAOLIAN_FORMAT_JSON, u8(kBlankName),
                              strlen(kBlankName), &id, &err),
              QIAOLIAN_INVALID_ARGUMENT, "kind", err);
-  CHECK_FAIL(qiaolian_create(db, NULL, 99, QIAOLIAN_FORMAT_JSON,
-                             u8(kBlankName), strlen(kBlankName), &id, &err),
+  CHECK_FAIL(qiaolian_create(db, NULL, 99, QIAOLIAN_FORMAT_JSON, u8(kBlankName),
+                             strlen(kBlankName), &id, &err),
              QIAOLIAN_INVALID_ARGUMENT, "kind", err);
   CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, 2,
                              u8(kBlankName), strlen(kBlankName), &id, &err),
@@ -713,40 +712,40 @@ static void test_errors(void) {
   CHECK_FAIL(qiaolian_count(db, 6, &id, &err), QIAOLIAN_INVALID_ARGUMENT,
              "kind", err);
   /* Dangling reference. */
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, u8(kDangling),
-                           strlen(kDangling), &id, &err),
-           QIAOLIAN_FAILED_PRECONDITION, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(kDangling), strlen(kDangling), &id, &err),
+      QIAOLIAN_FAILED_PRECONDITION, err);
   /* A taken unique value (the same USCC again). */
   first = example_line("enterprise", 1);
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, u8(first), strlen(first), &id,
-                           &err),
-           QIAOLIAN_ALREADY_EXISTS, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      u8(first), strlen(first), &id, &err),
+      QIAOLIAN_ALREADY_EXISTS, err);
   free(first);
   /* Oversized input: rejected from its length, before reading (only 4
    * bytes are really there). */
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_JSON, kSmall,
-                           (size_t)QIAOLIAN_MAX_RECORD_BYTES + 1, &id, &err),
-           QIAOLIAN_RESOURCE_EXHAUSTED, err);
-  CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_PROTO, kSmall, (size_t)-1, &id,
-                           &err),
-           QIAOLIAN_RESOURCE_EXHAUSTED, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_JSON,
+                      kSmall, (size_t)QIAOLIAN_MAX_RECORD_BYTES + 1, &id, &err),
+      QIAOLIAN_RESOURCE_EXHAUSTED, err);
+  CHECK_RC(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_PROTO,
+                      kSmall, (size_t)-1, &id, &err),
+      QIAOLIAN_RESOURCE_EXHAUSTED, err);
   CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
                            QIAOLIAN_FORMAT_PROTO, kSmall,
                            (size_t)QIAOLIAN_MAX_RECORD_BYTES + 1, NULL, &err),
            QIAOLIAN_RESOURCE_EXHAUSTED, err);
   /* Malformed protobuf bytes. */
-  CHECK_FAIL(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                             QIAOLIAN_FORMAT_PROTO, kBadProto,
-                             sizeof kBadProto, &id, &err),
-             QIAOLIAN_INVALID_ARGUMENT, "qiaolian.v1.Enterprise", err);
-  CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                           QIAOLIAN_FORMAT_PROTO, kBadVarint,
-                           sizeof kBadVarint, NULL, &err),
-           QIAOLIAN_INVALID_ARGUMENT, err);
+  CHECK_FAIL(
+      qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_PROTO,
+                      kBadProto, sizeof kBadProto, &id, &err),
+      QIAOLIAN_INVALID_ARGUMENT, "qiaolian.v1.Enterprise", err);
+  CHECK_RC(
+      qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE, QIAOLIAN_FORMAT_PROTO,
+                      kBadVarint, sizeof kBadVarint, NULL, &err),
+      QIAOLIAN_INVALID_ARGUMENT, err);
   /* Not found. */
   CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 12345,
                         QIAOLIAN_FORMAT_PROTO, &out, &len, &err),
@@ -758,11 +757,9 @@ static void test_errors(void) {
   CHECK(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
                         QIAOLIAN_FORMAT_JSON, u8(kBadJson), strlen(kBadJson),
                         &id, NULL) == QIAOLIAN_INVALID_ARGUMENT);
-  CHECK(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 12345,
-                     QIAOLIAN_FORMAT_JSON, &out, &len,
-                     NULL) == QIAOLIAN_NOT_FOUND);
-  CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) ==
-        QIAOLIAN_OK);
+  CHECK(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 12345, QIAOLIAN_FORMAT_JSON,
+                     &out, &len, NULL) == QIAOLIAN_NOT_FOUND);
+  CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) == QIAOLIAN_OK);
   CHECK(id == 13);
   /* Nothing was written by the failures. */
   {
@@ -806,8 +803,8 @@ static void test_errors(void) {
                                QIAOLIAN_FORMAT_JSON, u8(kBlankName),
                                strlen(kBlankName), &id, &err),
                QIAOLIAN_FAILED_PRECONDITION, "closed", err);
-    CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1,
-                          QIAOLIAN_FORMAT_JSON, &out, &len, &err),
+    CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, 1, QIAOLIAN_FORMAT_JSON,
+                          &out, &len, &err),
              QIAOLIAN_FAILED_PRECONDITION, err);
     CHECK_RC(qiaolian_update(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
                              QIAOLIAN_FORMAT_JSON, u8(kBlankName),

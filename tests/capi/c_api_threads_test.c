@@ -41,12 +41,12 @@ static void check(int ok, const char* what, int rc, const char* err,
 
 #define CHECK(cond) check((cond) ? 1 : 0, #cond, 0, NULL, __FILE__, __LINE__)
 /* Checks `rc == want`, printing and then freeing `err`. */
-#define CHECK_RC(rc, want, err)                                         \
-  do {                                                                  \
-    int rc_ = (rc);                                                     \
+#define CHECK_RC(rc, want, err)                                           \
+  do {                                                                    \
+    int rc_ = (rc);                                                       \
     check(rc_ == (want), #rc " == " #want, rc_, err, __FILE__, __LINE__); \
-    qiaolian_free(err);                                                 \
-    err = NULL;                                                         \
+    qiaolian_free(err);                                                   \
+    err = NULL;                                                           \
   } while (0)
 
 static void sleep_ms(long ms) {
@@ -112,8 +112,8 @@ static void* work(void* arg) {
       CHECK(rev == 2);
       qiaolian_free(out);
     }
-    snprintf(query, sizeof query, "enterprise where name = \"金坛线程%d企业%d\"",
-             w->index, i);
+    snprintf(query, sizeof query,
+             "enterprise where name = \"金坛线程%d企业%d\"", w->index, i);
     CHECK_RC(qiaolian_query(w->db, query, strlen(query), NULL,
                             QIAOLIAN_FORMAT_JSON, &cursor, &err),
              QIAOLIAN_OK, err);
@@ -156,9 +156,9 @@ static void test_concurrent(const char* root) {
   CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err), QIAOLIAN_OK,
            err);
   CHECK(consistent == 1);
-  CHECK_RC(qiaolian_aggregate(db, kAgg, strlen(kAgg), NULL, &json, &json_len,
-                              &err),
-           QIAOLIAN_OK, err);
+  CHECK_RC(
+      qiaolian_aggregate(db, kAgg, strlen(kAgg), NULL, &json, &json_len, &err),
+      QIAOLIAN_OK, err);
   CHECK(json != NULL && strstr(json, "制造业") != NULL);
   qiaolian_free(json);
   qiaolian_close(db);
@@ -239,8 +239,8 @@ static void* race(void* arg) {
       if (closed) CHECK(rc == QIAOLIAN_FAILED_PRECONDITION);
     }
     for (k = 0; k < 5; ++k) {
-      check(ok_or_closed(codes[k]), "OK or FAILED_PRECONDITION", codes[k],
-            NULL, __FILE__, __LINE__);
+      check(ok_or_closed(codes[k]), "OK or FAILED_PRECONDITION", codes[k], NULL,
+            __FILE__, __LINE__);
       /* Once closed, always closed. */
       if (closed) {
         check(codes[k] == QIAOLIAN_FAILED_PRECONDITION,

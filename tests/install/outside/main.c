@@ -1,9 +1,8 @@
 /* An outside program against an installed qiaolian: opens a store, creates
  * an enterprise from JSON and reads it back. Usage: outside STORE_DIR. */
+#include <qiaolian/c.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <qiaolian/c.h>
 
 int main(int argc, char** argv) {
   static const char kJson[] =
@@ -35,8 +34,7 @@ int main(int argc, char** argv) {
                       &out, &len, &err);
   }
   if (rc != QIAOLIAN_OK) {
-    fprintf(stderr, "%s: %s\n", qiaolian_code_name(rc),
-            err != NULL ? err : "");
+    fprintf(stderr, "%s: %s\n", qiaolian_code_name(rc), err != NULL ? err : "");
     qiaolian_free(err);
     qiaolian_close(db);
     return 1;

@@ -1,0 +1,35 @@
+// Reading Excel workbooks as rows: the first worksheet of an .xlsx/.xlsm
+// (Office Open XML, unzipped with minizip and parsed with expat, streaming)
+// or of an .xls (BIFF, read with FreeXL). Cells come back as UTF-8 text:
+// strings as written, numbers as written (whole numbers without ".0"),
+// booleans TRUE/FALSE, errors as written (#N/A), and numeric cells whose
+// style is a date or time format as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or
+// "HH:MM:SS". Missing cells are empty fields; every row after the first is
+// padded (or its trailing empty cells trimmed) to the width of the first
+// row, the header; rows with no non-empty cell are skipped.
+#ifndef QIAOLIAN_SRC_INGEST_EXCEL_H_
+#define QIAOLIAN_SRC_INGEST_EXCEL_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "src/ingest/text.h"
+
+namespace qiaolian {
+namespace ingest {
+
+// Opens `path` by its extension: .xlsx/.xlsm as Office Open XML, .xls as
+// BIFF. Row::line is the worksheet row number (1-based), Row::raw the fields
+// joined with commas. INVALID_ARGUMENT, naming the file and what failed,
+// when it is not a readable workbook (or has another extension).
+absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path);
+
+// The same, with the format given ("xlsx" or "xls") whatever the extension.
+absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path,
+                                                     const std::string& format);
+
+}  // namespace ingest
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_SRC_INGEST_EXCEL_H_
