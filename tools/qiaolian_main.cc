@@ -666,7 +666,7 @@ int Main(int argc, char** argv) {
   import->add_option("--encoding", a.encoding, "auto, utf-8 or gb18030");
   import->add_option("--mapping", a.mapping,
                      "Mapping file: `column = field.path` per line");
-  import->add_option("--format", a.format, "csv, tsv or jsonl");
+  import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");
   import->add_flag("--lenient", a.lenient,
                    "Keep USCCs that fail the check, flagged");
   import->add_flag("--json", a.json, "Summary as JSON");

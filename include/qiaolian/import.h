@@ -52,7 +52,7 @@ struct ImportProgress {
 
 struct ImportOptions {
   Kind kind = v1::KIND_ENTERPRISE;
-  // "csv", "tsv" or "jsonl"; empty: from the file name's extension.
+  // "csv", "tsv", "jsonl", "xlsx" or "xls"; empty: from the extension.
   std::string format;
   // "auto", "utf-8" or "gb18030" (also "gbk").
   std::string encoding = "auto";

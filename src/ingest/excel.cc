@@ -42,12 +42,12 @@ std::string SerialToText(double serial, bool date1904) {
   int64_t secs = std::llround(serial * 86400.0);
   int64_t days = secs / 86400;
   int64_t sod = secs % 86400;
-  std::string time = absl::StrFormat("%02d:%02d:%02d", sod / 3600,
-                                     sod / 60 % 60, sod % 60);
+  std::string time =
+      absl::StrFormat("%02d:%02d:%02d", sod / 3600, sod / 60 % 60, sod % 60);
   if (days == 0 && !date1904) return time;
   // Days since 1970-01-01. The 1900 system counts a 29 February 1900 that
   // did not exist (serial 60); serials from 61 on start at 1899-12-30.
-  int64_t z = date1904 ? days + 24107 - 25569 + 1462
+  int64_t z = date1904     ? days + 24107 - 25569 + 1462
               : days >= 61 ? days - 25569
                            : days - 25568;
   // Civil from days (H. Hinnant).
@@ -185,11 +185,10 @@ class XmlParser {
         [](void* ud, const XML_Char* name) {
           static_cast<Handler*>(ud)->End(Local(name));
         });
-    XML_SetCharacterDataHandler(parser_,
-                                [](void* ud, const XML_Char* s, int len) {
-                                  static_cast<Handler*>(ud)->Text(
-                                      absl::string_view(s, len));
-                                });
+    XML_SetCharacterDataHandler(
+        parser_, [](void* ud, const XML_Char* s, int len) {
+          static_cast<Handler*>(ud)->Text(absl::string_view(s, len));
+        });
   }
   ~XmlParser() { XML_ParserFree(parser_); }
   XmlParser(const XmlParser&) = delete;
@@ -200,10 +199,10 @@ class XmlParser {
                     size_t n, bool final) {
     if (XML_Parse(parser_, data, static_cast<int>(n), final) ==
         XML_STATUS_ERROR) {
-      return Invalid(
-          path, absl::StrCat(zip.member(), " line ",
-                             XML_GetCurrentLineNumber(parser_), ": ",
-                             XML_ErrorString(XML_GetErrorCode(parser_))));
+      return Invalid(path,
+                     absl::StrCat(zip.member(), " line ",
+                                  XML_GetCurrentLineNumber(parser_), ": ",
+                                  XML_ErrorString(XML_GetErrorCode(parser_))));
     }
     return absl::OkStatus();
   }
@@ -462,9 +461,9 @@ class XlsxReader : public RowReader {
       size_t i;
       if (!absl::SimpleAtoi(v_, &i) || i >= strings_.size()) {
         if (status_.ok()) {
-          status_ = Invalid(path_, absl::StrCat("row ", row_.line,
-                                                ": shared string index \"", v_,
-                                                "\" out of range"));
+          status_ = Invalid(
+              path_, absl::StrCat("row ", row_.line, ": shared string index \"",
+                                  v_, "\" out of range"));
         }
         return "";
       }
@@ -631,8 +630,8 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXls(const std::string& path) {
   int rc = freexl_open(path.c_str(), &h);
   if (rc != FREEXL_OK) {
     if (h != nullptr) freexl_close(h);
-    return Invalid(path, absl::StrCat("not a BIFF .xls file (FreeXL error ",
-                                      rc, ")"));
+    return Invalid(
+        path, absl::StrCat("not a BIFF .xls file (FreeXL error ", rc, ")"));
   }
   unsigned rows = 0;
   unsigned short cols = 0;
@@ -658,8 +657,8 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(
 }
 
 absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path) {
-  std::string ext = absl::AsciiStrToLower(
-      std::filesystem::path(path).extension().string());
+  std::string ext =
+      absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
   if (ext == ".xlsx" || ext == ".xlsm") return OpenXlsx(path);
   if (ext == ".xls") return OpenXls(path);
   return absl::InvalidArgumentError(absl::StrCat(

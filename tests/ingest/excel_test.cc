@@ -99,7 +99,7 @@ Parts WorkbookParts(const std::string& sheet_rows) {
            "<si><r><t>上海定惠</t></r><r><rPr><b/></rPr>"  // 4: rich text
            "<t>塑胶有限公司</t></r><rPh sb=\"0\" eb=\"1\"><t>ハ</t></rPh>"
            "</si>"
-           "<si><t>91310000757904992P</t></si>"  // 5
+           "<si><t>91310000757904992P</t></si>"                     // 5
            "<si><t xml:space=\"preserve\">大连老字号商店</t></si>"  // 6
            "</sst>"},
       {"xl/worksheets/sheet1.xml", std::string(kXmlDecl) + "<worksheet " + ns +
@@ -160,12 +160,13 @@ TEST(ExcelTest, ReadsXlsxFirstSheet) {
   EXPECT_EQ(rows[1].line, 2u);
   EXPECT_EQ(rows[1].raw,
             "上海定惠塑胶有限公司,91310000757904992P,张三,2006-01-01,50");
-  EXPECT_THAT(rows[2].fields, ElementsAre("大连老字号商店", "91210204311478909W",
-                                          "", "2004-01-02", "100"));
+  EXPECT_THAT(rows[2].fields,
+              ElementsAre("大连老字号商店", "91210204311478909W", "",
+                          "2004-01-02", "100"));
   EXPECT_EQ(rows[2].line, 4u);
   // Padded to the header's width; a cell beyond it is kept.
-  EXPECT_THAT(rows[3].fields,
-              ElementsAre("孙桥公司", "91310115757910815T", "", "", "", "TRUE"));
+  EXPECT_THAT(rows[3].fields, ElementsAre("孙桥公司", "91310115757910815T", "",
+                                          "", "", "TRUE"));
   EXPECT_EQ(rows[3].line, 6u);
   EXPECT_GT((*reader)->source_size(), 0u);
   EXPECT_EQ((*reader)->source_bytes(), (*reader)->source_size());
@@ -199,7 +200,8 @@ TEST(ExcelTest, BadWorkbooksAreInvalidArgumentNamingFileAndProblem) {
 
   // Broken XML in the sheet: reported when the reader gets there.
   const std::string broken = tmp.Sub("broken.xlsx");
-  ASSERT_TRUE(WriteZip(broken, WorkbookParts("<row r=\"1\"><c><v>1</c></row>")));
+  ASSERT_TRUE(
+      WriteZip(broken, WorkbookParts("<row r=\"1\"><c><v>1</c></row>")));
   r = OpenExcel(broken);
   ASSERT_TRUE(r.ok()) << r.status();
   Row row;
