@@ -12,11 +12,15 @@
 //                           /tmp/qiaolian_query_bench.XXXXXX, removed at exit.
 //   QIAOLIAN_BENCH_COMPRESSION, QIAOLIAN_BENCH_BLOCK_BYTES,
 //   QIAOLIAN_BENCH_MAX_FILE_BYTES
-//                           override StoreOptions::compression (0 or 1),
-//                           block_bytes and max_file_bytes for the qiaolian
-//                           store (default: the library defaults), to compare
-//                           table layouts. They are part of the build marker,
-//                           so a kept build of another layout is rebuilt.
+//                           the qiaolian store's table layout (see
+//                           bench/layout_options.h; default: the library
+//                           defaults). Part of the build marker, so a kept
+//                           build of another layout is rebuilt.
+//   QIAOLIAN_BENCH_SQLITE_MMAP  PRAGMA mmap_size for the SQLite queries, in
+//                           bytes (default 0: SQLite's default, no mmap).
+//                           Not part of the comparison proper: shows what
+//                           SQLite gains from reading pages in place, as
+//                           LevelDB does for uncompressed tables.
 //
 // Both stores are built once per run, before the first benchmark:
 //   - qiaolian: Store::CreateAll in batches of kBatch (all built-in indexes
@@ -28,6 +32,9 @@
 //     transaction (journal_mode=OFF, synchronous=OFF), indexes created after
 //     the load, then ANALYZE; the database is reopened with
 //     PRAGMA cache_size = -(kCacheBytes / 1024) (the same number of bytes).
+//     (LevelDB reads an uncompressed block of a table it has mmap()ed -- up
+//     to 1000 tables -- in place, without the block cache; compressed blocks
+//     are decompressed into the block cache.)
 //
 //     CREATE TABLE enterprise(id INTEGER PRIMARY KEY, uscc TEXT NOT NULL,
 //       name TEXT NOT NULL, status INTEGER NOT NULL, established INTEGER,
@@ -92,6 +99,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "bench/enterprise_gen.h"
+#include "bench/layout_options.h"
 #include "benchmark/benchmark.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
@@ -132,36 +140,6 @@ constexpr StatusShare kStatuses[] = {
 };
 // The status of the intersection benchmark (5 % of rows).
 constexpr Enterprise::Status kIntersectStatus = Enterprise::STATUS_SUSPENDED;
-
-// StoreOptions with the table layout from the environment (see the top).
-StoreOptions LayoutOptions() {
-  StoreOptions o;
-  auto read = [](const char* name, uint64_t* value) {
-    const char* env = getenv(name);
-    if (env == nullptr || *env == '\0') return;
-    uint64_t v = 0;
-    if (!absl::SimpleAtoi(env, &v)) {
-      std::fprintf(stderr, "bad %s=%s; ignored\n", name, env);
-      return;
-    }
-    *value = v;
-  };
-  uint64_t compression = o.compression ? 1 : 0;
-  uint64_t block = o.block_bytes, file = o.max_file_bytes;
-  read("QIAOLIAN_BENCH_COMPRESSION", &compression);
-  read("QIAOLIAN_BENCH_BLOCK_BYTES", &block);
-  read("QIAOLIAN_BENCH_MAX_FILE_BYTES", &file);
-  o.compression = compression != 0;
-  o.block_bytes = static_cast<size_t>(block);
-  o.max_file_bytes = static_cast<size_t>(file);
-  return o;
-}
-
-std::string LayoutText(const StoreOptions& o) {
-  return absl::StrCat("compression=", o.compression ? "snappy" : "none",
-                      " block_bytes=", o.block_bytes,
-                      " max_file_bytes=", o.max_file_bytes);
-}
 
 uint64_t Records() {
   uint64_t n = 1000000;
@@ -362,7 +340,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 class Fixture {
  public:
-  Fixture() : records_(Records()), layout_(LayoutOptions()) {
+  Fixture() : records_(Records()), layout_(bench::LayoutOptions()) {
     status_ = Init();
   }
   ~Fixture() {
@@ -390,7 +368,7 @@ class Fixture {
   std::string SqlitePath() const { return dir_ + "/sqlite.db"; }
   std::string Marker() const {
     return absl::StrCat("format=", kBuildFormat, " records=", records_,
-                        " seed=", kSeed, " ", LayoutText(layout_), "\n");
+                        " seed=", kSeed, " ", bench::LayoutText(layout_), "\n");
   }
 
   absl::Status Init() {
@@ -430,7 +408,7 @@ class Fixture {
     std::fprintf(stderr, "query_bench: %llu enterprises in %s (%s; %s)\n",
                  static_cast<unsigned long long>(records_), dir_.c_str(),
                  reuse ? "reusing a complete build" : "building",
-                 LayoutText(layout_).c_str());
+                 bench::LayoutText(layout_).c_str());
     if (!reuse) {
       if (absl::Status st = BuildQiaolian(); !st.ok()) return st;
       if (absl::Status st = BuildSqlite(); !st.ok()) return st;
@@ -637,6 +615,20 @@ class Fixture {
     absl::StatusOr<SqliteDb> db = OpenSqlite(SqlitePath());
     if (!db.ok()) return db.status();
     sqlite_ = *std::move(db);
+    uint64_t mmap_bytes = 0;
+    const char* env = getenv("QIAOLIAN_BENCH_SQLITE_MMAP");
+    if (env != nullptr && *env != '\0' && !absl::SimpleAtoi(env, &mmap_bytes)) {
+      std::fprintf(stderr, "bad QIAOLIAN_BENCH_SQLITE_MMAP=%s; ignored\n", env);
+    }
+    if (mmap_bytes > 0) {
+      std::fprintf(stderr, "  SQLite: PRAGMA mmap_size = %llu\n",
+                   static_cast<unsigned long long>(mmap_bytes));
+      if (absl::Status st = Exec(
+              sqlite_.get(), absl::StrCat("PRAGMA mmap_size = ", mmap_bytes));
+          !st.ok()) {
+        return st;
+      }
+    }
     return Exec(sqlite_.get(),
                 absl::StrCat("PRAGMA cache_size = -", kCacheBytes / 1024));
   }

@@ -3,7 +3,10 @@
 //   build/bench/store_bench [--benchmark_filter=Get] ...
 //
 // Every benchmark works in a fresh directory under /tmp (mkdtemp, removed
-// afterwards) with the store's default options (sync off unless stated).
+// afterwards) with the store's default options (sync off unless stated); the
+// table layout can be changed with QIAOLIAN_BENCH_COMPRESSION,
+// QIAOLIAN_BENCH_BLOCK_BYTES and QIAOLIAN_BENCH_MAX_FILE_BYTES
+// (bench/layout_options.h).
 // Records come from a deterministic generator (bench/enterprise_gen.h, fixed
 // seed) and look like a registry extract: Chinese names, a USCC with a correct
 // GB 32100 check character, legal representative, registered capital, dates,
@@ -39,6 +42,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "bench/enterprise_gen.h"
+#include "bench/layout_options.h"
 #include "benchmark/benchmark.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
@@ -95,13 +99,15 @@ struct Preloaded {
   std::unique_ptr<Store> store;  // Declared after `dir`: closed first.
   absl::Status status;
   double load_seconds = 0;  // CreateAll of all records.
+  uint64_t disk_bytes = 0;  // Size of the store directory once reopened.
 
   Preloaded() {
     if (dir.path().empty()) {
       status = absl::UnavailableError("mkdtemp failed");
       return;
     }
-    absl::StatusOr<std::unique_ptr<Store>> opened = Store::Open(dir.path());
+    absl::StatusOr<std::unique_ptr<Store>> opened =
+        Store::Open(dir.path(), bench::LayoutOptions());
     if (!opened.ok()) {
       status = opened.status();
       return;
@@ -122,12 +128,17 @@ struct Preloaded {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     store.reset();
-    opened = Store::Open(dir.path());
+    opened = Store::Open(dir.path(), bench::LayoutOptions());
     if (!opened.ok()) {
       status = opened.status();
       return;
     }
     store = *std::move(opened);
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(dir.path(), ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) disk_bytes += it->file_size(ec);
+    }
   }
 };
 
@@ -144,7 +155,8 @@ std::unique_ptr<Store> OpenFresh(const TempDir& dir, benchmark::State& state) {
     state.SkipWithError("mkdtemp failed");
     return nullptr;
   }
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir.path());
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      Store::Open(dir.path(), bench::LayoutOptions());
   if (!store.ok()) {
     state.SkipWithError(store.status().ToString().c_str());
     return nullptr;
@@ -233,6 +245,7 @@ void BM_Get(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["load_100k_s"] = pre.load_seconds;
+  state.counters["disk_MiB"] = static_cast<double>(pre.disk_bytes) / (1 << 20);
 }
 BENCHMARK(BM_Get)->UseRealTime()->MinTime(1.0);
 
