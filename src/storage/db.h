@@ -48,9 +48,9 @@ struct DbOptions {
   // max_file_size); see StoreOptions for the defaults and why. They apply to
   // tables written from now on: a store holds tables of any mix and reads
   // them all.
-  bool compression = true;          // Snappy-compress table blocks.
+  bool compression = false;         // Snappy-compress table blocks.
   size_t block_bytes = 4096;        // Uncompressed table block size, bytes.
-  size_t max_file_bytes = 2 << 20;  // Target table file size, bytes.
+  size_t max_file_bytes = 8 << 20;  // Target table file size, bytes.
   // For tests of the migration machinery: the version to bring the store to
   // and the steps to use. Defaults: kSchemaVersion, BuiltinMigrations().
   std::optional<uint32_t> target_version;
