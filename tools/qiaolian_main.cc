@@ -30,6 +30,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -45,52 +46,13 @@
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
+#include "tools/cli.h"
 
 namespace qiaolian {
+namespace cli {
 namespace {
 
-int Fail(const absl::Status& st) {
-  std::cerr << "qiaolian: " << absl::StatusCodeToString(st.code()) << ": "
-            << st.message() << "\n";
-  return 1;
-}
-
-int Fail(absl::string_view msg) {
-  std::cerr << "qiaolian: " << msg << "\n";
-  return 1;
-}
-
-// Reads all of FILE, or stdin for "-" or "".
-absl::StatusOr<std::string> ReadInput(const std::string& file) {
-  std::ostringstream out;
-  if (file.empty() || file == "-") {
-    out << std::cin.rdbuf();
-    return out.str();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", file));
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string InputName(const std::string& file) {
-  return file.empty() || file == "-" ? "<stdin>" : file;
-}
-
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
-                                                 bool create,
-                                                 bool read_only = false) {
-  if (dir.empty()) {
-    return absl::InvalidArgumentError(
-        "no store given: use --store DIR or set QIAOLIAN_STORE");
-  }
-  StoreOptions o;
-  o.create_if_missing = create;
-  o.read_only = read_only;
-  return Store::Open(dir, o);
-}
-
-struct Args {
+struct Args : Global {
   std::string mode = "skip";
   bool dry_run = false;
   std::string reject_file;
@@ -104,7 +66,6 @@ struct Args {
   bool allow_scan = false;
   std::string cursor;
   uint64_t page_size = 0;
-  std::string store;
   std::string kind;
   uint64_t id = 0;
   std::string file;
@@ -113,7 +74,6 @@ struct Args {
   uint64_t revision = 0;
   uint64_t limit = 0;
   uint64_t after = 0;
-  std::string actor;
   std::string output;
   bool unmasked = false;
   bool bom = false;
@@ -185,15 +145,6 @@ int CmdPut(const Args& a) {
     return Fail(st);
   }
   for (auto* r : ptrs) std::cout << MetaOf(*r).id() << "\n";
-  return 0;
-}
-
-int PrintRecord(const google::protobuf::Message& m, bool pretty) {
-  JsonOptions jo;
-  jo.pretty = pretty;
-  auto json = RecordToJson(m, jo);
-  if (!json.ok()) return Fail(json.status());
-  std::cout << *json << "\n";
   return 0;
 }
 
@@ -686,6 +637,10 @@ int Main(int argc, char** argv) {
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");
 
+  // Each area's subcommands (tools/cmd_*.cc).
+  Commands areas;
+  AddAreaCommands(app, a, areas);
+
   // CLI11 reports an unknown command as "A subcommand is required"; name it.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -699,12 +654,12 @@ int Main(int argc, char** argv) {
       known = known || sub->get_name() == arg;
     }
     if (!known) {
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands({})) {
+        absl::StrAppend(&names, names.empty() ? "" : ", ", sub->get_name());
+      }
       std::cerr << "qiaolian: unknown command \"" << arg
-                << "\"; expected one of: init, put, get, update, delete, "
-                   "list, history, query, count, explain, import, export, "
-                   "verify, "
-                   "reindex "
-                   "(see --help)\n";
+                << "\"; expected one of: " << names << " (see --help)\n";
       return 2;
     }
     break;
@@ -733,10 +688,12 @@ int Main(int argc, char** argv) {
   if (*exp) return CmdExport(a);
   if (*verify) return CmdVerify(a);
   if (*reindex) return CmdReindex(a);
+  if (std::optional<int> rc = areas.Run()) return *rc;
   return 2;
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace qiaolian
 
-int main(int argc, char** argv) { return qiaolian::Main(argc, argv); }
+int main(int argc, char** argv) { return qiaolian::cli::Main(argc, argv); }

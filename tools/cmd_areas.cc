@@ -1,0 +1,15 @@
+// The list of areas whose subcommands live outside tools/qiaolian_main.cc.
+// Each area adds one declaration and one call here.
+#include "tools/cli.h"
+
+namespace qiaolian {
+namespace cli {
+
+void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
+  (void)app;
+  (void)g;
+  (void)c;
+}
+
+}  // namespace cli
+}  // namespace qiaolian
