@@ -39,6 +39,10 @@
 #include "qiaolian/record.h"
 #include "qiaolian/v1/storage.pb.h"
 
+namespace leveldb {
+class Env;
+}  // namespace leveldb
+
 namespace qiaolian {
 
 namespace model {
@@ -92,6 +96,10 @@ struct StoreOptions {
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;
+  // For tests only (fault injection, tests/reliability): every file
+  // operation goes through this leveldb::Env; nullptr means LevelDB's
+  // default. Must outlive the Store. Not offered by the C API.
+  leveldb::Env* env = nullptr;
 };
 
 struct WriteOptions {

@@ -55,7 +55,7 @@ absl::StatusOr<uint64_t> DecodeId(absl::string_view v) {
 absl::Status DeleteRange(storage::Db* db, const std::string& begin,
                          const std::string& end) {
   std::unique_ptr<leveldb::Iterator> it(
-      db->raw()->NewIterator(leveldb::ReadOptions()));
+      db->raw()->NewIterator(storage::ReadOpts()));
   leveldb::WriteBatch batch;
   size_t n = 0;
   for (it->Seek(begin);
@@ -75,8 +75,7 @@ absl::Status DeleteRange(storage::Db* db, const std::string& begin,
 absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
                           const std::vector<const model::Index*>& indexes) {
   if (indexes.empty()) return absl::OkStatus();
-  leveldb::ReadOptions ro;
-  ro.fill_cache = false;
+  const leveldb::ReadOptions ro = storage::ReadOpts(nullptr, false);
   std::unique_ptr<leveldb::Iterator> it(db->raw()->NewIterator(ro));
   const std::string prefix = storage::RowPrefix(kind);
   std::unique_ptr<Message> record = NewRecord(kind);
@@ -201,7 +200,7 @@ absl::Status CheckNotReferenced(const storage::Db& db,
   storage::PutInt64(&value, kind);
   storage::PutUint64(&value, id);
   std::unique_ptr<leveldb::Iterator> it(
-      db.raw()->NewIterator(leveldb::ReadOptions()));
+      db.raw()->NewIterator(storage::ReadOpts()));
   for (const model::Index& idx : registry.all()) {
     if (idx.paths.size() != 1 || idx.paths[0].leaf != model::LeafType::kRef) {
       continue;
@@ -231,7 +230,7 @@ absl::Status SyncIndexes(storage::Db* db,
   std::vector<uint16_t> stale;
   {
     std::unique_ptr<leveldb::Iterator> it(
-        db->raw()->NewIterator(leveldb::ReadOptions()));
+        db->raw()->NewIterator(storage::ReadOpts()));
     for (it->Seek(state_prefix);
          it->Valid() && it->key().starts_with(state_prefix); it->Next()) {
       int id = 0;
@@ -271,6 +270,21 @@ absl::Status SyncIndexes(storage::Db* db,
 }
 
 absl::Status Reindex(storage::Db* db, const model::IndexRegistry& registry) {
+  // Unmark every index first (synced), so that a crash in the middle of the
+  // rebuild leaves indexes that the next open rebuilds rather than partial
+  // ones marked built.
+  {
+    leveldb::WriteBatch unmark;
+    const std::string state_prefix = storage::MetaKey("index/");
+    std::unique_ptr<leveldb::Iterator> it(
+        db->raw()->NewIterator(storage::ReadOpts()));
+    for (it->Seek(state_prefix);
+         it->Valid() && it->key().starts_with(state_prefix); it->Next()) {
+      unmark.Delete(it->key());
+    }
+    QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading indexes"));
+    QL_RETURN_IF_ERROR(db->Write(&unmark, /*sync=*/true));
+  }
   QL_RETURN_IF_ERROR(DeleteRange(
       db, std::string(1, static_cast<char>(storage::Keyspace::kIndex)),
       std::string(1, static_cast<char>(storage::Keyspace::kHistory))));
@@ -284,9 +298,7 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
                                     const model::IndexRegistry& registry) {
   VerifyReport report;
   storage::Snapshot snap(db.raw());
-  leveldb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  ro.fill_cache = false;
+  const leveldb::ReadOptions ro = storage::ReadOpts(snap.get(), false);
   constexpr size_t kMaxProblems = 100;
   auto problem = [&](std::string p) {
     if (report.problems.size() < kMaxProblems) {

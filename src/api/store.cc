@@ -140,6 +140,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   dbo.compression = options.compression;
   dbo.block_bytes = options.block_bytes;
   dbo.max_file_bytes = options.max_file_bytes;
+  dbo.env = options.env;
   auto rep = std::make_unique<Rep>();
   QL_ASSIGN_OR_RETURN(rep->db, storage::Db::Open(dir, dbo));
   rep->options = options;
@@ -385,9 +386,7 @@ absl::Status Store::Scan(
     const std::function<bool(const google::protobuf::Message&)>& fn) const {
   QL_RETURN_IF_ERROR(CheckKind(kind));
   storage::Snapshot snap(rep_->db->raw());
-  leveldb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  ro.fill_cache = false;
+  const leveldb::ReadOptions ro = storage::ReadOpts(snap.get(), false);
   std::unique_ptr<leveldb::Iterator> it(rep_->db->raw()->NewIterator(ro));
   const std::string prefix = storage::RowPrefix(kind);
   std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
@@ -440,8 +439,7 @@ absl::StatusOr<std::vector<v1::ChangeRecord>> Store::History(
     Kind kind, uint64_t id) const {
   QL_RETURN_IF_ERROR(CheckKind(kind));
   storage::Snapshot snap(rep_->db->raw());
-  leveldb::ReadOptions ro;
-  ro.snapshot = snap.get();
+  const leveldb::ReadOptions ro = storage::ReadOpts(snap.get());
   std::unique_ptr<leveldb::Iterator> it(rep_->db->raw()->NewIterator(ro));
   const std::string prefix = storage::HistoryPrefix(kind, id);
   std::vector<v1::ChangeRecord> out;

@@ -537,9 +537,7 @@ struct Ctx {
   }
 
   leveldb::Iterator* NewIterator() const {
-    leveldb::ReadOptions ro;
-    ro.snapshot = snap;
-    return db.raw()->NewIterator(ro);
+    return db.raw()->NewIterator(storage::ReadOpts(snap));
   }
   std::string RowIdPrefix() const { return storage::RowPrefix(kind); }
 };

@@ -46,6 +46,15 @@ const std::vector<Migration>& BuiltinMigrations() {
   return *migrations;
 }
 
+leveldb::ReadOptions ReadOpts(const leveldb::Snapshot* snapshot,
+                              bool fill_cache) {
+  leveldb::ReadOptions ro;
+  ro.verify_checksums = true;
+  ro.fill_cache = fill_cache;
+  ro.snapshot = snapshot;
+  return ro;
+}
+
 absl::Status FromLevelDb(const leveldb::Status& s, absl::string_view context) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(context, ": ", s.ToString());
@@ -105,7 +114,10 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   lo.block_size = options.block_bytes;
   lo.max_file_size = options.max_file_bytes;
   lo.filter_policy = BloomPolicy();
+  // Corruption found in the log, the MANIFEST or a table during recovery or
+  // compaction fails the open (DATA_LOSS) instead of being skipped.
   lo.paranoid_checks = true;
+  if (options.env != nullptr) lo.env = options.env;
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(lo, dir, &raw);
   if (!s.ok()) {
@@ -115,7 +127,14 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
           " is in use by another process (or another open handle); close it "
           "there first"));
     }
-    return FromLevelDb(s, absl::StrCat("opening store ", dir));
+    absl::Status st = FromLevelDb(s, absl::StrCat("opening store ", dir));
+    if (st.code() == absl::StatusCode::kDataLoss) {
+      return absl::DataLossError(
+          absl::StrCat(st.message(),
+                       " (the store is damaged; `qiaolian repair` recovers "
+                       "what can be read and rebuilds the indexes)"));
+    }
+    return st;
   }
   std::unique_ptr<Db> db(
       new Db(dir, std::unique_ptr<leveldb::DB>(raw), std::move(cache)));
@@ -134,8 +153,7 @@ absl::Status Db::InitOrCheckVersion(const DbOptions& options, bool fresh) {
   if (!info_bytes.has_value()) {
     // A LevelDB without store_info is only acceptable when it is empty (we
     // just created it, or a crash hit before the first commit).
-    std::unique_ptr<leveldb::Iterator> it(
-        db_->NewIterator(leveldb::ReadOptions()));
+    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ReadOpts()));
     it->SeekToFirst();
     if (it->Valid() && !fresh) {
       return absl::FailedPreconditionError(
@@ -190,16 +208,24 @@ absl::Status Db::InitOrCheckVersion(const DbOptions& options, bool fresh) {
 }
 
 absl::Status Db::Write(leveldb::WriteBatch* batch, bool sync) {
+  absl::MutexLock lock(&failed_mu_);
+  if (!failed_.ok()) return failed_;
   leveldb::WriteOptions wo;
   wo.sync = sync;
-  return FromLevelDb(db_->Write(wo, batch),
-                     absl::StrCat("writing to store ", path_));
+  absl::Status st = FromLevelDb(db_->Write(wo, batch),
+                                absl::StrCat("writing to store ", path_));
+  if (!st.ok()) {
+    failed_ = absl::Status(
+        st.code(), absl::StrCat(st.message(),
+                                "; the store refuses writes until it is "
+                                "closed and opened again"));
+  }
+  return st;
 }
 
 absl::StatusOr<std::optional<std::string>> Db::Get(
     absl::string_view key, const leveldb::Snapshot* snapshot) const {
-  leveldb::ReadOptions ro;
-  ro.snapshot = snapshot;
+  const leveldb::ReadOptions ro = ReadOpts(snapshot);
   std::string value;
   leveldb::Status s =
       db_->Get(ro, leveldb::Slice(key.data(), key.size()), &value);

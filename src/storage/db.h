@@ -15,10 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "leveldb/db.h"
+#include "leveldb/env.h"
 #include "leveldb/write_batch.h"
 
 namespace qiaolian {
@@ -55,7 +58,17 @@ struct DbOptions {
   // and the steps to use. Defaults: kSchemaVersion, BuiltinMigrations().
   std::optional<uint32_t> target_version;
   const std::vector<Migration>* migrations = nullptr;
+  // For tests only (fault injection, docs/reliability.md): the leveldb::Env
+  // through which every file operation goes; nullptr means
+  // leveldb::Env::Default(). Must outlive the Db.
+  leveldb::Env* env = nullptr;
 };
+
+// Read options for every read of the store: block checksums verified
+// (a flipped byte is DATA_LOSS, never wrong data), at `snapshot` (nullptr:
+// latest), filling the block cache unless `fill_cache` is false (scans).
+leveldb::ReadOptions ReadOpts(const leveldb::Snapshot* snapshot = nullptr,
+                              bool fill_cache = true);
 
 // The one place that turns a leveldb::Status into an absl::Status:
 // NotFound→NOT_FOUND, Corruption→DATA_LOSS, IOError→UNAVAILABLE,
@@ -77,6 +90,11 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   // Commits `batch` atomically; `sync` waits for the OS to persist it.
+  // After a failed write (I/O error, corruption) every later write fails
+  // with the same error until the store is reopened: LevelDB's log may then
+  // end in a partial record, which recovery drops only when nothing follows
+  // it. Whether the failed batch itself was committed is known only after
+  // reopening (it is all or nothing either way).
   absl::Status Write(leveldb::WriteBatch* batch, bool sync);
 
   // Reads `key` at `snapshot` (nullptr: latest). nullopt when absent.
@@ -96,6 +114,8 @@ class Db {
   std::unique_ptr<leveldb::Cache> cache_;  // Outlives db_ (declared first).
   std::unique_ptr<leveldb::DB> db_;
   uint32_t schema_version_ = 0;
+  absl::Mutex failed_mu_;
+  absl::Status failed_ ABSL_GUARDED_BY(failed_mu_);  // Sticky write error.
 };
 
 // RAII snapshot: every read through it sees one consistent state.
