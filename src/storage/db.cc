@@ -38,6 +38,22 @@ bool IsLockError(const leveldb::Status& s) {
           absl::StrContains(msg, "Resource temporarily"));
 }
 
+// True when `dir` holds only what an interrupted creation of a LevelDB
+// leaves before its CURRENT file exists (DB::Open's NewDB writes
+// MANIFEST-000001, then 000001.dbtmp, then renames it to CURRENT): such a
+// directory is created afresh rather than refused.
+bool IsFailedCreation(const std::string& dir) {
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name != "LOCK" && name != "LOG" && name != "LOG.old" &&
+        name != "MANIFEST-000001" && name != "000001.dbtmp") {
+      return false;
+    }
+  }
+  return !ec;
+}
+
 }  // namespace
 
 const std::vector<Migration>& BuiltinMigrations() {
@@ -86,7 +102,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
           "not a qiaolian store: ", dir, " is a file, not a directory"));
     }
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
-      if (!fs::is_empty(dir, ec)) {
+      if (!fs::is_empty(dir, ec) && !IsFailedCreation(dir)) {
         return absl::FailedPreconditionError(
             absl::StrCat("not a qiaolian store: ", dir,
                          " is a non-empty directory without a store in it"));
