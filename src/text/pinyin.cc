@@ -1,0 +1,215 @@
+#include "src/text/pinyin.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/str_join.h"
+#include "src/text/normalize.h"
+
+namespace qiaolian {
+namespace text {
+namespace {
+
+// Compound surnames (复姓), simplified, with their readings.
+const std::map<std::u32string, std::vector<std::string>>& CompoundSurnames() {
+  static const auto* m = new std::map<std::u32string, std::vector<std::string>>{
+      {U"尉迟", {"yu", "chi"}},     {U"万俟", {"mo", "qi"}},
+      {U"长孙", {"zhang", "sun"}},  {U"单于", {"chan", "yu"}},
+      {U"欧阳", {"ou", "yang"}},    {U"司马", {"si", "ma"}},
+      {U"上官", {"shang", "guan"}}, {U"诸葛", {"zhu", "ge"}},
+      {U"令狐", {"ling", "hu"}},    {U"皇甫", {"huang", "fu"}},
+      {U"东方", {"dong", "fang"}},  {U"慕容", {"mu", "rong"}},
+      {U"宇文", {"yu", "wen"}},     {U"夏侯", {"xia", "hou"}},
+      {U"公孙", {"gong", "sun"}},   {U"司徒", {"si", "tu"}},
+      {U"澹台", {"tan", "tai"}},    {U"端木", {"duan", "mu"}},
+      {U"轩辕", {"xuan", "yuan"}},  {U"呼延", {"hu", "yan"}},
+      {U"南宫", {"nan", "gong"}},   {U"独孤", {"du", "gu"}},
+      {U"闻人", {"wen", "ren"}},    {U"申屠", {"shen", "tu"}},
+      {U"钟离", {"zhong", "li"}},   {U"宗政", {"zong", "zheng"}},
+      {U"濮阳", {"pu", "yang"}},    {U"淳于", {"chun", "yu"}},
+      {U"赫连", {"he", "lian"}},    {U"拓跋", {"tuo", "ba"}},
+      {U"西门", {"xi", "men"}},     {U"羊舌", {"yang", "she"}},
+      {U"太史", {"tai", "shi"}},    {U"百里", {"bai", "li"}},
+      {U"第五", {"di", "wu"}},      {U"乐正", {"yue", "zheng"}},
+  };
+  return *m;
+}
+
+// Single-character surnames whose reading as a surname differs from the
+// character's most common reading (or that ICU reads otherwise).
+const std::map<char32_t, std::string>& SingleSurnames() {
+  static const auto* m = new std::map<char32_t, std::string>{
+      {U'单', "shan"}, {U'曾', "zeng"},  {U'解', "xie"},   {U'区', "ou"},
+      {U'仇', "qiu"},  {U'朴', "piao"},  {U'查', "zha"},   {U'盖', "ge"},
+      {U'缪', "miao"}, {U'翟', "zhai"},  {U'覃', "qin"},   {U'秘', "bi"},
+      {U'繁', "po"},   {U'乐', "yue"},   {U'员', "yun"},   {U'种', "chong"},
+      {U'隗', "wei"},  {U'黑', "he"},    {U'召', "shao"},  {U'朝', "chao"},
+      {U'薄', "bo"},   {U'折', "she"},   {U'冼', "xian"},  {U'洗', "xian"},
+      {U'句', "gou"},  {U'阚', "kan"},   {U'柏', "bai"},   {U'重', "chong"},
+      {U'过', "guo"},  {U'都', "du"},    {U'么', "yao"},   {U'便', "pian"},
+      {U'牟', "mou"},  {U'莘', "shen"},  {U'祭', "zhai"},  {U'粘', "nian"},
+      {U'尉', "wei"},  {U'长', "chang"}, {U'沈', "shen"},  {U'贾', "jia"},
+      {U'藏', "zang"}, {U'燕', "yan"},   {U'曲', "qu"},    {U'盛', "sheng"},
+      {U'石', "shi"},  {U'华', "hua"},   {U'任', "ren"},   {U'葛', "ge"},
+      {U'纪', "ji"},   {U'殷', "yin"},   {U'卜', "bu"},    {U'宁', "ning"},
+      {U'角', "jue"},  {U'訾', "zi"},    {U'啜', "chuai"}, {U'缑', "gou"},
+      {U'雒', "luo"},  {U'郇', "huan"},  {U'斗', "dou"},   {U'万', "wan"},
+      {U'蔺', "lin"},  {U'澄', "cheng"}, {U'校', "jiao"},  {U'繆', "miao"},
+  };
+  return *m;
+}
+
+// Per-character readings, computed once per character with ICU and kept:
+// the transliterator is slow (~30 us a character) and not thread-safe.
+class Readings {
+ public:
+  static Readings& Get() {
+    static Readings* r = new Readings();
+    return *r;
+  }
+
+  std::string Of(char32_t c) {
+    if (c < kFirst || c > kLast) return Compute(c);
+    const size_t i = c - kFirst;
+    if (ready_[i].load(std::memory_order_acquire)) return cache_[i];
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!ready_[i].load(std::memory_order_relaxed)) {
+      cache_[i] = ComputeLocked(c);
+      ready_[i].store(true, std::memory_order_release);
+    }
+    return cache_[i];
+  }
+
+ private:
+  static constexpr char32_t kFirst = 0x3400;
+  static constexpr char32_t kLast = 0x9FFF;
+
+  Readings() : cache_(kLast - kFirst + 1), ready_(kLast - kFirst + 1) {
+    UErrorCode e = U_ZERO_ERROR;
+    t_.reset(icu::Transliterator::createInstance("Han-Latin; Latin-ASCII",
+                                                 UTRANS_FORWARD, e));
+    if (U_FAILURE(e)) t_.reset();
+  }
+
+  std::string Compute(char32_t c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ComputeLocked(c);
+  }
+
+  std::string ComputeLocked(char32_t c) {
+    if (t_ == nullptr) return "";
+    icu::UnicodeString u(static_cast<UChar32>(c));
+    t_->transliterate(u);
+    std::string s;
+    u.toUTF8String(s);
+    std::string out;
+    for (char ch : s) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      if (ch >= 'a' && ch <= 'z') out.push_back(ch);
+    }
+    // Untransliterated (no reading): ICU returns the character itself.
+    return out;
+  }
+
+  std::unique_ptr<icu::Transliterator> t_;
+  std::mutex mu_;
+  std::vector<std::string> cache_;
+  std::vector<std::atomic<bool>> ready_;
+};
+
+bool IsAsciiAlnum(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string Pinyin::Full() const { return absl::StrJoin(syllables, ""); }
+std::string Pinyin::Spaced() const { return absl::StrJoin(syllables, " "); }
+std::string Pinyin::Initials() const {
+  std::string out;
+  for (const std::string& s : syllables) {
+    if (!s.empty()) out.push_back(s[0]);
+  }
+  return out;
+}
+
+std::string CharReading(char32_t c) { return Readings::Get().Of(c); }
+
+std::vector<std::string> SurnameOverride(absl::string_view normalized,
+                                         size_t* chars) {
+  *chars = 0;
+  std::u32string s = ToU32(normalized);
+  std::u32string han;
+  for (char32_t c : s) {
+    if (!IsHan(c)) break;
+    han.push_back(c);
+    if (han.size() == 2) break;
+  }
+  // A compound surname needs a given name after it ("欧阳" alone is more
+  // likely a given name or a place).
+  if (han.size() == 2 && s.size() > 2) {
+    auto it = CompoundSurnames().find(han);
+    if (it != CompoundSurnames().end()) {
+      *chars = 2;
+      return it->second;
+    }
+  }
+  if (!han.empty()) {
+    auto it = SingleSurnames().find(han[0]);
+    if (it != SingleSurnames().end()) {
+      *chars = 1;
+      return {it->second};
+    }
+  }
+  return {};
+}
+
+Pinyin ToPinyin(absl::string_view normalized, bool person_name) {
+  Pinyin out;
+  std::u32string s = ToU32(normalized);
+  size_t i = 0;
+  if (person_name && !s.empty() && IsHan(s[0])) {
+    size_t n = 0;
+    std::vector<std::string> sur = SurnameOverride(normalized, &n);
+    if (n > 0) {
+      out.syllables = std::move(sur);
+      out.surname_tokens = out.syllables.size();
+      out.has_han = true;
+      i = n;
+    } else {
+      out.surname_tokens = 1;
+    }
+  }
+  std::string run;
+  auto flush = [&] {
+    if (!run.empty()) out.syllables.push_back(std::move(run));
+    run.clear();
+  };
+  for (; i < s.size(); ++i) {
+    const char32_t c = s[i];
+    if (IsAsciiAlnum(c)) {
+      run.push_back(
+          static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+      continue;
+    }
+    flush();
+    if (IsHan(c)) {
+      std::string r = CharReading(c);
+      if (!r.empty()) {
+        out.syllables.push_back(std::move(r));
+        out.has_han = true;
+      }
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace text
+}  // namespace qiaolian

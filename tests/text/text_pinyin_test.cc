@@ -1,0 +1,80 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "src/text/normalize.h"
+#include "src/text/pinyin.h"
+
+namespace qiaolian {
+namespace text {
+namespace {
+
+std::string NamePinyin(const std::string& name) {
+  return ToPinyin(Normalize(name), true).Spaced();
+}
+
+TEST(TextPinyinTest, CommonNames) {
+  EXPECT_EQ(NamePinyin("陈伟"), "chen wei");
+  EXPECT_EQ(NamePinyin("陳偉"), "chen wei");
+  EXPECT_EQ(NamePinyin("王秀英"), "wang xiu ying");
+  EXPECT_EQ(NamePinyin("李娜"), "li na");
+  EXPECT_EQ(NamePinyin("张伟"), "zhang wei");
+  EXPECT_EQ(NamePinyin("刘洋"), "liu yang");
+  EXPECT_EQ(NamePinyin("黄志强"), "huang zhi qiang");
+  EXPECT_EQ(NamePinyin("吕静"), "lu jing");
+}
+
+TEST(TextPinyinTest, PolyphonicSurnames) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"单雄信", "shan xiong xin"},
+      {"曾国藩", "zeng guo fan"},
+      {"解缙", "xie jin"},
+      {"区志明", "ou zhi ming"},
+      {"仇英", "qiu ying"},
+      {"朴槿惠", "piao jin hui"},
+      {"查良镛", "zha liang yong"},
+      {"盖聂", "ge nie"},
+      {"缪斯", "miao si"},
+      {"翟志刚", "zhai zhi gang"},
+      {"覃辉", "qin hui"},
+      {"乐嘉", "yue jia"},
+      {"尉迟恭", "yu chi gong"},
+      {"万俟卨", "mo qi xie"},
+      {"长孙无忌", "zhang sun wu ji"},
+      {"单于夜", "chan yu ye"},
+      {"欧阳修", "ou yang xiu"},
+      {"诸葛亮", "zhu ge liang"},
+      {"曾曾", "zeng ceng"},  // Only the surname position is overridden.
+  };
+  for (const auto& [name, want] : cases) {
+    EXPECT_EQ(NamePinyin(name), want) << name;
+  }
+}
+
+TEST(TextPinyinTest, OverrideOnlyForPersonNames) {
+  // 曾经 as ordinary text reads ceng, 单位 dan.
+  EXPECT_EQ(ToPinyin(Normalize("曾经"), false).Full(), "cengjing");
+  EXPECT_EQ(ToPinyin(Normalize("单位"), false).Full(), "danwei");
+}
+
+TEST(TextPinyinTest, FullAndInitials) {
+  Pinyin p = ToPinyin(Normalize("陈伟明"), true);
+  EXPECT_EQ(p.Full(), "chenweiming");
+  EXPECT_EQ(p.Initials(), "cwm");
+  EXPECT_TRUE(p.has_han);
+  Pinyin z = ToPinyin(Normalize("张小山"), true);
+  EXPECT_EQ(z.Initials(), "zxs");
+}
+
+TEST(TextPinyinTest, LatinPassesThrough) {
+  Pinyin p = ToPinyin(Normalize("Tan Ah Kow"), true);
+  EXPECT_EQ(p.Spaced(), "tan ah kow");
+  EXPECT_EQ(p.Initials(), "tak");
+  EXPECT_FALSE(p.has_han);
+  EXPECT_EQ(ToPinyin(Normalize("晨风2号"), false).Spaced(), "chen feng 2 hao");
+}
+
+}  // namespace
+}  // namespace text
+}  // namespace qiaolian
