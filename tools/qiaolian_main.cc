@@ -509,18 +509,7 @@ int CmdExport(const Args& a) {
   } else {
     // Into a temporary file first, so that a failed export leaves no
     // half-written file behind.
-    const std::string tmp = a.output + ".part";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) return Fail(absl::StrCat("cannot write ", tmp));
-      rows = Export(**store, a.text, o, out);
-    }
-    if (!rows.ok()) {
-      std::remove(tmp.c_str());
-    } else if (std::rename(tmp.c_str(), a.output.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      return Fail(absl::StrCat("cannot write ", a.output));
-    }
+    rows = ExportToFile(**store, a.text, o, a.output);
   }
   if (!rows.ok()) return Fail(rows.status());
   if (!a.output.empty() && a.output != "-") {
@@ -623,10 +612,10 @@ int Main(int argc, char** argv) {
   import->add_flag("--json", a.json, "Summary as JSON");
   auto* exp = app.add_subcommand(
       "export",
-      "Export a query's records to CSV or JSON Lines (docs/export.md)");
+      "Export a query's records to CSV, JSON Lines or .xlsx (docs/export.md)");
   exp->add_option("text", a.text, "e.g. 'enterprise where status = ACTIVE'")
       ->required();
-  exp->add_option("--format", a.format, "csv (default) or jsonl");
+  exp->add_option("--format", a.format, "csv (default), jsonl or xlsx");
   exp->add_option("-o,--output", a.output, "Write to FILE (default: stdout)");
   exp->add_flag("--unmasked", a.unmasked,
                 "Write personal identifiers unmasked");

@@ -1,4 +1,4 @@
-// Export of query results to CSV and JSON Lines (docs/export.md).
+// Export of query results to CSV, JSON Lines and .xlsx (docs/export.md).
 //
 //   qiaolian::ExportOptions o;
 //   o.format = "csv";
@@ -18,6 +18,15 @@
 // with an apostrophe (') so that spreadsheets do not run it as a formula.
 // An exported enterprise CSV re-imports with qiaolian::Import.
 //
+// .xlsx is a minimal workbook with one worksheet named after the kind: a
+// header row of field paths, then one row per record, the same columns as
+// CSV. Whole-number fields are number cells; everything else is an inline
+// string cell, never a formula. Text that a spreadsheet would take for a
+// number or a formula once the cell is edited (an 18-digit code, a phone
+// number, "=1+1") keeps its exact value and gets the Text format with a
+// quote prefix, so it stays text. A worksheet holds at most 1,048,576 rows
+// (FAILED_PRECONDITION beyond that). An .xlsx export re-imports too.
+//
 // Thread-safety: Export may run concurrently with other readers and writers
 // of the store.
 #ifndef QIAOLIAN_EXPORT_H_
@@ -35,7 +44,7 @@
 namespace qiaolian {
 
 struct ExportOptions {
-  // "csv" or "jsonl" ("xlsx" is not supported yet: UNIMPLEMENTED).
+  // "csv", "jsonl" or "xlsx".
   std::string format = "csv";
   // Write personal identifiers as stored (default: masked).
   bool unmasked = false;
@@ -43,10 +52,10 @@ struct ExportOptions {
   bool bom = false;
   // Permit reading every record of the kind when no index serves the query.
   bool allow_scan = false;
-  // CSV columns as field paths (snake_case or lowerCamelCase, dotted into
-  // messages and through repeated fields: legal_representative.name,
-  // contacts.value; "id" is meta.id). Empty: the default columns of the
-  // query's kind. CSV only.
+  // CSV and xlsx columns as field paths (snake_case or lowerCamelCase,
+  // dotted into messages and through repeated fields:
+  // legal_representative.name, contacts.value; "id" is meta.id). Empty: the
+  // default columns of the query's kind. Not for JSON Lines.
   std::vector<std::string> columns;
 };
 
@@ -55,12 +64,22 @@ struct ExportOptions {
 // `options.format`. Returns the number of records written. Errors:
 // INVALID_ARGUMENT for a bad query, format, option or column (nothing is
 // written), FAILED_PRECONDITION when no index serves the query and
-// !allow_scan, UNIMPLEMENTED for "xlsx", UNAVAILABLE when writing to `out`
-// fails; query errors on a later page (the store failing) leave the rows
-// already written in `out`.
+// !allow_scan, FAILED_PRECONDITION for more rows than an .xlsx worksheet
+// holds, UNAVAILABLE when writing to `out` fails; query errors on a later
+// page (the store failing) leave the rows already written in `out` (CSV and
+// JSON Lines; an .xlsx workbook is built in a temporary file and copied to
+// `out` only when complete).
 absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
                                 const ExportOptions& options,
                                 std::ostream& out);
+
+// The same into the file `path`, all or nothing: written to a temporary
+// file next to it and renamed over `path` only on success (a failed export
+// leaves `path` as it was).
+absl::StatusOr<uint64_t> ExportToFile(const Store& store,
+                                      absl::string_view query,
+                                      const ExportOptions& options,
+                                      const std::string& path);
 
 }  // namespace qiaolian
 

@@ -1,5 +1,13 @@
 // Export of query results (include/qiaolian/export.h, docs/export.md).
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -21,6 +29,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "qiaolian/export.h"
 #include "qiaolian/record.h"
+#include "src/ingest/xlsx_writer.h"
 #include "src/util/status_macros.h"
 #include "unicode/ucurr.h"
 
@@ -408,30 +417,88 @@ absl::StatusOr<Kind> KindOfQuery(absl::string_view query) {
   return ParseKind(q.substr(0, end));
 }
 
-}  // namespace
+// A temporary file, removed when this goes out of scope.
+class TempFile {
+ public:
+  static absl::StatusOr<TempFile> Create(const std::string& near) {
+    std::string templ = near.empty() ? (std::filesystem::temp_directory_path() /
+                                        "qiaolian-export-XXXXXX")
+                                           .string()
+                                     : near + ".tmp-XXXXXX";
+    const int fd = mkstemp(templ.data());
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create a temporary file ", templ, ": ",
+                       std::strerror(errno)));
+    }
+    close(fd);
+    return TempFile(std::move(templ));
+  }
+  TempFile(TempFile&& o) noexcept : path_(std::move(o.path_)) {
+    o.path_.clear();
+  }
+  TempFile& operator=(TempFile&&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) std::remove(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+  // Keeps the file: it is no longer removed.
+  void Release() { path_.clear(); }
 
-absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
-                                const ExportOptions& options,
-                                std::ostream& out) {
+ private:
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// Whether a column holds one whole number (written as a number in .xlsx).
+bool IsNumberColumn(const Column& c) {
+  for (const FieldDescriptor* f : c.path) {
+    if (f->is_repeated()) return false;
+  }
+  switch (c.path.back()->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return true;
+    default:
+      return false;
+  }
+}
+
+enum class Format { kCsv, kJsonl, kXlsx };
+
+absl::StatusOr<Format> CheckOptions(const ExportOptions& options) {
   const std::string format = absl::AsciiStrToLower(options.format);
-  if (format == "xlsx") {
-    return absl::UnimplementedError(
-        "xlsx export is not supported yet; export csv (with --bom for "
-        "Excel) or jsonl");
-  }
-  const bool csv = format == "csv";
-  if (!csv && format != "jsonl") {
+  Format f;
+  if (format == "csv") {
+    f = Format::kCsv;
+  } else if (format == "jsonl") {
+    f = Format::kJsonl;
+  } else if (format == "xlsx") {
+    f = Format::kXlsx;
+  } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unknown export format \"", options.format, "\" (csv or jsonl)"));
+        "unknown export format \"", options.format, "\" (csv, jsonl or xlsx)"));
   }
-  if (!csv && options.bom) {
+  if (f != Format::kCsv && options.bom) {
     return absl::InvalidArgumentError("a BOM is only written to CSV");
   }
-  if (!csv && !options.columns.empty()) {
+  if (f == Format::kJsonl && !options.columns.empty()) {
     return absl::InvalidArgumentError(
-        "columns apply to CSV only; JSON Lines holds whole records");
+        "columns apply to CSV and xlsx only; JSON Lines holds whole records");
   }
+  return f;
+}
 
+// Writes the export to `out` (CSV, JSON Lines) or, for xlsx, to the
+// workbook file `xlsx_path`.
+absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
+                                  const ExportOptions& options, Format format,
+                                  std::ostream* out,
+                                  const std::string& xlsx_path) {
+  const bool csv = format == Format::kCsv;
+  const bool xlsx = format == Format::kXlsx;
   QueryOptions qo;
   qo.allow_scan = options.allow_scan;
   qo.page_size = kPageSize;
@@ -439,6 +506,20 @@ absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
   QL_ASSIGN_OR_RETURN(Kind kind, KindOfQuery(query));
 
   std::vector<Column> columns;
+  ingest::XlsxWriter sheet;
+  std::vector<ingest::XlsxWriter::Cell> xcells;
+  if (xlsx) {
+    const Descriptor* d = DescriptorOf(kind);
+    const std::vector<std::string> names =
+        options.columns.empty() ? DefaultColumns(d) : options.columns;
+    for (const std::string& name : names) {
+      QL_ASSIGN_OR_RETURN(Column c, ResolveColumn(d, name));
+      columns.push_back(std::move(c));
+    }
+    QL_RETURN_IF_ERROR(sheet.Open(xlsx_path, KindName(kind)));
+    for (const Column& c : columns) xcells.push_back({c.header, false});
+    QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
+  }
   if (csv) {
     const Descriptor* d = DescriptorOf(kind);
     const std::vector<std::string> names =
@@ -447,10 +528,10 @@ absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
       QL_ASSIGN_OR_RETURN(Column c, ResolveColumn(d, name));
       columns.push_back(std::move(c));
     }
-    if (options.bom) out << "\xEF\xBB\xBF";
+    if (options.bom) *out << "\xEF\xBB\xBF";
     std::vector<std::string> header;
     for (const Column& c : columns) header.push_back(c.header);
-    WriteCsvRow(header, out);
+    WriteCsvRow(header, *out);
   }
 
   uint64_t rows = 0;
@@ -459,24 +540,85 @@ absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
     for (std::unique_ptr<Message>& record : page.records) {
       // The page's records are our own copies: masking leaves the store be.
       if (!options.unmasked) Mask(record.get());
-      if (csv) {
+      if (xlsx) {
+        xcells.clear();
+        for (const Column& c : columns) {
+          xcells.push_back({CellOf(*record, c), IsNumberColumn(c)});
+        }
+        QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
+      } else if (csv) {
         cells.clear();
         for (const Column& c : columns) cells.push_back(CellOf(*record, c));
-        WriteCsvRow(cells, out);
+        WriteCsvRow(cells, *out);
       } else {
         QL_ASSIGN_OR_RETURN(std::string json, RecordToJson(*record));
-        out << json << '\n';
+        *out << json << '\n';
       }
       ++rows;
     }
-    if (!out) return absl::UnavailableError("writing the export failed");
+    if (!xlsx && !*out) {
+      return absl::UnavailableError("writing the export failed");
+    }
     if (page.next_cursor.empty()) break;
     qo.cursor = std::move(page.next_cursor);
     page.records.clear();
     QL_ASSIGN_OR_RETURN(page, store.Query(query, qo));
   }
+  if (xlsx) {
+    QL_RETURN_IF_ERROR(sheet.Close());
+    return rows;
+  }
+  out->flush();
+  if (!*out) return absl::UnavailableError("writing the export failed");
+  return rows;
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> Export(const Store& store, absl::string_view query,
+                                const ExportOptions& options,
+                                std::ostream& out) {
+  QL_ASSIGN_OR_RETURN(Format format, CheckOptions(options));
+  if (format != Format::kXlsx) {
+    return ExportTo(store, query, options, format, &out, "");
+  }
+  // A zip is written with seeks: build it in a temporary file, then copy.
+  QL_ASSIGN_OR_RETURN(TempFile tmp, TempFile::Create(""));
+  QL_ASSIGN_OR_RETURN(uint64_t rows, ExportTo(store, query, options, format,
+                                              nullptr, tmp.path()));
+  std::ifstream in(tmp.path(), std::ios::binary);
+  out << in.rdbuf();
   out.flush();
-  if (!out) return absl::UnavailableError("writing the export failed");
+  if (!in || !out) return absl::UnavailableError("writing the export failed");
+  return rows;
+}
+
+absl::StatusOr<uint64_t> ExportToFile(const Store& store,
+                                      absl::string_view query,
+                                      const ExportOptions& options,
+                                      const std::string& path) {
+  QL_ASSIGN_OR_RETURN(Format format, CheckOptions(options));
+  if (path.empty()) return absl::InvalidArgumentError("no output file given");
+  QL_ASSIGN_OR_RETURN(TempFile tmp, TempFile::Create(path));
+  uint64_t rows = 0;
+  if (format == Format::kXlsx) {
+    QL_ASSIGN_OR_RETURN(
+        rows, ExportTo(store, query, options, format, nullptr, tmp.path()));
+  } else {
+    std::ofstream out(tmp.path(), std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return absl::UnavailableError(absl::StrCat("cannot write ", tmp.path()));
+    }
+    QL_ASSIGN_OR_RETURN(rows,
+                        ExportTo(store, query, options, format, &out, ""));
+    out.close();
+    if (!out) return absl::UnavailableError(absl::StrCat("writing ", path));
+  }
+  if (std::rename(tmp.path().c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot move ", tmp.path(), " to ", path, ": ", std::strerror(errno)));
+  }
+  tmp.Release();
   return rows;
 }
 

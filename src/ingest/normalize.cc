@@ -47,6 +47,12 @@ void ForEachChar(absl::string_view s, F f) {
 // Unicode White_Space (incl. U+3000 and the no-break spaces) or what
 // u_isspace calls a space (adds the information separators U+001C..U+001F).
 bool IsSpace(UChar32 c) {
+  if (c < 0x80) {
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  }
+  // CJK, kana, Hangul and the full-width forms hold no space but U+3000
+  // (a fast path: most cells of a registry are Chinese text).
+  if (c > 0x3000 && c < 0xFFF0) return false;
   return c >= 0 && (u_isUWhiteSpace(c) || u_isspace(c));
 }
 
@@ -494,6 +500,20 @@ std::string ToHalfWidth(absl::string_view s) {
 }
 
 bool IsPlaceholder(absl::string_view s) {
+  // Fast path: every placeholder starts (after spaces) with a dash or one of
+  // these characters, in half or full width.
+  if (!s.empty()) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    size_t i = 0;
+    UChar32 c;
+    U8_NEXT(p, i, s.size(), c);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+    const bool maybe = IsSpace(c) || IsInvisible(c) || IsDash(c) || c < 0 ||
+                       c == 'n' || c == 'N' || c == '#' || c == '/' ||
+                       c == 0x65E0 /* 无 */ || c == 0x6682 /* 暂 */ ||
+                       c == 0x7A7A /* 空 */;
+    if (!maybe) return false;
+  }
   const std::string half = ToHalfWidth(CleanText(s));
   std::string t;  // Without spaces: "N / A" is N/A.
   for (char c : half) {

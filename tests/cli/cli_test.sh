@@ -310,10 +310,12 @@ expect_ok "export jsonl masked" "110105********002X" q export 'person where name
 expect_ok "export -o --bom" "1 records exported" q export 'person where name = "导出测试"' -o "$TMP/export.csv" --bom
 expect_eq "export --bom writes the BOM" "$(head -c 3 "$TMP/export.csv" | od -An -tx1 | tr -d ' \n')" "efbbbf"
 expect_fail "export unknown format" 1 "unknown export format" q export 'enterprise where status = ACTIVE' --format xml
-expect_fail "export xlsx not yet" 1 "xlsx" q export 'enterprise where status = ACTIVE' --format xlsx
+expect_ok "export xlsx" "records exported" q export 'enterprise where uscc = "91320413723588143D"' --format xlsx -o "$TMP/export.xlsx"
+expect_eq "export xlsx is a zip" "$(head -c 2 "$TMP/export.xlsx")" "PK"
+expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise "$TMP/export.xlsx" --dry-run
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
-expect_fail "export failure leaves no file" 1 "xlsx" q export 'enterprise' --format xlsx -o "$TMP/none.xlsx"
+expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"
 expect_eq "no file after failed export" "$(ls "$TMP"/none.xlsx* 2>/dev/null)" ""
 
 echo "cli_test: $checks checks, $failures failed"

@@ -278,9 +278,11 @@ TEST_F(ExporterTest, Errors) {
   o.allow_scan = true;
   EXPECT_TRUE(
       Export(*store_, "enterprise where notes prefix \"x\"", o, out).ok());
-  o.format = "xlsx";
+  o.format = "jsonl";
+  o.bom = true;
   EXPECT_EQ(Export(*store_, "enterprise", o, out).status().code(),
-            absl::StatusCode::kUnimplemented);
+            absl::StatusCode::kInvalidArgument);
+  o.bom = false;
   o.format = "xml";
   EXPECT_EQ(Export(*store_, "enterprise", o, out).status().code(),
             absl::StatusCode::kInvalidArgument);
