@@ -113,6 +113,7 @@ std::vector<IndexSpec> BuiltinSpecs() {
       {311, KIND_CASE, {"closed"}},
       {312, KIND_CASE, {"tags"}, false, {"tag"}},
       {313, KIND_CASE, {"number"}},
+      {330, KIND_CASE, {"replied"}},  // Overdue replies (src/cases/).
       // Donation.
       {401, KIND_DONATION, {"date"}},
       {402, KIND_DONATION, {"direction"}},

@@ -9,8 +9,9 @@
 //     google.protobuf.Timestamp: within the range of the JSON mapping;
 //   - every set qiaolian.v1.Ref: a record kind, an id > 0, and (with a
 //     resolver) an existing target;
-// plus the rules of kRules below, keyed by full field name. RecordMeta is
-// never visited: the store owns it.
+// plus the rules of kRules below, keyed by full field name, and for cases:
+// no deadline or date (replyDue, due, replied, closed) before `received`.
+// RecordMeta is never visited: the store owns it.
 #include "src/model/validate.h"
 
 #include <unicode/uchar.h>
@@ -19,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "absl/strings/ascii.h"
@@ -459,6 +461,31 @@ class Walker {
   const RefResolver& resolve_;
 };
 
+// Case deadlines and dates may not precede the date of receipt.
+absl::Status CheckCaseDates(const Message& m, const Path& root) {
+  const Descriptor* d = m.GetDescriptor();
+  const Reflection* r = m.GetReflection();
+  const FieldDescriptor* received = d->FindFieldByName("received");
+  if (received == nullptr || !r->HasField(m, received)) {
+    return absl::OkStatus();
+  }
+  const v1::Date from = DateOf(r->GetMessage(m, received));
+  for (const char* name : {"reply_due", "due", "replied", "closed"}) {
+    const FieldDescriptor* f = d->FindFieldByName(name);
+    if (f == nullptr || !r->HasField(m, f)) continue;
+    const v1::Date date = DateOf(r->GetMessage(m, f));
+    if (date.month() == 0 || date.day() == 0) continue;  // Partial.
+    if (std::make_tuple(date.year(), date.month(), date.day()) <
+        std::make_tuple(from.year(), from.month(), from.day())) {
+      const Path path{&root, f->json_name(), -1};
+      return Invalid(
+          path, absl::StrCat(DateText(date), " is before the date received (",
+                             DateText(from), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateRecord(const google::protobuf::Message& record,
@@ -473,7 +500,9 @@ absl::Status ValidateRecord(const google::protobuf::Message& record,
   if (!Rules().status.ok()) return Rules().status;
   const std::string root = absl::AsciiStrToLower(d->name());
   const Path path{nullptr, root, -1};
-  return Walker(resolve).VisitMessage(record, path);
+  absl::Status s = Walker(resolve).VisitMessage(record, path);
+  if (s.ok() && d == v1::Case::descriptor()) s = CheckCaseDates(record, path);
+  return s;
 }
 
 }  // namespace model
