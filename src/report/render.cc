@@ -395,10 +395,11 @@ std::string RenderMarkdown(const ReportResult& r, const RenderOptions& o,
 std::string CsvCell(absl::string_view s) {
   bool quote = s.find_first_of(",\"\n\r") != absl::string_view::npos;
   std::string out(s);
-  // Formula-safe: a leading = + - @ would be run by spreadsheets.
-  if (!out.empty() &&
-      (out[0] == '=' || out[0] == '+' || out[0] == '@' ||
-       (out[0] == '-' && out.size() > 1 && !absl::ascii_isdigit(out[1])))) {
+  // Formula-safe: a leading = @ (or + - not starting a number) would be
+  // run by spreadsheets.
+  if (!out.empty() && (out[0] == '=' || out[0] == '@' ||
+                       ((out[0] == '+' || out[0] == '-') &&
+                        (out.size() == 1 || !absl::ascii_isdigit(out[1]))))) {
     out = "'" + out;
   }
   if (!quote) return out;
