@@ -5,10 +5,10 @@
 namespace qiaolian {
 namespace cli {
 
+void AddReportCommands(CLI::App& app, const Global& g, Commands& c);
+
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
-  (void)app;
-  (void)g;
-  (void)c;
+  AddReportCommands(app, g, c);
 }
 
 }  // namespace cli

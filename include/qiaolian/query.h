@@ -29,6 +29,8 @@
 
 namespace qiaolian {
 
+class StoreSnapshot;  // include/qiaolian/store.h
+
 struct QueryOptions {
   // Permit reading every record of the kind when no index serves the query.
   bool allow_scan = false;
@@ -37,6 +39,10 @@ struct QueryOptions {
   std::string cursor;
   // At most this many records per call; 0 means up to the query's limit.
   uint64_t page_size = 0;
+  // Read at this snapshot (Store::NewSnapshot) instead of a fresh one, so
+  // that several queries see one state of the store. Not owned; must come
+  // from the store queried.
+  const StoreSnapshot* snapshot = nullptr;
 };
 
 struct QueryPage {

@@ -41,6 +41,7 @@
 
 namespace leveldb {
 class Env;
+class Snapshot;
 }  // namespace leveldb
 
 namespace qiaolian {
@@ -107,6 +108,33 @@ struct WriteOptions {
   std::optional<bool> sync;
   // Who makes the change (操作人), kept in meta and history.
   std::string actor;
+};
+
+class Store;
+
+// A consistent, read-only view of a store at one moment (Store::NewSnapshot).
+// Queries given it (QueryOptions::snapshot) and Get() through it see exactly
+// the records committed before it was taken, whatever is written later; a
+// report runs all its figures on one. Thread-safe. REQUIRES: destroyed
+// before its Store. Holding one keeps LevelDB from discarding the old
+// versions of records changed since, so keep it for a report, not a session.
+class StoreSnapshot {
+ public:
+  ~StoreSnapshot();
+  StoreSnapshot(const StoreSnapshot&) = delete;
+  StoreSnapshot& operator=(const StoreSnapshot&) = delete;
+
+  // Reads the record `id` of `kind` as it was at the snapshot (NOT_FOUND if
+  // it did not exist then).
+  absl::Status Get(Kind kind, uint64_t id,
+                   google::protobuf::Message* out) const;
+  const Store& store() const;
+
+ private:
+  friend class Store;
+  struct Rep;
+  explicit StoreSnapshot(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
 };
 
 class Store {
@@ -187,6 +215,9 @@ class Store {
   absl::StatusOr<std::string> Explain(absl::string_view text,
                                       const QueryOptions& options = {}) const;
 
+  // A snapshot of the store as it is now (see StoreSnapshot).
+  std::unique_ptr<StoreSnapshot> NewSnapshot() const;
+
   // Checks that every row has exactly the index and unique entries its
   // fields call for, and that every entry belongs to a row. Reads one
   // snapshot; safe while others write.
@@ -201,8 +232,13 @@ class Store {
   uint32_t schema_version() const;
 
  private:
+  friend class StoreSnapshot;
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
+  // The LevelDB snapshot of options.snapshot (nullptr when unset);
+  // INVALID_ARGUMENT when it belongs to another store.
+  absl::StatusOr<const leveldb::Snapshot*> SnapshotOf(
+      const QueryOptions& options) const;
   std::unique_ptr<Rep> rep_;
 };
 

@@ -405,19 +405,61 @@ absl::Status Store::Scan(
                               absl::StrCat("scanning ", KindName(kind)));
 }
 
+struct StoreSnapshot::Rep {
+  const Store* store;
+  storage::Snapshot snap;
+};
+
+StoreSnapshot::StoreSnapshot(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+StoreSnapshot::~StoreSnapshot() = default;
+
+const Store& StoreSnapshot::store() const { return *rep_->store; }
+
+absl::Status StoreSnapshot::Get(Kind kind, uint64_t id,
+                                google::protobuf::Message* out) const {
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  if (out->GetDescriptor() != DescriptorOf(kind)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read a ", KindName(kind), " into a ",
+                     out->GetDescriptor()->full_name()));
+  }
+  return rep_->store->rep_->ReadRow(kind, id, out, rep_->snap.get());
+}
+
+std::unique_ptr<StoreSnapshot> Store::NewSnapshot() const {
+  return std::unique_ptr<StoreSnapshot>(
+      new StoreSnapshot(std::unique_ptr<StoreSnapshot::Rep>(
+          new StoreSnapshot::Rep{this, storage::Snapshot(rep_->db->raw())})));
+}
+
+absl::StatusOr<const leveldb::Snapshot*> Store::SnapshotOf(
+    const QueryOptions& options) const {
+  if (options.snapshot == nullptr) {
+    return static_cast<const leveldb::Snapshot*>(nullptr);
+  }
+  if (options.snapshot->rep_->store != this) {
+    return absl::InvalidArgumentError(
+        "QueryOptions::snapshot was taken from another store");
+  }
+  return options.snapshot->rep_->snap.get();
+}
+
 absl::StatusOr<QueryPage> Store::Query(absl::string_view text,
                                        const QueryOptions& options) const {
-  return query::RunQuery(*rep_->db, *rep_->indexes, text, options);
+  QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
+  return query::RunQuery(*rep_->db, *rep_->indexes, text, options, at);
 }
 
 absl::StatusOr<AggregateResult> Store::Aggregate(
     absl::string_view text, const QueryOptions& options) const {
-  return query::RunAggregate(*rep_->db, *rep_->indexes, text, options);
+  QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
+  return query::RunAggregate(*rep_->db, *rep_->indexes, text, options, at);
 }
 
 absl::StatusOr<std::string> Store::Explain(absl::string_view text,
                                            const QueryOptions& options) const {
-  return query::Explain(*rep_->db, *rep_->indexes, text, options);
+  QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
+  return query::Explain(*rep_->db, *rep_->indexes, text, options, at);
 }
 
 absl::StatusOr<VerifyReport> Store::Verify() const {

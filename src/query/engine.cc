@@ -982,15 +982,21 @@ bad:
 
 class Prepared {
  public:
-  Prepared(const storage::Db& db, const model::IndexRegistry& registry)
-      : db_(db), registry_(registry), snap_(db.raw()) {}
+  // Reads at `at` when given (the caller's snapshot, which must outlive
+  // this), else at a snapshot of its own.
+  Prepared(const storage::Db& db, const model::IndexRegistry& registry,
+           const leveldb::Snapshot* at = nullptr)
+      : db_(db), registry_(registry) {
+    if (at == nullptr) own_snap_.emplace(db.raw());
+    snap_ = at != nullptr ? at : own_snap_->get();
+  }
 
   absl::Status Init(absl::string_view text, const QueryOptions& options) {
     QL_ASSIGN_OR_RETURN(q_, Parse(text));
     absl::StatusOr<Kind> kind = ParseKind(q_.kind);
     if (!kind.ok()) return ErrorAt(q_.kind_pos, kind.status().message());
     ctx_ = std::make_unique<Ctx>(
-        Ctx{db_, registry_, *kind, snap_.get(), true, std::nullopt});
+        Ctx{db_, registry_, *kind, snap_, true, std::nullopt});
     Resolver resolver{*kind, DescriptorOf(*kind), registry_};
     if (q_.order_by.has_value()) {
       QL_ASSIGN_OR_RETURN(order_path_,
@@ -1040,8 +1046,7 @@ class Prepared {
   // Reads `id`'s row into `*out`; false when there is none.
   absl::StatusOr<bool> FetchRow(uint64_t id, Message* out) const {
     const std::string key = storage::RowKey(ctx_->kind, id);
-    QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
-                        db_.Get(key, snap_.get()));
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> row, db_.Get(key, snap_));
     if (!row.has_value()) return false;
     if (!out->ParseFromString(*row)) {
       return absl::DataLossError(
@@ -1254,7 +1259,8 @@ class Prepared {
  private:
   const storage::Db& db_;
   const model::IndexRegistry& registry_;
-  storage::Snapshot snap_;
+  std::optional<storage::Snapshot> own_snap_;
+  const leveldb::Snapshot* snap_ = nullptr;
   Query q_;
   std::unique_ptr<Ctx> ctx_;
   std::unique_ptr<Node> where_;
@@ -1391,8 +1397,9 @@ std::string ColumnName(const Aggregate& a, absl::string_view field) {
 absl::StatusOr<QueryPage> RunQuery(const storage::Db& db,
                                    const model::IndexRegistry& registry,
                                    absl::string_view text,
-                                   const QueryOptions& options) {
-  Prepared p(db, registry);
+                                   const QueryOptions& options,
+                                   const leveldb::Snapshot* at) {
+  Prepared p(db, registry, at);
   QL_RETURN_IF_ERROR(p.Init(text, options));
   if (!p.query().aggregates.empty() || p.query().group_by.has_value()) {
     return absl::InvalidArgumentError(
@@ -1405,16 +1412,18 @@ absl::StatusOr<QueryPage> RunQuery(const storage::Db& db,
 absl::StatusOr<std::string> Explain(const storage::Db& db,
                                     const model::IndexRegistry& registry,
                                     absl::string_view text,
-                                    const QueryOptions& options) {
-  Prepared p(db, registry);
+                                    const QueryOptions& options,
+                                    const leveldb::Snapshot* at) {
+  Prepared p(db, registry, at);
   QL_RETURN_IF_ERROR(p.Init(text, options));
   return p.Explain();
 }
 
 absl::StatusOr<AggregateResult> RunAggregate(
     const storage::Db& db, const model::IndexRegistry& registry,
-    absl::string_view text, const QueryOptions& options) {
-  Prepared p(db, registry);
+    absl::string_view text, const QueryOptions& options,
+    const leveldb::Snapshot* at) {
+  Prepared p(db, registry, at);
   QL_RETURN_IF_ERROR(p.Init(text, options));
   const Query& q = p.query();
   const Ctx& ctx = p.ctx();

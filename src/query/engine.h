@@ -15,7 +15,8 @@
 //   - `or` merges its children's streams (all must be indexed);
 //   - with nothing to drive, the kind's rows are scanned (allow_scan only).
 // Counts and group-by-an-indexed-field counts are answered from the entries
-// alone when every predicate was served by an index.
+// alone when every predicate was served by an index. `at`, when given, is
+// the snapshot to read (QueryOptions::snapshot, resolved by the Store).
 #ifndef QIAOLIAN_SRC_QUERY_ENGINE_H_
 #define QIAOLIAN_SRC_QUERY_ENGINE_H_
 
@@ -33,16 +34,19 @@ namespace query {
 absl::StatusOr<QueryPage> RunQuery(const storage::Db& db,
                                    const model::IndexRegistry& registry,
                                    absl::string_view text,
-                                   const QueryOptions& options);
+                                   const QueryOptions& options,
+                                   const leveldb::Snapshot* at = nullptr);
 
 absl::StatusOr<AggregateResult> RunAggregate(
     const storage::Db& db, const model::IndexRegistry& registry,
-    absl::string_view text, const QueryOptions& options);
+    absl::string_view text, const QueryOptions& options,
+    const leveldb::Snapshot* at = nullptr);
 
 absl::StatusOr<std::string> Explain(const storage::Db& db,
                                     const model::IndexRegistry& registry,
                                     absl::string_view text,
-                                    const QueryOptions& options);
+                                    const QueryOptions& options,
+                                    const leveldb::Snapshot* at = nullptr);
 
 }  // namespace query
 }  // namespace qiaolian
