@@ -75,7 +75,12 @@ absl::Status FromLevelDb(const leveldb::Status& s, absl::string_view context) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(context, ": ", s.ToString());
   if (s.IsNotFound()) return absl::NotFoundError(msg);
-  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsCorruption()) {
+    return absl::DataLossError(
+        absl::StrCat(msg,
+                     " (the store is damaged; `qiaolian repair` recovers what "
+                     "can be read and rebuilds the indexes)"));
+  }
   if (s.IsIOError()) return absl::UnavailableError(msg);
   if (s.IsNotSupportedError()) return absl::UnimplementedError(msg);
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
@@ -143,14 +148,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
           " is in use by another process (or another open handle); close it "
           "there first"));
     }
-    absl::Status st = FromLevelDb(s, absl::StrCat("opening store ", dir));
-    if (st.code() == absl::StatusCode::kDataLoss) {
-      return absl::DataLossError(
-          absl::StrCat(st.message(),
-                       " (the store is damaged; `qiaolian repair` recovers "
-                       "what can be read and rebuilds the indexes)"));
-    }
-    return st;
+    return FromLevelDb(s, absl::StrCat("opening store ", dir));
   }
   std::unique_ptr<Db> db(
       new Db(dir, std::unique_ptr<leveldb::DB>(raw), std::move(cache)));
