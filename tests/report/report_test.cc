@@ -314,8 +314,16 @@ Gen Generate(uint32_t seed) {
     c.set_status(st[rng() % 3]);
     if (rng() % 2) {
       c.set_reply_within_working_days(2);
-      *c.mutable_reply_due() = RandomDate(rng);
-      if (rng() % 4) *c.mutable_replied() = RandomDate(rng);
+      // Deadlines and replies never precede receipt (the store refuses it).
+      auto not_before = [&rng](const v1::Date& from) {
+        for (int k = 0; k < 100; ++k) {
+          v1::Date x = RandomDate(rng);
+          if (D(x) >= D(from)) return x;
+        }
+        return from;
+      };
+      *c.mutable_reply_due() = not_before(c.received());
+      if (rng() % 4) *c.mutable_replied() = not_before(c.received());
     }
     g.cases.push_back(c);
   }
