@@ -450,10 +450,15 @@ std::string RenderHtml(const ReportResult& r, const RenderOptions& o) {
         for (const std::string& id : ch.headline_figures()) {
           const FigureResult* h = r.Find(id);
           if (h == nullptr) continue;
+          // The label without the value it would repeat.
+          std::string value = FormatFigureValue(*h, h->value, en);
+          std::string label = FigureLabel(r, *h, en);
+          if (size_t p = label.find(value); p != std::string::npos) {
+            label.erase(p, value.size());
+          }
           absl::StrAppend(&out, "<div class=\"headline\" data-figure=\"", H(id),
-                          "\"><span class=\"big\">",
-                          H(FormatFigureValue(*h, h->value, en)), "</span>",
-                          H(FigureLabel(r, *h, en)), "</div>");
+                          "\"><span class=\"big\">", H(value), "</span>",
+                          H(label), "</div>");
         }
         absl::StrAppend(&out, "</div>\n");
       }
