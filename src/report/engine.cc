@@ -164,11 +164,15 @@ class Runner {
     QueryOptions qo;
     qo.allow_scan = true;
     qo.snapshot = &snap_;
-    absl::StatusOr<QueryPage> page = store_.Query(*text, qo);
-    if (!page.ok()) return located(page.status());
-    records_ = std::move(page->records);
+    // Figures with the same query and period read the same rows once.
+    auto cached = rows_.find(*text);
+    if (cached == rows_.end()) {
+      absl::StatusOr<QueryPage> page = store_.Query(*text, qo);
+      if (!page.ok()) return located(page.status());
+      cached = rows_.emplace(*text, std::move(page->records)).first;
+    }
     Records all;
-    for (const auto& m : records_) all.push_back(m.get());
+    for (const auto& m : cached->second) all.push_back(m.get());
     const Descriptor* d = DescriptorOf(*kind);
     std::vector<Path> paths;
     for (const std::string& p : f.fields()) {
@@ -570,7 +574,8 @@ class Runner {
   const StoreSnapshot& snap_;
   const Report& report_;
   ReportPeriod period_;
-  std::vector<std::unique_ptr<Message>> records_;
+  // Rows of each query run so far (period included), for this run only.
+  std::map<std::string, std::vector<std::unique_ptr<Message>>> rows_;
   const std::set<uint64_t>* target_ids_ = nullptr;
   Kind target_kind_ = v1::KIND_UNSPECIFIED;
   std::map<uint64_t, std::set<std::string>> person_categories_;
