@@ -340,6 +340,43 @@ QIAOLIAN_EXPORT int qiaolian_verify(qiaolian_db_t* db, int* consistent,
 /* Drops and rebuilds every index. */
 QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
 
+/* ---- Reports (docs/report.md). */
+
+/* Runs the report spec `spec` (text-format protobuf, spec_len bytes, as in
+ * examples/jintan-2020/report.textproto) over the store for the days `from`
+ * to `to` ("2020-01-01", NUL-terminated, inclusive) on one snapshot, and
+ * renders it as `format`: "md", "text", "csv", "json" or "html" (a
+ * self-contained page with SVG charts). `english` 0 gives Chinese labels,
+ * 1 English. On success *out receives the text, owned, NUL-terminated:
+ * free it with qiaolian_free(). Errors: INVALID_ARGUMENT for a bad spec
+ * (the message gives <spec>:LINE:COLUMN and what was expected), date or
+ * format, or a figure's query the store refuses. A figure that cannot be
+ * computed (money in two currencies without a rate) is not an error: the
+ * output says why in place of its value. */
+QIAOLIAN_EXPORT int qiaolian_report(qiaolian_db_t* db, const char* spec,
+                                    size_t spec_len, const char* from,
+                                    const char* to, const char* format,
+                                    int english, char** out, size_t* out_len,
+                                    char** errmsg);
+/* Like qiaolian_report, and also runs the spec for the days compare_from to
+ * compare_to (e.g. the year before): each figure shows both values and the
+ * change. */
+QIAOLIAN_EXPORT int qiaolian_report_compare(
+    qiaolian_db_t* db, const char* spec, size_t spec_len, const char* from,
+    const char* to, const char* compare_from, const char* compare_to,
+    const char* format, int english, char** out, size_t* out_len,
+    char** errmsg);
+/* Lists the records behind figure `figure` (its id in the spec) for the
+ * period, read on one snapshot: the query, the aggregate, each record
+ * (kind:id, date, title or name), the distinct records of a count distinct.
+ * Owned text as above. NOT_FOUND for an unknown figure. */
+QIAOLIAN_EXPORT int qiaolian_report_explain(qiaolian_db_t* db,
+                                            const char* spec, size_t spec_len,
+                                            const char* from, const char* to,
+                                            const char* figure, int english,
+                                            char** out, size_t* out_len,
+                                            char** errmsg);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

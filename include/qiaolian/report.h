@@ -100,6 +100,9 @@ struct FigureResult {
   // sorted by (kind, id), and the count of unregistered entries added.
   std::vector<v1::Ref> targets;
   int64_t unregistered = 0;
+  // The unregistered entries counted, one line each: "donation:10 金坛一中学生
+  // ×21".
+  std::vector<std::string> unregistered_entries;
   std::vector<FigureGroup> groups;  // When the figure has group_by.
 };
 

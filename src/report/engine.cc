@@ -164,11 +164,15 @@ class Runner {
     QueryOptions qo;
     qo.allow_scan = true;
     qo.snapshot = &snap_;
-    absl::StatusOr<QueryPage> page = store_.Query(*text, qo);
-    if (!page.ok()) return located(page.status());
-    records_ = std::move(page->records);
+    // Figures with the same query and period read the same rows once.
+    auto cached = rows_.find(*text);
+    if (cached == rows_.end()) {
+      absl::StatusOr<QueryPage> page = store_.Query(*text, qo);
+      if (!page.ok()) return located(page.status());
+      cached = rows_.emplace(*text, std::move(page->records)).first;
+    }
     Records all;
-    for (const auto& m : records_) all.push_back(m.get());
+    for (const auto& m : cached->second) all.push_back(m.get());
     const Descriptor* d = DescriptorOf(*kind);
     std::vector<Path> paths;
     for (const std::string& p : f.fields()) {
@@ -186,8 +190,10 @@ class Runner {
       have_targets = true;
     }
     target_ids_ = have_targets ? &target_ids : nullptr;
+    entries_ = &out->unregistered_entries;
     absl::StatusOr<FigureValue> v =
         Reduce(f, paths, all, &out->ids, &out->targets, &out->unregistered);
+    entries_ = nullptr;  // Groups do not list them again.
     if (!v.ok()) return located(v.status());
     out->value = *v;
     if (f.group_by_size() > 0) {
@@ -473,6 +479,13 @@ class Runner {
             uint32_t n = er->GetUInt32(*e, ed->FindFieldByName("count"));
             *unregistered += n == 0 ? 1 : n;
             used = true;
+            if (entries_ != nullptr) {
+              const FieldDescriptor* name = ed->FindFieldByName("name");
+              entries_->push_back(absl::StrCat(
+                  KindName(*KindOf(*m)), ":", MetaOf(*m).id(), "  ",
+                  name != nullptr ? er->GetString(*e, name) : std::string(),
+                  "  ×", n == 0 ? 1 : n));
+            }
           });
       QL_RETURN_IF_ERROR(st);
       if (used) ids->push_back(MetaOf(*m).id());
@@ -570,8 +583,10 @@ class Runner {
   const StoreSnapshot& snap_;
   const Report& report_;
   ReportPeriod period_;
-  std::vector<std::unique_ptr<Message>> records_;
+  // Rows of each query run so far (period included), for this run only.
+  std::map<std::string, std::vector<std::unique_ptr<Message>>> rows_;
   const std::set<uint64_t>* target_ids_ = nullptr;
+  std::vector<std::string>* entries_ = nullptr;  // Unregistered, listed.
   Kind target_kind_ = v1::KIND_UNSPECIFIED;
   std::map<uint64_t, std::set<std::string>> person_categories_;
 };

@@ -191,19 +191,41 @@ std::string Bar(const FigureResult& f, const ChartData& c, size_t ci, size_t si,
       H(c.category_labels[ci]), H(c.series_labels[si]), Num(v));
 }
 
-std::string Legend(const ChartData& c, double x, double y) {
+// Display width of a label in px at 11px: CJK characters count double.
+double TextWidth(const std::string& s) {
+  double w = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char ch = static_cast<unsigned char>(s[i]);
+    int len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    w += len >= 3 ? 11.5 : 6.5;
+    i += len;
+  }
+  return w;
+}
+
+// The legend (when there are several series), wrapped into rows that fit
+// between x and x + width; *height receives its height.
+std::string Legend(const ChartData& c, double x, double y, double width,
+                   double* height) {
   std::string out;
+  *height = 0;
   if (c.series.size() <= 1) return out;
-  double cx = x;
+  double cx = x, cy = y;
   for (size_t i = 0; i < c.series.size(); ++i) {
+    double w = 14 + TextWidth(c.series_labels[i]) + 14;
+    if (cx + w > x + width && cx > x) {
+      cx = x;
+      cy += 18;
+    }
     absl::StrAppend(
         &out, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" "
                               "height=\"10\" fill=\"%s\"/><text x=\"%.1f\" "
                               "y=\"%.1f\" class=\"legend\">%s</text>",
-                              cx, y, kColors[i % kNumColors], cx + 14, y + 9,
+                              cx, cy, kColors[i % kNumColors], cx + 14, cy + 9,
                               H(c.series_labels[i])));
-    cx += 24 + 13.0 * static_cast<double>(c.series_labels[i].size()) / 2.2;
+    cx += w;
   }
+  *height = cy - y + 22;
   return out;
 }
 
@@ -211,7 +233,9 @@ std::string VerticalChart(const FigureResult& f, const ChartData& c,
                           bool stacked) {
   const double width = 760, left = 60, right = 16, top = 16;
   const double plot_h = 220, bottom = 56;
-  const double legend_h = c.series.size() > 1 ? 28 : 0;
+  double legend_h = 0;
+  const std::string legend =
+      Legend(c, left, top + plot_h + bottom, width - left - right, &legend_h);
   const double height = top + plot_h + bottom + legend_h;
   double max = 0;
   for (size_t ci = 0; ci < c.categories.size(); ++ci) {
@@ -275,14 +299,16 @@ std::string VerticalChart(const FigureResult& f, const ChartData& c,
   absl::StrAppend(&out, absl::StrFormat("<line class=\"axis\" x1=\"%.1f\" "
                                         "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
                                         left, Y(0), width - right, Y(0)));
-  absl::StrAppend(&out, Legend(c, left, top + plot_h + bottom));
+  absl::StrAppend(&out, legend);
   return out + "</svg>";
 }
 
 std::string HorizontalChart(const FigureResult& f, const ChartData& c) {
   const double width = 760, left = 170, right = 60, top = 10, row = 24;
-  const double legend_h = c.series.size() > 1 ? 28 : 0;
   const double plot_h = row * static_cast<double>(c.categories.size());
+  double legend_h = 0;
+  const std::string legend =
+      Legend(c, left, top + plot_h + 12, width - left - right, &legend_h);
   const double height = top + plot_h + 24 + legend_h;
   double max = 0;
   for (const auto& [k, v] : c.values) max = std::max(max, v);
@@ -312,7 +338,7 @@ std::string HorizontalChart(const FigureResult& f, const ChartData& c) {
                                 left + W(v) + 4, y + bar_h * 0.8, Num(v)));
     }
   }
-  absl::StrAppend(&out, Legend(c, left, top + plot_h + 12));
+  absl::StrAppend(&out, legend);
   return out + "</svg>";
 }
 
@@ -424,10 +450,15 @@ std::string RenderHtml(const ReportResult& r, const RenderOptions& o) {
         for (const std::string& id : ch.headline_figures()) {
           const FigureResult* h = r.Find(id);
           if (h == nullptr) continue;
+          // The label without the value it would repeat.
+          std::string value = FormatFigureValue(*h, h->value, en);
+          std::string label = FigureLabel(r, *h, en);
+          if (size_t p = label.find(value); p != std::string::npos) {
+            label.erase(p, value.size());
+          }
           absl::StrAppend(&out, "<div class=\"headline\" data-figure=\"", H(id),
-                          "\"><span class=\"big\">",
-                          H(FormatFigureValue(*h, h->value, en)), "</span>",
-                          H(FigureLabel(r, *h, en)), "</div>");
+                          "\"><span class=\"big\">", H(value), "</span>",
+                          H(label), "</div>");
         }
         absl::StrAppend(&out, "</div>\n");
       }

@@ -523,7 +523,12 @@ std::string RenderJson(const ReportResult& r, const RenderOptions& o) {
                         Q(absl::StrCat(KindName(f.targets[i].kind()), ":",
                                        f.targets[i].id())));
       }
-      absl::StrAppend(&out, "],\"unregistered\":", f.unregistered);
+      absl::StrAppend(&out, "],\"unregistered\":", f.unregistered,
+                      ",\"unregistered_entries\":[");
+      for (size_t i = 0; i < f.unregistered_entries.size(); ++i) {
+        absl::StrAppend(&out, i ? "," : "", Q(f.unregistered_entries[i]));
+      }
+      absl::StrAppend(&out, "]");
     }
     if (!f.groups.empty()) {
       absl::StrAppend(&out, ",\"groups\":[");
@@ -693,6 +698,10 @@ absl::StatusOr<std::string> ExplainFigure(const Store& store,
                     "\n");
     for (const v1::Ref& t : f->targets) {
       absl::StrAppend(&out, "  ", report::Describe(*snap, t.kind(), t.id()),
+                      "\n");
+    }
+    for (const std::string& e : f->unregistered_entries) {
+      absl::StrAppend(&out, "  ", e, en ? "  (unregistered)" : "  （未建档）",
                       "\n");
     }
   }

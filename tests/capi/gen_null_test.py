@@ -61,6 +61,16 @@ POINTER_VALUES = {
     # Must be valid when set (the setter checks it).
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("const char*", "path"): "f.path",
+    # Reports: a valid spec and period (qiaolian_report*).
+    ("const char*", "spec"): ('"sections { id: \\"s\\" figures { id: \\"x\\" '
+                              'label_zh: \\"{value}\\" query: \\"enterprise\\" '
+                              'period: ALL_TIME aggregate: COUNT_RECORDS } }"'),
+    ("const char*", "from"): '"2020-01-01"',
+    ("const char*", "to"): '"2020-12-31"',
+    ("const char*", "compare_from"): '"2019-01-01"',
+    ("const char*", "compare_to"): '"2019-12-31"',
+    ("const char*", "format"): '"json"',
+    ("const char*", "figure"): '"x"',
     ("const char*", "text"): "f.query",
     ("const char*", "actor"): '"null-test"',
     ("const char*", "cursor"): '"not-a-page-token"',

@@ -202,6 +202,12 @@ TEST_F(Jintan2020Test, ExplainListsExactlyTheCountedRecords) {
     EXPECT_THAT(*explain, HasSubstr(absl::StrCat("  event:", id, "  ")));
   }
   EXPECT_THAT(*explain, HasSubstr("×62"));
+  // Unregistered entries are listed with the number they stand for.
+  auto students = ExplainFigure(*store_, *report_, Year(2020), "f13_students");
+  ASSERT_TRUE(students.ok());
+  EXPECT_THAT(*students, HasSubstr("金坛一中学生  ×21  （未建档）"));
+  EXPECT_THAT(*students, ::testing::Not(HasSubstr("金坛一中教师")));
+  EXPECT_EQ(r.Find("f03_expert_visas")->unregistered_entries.size(), 6u);
   EXPECT_FALSE(
       ExplainFigure(*store_, *report_, Year(2020), "nope").status().ok());
 }
