@@ -402,8 +402,8 @@ QIAOLIAN_EXPORT int qiaolian_audit_list(qiaolian_db_t* db, int64_t from_unix,
                                         size_t* json_len, char** errmsg);
 /* Recomputes the audit log's hash chain. *intact is 1 when no entry was
  * altered, removed, inserted or reordered and, if expected_head (hex;
- * NULL: none, whatever the length) is given, some entry has that hash. *report (may
- * be NULL) receives {"entries":N,"last_seq":N,"head":"hex",
+ * NULL: none, whatever the length) is given, some entry has that hash. *report
+ * (may be NULL) receives {"entries":N,"last_seq":N,"head":"hex",
  * "problems":[...]}, owned. */
 QIAOLIAN_EXPORT int qiaolian_audit_verify(qiaolian_db_t* db,
                                           const char* expected_head,
