@@ -97,6 +97,14 @@ HEAD=$(q audit verify | sed -n 's/.*head \([0-9a-f]*\).*/\1/p')
 expect_ok "audit verify --expect-head" "intact" q audit verify --expect-head "$HEAD"
 expect_fail "audit verify wrong head" 1 "NOT intact" q audit verify --expect-head 00ff
 
+# Imports are audited as such, with the file's name.
+printf 'name,uscc\n常州三久制造有限公司,91320413723588143D\n' >"$TMP/企业.csv"
+checks=$((checks + 1))
+q --actor 导入员 import enterprise "$TMP/企业.csv" >/dev/null 2>&1 || fail "import"
+expect_ok "audit: import with file name" "file 企业.csv" q audit list --kind enterprise
+expect_ok "audit: import action" "import" q audit list --kind enterprise
+HEAD=$(q audit verify | sed -n 's/.*head \([0-9a-f]*\).*/\1/p')
+
 # Erasure.
 expect_fail "erase refuses while referenced" 1 "event 1 (participants.ref)" q erase person 1
 expect_ok "erase --force" "erased person 1" q --actor 管理员 erase person 1 --force
