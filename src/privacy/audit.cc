@@ -13,7 +13,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "leveldb/db.h"
 #include "qiaolian/privacy.h"
@@ -119,22 +118,58 @@ bool IsValueMessage(const Descriptor* d) {
          d == google::protobuf::Timestamp::descriptor();
 }
 
-std::string FieldText(const Message* m, const FieldDescriptor* f) {
-  if (m == nullptr) return "";
-  const Reflection* r = m->GetReflection();
-  std::string out;
-  if (f->is_repeated()) {
-    const int n = r->FieldSize(*m, f);
-    for (int i = 0; i < n; ++i) {
-      std::string v;
-      google::protobuf::TextFormat::PrintFieldValueToString(*m, f, i, &v);
-      absl::StrAppend(&out, v.size(), ":", v);
-    }
-    return out;
+// Element `i` of repeated field `f` (i = -1: the singular value) as bytes
+// that are equal exactly when the values are.
+std::string ValueBytes(const Message& m, const FieldDescriptor* f, int i) {
+  const Reflection* r = m.GetReflection();
+  const bool rep = i >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return absl::StrCat(rep ? r->GetRepeatedEnumValue(m, f, i)
+                              : r->GetEnumValue(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f)) ? "1" : "0";
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, i)
+                              : r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, i)
+                              : r->GetInt64(m, f));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, i)
+                              : r->GetUInt32(m, f));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, i)
+                              : r->GetUInt64(m, f));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, i)
+                              : r->GetDouble(m, f));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, i)
+                              : r->GetFloat(m, f));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return (rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f))
+          .SerializeAsString();
   }
-  if (!r->HasField(*m, f)) return "";
-  google::protobuf::TextFormat::PrintFieldValueToString(*m, f, -1, &out);
-  return out;
+  return "";
+}
+
+bool SameField(const Message& a, const Message& b, const FieldDescriptor* f) {
+  const Reflection* ra = a.GetReflection();
+  const Reflection* rb = b.GetReflection();
+  if (f->is_repeated()) {
+    const int n = ra->FieldSize(a, f);
+    if (n != rb->FieldSize(b, f)) return false;
+    for (int i = 0; i < n; ++i) {
+      if (ValueBytes(a, f, i) != ValueBytes(b, f, i)) return false;
+    }
+    return true;
+  }
+  const bool has = ra->HasField(a, f);
+  if (has != rb->HasField(b, f)) return false;
+  return !has || ValueBytes(a, f, -1) == ValueBytes(b, f, -1);
 }
 
 void Diff(const Message* a, const Message* b, const Descriptor* d,
@@ -169,7 +204,7 @@ void Diff(const Message* a, const Message* b, const Descriptor* d,
       }
       continue;
     }
-    if (FieldText(a, f) != FieldText(b, f)) out->push_back(path);
+    if (!SameField(*a, *b, f)) out->push_back(path);
   }
 }
 
