@@ -157,7 +157,9 @@ struct EraseOptions {
   // Compact the store's files afterwards so that the erased values are gone
   // from them (see docs/privacy.md for what stays until the next open).
   bool compact = true;
-  std::optional<bool> sync;  // Override StoreOptions::sync for the batch.
+  // Wait for the erasure batch to reach the disk (default: yes, whatever
+  // StoreOptions::sync says).
+  std::optional<bool> sync;
 };
 
 struct EraseReport {
