@@ -315,6 +315,34 @@ TEST_F(AuditTest, ImportsAndExportsAreAudited) {
   EXPECT_THAT(e[1].note(), HasSubstr("export"));
 }
 
+TEST_F(AuditTest, HistoryRowsAreMaskedOrAudited) {
+  v1::Person p = SamplePerson();
+  ASSERT_TRUE(store_->Create(&p).ok());
+  p.mutable_contacts(0)->set_value("13900001111");
+  ASSERT_TRUE(store_->Update(&p).ok());
+  auto masked = ReadHistory(*store_, v1::KIND_PERSON, 1, {});
+  ASSERT_TRUE(masked.ok()) << masked.status();
+  ASSERT_EQ(masked->size(), 2u);
+  for (const v1::ChangeRecord& c : *masked) {
+    v1::Person row;
+    ASSERT_TRUE(row.ParseFromString(c.row()));
+    EXPECT_EQ(row.identity_documents(0).number(), "110105********002X");
+    EXPECT_THAT(c.row(), Not(HasSubstr("1391234")));
+    EXPECT_THAT(c.row(), Not(HasSubstr("1390000")));
+  }
+  EXPECT_EQ(Entries().size(), 2u);  // Two changes; masked reads unlogged.
+  ReadOptions ro;
+  ro.unmasked = true;
+  ro.actor = "审计员";
+  auto raw = ReadHistory(*store_, v1::KIND_PERSON, 1, ro);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_THAT((*raw)[0].row(), HasSubstr("13912345678"));
+  const std::vector<v1::AuditEntry> e = Entries();
+  ASSERT_EQ(e.size(), 4u);  // One entry per revision shown.
+  EXPECT_EQ(e[3].action(), v1::AuditEntry::ACTION_UNMASKED_READ);
+  EXPECT_EQ(e[3].note(), "history");
+}
+
 TEST_F(AuditTest, ChainSurvivesReopenAndFilters) {
   FourEntries();
   Reopen();
