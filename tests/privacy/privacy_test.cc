@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -341,6 +342,34 @@ TEST_F(AuditTest, HistoryRowsAreMaskedOrAudited) {
   ASSERT_EQ(e.size(), 4u);  // One entry per revision shown.
   EXPECT_EQ(e[3].action(), v1::AuditEntry::ACTION_UNMASKED_READ);
   EXPECT_EQ(e[3].note(), "history");
+}
+
+TEST_F(AuditTest, ConcurrentWritersAndUnmaskedReadersKeepOneChain) {
+  v1::Person seed = SamplePerson();
+  ASSERT_TRUE(store_->Create(&seed).ok());
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        v1::Person p;
+        p.set_name(absl::StrCat("并发", t, "-", i));
+        EXPECT_TRUE(store_->Create(&p).ok());
+      }
+    });
+    threads.emplace_back([this] {
+      ReadOptions ro;
+      ro.unmasked = true;
+      for (int i = 0; i < kPerThread; ++i) {
+        EXPECT_TRUE(ReadRecord(*store_, v1::KIND_PERSON, 1, ro).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const std::vector<v1::AuditEntry> e = Entries();
+  ASSERT_EQ(e.size(), 1u + 4 * kPerThread);
+  for (size_t i = 0; i < e.size(); ++i) ASSERT_EQ(e[i].seq(), i + 1);
+  EXPECT_THAT(Problems(), IsEmpty());
 }
 
 TEST_F(AuditTest, ChainSurvivesReopenAndFilters) {
