@@ -5,7 +5,8 @@
 // the index registry from each revision, so every index, present or
 // future, that derives its keys from the record is covered; then a sweep of
 // the kind's index and unique keyspaces for anything still naming the
-// record), unlink referrers when forced, decrement the count, and append one
+// record; plus the keys of src/privacy/derived_keys.h producers), unlink
+// referrers when forced, decrement the count, and append one
 // ACTION_ERASE audit entry (field names only). Then compact the whole store
 // so that LevelDB rewrites its tables and log without the erased values.
 #include <map>
@@ -27,6 +28,7 @@
 #include "src/api/store_access.h"
 #include "src/model/indexes.h"
 #include "src/privacy/audit_chain.h"
+#include "src/privacy/derived_keys.h"
 #include "src/storage/key_codec.h"
 #include "src/util/status_macros.h"
 #include "src/util/time.h"
@@ -144,7 +146,42 @@ int Unlink(Message* m, Kind kind, uint64_t id) {
   return n;
 }
 
+absl::Mutex g_derived_mu(absl::kConstInit);
+std::map<std::string, privacy::DerivedKeysFn>* DerivedProducers()
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_derived_mu) {
+  static auto* producers = new std::map<std::string, privacy::DerivedKeysFn>();
+  return producers;
+}
+
 }  // namespace
+
+namespace privacy {
+
+void RegisterDerivedKeys(const std::string& name, DerivedKeysFn fn) {
+  absl::MutexLock lock(&g_derived_mu);
+  (*DerivedProducers())[name] = std::move(fn);
+}
+
+void UnregisterDerivedKeys(const std::string& name) {
+  absl::MutexLock lock(&g_derived_mu);
+  DerivedProducers()->erase(name);
+}
+
+std::vector<std::string> DerivedKeys(
+    Kind kind, uint64_t id, const google::protobuf::Message& revision) {
+  std::vector<DerivedKeysFn> fns;
+  {
+    absl::MutexLock lock(&g_derived_mu);
+    for (const auto& [name, fn] : *DerivedProducers()) fns.push_back(fn);
+  }
+  std::vector<std::string> out;
+  for (const DerivedKeysFn& fn : fns) {
+    for (std::string& k : fn(kind, id, revision)) out.push_back(std::move(k));
+  }
+  return out;
+}
+
+}  // namespace privacy
 
 absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
                                   const EraseOptions& options) {
@@ -301,11 +338,17 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
         }
       }
       del(row_key);
+      for (const std::string& k : privacy::DerivedKeys(kind, id, *current)) {
+        del(k);
+      }
     }
     std::set<std::string> fields;
     for (const std::unique_ptr<Message>& rev : revisions) {
       for (std::string& f : privacy::ChangedFields(nullptr, rev.get())) {
         fields.insert(std::move(f));
+      }
+      for (const std::string& k : privacy::DerivedKeys(kind, id, *rev)) {
+        del(k);
       }
       for (const model::Index* idx : registry.OfKind(kind)) {
         for (const std::string& t : model::IndexTuples(*idx, *rev)) {

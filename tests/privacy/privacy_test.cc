@@ -22,6 +22,8 @@
 #include "leveldb/write_batch.h"
 #include "qiaolian/export.h"
 #include "qiaolian/store.h"
+#include "src/api/store_access.h"
+#include "src/privacy/derived_keys.h"
 #include "src/storage/key_codec.h"
 #include "tests/testing/temp_dir.h"
 
@@ -630,6 +632,44 @@ TEST_F(EraseTest, ValuesWrittenInThisSessionAreGoneToo) {
   Reopen();
   store_.reset();
   EXPECT_THAT(Leaks(), IsEmpty());
+}
+
+TEST_F(EraseTest, KeysOfRegisteredProducersAreDeletedForEveryRevision) {
+  // A stand-in for a search index kept outside the index registry: one key
+  // per name the person ever had, in a keyspace of its own.
+  auto key_of = [](const std::string& name, uint64_t id) {
+    std::string k = "\x7F";
+    k += name;
+    storage::PutU64(&k, id);
+    return k;
+  };
+  privacy::RegisterDerivedKeys(
+      "test", [key_of](Kind kind, uint64_t id,
+                       const google::protobuf::Message& revision) {
+        std::vector<std::string> keys;
+        if (kind == v1::KIND_PERSON) {
+          keys.push_back(
+              key_of(static_cast<const v1::Person&>(revision).name(), id));
+        }
+        return keys;
+      });
+  const uint64_t person = AddErasable();
+  auto stored = store_->Get(v1::KIND_PERSON, person);
+  v1::Person p = static_cast<const v1::Person&>(**stored);
+  p.set_name("新名字");
+  ASSERT_TRUE(store_->Update(&p).ok());
+  storage::Db& db = internal::StoreAccess::db(*store_);
+  leveldb::WriteBatch b;
+  b.Put(key_of(kErasedName, person), "");
+  b.Put(key_of("新名字", person), "");
+  b.Put(key_of("别人", person + 1), "");
+  ASSERT_TRUE(db.Write(&b, false).ok());
+
+  ASSERT_TRUE(Erase(*store_, v1::KIND_PERSON, person, {}).ok());
+  privacy::UnregisterDerivedKeys("test");
+  EXPECT_FALSE(db.Get(key_of(kErasedName, person))->has_value());
+  EXPECT_FALSE(db.Get(key_of("新名字", person))->has_value());
+  EXPECT_TRUE(db.Get(key_of("别人", person + 1))->has_value());
 }
 
 TEST_F(EraseTest, DeletedRecordsAndOtherHoldersOfOldUniqueValues) {
