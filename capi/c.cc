@@ -308,6 +308,7 @@ int qiaolian_query(qiaolian_db_t* db, const char* text, size_t text_len,
       c->db = db;
       c->text.assign(text, text_len);
       c->format = format;
+      if (options != nullptr) c->read = options->read;
       qiaolian::QueryOptions q = ToQueryOptions(options);
       c->allow_scan = q.allow_scan;
       c->paged = q.page_size != 0;

@@ -23,6 +23,7 @@
 #include "google/protobuf/descriptor.pb.h"
 #include "qiaolian/c.h"
 #include "qiaolian/import.h"
+#include "qiaolian/privacy.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
@@ -42,6 +43,9 @@ struct qiaolian_query_options_t {
   bool allow_scan = false;
   uint64_t page_size = 0;
   std::string cursor;
+  // Set by qiaolian_query_options_set_read_options (capi/privacy.cc):
+  // records are masked, or audited when unmasked. Unset: as stored.
+  std::shared_ptr<const qiaolian::ReadOptions> read;
 };
 
 struct qiaolian_import_options_t {
@@ -71,6 +75,7 @@ struct qiaolian_cursor_t {
   std::string current;  // The current record, encoded.
   uint64_t current_id = 0;
   bool on_row = false;
+  std::shared_ptr<const qiaolian::ReadOptions> read;  // See query options.
 };
 
 namespace qiaolian::capi {
@@ -251,6 +256,12 @@ inline absl::Status FetchPage(qiaolian_cursor_t* c, const Store& store,
                               const qiaolian::QueryOptions& options) {
   absl::StatusOr<qiaolian::QueryPage> page = store.Query(c->text, options);
   if (!page.ok()) return page.status();
+  if (c->read != nullptr) {
+    std::vector<google::protobuf::Message*> records;
+    for (auto& r : page->records) records.push_back(r.get());
+    absl::Status st = qiaolian::MaskOrAudit(store, records, *c->read);
+    if (!st.ok()) return st;
+  }
   c->page = std::move(page->records);
   c->pos = 0;
   c->next_token = std::move(page->next_cursor);

@@ -6,9 +6,11 @@ namespace qiaolian {
 namespace cli {
 
 void AddReportCommands(CLI::App& app, const Global& g, Commands& c);
+void AddPrivacyCommands(CLI::App& app, const Global& g, Commands& c);
 
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
   AddReportCommands(app, g, c);
+  AddPrivacyCommands(app, g, c);
 }
 
 }  // namespace cli

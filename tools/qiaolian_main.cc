@@ -2,13 +2,13 @@
 //
 //   qiaolian --store DIR init
 //   qiaolian --store DIR put KIND [FILE|-]       one JSON object per line
-//   qiaolian --store DIR get KIND ID [--pretty]
+//   qiaolian --store DIR get KIND ID [--pretty] [--unmasked]
 //   qiaolian --store DIR update KIND ID [FILE|-] [--force]
 //   qiaolian --store DIR delete KIND ID [--revision N]
-//   qiaolian --store DIR list KIND [--limit N] [--after ID]
+//   qiaolian --store DIR list KIND [--limit N] [--after ID] [--unmasked]
 //   qiaolian --store DIR history KIND ID
 //   qiaolian --store DIR query TEXT [--json|--table] [--page-size N]
-//                                   [--cursor C] [--allow-scan]
+//                                   [--cursor C] [--allow-scan] [--unmasked]
 //   qiaolian --store DIR count TEXT [--json] [--allow-scan]
 //   qiaolian --store DIR explain TEXT [--allow-scan]
 //   qiaolian --store DIR import KIND FILE [--mode skip|update|fill-empty]
@@ -19,6 +19,8 @@
 //   qiaolian --store DIR verify
 //   qiaolian --store DIR reindex
 //
+// Sensitive fields (docs/privacy.md) are masked in every output; --unmasked
+// shows them and writes an audit entry first (`qiaolian audit list`).
 // DIR defaults to $QIAOLIAN_STORE. Results go to stdout, errors to stderr
 // with a non-zero exit status (1 for a failed operation, 2 for bad usage).
 #include <unistd.h>
@@ -43,6 +45,7 @@
 #include "absl/strings/strip.h"
 #include "qiaolian/export.h"
 #include "qiaolian/import.h"
+#include "qiaolian/privacy.h"
 #include "qiaolian/query.h"
 #include "qiaolian/record.h"
 #include "qiaolian/store.h"
@@ -148,12 +151,22 @@ int CmdPut(const Args& a) {
   return 0;
 }
 
+// Masked reads, or unmasked ones that are audited (which needs a store open
+// for writing).
+ReadOptions MakeReadOptions(const Args& a) {
+  ReadOptions ro;
+  ro.unmasked = a.unmasked;
+  ro.actor = a.actor;
+  ro.purpose = "cli";
+  return ro;
+}
+
 int CmdGet(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
-  auto rec = (*store)->Get(*kind, a.id);
+  auto rec = ReadRecord(**store, *kind, a.id, MakeReadOptions(a));
   if (!rec.ok()) return Fail(rec.status());
   return PrintRecord(**rec, a.pretty);
 }
@@ -209,17 +222,24 @@ int CmdDelete(const Args& a) {
 int CmdList(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   uint64_t n = 0;
   int rc = 0;
+  const ReadOptions ro = MakeReadOptions(a);
+  absl::Status shown;
   absl::Status st = (*store)->Scan(
       *kind, a.after + 1, [&](const google::protobuf::Message& m) {
-        rc = PrintRecord(m, a.pretty);
+        std::unique_ptr<google::protobuf::Message> copy(m.New());
+        copy->CopyFrom(m);
+        shown = MaskOrAudit(**store, {copy.get()}, ro);
+        if (!shown.ok()) return false;
+        rc = PrintRecord(*copy, a.pretty);
         ++n;
         return rc == 0 && (a.limit == 0 || n < a.limit);
       });
   if (!st.ok()) return Fail(st);
+  if (!shown.ok()) return Fail(shown);
   return rc;
 }
 
@@ -361,9 +381,10 @@ QueryOptions MakeQueryOptions(const Args& a) {
 }
 
 int CmdQuery(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
-  auto page = (*store)->Query(a.text, MakeQueryOptions(a));
+  auto page =
+      ReadQuery(**store, a.text, MakeQueryOptions(a), MakeReadOptions(a));
   if (!page.ok()) return Fail(page.status());
   if (a.table) {
     PrintTable(page->records);
@@ -496,11 +517,12 @@ int CmdVerify(const Args& a) {
 }
 
 int CmdExport(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   ExportOptions o;
   o.format = a.format.empty() ? "csv" : a.format;
   o.unmasked = a.unmasked;
+  o.actor = a.actor;
   o.bom = a.bom;
   o.allow_scan = a.allow_scan;
   absl::StatusOr<uint64_t> rows;
@@ -514,7 +536,9 @@ int CmdExport(const Args& a) {
   if (!rows.ok()) return Fail(rows.status());
   if (!a.output.empty() && a.output != "-") {
     std::cerr << *rows << " records exported to " << a.output
-              << (a.unmasked ? "" : " (personal identifiers masked)") << "\n";
+              << (a.unmasked ? " (unmasked; audited)"
+                             : " (sensitive fields masked)")
+              << "\n";
   }
   return 0;
 }
@@ -549,6 +573,8 @@ int Main(int argc, char** argv) {
   get->add_option("kind", a.kind, kinds)->required();
   get->add_option("id", a.id, "Record id")->required();
   get->add_flag("--pretty", a.pretty, "Indented JSON");
+  get->add_flag("--unmasked", a.unmasked,
+                "Show sensitive fields as stored (written to the audit log)");
   auto* update = app.add_subcommand(
       "update", "Replace a record with JSON (meta.revision = the base)");
   update->add_option("kind", a.kind, kinds)->required();
@@ -566,6 +592,8 @@ int Main(int argc, char** argv) {
   list->add_option("--limit", a.limit, "At most N records (0: all)");
   list->add_option("--after", a.after, "Start after this id");
   list->add_flag("--pretty", a.pretty, "Indented JSON");
+  list->add_flag("--unmasked", a.unmasked,
+                 "Show sensitive fields as stored (written to the audit log)");
   auto* history = app.add_subcommand("history", "Print a record's changes");
   history->add_option("kind", a.kind, kinds)->required();
   history->add_option("id", a.id, "Record id")->required();
@@ -579,6 +607,8 @@ int Main(int argc, char** argv) {
   fmt->add_flag("--json", a.json, "One JSON object per line (default)");
   fmt->add_flag("--table", a.table, "An aligned table of the main fields");
   query->add_flag("--pretty", a.pretty, "Indented JSON");
+  query->add_flag("--unmasked", a.unmasked,
+                  "Show sensitive fields as stored (written to the audit log)");
   query->add_option("--page-size", a.page_size, "At most N records");
   query->add_option("--cursor", a.cursor, "Resume after a previous page");
   query->add_flag("--allow-scan", a.allow_scan,

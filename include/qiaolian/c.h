@@ -376,6 +376,92 @@ QIAOLIAN_EXPORT int qiaolian_report_explain(qiaolian_db_t* db,
                                             const char* figure, int english,
                                             char** out, size_t* out_len,
                                             char** errmsg);
+/* ---- Privacy: masking, the audit log, erasure (docs/privacy.md).
+ *
+ * The fields the schema marks sensitive (identity document numbers,
+ * contacts, addresses, birth dates of minors) are masked by qiaolian_read()
+ * and, once qiaolian_query_options_set_read_options() was called, by
+ * qiaolian_query(). Asking for them unmasked writes one audit entry per
+ * record that holds any (who, when, which record and fields; never values)
+ * before the values are returned; when that write fails, so does the read.
+ * Unmasked reads therefore need a store not opened read-only.
+ *
+ * Compatibility: qiaolian_get() and qiaolian_query() without read options
+ * return records as stored and write no audit entry, as before this section
+ * existed. Hosts that show records to people should use the calls below. */
+
+typedef struct qiaolian_read_options_t qiaolian_read_options_t;
+
+/* Read options. Defaults: masked, no actor, no purpose. Text is copied.
+ * Setters return QIAOLIAN_INVALID_ARGUMENT when `options` is NULL (or text
+ * is NULL with a length), else QIAOLIAN_OK. */
+QIAOLIAN_EXPORT qiaolian_read_options_t* qiaolian_read_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_read_options_destroy(
+    qiaolian_read_options_t* options);
+/* 1: show sensitive fields as stored (audited). */
+QIAOLIAN_EXPORT int qiaolian_read_options_set_unmasked(
+    qiaolian_read_options_t* options, int value);
+/* Who reads (kept in the audit entry of an unmasked read). */
+QIAOLIAN_EXPORT int qiaolian_read_options_set_actor(
+    qiaolian_read_options_t* options, const char* actor, size_t actor_len);
+/* Why (kept in the audit entry's note), e.g. "case 12 follow-up". */
+QIAOLIAN_EXPORT int qiaolian_read_options_set_purpose(
+    qiaolian_read_options_t* options, const char* purpose, size_t purpose_len);
+
+/* Reads record `id` like qiaolian_get(), masked unless `options` (NULL:
+ * masked) asks otherwise; then audited. FAILED_PRECONDITION for an
+ * unmasked read of a read-only store. Owned: free *out with
+ * qiaolian_free(); JSON is NUL-terminated (not counted in *out_len). */
+QIAOLIAN_EXPORT int qiaolian_read(qiaolian_db_t* db,
+                                  const qiaolian_read_options_t* options,
+                                  int kind, uint64_t id, int format,
+                                  uint8_t** out, size_t* out_len,
+                                  char** errmsg);
+/* Makes queries run with these query options mask their records (or audit
+ * them, page by page, when unmasked). read_options is copied; NULL restores
+ * the default (records as stored). */
+QIAOLIAN_EXPORT int qiaolian_query_options_set_read_options(
+    qiaolian_query_options_t* options,
+    const qiaolian_read_options_t* read_options);
+/* Masks a record given as bytes (no store involved). Owned result. */
+QIAOLIAN_EXPORT int qiaolian_mask(int kind, int format, const uint8_t* data,
+                                  size_t len, uint8_t** out, size_t* out_len,
+                                  char** errmsg);
+
+/* The audit log as JSON Lines, one AuditEntry (proto/qiaolian/v1/
+ * audit.proto, canonical JSON) per line, oldest first: entries at or after
+ * from_unix and before to_unix (seconds since 1970 UTC; 0: unbounded), with
+ * seq > after_seq, at most `limit` (0: all). Owned, NUL-terminated. */
+QIAOLIAN_EXPORT int qiaolian_audit_list(qiaolian_db_t* db, int64_t from_unix,
+                                        int64_t to_unix, uint64_t after_seq,
+                                        uint64_t limit, char** json,
+                                        size_t* json_len, char** errmsg);
+/* Recomputes the audit log's hash chain. *intact is 1 when no entry was
+ * altered, removed, inserted or reordered and, if expected_head (hex;
+ * NULL: none, whatever the length) is given, some entry has that hash. *report
+ * (may be NULL) receives {"entries":N,"last_seq":N,"head":"hex",
+ * "problems":[...]}, owned. */
+QIAOLIAN_EXPORT int qiaolian_audit_verify(qiaolian_db_t* db,
+                                          const char* expected_head,
+                                          size_t expected_head_len, int* intact,
+                                          char** report, size_t* report_len,
+                                          char** errmsg);
+
+/* Erases record `id` of `kind` for good (right to deletion): its row, its
+ * history and every index entry it ever had, with one audit entry; then
+ * compacts the store so the values leave its files (reopen the store to
+ * also refresh LevelDB's MANIFEST, see docs/privacy.md). When other records
+ * refer to it: FAILED_PRECONDITION naming them, or with force = 1 the
+ * references are removed from them. Works on deleted records too. NOT_FOUND
+ * when there is nothing to erase. `options` (may be NULL) gives the actor
+ * and sync. *report (may be NULL) receives {"revisions":N,"keys_deleted":N,
+ * "stray_entries":N,"was_live":bool,"unlinked":[...],"compaction_ms":N},
+ * owned. */
+QIAOLIAN_EXPORT int qiaolian_erase(qiaolian_db_t* db,
+                                   const qiaolian_write_options_t* options,
+                                   int kind, uint64_t id, int force,
+                                   char** report, size_t* report_len,
+                                   char** errmsg);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -9,9 +9,11 @@
 //
 // The query is read in pages of 1000 records (QueryOptions::cursor), so
 // exports of any size run in bounded memory; each page is read on its own
-// snapshot. Personal identifiers are masked unless `unmasked` (identity
-// document numbers, phone numbers, e-mail addresses and other contact
-// accounts, birth dates); the store is never changed.
+// snapshot. The fields the schema marks sensitive are masked unless
+// `unmasked` (include/qiaolian/privacy.h: identity document numbers,
+// contacts, addresses, birth dates of minors); an unmasked export writes an
+// audit entry for every record it shows before writing it (so it needs a
+// store that is not read-only). Records are never changed.
 //
 // CSV is RFC 4180 with CRLF line endings, a header row of field paths and
 // spreadsheet-safe cells: a cell beginning with = + - @ TAB or CR is prefixed
@@ -46,8 +48,10 @@ namespace qiaolian {
 struct ExportOptions {
   // "csv", "jsonl" or "xlsx".
   std::string format = "csv";
-  // Write personal identifiers as stored (default: masked).
+  // Write sensitive fields as stored (default: masked); audited.
   bool unmasked = false;
+  // Who exports (操作人), for the audit entries of an unmasked export.
+  std::string actor;
   // Start the CSV with a UTF-8 byte-order mark (for Excel). CSV only.
   bool bom = false;
   // Permit reading every record of the kind when no index serves the query.

@@ -49,6 +49,9 @@ namespace qiaolian {
 namespace model {
 class IndexRegistry;
 }  // namespace model
+namespace internal {
+struct StoreAccess;  // src/api/store_access.h
+}  // namespace internal
 
 // What Store::Verify found. Empty `problems` means rows and index entries
 // agree both ways.
@@ -233,6 +236,7 @@ class Store {
 
  private:
   friend class StoreSnapshot;
+  friend struct internal::StoreAccess;
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
   // The LevelDB snapshot of options.snapshot (nullptr when unset);

@@ -33,6 +33,8 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
 from ._report import explain_figure, report
+from ._privacy import (audit_list, audit_verify, erase, mask, read,
+                       read_query)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -53,6 +55,7 @@ def version_number():
 __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
     "version", "version_number", "library_path",
+    "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
     "Error", "CancelledError", "UnknownError", "InvalidArgumentError",

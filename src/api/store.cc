@@ -4,7 +4,8 @@
 // Write path (one writer at a time, under write_mu): read the current row,
 // check the revision, validate the new record (Refs resolved against the
 // store plus the records created earlier in the same call), then put the row,
-// the history record and the counters in ONE leveldb::WriteBatch. Counters
+// the history record, the audit entry (src/privacy, hash-chained, no values)
+// and the counters in ONE leveldb::WriteBatch. Counters
 // live in meta keys as u64 big-endian:
 //   meta("next_id/<kind>")  next id to assign (ids are never reused)
 //   meta("count/<kind>")    number of live rows
@@ -19,8 +20,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "src/api/indexing.h"
+#include "src/api/store_access.h"
 #include "src/model/indexes.h"
 #include "src/model/validate.h"
+#include "src/privacy/audit_chain.h"
 #include "src/query/engine.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
@@ -82,6 +85,8 @@ struct Store::Rep {
   // (only this handle can write: LevelDB's lock).
   std::array<uint64_t, kKindSlots> next_id ABSL_GUARDED_BY(write_mu) = {};
   std::array<uint64_t, kKindSlots> count ABSL_GUARDED_BY(write_mu) = {};
+  // Head of the audit log's hash chain.
+  privacy::AuditChain audit ABSL_GUARDED_BY(write_mu);
 
   bool Sync(const WriteOptions& o) const {
     return o.sync.value_or(options.sync);
@@ -152,6 +157,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
       rep->next_id[k] = next == 0 ? 1 : next;
       rep->count[k] = count;
     }
+    QL_RETURN_IF_ERROR(rep->audit.Load(*rep->db));
   }
   rep->indexes = options.indexes != nullptr ? options.indexes
                                             : &model::IndexRegistry::Builtin();
@@ -211,6 +217,7 @@ absl::Status Store::CreateAll(
 
   leveldb::WriteBatch batch;
   internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  rep_->audit.Begin();
   absl::Status failure;
   size_t i = 0;
   for (; i < records.size(); ++i) {
@@ -254,6 +261,13 @@ absl::Status Store::CreateAll(
       failure = PrefixStatus(indexed, where);
       break;
     }
+    v1::AuditEntry audit =
+        privacy::ChangeEntry(m->has_source() ? v1::AuditEntry::ACTION_IMPORT
+                                             : v1::AuditEntry::ACTION_CREATE,
+                             *kind, id, 1, FromTimestamp(now), options.actor,
+                             privacy::ChangedFields(nullptr, record));
+    if (m->has_source()) audit.set_source_file(m->source().file());
+    rep_->audit.Append(std::move(audit), &batch);
     std::string row = record->SerializeAsString();
     batch.Put(storage::RowKey(*kind, id), row);
     batch.Put(storage::HistoryKey(*kind, id, 1),
@@ -270,12 +284,14 @@ absl::Status Store::CreateAll(
     failure = rep_->db->Write(&batch, rep_->Sync(options));
   }
   if (!failure.ok()) {
+    rep_->audit.Rollback();
     // Nothing was written: give the callers' records their meta back.
     for (size_t j = 0; j < saved_meta.size(); ++j) {
       *MutableMetaOf(records[j]) = saved_meta[j];
     }
     return failure;
   }
+  rep_->audit.Commit();
   rep_->next_id = next;
   for (Kind k : kAllKinds) rep_->count[k] += added[k];
   return absl::OkStatus();
@@ -339,6 +355,12 @@ absl::Status Store::Update(google::protobuf::Message* record,
     *MutableMetaOf(record) = saved;
     return indexed;
   }
+  rep_->audit.Begin();
+  rep_->audit.Append(privacy::ChangeEntry(
+                         v1::AuditEntry::ACTION_UPDATE, kind, id,
+                         new_meta.revision(), FromTimestamp(now), options.actor,
+                         privacy::ChangedFields(old.get(), record)),
+                     &batch);
   std::string row = record->SerializeAsString();
   batch.Put(storage::RowKey(kind, id), row);
   batch.Put(
@@ -347,7 +369,12 @@ absl::Status Store::Update(google::protobuf::Message* record,
                   now, options, std::move(row))
           .SerializeAsString());
   absl::Status st = rep_->db->Write(&batch, rep_->Sync(options));
-  if (!st.ok()) *MutableMetaOf(record) = saved;
+  if (!st.ok()) {
+    rep_->audit.Rollback();
+    *MutableMetaOf(record) = saved;
+  } else {
+    rep_->audit.Commit();
+  }
   return st;
 }
 
@@ -376,7 +403,18 @@ absl::Status Store::Delete(Kind kind, uint64_t id, uint64_t expected_revision,
                         now, options, old->SerializeAsString())
                 .SerializeAsString());
   batch.Put(CountKey(kind), EncodeU64(rep_->count[kind] - 1));
-  QL_RETURN_IF_ERROR(rep_->db->Write(&batch, rep_->Sync(options)));
+  rep_->audit.Begin();
+  rep_->audit.Append(
+      privacy::ChangeEntry(v1::AuditEntry::ACTION_DELETE, kind, id,
+                           revision + 1, FromTimestamp(now), options.actor,
+                           privacy::ChangedFields(old.get(), nullptr)),
+      &batch);
+  if (absl::Status st = rep_->db->Write(&batch, rep_->Sync(options));
+      !st.ok()) {
+    rep_->audit.Rollback();
+    return st;
+  }
+  rep_->audit.Commit();
   --rep_->count[kind];
   return absl::OkStatus();
 }
@@ -505,4 +543,30 @@ absl::StatusOr<std::vector<v1::ChangeRecord>> Store::History(
   return out;
 }
 
+namespace internal {
+
+storage::Db& StoreAccess::db(const Store& s) { return *s.rep_->db; }
+const model::IndexRegistry& StoreAccess::indexes(const Store& s) {
+  return *s.rep_->indexes;
+}
+absl::Mutex& StoreAccess::write_mu(const Store& s) { return s.rep_->write_mu; }
+privacy::AuditChain& StoreAccess::audit(const Store& s)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return s.rep_->audit;
+}
+uint64_t& StoreAccess::count(const Store& s,
+                             Kind kind) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return s.rep_->count[kind];
+}
+std::string StoreAccess::CountKey(Kind kind) {
+  return qiaolian::CountKey(kind);
+}
+absl::Status StoreAccess::CheckWritable(const Store& s) {
+  return s.rep_->CheckWritable();
+}
+bool StoreAccess::Sync(const Store& s, std::optional<bool> sync) {
+  return sync.value_or(s.rep_->options.sync);
+}
+
+}  // namespace internal
 }  // namespace qiaolian

@@ -28,6 +28,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "qiaolian/export.h"
+#include "qiaolian/privacy.h"
 #include "qiaolian/record.h"
 #include "src/ingest/xlsx_writer.h"
 #include "src/util/status_macros.h"
@@ -43,104 +44,6 @@ using google::protobuf::Reflection;
 
 constexpr uint64_t kPageSize = 1000;
 constexpr absl::string_view kListSeparator = "、";
-
-// --- Masking ----------------------------------------------------------------
-
-// Splits UTF-8 text into code points (bytes of invalid sequences one each).
-std::vector<std::string> CodePoints(absl::string_view s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (i + len > s.size()) len = 1;
-    out.emplace_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-// Keeps the first `head` and last `tail` characters and replaces the others
-// with '*'; when that would hide nothing, every character is replaced.
-std::string KeepEnds(absl::string_view s, size_t head, size_t tail) {
-  const std::vector<std::string> cps = CodePoints(s);
-  const size_t n = cps.size();
-  if (n <= head + tail) return std::string(n, '*');
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    if (i < head || i >= n - tail) {
-      out += cps[i];
-    } else {
-      out.push_back('*');
-    }
-  }
-  return out;
-}
-
-std::string MaskDocumentNumber(v1::IdentityDocument::Type type,
-                               absl::string_view number) {
-  if (type == v1::IdentityDocument::TYPE_RESIDENT_ID) {
-    return KeepEnds(number, 6, 4);
-  }
-  return KeepEnds(number, 0, 4);
-}
-
-std::string MaskContact(v1::Contact::Type type, absl::string_view value) {
-  switch (type) {
-    case v1::Contact::TYPE_PHONE:
-    case v1::Contact::TYPE_WHATSAPP:
-      return KeepEnds(value, 3, 4);
-    case v1::Contact::TYPE_EMAIL: {
-      const size_t at = value.rfind('@');
-      if (at == absl::string_view::npos || at == 0)
-        return KeepEnds(value, 1, 0);
-      return absl::StrCat(CodePoints(value.substr(0, at)).front(), "***",
-                          value.substr(at));
-    }
-    case v1::Contact::TYPE_WECHAT:
-    case v1::Contact::TYPE_QQ:
-      return KeepEnds(value, 1, 1);
-    default:
-      // Postal addresses and other channels are not identifiers.
-      return std::string(value);
-  }
-}
-
-// Masks the personal identifiers of `m` and of every message inside it.
-void Mask(Message* m) {
-  const Descriptor* d = m->GetDescriptor();
-  if (d == v1::IdentityDocument::descriptor()) {
-    auto* doc = static_cast<v1::IdentityDocument*>(m);
-    if (!doc->number().empty()) {
-      doc->set_number(MaskDocumentNumber(doc->type(), doc->number()));
-    }
-    return;
-  }
-  if (d == v1::Contact::descriptor()) {
-    auto* c = static_cast<v1::Contact*>(m);
-    if (!c->value().empty()) c->set_value(MaskContact(c->type(), c->value()));
-    return;
-  }
-  if (d == v1::Person::descriptor()) {
-    auto* p = static_cast<v1::Person*>(m);
-    if (p->has_birth_date()) {
-      p->mutable_birth_date()->set_month(0);
-      p->mutable_birth_date()->set_day(0);
-    }
-  }
-  const Reflection* r = m->GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(*m, &fields);
-  for (const FieldDescriptor* f : fields) {
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (f->is_repeated()) {
-      for (int i = 0; i < r->FieldSize(*m, f); ++i) {
-        Mask(r->MutableRepeatedMessage(m, f, i));
-      }
-    } else {
-      Mask(r->MutableMessage(m, f));
-    }
-  }
-}
 
 // --- Rendering values
 // ---------------------------------------------------------
@@ -536,10 +439,20 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
 
   uint64_t rows = 0;
   std::vector<std::string> cells;
+  ReadOptions read;
+  read.unmasked = options.unmasked;
+  read.actor = options.actor;
+  read.purpose = "export";
   while (true) {
+    // The page's records are our own copies: masking leaves the store be.
+    // Unmasked, the page is written to the audit log before any of it is
+    // written out.
+    std::vector<Message*> records;
     for (std::unique_ptr<Message>& record : page.records) {
-      // The page's records are our own copies: masking leaves the store be.
-      if (!options.unmasked) Mask(record.get());
+      records.push_back(record.get());
+    }
+    QL_RETURN_IF_ERROR(MaskOrAudit(store, records, read));
+    for (std::unique_ptr<Message>& record : page.records) {
       if (xlsx) {
         xcells.clear();
         for (const Column& c : columns) {

@@ -219,6 +219,26 @@ std::string HistoryKey(uint8_t kind, uint64_t id, uint64_t revision) {
   return k;
 }
 
+std::string AuditPrefix() {
+  std::string k;
+  PutU8(&k, static_cast<uint8_t>(Keyspace::kAudit));
+  return k;
+}
+
+std::string AuditKey(uint64_t seq) {
+  std::string k = AuditPrefix();
+  PutU64(&k, seq);
+  return k;
+}
+
+bool DecodeAuditKey(absl::string_view key, uint64_t* seq) {
+  uint8_t tag;
+  if (!GetU8(&key, &tag) || tag != static_cast<uint8_t>(Keyspace::kAudit)) {
+    return false;
+  }
+  return GetU64(&key, seq) && key.empty();
+}
+
 std::string IndexPrefix(uint16_t index_id) {
   std::string k;
   PutU8(&k, static_cast<uint8_t>(Keyspace::kIndex));
@@ -292,6 +312,11 @@ std::string DescribeKey(absl::string_view key) {
         return absl::StrCat("history(", KindName(p.kind), ", ", p.id,
                             ", rev=", p.revision, ")");
       }
+      break;
+    }
+    case Keyspace::kAudit: {
+      uint64_t seq = 0;
+      if (DecodeAuditKey(key, &seq)) return absl::StrCat("audit(", seq, ")");
       break;
     }
     case Keyspace::kIndex:

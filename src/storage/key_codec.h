@@ -2,7 +2,7 @@
 //
 // Every key starts with a one-byte keyspace tag. Tags are never reused.
 //
-//   key        := meta | row | index | unique | history
+//   key        := meta | row | index | unique | history | audit
 //   meta       := 0x01 name                       -> small serialised proto
 //                  name is raw ASCII: "schema_version", "next_id/<kind>",
 //                  "count/<kind>".
@@ -10,6 +10,9 @@
 //   index      := 0x03 index_id:u16 component* id:u64 -> empty
 //   unique     := 0x04 index_id:u16 component*   -> id:u64
 //   history    := 0x05 kind:u8 id:u64 revision:u64 -> ChangeRecord
+//   audit      := 0x0A seq:u64                    -> AuditRecord (audit.proto)
+//                  append-only, hash-chained; seq from 1 without gaps
+//                  (src/privacy/audit.cc, docs/privacy.md)
 //
 //   u8, u16, u64 := fixed width, big-endian (so byte order = numeric order)
 //   kind         := qiaolian.v1.Kind value (1 person .. 5 event)
@@ -50,6 +53,7 @@ enum class Keyspace : uint8_t {
   kIndex = 0x03,
   kUnique = 0x04,
   kHistory = 0x05,
+  kAudit = 0x0A,
 };
 
 // Component type tags (ascending form).
@@ -99,6 +103,10 @@ std::string RowPrefix(uint8_t kind);
 std::string HistoryKey(uint8_t kind, uint64_t id, uint64_t revision);
 std::string HistoryPrefix(uint8_t kind, uint64_t id);
 std::string IndexPrefix(uint16_t index_id);
+std::string AuditKey(uint64_t seq);
+// Every audit key: [AuditPrefix(), PrefixSuccessor(AuditPrefix())).
+std::string AuditPrefix();
+ABSL_MUST_USE_RESULT bool DecodeAuditKey(absl::string_view key, uint64_t* seq);
 std::string UniquePrefix(uint16_t index_id);
 
 struct RowKeyParts {

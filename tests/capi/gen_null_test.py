@@ -45,6 +45,12 @@ NULL_ACCEPTED = {
     # NULL clears the callback; user_data is opaque and passed through.
     ("qiaolian_import_options_set_progress", "fn"),
     ("qiaolian_import_options_set_progress", "user_data"),
+    ("qiaolian_read", "options"),
+    ("qiaolian_query_options_set_read_options", "read_options"),
+    ("qiaolian_audit_verify", "expected_head"),
+    ("qiaolian_audit_verify", "report"),
+    ("qiaolian_erase", "options"),
+    ("qiaolian_erase", "report"),
 }
 
 # Typedef'd function pointer types: pointer parameters without a `*`.
@@ -85,6 +91,8 @@ POINTER_VALUES = {
     ("const qiaolian_query_options_t*", None): "f.query_options",
     ("qiaolian_import_options_t*", None): "f.import_options",
     ("const qiaolian_import_options_t*", None): "f.import_options",
+    ("qiaolian_read_options_t*", None): "f.read_options",
+    ("const qiaolian_read_options_t*", None): "f.read_options",
     ("qiaolian_progress_fn", None): "null_test_progress",
     ("qiaolian_db_t**", None): "&f.out_db",
     ("qiaolian_cursor_t**", None): "&f.out_cursor",
@@ -110,6 +118,7 @@ SCALAR_VALUES = {
     ("uint64_t", "page_size"): "2",
     ("int", None): "1",
     ("uint64_t", None): "1",
+    ("int64_t", None): "0",
     ("size_t", None): "1",
 }
 
@@ -129,6 +138,7 @@ typedef struct {
   qiaolian_write_options_t* write_options;
   qiaolian_query_options_t* query_options;
   qiaolian_import_options_t* import_options;
+  qiaolian_read_options_t* read_options;
   qiaolian_db_t* out_db;
   qiaolian_cursor_t* out_cursor;
   char* out_text;
@@ -206,8 +216,10 @@ static void fixture_init(Fixture* f) {
   f->write_options = qiaolian_write_options_create();
   f->query_options = qiaolian_query_options_create();
   f->import_options = qiaolian_import_options_create();
+  f->read_options = qiaolian_read_options_create();
   if (f->options == NULL || f->write_options == NULL ||
-      f->query_options == NULL || f->import_options == NULL) {
+      f->query_options == NULL || f->import_options == NULL ||
+      f->read_options == NULL) {
     die("options", 0, NULL);
   }
   /* Imports with these options write nothing to the shared store. */
@@ -226,6 +238,7 @@ static void fixture_done(Fixture* f) {
   qiaolian_write_options_destroy(f->write_options);
   qiaolian_query_options_destroy(f->query_options);
   qiaolian_import_options_destroy(f->import_options);
+  qiaolian_read_options_destroy(f->read_options);
   qiaolian_free(f->out_text);
   qiaolian_free(f->out_bytes);
   qiaolian_free(f->owned);
