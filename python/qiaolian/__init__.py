@@ -32,6 +32,7 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      PermissionDeniedError, ResourceExhaustedError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
+from . import _export  # noqa: F401  (adds Store.export)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
