@@ -37,6 +37,10 @@ PROTOTYPES = {
                ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint64), _out]),
 }
 
+# Listed with the others, so that tests/python/test_store.py checks them
+# against c.h too.
+_ffi.PROTOTYPES.update(PROTOTYPES)
+
 for _name, (_restype, _argtypes) in PROTOTYPES.items():
     try:
         _fn = getattr(_lib, _name)
