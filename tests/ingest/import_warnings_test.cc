@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
@@ -44,6 +45,39 @@ TEST(ImportWarningsTest, Gb11714InnerCheckIsOnlyWarned) {
   auto page = (*store)->Query("enterprise where uscc = \"91320413723588144G\"");
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->records.size(), 1u);
+}
+
+// 13- and 15-character legacy registration numbers (注册号, before the
+// USCC) are accepted as such, in the code column or their own.
+TEST(ImportWarningsTest, LegacyRegistrationNumbersOf13And15Characters) {
+  testing::TempDir dir;
+  const std::string csv = dir.Sub("legacy.csv");
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "企业名称,统一社会信用代码,注册号\n"
+        << "老字号甲,3100001234567,\n"
+        << "老字号乙,210200000123456,\n"
+        << "老字号丙,,１２３４５６７８９０１２３\n";
+  }
+  auto store = Store::Open(dir.Sub("store"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<ImportSummary> s = Import(**store, csv, ImportOptions());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->warned, 0u) << s->ToString();
+  for (const char* number :
+       {"3100001234567", "210200000123456", "1234567890123"}) {
+    auto page = (*store)->Query(absl::StrCat(
+        "enterprise where registration_number = \"", number, "\""));
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->records.size(), 1u) << number;
+    EXPECT_EQ(static_cast<const v1::Enterprise&>(*page->records[0]).uscc(), "");
+  }
+  // Re-running matches them by that number: nothing changes.
+  absl::StatusOr<ImportSummary> again = Import(**store, csv, ImportOptions());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->created, 0u) << again->ToString();
+  EXPECT_EQ(again->unchanged, 3u) << again->ToString();
 }
 
 }  // namespace
