@@ -623,7 +623,8 @@ int Main(int argc, char** argv) {
   explain->add_option("text", a.text, "A query")->required();
   explain->add_flag("--allow-scan", a.allow_scan, "Permit a full scan");
   auto* import = app.add_subcommand(
-      "import", "Import a CSV, TSV or JSON Lines file (docs/import.md)");
+      "import",
+      "Import a CSV, TSV, JSON Lines, .xlsx or .xls file (docs/import.md)");
   import->add_option("kind", a.kind, kinds)->required();
   import->add_option("file", a.file, "The file to import")->required();
   import->add_option("--mode", a.mode,

@@ -318,7 +318,8 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_progress(
  * the summary (and written to the reject file). On success *summary_json
  * receives {"file","encoding","dry_run","rows","created","updated",
  * "unchanged","duplicates","rejected","flagged","rejected_by_reason":{},
- * "mapped_columns":{},"ignored_columns":[]}; owned, NUL-terminated: free it
+ * "mapped_columns":{},"ignored_columns":[],"warned","warnings_by_reason":{}};
+ * owned, NUL-terminated: free it
  * with qiaolian_free(). Errors: INVALID_ARGUMENT (unknown kind, format or
  * encoding; a bad mapping file; no header; no column maps to a field; a
  * file that is neither UTF-8 nor GB18030), NOT_FOUND or UNAVAILABLE (the
@@ -462,6 +463,54 @@ QIAOLIAN_EXPORT int qiaolian_erase(qiaolian_db_t* db,
                                    int kind, uint64_t id, int force,
                                    char** report, size_t* report_len,
                                    char** errmsg);
+/* ---- Export of query results to CSV, JSON Lines and .xlsx files
+ * (docs/export.md). */
+
+typedef struct qiaolian_export_options_t qiaolian_export_options_t;
+
+/* Export options. Defaults: format "csv", personal identifiers masked, no
+ * BOM, no scan, the default columns of the query's kind. Not thread-safe
+ * (convention 6). NULL on out of memory. */
+QIAOLIAN_EXPORT qiaolian_export_options_t* qiaolian_export_options_create(void);
+QIAOLIAN_EXPORT void qiaolian_export_options_destroy(
+    qiaolian_export_options_t* options);
+/* "csv", "jsonl" or "xlsx" (INVALID_ARGUMENT otherwise); NULL: "csv". */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_format(
+    qiaolian_export_options_t* options, const char* format, size_t format_len);
+/* 1: write identity document numbers, phones, e-mails, other contact
+ * accounts and birth dates as stored. 0 (default): masked. */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_unmasked(
+    qiaolian_export_options_t* options, int value);
+/* 1: start a CSV with a UTF-8 byte-order mark (for Excel); CSV only. */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_bom(
+    qiaolian_export_options_t* options, int value);
+/* 1: read every record of the kind when no index serves the query. */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_allow_scan(
+    qiaolian_export_options_t* options, int value);
+/* Appends a column (a field path such as "legal_representative.name"; "id"
+ * is meta.id) for CSV and xlsx; checked by qiaolian_export(). With no
+ * column the kind's default columns are written. */
+QIAOLIAN_EXPORT int qiaolian_export_options_add_column(
+    qiaolian_export_options_t* options, const char* path, size_t path_len);
+QIAOLIAN_EXPORT int qiaolian_export_options_clear_columns(
+    qiaolian_export_options_t* options);
+
+/* Runs the query (as qiaolian_query(): its order by and limit apply) and
+ * writes every record it selects to the file `path` (NUL-terminated), all
+ * or nothing: into a temporary file next to it, renamed over `path` only on
+ * success. `options` may be NULL for the defaults. *rows (may be NULL)
+ * receives the number of records written. Reads pages of 1000 records, so
+ * memory stays bounded. Errors: INVALID_ARGUMENT (bad query, format, option
+ * combination such as a BOM or columns with "jsonl", unknown column),
+ * FAILED_PRECONDITION (no index serves the query and scanning was not
+ * allowed; more rows than an .xlsx worksheet holds), UNAVAILABLE (the file
+ * cannot be written), RESOURCE_EXHAUSTED (query text over
+ * QIAOLIAN_MAX_QUERY_BYTES). */
+QIAOLIAN_EXPORT int qiaolian_export(qiaolian_db_t* db, const char* query,
+                                    size_t query_len,
+                                    const qiaolian_export_options_t* options,
+                                    const char* path, uint64_t* rows,
+                                    char** errmsg);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -93,6 +93,11 @@ struct ImportSummary {
   std::vector<std::pair<std::string, std::string>> mapped_columns;
   std::vector<std::string> ignored_columns;
   bool dry_run = false;
+  // Rows imported with a warning (counted within created/updated/unchanged),
+  // e.g. a USCC whose inner organisation code fails its GB 11714 check
+  // character, by reason.
+  uint64_t warned = 0;
+  std::map<std::string, uint64_t> warnings_by_reason;
 
   std::string ToString() const;  // Human-readable, several lines.
   std::string ToJson() const;

@@ -35,6 +35,7 @@ from ._messages import available as messages_available
 from ._report import explain_figure, report
 from ._privacy import (audit_list, audit_verify, erase, mask, read,
                        read_query)
+from . import _export  # noqa: F401  (adds Store.export)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 

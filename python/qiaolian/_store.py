@@ -425,7 +425,8 @@ class Store:
         """Imports a CSV, TSV or JSON Lines file; returns the summary dict
         {"file", "encoding", "dry_run", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
-        "rejected_by_reason", "mapped_columns", "ignored_columns"}.
+        "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
+        "warnings_by_reason"}.
 
         format: "csv", "tsv" or "jsonl" (None: from the extension).
         encoding: "auto", "utf-8" or "gb18030". mode: what to do with rows

@@ -499,7 +499,28 @@ v1::Enterprise::Status StatusFromText(absl::string_view t) {
 
 struct CellResult {
   bool flagged = false;
+  std::string warning;  // "column: what" when a value is taken with a doubt.
 };
+
+// GB 11714-1997: the 9th character of an organisation code (USCC characters
+// 9-17) from the first 8 (digits, or capitals valued A=10 .. Z=35).
+bool OrgCodeCheckHolds(absl::string_view org9) {
+  static constexpr int kWeights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    const char c = org9[i];
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      sum += (c - '0') * kWeights[i];
+    } else if (c >= 'A' && c <= 'Z') {
+      sum += (c - 'A' + 10) * kWeights[i];
+    } else {
+      return false;
+    }
+  }
+  const int check = 11 - sum % 11;
+  const char want = check == 10 ? 'X' : check == 11 ? '0' : '0' + check;
+  return org9[8] == want;
+}
 
 // Applies one cleaned, non-placeholder cell.
 absl::Status ApplyCell(const Column& c, absl::string_view value, Message* m,
@@ -530,6 +551,15 @@ absl::Status ApplyCell(const Column& c, absl::string_view value, Message* m,
       absl::Status st = model::CheckUscc(code);
       if (st.ok()) {
         e->set_uscc(code);
+        // The organisation code inside (characters 9-17) has its own check
+        // character, which some legally issued codes fail: a warning only.
+        if (!OrgCodeCheckHolds(absl::string_view(code).substr(8, 9))) {
+          result->warning = absl::StrCat(
+              c.header,
+              ": organisation code check (GB 11714) fails for characters "
+              "9-17 \"",
+              code.substr(8, 9), "\"; imported");
+        }
         return absl::OkStatus();
       }
       if (lenient && code.size() == 18) {
@@ -605,6 +635,15 @@ std::string CsvQuote(absl::string_view s) {
   }
   out.push_back('"');
   return out;
+}
+
+// A reason without its values, to count reasons by kind: values are quoted
+// ("..." or '0'), so what precedes the first quote is the kind.
+std::string GeneralReason(absl::string_view r) {
+  const size_t quote = r.find_first_of("\"'");
+  return std::string(absl::StripTrailingAsciiWhitespace(r.substr(
+      0, quote == absl::string_view::npos ? std::min<size_t>(r.size(), 60)
+                                          : quote)));
 }
 
 // The field named at the start of a validation message ("enterprise.uscc:
@@ -724,6 +763,7 @@ struct Item {
   std::unique_ptr<Message> record;  // Set when the row is to be resolved.
   bool duplicate = false;
   bool flagged = false;
+  std::string warning;  // CellResult::warning.
   bool rejected = false;
   std::string reject_field;
   std::string reject_reason;
@@ -984,14 +1024,8 @@ class Importer {
               absl::string_view reason) {
     ++summary_.rejected;
     // Group reasons by their kind, not their values.
-    std::string key = std::string(field.empty() ? "row" : field);
-    absl::string_view r = reason;
-    size_t quote = r.find('"');
-    std::string general(r.substr(0, quote == absl::string_view::npos
-                                        ? std::min<size_t>(r.size(), 60)
-                                        : quote));
-    ++summary_.rejected_by_reason[absl::StrCat(
-        key, ": ", absl::StripTrailingAsciiWhitespace(general))];
+    ++summary_.rejected_by_reason[absl::StrCat(field.empty() ? "row" : field,
+                                               ": ", GeneralReason(reason))];
     if (rejects_.is_open()) {
       rejects_ << row.line << "," << CsvQuote(field) << "," << CsvQuote(reason)
                << "," << CsvQuote(row.raw) << "\n";
@@ -1050,6 +1084,7 @@ class Importer {
     absl::Status valid = ValidateRecord(*record);
     if (!valid.ok()) return reject(FieldOf(valid.message()), valid.message());
     item->flagged = cell_result.flagged;
+    item->warning = std::move(cell_result.warning);
     item->record = std::move(record);
   }
 
@@ -1091,6 +1126,10 @@ class Importer {
           Reject(item.row, item.reject_field, item.reject_reason);
         } else {
           if (item.flagged) ++summary_.flagged;
+          if (!item.warning.empty()) {
+            ++summary_.warned;
+            ++summary_.warnings_by_reason[GeneralReason(item.warning)];
+          }
           QL_RETURN_IF_ERROR(Resolve(item.row, std::move(item.record)));
         }
         if (pending_.size() >= o_.batch_rows) QL_RETURN_IF_ERROR(Flush());
@@ -1262,8 +1301,12 @@ std::string ImportSummary::ToString() const {
                    updated, " updated, ", unchanged, " unchanged, ", duplicates,
                    " duplicate rows, ", rejected, " rejected");
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
+  if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
   for (const auto& [reason, n] : rejected_by_reason) {
     absl::StrAppend(&s, "\n  rejected ", n, ": ", reason);
+  }
+  for (const auto& [reason, n] : warnings_by_reason) {
+    absl::StrAppend(&s, "\n  warning ", n, ": ", reason);
   }
   for (const auto& [col, field] : mapped_columns) {
     absl::StrAppend(&s, "\n  column ", col, " -> ", field);
@@ -1275,9 +1318,12 @@ std::string ImportSummary::ToString() const {
 }
 
 std::string ImportSummary::ToJson() const {
-  std::vector<std::string> reasons, mapped, ignored;
+  std::vector<std::string> reasons, warnings, mapped, ignored;
   for (const auto& [reason, n] : rejected_by_reason) {
     reasons.push_back(absl::StrCat(JsonQuote(reason), ":", n));
+  }
+  for (const auto& [reason, n] : warnings_by_reason) {
+    warnings.push_back(absl::StrCat(JsonQuote(reason), ":", n));
   }
   for (const auto& [col, field] : mapped_columns) {
     mapped.push_back(absl::StrCat(JsonQuote(col), ":", JsonQuote(field)));
@@ -1293,7 +1339,9 @@ std::string ImportSummary::ToJson() const {
       ",\"rejected\":", rejected, ",\"flagged\":", flagged,
       ",\"rejected_by_reason\":{", absl::StrJoin(reasons, ","),
       "},\"mapped_columns\":{", absl::StrJoin(mapped, ","),
-      "},\"ignored_columns\":[", absl::StrJoin(ignored, ","), "]}");
+      "},\"ignored_columns\":[", absl::StrJoin(ignored, ","),
+      "],\"warned\":", warned, ",\"warnings_by_reason\":{",
+      absl::StrJoin(warnings, ","), "}}");
 }
 
 absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,

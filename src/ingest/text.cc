@@ -624,8 +624,11 @@ class BufferedReader : public RowReader {
 
 class DelimitedReader : public BufferedReader {
  public:
-  DelimitedReader(std::unique_ptr<TextSource> source, char delimiter)
-      : BufferedReader(std::move(source)), delimiter_(delimiter) {
+  DelimitedReader(std::unique_ptr<TextSource> source, char delimiter,
+                  size_t max_row_bytes)
+      : BufferedReader(std::move(source)),
+        delimiter_(delimiter),
+        max_row_bytes_(max_row_bytes) {
     for (char c : {delimiter, '"', '\r', '\n'}) {
       unquoted_stop_[static_cast<unsigned char>(c)] = true;
     }
@@ -640,18 +643,46 @@ class DelimitedReader : public BufferedReader {
     size_t nfields = 0;
     std::string* field = nullptr;
     uint64_t quote_line = 0;
+    size_t quote_rel = 0;  // The opening quote, relative to row_start_.
     row_start_ = pos_;
     row->error.clear();
     for (;;) {
+      if (pos_ - row_start_ > max_row_bytes_) {
+        // An unclosed quote (or a runaway line) must not swallow the rest of
+        // the file: cut the row at the end of the line where the quote
+        // opened and read on from the next line.
+        if (state == kQuoted) {
+          const std::string why = absl::StrCat(
+              "column ", nfields, ": the quoted field that starts on line ",
+              quote_line, " is longer than ", max_row_bytes_,
+              " bytes (an unclosed quote?); the row was cut at the end of "
+              "line ",
+              quote_line);
+          if (EndAtQuoteLine(row, nfields, field, quote_rel, quote_line)) {
+            row->error = why;
+            return true;
+          }
+        }
+        return SkipLongRow(row, nfields);
+      }
       if (pos_ == buf_.size()) {
         QL_ASSIGN_OR_RETURN(bool more, Fill());
         if (more) continue;
         if (state == kRowStart) return false;
         if (state == kQuoted) {
-          SetError(row, nfields,
-                   absl::StrCat("end of file inside a quoted field that "
-                                "starts on line ",
-                                quote_line));
+          const std::string why = absl::StrCat(
+              "column ", nfields,
+              ": end of file inside a quoted field that starts on line ",
+              quote_line);
+          // Read the lines after the quote's as rows again.
+          if (EndAtQuoteLine(row, nfields, field, quote_rel, quote_line)) {
+            row->error = absl::StrCat(
+                why,
+                " (an unclosed quote?); the row was cut at the end of "
+                "that line");
+            return true;
+          }
+          SetError(row, nfields, why.substr(why.find(": ") + 2));
         }
         EndRow(row, nfields, buf_.size());
         return true;
@@ -679,6 +710,7 @@ class DelimitedReader : public BufferedReader {
           const char c = p[pos_];
           if (c == '"') {
             quote_line = line_;
+            quote_rel = pos_ - row_start_;
             ++pos_;
             state = kQuoted;
           } else if (c == delimiter_) {
@@ -780,6 +812,47 @@ class DelimitedReader : public BufferedReader {
     }
   }
 
+  // For an unclosed quote: ends the row at the end of the line where the
+  // quote opened (the field holds the rest of that line), so that the lines
+  // after it are read as rows again. False when that line does not end
+  // within the buffer.
+  bool EndAtQuoteLine(Row* row, size_t nfields, std::string* field,
+                      size_t quote_rel, uint64_t quote_line) {
+    const size_t quote = row_start_ + quote_rel;
+    size_t eol = quote + 1;
+    while (eol < buf_.size() && buf_[eol] != '\n' && buf_[eol] != '\r') ++eol;
+    if (eol >= buf_.size()) return false;
+    field->assign(buf_, quote + 1, eol - quote - 1);
+    line_ = quote_line;
+    EndRow(row, nfields, eol);
+    return true;
+  }
+
+  // A row longer than max_row_bytes_ within one line: rejected, and skipped
+  // to the end of that line without keeping it (raw holds its first 4 KiB).
+  absl::StatusOr<bool> SkipLongRow(Row* row, size_t nfields) {
+    constexpr size_t kKeptRawBytes = 4096;
+    row->fields.resize(nfields);
+    row->raw.assign(buf_, row_start_,
+                    std::min(kKeptRawBytes, pos_ - row_start_));
+    row->error = absl::StrCat("row longer than ", max_row_bytes_,
+                              " bytes in one line; skipped to the end of "
+                              "the line");
+    for (;;) {
+      size_t i = pos_;
+      while (i < buf_.size() && buf_[i] != '\n' && buf_[i] != '\r') ++i;
+      if (i < buf_.size()) {
+        pending_cr_ = buf_[i] == '\r';
+        ++line_;
+        pos_ = i + 1;
+        return true;
+      }
+      pos_ = row_start_ = buf_.size();  // Let Fill drop what was read.
+      QL_ASSIGN_OR_RETURN(bool more, Fill());
+      if (!more) return true;
+    }
+  }
+
   // Ends the row at `eol` (a CR, LF or the end of the text).
   void EndRow(Row* row, size_t nfields, size_t eol) {
     row->fields.resize(nfields);
@@ -794,6 +867,7 @@ class DelimitedReader : public BufferedReader {
   }
 
   const char delimiter_;
+  const size_t max_row_bytes_;
   std::array<bool, 256> unquoted_stop_{};
   std::array<bool, 256> quoted_stop_{};
 };
@@ -900,8 +974,9 @@ absl::StatusOr<std::unique_ptr<TextSource>> TextFromBytes(std::string bytes,
 }
 
 std::unique_ptr<RowReader> NewDelimitedReader(
-    std::unique_ptr<TextSource> source, char delimiter) {
-  return std::make_unique<DelimitedReader>(std::move(source), delimiter);
+    std::unique_ptr<TextSource> source, char delimiter, size_t max_row_bytes) {
+  return std::make_unique<DelimitedReader>(std::move(source), delimiter,
+                                           std::max<size_t>(max_row_bytes, 1));
 }
 
 std::unique_ptr<RowReader> NewLineReader(std::unique_ptr<TextSource> source) {

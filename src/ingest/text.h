@@ -76,12 +76,25 @@ class RowReader {
   virtual uint64_t source_size() const = 0;
 };
 
+// The longest record the CSV/TSV reader accepts, in bytes of text.
+inline constexpr size_t kMaxRowBytes = 1 << 20;
+
 // RFC 4180: fields separated by `delimiter` (',' for CSV, '\t' for TSV),
 // optionally enclosed in double quotes, "" inside quotes is a quote, quoted
 // fields may hold delimiters, CR and LF; records end with CRLF or LF (a lone
 // CR too). Blank lines are skipped.
+//
+// An unclosed quote does not swallow the rest of the file: when a quoted
+// field reaches the end of the file, or its record grows past
+// `max_row_bytes`, the record is cut at the end of the line where the quote
+// opened, comes back with Row::error naming that line, and reading goes on
+// with the next line. A record longer than `max_row_bytes` within one line
+// comes back with Row::error (Row::raw holding its first 4 KiB) and is
+// skipped to the end of the line. Memory stays bounded by `max_row_bytes`
+// plus one chunk.
 std::unique_ptr<RowReader> NewDelimitedReader(
-    std::unique_ptr<TextSource> source, char delimiter);
+    std::unique_ptr<TextSource> source, char delimiter,
+    size_t max_row_bytes = kMaxRowBytes);
 
 // JSON Lines: one row per non-blank line with one field (the line's text);
 // the importer parses it.

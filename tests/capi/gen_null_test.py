@@ -51,6 +51,8 @@ NULL_ACCEPTED = {
     ("qiaolian_audit_verify", "report"),
     ("qiaolian_erase", "options"),
     ("qiaolian_erase", "report"),
+    ("qiaolian_export", "options"),
+    ("qiaolian_export", "rows"),
 }
 
 # Typedef'd function pointer types: pointer parameters without a `*`.
@@ -66,6 +68,8 @@ POINTER_VALUES = {
     ("qiaolian_import", "path"): "g_import_csv",
     # Must be valid when set (the setter checks it).
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
+    ("qiaolian_export_options_set_format", "format"): '"csv"',
+    ("qiaolian_export", "query"): "f.query",
     ("const char*", "path"): "f.path",
     # Reports: a valid spec and period (qiaolian_report*).
     ("const char*", "spec"): ('"sections { id: \\"s\\" figures { id: \\"x\\" '
@@ -93,6 +97,8 @@ POINTER_VALUES = {
     ("const qiaolian_import_options_t*", None): "f.import_options",
     ("qiaolian_read_options_t*", None): "f.read_options",
     ("const qiaolian_read_options_t*", None): "f.read_options",
+    ("qiaolian_export_options_t*", None): "f.export_options",
+    ("const qiaolian_export_options_t*", None): "f.export_options",
     ("qiaolian_progress_fn", None): "null_test_progress",
     ("qiaolian_db_t**", None): "&f.out_db",
     ("qiaolian_cursor_t**", None): "&f.out_cursor",
@@ -139,6 +145,7 @@ typedef struct {
   qiaolian_query_options_t* query_options;
   qiaolian_import_options_t* import_options;
   qiaolian_read_options_t* read_options;
+  qiaolian_export_options_t* export_options;
   qiaolian_db_t* out_db;
   qiaolian_cursor_t* out_cursor;
   char* out_text;
@@ -217,9 +224,10 @@ static void fixture_init(Fixture* f) {
   f->query_options = qiaolian_query_options_create();
   f->import_options = qiaolian_import_options_create();
   f->read_options = qiaolian_read_options_create();
+  f->export_options = qiaolian_export_options_create();
   if (f->options == NULL || f->write_options == NULL ||
       f->query_options == NULL || f->import_options == NULL ||
-      f->read_options == NULL) {
+      f->read_options == NULL || f->export_options == NULL) {
     die("options", 0, NULL);
   }
   /* Imports with these options write nothing to the shared store. */
@@ -239,6 +247,7 @@ static void fixture_done(Fixture* f) {
   qiaolian_query_options_destroy(f->query_options);
   qiaolian_import_options_destroy(f->import_options);
   qiaolian_read_options_destroy(f->read_options);
+  qiaolian_export_options_destroy(f->export_options);
   qiaolian_free(f->out_text);
   qiaolian_free(f->out_bytes);
   qiaolian_free(f->owned);

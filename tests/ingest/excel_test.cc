@@ -210,8 +210,9 @@ TEST(ExcelTest, BadWorkbooksAreInvalidArgumentNamingFileAndProblem) {
   EXPECT_EQ(next.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(next.status().message(), HasSubstr("xl/worksheets/sheet1.xml"));
 
-  // .xls: no BIFF writer is available to make a real one here (and no
-  // sample ships on Debian), so only the error path is tested.
+  // .xls: the error path here; a real BIFF8 workbook (built byte by byte,
+  // as no BIFF writer ships with Debian) is imported in
+  // tests/python/test_xls.py.
   const std::string xls = tmp.Sub("garbage.xls");
   std::ofstream(xls) << "not a workbook";
   r = OpenExcel(xls);

@@ -281,15 +281,88 @@ TEST(CsvTest, MalformedRowResyncsAtLineEndingOutsideQuotes) {
   EXPECT_THAT(rows[3].error, IsEmpty());
 }
 
+// An unclosed quote does not swallow the rest of the file: the row is cut
+// at the end of the quote's line and the lines after it are rows again.
 TEST(CsvTest, EndOfFileInsideQuotes) {
   std::vector<Row> rows = Csv("a,b\nc,\"unterminated\nmore,stuff\n");
-  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1].line, 2u);
   EXPECT_EQ(rows[1].error,
             "column 2: end of file inside a quoted field that starts on "
+            "line 2 (an unclosed quote?); the row was cut at the end of that "
+            "line");
+  EXPECT_THAT(rows[1].fields, ElementsAre("c", "unterminated"));
+  EXPECT_EQ(rows[1].raw, "c,\"unterminated");
+  EXPECT_EQ(rows[2].line, 3u);
+  EXPECT_THAT(rows[2].fields, ElementsAre("more", "stuff"));
+  EXPECT_THAT(rows[2].error, IsEmpty());
+  // A quote opened on the last line, without a line end: as before.
+  rows = Csv("a,b\nc,\"open");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].error,
+            "column 2: end of file inside a quoted field that starts on "
             "line 2");
-  EXPECT_THAT(rows[1].fields, ElementsAre("c", "unterminated\nmore,stuff\n"));
-  EXPECT_EQ(rows[1].raw, "c,\"unterminated\nmore,stuff\n");
+}
+
+std::vector<Row> CsvLimited(std::string text, size_t max_row_bytes) {
+  auto reader = NewDelimitedReader(Source(std::move(text)), ',', max_row_bytes);
+  return ReadRows(reader.get());
+}
+
+TEST(CsvTest, UnclosedQuoteIsCutAtTheRowLimit) {
+  // A quote opened on line 3 would take in the 5,000 lines after it.
+  std::string text = "a,b\n1,2\n3,\"open ended\n";
+  for (int i = 0; i < 5000; ++i) absl::StrAppend(&text, "x", i, ",y\r\n");
+  std::vector<Row> rows = CsvLimited(text, 1000);
+  ASSERT_EQ(rows.size(), 5003u);
+  EXPECT_THAT(rows[1].error, IsEmpty());
+  EXPECT_EQ(rows[2].line, 3u);
+  EXPECT_EQ(rows[2].error,
+            "column 2: the quoted field that starts on line 3 is longer than "
+            "1000 bytes (an unclosed quote?); the row was cut at the end of "
+            "line 3");
+  EXPECT_THAT(rows[2].fields, ElementsAre("3", "open ended"));
+  EXPECT_EQ(rows[2].raw, "3,\"open ended");
+  // Every line after it is a row again, with its own line number.
+  EXPECT_EQ(rows[3].line, 4u);
+  EXPECT_THAT(rows[3].fields, ElementsAre("x0", "y"));
+  EXPECT_THAT(rows[3].error, IsEmpty());
+  EXPECT_EQ(rows[5002].line, 5003u);
+  EXPECT_THAT(rows[5002].fields, ElementsAre("x4999", "y"));
+  int errors = 0;
+  for (const Row& r : rows) errors += !r.error.empty();
+  EXPECT_EQ(errors, 1);
+}
+
+TEST(CsvTest, DefaultRowLimitIsOneMebibyte) {
+  EXPECT_EQ(kMaxRowBytes, 1u << 20);
+  // 3 MB of rows after an unclosed quote, with the default limit.
+  std::string text = "名称,备注\n甲,\"未闭合\n";
+  const std::string line = absl::StrCat(std::string(100, 'z'), ",备注\n");
+  const int n = (3 << 20) / static_cast<int>(line.size());
+  for (int i = 0; i < n; ++i) text += line;
+  std::vector<Row> rows = Csv(text);
+  ASSERT_EQ(rows.size(), static_cast<size_t>(n) + 2);
+  EXPECT_THAT(rows[1].error, HasSubstr("starts on line 2 is longer than "
+                                       "1048576 bytes"));
+  EXPECT_THAT(rows[1].fields, ElementsAre("甲", "未闭合"));
+  EXPECT_THAT(rows.back().error, IsEmpty());
+  EXPECT_EQ(rows.back().line, static_cast<uint64_t>(n) + 2);
+}
+
+TEST(CsvTest, OverlongLineIsSkipped) {
+  std::vector<Row> rows = CsvLimited(
+      absl::StrCat("a,b\n", std::string(5000, 'x'), ",1\nc,d\n"), 100);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].line, 2u);
+  EXPECT_EQ(rows[1].error,
+            "row longer than 100 bytes in one line; skipped to the end of the "
+            "line");
+  EXPECT_LE(rows[1].raw.size(), 4096u);
+  EXPECT_EQ(rows[1].raw.find('\n'), std::string::npos);
+  EXPECT_EQ(rows[2].line, 3u);
+  EXPECT_THAT(rows[2].fields, ElementsAre("c", "d"));
+  EXPECT_THAT(rows[2].error, IsEmpty());
 }
 
 TEST(CsvTest, OffsetsAreInTheDecodedText) {

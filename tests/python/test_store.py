@@ -15,7 +15,7 @@ import threading
 import pytest
 
 import qiaolian
-from qiaolian import _ffi, _privacy, errors
+from qiaolian import _export, _ffi, _privacy, errors
 
 from conftest import EXAMPLES, ROOT
 
@@ -59,7 +59,8 @@ _HANDLES = {"qiaolian_db_t": _ffi._Db, "qiaolian_options_t": _ffi._Options,
             "qiaolian_query_options_t": _ffi._QueryOptions,
             "qiaolian_cursor_t": _ffi._Cursor,
             "qiaolian_import_options_t": _ffi._ImportOptions,
-            "qiaolian_read_options_t": _privacy._ReadOptions}
+            "qiaolian_read_options_t": _privacy._ReadOptions,
+            "qiaolian_export_options_t": _export._ExportOptions}
 _SCALARS = {"int": ctypes.c_int, "size_t": ctypes.c_size_t,
             "uint64_t": ctypes.c_uint64, "int64_t": ctypes.c_int64}
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Import a messy registry extract, then export what was imported (issue 5).
+
+    PYTHONPATH=python QIAOLIAN_BUILD_DIR=build python3 examples/python/import_export.py [DIR]
+
+Writes a small CSV as registries send them (Chinese headers, dates and
+capital in several spellings, a full-width code, a placeholder, a bad check
+character, an exact duplicate row), imports it with a reject file, runs the
+same import again (nothing changes), and exports the enterprises to .xlsx and
+CSV (with a BOM, for Excel). DIR defaults to a new temporary directory,
+removed at the end.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+
+import qiaolian
+
+CSV = """企业名称,统一社会信用代码,法定代表人,成立日期,注册资本,登记状态,投资国别
+常州三久制造有限公司,91320413723588143D,王建国,2001-05-07,"5,000(万元人民币)",存续（在营、开业、在册）,HK
+金坛一号农场,９１３２０４１３ＭＡ１ＭＱ７Ｋ３１Ｄ,李四,2008年5月7日,50万美元,在业,sg
+鑫品茶业有限公司,91320413608244193e,N/A,20100101,无,吊销，未注销,
+坏代码公司,91320413723588143X,张三,2001/1/1,100万元,存续,
+常州三久制造有限公司,91320413723588143D,王建国,2001-05-07,"5,000(万元人民币)",存续（在营、开业、在册）,HK
+"""
+
+
+def main(d):
+    src = os.path.join(d, "常州.csv")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(CSV)
+    with qiaolian.Store(os.path.join(d, "store")) as store:
+        s = store.import_file(src, "enterprise",
+                              reject_file=os.path.join(d, "rejects.csv"))
+        print(f"rows {s['rows']}: created {s['created']}, duplicates "
+              f"{s['duplicates']}, rejected {s['rejected']}")
+        for reason, n in s["rejected_by_reason"].items():
+            print(f"  rejected {n}: {reason}")
+        with open(os.path.join(d, "rejects.csv"), encoding="utf-8") as f:
+            print("reject file:\n  " + f.read().strip().replace("\n", "\n  "))
+        again = store.import_file(src, "enterprise")
+        print(f"second run: created {again['created']}, unchanged "
+              f"{again['unchanged']}")
+
+        for e in store.query("enterprise where status = ACTIVE"):
+            print(e["uscc"], e["name"], e.get("registeredCapital"),
+                  e.get("investorCountries"))
+        n = store.export("enterprise where status = ACTIVE",
+                         os.path.join(d, "存续企业.xlsx"))
+        print(f"{n} records exported to 存续企业.xlsx")
+        n = store.export("enterprise where status = ACTIVE",
+                         os.path.join(d, "存续企业.csv"), bom=True,
+                         columns=["uscc", "name", "registered_capital",
+                                  "established"])
+        with open(os.path.join(d, "存续企业.csv"), encoding="utf-8-sig") as f:
+            print(f.read().strip())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        main(sys.argv[1])
+    else:
+        tmp = tempfile.mkdtemp(prefix="qiaolian-import-export-")
+        try:
+            main(tmp)
+        finally:
+            shutil.rmtree(tmp)

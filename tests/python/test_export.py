@@ -1,0 +1,87 @@
+"""Tests of Store.export (qiaolian_export through ctypes)."""
+
+import zipfile
+
+import pytest
+
+import qiaolian
+
+PERSON = {
+    "name": "张三",
+    "identityDocuments": [{"type": "TYPE_RESIDENT_ID",
+                           "number": "11010519491231002X"}],
+    "contacts": [{"type": "TYPE_PHONE", "value": "13912345678"}],
+}
+# A valid USCC made of digits only.
+DIGITS_USCC = "913200007235882006"
+
+
+def test_csv_is_masked_by_default_and_unmasked_on_request(store, tmp_path):
+    store.create("person", PERSON)
+    out = tmp_path / "people.csv"
+    assert store.export('person where name = "张三"', out) == 1
+    text = out.read_text(encoding="utf-8")
+    assert "110105********002X" in text
+    assert "139****5678" in text
+    assert "11010519491231002X" not in text
+    n = store.export('person where name = "张三"', out, unmasked=True,
+                     bom=True, columns=["name", "identity_documents.number"])
+    assert n == 1
+    assert out.read_bytes() == ("\ufeffname,identity_documents.number\r\n"
+                                "张三,11010519491231002X\r\n").encode("utf-8")
+
+
+def test_formulas_are_neutralised_in_csv(store, tmp_path):
+    store.create("enterprise", {"name": "=1+2", "uscc": DIGITS_USCC})
+    out = tmp_path / "e.csv"
+    store.export(f'enterprise where uscc = "{DIGITS_USCC}"', out,
+                 columns=["name", "uscc"])
+    assert out.read_bytes().decode("utf-8") == (
+        f"name,uscc\r\n'=1+2,{DIGITS_USCC}\r\n")
+
+
+def test_jsonl_and_xlsx_by_extension(store, tmp_path):
+    store.create("person", PERSON)
+    store.create("enterprise", {"name": "数字代码公司", "uscc": DIGITS_USCC,
+                                "employeeCount": 12})
+    jl = tmp_path / "people.jsonl"
+    assert store.export('person where name = "张三"', jl) == 1
+    assert '"110105********002X"' in jl.read_text(encoding="utf-8")
+
+    xl = tmp_path / "e.xlsx"
+    assert store.export('enterprise where name = "数字代码公司"', xl,
+                        columns=["name", "uscc", "employee_count"]) == 1
+    with zipfile.ZipFile(xl) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        assert "xl/styles.xml" in z.namelist()
+    # The 18-digit code stays a string cell with the Text style.
+    assert (f'<c r="B2" t="inlineStr" s="1"><is><t>{DIGITS_USCC}</t>'
+            in sheet)
+    assert '<c r="C2"><v>12</v></c>' in sheet
+    # And it re-imports.
+    with qiaolian.Store(str(tmp_path / "fresh")) as fresh:
+        s = fresh.import_file(xl, "enterprise")
+        assert s["created"] == 1
+        [e] = fresh.query(f'enterprise where uscc = "{DIGITS_USCC}"')
+        assert e["name"] == "数字代码公司"
+
+
+def test_errors_leave_the_target_alone(store, tmp_path):
+    target = tmp_path / "keep.csv"
+    target.write_text("old")
+    with pytest.raises(qiaolian.InvalidArgumentError, match="nmae"):
+        store.export('person where name = "x"', target, columns=["nmae"])
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.export("person where", target)
+    with pytest.raises(qiaolian.FailedPreconditionError):
+        store.export('enterprise where notes prefix "x"', target)
+    with pytest.raises(qiaolian.InvalidArgumentError, match="format"):
+        store.export('person where name = "x"', target, format="xml")
+    with pytest.raises(qiaolian.InvalidArgumentError, match="BOM"):
+        store.export('person where name = "x"', target, format="jsonl",
+                     bom=True)
+    assert target.read_text() == "old"
+    assert not [p for p in tmp_path.iterdir()
+                if p.name.startswith("keep.csv.tmp")]
+    with pytest.raises(TypeError):
+        store.export('person where name = "x"', target, columns="name")
