@@ -26,7 +26,7 @@
 //
 // Dates: a transition or reply happens on a civil date (in China, UTC+8)
 // and, when known, at a time. Neither may precede the date the case was
-// received or its last recorded transition.
+// received or its last recorded step (actions are kept in date order).
 //
 // Thread-safety: all functions are thread-safe (the Store serialises
 // writes; a concurrent change to the same case is retried or reported as
@@ -157,7 +157,7 @@ struct TransitionRequest {
 // Errors, with nothing written: NOT_FOUND (no such case),
 // FAILED_PRECONDITION (transition not allowed: the message lists the
 // allowed ones), INVALID_ARGUMENT (unknown status, missing note, a date
-// before receipt or before the last transition), ABORTED (revision
+// before receipt or before the last recorded step), ABORTED (revision
 // conflict). Returns the stored case.
 absl::StatusOr<v1::Case> Transition(Store& store,
                                     const TransitionRequest& request);
@@ -235,7 +235,8 @@ struct CaseRates {
   std::string filter;
   Rate closure, reply_on_time, close_on_time;
   // {"from": "2020-01-01", ..., "closure": {"numerator": 47,
-  //  "denominator": 48, "rate": 0.979..., "ids": [...],
+  //  "denominator": 48, "rate": 0.979167 (6 significant digits), "ids":
+  //  [...],
   //  "denominator_ids": [...]}, ...}; rate is null for an empty period.
   std::string ToJson() const;
 };

@@ -112,14 +112,17 @@ absl::Status CheckStepDate(const Case& c, absl::CivilDay date,
         "case ", c.meta().id(), ": ", what, " date ", FormatCivilDay(date),
         " is before the date received (", FormatCivilDay(*received), ")"));
   }
+  // Actions are kept in date order (case.proto).
   for (const Case::Action& a : c.actions()) {
-    if (a.type() != Case::Action::TYPE_TRANSITION) continue;
     const std::optional<absl::CivilDay> d = FieldDay(a.has_date(), a.date());
     if (d.has_value() && date < *d) {
       return absl::InvalidArgumentError(absl::StrCat(
           "case ", c.meta().id(), ": ", what, " date ", FormatCivilDay(date),
-          " is before its last transition (", FormatCivilDay(*d), ", to ",
-          StatusName(a.to_status()), ")"));
+          " is before its last recorded step (", FormatCivilDay(*d), ", ",
+          a.type() == Case::Action::TYPE_TRANSITION
+              ? absl::StrCat("to ", StatusName(a.to_status()))
+              : Case::Action::Type_Name(a.type()),
+          ")"));
     }
   }
   return absl::OkStatus();

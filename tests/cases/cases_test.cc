@@ -339,7 +339,7 @@ TEST_F(CasesTest, BadTransitionsWriteNothing) {
   // Before the last transition.
   st = Move(id, Case::STATUS_IN_PROGRESS, CivilDay(2020, 10, 8));
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(st.message(), HasSubstr("before its last transition"));
+  EXPECT_THAT(st.message(), HasSubstr("before its last recorded step"));
   // Withdrawn without a reason.
   st = Move(id, Case::STATUS_WITHDRAWN, CivilDay(2020, 10, 9), "");
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
