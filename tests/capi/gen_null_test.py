@@ -45,6 +45,9 @@ NULL_ACCEPTED = {
     # NULL clears the callback; user_data is opaque and passed through.
     ("qiaolian_import_options_set_progress", "fn"),
     ("qiaolian_import_options_set_progress", "user_data"),
+    ("qiaolian_case_register", "options"),
+    ("qiaolian_case_transition", "options"),
+    ("qiaolian_case_reply", "options"),
 }
 
 # Typedef'd function pointer types: pointer parameters without a `*`.
@@ -60,6 +63,21 @@ POINTER_VALUES = {
     ("qiaolian_import", "path"): "g_import_csv",
     # Must be valid when set (the setter checks it).
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
+    ("qiaolian_case_register", "data"):
+        '(const uint8_t*)"{\\"channel\\":\\"CHANNEL_ONLINE\\",'
+        '\\"type\\":\\"TYPE_CONSULTATION\\",'
+        '\\"received\\":{\\"year\\":2020,\\"month\\":9,'
+        '\\"day\\":30}}"',
+    # Working days and cases: dates, and "" for the optional texts.
+    ("const char*", "date"): '"2020-09-30"',
+    ("const char*", "from"): '"2020-09-01"',
+    ("const char*", "to"): '"2020-09-30"',
+    ("const char*", "at"): '"2020-10-09"',
+    ("const char*", "as_of"): '""',
+    ("const char*", "filter"): '""',
+    ("const char*", "calendar"): '""',
+    ("const char*", "rules"): '""',
+    ("const char*", "referred_to"): '""',
     ("const char*", "path"): "f.path",
     ("const char*", "text"): "f.query",
     ("const char*", "actor"): '"null-test"',
@@ -85,6 +103,7 @@ POINTER_VALUES = {
     ("const char**", None): "&f.borrowed_text",
     ("size_t*", None): "&f.out_size",
     ("uint64_t*", None): "&f.out_u64",
+    ("int64_t*", None): "&f.out_i64",
     ("int*", None): "&f.out_int",
     ("void*", None): "f.owned",
 }
@@ -127,6 +146,7 @@ typedef struct {
   const char* borrowed_text;
   size_t out_size;
   uint64_t out_u64;
+  int64_t out_i64;
   int out_int;
   void* owned;
   char* err;
