@@ -32,6 +32,9 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      PermissionDeniedError, ResourceExhaustedError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
+from ._cases import (add_working_days, case_rates, is_working_day,
+                     overdue_cases, record_reply, register_case, transition,
+                     working_days_between)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -54,6 +57,9 @@ __all__ = [
     "version", "version_number", "library_path",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
+    "is_working_day", "add_working_days", "working_days_between",
+    "register_case", "transition", "record_reply", "overdue_cases",
+    "case_rates",
     "Error", "CancelledError", "UnknownError", "InvalidArgumentError",
     "DeadlineExceededError", "NotFoundError", "AlreadyExistsError",
     "PermissionDeniedError", "ResourceExhaustedError",
