@@ -304,7 +304,7 @@ int RunRates(const Global& g, const CaseArgs& a) {
         "%-22s %d / %d = %s\n", name, rate.numerator, rate.denominator,
         v.has_value() ? absl::StrFormat("%.1f%%", *v * 100) : "-");
   };
-  line("closure (办结率)", r->closure);
+  line("closure", r->closure);
   line("reply on time", r->reply_on_time);
   line("closed on time", r->close_on_time);
   return 0;

@@ -235,9 +235,8 @@ struct CaseRates {
   std::string filter;
   Rate closure, reply_on_time, close_on_time;
   // {"from": "2020-01-01", ..., "closure": {"numerator": 47,
-  //  "denominator": 48, "rate": 0.979167 (6 significant digits), "ids":
-  //  [...],
-  //  "denominator_ids": [...]}, ...}; rate is null for an empty period.
+  //  "denominator": 48, "rate": 0.979167, "ids": [...], "denominator_ids":
+  //  [...]}, ...}: rate to 6 significant digits, null for an empty period.
   std::string ToJson() const;
 };
 

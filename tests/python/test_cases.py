@@ -169,3 +169,22 @@ def test_statuses_match_header():
     found = {name: int(v) for name, v in re.findall(
         r"#define QIAOLIAN_CASE_STATUS_([A-Z_]+) (\d+)", header)}
     assert found == qiaolian._cases.STATUSES
+
+
+def test_cases_example_runs(tmp_path, subprocess_env):
+    import subprocess
+    import sys
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parents[2]
+    r = subprocess.run(
+        [sys.executable, str(root / "examples" / "python" / "cases.py"),
+         str(tmp_path / "store")],
+        env=subprocess_env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "2020-09-30 + 2 working days: 2020-10-10" in out
+    assert "refused: " in out and "cannot go from STATUS_IN_PROGRESS" in out
+    assert "overdue on 2020-10-20: [(2, 42), (3, 1)]" in out
+    assert "closure: 1 / 3 (ids [1] of [1, 2, 3])" in out
+    assert "reply_on_time: 1 / 2" in out
+    assert "close_on_time: 0 / 2" in out
