@@ -23,7 +23,8 @@ namespace {
 
 using v1::Case;
 
-constexpr int kRetries = 5;
+// Attempts of a read-modify-write when other writers keep changing the case.
+constexpr int kRetries = 50;
 
 absl::TimeZone China() {
   static const absl::TimeZone* const tz =

@@ -3,12 +3,15 @@
 // hand-checked examples, and bad input that must write nothing.
 #include "qiaolian/cases.h"
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -387,6 +390,35 @@ TEST_F(CasesTest, RepliesDoNotChangeTheStatus) {
       Move(id, Case::STATUS_WITHDRAWN, CivilDay(2020, 10, 9), "撤回").ok());
   EXPECT_EQ(RecordReply(*store_, r).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// Staff replying to one case from several threads: every reply is kept (a
+// conflict is retried on the new revision, never overwritten).
+TEST_F(CasesTest, ConcurrentStepsAreNotLost) {
+  uint64_t id = Register(NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
+                                 CivilDay(2020, 9, 28)));
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        ReplyRequest r;
+        r.id = id;
+        r.date = CivilDay(2020, 9, 29);
+        r.note = absl::StrCat("reply ", t, "-", i);
+        if (!RecordReply(*store_, r).ok()) ++failed;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  Case c = Get(id);
+  EXPECT_EQ(c.actions_size(), 1 + kThreads * kEach);
+  EXPECT_EQ(c.meta().revision(), 1u + kThreads * kEach);
+  std::set<std::string> notes;
+  for (const Case::Action& a : c.actions()) notes.insert(a.description());
+  EXPECT_EQ(notes.size(), 1u + kThreads * kEach);
 }
 
 // The hand-checked example of docs/cases.md: September 2020.
