@@ -110,7 +110,8 @@ absl::Status ApplyDeadlines(v1::Case* c, const WorkflowOptions& options = {});
 struct RegisterOptions {
   WorkflowOptions workflow;
   std::string actor;  // Who registers it (登记人).
-  // When it was registered; default now. Recorded in the first transition.
+  // When it was registered, if known: the time of the first transition
+  // (which is dated `received`).
   std::optional<absl::Time> at;
 };
 

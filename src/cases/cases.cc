@@ -359,9 +359,9 @@ absl::StatusOr<uint64_t> RegisterCase(Store& store, Case* c,
   Case next = *c;
   next.set_status(Case::STATUS_RECEIVED);
   QL_RETURN_IF_ERROR(ApplyDeadlines(&next, options.workflow));
-  When when;
+  When when;  // The step is dated the day received; timed only if given.
   when.date = *FromDate(next.received());
-  when.time = options.at.has_value() ? options.at : absl::Now();
+  when.time = options.at;
   Case::Action* a = AddStep(&next, Case::Action::TYPE_TRANSITION, when,
                             options.actor, "登记");
   a->set_from_status(Case::STATUS_UNSPECIFIED);
@@ -508,14 +508,17 @@ absl::StatusOr<std::vector<OverdueCase>> OverdueCases(const Store& store,
     o.due = FieldDay(c.has_due(), c.due());
     return o;
   };
+  // (Partial deadline dates, e.g. 2020-10 without a day, are not judged.)
   for (const Case& c : late_reply) {
-    if (EndedBy(c, as_of)) continue;
+    if (EndedBy(c, as_of) || !FieldDay(c.has_reply_due(), c.reply_due())) {
+      continue;
+    }
     OverdueCase& o = entry(c);
     o.reply_overdue = true;
     o.days_late = std::max<int64_t>(o.days_late, as_of - *o.reply_due);
   }
   for (const Case& c : late_close) {
-    if (EndedBy(c, as_of)) continue;
+    if (EndedBy(c, as_of) || !FieldDay(c.has_due(), c.due())) continue;
     OverdueCase& o = entry(c);
     o.close_overdue = true;
     o.days_late = std::max<int64_t>(o.days_late, as_of - *o.due);

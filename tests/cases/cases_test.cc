@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/calendar.h"
@@ -108,6 +109,8 @@ TEST_F(CasesTest, RegisterComputesDeadlinesFromTheKindsRule) {
                    CivilDay(2020, 9, 30));
   RegisterOptions o;
   o.actor = "登记员";
+  o.at = absl::FromCivil(absl::CivilSecond(2020, 9, 30, 17, 30, 0),
+                         absl::FixedTimeZone(8 * 3600));
   absl::StatusOr<uint64_t> id = RegisterCase(*store_, &c, o);
   ASSERT_TRUE(id.ok()) << id.status();
   Case stored = Get(*id);
@@ -119,7 +122,9 @@ TEST_F(CasesTest, RegisterComputesDeadlinesFromTheKindsRule) {
   EXPECT_EQ(stored.actions(0).type(), Case::Action::TYPE_TRANSITION);
   EXPECT_EQ(stored.actions(0).to_status(), Case::STATUS_RECEIVED);
   EXPECT_EQ(stored.actions(0).by(), "登记员");
-  EXPECT_TRUE(stored.actions(0).has_at());
+  EXPECT_EQ(stored.actions(0).at().seconds(),
+            absl::ToUnixSeconds(*o.at));  // 2020-09-30T09:30:00Z
+  EXPECT_EQ(Text(stored.actions(0).date()), "2020-09-30");
 
   // By letter: no default deadline.
   uint64_t letter = Register(NewCase(Case::CHANNEL_LETTER, Case::TYPE_PETITION,
@@ -512,6 +517,12 @@ TEST_F(CasesExampleTest, Overdue) {
   EXPECT_EQ((*list)[1].status, Case::STATUS_CLOSED);  // closed later, 10-13
   EXPECT_THAT(OverdueToJson(CivilDay(2020, 10, 12), *list),
               HasSubstr("\"count\":3"));
+  // A partial deadline (month known, day not) is not judged.
+  Case vague = NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
+                       CivilDay(2020, 9, 1));
+  *vague.mutable_due() = Date(2020, 9, 0);
+  ASSERT_TRUE(store_->Create(&vague).ok());
+  EXPECT_THAT(OverdueIds(CivilDay(2020, 10, 14)), ElementsAre(a_, f_));
   // A case imported as closed without a date is never overdue.
   Case old = NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
                      CivilDay(2020, 9, 1));
