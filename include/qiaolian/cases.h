@@ -207,6 +207,11 @@ absl::StatusOr<std::vector<OverdueCase>> OverdueCases(const Store& store,
 struct Rate {
   uint64_t numerator = 0;
   uint64_t denominator = 0;
+  // The same counted in contacts (人次): each case weighted by its `count`
+  // (a record standing for several like contacts; 0 counts as 1), as in
+  // "来信来电48人(次)".
+  uint64_t numerator_contacts = 0;
+  uint64_t denominator_contacts = 0;
   std::vector<uint64_t> numerator_ids;    // Ascending.
   std::vector<uint64_t> denominator_ids;  // Ascending.
   // numerator / denominator, or nullopt when the denominator is 0.
@@ -236,8 +241,9 @@ struct CaseRates {
   std::string filter;
   Rate closure, reply_on_time, close_on_time;
   // {"from": "2020-01-01", ..., "closure": {"numerator": 47,
-  //  "denominator": 48, "rate": 0.979167, "ids": [...], "denominator_ids":
-  //  [...]}, ...}: rate to 6 significant digits, null for an empty period.
+  //  "denominator": 48, "rate": 0.979167, "numerator_contacts": 47,
+  //  "denominator_contacts": 48, "ids": [...], "denominator_ids": [...]},
+  //  ...}: rate to 6 significant digits, null for an empty period.
   std::string ToJson() const;
 };
 

@@ -214,16 +214,21 @@ std::string RateJson(const Rate& r) {
   return absl::StrCat("{\"numerator\":", r.numerator,
                       ",\"denominator\":", r.denominator,
                       ",\"rate\":", v.has_value() ? absl::StrCat(*v) : "null",
+                      ",\"numerator_contacts\":", r.numerator_contacts,
+                      ",\"denominator_contacts\":", r.denominator_contacts,
                       ",\"ids\":", IdsJson(r.numerator_ids),
                       ",\"denominator_ids\":", IdsJson(r.denominator_ids), "}");
 }
 
-void Count(Rate* r, uint64_t id, bool in_numerator) {
+void Count(Rate* r, const Case& c, bool in_numerator) {
+  const uint64_t contacts = c.count() == 0 ? 1 : c.count();
   ++r->denominator;
-  r->denominator_ids.push_back(id);
+  r->denominator_contacts += contacts;
+  r->denominator_ids.push_back(c.meta().id());
   if (in_numerator) {
     ++r->numerator;
-    r->numerator_ids.push_back(id);
+    r->numerator_contacts += contacts;
+    r->numerator_ids.push_back(c.meta().id());
   }
 }
 
@@ -557,7 +562,6 @@ absl::StatusOr<CaseRates> ComputeCaseRates(const Store& store,
     return a.meta().id() < b.meta().id();
   });
   for (const Case& c : cases) {
-    const uint64_t id = c.meta().id();
     const bool closed_status = c.status() == Case::STATUS_CLOSED;
     const std::optional<absl::CivilDay> closed =
         FieldDay(c.has_closed(), c.closed());
@@ -566,15 +570,15 @@ absl::StatusOr<CaseRates> ComputeCaseRates(const Store& store,
     const std::optional<absl::CivilDay> reply_due =
         FieldDay(c.has_reply_due(), c.reply_due());
     const std::optional<absl::CivilDay> due = FieldDay(c.has_due(), c.due());
-    Count(&r.closure, id,
+    Count(&r.closure, c,
           closed_status && (!closed.has_value() || *closed <= r.as_of));
     if (reply_due.has_value()) {
       Count(
-          &r.reply_on_time, id,
+          &r.reply_on_time, c,
           replied.has_value() && *replied <= *reply_due && *replied <= r.as_of);
     }
     if (due.has_value()) {
-      Count(&r.close_on_time, id,
+      Count(&r.close_on_time, c,
             closed_status && closed.has_value() && *closed <= *due &&
                 *closed <= r.as_of);
     }

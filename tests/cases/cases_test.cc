@@ -460,10 +460,12 @@ class CasesExampleTest : public CasesTest {
     ASSERT_TRUE(Move(d_, Case::STATUS_IN_PROGRESS, CivilDay(2020, 9, 3)).ok());
     ASSERT_TRUE(Move(d_, Case::STATUS_RESOLVED, CivilDay(2020, 10, 12)).ok());
     ASSERT_TRUE(Move(d_, Case::STATUS_CLOSED, CivilDay(2020, 10, 13)).ok());
-    // 5: service request by phone of 09-15, no deadline, closed 09-20.
-    e_ = Register(NewCase(Case::CHANNEL_PHONE, Case::TYPE_SERVICE_REQUEST,
-                          CivilDay(2020, 9, 15)),
-                  &rules_);
+    // 5: service request by phone of 09-15, no deadline, closed 09-20;
+    // stands for 5 like calls (人次).
+    Case e = NewCase(Case::CHANNEL_PHONE, Case::TYPE_SERVICE_REQUEST,
+                     CivilDay(2020, 9, 15));
+    e.set_count(5);
+    e_ = Register(e, &rules_);
     ASSERT_TRUE(Move(e_, Case::STATUS_ACCEPTED, CivilDay(2020, 9, 15)).ok());
     ASSERT_TRUE(Move(e_, Case::STATUS_RESOLVED, CivilDay(2020, 9, 18)).ok());
     ASSERT_TRUE(Move(e_, Case::STATUS_CLOSED, CivilDay(2020, 9, 20)).ok());
@@ -545,6 +547,9 @@ TEST_F(CasesExampleTest, Rates) {
   EXPECT_EQ(r->closure.numerator, 3u);
   EXPECT_EQ(r->closure.denominator, 6u);
   EXPECT_DOUBLE_EQ(*r->closure.value(), 0.5);
+  EXPECT_EQ(r->closure.denominator_contacts, 10u);  // case 5 counts 5
+  EXPECT_EQ(r->closure.numerator_contacts, 7u);
+  EXPECT_EQ(r->reply_on_time.denominator_contacts, 4u);
   EXPECT_THAT(r->reply_on_time.denominator_ids, ElementsAre(a_, b_, c_, g_));
   EXPECT_THAT(r->reply_on_time.numerator_ids, ElementsAre(g_));
   EXPECT_THAT(r->close_on_time.denominator_ids, ElementsAre(d_));

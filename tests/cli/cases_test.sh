@@ -153,7 +153,7 @@ expect_ok "reply" "reply recorded on 2020-10-21" q case reply 2 --note 书面答
 expect_ok "closure rate" "1 / 3 = 33.3%" q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31
 expect_ok "reply on time" "reply on time          1 / 2 = 50.0%" q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31
 expect_ok "closed on time" "closed on time         0 / 2 = 0.0%" q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31
-expect_ok "rates json ids" '"closure":{"numerator":1,"denominator":3,"rate":0.333333,"ids":[1],"denominator_ids":[1,2,3]}' q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31 --json
+expect_ok "rates json ids" '"closure":{"numerator":1,"denominator":3,"rate":0.333333,"numerator_contacts":1,"denominator_contacts":3,"ids":[1],"denominator_ids":[1,2,3]}' q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31 --json
 expect_ok "rates filtered" "1 / 1 = 100.0%" q case rates --from 2020-09-01 --to 2020-09-30 --as-of 2020-10-31 --where "channel = ONLINE"
 expect_fail "bad filter" 1 "INVALID_ARGUMENT" q case rates --from 2020-09-01 --to 2020-09-30 --where "nonsense ="
 expect_fail "case needs a store" 2 "no store given" "$BIN" case overdue

@@ -149,7 +149,8 @@ def test_overdue_and_rates(tmp_path):
         assert r["reply_on_time"]["ids"] == [c]
         assert r["reply_on_time"]["denominator_ids"] == [a, c]
         assert r["close_on_time"] == {"numerator": 0, "denominator": 1,
-                                      "rate": 0, "ids": [],
+                                      "rate": 0, "numerator_contacts": 0,
+                                      "denominator_contacts": 1, "ids": [],
                                       "denominator_ids": [b]}
         r = qiaolian.case_rates(store, D(2020, 9, 1), D(2020, 9, 30))
         assert r["as_of"] == "2020-09-30" and r["closure"]["ids"] == [c]
