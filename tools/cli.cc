@@ -64,6 +64,18 @@ void Commands::Add(CLI::App* sub, std::function<int()> run) {
   entries_.emplace_back(sub, std::move(run));
 }
 
+void Commands::AddStoreless(CLI::App* sub, std::function<int()> run) {
+  storeless_.push_back(sub);
+  Add(sub, std::move(run));
+}
+
+bool Commands::ParsedStoreless() const {
+  for (CLI::App* sub : storeless_) {
+    if (sub->parsed()) return true;
+  }
+  return false;
+}
+
 std::optional<int> Commands::Run() const {
   for (const auto& [sub, run] : entries_) {
     if (sub->parsed()) return run();

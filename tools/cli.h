@@ -43,10 +43,16 @@ struct Global {
 class Commands {
  public:
   void Add(CLI::App* sub, std::function<int()> run);
+  // A subcommand that needs no store (e.g. `calendar`): it runs without
+  // --store.
+  void AddStoreless(CLI::App* sub, std::function<int()> run);
   std::optional<int> Run() const;
+  // Whether the parsed subcommand is one added with AddStoreless.
+  bool ParsedStoreless() const;
 
  private:
   std::vector<std::pair<CLI::App*, std::function<int()>>> entries_;
+  std::vector<CLI::App*> storeless_;
 };
 
 // Adds every area's subcommands (tools/cmd_areas.cc).

@@ -689,7 +689,7 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (a.store.empty()) {
+  if (a.store.empty() && !areas.ParsedStoreless()) {
     std::cerr << "qiaolian: no store given: use --store DIR or set "
                  "QIAOLIAN_STORE\n";
     return 2;

@@ -511,6 +511,101 @@ QIAOLIAN_EXPORT int qiaolian_export(qiaolian_db_t* db, const char* query,
                                     const qiaolian_export_options_t* options,
                                     const char* path, uint64_t* rows,
                                     char** errmsg);
+/* ---- Working days and the case workflow (docs/calendar.md,
+ * docs/cases.md). */
+
+/* Calendars cross as text. `calendar` (calendar_len bytes) holds local
+ * statements in the grammar of data/calendar/cn-holidays.txt (closures,
+ * extra working days, further `year` lines), applied over the built-in
+ * official PRC calendar (2019..2026); "" with length 0 means the official
+ * calendar alone. Dates are text "YYYY-MM-DD". A date outside the covered
+ * years is QIAOLIAN_OUT_OF_RANGE unless weekends_only is 1 (then Monday to
+ * Friday are working days there). The day a count starts from is never
+ * counted: the n-th working day after 2020-09-30 for n = 2 is 2020-10-10. */
+
+/* *out_working = 1 if `date` is a working day, else 0. */
+QIAOLIAN_EXPORT int qiaolian_calendar_is_working_day(
+    const char* calendar, size_t calendar_len, const char* date,
+    size_t date_len, int weekends_only, int* out_working, char** errmsg);
+/* The n-th working day after `date` (n = 0: `date`), as "YYYY-MM-DD" in
+ * *out_date: owned, NUL-terminated, free it with qiaolian_free(). */
+QIAOLIAN_EXPORT int qiaolian_calendar_add_working_days(
+    const char* calendar, size_t calendar_len, const char* date,
+    size_t date_len, uint64_t n, int weekends_only, char** out_date,
+    size_t* out_len, char** errmsg);
+/* The number of working days in (from, to]; negative when to < from. */
+QIAOLIAN_EXPORT int qiaolian_calendar_working_days_between(
+    const char* calendar, size_t calendar_len, const char* from,
+    size_t from_len, const char* to, size_t to_len, int weekends_only,
+    int64_t* out_count, char** errmsg);
+
+/* Registers a new case (a Case record, QIAOLIAN_FORMAT_PROTO or _JSON, with
+ * no status or STATUS_RECEIVED): deadlines from `rules` (lines "TYPE
+ * CHANNEL [reply N] [close N]"; "" for the defaults: online requests
+ * answered within 2 working days) on the calendar as above, a first
+ * transition record, then created. options may be NULL (its actor is the
+ * registering staff member). Errors: INVALID_ARGUMENT (bad record, rules
+ * or calendar; a deadline before receipt), OUT_OF_RANGE (a deadline outside
+ * the calendar); nothing is written on error. */
+QIAOLIAN_EXPORT int qiaolian_case_register(
+    qiaolian_db_t* db, const qiaolian_write_options_t* options, int format,
+    const uint8_t* data, size_t len, const char* rules, size_t rules_len,
+    const char* calendar, size_t calendar_len, int weekends_only, uint64_t* id,
+    char** errmsg);
+/* Moves case `id` to `status` (QIAOLIAN_CASE_STATUS_*) if the workflow
+ * allows it (docs/cases.md), recording the step with the note, the actor of
+ * `options` (may be NULL) and `at`: "YYYY-MM-DD" (a day in China), an RFC
+ * 3339 time, or "" for now. referred_to ("" for none) sets the body
+ * referred to; outcome (a Case.Outcome value, 0 for none) the result. If
+ * expected_revision != 0 the case must still be at it. On success
+ * *new_revision is the stored revision. Errors, nothing written:
+ * FAILED_PRECONDITION (transition not allowed; the message lists the
+ * allowed ones), INVALID_ARGUMENT (unknown status, missing reason for
+ * WITHDRAWN/REJECTED, a date before receipt or the last step), NOT_FOUND,
+ * ABORTED. */
+QIAOLIAN_EXPORT int qiaolian_case_transition(
+    qiaolian_db_t* db, const qiaolian_write_options_t* options, uint64_t id,
+    int status, const char* note, size_t note_len, const char* at,
+    size_t at_len, const char* referred_to, size_t referred_to_len, int outcome,
+    uint64_t expected_revision, uint64_t* new_revision, char** errmsg);
+/* Records a reply to the applicant (status unchanged; `replied` set by the
+ * first one). Arguments and errors as qiaolian_case_transition(); a closed,
+ * withdrawn or rejected case is FAILED_PRECONDITION. */
+QIAOLIAN_EXPORT int qiaolian_case_reply(
+    qiaolian_db_t* db, const qiaolian_write_options_t* options, uint64_t id,
+    const char* note, size_t note_len, const char* at, size_t at_len,
+    uint64_t expected_revision, uint64_t* new_revision, char** errmsg);
+/* The cases overdue at the end of `as_of` ("YYYY-MM-DD", or "" for today
+ * in China), as JSON {"as_of","count","cases":[{"id","status","reply_due",
+ * "reply_overdue","due","close_overdue","days_late"}]} in *out_json: owned,
+ * NUL-terminated, free it with qiaolian_free(). */
+QIAOLIAN_EXPORT int qiaolian_case_overdue(qiaolian_db_t* db, const char* as_of,
+                                          size_t as_of_len, char** out_json,
+                                          size_t* out_len, char** errmsg);
+/* Closure, reply-on-time and closed-on-time rates of the cases received in
+ * [from, to], judged at the end of `as_of` ("" for `to`), restricted by
+ * `filter` (query predicates such as "channel = ONLINE"; "" for none). JSON
+ * {"from","to","as_of","filter","closure":{"numerator","denominator",
+ * "rate","ids","denominator_ids"},"reply_on_time":{...},
+ * "close_on_time":{...}} in *out_json: owned, NUL-terminated. Every
+ * denominator counts all cases received in the period, open and overdue
+ * ones included (docs/cases.md). */
+QIAOLIAN_EXPORT int qiaolian_case_rates(qiaolian_db_t* db, const char* from,
+                                        size_t from_len, const char* to,
+                                        size_t to_len, const char* as_of,
+                                        size_t as_of_len, const char* filter,
+                                        size_t filter_len, char** out_json,
+                                        size_t* out_len, char** errmsg);
+
+/* Case statuses (Case.Status of proto/qiaolian/v1/case.proto). */
+#define QIAOLIAN_CASE_STATUS_RECEIVED 1 /* registered (登记) */
+#define QIAOLIAN_CASE_STATUS_IN_PROGRESS 2
+#define QIAOLIAN_CASE_STATUS_REFERRED 3
+#define QIAOLIAN_CASE_STATUS_CLOSED 4
+#define QIAOLIAN_CASE_STATUS_WITHDRAWN 5
+#define QIAOLIAN_CASE_STATUS_REJECTED 6
+#define QIAOLIAN_CASE_STATUS_ACCEPTED 7
+#define QIAOLIAN_CASE_STATUS_RESOLVED 8
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -26,7 +26,7 @@
 //
 // Dates: a transition or reply happens on a civil date (in China, UTC+8)
 // and, when known, at a time. Neither may precede the date the case was
-// received or its last recorded transition.
+// received or its last recorded step (actions are kept in date order).
 //
 // Thread-safety: all functions are thread-safe (the Store serialises
 // writes; a concurrent change to the same case is retried or reported as
@@ -110,7 +110,8 @@ absl::Status ApplyDeadlines(v1::Case* c, const WorkflowOptions& options = {});
 struct RegisterOptions {
   WorkflowOptions workflow;
   std::string actor;  // Who registers it (登记人).
-  // When it was registered; default now. Recorded in the first transition.
+  // When it was registered, if known: the time of the first transition
+  // (which is dated `received`).
   std::optional<absl::Time> at;
 };
 
@@ -157,7 +158,7 @@ struct TransitionRequest {
 // Errors, with nothing written: NOT_FOUND (no such case),
 // FAILED_PRECONDITION (transition not allowed: the message lists the
 // allowed ones), INVALID_ARGUMENT (unknown status, missing note, a date
-// before receipt or before the last transition), ABORTED (revision
+// before receipt or before the last recorded step), ABORTED (revision
 // conflict). Returns the stored case.
 absl::StatusOr<v1::Case> Transition(Store& store,
                                     const TransitionRequest& request);
@@ -206,6 +207,11 @@ absl::StatusOr<std::vector<OverdueCase>> OverdueCases(const Store& store,
 struct Rate {
   uint64_t numerator = 0;
   uint64_t denominator = 0;
+  // The same counted in contacts (人次): each case weighted by its `count`
+  // (a record standing for several like contacts; 0 counts as 1), as in
+  // "来信来电48人(次)".
+  uint64_t numerator_contacts = 0;
+  uint64_t denominator_contacts = 0;
   std::vector<uint64_t> numerator_ids;    // Ascending.
   std::vector<uint64_t> denominator_ids;  // Ascending.
   // numerator / denominator, or nullopt when the denominator is 0.
@@ -235,8 +241,9 @@ struct CaseRates {
   std::string filter;
   Rate closure, reply_on_time, close_on_time;
   // {"from": "2020-01-01", ..., "closure": {"numerator": 47,
-  //  "denominator": 48, "rate": 0.979..., "ids": [...],
-  //  "denominator_ids": [...]}, ...}; rate is null for an empty period.
+  //  "denominator": 48, "rate": 0.979167, "numerator_contacts": 47,
+  //  "denominator_contacts": 48, "ids": [...], "denominator_ids": [...]},
+  //  ...}: rate to 6 significant digits, null for an empty period.
   std::string ToJson() const;
 };
 

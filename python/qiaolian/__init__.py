@@ -36,6 +36,9 @@ from ._report import explain_figure, report
 from ._privacy import (audit_list, audit_verify, erase, mask, read,
                        read_query)
 from . import _export  # noqa: F401  (adds Store.export)
+from ._cases import (add_working_days, case_rates, is_working_day,
+                     overdue_cases, record_reply, register_case, transition,
+                     working_days_between)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -59,6 +62,9 @@ __all__ = [
     "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
+    "is_working_day", "add_working_days", "working_days_between",
+    "register_case", "transition", "record_reply", "overdue_cases",
+    "case_rates",
     "Error", "CancelledError", "UnknownError", "InvalidArgumentError",
     "DeadlineExceededError", "NotFoundError", "AlreadyExistsError",
     "PermissionDeniedError", "ResourceExhaustedError",

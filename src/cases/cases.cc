@@ -23,7 +23,8 @@ namespace {
 
 using v1::Case;
 
-constexpr int kRetries = 5;
+// Attempts of a read-modify-write when other writers keep changing the case.
+constexpr int kRetries = 50;
 
 absl::TimeZone China() {
   static const absl::TimeZone* const tz =
@@ -112,14 +113,17 @@ absl::Status CheckStepDate(const Case& c, absl::CivilDay date,
         "case ", c.meta().id(), ": ", what, " date ", FormatCivilDay(date),
         " is before the date received (", FormatCivilDay(*received), ")"));
   }
+  // Actions are kept in date order (case.proto).
   for (const Case::Action& a : c.actions()) {
-    if (a.type() != Case::Action::TYPE_TRANSITION) continue;
     const std::optional<absl::CivilDay> d = FieldDay(a.has_date(), a.date());
     if (d.has_value() && date < *d) {
       return absl::InvalidArgumentError(absl::StrCat(
           "case ", c.meta().id(), ": ", what, " date ", FormatCivilDay(date),
-          " is before its last transition (", FormatCivilDay(*d), ", to ",
-          StatusName(a.to_status()), ")"));
+          " is before its last recorded step (", FormatCivilDay(*d), ", ",
+          a.type() == Case::Action::TYPE_TRANSITION
+              ? absl::StrCat("to ", StatusName(a.to_status()))
+              : Case::Action::Type_Name(a.type()),
+          ")"));
     }
   }
   return absl::OkStatus();
@@ -210,16 +214,21 @@ std::string RateJson(const Rate& r) {
   return absl::StrCat("{\"numerator\":", r.numerator,
                       ",\"denominator\":", r.denominator,
                       ",\"rate\":", v.has_value() ? absl::StrCat(*v) : "null",
+                      ",\"numerator_contacts\":", r.numerator_contacts,
+                      ",\"denominator_contacts\":", r.denominator_contacts,
                       ",\"ids\":", IdsJson(r.numerator_ids),
                       ",\"denominator_ids\":", IdsJson(r.denominator_ids), "}");
 }
 
-void Count(Rate* r, uint64_t id, bool in_numerator) {
+void Count(Rate* r, const Case& c, bool in_numerator) {
+  const uint64_t contacts = c.count() == 0 ? 1 : c.count();
   ++r->denominator;
-  r->denominator_ids.push_back(id);
+  r->denominator_contacts += contacts;
+  r->denominator_ids.push_back(c.meta().id());
   if (in_numerator) {
     ++r->numerator;
-    r->numerator_ids.push_back(id);
+    r->numerator_contacts += contacts;
+    r->numerator_ids.push_back(c.meta().id());
   }
 }
 
@@ -355,9 +364,9 @@ absl::StatusOr<uint64_t> RegisterCase(Store& store, Case* c,
   Case next = *c;
   next.set_status(Case::STATUS_RECEIVED);
   QL_RETURN_IF_ERROR(ApplyDeadlines(&next, options.workflow));
-  When when;
+  When when;  // The step is dated the day received; timed only if given.
   when.date = *FromDate(next.received());
-  when.time = options.at.has_value() ? options.at : absl::Now();
+  when.time = options.at;
   Case::Action* a = AddStep(&next, Case::Action::TYPE_TRANSITION, when,
                             options.actor, "登记");
   a->set_from_status(Case::STATUS_UNSPECIFIED);
@@ -504,14 +513,17 @@ absl::StatusOr<std::vector<OverdueCase>> OverdueCases(const Store& store,
     o.due = FieldDay(c.has_due(), c.due());
     return o;
   };
+  // (Partial deadline dates, e.g. 2020-10 without a day, are not judged.)
   for (const Case& c : late_reply) {
-    if (EndedBy(c, as_of)) continue;
+    if (EndedBy(c, as_of) || !FieldDay(c.has_reply_due(), c.reply_due())) {
+      continue;
+    }
     OverdueCase& o = entry(c);
     o.reply_overdue = true;
     o.days_late = std::max<int64_t>(o.days_late, as_of - *o.reply_due);
   }
   for (const Case& c : late_close) {
-    if (EndedBy(c, as_of)) continue;
+    if (EndedBy(c, as_of) || !FieldDay(c.has_due(), c.due())) continue;
     OverdueCase& o = entry(c);
     o.close_overdue = true;
     o.days_late = std::max<int64_t>(o.days_late, as_of - *o.due);
@@ -550,7 +562,6 @@ absl::StatusOr<CaseRates> ComputeCaseRates(const Store& store,
     return a.meta().id() < b.meta().id();
   });
   for (const Case& c : cases) {
-    const uint64_t id = c.meta().id();
     const bool closed_status = c.status() == Case::STATUS_CLOSED;
     const std::optional<absl::CivilDay> closed =
         FieldDay(c.has_closed(), c.closed());
@@ -559,15 +570,15 @@ absl::StatusOr<CaseRates> ComputeCaseRates(const Store& store,
     const std::optional<absl::CivilDay> reply_due =
         FieldDay(c.has_reply_due(), c.reply_due());
     const std::optional<absl::CivilDay> due = FieldDay(c.has_due(), c.due());
-    Count(&r.closure, id,
+    Count(&r.closure, c,
           closed_status && (!closed.has_value() || *closed <= r.as_of));
     if (reply_due.has_value()) {
       Count(
-          &r.reply_on_time, id,
+          &r.reply_on_time, c,
           replied.has_value() && *replied <= *reply_due && *replied <= r.as_of);
     }
     if (due.has_value()) {
-      Count(&r.close_on_time, id,
+      Count(&r.close_on_time, c,
             closed_status && closed.has_value() && *closed <= *due &&
                 *closed <= r.as_of);
     }

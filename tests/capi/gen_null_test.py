@@ -53,6 +53,9 @@ NULL_ACCEPTED = {
     ("qiaolian_erase", "report"),
     ("qiaolian_export", "options"),
     ("qiaolian_export", "rows"),
+    ("qiaolian_case_register", "options"),
+    ("qiaolian_case_transition", "options"),
+    ("qiaolian_case_reply", "options"),
 }
 
 # Typedef'd function pointer types: pointer parameters without a `*`.
@@ -70,6 +73,21 @@ POINTER_VALUES = {
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("qiaolian_export_options_set_format", "format"): '"csv"',
     ("qiaolian_export", "query"): "f.query",
+    ("qiaolian_case_register", "data"):
+        '(const uint8_t*)"{\\"channel\\":\\"CHANNEL_ONLINE\\",'
+        '\\"type\\":\\"TYPE_CONSULTATION\\",'
+        '\\"received\\":{\\"year\\":2020,\\"month\\":9,'
+        '\\"day\\":30}}"',
+    # Working days and cases: dates, and "" for the optional texts.
+    ("const char*", "date"): '"2020-09-30"',
+    ("const char*", "from"): '"2020-09-01"',
+    ("const char*", "to"): '"2020-09-30"',
+    ("const char*", "at"): '"2020-10-09"',
+    ("const char*", "as_of"): '""',
+    ("const char*", "filter"): '""',
+    ("const char*", "calendar"): '""',
+    ("const char*", "rules"): '""',
+    ("const char*", "referred_to"): '""',
     ("const char*", "path"): "f.path",
     # Reports: a valid spec and period (qiaolian_report*).
     ("const char*", "spec"): ('"sections { id: \\"s\\" figures { id: \\"x\\" '
@@ -109,6 +127,7 @@ POINTER_VALUES = {
     ("const char**", None): "&f.borrowed_text",
     ("size_t*", None): "&f.out_size",
     ("uint64_t*", None): "&f.out_u64",
+    ("int64_t*", None): "&f.out_i64",
     ("int*", None): "&f.out_int",
     ("void*", None): "f.owned",
 }
@@ -154,6 +173,7 @@ typedef struct {
   const char* borrowed_text;
   size_t out_size;
   uint64_t out_u64;
+  int64_t out_i64;
   int out_int;
   void* owned;
   char* err;

@@ -3,13 +3,17 @@
 // hand-checked examples, and bad input that must write nothing.
 #include "qiaolian/cases.h"
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/calendar.h"
@@ -105,6 +109,8 @@ TEST_F(CasesTest, RegisterComputesDeadlinesFromTheKindsRule) {
                    CivilDay(2020, 9, 30));
   RegisterOptions o;
   o.actor = "登记员";
+  o.at = absl::FromCivil(absl::CivilSecond(2020, 9, 30, 17, 30, 0),
+                         absl::FixedTimeZone(8 * 3600));
   absl::StatusOr<uint64_t> id = RegisterCase(*store_, &c, o);
   ASSERT_TRUE(id.ok()) << id.status();
   Case stored = Get(*id);
@@ -116,7 +122,9 @@ TEST_F(CasesTest, RegisterComputesDeadlinesFromTheKindsRule) {
   EXPECT_EQ(stored.actions(0).type(), Case::Action::TYPE_TRANSITION);
   EXPECT_EQ(stored.actions(0).to_status(), Case::STATUS_RECEIVED);
   EXPECT_EQ(stored.actions(0).by(), "登记员");
-  EXPECT_TRUE(stored.actions(0).has_at());
+  EXPECT_EQ(stored.actions(0).at().seconds(),
+            absl::ToUnixSeconds(*o.at));  // 2020-09-30T09:30:00Z
+  EXPECT_EQ(Text(stored.actions(0).date()), "2020-09-30");
 
   // By letter: no default deadline.
   uint64_t letter = Register(NewCase(Case::CHANNEL_LETTER, Case::TYPE_PETITION,
@@ -339,7 +347,7 @@ TEST_F(CasesTest, BadTransitionsWriteNothing) {
   // Before the last transition.
   st = Move(id, Case::STATUS_IN_PROGRESS, CivilDay(2020, 10, 8));
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(st.message(), HasSubstr("before its last transition"));
+  EXPECT_THAT(st.message(), HasSubstr("before its last recorded step"));
   // Withdrawn without a reason.
   st = Move(id, Case::STATUS_WITHDRAWN, CivilDay(2020, 10, 9), "");
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
@@ -389,6 +397,35 @@ TEST_F(CasesTest, RepliesDoNotChangeTheStatus) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// Staff replying to one case from several threads: every reply is kept (a
+// conflict is retried on the new revision, never overwritten).
+TEST_F(CasesTest, ConcurrentStepsAreNotLost) {
+  uint64_t id = Register(NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
+                                 CivilDay(2020, 9, 28)));
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        ReplyRequest r;
+        r.id = id;
+        r.date = CivilDay(2020, 9, 29);
+        r.note = absl::StrCat("reply ", t, "-", i);
+        if (!RecordReply(*store_, r).ok()) ++failed;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  Case c = Get(id);
+  EXPECT_EQ(c.actions_size(), 1 + kThreads * kEach);
+  EXPECT_EQ(c.meta().revision(), 1u + kThreads * kEach);
+  std::set<std::string> notes;
+  for (const Case::Action& a : c.actions()) notes.insert(a.description());
+  EXPECT_EQ(notes.size(), 1u + kThreads * kEach);
+}
+
 // The hand-checked example of docs/cases.md: September 2020.
 class CasesExampleTest : public CasesTest {
  protected:
@@ -423,10 +460,12 @@ class CasesExampleTest : public CasesTest {
     ASSERT_TRUE(Move(d_, Case::STATUS_IN_PROGRESS, CivilDay(2020, 9, 3)).ok());
     ASSERT_TRUE(Move(d_, Case::STATUS_RESOLVED, CivilDay(2020, 10, 12)).ok());
     ASSERT_TRUE(Move(d_, Case::STATUS_CLOSED, CivilDay(2020, 10, 13)).ok());
-    // 5: service request by phone of 09-15, no deadline, closed 09-20.
-    e_ = Register(NewCase(Case::CHANNEL_PHONE, Case::TYPE_SERVICE_REQUEST,
-                          CivilDay(2020, 9, 15)),
-                  &rules_);
+    // 5: service request by phone of 09-15, no deadline, closed 09-20;
+    // stands for 5 like calls (人次).
+    Case e = NewCase(Case::CHANNEL_PHONE, Case::TYPE_SERVICE_REQUEST,
+                     CivilDay(2020, 9, 15));
+    e.set_count(5);
+    e_ = Register(e, &rules_);
     ASSERT_TRUE(Move(e_, Case::STATUS_ACCEPTED, CivilDay(2020, 9, 15)).ok());
     ASSERT_TRUE(Move(e_, Case::STATUS_RESOLVED, CivilDay(2020, 9, 18)).ok());
     ASSERT_TRUE(Move(e_, Case::STATUS_CLOSED, CivilDay(2020, 9, 20)).ok());
@@ -480,6 +519,12 @@ TEST_F(CasesExampleTest, Overdue) {
   EXPECT_EQ((*list)[1].status, Case::STATUS_CLOSED);  // closed later, 10-13
   EXPECT_THAT(OverdueToJson(CivilDay(2020, 10, 12), *list),
               HasSubstr("\"count\":3"));
+  // A partial deadline (month known, day not) is not judged.
+  Case vague = NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
+                       CivilDay(2020, 9, 1));
+  *vague.mutable_due() = Date(2020, 9, 0);
+  ASSERT_TRUE(store_->Create(&vague).ok());
+  EXPECT_THAT(OverdueIds(CivilDay(2020, 10, 14)), ElementsAre(a_, f_));
   // A case imported as closed without a date is never overdue.
   Case old = NewCase(Case::CHANNEL_ONLINE, Case::TYPE_CONSULTATION,
                      CivilDay(2020, 9, 1));
@@ -502,6 +547,9 @@ TEST_F(CasesExampleTest, Rates) {
   EXPECT_EQ(r->closure.numerator, 3u);
   EXPECT_EQ(r->closure.denominator, 6u);
   EXPECT_DOUBLE_EQ(*r->closure.value(), 0.5);
+  EXPECT_EQ(r->closure.denominator_contacts, 10u);  // case 5 counts 5
+  EXPECT_EQ(r->closure.numerator_contacts, 7u);
+  EXPECT_EQ(r->reply_on_time.denominator_contacts, 4u);
   EXPECT_THAT(r->reply_on_time.denominator_ids, ElementsAre(a_, b_, c_, g_));
   EXPECT_THAT(r->reply_on_time.numerator_ids, ElementsAre(g_));
   EXPECT_THAT(r->close_on_time.denominator_ids, ElementsAre(d_));
