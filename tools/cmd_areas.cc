@@ -5,10 +5,10 @@
 namespace qiaolian {
 namespace cli {
 
+void AddRecordsCommands(CLI::App& app, const Global& g, Commands& c);
+
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
-  (void)app;
-  (void)g;
-  (void)c;
+  AddRecordsCommands(app, g, c);
 }
 
 }  // namespace cli

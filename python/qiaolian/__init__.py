@@ -32,6 +32,8 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      PermissionDeniedError, ResourceExhaustedError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
+from ._records import (donation_totals, event_counts, iter_timeline,
+                       relations, timeline)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -51,6 +53,8 @@ def version_number():
 
 __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
+    "donation_totals", "event_counts", "relations", "timeline",
+    "iter_timeline",
     "version", "version_number", "library_path",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
