@@ -111,6 +111,24 @@ TEST_F(DonationsTest, ByPurposeKeepsCurrenciesAndUnitsApart) {
                           Pair("USD", 100000)));
 }
 
+// The query language's `sum items` and the totals agree, unit for unit.
+TEST_F(DonationsTest, QueryAggregateAgreesWithTotals) {
+  auto agg = store_->Aggregate(
+      "donation where date between 2020-01-01 and 2020-12-31 group by purpose "
+      "compute sum money, sum items");
+  ASSERT_TRUE(agg.ok()) << agg.status();
+  auto t = ComputeDonationTotals(*store_, Year2020(DonationGroupBy::kPurpose));
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(agg->groups.size(), t->groups.size());
+  for (size_t i = 0; i < t->groups.size(); ++i) {
+    EXPECT_EQ(agg->groups[i].key, t->groups[i].key);
+    EXPECT_EQ(agg->groups[i].ids, t->groups[i].ids);
+    EXPECT_EQ(agg->groups[i].values[0].money, t->groups[i].money);
+    EXPECT_EQ(agg->groups[i].values[1].quantities, t->groups[i].quantities);
+    EXPECT_EQ(agg->groups[i].values[1].money, t->groups[i].goods_value);
+  }
+}
+
 TEST_F(DonationsTest, ByDonorCountsDonorsAndSponsorsNotIntermediaries) {
   auto t = ComputeDonationTotals(*store_, Year2020(DonationGroupBy::kDonor));
   ASSERT_TRUE(t.ok()) << t.status();
