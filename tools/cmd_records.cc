@@ -150,6 +150,14 @@ int RunEventCounts(const Global& g, const RecordsArgs& a) {
       std::cout << "\tclicks " << c.clicks << "\tmax clicks " << c.max_clicks
                 << " (event " << c.max_clicks_id << ")";
     }
+    if (c.distinct_participants > 0) {
+      std::cout << "\tparticipants " << c.distinct_participants;
+    }
+    if (!c.money.empty()) std::cout << "\tmoney " << Money(c.money);
+    if (!c.gift_quantities.empty() || !c.gift_value.empty()) {
+      std::cout << "\tgifts " << Goods(c.gift_quantities) << "\tgift value "
+                << Money(c.gift_value);
+    }
     std::cout << "\tids " << absl::StrJoin(c.ids, ",") << "\n";
   };
   for (const EventCount& c : counts->groups) line(c);

@@ -374,8 +374,9 @@ QIAOLIAN_EXPORT int qiaolian_donation_totals(qiaolian_db_t* db,
  *   "types": ["media_report", "TYPE_PHONE_CALL", ...]
  *   "outlet": "江苏卫视";  "channel": "tv" | "CHANNEL_TV" | ...
  * Result: {"all":{...},"groups":[{"key","records","count","clicks",
- * "max_clicks","max_clicks_id","with_clicks","attendees","ids","case_ids",
- * "donation_ids"}]}. */
+ * "max_clicks","max_clicks_id","with_clicks","attendees",
+ * "distinct_participants","money","gift_quantities","gift_value","ids",
+ * "case_ids","donation_ids"}]}. */
 QIAOLIAN_EXPORT int qiaolian_event_counts(qiaolian_db_t* db,
                                           const char* request,
                                           size_t request_len, char** json,

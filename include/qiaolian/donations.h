@@ -4,7 +4,7 @@
 //
 //   qiaolian::DonationTotalsOptions o;
 //   o.by = qiaolian::DonationGroupBy::kRecipient;
-//   o.from = qiaolian::v1::Date(); ...
+//   o.direction = qiaolian::v1::Donation::DIRECTION_INBOUND;
 //   absl::StatusOr<qiaolian::DonationTotals> t =
 //       qiaolian::ComputeDonationTotals(*store, o);
 //
@@ -83,9 +83,10 @@ enum class DonationGroupBy {
   kPurpose,  // Donation.purpose: "PURPOSE_EPIDEMIC", ... ("null" if unset).
   // Each party of `donors` with role DONOR, SPONSOR or unspecified (not the
   // organisers or intermediaries): "person:1", "enterprise:8", or the name
-  // as written ("name:海外侨领") for an unregistered donor.
+  // as written ("name:海外侨领") for an unregistered donor; "null" when a
+  // donation names no such party.
   kDonor,
-  // Each party of `recipients`, keyed like donors.
+  // Each party of `recipients`, keyed like donors ("null" when none).
   kRecipient,
   kCampaign,  // Donation.campaign as written ("null" if blank).
 };

@@ -19,6 +19,7 @@
 #define QIAOLIAN_EVENTS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,7 +66,16 @@ struct EventCount {
   uint64_t max_clicks_id = 0;  // The record with it (lowest id on ties).
   uint64_t with_clicks = 0;    // Records that state clicks (> 0).
   uint64_t attendees = 0;      // Sum of Event.attendee_count.
-  std::vector<uint64_t> ids;   // Event ids, ascending.
+  // Distinct registered participants (Participant.ref) of the events, e.g.
+  // the enterprises visited (figure 1) or the people greeted (figure 11).
+  uint64_t distinct_participants = 0;
+  // What was given at the events: Event.money per currency, the gifts'
+  // quantities per canonical unit and their declared value per currency
+  // (minor units), as for donations.
+  std::map<std::string, int64_t> money;
+  std::map<std::string, int64_t> gift_quantities;
+  std::map<std::string, int64_t> gift_value;
+  std::vector<uint64_t> ids;  // Event ids, ascending.
   // Cases and donations the events link to (Event.related), distinct,
   // ascending.
   std::vector<uint64_t> case_ids;
@@ -76,7 +86,8 @@ struct EventCounts {
   std::vector<EventCount> groups;  // Ordered by key.
   EventCount all;                  // Every event selected.
   // {"all":{..},"groups":[{"key","records","count","clicks","max_clicks",
-  //  "max_clicks_id","with_clicks","attendees","ids","case_ids",
+  //  "max_clicks_id","with_clicks","attendees","distinct_participants",
+  //  "money","gift_quantities","gift_value","ids","case_ids",
   //  "donation_ids"}]}.
   std::string ToJson() const;
 };

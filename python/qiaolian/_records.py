@@ -111,7 +111,8 @@ def event_counts(store, by=None, *, start=None, end=None, types=None,
                  outlet=None, channel=None):
     """Event counts weighted by Event.count (0 counts 1): {"all", "groups":
     [{"key", "records", "count", "clicks", "max_clicks", "max_clicks_id",
-    "with_clicks", "attendees", "ids", "case_ids", "donation_ids"}]}.
+    "with_clicks", "attendees", "distinct_participants", "money",
+    "gift_quantities", "gift_value", "ids", "case_ids", "donation_ids"}]}.
 
     by: "kind", "outlet", "channel", "month" or None. types: event types
     such as ["media_report", "phone_call"]. outlet: e.g. "江苏卫视".

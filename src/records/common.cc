@@ -105,16 +105,15 @@ std::string FormatMoney(absl::string_view currency, int64_t amount_minor) {
   const int digits = MinorDigits(currency);
   const bool negative = amount_minor < 0;
   // Magnitude as unsigned, so that INT64_MIN works.
-  uint64_t m = negative ? 0 - static_cast<uint64_t>(amount_minor)
-                        : static_cast<uint64_t>(amount_minor);
-  std::string s = absl::StrCat(m);
-  if (digits > 0) {
-    if (s.size() <= static_cast<size_t>(digits)) {
-      s.insert(0, static_cast<size_t>(digits) + 1 - s.size(), '0');
-    }
-    s.insert(s.size() - static_cast<size_t>(digits), ".");
+  const uint64_t m = negative ? 0 - static_cast<uint64_t>(amount_minor)
+                              : static_cast<uint64_t>(amount_minor);
+  uint64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  if (digits == 0) {
+    return absl::StrFormat("%s %s%d", currency, negative ? "-" : "", m);
   }
-  return absl::StrCat(currency, " ", negative ? "-" : "", s);
+  return absl::StrFormat("%s %s%d.%0*d", currency, negative ? "-" : "",
+                         m / scale, digits, m % scale);
 }
 
 absl::Status AddChecked(int64_t* a, int64_t b, absl::string_view what) {

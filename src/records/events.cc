@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "src/model/units.h"
 #include "src/records/common.h"
 #include "src/util/json.h"
 #include "src/util/status_macros.h"
@@ -77,7 +78,38 @@ absl::Status AddU(uint64_t* a, uint64_t b, const v1::Event& e) {
   return absl::OkStatus();
 }
 
-absl::Status Add(const v1::Event& e, EventCount* c) {
+// Registered participants seen per group, for distinct_participants.
+using Seen = std::map<const EventCount*, std::set<std::pair<int, uint64_t>>>;
+
+absl::Status Add(const v1::Event& e, EventCount* c, Seen* seen) {
+  const std::string what = absl::StrCat("event ", e.meta().id());
+  for (const auto& p : e.participants()) {
+    if (p.has_ref() && p.ref().id() != 0) {
+      (*seen)[c].insert({p.ref().kind(), p.ref().id()});
+    }
+  }
+  if (e.has_money() &&
+      (e.money().amount_minor() != 0 || !e.money().currency().empty())) {
+    QL_RETURN_IF_ERROR(records::AddChecked(&c->money[e.money().currency()],
+                                           e.money().amount_minor(), what));
+  }
+  for (int i = 0; i < e.gifts_size(); ++i) {
+    const v1::Item& g = e.gifts(i);
+    if (g.quantity() != 0 || !g.unit().empty()) {
+      absl::StatusOr<std::string> unit = model::CanonicalUnit(g.unit());
+      if (!unit.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            what, ", gifts[", i, "].unit: ", unit.status().message()));
+      }
+      QL_RETURN_IF_ERROR(
+          records::AddChecked(&c->gift_quantities[*unit], g.quantity(), what));
+    }
+    if (g.has_value() && !g.value().currency().empty()) {
+      QL_RETURN_IF_ERROR(
+          records::AddChecked(&c->gift_value[g.value().currency()],
+                              g.value().amount_minor(), what));
+    }
+  }
   ++c->records;
   QL_RETURN_IF_ERROR(AddU(&c->count, e.count() == 0 ? 1 : e.count(), e));
   QL_RETURN_IF_ERROR(AddU(&c->clicks, e.clicks(), e));
@@ -97,7 +129,9 @@ absl::Status Add(const v1::Event& e, EventCount* c) {
   return absl::OkStatus();
 }
 
-void Finish(EventCount* c) {
+void Finish(EventCount* c, const Seen& seen) {
+  auto it = seen.find(c);
+  c->distinct_participants = it == seen.end() ? 0 : it->second.size();
   for (auto* v : {&c->ids, &c->case_ids, &c->donation_ids}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -109,7 +143,21 @@ void CountJson(const EventCount& c, std::string* out) {
       out, "{\"key\":", JsonQuote(c.key), ",\"records\":", c.records,
       ",\"count\":", c.count, ",\"clicks\":", c.clicks,
       ",\"max_clicks\":", c.max_clicks, ",\"max_clicks_id\":", c.max_clicks_id,
-      ",\"with_clicks\":", c.with_clicks, ",\"attendees\":", c.attendees);
+      ",\"with_clicks\":", c.with_clicks, ",\"attendees\":", c.attendees,
+      ",\"distinct_participants\":", c.distinct_participants);
+  const std::pair<const char*, const std::map<std::string, int64_t>*> maps[] = {
+      {"money", &c.money},
+      {"gift_quantities", &c.gift_quantities},
+      {"gift_value", &c.gift_value}};
+  for (const auto& [name, m] : maps) {
+    absl::StrAppend(out, ",\"", name, "\":{");
+    bool first = true;
+    for (const auto& [k, v] : *m) {
+      absl::StrAppend(out, first ? "" : ",", JsonQuote(k), ":", v);
+      first = false;
+    }
+    out->push_back('}');
+  }
   absl::StrAppend(out, ",\"ids\":[", absl::StrJoin(c.ids, ","),
                   "],\"case_ids\":[", absl::StrJoin(c.case_ids, ","),
                   "],\"donation_ids\":[", absl::StrJoin(c.donation_ids, ","),
@@ -167,17 +215,18 @@ absl::StatusOr<EventCounts> ComputeEventCounts(
   EventCounts out;
   out.all.key = "all";
   std::map<std::string, EventCount> groups;
+  Seen seen;
   for (const auto& row : rows) {
     const auto& e = static_cast<const v1::Event&>(*row);
-    QL_RETURN_IF_ERROR(Add(e, &out.all));
+    QL_RETURN_IF_ERROR(Add(e, &out.all, &seen));
     if (options.by == EventGroupBy::kNone) continue;
     EventCount& g = groups[GroupKey(e, options.by)];
     g.key = GroupKey(e, options.by);
-    QL_RETURN_IF_ERROR(Add(e, &g));
+    QL_RETURN_IF_ERROR(Add(e, &g, &seen));
   }
-  Finish(&out.all);
+  Finish(&out.all, seen);
   for (auto& [key, g] : groups) {
-    Finish(&g);
+    Finish(&g, seen);
     out.groups.push_back(std::move(g));
   }
   if (options.by == EventGroupBy::kNone) out.groups.push_back(out.all);

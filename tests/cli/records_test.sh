@@ -143,6 +143,12 @@ expect_ok "clicks" "count 1${TAB}records 1${TAB}clicks 2321${TAB}max clicks 2321
   q events count --type official_account_post
 expect_ok "by channel" "CHANNEL_WECHAT_GROUP${TAB}count 230" q events count --by channel
 expect_ok "events --json" '"case_ids":[1]' q events count --type enterprise_visit --json
+write "$TMP/visits.jsonl" '{"type":"TYPE_GREETING_VISIT","date":{"year":2020,"month":1,"day":20},"participants":[{"ref":{"kind":"KIND_PERSON","id":"1"}},{"ref":{"kind":"KIND_PERSON","id":"2"}}],"money":{"currency":"CNY","amountMinor":"100000"},"gifts":[{"quantity":"2","unit":"袋","value":{"currency":"CNY","amountMinor":"30000"}}]}' \
+  '{"type":"TYPE_GREETING_VISIT","date":{"year":2020,"month":9,"day":30},"participants":[{"ref":{"kind":"KIND_PERSON","id":"1"}}],"money":{"currency":"CNY","amountMinor":"50000"}}'
+expect_ok "put two greeting visits" "11" q put event "$TMP/visits.jsonl"
+expect_ok "people greeted and what was given (figure 11)" \
+  "count 2${TAB}records 2${TAB}participants 2${TAB}money CNY 1500.00${TAB}gifts 2 袋${TAB}gift value CNY 300.00" \
+  q events count --type greeting_visit $Y
 expect_fail "unknown event type" 1 'unknown event type "party"' q events count --type party
 expect_fail "bad --by" 1 "is not one of none, kind, outlet, channel, month" q events count --by weekday
 expect_fail "from after to" 1 "is after to" q events count --from 2021-01-01 --to 2020-01-01

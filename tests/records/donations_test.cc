@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "src/records/common.h"
 #include "tests/records/fixture.h"
 
 namespace qiaolian {
@@ -234,6 +235,16 @@ TEST_F(DonationsTest, RateTableNotCoveringADonationIsAnError) {
   EXPECT_THAT(t.status().message(),
               HasSubstr("donation 4 (2020-08-01), money: the rate table has no "
                         "rate from EUR to CNY"));
+}
+
+TEST(FormatMoneyTest, MinorUnits) {
+  EXPECT_EQ(records::FormatMoney("CNY", 4300000), "CNY 43000.00");
+  EXPECT_EQ(records::FormatMoney("CNY", 5), "CNY 0.05");
+  EXPECT_EQ(records::FormatMoney("USD", -105), "USD -1.05");
+  EXPECT_EQ(records::FormatMoney("JPY", 100), "JPY 100");
+  EXPECT_EQ(records::FormatMoney("KWD", 1234), "KWD 1.234");  // 3 decimals
+  EXPECT_EQ(records::FormatMoney("CNY", INT64_MIN),
+            "CNY -92233720368547758.08");
 }
 
 TEST(RateTableTest, BadTables) {

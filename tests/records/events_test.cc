@@ -130,6 +130,41 @@ TEST_F(EventsTest, MediaReportsByOutletAndPostsByChannel) {
                                      "\"count\":231"));
 }
 
+// Figure 11 (走访慰问68人，约3.6万元): people visited and what was given.
+TEST_F(EventsTest, GreetingVisitsCountPeopleAndGifts) {
+  Put(v1::KIND_PERSON, R"({"name":"甲"})");
+  Put(v1::KIND_PERSON, R"({"name":"乙"})");
+  Ev(R"("type":"TYPE_GREETING_VISIT",
+        "participants":[{"ref":{"kind":"KIND_PERSON","id":"1"},"role":"ROLE_RECIPIENT"}],
+        "money":{"currency":"CNY","amountMinor":"50000"},
+        "gifts":[{"description":"大米","quantity":"2","unit":"袋",
+                  "value":{"currency":"CNY","amountMinor":"20000"}}])",
+     1, 20);
+  Ev(R"("type":"TYPE_GREETING_VISIT",
+        "participants":[{"ref":{"kind":"KIND_PERSON","id":"1"}},
+                        {"ref":{"kind":"KIND_PERSON","id":"2"}},
+                        {"name":"未建档的侨眷"}],
+        "money":{"currency":"CNY","amountMinor":"100000"},
+        "gifts":[{"description":"油","quantity":"1","unit":"bottle"}])",
+     9, 30);
+  EventCountsOptions o = Year2020(EventGroupBy::kNone);
+  o.types = {v1::Event::TYPE_GREETING_VISIT};
+  auto c = ComputeEventCounts(*store_, o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->all.count, 2u);
+  EXPECT_EQ(c->all.distinct_participants, 2u);  // person 1 counted once.
+  EXPECT_EQ(c->all.money, (std::map<std::string, int64_t>{{"CNY", 150000}}));
+  EXPECT_EQ(c->all.gift_quantities,
+            (std::map<std::string, int64_t>{{"瓶", 1}, {"袋", 2}}));
+  EXPECT_EQ(c->all.gift_value,
+            (std::map<std::string, int64_t>{{"CNY", 20000}}));
+  EXPECT_THAT(c->ToJson(), HasSubstr("\"distinct_participants\":2,"
+                                     "\"money\":{\"CNY\":150000},"
+                                     "\"gift_quantities\":{\"瓶\":1,"
+                                     "\"袋\":2},\"gift_value\":{\"CNY\":"
+                                     "20000}"));
+}
+
 TEST_F(EventsTest, EveryDomainKindExists) {
   for (const char* name :
        {"enterprise_visit", "greeting_visit", "phone_call", "email", "letter",
