@@ -606,6 +606,65 @@ QIAOLIAN_EXPORT int qiaolian_case_rates(qiaolian_db_t* db, const char* from,
 #define QIAOLIAN_CASE_STATUS_REJECTED 6
 #define QIAOLIAN_CASE_STATUS_ACCEPTED 7
 #define QIAOLIAN_CASE_STATUS_RESOLVED 8
+/* ---- Donations, events, relations and timeline (docs/records.md).
+ *
+ * The two statistics calls take their options as a JSON object (`request`,
+ * UTF-8, not NUL-terminated; length 0 means {}), so that new options never
+ * change the ABI; unknown members are INVALID_ARGUMENT. Dates are
+ * "YYYY-MM-DD". Each result is an owned, NUL-terminated JSON text: free it
+ * with qiaolian_free(). Every figure carries the ids of the records behind
+ * it. */
+
+/* Donation totals. Request members (all optional):
+ *   "by": "none" | "purpose" | "donor" | "recipient" | "campaign"
+ *   "from", "to": donation dates, inclusive
+ *   "direction": "inbound" | "outbound"
+ *   "rates": the text of a rate table (CSV "currency,base,from,to,rate",
+ *            docs/records.md); amounts are then also converted into its base
+ * Result: {"base_currency","all":{...},"groups":[{"key","donations",
+ * "money":{"CNY":minor units},"quantities":{"只":n},"goods_value":{...},
+ * "items_without_value","money_converted"?,"goods_value_converted"?,
+ * "total_converted"?,"ids":[...]}]}. Money is per currency and never summed
+ * across currencies without "rates". Errors: INVALID_ARGUMENT (bad request
+ * or rate table, e.g. a gap between its periods), FAILED_PRECONDITION (the
+ * rate table lacks a currency or date a donation needs), OUT_OF_RANGE. */
+QIAOLIAN_EXPORT int qiaolian_donation_totals(qiaolian_db_t* db,
+                                             const char* request,
+                                             size_t request_len, char** json,
+                                             size_t* json_len, char** errmsg);
+
+/* Event counts, each record weighted by its count (0 counts 1). Request
+ * members (all optional):
+ *   "by": "none" | "kind" | "outlet" | "channel" | "month"
+ *   "from", "to": event dates, inclusive
+ *   "types": ["media_report", "TYPE_PHONE_CALL", ...]
+ *   "outlet": "江苏卫视";  "channel": "tv" | "CHANNEL_TV" | ...
+ * Result: {"all":{...},"groups":[{"key","records","count","clicks",
+ * "max_clicks","max_clicks_id","with_clicks","attendees",
+ * "distinct_participants","money","gift_quantities","gift_value","ids",
+ * "case_ids","donation_ids"}]}. */
+QIAOLIAN_EXPORT int qiaolian_event_counts(qiaolian_db_t* db,
+                                          const char* request,
+                                          size_t request_len, char** json,
+                                          size_t* json_len, char** errmsg);
+
+/* The relations of person or enterprise `id`, both ways: a JSON array of
+ * {"type","detail","direction":"outgoing"|"incoming","other","other_name",
+ * "source","field","since"?,"until"?,"note"?}. INVALID_ARGUMENT for another
+ * kind, NOT_FOUND when the record does not exist. */
+QIAOLIAN_EXPORT int qiaolian_relations(qiaolian_db_t* db, int kind, uint64_t id,
+                                       char** json, size_t* json_len,
+                                       char** errmsg);
+
+/* One page (at most `limit` entries, 1..10000) of the timeline of person or
+ * enterprise `id`, newest first: {"entries":[{"what","record","role","date",
+ * "time"?,"revision"?,"title"}],"next_cursor"}. `cursor` is the
+ * "next_cursor" of the previous page, or NULL (with cursor_len 0) for the
+ * first page. */
+QIAOLIAN_EXPORT int qiaolian_timeline(qiaolian_db_t* db, int kind, uint64_t id,
+                                      uint64_t limit, const char* cursor,
+                                      size_t cursor_len, char** json,
+                                      size_t* json_len, char** errmsg);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -39,6 +39,8 @@ from . import _export  # noqa: F401  (adds Store.export)
 from ._cases import (add_working_days, case_rates, is_working_day,
                      overdue_cases, record_reply, register_case, transition,
                      working_days_between)
+from ._records import (donation_totals, event_counts, iter_timeline,
+                       relations, timeline)
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -58,6 +60,8 @@ def version_number():
 
 __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
+    "donation_totals", "event_counts", "relations", "timeline",
+    "iter_timeline",
     "version", "version_number", "library_path",
     "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",

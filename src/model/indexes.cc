@@ -99,6 +99,9 @@ std::vector<IndexSpec> BuiltinSpecs() {
        false,
        {"region"}},
       {220, KIND_ENTERPRISE, {"unverified_uscc"}},
+      // The associations an enterprise is a member of: the reverse of
+      // Enterprise.memberships, for relations (src/records/relations.cc).
+      {230, KIND_ENTERPRISE, {"memberships.organization"}},
       // Case.
       {301, KIND_CASE, {"channel"}},
       {302, KIND_CASE, {"type"}},

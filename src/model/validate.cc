@@ -37,6 +37,7 @@
 #include "qiaolian/v1/event.pb.h"
 #include "qiaolian/v1/person.pb.h"
 #include "src/model/checks.h"
+#include "src/model/units.h"
 
 namespace qiaolian {
 namespace model {
@@ -56,8 +57,10 @@ enum Rule : uint32_t {
   // Value level (string fields).
   kCountry = 1 << 2,   // ISO 3166-1 alpha-2 when non-empty.
   kCurrency = 1 << 3,  // Money.currency: ISO 4217; required if amount.
-  kUnit = 1 << 4,      // Item.unit: required if quantity > 0.
-  kUscc = 1 << 5,      // CheckUscc when non-empty.
+  // Item.unit: in the unit vocabulary (src/model/units.h) when non-blank;
+  // required if quantity > 0.
+  kUnit = 1 << 4,
+  kUscc = 1 << 5,                // CheckUscc when non-empty.
   kRegistrationNumber = 1 << 6,  // 13 or 15 letters/digits when non-empty.
   kResidentIdIfTyped = 1 << 7,   // CheckResidentId when type is RESIDENT_ID.
 };
@@ -93,8 +96,29 @@ constexpr FieldRule kRules[] = {
     {"qiaolian.v1.Event.date", kRequired | kFullDate},
 };
 
+// Ref fields that may only point at some kinds (bit 1 << Kind). Other Refs
+// (`related`) may point at any record.
+constexpr uint32_t kPersonBit = 1u << v1::KIND_PERSON;
+constexpr uint32_t kEnterpriseBit = 1u << v1::KIND_ENTERPRISE;
+constexpr uint32_t kEventBit = 1u << v1::KIND_EVENT;
+constexpr FieldRule kRefKinds[] = {
+    {"qiaolian.v1.Person.employer", kEnterpriseBit},
+    {"qiaolian.v1.Person.Relation.person", kPersonBit},
+    {"qiaolian.v1.Person.Membership.organization", kEnterpriseBit},
+    {"qiaolian.v1.Enterprise.LegalRepresentative.person", kPersonBit},
+    {"qiaolian.v1.Enterprise.Officer.person", kPersonBit},
+    {"qiaolian.v1.Enterprise.parent", kEnterpriseBit},
+    {"qiaolian.v1.Case.Party.ref", kPersonBit | kEnterpriseBit},
+    {"qiaolian.v1.Case.referred_to_org", kEnterpriseBit},
+    {"qiaolian.v1.Donation.Party.ref", kPersonBit | kEnterpriseBit},
+    {"qiaolian.v1.Donation.campaign_event", kEventBit},
+    {"qiaolian.v1.Donation.raised_via", kEnterpriseBit},
+    {"qiaolian.v1.Event.Participant.ref", kPersonBit | kEnterpriseBit},
+};
+
 struct RuleIndex {
   std::unordered_map<const FieldDescriptor*, uint32_t> rules;
+  std::unordered_map<const FieldDescriptor*, uint32_t> ref_kinds;
   absl::Status status;  // INTERNAL if kRules names an unknown field.
 };
 
@@ -112,6 +136,15 @@ const RuleIndex& Rules() {
       }
       idx->rules[f] |= r.rules;
     }
+    for (const FieldRule& r : kRefKinds) {
+      const FieldDescriptor* f = pool->FindFieldByName(r.field);
+      if (f == nullptr) {
+        idx->status = absl::InternalError(
+            absl::StrCat("ref rule names unknown field ", r.field));
+        break;
+      }
+      idx->ref_kinds[f] = r.rules;
+    }
     return idx;
   }();
   return *index;
@@ -127,6 +160,13 @@ uint32_t RulesOf(const FieldDescriptor* f) {
     rules |= kCountry;
   }
   return rules;
+}
+
+// The kinds a Ref field may point at (bits 1 << Kind), or 0 for any.
+uint32_t RefKindsOf(const FieldDescriptor* f) {
+  const RuleIndex& idx = Rules();
+  auto it = idx.ref_kinds.find(f);
+  return it == idx.ref_kinds.end() ? 0 : it->second;
 }
 
 // Signed integer fields that hold counts, quantities or amounts.
@@ -156,6 +196,19 @@ struct Path {
     return out;
   }
 };
+
+// "a person or an enterprise" for a mask of kind bits.
+std::string KindsText(uint32_t mask) {
+  std::string out;
+  for (int k = v1::KIND_PERSON; k <= v1::KIND_EVENT; ++k) {
+    if ((mask & (1u << k)) == 0) continue;
+    const std::string word = KindWord(k);
+    if (!out.empty()) absl::StrAppend(&out, " or ");
+    absl::StrAppend(
+        &out, word == "enterprise" || word == "event" ? "an " : "a ", word);
+  }
+  return out;
+}
 
 absl::Status Error(absl::StatusCode code, const Path& path,
                    absl::string_view message) {
@@ -268,9 +321,12 @@ class Walker {
                              uint32_t rules, const Path& path) {
     const Reflection* r = m.GetReflection();
     switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_MESSAGE:
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
         if (!r->HasField(m, f)) return absl::OkStatus();
+        absl::Status s = CheckRefKind(f, r->GetMessage(m, f), path);
+        if (!s.ok()) return s;
         return VisitMessage(r->GetMessage(m, f), path);
+      }
       case FieldDescriptor::CPPTYPE_STRING: {
         if (f->type() != FieldDescriptor::TYPE_STRING) {
           return absl::OkStatus();  // bytes
@@ -292,8 +348,11 @@ class Walker {
                             uint32_t rules, const Path& path) {
     const Reflection* r = m.GetReflection();
     switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_MESSAGE:
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
+        absl::Status s = CheckRefKind(f, r->GetRepeatedMessage(m, f, i), path);
+        if (!s.ok()) return s;
         return VisitMessage(r->GetRepeatedMessage(m, f, i), path);
+      }
       case FieldDescriptor::CPPTYPE_STRING: {
         if (f->type() != FieldDescriptor::TYPE_STRING) {
           return absl::OkStatus();
@@ -338,12 +397,32 @@ class Walker {
         s = absl::InvalidArgumentError("required when amountMinor is not 0");
       }
     }
-    if (s.ok() && (rules & kUnit) != 0 && IsBlank(value) &&
-        SiblingInt(parent, f, "quantity") > 0) {
-      s = absl::InvalidArgumentError("required when quantity is not 0");
+    if (s.ok() && (rules & kUnit) != 0) {
+      if (!IsBlank(value)) {
+        s = CanonicalUnit(value).status();
+      } else if (SiblingInt(parent, f, "quantity") > 0) {
+        s = absl::InvalidArgumentError("required when quantity is not 0");
+      }
     }
     if (!s.ok()) return Error(s.code(), path, s.message());
     return absl::OkStatus();
+  }
+
+  // A Ref in field `f` that may point only at some kinds: INVALID_ARGUMENT
+  // when it points at another (a Ref with no kind is left to VisitRef).
+  static absl::Status CheckRefKind(const FieldDescriptor* f, const Message& m,
+                                   const Path& path) {
+    const uint32_t allowed = RefKindsOf(f);
+    if (allowed == 0) return absl::OkStatus();
+    const Descriptor* d = m.GetDescriptor();
+    const int kind =
+        m.GetReflection()->GetEnumValue(m, d->FindFieldByNumber(1));
+    const std::string word = KindWord(kind);
+    if (word.empty() || (allowed & (1u << kind)) != 0) return absl::OkStatus();
+    const uint64_t id =
+        m.GetReflection()->GetUInt64(m, d->FindFieldByNumber(2));
+    return Invalid(path, absl::StrCat("must refer to ", KindsText(allowed),
+                                      ", got ", word, ":", id));
   }
 
   // The value of the integer or enum field `name` next to `f`, or 0.

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "qiaolian/record.h"
 #include "src/model/checks.h"
+#include "src/model/units.h"
 #include "src/query/parser.h"
 #include "src/storage/key_codec.h"
 #include "src/util/json.h"
@@ -1639,7 +1640,13 @@ absl::StatusOr<AggregateResult> RunAggregate(
                 if (c.sum.what == SumPath::kItem) {
                   const auto& item = static_cast<const v1::Item&>(*f);
                   if (item.quantity() != 0 || !item.unit().empty()) {
-                    out.quantities[item.unit()] += item.quantity();
+                    // Per canonical unit ("boxes" adds to 箱), as donation
+                    // totals do; a unit stored before the vocabulary
+                    // existed is kept as written.
+                    absl::StatusOr<std::string> unit =
+                        model::CanonicalUnit(item.unit());
+                    out.quantities[unit.ok() ? *unit : item.unit()] +=
+                        item.quantity();
                   }
                   if (item.has_value()) money = &item.value();
                 } else {

@@ -42,6 +42,8 @@ NULL_ACCEPTED = {
     ("qiaolian_update", "new_revision"),
     ("qiaolian_verify", "report"),
     ("qiaolian_import", "options"),
+    # NULL with length 0: the first page.
+    ("qiaolian_timeline", "cursor"),
     # NULL clears the callback; user_data is opaque and passed through.
     ("qiaolian_import_options_set_progress", "fn"),
     ("qiaolian_import_options_set_progress", "user_data"),
@@ -69,6 +71,9 @@ POINTER_VALUES = {
     ("qiaolian_create", "data"): "(const uint8_t*)f.new_json",
     ("const uint8_t*", None): "(const uint8_t*)f.new_json",
     ("qiaolian_import", "path"): "g_import_csv",
+    ("qiaolian_donation_totals", "request"): '"{\\"by\\":\\"purpose\\"}"',
+    ("qiaolian_event_counts", "request"): '"{\\"by\\":\\"kind\\"}"',
+    ("qiaolian_timeline", "cursor"): '""',
     # Must be valid when set (the setter checks it).
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("qiaolian_export_options_set_format", "format"): '"csv"',
