@@ -5,10 +5,10 @@
 namespace qiaolian {
 namespace cli {
 
+void AddReliabilityCommands(CLI::App& app, const Global& g, Commands& c);
+
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
-  (void)app;
-  (void)g;
-  (void)c;
+  AddReliabilityCommands(app, g, c);
 }
 
 }  // namespace cli

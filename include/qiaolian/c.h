@@ -340,6 +340,23 @@ QIAOLIAN_EXPORT int qiaolian_verify(qiaolian_db_t* db, int* consistent,
 /* Drops and rebuilds every index. */
 QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
 
+/* ---- Reliability (docs/reliability.md). */
+
+/* Repairs the damaged store at `path` (NUL-terminated), which must not be
+ * open anywhere: salvages every entry LevelDB can still read, brings rows
+ * back from their history where a row was lost or came back at an older
+ * revision, rebuilds counters and every index, and verifies the result.
+ * For a store that reports QIAOLIAN_DATA_LOSS; harmless on a healthy one.
+ * On success *report_json receives {"kinds":[{"kind","before","after"}...],
+ * "records_lost","unreadable_rows","rows_restored","rows_from_history",
+ * "stale_rows_removed","history_added","lost_files":[...],"index_entries",
+ * "store_info_rewritten","consistent","problems":[...]} ("before" is what
+ * the store's counter said, -1 if unreadable); owned, NUL-terminated: free
+ * it with qiaolian_free(). Errors: NOT_FOUND (no store there), UNAVAILABLE
+ * (in use, or an I/O error), DATA_LOSS (unreadable even after repair). */
+QIAOLIAN_EXPORT int qiaolian_repair(const char* path, char** report_json,
+                                    size_t* report_len, char** errmsg);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -32,6 +32,7 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      PermissionDeniedError, ResourceExhaustedError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
+from ._reliability import repair
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -51,6 +52,7 @@ def version_number():
 
 __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
+    "repair",
     "version", "version_number", "library_path",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
