@@ -1,7 +1,15 @@
 // The C API's reliability calls (include/qiaolian/c.h, "Reliability"):
 // repairing a damaged store. Shares capi/internal.h with capi/c.cc.
 #include "capi/internal.h"
+#include "qiaolian/limits.h"
 #include "qiaolian/repair.h"
+
+// c.h and qiaolian/limits.h state the same limits.
+static_assert(QIAOLIAN_MAX_RECORD_BYTES == qiaolian::kMaxRecordBytes);
+static_assert(QIAOLIAN_MAX_QUERY_BYTES == qiaolian::kMaxQueryBytes);
+static_assert(QIAOLIAN_MAX_FIELD_BYTES == qiaolian::kMaxFieldBytes);
+static_assert(QIAOLIAN_MAX_JSON_BYTES == qiaolian::kMaxJsonBytes);
+static_assert(QIAOLIAN_MAX_CSV_FIELD_BYTES == qiaolian::kMaxCsvFieldBytes);
 
 using qiaolian::capi::CopyString;
 using qiaolian::capi::Fail;

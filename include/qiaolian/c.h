@@ -342,6 +342,16 @@ QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
 
 /* ---- Reliability (docs/reliability.md). */
 
+/* More size limits, besides QIAOLIAN_MAX_RECORD_BYTES and
+ * QIAOLIAN_MAX_QUERY_BYTES above; exceeding one is
+ * QIAOLIAN_RESOURCE_EXHAUSTED, checked before the input is parsed. One
+ * string value in a record (on every write); one JSON document (a record
+ * as JSON text, one JSON Lines line); one field of an imported CSV, TSV or
+ * Excel row (the row is rejected with that reason). */
+#define QIAOLIAN_MAX_FIELD_BYTES (1u << 20)
+#define QIAOLIAN_MAX_JSON_BYTES (16u << 20)
+#define QIAOLIAN_MAX_CSV_FIELD_BYTES (1u << 20)
+
 /* Repairs the damaged store at `path` (NUL-terminated), which must not be
  * open anywhere: salvages every entry LevelDB can still read, brings rows
  * back from their history where a row was lost or came back at an older

@@ -47,3 +47,27 @@ def test_repair_refuses_a_store_in_use_and_a_missing_one(tmp_path):
             qiaolian.repair(str(tmp_path / "s"))
     with pytest.raises(qiaolian.NotFoundError):
         qiaolian.repair(str(tmp_path / "missing"))
+
+
+def test_limits_through_the_c_api(tmp_path):
+    mib = 1 << 20
+    with qiaolian.Store(str(tmp_path / "s")) as store:
+        # A field over its limit (1 MiB), named.
+        with pytest.raises(qiaolian.ResourceExhaustedError,
+                           match="person.notes"):
+            store.create("person", {"name": "陈丽华",
+                                    "categories": ["CATEGORY_RETURNEE"],
+                                    "notes": "x" * (mib + 1)})
+        # A record over its limit (16 MiB) is refused before decoding.
+        with pytest.raises(qiaolian.ResourceExhaustedError,
+                           match="exceeds the limit"):
+            store.create("person", {"name": "x" * (16 * mib + 1)})
+        # A query over its limit (64 KiB).
+        text = 'person where name = "李明"'
+        text += " " * (64 * 1024 + 1 - len(text.encode()))
+        with pytest.raises(qiaolian.ResourceExhaustedError,
+                           match="exceeds the limit"):
+            list(store.query(text))
+        with pytest.raises(qiaolian.ResourceExhaustedError):
+            store.aggregate(text)
+        assert store.count("person") == 0
