@@ -40,10 +40,13 @@ check "repair of a healthy store exits 0" test $? -eq 0
 check "nothing lost" grep -q "^records lost: 0$" "$TMP/out"
 check "verify consistent after" grep -q "^verify: consistent$" "$TMP/out"
 
-# A flipped byte in the middle of the largest table file.
-table=$(ls -S "$S"/*.ldb | head -1)
-size=$(stat -c %s "$table")
-printf '\xff\xff\xff\xff' | dd of="$table" bs=1 seek=$((size / 3)) conv=notrunc status=none
+# Damage in the first data block of every table file (the directory may
+# also hold tables a compaction left unfinished, which are not read).
+# Damage in a table's bloom filter or metaindex block would not be an error:
+# LevelDB then reads the table without the filter, and the data stays right.
+for table in "$S"/*.ldb; do
+  printf '\xff\xff\xff\xff' | dd of="$table" bs=1 seek=100 conv=notrunc status=none
+done
 "$BIN" --store "$S" verify >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "verify of the damaged store fails" test $rc -ne 0
@@ -59,8 +62,7 @@ assert r["consistent"] is True, r
 kinds = {k["kind"]: k for k in r["kinds"]}
 # "before" is -1 when the block holding the counters was the one lost.
 assert kinds["person"]["before"] in (-1, 4), r
-assert 0 < kinds["person"]["after"] <= 4, r
-assert kinds["enterprise"]["after"] > 0, r
+assert 0 <= kinds["person"]["after"] <= 4, r
 assert r["records_lost"] == sum(max(0, k["before"] - k["after"]) for k in r["kinds"]), r
 ' "$TMP/out"
 "$BIN" --store "$S" verify >"$TMP/out" 2>"$TMP/err"
