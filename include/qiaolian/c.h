@@ -360,8 +360,9 @@ QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
  * On success *report_json receives {"kinds":[{"kind","before","after"}...],
  * "records_lost","unreadable_rows","rows_restored","rows_from_history",
  * "stale_rows_removed","history_added","lost_files":[...],"index_entries",
- * "store_info_rewritten","consistent","problems":[...]} ("before" is what
- * the store's counter said, -1 if unreadable); owned, NUL-terminated: free
+ * "store_info_rewritten","id_gap","consistent","problems":[...]} ("before"
+ * is what the store's counter said, -1 if unreadable; "id_gap" how far new
+ * ids skip when table files were set aside); owned, NUL-terminated: free
  * it with qiaolian_free(). Errors: NOT_FOUND (no store there), UNAVAILABLE
  * (in use, or an I/O error), DATA_LOSS (unreadable even after repair). */
 QIAOLIAN_EXPORT int qiaolian_repair(const char* path, char** report_json,
