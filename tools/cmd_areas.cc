@@ -9,12 +9,14 @@ void AddReportCommands(CLI::App& app, const Global& g, Commands& c);
 void AddPrivacyCommands(CLI::App& app, const Global& g, Commands& c);
 void AddCaseCommands(CLI::App& app, const Global& g, Commands& c);
 void AddRecordsCommands(CLI::App& app, const Global& g, Commands& c);
+void AddReliabilityCommands(CLI::App& app, const Global& g, Commands& c);
 
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
   AddReportCommands(app, g, c);
   AddPrivacyCommands(app, g, c);
   AddCaseCommands(app, g, c);
   AddRecordsCommands(app, g, c);
+  AddReliabilityCommands(app, g, c);
 }
 
 }  // namespace cli

@@ -665,6 +665,33 @@ QIAOLIAN_EXPORT int qiaolian_timeline(qiaolian_db_t* db, int kind, uint64_t id,
                                       uint64_t limit, const char* cursor,
                                       size_t cursor_len, char** json,
                                       size_t* json_len, char** errmsg);
+/* ---- Reliability (docs/reliability.md). */
+
+/* More size limits, besides QIAOLIAN_MAX_RECORD_BYTES and
+ * QIAOLIAN_MAX_QUERY_BYTES above; exceeding one is
+ * QIAOLIAN_RESOURCE_EXHAUSTED, checked before the input is parsed. One
+ * string value in a record (on every write); one JSON document (a record
+ * as JSON text, one JSON Lines line); one field of an imported CSV, TSV or
+ * Excel row (the row is rejected with that reason). */
+#define QIAOLIAN_MAX_FIELD_BYTES (1u << 20)
+#define QIAOLIAN_MAX_JSON_BYTES (16u << 20)
+#define QIAOLIAN_MAX_CSV_FIELD_BYTES (1u << 20)
+
+/* Repairs the damaged store at `path` (NUL-terminated), which must not be
+ * open anywhere: salvages every entry LevelDB can still read, brings rows
+ * back from their history where a row was lost or came back at an older
+ * revision, rebuilds counters and every index, and verifies the result.
+ * For a store that reports QIAOLIAN_DATA_LOSS; harmless on a healthy one.
+ * On success *report_json receives {"kinds":[{"kind","before","after"}...],
+ * "records_lost","unreadable_rows","rows_restored","rows_from_history",
+ * "stale_rows_removed","history_added","lost_files":[...],"index_entries",
+ * "store_info_rewritten","id_gap","consistent","problems":[...]} ("before"
+ * is what the store's counter said, -1 if unreadable; "id_gap" how far new
+ * ids skip when table files were set aside); owned, NUL-terminated: free
+ * it with qiaolian_free(). Errors: NOT_FOUND (no store there), UNAVAILABLE
+ * (in use, or an I/O error), DATA_LOSS (unreadable even after repair). */
+QIAOLIAN_EXPORT int qiaolian_repair(const char* path, char** report_json,
+                                    size_t* report_len, char** errmsg);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -64,7 +64,12 @@ struct RepairReport {
   std::vector<std::string> lost_files;
   uint64_t index_entries = 0;         // Index entries rebuilt.
   bool store_info_rewritten = false;  // Its record was lost.
-  VerifyReport verify;                // After the repair.
+  // When whole table files were set aside, records may have been lost with
+  // every trace of their ids; new ids then resume this far above the
+  // highest id seen (a bound on the records those files could hold), so
+  // that no id is ever handed out twice. 0 otherwise.
+  uint64_t id_gap = 0;
+  VerifyReport verify;  // After the repair.
 
   // Records the counters promised that are not there (sum over kinds of
   // before - after where before > after).

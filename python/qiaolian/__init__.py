@@ -41,6 +41,7 @@ from ._cases import (add_working_days, case_rates, is_working_day,
                      working_days_between)
 from ._records import (donation_totals, event_counts, iter_timeline,
                        relations, timeline)
+from ._reliability import repair
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -62,6 +63,7 @@ __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
     "donation_totals", "event_counts", "relations", "timeline",
     "iter_timeline",
+    "repair",
     "version", "version_number", "library_path",
     "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",

@@ -21,6 +21,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "qiaolian/import.h"
+#include "qiaolian/limits.h"
 #include "src/ingest/excel.h"
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
@@ -1045,6 +1046,20 @@ class Importer {
       return reject("", absl::StrCat("row has ", row.fields.size(),
                                      " fields but the header has ",
                                      header_size_, " (shifted columns?)"));
+    }
+    if (!jsonl) {
+      for (size_t i = 0; i < row.fields.size(); ++i) {
+        if (row.fields[i].size() <= kMaxCsvFieldBytes) continue;
+        std::string column = absl::StrCat("column ", i + 1);
+        for (const Column& c : columns_) {
+          if (c.index == i) column = c.header;
+        }
+        Reject(row, column,
+               absl::StrCat(row.fields[i].size(),
+                            " bytes, more than the limit of ",
+                            kMaxCsvFieldBytes, " bytes for one field"));
+        return absl::OkStatus();
+      }
     }
     // Exact repeats of an earlier row: a 64-bit hash per row keeps memory
     // bounded (a false match needs a collision, ~1e-8 at a million rows).

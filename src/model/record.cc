@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
+#include "qiaolian/limits.h"
 #include "src/model/checks.h"
 #include "src/model/validate.h"
 #include "src/storage/key_codec.h"
@@ -97,6 +98,11 @@ absl::Status ValidateRecord(const google::protobuf::Message& record) {
 absl::Status RecordFromJson(absl::string_view json,
                             google::protobuf::Message* out) {
   out->Clear();
+  if (json.size() > kMaxJsonBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("JSON text of ", json.size(),
+                     " bytes exceeds the limit of ", kMaxJsonBytes, " bytes"));
+  }
   absl::Status utf8 = model::CheckUtf8(json);
   if (!utf8.ok()) {
     return absl::InvalidArgumentError(

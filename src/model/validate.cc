@@ -31,6 +31,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "qiaolian/limits.h"
 #include "qiaolian/v1/case.pb.h"
 #include "qiaolian/v1/donation.pb.h"
 #include "qiaolian/v1/enterprise.pb.h"
@@ -375,6 +376,11 @@ class Walker {
   absl::Status VisitString(const Message& parent, const FieldDescriptor* f,
                            absl::string_view value, uint32_t rules,
                            const Path& path) {
+    if (value.size() > kMaxFieldBytes) {
+      return Error(absl::StatusCode::kResourceExhausted, path,
+                   absl::StrCat(value.size(), " bytes, more than the limit of ",
+                                kMaxFieldBytes, " bytes for one field"));
+    }
     absl::Status s = CheckUtf8(value);
     if (s.ok() && (rules & kCountry) != 0 && !value.empty()) {
       s = CheckCountryCode(value);
@@ -578,6 +584,11 @@ absl::Status ValidateRecord(const google::protobuf::Message& record,
   }
   if (!Rules().status.ok()) return Rules().status;
   const std::string root = absl::AsciiStrToLower(d->name());
+  if (const size_t size = record.ByteSizeLong(); size > kMaxRecordBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(root, ": record of ", size, " bytes exceeds the limit of ",
+                     kMaxRecordBytes, " bytes"));
+  }
   const Path path{nullptr, root, -1};
   absl::Status s = Walker(resolve).VisitMessage(record, path);
   if (s.ok() && d == v1::Case::descriptor()) s = CheckCaseDates(record, path);

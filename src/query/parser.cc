@@ -24,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "qiaolian/limits.h"
 #include "src/util/status_macros.h"
 
 namespace qiaolian {
@@ -921,6 +922,11 @@ void AppendExpr(const Expr& e, std::string* out) {
 }  // namespace
 
 absl::StatusOr<Query> Parse(absl::string_view text) {
+  if (text.size() > kMaxQueryBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("query of ", text.size(), " bytes exceeds the limit of ",
+                     kMaxQueryBytes, " bytes"));
+  }
   return Parser(text).ParseQuery();
 }
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <system_error>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -75,7 +76,18 @@ class DirLock {
 };
 
 // Steps 2 and 3 on the repaired LevelDB.
+// The smallest a table entry for a record can be (a row key is 10 bytes).
+constexpr uint64_t kMinEntryBytes = 10;
+
 absl::Status FixBookkeeping(const std::string& dir, RepairReport* report) {
+  uint64_t lost_table_bytes = 0;
+  for (const std::string& f : report->lost_files) {
+    std::error_code ec;
+    if (absl::EndsWith(f, ".ldb") || absl::EndsWith(f, ".sst")) {
+      const uintmax_t n = fs::file_size(fs::path(dir) / "lost" / f, ec);
+      if (!ec) lost_table_bytes += n;
+    }
+  }
   std::unique_ptr<leveldb::Cache> cache(leveldb::NewLRUCache(8 << 20));
   std::unique_ptr<const leveldb::FilterPolicy> bloom(
       leveldb::NewBloomFilterPolicy(10));
@@ -251,11 +263,17 @@ absl::Status FixBookkeeping(const std::string& dir, RepairReport* report) {
         hist->status(), absl::StrCat("reading the ", k.kind, " history")));
     put(count_key, U64(k.after));
     // Ids are never reused: next id above every id a row or history record
-    // ever used.
+    // ever used, and, when table files had to be set aside, above every id
+    // they could have held: records lost with all their history leave no
+    // other trace, and each took at least kMinEntryBytes of a table.
     const std::string next_key =
         storage::MetaKey(absl::StrCat("next_id/", KindName(kind)));
     const int64_t next = counter(next_key);
-    put(next_key, U64(std::max<uint64_t>(next < 0 ? 1 : next, max_id + 1)));
+    const uint64_t gap =
+        lost_table_bytes == 0 ? 0 : lost_table_bytes / kMinEntryBytes + 1;
+    if (gap > 0) report->id_gap = gap;
+    put(next_key,
+        U64(std::max<uint64_t>(next < 0 ? 1 : next, max_id + 1) + gap));
     report->kinds.push_back(k);
   }
   hist.reset();
@@ -307,6 +325,10 @@ std::string RepairReport::ToString() const {
       lost_files.empty() ? "none" : absl::StrJoin(lost_files, ", "),
       "\nindex entries rebuilt: ", index_entries, "\n");
   if (store_info_rewritten) out += "store_info record rewritten\n";
+  if (id_gap > 0) {
+    absl::StrAppend(&out, "table files were set aside: new ids resume ", id_gap,
+                    " above the highest id seen\n");
+  }
   if (verify.problems.empty()) {
     out += "verify: consistent\n";
   } else {
@@ -336,6 +358,7 @@ std::string RepairReport::ToJson() const {
       ",\"history_added\":", history_added, ",\"lost_files\":[",
       absl::StrJoin(files, ","), "],\"index_entries\":", index_entries,
       ",\"store_info_rewritten\":", store_info_rewritten ? "true" : "false",
+      ",\"id_gap\":", id_gap,
       ",\"consistent\":", verify.problems.empty() ? "true" : "false",
       ",\"problems\":[", absl::StrJoin(problems, ","), "]}");
 }

@@ -81,7 +81,19 @@ absl::Status FromLevelDb(const leveldb::Status& s, absl::string_view context) {
                      " (the store is damaged; `qiaolian repair` recovers what "
                      "can be read and rebuilds the indexes)"));
   }
-  if (s.IsIOError()) return absl::UnavailableError(msg);
+  if (s.IsIOError()) {
+    // A read past the end of a table file (EINVAL from the mmap'ed or
+    // pread read) means its footer or index points nowhere: damage, not an
+    // I/O failure.
+    if (absl::StrContains(msg, ".ldb: Invalid argument") ||
+        absl::StrContains(msg, ".sst: Invalid argument")) {
+      return absl::DataLossError(absl::StrCat(
+          msg,
+          " (a table file is damaged; `qiaolian repair` recovers what can be "
+          "read and rebuilds the indexes)"));
+    }
+    return absl::UnavailableError(msg);
+  }
   if (s.IsNotSupportedError()) return absl::UnimplementedError(msg);
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
   return absl::InternalError(msg);

@@ -348,6 +348,48 @@ TEST(FaultInjectionTest, SyncedWritesSurviveTheCrash) {
   CheckAfter(tmp.Sub("s"), m, "synced");
 }
 
+// Reindex drops and rebuilds every index entry in several batches; a crash
+// (here: a write failing, then the process gone) at any point of it must
+// leave a store whose next open rebuilds what is missing.
+TEST(FaultInjectionTest, ReindexInterruptedAnywhereIsRedoneAtOpen) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  {
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 30; ++i) {
+      v1::Person p = MakePerson(PoolName(i), absl::StrCat("n", i));
+      ASSERT_TRUE((*store)->Create(&p).ok());
+    }
+  }
+  FaultEnv env;
+  int interrupted = 0;
+  for (uint64_t k = 1;; ++k) {
+    ASSERT_LT(k, 1000u);
+    env.Reset();
+    {
+      auto store = Store::Open(dir, Opts(&env, false));
+      ASSERT_TRUE(store.ok()) << store.status();
+      env.FailNth(FaultOp::kWrite, k);
+      absl::Status st = (*store)->Reindex();
+      if (!env.triggered()) {
+        ASSERT_TRUE(st.ok()) << st;
+        break;
+      }
+      EXPECT_FALSE(st.ok());
+      ++interrupted;
+    }
+    env.Reset();
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<std::string> problems;
+    ASSERT_TRUE(CheckConsistent(**store, &problems).ok());
+    for (const auto& p : problems) ADD_FAILURE() << "write #" << k << ": " << p;
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(interrupted, 0);
+}
+
 }  // namespace
 }  // namespace reliability
 }  // namespace qiaolian

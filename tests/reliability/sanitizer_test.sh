@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# libFuzzer targets (docs/reliability.md, "Sanitizers" and "Fuzzing").
+#
+#   sanitizer_test.sh build  REPO_ROOT ASAN_BUILD_DIR
+#   sanitizer_test.sh tests  REPO_ROOT ASAN_BUILD_DIR
+#   sanitizer_test.sh fuzz   REPO_ROOT ASAN_BUILD_DIR [RUNS]
+#
+# build: configures ASAN_BUILD_DIR once (clang when it has libFuzzer, else
+#   the default compiler without fuzz targets) with -fsanitize=address,
+#   undefined -fno-sanitize-recover=all (and -fsanitize=fuzzer-no-link for
+#   coverage with clang), then builds every GoogleTest binary, crash_driver
+#   and the fuzz targets (incremental after the first run).
+# tests: runs every GoogleTest binary and a short crash test there; any
+#   sanitizer report fails.
+# fuzz: replays each target's seed corpus (fuzz/corpus/<target>/) and runs
+#   it RUNS more inputs (default 2000) from there; new inputs go to a
+#   scratch directory, never into the source tree. Skipped (exit 0, saying
+#   so) without clang + libFuzzer.
+set -u
+if [ $# -lt 3 ]; then
+  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [RUNS]" >&2
+  exit 2
+fi
+MODE=$1
+ROOT=$2
+B=$3
+RUNS=${4:-2000}
+JOBS=${QIAOLIAN_ASAN_JOBS:-$(nproc)}
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+# Debian's libprotobuf/libleveldb are not instrumented; their allocations
+# freed at exit are not leaks of ours.
+export LSAN_OPTIONS="suppressions=$ROOT/tests/reliability/lsan.supp:${LSAN_OPTIONS:-}"
+
+have_libfuzzer() {
+  command -v clang++ >/dev/null 2>&1 || return 1
+  local d
+  d=$(mktemp -d)
+  printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' >"$d/f.cc"
+  clang++ -fsanitize=fuzzer,address "$d/f.cc" -o "$d/f" >/dev/null 2>&1
+  local rc=$?
+  rm -rf "$d"
+  return $rc
+}
+
+case $MODE in
+build)
+  mkdir -p "$B"
+  log=$B/asan-build.log
+  start=$(date +%s)
+  if [ ! -f "$B/CMakeCache.txt" ]; then
+    flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    extra=()
+    if have_libfuzzer; then
+      flags="$flags -fsanitize=fuzzer-no-link"
+      extra=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQIAOLIAN_FUZZ=ON)
+    fi
+    if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      "${extra[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+      -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+      -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+      -DQIAOLIAN_TSAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
+      >"$log" 2>&1; then
+      echo "sanitizer_test: configuring $B failed:" >&2
+      tail -n 40 "$log" >&2
+      rm -f "$B/CMakeCache.txt"
+      exit 1
+    fi
+  fi
+  targets=$(cd "$ROOT/tests" && find . -name '*_test.cc' -printf '%f\n' | sed 's/\.cc$//' | sort)
+  fuzz=()
+  grep -q '^QIAOLIAN_FUZZ:BOOL=ON' "$B/CMakeCache.txt" && fuzz=(fuzz_targets)
+  # shellcheck disable=SC2086
+  if ! cmake --build "$B" -j"$JOBS" --target $targets crash_driver "${fuzz[@]}" \
+    >>"$log" 2>&1; then
+    echo "sanitizer_test: building with sanitizers failed:" >&2
+    grep -E "error|Error" "$log" | tail -n 30 >&2
+    exit 1
+  fi
+  echo "sanitizer_test: build took $(($(date +%s) - start)) s ($(grep -o 'CMAKE_CXX_COMPILER:[A-Z]*=.*' "$B/CMakeCache.txt"))"
+  ;;
+tests)
+  start=$(date +%s)
+  failed=0
+  n=0
+  for t in $(find "$B/tests" -maxdepth 1 -type f -name '*_test' -perm -u+x | sort); do
+    n=$((n + 1))
+    out=$B/$(basename "$t").log
+    if ! QIAOLIAN_SHARED_DATA="$ROOT/../shared/data" "$t" --gtest_brief=1 >"$out" 2>&1; then
+      failed=$((failed + 1))
+      echo "sanitizer_test: $(basename "$t") FAILED under ASan+UBSan:" >&2
+      grep -E -A25 "ERROR: (Address|Leak)Sanitizer|runtime error|FAILED|Failure" "$out" | head -60 >&2
+    fi
+  done
+  if ! "$B/tests/crash_driver" --iterations 4 --max-kill-ms 400 --quiet >"$B/crash.log" 2>&1; then
+    failed=$((failed + 1))
+    echo "sanitizer_test: crash_driver FAILED under ASan+UBSan:" >&2
+    tail -n 30 "$B/crash.log" >&2
+  fi
+  echo "sanitizer_test: $n test binaries and the crash test under ASan+UBSan in $(($(date +%s) - start)) s, $failed failed"
+  [ $failed -eq 0 ]
+  ;;
+fuzz)
+  if [ ! -d "$B/fuzz" ]; then
+    echo "sanitizer_test: no fuzz targets in $B (clang with libFuzzer not found): skipped"
+    exit 0
+  fi
+  start=$(date +%s)
+  failed=0
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-fuzz-corpus.XXXXXX")
+  trap 'rm -rf "$scratch"' EXIT
+  for t in $(find "$B/fuzz" -maxdepth 1 -type f -name '*_fuzzer' -perm -u+x | sort); do
+    name=$(basename "$t" _fuzzer)
+    seeds=$ROOT/fuzz/corpus/$name
+    mkdir -p "$scratch/$name"
+    # New inputs go to the scratch directory (first); the seeds are read.
+    if ! "$t" -runs="$RUNS" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+      -artifact_prefix="$B/fuzz/$name-" "$scratch/$name" "$seeds" \
+      >"$B/fuzz/$name.log" 2>&1; then
+      failed=$((failed + 1))
+      echo "sanitizer_test: $name fuzzer FAILED (artifact in $B/fuzz/):" >&2
+      grep -E -B2 -A30 "ERROR|runtime error|deadly signal|Timeout|out-of-memory" "$B/fuzz/$name.log" | head -60 >&2
+    else
+      echo "sanitizer_test: $name: $(grep -E '^(#[0-9]+|Done)' "$B/fuzz/$name.log" | tail -1)"
+    fi
+  done
+  echo "sanitizer_test: fuzz targets replayed their corpora and ran $RUNS inputs each in $(($(date +%s) - start)) s, $failed failed"
+  [ $failed -eq 0 ]
+  ;;
+*)
+  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [RUNS]" >&2
+  exit 2
+  ;;
+esac
