@@ -5,10 +5,10 @@
 namespace qiaolian {
 namespace cli {
 
+void AddSearchCommands(CLI::App& app, const Global& g, Commands& c);
+
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
-  (void)app;
-  (void)g;
-  (void)c;
+  AddSearchCommands(app, g, c);
 }
 
 }  // namespace cli

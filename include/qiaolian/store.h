@@ -44,6 +44,9 @@ namespace qiaolian {
 namespace model {
 class IndexRegistry;
 }  // namespace model
+namespace internal {
+struct StoreAccess;  // src/api/store_access.h
+}  // namespace internal
 
 // What Store::Verify found. Empty `problems` means rows and index entries
 // agree both ways.
@@ -193,6 +196,7 @@ class Store {
   uint32_t schema_version() const;
 
  private:
+  friend struct internal::StoreAccess;
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;

@@ -32,6 +32,7 @@ from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      PermissionDeniedError, ResourceExhaustedError,
                      UnavailableError, UnimplementedError, UnknownError)
 from ._messages import available as messages_available
+from ._search import duplicates, merge, normalize, pinyin, search
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -52,6 +53,7 @@ def version_number():
 __all__ = [
     "Store", "Cursor", "Page", "schema", "message_class", "messages_available",
     "version", "version_number", "library_path",
+    "search", "duplicates", "merge", "normalize", "pinyin",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
     "Error", "CancelledError", "UnknownError", "InvalidArgumentError",
