@@ -192,7 +192,19 @@ class Searcher {
     return best;
   }
 
-  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Row(uint64_t id) {
+  // The row of `id`, read once per search.
+  absl::StatusOr<const google::protobuf::Message*> Row(uint64_t id) {
+    auto cached = rows_.find(id);
+    if (cached != rows_.end()) return cached->second.get();
+    QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> m,
+                        ReadRow(id));
+    const google::protobuf::Message* p = m.get();
+    rows_.emplace(id, std::move(m));
+    return p;
+  }
+
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ReadRow(
+      uint64_t id) {
     std::unique_ptr<google::protobuf::Message> m = NewRecord(kind_);
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
                         db_.Get(storage::RowKey(kind_, id), snap_.get()));
@@ -248,9 +260,13 @@ class Searcher {
     if (grams.empty()) return absl::OkStatus();
     std::vector<Postings> lists;
     for (const std::string& g : grams) lists.push_back(Open(g));
+    // Only as many verified hits as the result still lacks (each costs a
+    // row read), plus a few to rank among (ids come in id order, not by
+    // closeness).
+    const size_t want = options_.limit - best_.size() + 4;
     size_t verified = 0, checked = 0;
-    const size_t max_checked = cap_ * 8;
-    while (verified < cap_ && checked < max_checked) {
+    const size_t max_checked = want * 8;
+    while (verified < want && checked < max_checked) {
       // Leapfrog: move every list to the largest current id until all agree.
       uint64_t target = 0;
       bool done = false;
@@ -277,8 +293,7 @@ class Searcher {
       // All lists are at `target`.
       ++checked;
       if (!Has(target)) {
-        QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> row,
-                            Row(target));
+        QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(target));
         if (auto m = Contains(*row)) {
           Candidate c;
           c.id = target;
@@ -385,7 +400,7 @@ class Searcher {
   absl::Status Fuzzy() {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
-    constexpr size_t kListCap = 4096;
+    constexpr size_t kListCap = 1024;
     std::unordered_map<uint64_t, size_t> hits;
     for (const std::string& g : grams) {
       Postings p = Open(g);
@@ -402,10 +417,10 @@ class Searcher {
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    if (ranked.size() > cap_) ranked.resize(cap_);
+    const size_t room = options_.limit - best_.size();
+    if (ranked.size() > room) ranked.resize(room);
     for (const auto& [n, id] : ranked) {
-      QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> row,
-                          Row(id));
+      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(id));
       // The field sharing the most grams.
       Field field = Field::kName;
       size_t most = 0;
@@ -448,8 +463,7 @@ class Searcher {
       h.score = std::min(c.score, 100);
       h.match = TierName(c.tier);
       h.field = search::FieldLabel(c.field);
-      QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> row,
-                          Row(c.id));
+      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
       for (const search::FieldText& ft : search::SearchableTexts(*row)) {
         if (ft.field != c.field) continue;
         if (h.text.empty()) h.text = ft.text;
@@ -491,6 +505,7 @@ class Searcher {
   uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0;
   std::string normalized_, compact_;
   std::map<uint64_t, Candidate> best_;
+  std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;
 };
 
 }  // namespace
