@@ -83,12 +83,7 @@ std::set<std::string> LatinKeys(const v1::Person& p) {
     const std::string n = text::Normalize(name);
     if (n.empty() || HasHan(n)) continue;
     out.insert(text::Compact(n));
-    std::vector<std::string> words;
-    for (absl::string_view w : absl::StrSplit(n, ' ', absl::SkipEmpty())) {
-      words.emplace_back(w);
-    }
-    std::reverse(words.begin(), words.end());
-    out.insert(text::Compact(absl::StrJoin(words, " ")));
+    for (const std::string& r : search::OtherNameOrders(n)) out.insert(r);
   }
   return out;
 }

@@ -106,6 +106,14 @@ class Searcher {
     }
     QL_RETURN_IF_ERROR(Terms());
     if (Enough()) return Finish();
+    if (search::IsPinyinLike(compact_)) {
+      // Latin letters: most likely pinyin, so that tier is looked at before
+      // substrings of Latin names; n-gram fuzziness is for Chinese text.
+      QL_RETURN_IF_ERROR(PinyinTier());
+      if (Enough()) return Finish();
+      QL_RETURN_IF_ERROR(Substrings());
+      return Finish();
+    }
     QL_RETURN_IF_ERROR(Substrings());
     if (Enough()) return Finish();
     QL_RETURN_IF_ERROR(PinyinTier());
@@ -265,7 +273,7 @@ class Searcher {
     // closeness).
     const size_t want = options_.limit - best_.size() + 4;
     size_t verified = 0, checked = 0;
-    const size_t max_checked = want * 8;
+    const size_t max_checked = want * 3;
     while (verified < want && checked < max_checked) {
       // Leapfrog: move every list to the largest current id until all agree.
       uint64_t target = 0;
@@ -400,7 +408,7 @@ class Searcher {
   absl::Status Fuzzy() {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
-    constexpr size_t kListCap = 1024;
+    constexpr size_t kListCap = 256;
     std::unordered_map<uint64_t, size_t> hits;
     for (const std::string& g : grams) {
       Postings p = Open(g);

@@ -42,16 +42,6 @@ bool HasHan(absl::string_view s) {
   return false;
 }
 
-// "wei chen" -> "chenwei" for Latin names of two or more words; "" otherwise.
-std::string ReversedWords(absl::string_view normalized) {
-  if (HasHan(normalized)) return "";
-  std::vector<std::string> words =
-      absl::StrSplit(normalized, ' ', absl::SkipEmpty());
-  if (words.size() < 2) return "";
-  std::reverse(words.begin(), words.end());
-  return text::Compact(absl::StrJoin(words, " "));
-}
-
 bool IsNameField(Field f) {
   return f == Field::kName || f == Field::kFormerName ||
          f == Field::kChineseName;
@@ -68,8 +58,7 @@ void Terms(const Message& m, std::vector<std::string>* out) {
     if (c.empty()) continue;
     out->push_back(Tuple(c, static_cast<int64_t>(ft.field)));
     if (ft.field != Field::kAddress) {
-      const std::string r = ReversedWords(n);
-      if (!r.empty() && r != c) {
+      for (const std::string& r : OtherNameOrders(n)) {
         out->push_back(Tuple(r, static_cast<int64_t>(ft.field)));
       }
     }
@@ -149,12 +138,31 @@ void CrossScript(const Message& m, std::vector<std::string>* out) {
     const std::string c = text::Compact(n);
     if (c.empty()) continue;
     out->push_back(Tuple(c, 1));
-    const std::string r = ReversedWords(n);
-    if (!r.empty()) out->push_back(Tuple(r, 1));
+    for (const std::string& r : OtherNameOrders(n)) out->push_back(Tuple(r, 1));
   }
 }
 
 }  // namespace
+
+std::vector<std::string> OtherNameOrders(absl::string_view normalized) {
+  std::vector<std::string> out;
+  if (HasHan(normalized)) return out;
+  std::vector<std::string> words =
+      absl::StrSplit(normalized, ' ', absl::SkipEmpty());
+  if (words.size() < 2) return out;
+  const std::string self = text::Compact(normalized);
+  std::vector<std::string> first_last(words.begin() + 1, words.end());
+  first_last.push_back(words.front());
+  std::vector<std::string> last_first = {words.back()};
+  last_first.insert(last_first.end(), words.begin(), words.end() - 1);
+  for (const auto& w : {first_last, last_first}) {
+    std::string c = text::Compact(absl::StrJoin(w, " "));
+    if (c != self && std::find(out.begin(), out.end(), c) == out.end()) {
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
 
 std::vector<FieldText> SearchableTexts(const Message& record) {
   std::vector<FieldText> out;
@@ -269,7 +277,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   using v1::KIND_ENTERPRISE;
   using v1::KIND_PERSON;
   return {
-      IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "1", Terms),
+      IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "2", Terms),
       IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "1",
                          GramsOf),
       IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "1",
@@ -279,7 +287,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kPersonContact, KIND_PERSON, "dup.contact", "1",
                          Contacts),
       IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
-                         "1", CrossScript),
+                         "2", CrossScript),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "1",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "1",

@@ -8,7 +8,7 @@
 //   240 enterprise.search.terms
 //       Every searchable text as text::Compact() ("陳 偉" -> "陈伟",
 //       "Chen Wei" -> "chenwei"), with the field it came from (Field); a
-//       Latin name also in reversed word order ("Wei Chen" -> "chenwei").
+//       Latin name also in its other word orders (OtherNameOrders).
 //       Exact match: the whole component; prefix match: a prefix of it.
 //   141 person.search.grams     string gram
 //   241 enterprise.search.grams
@@ -91,6 +91,12 @@ std::vector<std::string> Grams(absl::string_view compact);
 // Whether `s` looks like Latin letters a person might type for pinyin (only
 // ASCII letters after compaction).
 bool IsPinyinLike(absl::string_view compact);
+
+// A Latin name (text::Normalize output) in the other usual word orders,
+// compact: the first word moved to the end ("tan ah kow" -> "ahkowtan") and
+// the last word moved to the front ("wei chen" -> "chenwei"). Empty for
+// Han text and single words.
+std::vector<std::string> OtherNameOrders(absl::string_view normalized);
 
 // The phone or contact key of index 144.
 std::string ContactKey(absl::string_view value);

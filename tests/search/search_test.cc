@@ -57,6 +57,12 @@ class SearchTest : public ::testing::Test {
     return hits.ok() ? *hits : std::vector<SearchHit>{};
   }
 
+  // The best hit's id, 0 when nothing matched.
+  uint64_t First(Kind kind, const std::string& q) {
+    std::vector<SearchHit> hits = Find(kind, q);
+    return hits.empty() ? 0 : hits[0].id;
+  }
+
   static std::vector<uint64_t> Ids(const std::vector<SearchHit>& hits) {
     std::vector<uint64_t> ids;
     for (const SearchHit& h : hits) ids.push_back(h.id);
@@ -93,7 +99,7 @@ TEST_F(SearchTest, TraditionalFindsSimplifiedAndBack) {
   EXPECT_EQ(hits[1].id, b);
   EXPECT_EQ(hits[1].match, "prefix");
   EXPECT_EQ(hits[1].text, "陳偉明");
-  EXPECT_EQ(Find(v1::KIND_PERSON, "陈伟明")[0].id, b);
+  EXPECT_EQ(First(v1::KIND_PERSON, "陈伟明"), b);
 }
 
 TEST_F(SearchTest, FullWidthAndSpaces) {
@@ -157,8 +163,8 @@ TEST_F(SearchTest, LatinNameEitherOrder) {
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].id, chen);
   EXPECT_EQ(hits[0].match, "exact");  // The reversed Latin name.
-  EXPECT_EQ(Find(v1::KIND_PERSON, "Ah Kow Tan")[0].id, tan);
-  EXPECT_EQ(Find(v1::KIND_PERSON, "tan")[0].id, tan);
+  EXPECT_EQ(First(v1::KIND_PERSON, "Ah Kow Tan"), tan);
+  EXPECT_EQ(First(v1::KIND_PERSON, "tan"), tan);
 }
 
 TEST_F(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
@@ -245,9 +251,9 @@ TEST_F(SearchTest, IndexFollowsUpdatesAndDeletes) {
   ExpectVerifyClean();
   auto hits = Find(v1::KIND_PERSON, "chenwei");
   EXPECT_TRUE(hits.empty() || hits[0].field == "former name");
-  EXPECT_EQ(Find(v1::KIND_PERSON, "hzq")[0].id, id);
+  EXPECT_EQ(First(v1::KIND_PERSON, "hzq"), id);
   EXPECT_TRUE(Find(v1::KIND_PERSON, "东门大街").empty());
-  EXPECT_EQ(Find(v1::KIND_PERSON, "新北")[0].id, id);
+  EXPECT_EQ(First(v1::KIND_PERSON, "新北"), id);
   ASSERT_TRUE(store_->Delete(v1::KIND_PERSON, id).ok());
   ExpectVerifyClean();
   EXPECT_TRUE(Find(v1::KIND_PERSON, "黄志强").empty());
@@ -256,7 +262,7 @@ TEST_F(SearchTest, IndexFollowsUpdatesAndDeletes) {
   const uint64_t again = AddPerson("单雄信");
   ASSERT_TRUE(store_->Reindex().ok());
   ExpectVerifyClean();
-  EXPECT_EQ(Find(v1::KIND_PERSON, "shanxiongxin")[0].id, again);
+  EXPECT_EQ(First(v1::KIND_PERSON, "shanxiongxin"), again);
 }
 
 TEST_F(SearchTest, BuiltAtOpenForExistingStores) {
