@@ -110,7 +110,7 @@ class Searcher {
       // Latin letters: most likely pinyin, so that tier is looked at before
       // substrings of Latin names; n-gram fuzziness is for Chinese text.
       QL_RETURN_IF_ERROR(PinyinTier());
-      if (Enough()) return Finish();
+      if (!best_.empty()) return Finish();
       QL_RETURN_IF_ERROR(Substrings());
       return Finish();
     }
@@ -236,7 +236,14 @@ class Searcher {
       (void)storage::GetU64(&tail, &id);
       return id;
     }
+    // Moves to the first id >= `id`: a few Next() steps first (cheap in a
+    // dense list), then a Seek.
     void SeekTo(uint64_t id) {
+      for (int i = 0; i < 4; ++i) {
+        if (!Valid() || Id() >= id) return;
+        it->Next();
+      }
+      if (!Valid() || Id() >= id) return;
       std::string k = prefix;
       storage::PutU64(&k, id);
       it->Seek(k);
