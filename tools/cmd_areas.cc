@@ -10,6 +10,7 @@ void AddPrivacyCommands(CLI::App& app, const Global& g, Commands& c);
 void AddCaseCommands(CLI::App& app, const Global& g, Commands& c);
 void AddRecordsCommands(CLI::App& app, const Global& g, Commands& c);
 void AddReliabilityCommands(CLI::App& app, const Global& g, Commands& c);
+void AddSearchCommands(CLI::App& app, const Global& g, Commands& c);
 
 void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
   AddReportCommands(app, g, c);
@@ -17,6 +18,7 @@ void AddAreaCommands(CLI::App& app, const Global& g, Commands& c) {
   AddCaseCommands(app, g, c);
   AddRecordsCommands(app, g, c);
   AddReliabilityCommands(app, g, c);
+  AddSearchCommands(app, g, c);
 }
 
 }  // namespace cli

@@ -692,6 +692,62 @@ QIAOLIAN_EXPORT int qiaolian_timeline(qiaolian_db_t* db, int kind, uint64_t id,
  * (in use, or an I/O error), DATA_LOSS (unreadable even after repair). */
 QIAOLIAN_EXPORT int qiaolian_repair(const char* path, char** report_json,
                                     size_t* report_len, char** errmsg);
+/* ---- Search and duplicates (docs/search.md). People and enterprises are
+ * searched after normalisation (NFKC, case folding, full-width, ideographic
+ * and zero-width spaces, traditional -> simplified) by name, former names,
+ * foreign-script names, pinyin (full or initials) and address; hits are
+ * ranked exact > prefix > substring > pinyin > fuzzy. `kind` is
+ * QIAOLIAN_KIND_PERSON or QIAOLIAN_KIND_ENTERPRISE (other kinds:
+ * INVALID_ARGUMENT). */
+
+/* Searches `kind` for the UTF-8 `text`. `limit` is the most hits returned
+ * (0: 20; at most 1000), `min_score` the lowest score (0: 1; 1..100). On
+ * success *hits_json receives a JSON array, best first, of
+ * {"id","score","match","field","text","reason"} objects (match: "exact",
+ * "prefix", "substring", "pinyin" or "fuzzy"); owned, NUL-terminated: free
+ * it with qiaolian_free(). Errors: INVALID_ARGUMENT (kind, limit, a text
+ * without letters, digits or Chinese characters). */
+QIAOLIAN_EXPORT int qiaolian_search(qiaolian_db_t* db, int kind,
+                                    const char* text, size_t text_len,
+                                    uint64_t limit, int min_score,
+                                    char** hits_json, size_t* hits_len,
+                                    char** errmsg);
+
+/* Candidate duplicate pairs of `kind`, best first: *pairs_json receives a
+ * JSON array of {"a","b","score","reasons":[...]} (owned, free with
+ * qiaolian_free()). `min_score` 0 means the default (50); `limit` 0 the
+ * default (1000 pairs). */
+QIAOLIAN_EXPORT int qiaolian_duplicates(qiaolian_db_t* db, int kind,
+                                        int min_score, uint64_t limit,
+                                        char** pairs_json, size_t* pairs_len,
+                                        char** errmsg);
+
+/* Merges record `merged` into `survivor` (both of `kind`) in one atomic
+ * write: the survivor takes the values it lacks, every Ref to `merged` in the
+ * store moves to `survivor`, `merged` is deleted; both histories are kept.
+ * `options` may be NULL. *result_json (may be NULL) receives
+ * {"survivor","merged","refs_moved","moved":[{"kind","id"}]}, owned.
+ * Errors: INVALID_ARGUMENT (kind, equal ids), NOT_FOUND, ALREADY_EXISTS,
+ * and the store's write errors; on error nothing is written. */
+QIAOLIAN_EXPORT int qiaolian_merge(qiaolian_db_t* db,
+                                   const qiaolian_write_options_t* options,
+                                   int kind, uint64_t survivor, uint64_t merged,
+                                   char** result_json, size_t* result_len,
+                                   char** errmsg);
+
+/* The normalised form of `text` as used for matching (*out owned, free with
+ * qiaolian_free()); `compact` 1 also drops spaces and punctuation. */
+QIAOLIAN_EXPORT int qiaolian_text_normalize(const char* text, size_t text_len,
+                                            int compact, char** out,
+                                            size_t* out_len, char** errmsg);
+
+/* Pinyin of `text` without tones: *pinyin_json receives
+ * {"full":"chenwei","spaced":"chen wei","initials":"cw"} (owned).
+ * `person_name` 1 reads the first character(s) as a surname (单 shan, 曾 zeng,
+ * 尉迟 yuchi ...). */
+QIAOLIAN_EXPORT int qiaolian_text_pinyin(const char* text, size_t text_len,
+                                         int person_name, char** pinyin_json,
+                                         size_t* pinyin_len, char** errmsg);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -42,6 +42,7 @@ from ._cases import (add_working_days, case_rates, is_working_day,
 from ._records import (donation_totals, event_counts, iter_timeline,
                        relations, timeline)
 from ._reliability import repair
+from ._search import duplicates, merge, normalize, pinyin, search
 
 __version__ = "0.1.0"  # Of these bindings; version() is the library's.
 
@@ -66,6 +67,7 @@ __all__ = [
     "repair",
     "version", "version_number", "library_path",
     "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
+    "search", "duplicates", "merge", "normalize", "pinyin",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
     "is_working_day", "add_working_days", "working_days_between",

@@ -570,3 +570,116 @@ bool StoreAccess::Sync(const Store& s, std::optional<bool> sync) {
 
 }  // namespace internal
 }  // namespace qiaolian
+
+// --- Library-internal access (src/api/store_access.h).
+namespace qiaolian {
+namespace internal {
+
+const storage::Db& StoreAccess::Db(const Store& store) {
+  return *store.rep_->db;
+}
+
+const model::IndexRegistry& StoreAccess::Indexes(const Store& store) {
+  return *store.rep_->indexes;
+}
+
+absl::Status StoreAccess::Commit(
+    Store& store, absl::Span<google::protobuf::Message* const> updates,
+    absl::Span<const std::pair<Kind, uint64_t>> deletes,
+    const WriteOptions& options,
+    const std::function<void(v1::ChangeRecord*)>& annotate) {
+  Store::Rep* rep = store.rep_.get();
+  QL_RETURN_IF_ERROR(rep->CheckWritable());
+  absl::MutexLock lock(&rep->write_mu);
+  const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
+  leveldb::WriteBatch batch;
+  IndexWriter index_writer(*rep->db, *rep->indexes);
+  std::array<uint64_t, kKindSlots> removed = {};
+  auto history = [&](Kind kind, uint64_t id, uint64_t revision,
+                     v1::ChangeRecord::Op op, std::string row) {
+    v1::ChangeRecord c = Store::Rep::Change(kind, id, revision, op, now,
+                                            options, std::move(row));
+    if (annotate) annotate(&c);
+    batch.Put(storage::HistoryKey(kind, id, revision), c.SerializeAsString());
+  };
+  auto deleted = [&](Kind kind, uint64_t id) {
+    for (const auto& [k, i] : deletes) {
+      if (k == kind && i == id) return true;
+    }
+    return false;
+  };
+  for (const auto& [kind, id] : deletes) {
+    QL_RETURN_IF_ERROR(CheckKind(kind));
+    std::unique_ptr<google::protobuf::Message> old = NewRecord(kind);
+    QL_RETURN_IF_ERROR(rep->ReadRow(kind, id, old.get()));
+    const uint64_t revision = MetaOf(*old).revision();
+    QL_RETURN_IF_ERROR(
+        index_writer.Apply(kind, id, old.get(), nullptr, &batch));
+    batch.Delete(storage::RowKey(kind, id));
+    history(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
+            old->SerializeAsString());
+    ++removed[kind];
+  }
+  std::vector<v1::RecordMeta> saved;
+  absl::Status failure;
+  for (google::protobuf::Message* record : updates) {
+    if (record == nullptr) {
+      failure = absl::InvalidArgumentError("record is null");
+      break;
+    }
+    absl::StatusOr<Kind> kind = KindOf(*record);
+    if (!kind.ok()) {
+      failure = kind.status();
+      break;
+    }
+    const uint64_t id = MetaOf(*record).id();
+    std::unique_ptr<google::protobuf::Message> old = NewRecord(*kind);
+    failure = rep->ReadRow(*kind, id, old.get());
+    if (!failure.ok()) break;
+    const v1::RecordMeta& old_meta = MetaOf(*old);
+    if (MetaOf(*record).revision() != old_meta.revision()) {
+      failure = absl::AbortedError(absl::StrCat(
+          "conflict: ", KindName(*kind), " ", id, " is at revision ",
+          old_meta.revision(), " but the change was based on revision ",
+          MetaOf(*record).revision(), "; read it again and retry"));
+      break;
+    }
+    failure = model::ValidateRecord(
+        *record, [&](Kind k, uint64_t i) -> absl::StatusOr<bool> {
+          if (deleted(k, i)) return false;
+          return rep->RowExists(k, i);
+        });
+    if (!failure.ok()) break;
+    saved.push_back(MetaOf(*record));
+    v1::RecordMeta new_meta = old_meta;
+    new_meta.set_revision(old_meta.revision() + 1);
+    *new_meta.mutable_updated_at() = now;
+    new_meta.set_updated_by(options.actor);
+    *MutableMetaOf(record) = new_meta;
+    failure = index_writer.Apply(*kind, id, old.get(), record, &batch);
+    if (!failure.ok()) break;
+    std::string row = record->SerializeAsString();
+    batch.Put(storage::RowKey(*kind, id), row);
+    history(*kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
+            std::move(row));
+  }
+  if (failure.ok()) {
+    for (Kind k : kAllKinds) {
+      if (removed[k] != 0) {
+        batch.Put(CountKey(k), EncodeU64(rep->count[k] - removed[k]));
+      }
+    }
+    failure = rep->db->Write(&batch, rep->Sync(options));
+  }
+  if (!failure.ok()) {
+    for (size_t j = 0; j < saved.size(); ++j) {
+      *MutableMetaOf(updates[j]) = saved[j];
+    }
+    return failure;
+  }
+  for (Kind k : kAllKinds) rep->count[k] -= removed[k];
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+}  // namespace qiaolian

@@ -1,17 +1,24 @@
-// What code outside src/api/store.cc may reach inside a Store: the privacy
+// What code outside src/api/store.cc may reach inside a Store. The privacy
 // module (src/privacy) writes audit entries and erases records in batches of
 // its own, under the store's writer lock, and so needs the database, the
-// index registry, the counters and the audit chain head. Not a public API.
+// index registry, the counters and the audit chain head. Search, duplicate
+// detection and merge (src/search/) need raw reads of index keys and a write
+// of several records in one batch. Not a public API.
 #ifndef QIAOLIAN_SRC_API_STORE_ACCESS_H_
 #define QIAOLIAN_SRC_API_STORE_ACCESS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "google/protobuf/message.h"
 #include "qiaolian/store.h"
+#include "qiaolian/v1/storage.pb.h"
 #include "src/model/indexes.h"
 #include "src/privacy/audit_chain.h"
 #include "src/storage/db.h"
@@ -32,6 +39,24 @@ struct StoreAccess {
   static std::string CountKey(Kind kind);
   static absl::Status CheckWritable(const Store& s);
   static bool Sync(const Store& s, std::optional<bool> sync);
+
+  static const storage::Db& Db(const Store& store);
+  static const model::IndexRegistry& Indexes(const Store& store);
+
+  // Deletes the records `deletes` and replaces the records `updates` (each
+  // carrying the revision it was based on in meta.revision, as Update), all
+  // in ONE batch with their index entries, history and counters: all or
+  // nothing. Deletions are applied first, so an update may take over unique
+  // values of a deleted record. Refs in `updates` must not point at deleted
+  // records (FAILED_PRECONDITION). Deleted records must not be referenced
+  // by records outside `updates` -- the caller checks that. `annotate`
+  // (may be empty) can add to each history record before it is written.
+  // On success each update's meta holds its new revision.
+  static absl::Status Commit(
+      Store& store, absl::Span<google::protobuf::Message* const> updates,
+      absl::Span<const std::pair<Kind, uint64_t>> deletes,
+      const WriteOptions& options,
+      const std::function<void(v1::ChangeRecord*)>& annotate);
 };
 
 }  // namespace internal

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "qiaolian/record.h"
+#include "src/search/terms.h"
 #include "src/storage/key_codec.h"
 
 namespace qiaolian {
@@ -21,7 +22,7 @@ using google::protobuf::Reflection;
 
 // The built-in indexes. Ids: 1xx person, 2xx enterprise, 3xx case,
 // 4xx donation, 5xx event. FROZEN: append, never renumber or reuse.
-std::vector<IndexSpec> BuiltinSpecs() {
+std::vector<IndexSpec> FieldSpecs() {
   using v1::KIND_CASE;
   using v1::KIND_DONATION;
   using v1::KIND_ENTERPRISE;
@@ -149,6 +150,14 @@ std::vector<IndexSpec> BuiltinSpecs() {
       {490, KIND_DONATION, {"meta.source.file", "meta.source.line"}},
       {590, KIND_EVENT, {"meta.source.file", "meta.source.line"}},
   };
+}
+
+// The built-in indexes: declared fields, then the derived search and
+// duplicate-detection indexes (ids 140-159, 240-259; src/search/terms.h).
+std::vector<IndexSpec> BuiltinSpecs() {
+  std::vector<IndexSpec> specs = FieldSpecs();
+  for (IndexSpec& s : search::SearchIndexSpecs()) specs.push_back(std::move(s));
+  return specs;
 }
 
 bool IsDate(const Descriptor* d) { return d == v1::Date::descriptor(); }
@@ -450,7 +459,11 @@ void EncodeLeaf(const FieldPath& path, const LeafValue& v, std::string* out) {
 std::vector<std::string> IndexTuples(const Index& index,
                                      const Message& record) {
   std::vector<std::string> out;
-  Tuples(record, index.paths, 0, false, &out);
+  if (index.spec.derive) {
+    index.spec.derive(record, &out);
+  } else {
+    Tuples(record, index.paths, 0, false, &out);
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -476,6 +489,24 @@ absl::StatusOr<IndexRegistry> IndexRegistry::Create(
           absl::StrCat("index id ", spec.id, " is zero or used twice"));
     }
     const Descriptor* d = DescriptorOf(spec.kind);
+    if (spec.derive) {
+      if (d == nullptr || !spec.fields.empty() || spec.unique ||
+          spec.derived_name.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "index ", spec.id,
+            ": a derived index needs a kind and a name, and has no fields and "
+            "no unique constraint"));
+      }
+      Index idx;
+      idx.multi_valued = true;
+      idx.name = absl::StrCat(KindName(spec.kind), ".", spec.derived_name);
+      idx.fingerprint = absl::StrCat("v1|", static_cast<int>(spec.kind),
+                                     "|derived:", spec.derived_name, ":",
+                                     spec.derived_version);
+      idx.spec = std::move(spec);
+      reg.indexes_.push_back(std::move(idx));
+      continue;
+    }
     if (d == nullptr || spec.fields.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("index ", spec.id, ": bad kind or no fields"));

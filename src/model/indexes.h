@@ -25,6 +25,7 @@
 #define QIAOLIAN_SRC_MODEL_INDEXES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,11 +52,39 @@ struct IndexSpec {
         unique(unique),
         aliases(std::move(aliases)) {}
 
+  // A derived index: its entries are computed by `derive` from the whole
+  // record rather than read from field paths (search terms, duplicate
+  // keys: src/search/terms.h). `fields` stays empty; `derived_name` names it
+  // ("search.terms") and `derived_version` is part of the fingerprint, so
+  // changing the derivation rebuilds the index at open. Derived indexes are
+  // maintained, built, verified and rebuilt exactly like the others, but the
+  // query language does not see them.
+  static IndexSpec Derived(uint16_t id, v1::Kind kind, std::string name,
+                           std::string version,
+                           std::function<void(const google::protobuf::Message&,
+                                              std::vector<std::string>*)>
+                               derive) {
+    IndexSpec s;
+    s.id = id;
+    s.kind = kind;
+    s.derived_name = std::move(name);
+    s.derived_version = std::move(version);
+    s.derive = std::move(derive);
+    return s;
+  }
+
   uint16_t id = 0;
   v1::Kind kind = v1::KIND_UNSPECIFIED;
   std::vector<std::string> fields;  // One path per component.
   bool unique = false;
   std::vector<std::string> aliases;  // Extra names queries may use.
+  // Derived indexes only: appends encoded tuples (components, no id) for a
+  // record; duplicates are removed by the caller.
+  std::function<void(const google::protobuf::Message&,
+                     std::vector<std::string>*)>
+      derive;
+  std::string derived_name;
+  std::string derived_version;
 };
 
 // A field path resolved against the record's descriptor.

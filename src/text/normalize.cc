@@ -124,8 +124,36 @@ bool IsSpace(char32_t c) {
   return c == 0x3000 || u_isUWhiteSpace(static_cast<UChar32>(c));
 }
 
+// Text made only of printable ASCII and Han characters of the BMP blocks
+// (the common case) is its own NFKC_Casefold apart from ASCII case: decode it
+// directly and skip ICU. Returns false (and `out` unspecified) otherwise.
+bool FastFold(absl::string_view s, std::u32string* out) {
+  out->clear();
+  out->reserve(s.size());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0x20 && c < 0x7F) {
+      if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+      out->push_back(static_cast<char32_t>(c));
+    } else if (c >= 0x3400 && c <= 0x9FFF && (c <= 0x4DBF || c >= 0x4E00)) {
+      out->push_back(static_cast<char32_t>(c));
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Steps 1 and 2: NFKC_Casefold, zero-width removal.
 std::u32string FoldAndStrip(absl::string_view s) {
+  {
+    std::u32string fast;
+    if (FastFold(s, &fast)) return fast;
+  }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   UErrorCode e = U_ZERO_ERROR;

@@ -44,6 +44,8 @@ NULL_ACCEPTED = {
     ("qiaolian_import", "options"),
     # NULL with length 0: the first page.
     ("qiaolian_timeline", "cursor"),
+    ("qiaolian_merge", "options"),
+    ("qiaolian_merge", "result_json"),
     # NULL clears the callback; user_data is opaque and passed through.
     ("qiaolian_import_options_set_progress", "fn"),
     ("qiaolian_import_options_set_progress", "user_data"),
@@ -146,6 +148,9 @@ SCALAR_VALUES = {
     ("uint64_t", "expected_revision"): "0",
     ("uint64_t", "bytes"): "(uint64_t)1 << 20",
     ("uint64_t", "page_size"): "2",
+    # Merge: the fixture's enterprise and a missing one (NOT_FOUND).
+    ("uint64_t", "survivor"): "f.id",
+    ("uint64_t", "merged"): "f.id + 1000",
     ("int", None): "1",
     ("uint64_t", None): "1",
     ("int64_t", None): "0",

@@ -1,0 +1,547 @@
+// Search (include/qiaolian/search.h) over the derived indexes of
+// src/search/terms.h, tier by tier: exact and prefix (terms index), substring
+// (gram intersection verified on the rows), pinyin (pinyin index), fuzzy
+// (gram overlap). A tier runs only while fewer than `limit` hits are known,
+// and each tier looks at a bounded number of entries (kTierCap), so latency
+// does not grow with the store.
+#include "qiaolian/search.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "leveldb/db.h"
+#include "src/api/store_access.h"
+#include "src/search/terms.h"
+#include "src/storage/db.h"
+#include "src/storage/key_codec.h"
+#include "src/text/normalize.h"
+#include "src/text/pinyin.h"
+#include "src/util/status_macros.h"
+
+namespace qiaolian {
+namespace {
+
+using search::Field;
+using search::PinyinForm;
+
+enum class Tier { kExact, kPrefix, kSubstring, kPinyin, kFuzzy };
+
+const char* TierName(Tier t) {
+  switch (t) {
+    case Tier::kExact:
+      return "exact";
+    case Tier::kPrefix:
+      return "prefix";
+    case Tier::kSubstring:
+      return "substring";
+    case Tier::kPinyin:
+      return "pinyin";
+    case Tier::kFuzzy:
+      return "fuzzy";
+  }
+  return "";
+}
+
+// 0..10: how much a match in this field counts.
+int FieldBonus(Field f) {
+  switch (f) {
+    case Field::kName:
+      return 10;
+    case Field::kChineseName:
+    case Field::kLatinName:
+    case Field::kOtherScript:
+    case Field::kPinyinName:
+      return 8;
+    case Field::kFormerName:
+      return 6;
+    case Field::kForeignName:
+      return 5;
+    case Field::kAddress:
+      return 0;
+  }
+  return 0;
+}
+
+struct Candidate {
+  uint64_t id = 0;
+  int score = 0;
+  Tier tier = Tier::kExact;
+  Field field = Field::kName;
+  std::string detail;  // Extra words for the reason.
+};
+
+size_t CodePoints(absl::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+class Searcher {
+ public:
+  Searcher(const Store& store, Kind kind, const SearchOptions& options)
+      : db_(internal::StoreAccess::Db(store)),
+        snap_(db_.raw()),
+        kind_(kind),
+        options_(options),
+        cap_(std::max<size_t>(options.limit * 4, 64)) {
+    ro_.snapshot = snap_.get();
+    it_.reset(db_.raw()->NewIterator(ro_));
+    const bool person = kind == v1::KIND_PERSON;
+    terms_ = person ? search::kPersonTerms : search::kEnterpriseTerms;
+    grams_ = person ? search::kPersonGrams : search::kEnterpriseGrams;
+    pinyin_ = person ? search::kPersonPinyin : search::kEnterprisePinyin;
+  }
+
+  absl::StatusOr<std::vector<SearchHit>> Run(absl::string_view query) {
+    normalized_ = text::Normalize(query);
+    compact_ = text::Compact(normalized_);
+    if (compact_.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("search text \"", query,
+                       "\" has no letters, digits or Chinese characters"));
+    }
+    QL_RETURN_IF_ERROR(Terms());
+    if (Enough()) return Finish();
+    if (search::IsPinyinLike(compact_)) {
+      // Latin letters: most likely pinyin, so that tier is looked at before
+      // substrings of Latin names; n-gram fuzziness is for Chinese text.
+      QL_RETURN_IF_ERROR(PinyinTier());
+      if (!best_.empty()) return Finish();
+      QL_RETURN_IF_ERROR(Substrings());
+      return Finish();
+    }
+    QL_RETURN_IF_ERROR(Substrings());
+    if (Enough()) return Finish();
+    QL_RETURN_IF_ERROR(PinyinTier());
+    if (Enough()) return Finish();
+    QL_RETURN_IF_ERROR(Fuzzy());
+    return Finish();
+  }
+
+ private:
+  bool Enough() const { return best_.size() >= options_.limit; }
+
+  void Offer(Candidate c) {
+    if (c.score < options_.min_score) return;
+    auto [it, inserted] = best_.emplace(c.id, c);
+    if (!inserted && it->second.score < c.score) it->second = std::move(c);
+  }
+
+  bool Has(uint64_t id) const { return best_.count(id) != 0; }
+
+  absl::Status IterStatus(const char* what) {
+    return storage::FromLevelDb(it_->status(), what);
+  }
+
+  // Exact and prefix matches in the terms index: keys
+  // prefix(terms) string(value) int64(field) id.
+  absl::Status Terms() {
+    const std::string base = storage::IndexPrefix(terms_);
+    std::string exact = base;
+    storage::PutString(&exact, compact_);
+    std::string open = exact.substr(0, exact.size() - 2);  // No terminator.
+    size_t seen = 0;
+    std::vector<Candidate> prefix;
+    for (it_->Seek(open);
+         it_->Valid() && it_->key().starts_with(open) && seen < cap_ * 4;
+         it_->Next(), ++seen) {
+      absl::string_view key(it_->key().data(), it_->key().size());
+      absl::string_view rest = key.substr(base.size());
+      storage::Component value, field;
+      storage::Direction dir;
+      uint64_t id = 0;
+      if (!storage::GetComponent(&rest, &value, &dir) ||
+          !storage::GetComponent(&rest, &field, &dir) ||
+          !storage::GetU64(&rest, &id) ||
+          !std::holds_alternative<std::string>(value) ||
+          !std::holds_alternative<int64_t>(field)) {
+        return absl::DataLossError(
+            absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
+      }
+      Candidate c;
+      c.id = id;
+      c.field = static_cast<Field>(std::get<int64_t>(field));
+      const std::string& v = std::get<std::string>(value);
+      if (v.size() == compact_.size()) {
+        c.tier = Tier::kExact;
+        c.score = 90 + FieldBonus(c.field);
+        Offer(std::move(c));
+      } else {
+        c.tier = Tier::kPrefix;
+        const double cover = static_cast<double>(CodePoints(compact_)) /
+                             static_cast<double>(CodePoints(v));
+        c.score = 75 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
+        prefix.push_back(std::move(c));
+      }
+    }
+    QL_RETURN_IF_ERROR(IterStatus("searching terms"));
+    for (Candidate& c : prefix) Offer(std::move(c));
+    return absl::OkStatus();
+  }
+
+  // The text of `record` that best contains the query, or nullopt.
+  std::optional<std::pair<Field, double>> Contains(
+      const google::protobuf::Message& record) const {
+    std::optional<std::pair<Field, double>> best;
+    for (const search::FieldText& ft : search::SearchableTexts(record)) {
+      const std::string c = text::Compact(ft.text);
+      if (!absl::StrContains(c, compact_)) continue;
+      const double cover = static_cast<double>(CodePoints(compact_)) /
+                           static_cast<double>(CodePoints(c));
+      if (!best.has_value() || FieldBonus(ft.field) + cover >
+                                   FieldBonus(best->first) + best->second) {
+        best = std::make_pair(ft.field, cover);
+      }
+    }
+    return best;
+  }
+
+  // The row of `id`, read once per search.
+  absl::StatusOr<const google::protobuf::Message*> Row(uint64_t id) {
+    auto cached = rows_.find(id);
+    if (cached != rows_.end()) return cached->second.get();
+    QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> m,
+                        ReadRow(id));
+    const google::protobuf::Message* p = m.get();
+    rows_.emplace(id, std::move(m));
+    return p;
+  }
+
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ReadRow(
+      uint64_t id) {
+    std::unique_ptr<google::protobuf::Message> m = NewRecord(kind_);
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                        db_.Get(storage::RowKey(kind_, id), snap_.get()));
+    if (!row.has_value() || !m->ParseFromString(*row)) {
+      return absl::DataLossError(
+          absl::StrCat("search entry for missing or unreadable ",
+                       KindName(kind_), " ", id, "; run verify"));
+    }
+    return m;
+  }
+
+  // Posting list of one gram: ids in ascending order, via its own iterator.
+  struct Postings {
+    std::unique_ptr<leveldb::Iterator> it;
+    std::string prefix;
+    bool Valid() const { return it->Valid() && it->key().starts_with(prefix); }
+    uint64_t Id() const {
+      absl::string_view k(it->key().data(), it->key().size());
+      absl::string_view tail = k.substr(k.size() - 8);
+      uint64_t id = 0;
+      (void)storage::GetU64(&tail, &id);
+      return id;
+    }
+    // Moves to the first id >= `id`: a few Next() steps first (cheap in a
+    // dense list), then a Seek.
+    void SeekTo(uint64_t id) {
+      for (int i = 0; i < 4; ++i) {
+        if (!Valid() || Id() >= id) return;
+        it->Next();
+      }
+      if (!Valid() || Id() >= id) return;
+      std::string k = prefix;
+      storage::PutU64(&k, id);
+      it->Seek(k);
+    }
+  };
+
+  Postings Open(const std::string& gram) {
+    Postings p;
+    p.it.reset(db_.raw()->NewIterator(ro_));
+    p.prefix = storage::IndexPrefix(grams_);
+    storage::PutString(&p.prefix, gram);
+    p.it->Seek(p.prefix);
+    return p;
+  }
+
+  // Records whose texts contain the query: ids having every gram of the
+  // query (leapfrog intersection), checked on the row.
+  absl::Status Substrings() {
+    std::vector<std::string> grams;
+    const size_t n = CodePoints(compact_);
+    if (n == 1) {
+      if (!text::IsHan(text::ToU32(compact_)[0])) return absl::OkStatus();
+      grams.push_back(compact_);
+    } else {
+      for (const std::string& g : search::Grams(compact_)) {
+        if (CodePoints(g) == 2) grams.push_back(g);
+      }
+    }
+    if (grams.empty()) return absl::OkStatus();
+    std::vector<Postings> lists;
+    for (const std::string& g : grams) lists.push_back(Open(g));
+    // Only as many verified hits as the result still lacks (each costs a
+    // row read), plus a few to rank among (ids come in id order, not by
+    // closeness).
+    const size_t want = options_.limit - best_.size() + 4;
+    size_t verified = 0, checked = 0;
+    const size_t max_checked = want * 3;
+    while (verified < want && checked < max_checked) {
+      // Leapfrog: move every list to the largest current id until all agree.
+      uint64_t target = 0;
+      bool done = false;
+      for (;;) {
+        bool agree = true;
+        for (Postings& p : lists) {
+          if (!p.Valid()) {
+            done = true;
+            break;
+          }
+          if (p.Id() < target) p.SeekTo(target);
+          if (!p.Valid()) {
+            done = true;
+            break;
+          }
+          if (p.Id() > target) {
+            if (target != 0) agree = false;
+            target = p.Id();
+          }
+        }
+        if (done || agree) break;
+      }
+      if (done) break;
+      // All lists are at `target`.
+      ++checked;
+      if (!Has(target)) {
+        QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(target));
+        if (auto m = Contains(*row)) {
+          Candidate c;
+          c.id = target;
+          c.tier = Tier::kSubstring;
+          c.field = m->first;
+          c.score =
+              60 + FieldBonus(c.field) / 2 + static_cast<int>(m->second * 9);
+          Offer(std::move(c));
+          ++verified;
+        }
+      }
+      lists[0].it->Next();
+    }
+    for (Postings& p : lists) {
+      QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
+    }
+    return absl::OkStatus();
+  }
+
+  // One scan of the pinyin index for `value` (whole component when
+  // `exact`, else as a prefix); `score(form, field, cover)` gives the score.
+  absl::Status ScanPinyin(
+      const std::string& value, bool exact,
+      const std::function<int(PinyinForm, Field, double)>& score,
+      const std::string& detail_prefix) {
+    const std::string base = storage::IndexPrefix(pinyin_);
+    std::string start = base;
+    storage::PutString(&start, value);
+    if (!exact) start.resize(start.size() - 2);
+    size_t seen = 0;
+    for (it_->Seek(start);
+         it_->Valid() && it_->key().starts_with(start) && seen < cap_ * 4;
+         it_->Next(), ++seen) {
+      absl::string_view key(it_->key().data(), it_->key().size());
+      absl::string_view rest = key.substr(base.size());
+      storage::Component v, code;
+      storage::Direction dir;
+      uint64_t id = 0;
+      if (!storage::GetComponent(&rest, &v, &dir) ||
+          !storage::GetComponent(&rest, &code, &dir) ||
+          !storage::GetU64(&rest, &id) ||
+          !std::holds_alternative<std::string>(v) ||
+          !std::holds_alternative<int64_t>(code)) {
+        return absl::DataLossError(
+            absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
+      }
+      const int64_t cd = std::get<int64_t>(code);
+      const auto form = static_cast<PinyinForm>(cd % 10);
+      Candidate c;
+      c.id = id;
+      c.tier = Tier::kPinyin;
+      c.field = static_cast<Field>(cd / 10);
+      const std::string& s = std::get<std::string>(v);
+      const bool is_exact = s.size() == value.size();
+      c.score = score(form, c.field,
+                      static_cast<double>(value.size()) /
+                          static_cast<double>(std::max<size_t>(s.size(), 1)));
+      const char* fname = form == PinyinForm::kInitials ? "initials"
+                          : form == PinyinForm::kGiven  ? "given-name pinyin"
+                                                        : "full pinyin";
+      c.detail =
+          absl::StrCat(detail_prefix, is_exact ? "" : "start of ", fname);
+      Offer(std::move(c));
+    }
+    return IterStatus("searching pinyin");
+  }
+
+  absl::Status PinyinTier() {
+    if (search::IsPinyinLike(compact_)) {
+      QL_RETURN_IF_ERROR(ScanPinyin(
+          compact_, /*exact=*/true,
+          [](PinyinForm f, Field field, double) {
+            const int bonus = FieldBonus(field) / 2;
+            return f == PinyinForm::kFull       ? 54 + bonus
+                   : f == PinyinForm::kInitials ? 47 + bonus
+                                                : 44 + bonus;
+          },
+          ""));
+      if (Enough()) return absl::OkStatus();
+      if (compact_.size() >= 2) {
+        QL_RETURN_IF_ERROR(ScanPinyin(
+            compact_, /*exact=*/false,
+            [](PinyinForm f, Field field, double cover) {
+              const int bonus = FieldBonus(field) / 4;
+              return (f == PinyinForm::kInitials ? 38 : 40) + bonus +
+                     static_cast<int>(cover * 6);
+            },
+            ""));
+      }
+      return absl::OkStatus();
+    }
+    // A Chinese query: records whose name sounds the same.
+    text::Pinyin p = text::ToPinyin(normalized_, kind_ == v1::KIND_PERSON);
+    if (!p.has_han) return absl::OkStatus();
+    const std::string full = p.Full();
+    return ScanPinyin(
+        full, /*exact=*/true,
+        [](PinyinForm f, Field field, double) {
+          return f == PinyinForm::kFull ? 50 + FieldBonus(field) / 2 : 0;
+        },
+        "same sound, ");
+  }
+
+  absl::Status Fuzzy() {
+    std::vector<std::string> grams = search::Grams(compact_);
+    if (grams.size() < 2) return absl::OkStatus();
+    constexpr size_t kListCap = 256;
+    std::unordered_map<uint64_t, size_t> hits;
+    for (const std::string& g : grams) {
+      Postings p = Open(g);
+      size_t n = 0;
+      for (; p.Valid() && n < kListCap; p.it->Next(), ++n) ++hits[p.Id()];
+      QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
+    }
+    const size_t need = std::max<size_t>(
+        2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
+    std::vector<std::pair<size_t, uint64_t>> ranked;
+    for (const auto& [id, n] : hits) {
+      if (n >= need && !Has(id)) ranked.emplace_back(n, id);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    const size_t room = options_.limit - best_.size();
+    if (ranked.size() > room) ranked.resize(room);
+    for (const auto& [n, id] : ranked) {
+      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(id));
+      // The field sharing the most grams.
+      Field field = Field::kName;
+      size_t most = 0;
+      for (const search::FieldText& ft : search::SearchableTexts(*row)) {
+        std::vector<std::string> fg = search::Grams(text::Compact(ft.text));
+        size_t k = 0;
+        for (const std::string& g : grams) {
+          k += std::find(fg.begin(), fg.end(), g) != fg.end();
+        }
+        if (k > most) {
+          most = k;
+          field = ft.field;
+        }
+      }
+      Candidate c;
+      c.id = id;
+      c.tier = Tier::kFuzzy;
+      c.field = field;
+      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(n) /
+                                     static_cast<double>(grams.size()));
+      c.detail = absl::StrCat(n, " of ", grams.size(), " n-grams in ");
+      Offer(std::move(c));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<SearchHit>> Finish() {
+    std::vector<Candidate> all;
+    all.reserve(best_.size());
+    for (auto& [id, c] : best_) all.push_back(std::move(c));
+    std::sort(all.begin(), all.end(),
+              [](const Candidate& a, const Candidate& b) {
+                return a.score != b.score ? a.score > b.score : a.id < b.id;
+              });
+    if (all.size() > options_.limit) all.resize(options_.limit);
+    std::vector<SearchHit> out;
+    for (const Candidate& c : all) {
+      SearchHit h;
+      h.id = c.id;
+      h.score = std::min(c.score, 100);
+      h.match = TierName(c.tier);
+      h.field = search::FieldLabel(c.field);
+      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
+      for (const search::FieldText& ft : search::SearchableTexts(*row)) {
+        if (ft.field != c.field) continue;
+        if (h.text.empty()) h.text = ft.text;
+        if (c.tier != Tier::kPinyin && c.tier != Tier::kFuzzy &&
+            absl::StrContains(text::Compact(ft.text), compact_)) {
+          h.text = ft.text;
+          break;
+        }
+      }
+      switch (c.tier) {
+        case Tier::kExact:
+          h.reason = absl::StrCat("exact match of ", h.field);
+          break;
+        case Tier::kPrefix:
+          h.reason = absl::StrCat(h.field, " starts with the query");
+          break;
+        case Tier::kSubstring:
+          h.reason = absl::StrCat(h.field, " contains the query");
+          break;
+        case Tier::kPinyin:
+          h.reason = absl::StrCat(c.detail, " of ", h.field);
+          break;
+        case Tier::kFuzzy:
+          h.reason = absl::StrCat(c.detail, h.field);
+          break;
+      }
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+
+  const storage::Db& db_;
+  storage::Snapshot snap_;
+  leveldb::ReadOptions ro_;
+  std::unique_ptr<leveldb::Iterator> it_;
+  Kind kind_;
+  SearchOptions options_;
+  size_t cap_;
+  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0;
+  std::string normalized_, compact_;
+  std::map<uint64_t, Candidate> best_;
+  std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
+                                              absl::string_view text,
+                                              const SearchOptions& options) {
+  if (kind != v1::KIND_PERSON && kind != v1::KIND_ENTERPRISE) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "search covers person and enterprise, not ", KindName(kind)));
+  }
+  if (options.limit < 1 || options.limit > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("search limit ", options.limit, " is not in 1..1000"));
+  }
+  if (options.min_score < 1 || options.min_score > 100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "search min_score ", options.min_score, " is not in 1..100"));
+  }
+  Searcher s(store, kind, options);
+  return s.Run(text);
+}
+
+}  // namespace qiaolian

@@ -1,0 +1,301 @@
+#include "src/search/terms.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "qiaolian/v1/enterprise.pb.h"
+#include "qiaolian/v1/person.pb.h"
+#include "src/storage/key_codec.h"
+#include "src/text/normalize.h"
+#include "src/text/pinyin.h"
+
+namespace qiaolian {
+namespace search {
+namespace {
+
+using google::protobuf::Message;
+
+// Bound the entries of very long texts (addresses, names of associations):
+// matching is on the first characters.
+constexpr size_t kMaxGramChars = 64;
+
+std::string Tuple(absl::string_view s) {
+  std::string t;
+  storage::PutString(&t, s);
+  return t;
+}
+
+std::string Tuple(absl::string_view s, int64_t n) {
+  std::string t;
+  storage::PutString(&t, s);
+  storage::PutInt64(&t, n);
+  return t;
+}
+
+bool HasHan(absl::string_view s) {
+  for (char32_t c : text::ToU32(s)) {
+    if (text::IsHan(c)) return true;
+  }
+  return false;
+}
+
+bool IsNameField(Field f) {
+  return f == Field::kName || f == Field::kFormerName ||
+         f == Field::kChineseName;
+}
+
+bool IsPerson(const Message& m) {
+  return m.GetDescriptor() == v1::Person::descriptor();
+}
+
+void Terms(const Message& m, std::vector<std::string>* out) {
+  for (const FieldText& ft : SearchableTexts(m)) {
+    const std::string n = text::Normalize(ft.text);
+    const std::string c = text::Compact(n);
+    if (c.empty()) continue;
+    out->push_back(Tuple(c, static_cast<int64_t>(ft.field)));
+    if (ft.field != Field::kAddress) {
+      for (const std::string& r : OtherNameOrders(n)) {
+        out->push_back(Tuple(r, static_cast<int64_t>(ft.field)));
+      }
+    }
+  }
+}
+
+void GramsOf(const Message& m, std::vector<std::string>* out) {
+  for (const FieldText& ft : SearchableTexts(m)) {
+    for (const std::string& g : Grams(text::Compact(ft.text))) {
+      out->push_back(Tuple(g));
+    }
+  }
+}
+
+void PinyinOf(const Message& m, std::vector<std::string>* out) {
+  const bool person = IsPerson(m);
+  for (const FieldText& ft : SearchableTexts(m)) {
+    if (!IsNameField(ft.field)) continue;
+    const std::string n = text::Normalize(ft.text);
+    if (!HasHan(n)) continue;
+    text::Pinyin p = text::ToPinyin(n, person);
+    if (!p.has_han || p.syllables.empty()) continue;
+    const int64_t base = static_cast<int64_t>(ft.field) * 10;
+    std::string full = p.Full();
+    if (full.size() > 2 * kMaxGramChars) full.resize(2 * kMaxGramChars);
+    out->push_back(Tuple(full, base + static_cast<int64_t>(PinyinForm::kFull)));
+    out->push_back(Tuple(p.Initials(),
+                         base + static_cast<int64_t>(PinyinForm::kInitials)));
+    if (person && p.surname_tokens > 0 &&
+        p.syllables.size() > p.surname_tokens) {
+      std::string given;
+      for (size_t i = p.surname_tokens; i < p.syllables.size(); ++i) {
+        given += p.syllables[i];
+      }
+      out->push_back(
+          Tuple(given, base + static_cast<int64_t>(PinyinForm::kGiven)));
+    }
+  }
+}
+
+void NameBirth(const Message& m, std::vector<std::string>* out) {
+  const auto& p = static_cast<const v1::Person&>(m);
+  const v1::Date& b = p.birth_date();
+  if (b.year() == 0 || b.month() == 0 || b.day() == 0) return;
+  const int64_t ymd = int64_t{b.year()} * 10000 + b.month() * 100 + b.day();
+  for (const std::string& name : {p.name(), p.name_parts().chinese()}) {
+    const std::string c = text::Compact(name);
+    if (!c.empty()) out->push_back(Tuple(c, ymd));
+  }
+}
+
+void Contacts(const Message& m, std::vector<std::string>* out) {
+  const auto& p = static_cast<const v1::Person&>(m);
+  for (const v1::Contact& c : p.contacts()) {
+    const std::string k = ContactKey(c.value());
+    if (!k.empty()) out->push_back(Tuple(k));
+  }
+}
+
+void CrossScript(const Message& m, std::vector<std::string>* out) {
+  const auto& p = static_cast<const v1::Person&>(m);
+  std::vector<std::string> han;
+  for (const std::string& name : {p.name(), p.name_parts().chinese()}) {
+    const std::string n = text::Normalize(name);
+    if (HasHan(n)) han.push_back(n);
+  }
+  if (!han.empty()) {
+    for (const std::string& n : han) {
+      const std::string k = text::ToPinyin(n, true).Full();
+      if (!k.empty()) out->push_back(Tuple(k, 0));
+    }
+    return;
+  }
+  for (const std::string& name :
+       {p.name(), p.name_parts().latin(), p.name_parts().pinyin()}) {
+    const std::string n = text::Normalize(name);
+    const std::string c = text::Compact(n);
+    if (c.empty()) continue;
+    out->push_back(Tuple(c, 1));
+    for (const std::string& r : OtherNameOrders(n)) out->push_back(Tuple(r, 1));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> OtherNameOrders(absl::string_view normalized) {
+  std::vector<std::string> out;
+  if (HasHan(normalized)) return out;
+  std::vector<std::string> words =
+      absl::StrSplit(normalized, ' ', absl::SkipEmpty());
+  if (words.size() < 2) return out;
+  const std::string self = text::Compact(normalized);
+  std::vector<std::string> first_last(words.begin() + 1, words.end());
+  first_last.push_back(words.front());
+  std::vector<std::string> last_first = {words.back()};
+  last_first.insert(last_first.end(), words.begin(), words.end() - 1);
+  for (const auto& w : {first_last, last_first}) {
+    std::string c = text::Compact(absl::StrJoin(w, " "));
+    if (c != self && std::find(out.begin(), out.end(), c) == out.end()) {
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+std::vector<FieldText> SearchableTexts(const Message& record) {
+  std::vector<FieldText> out;
+  auto add = [&](Field f, const std::string& s) {
+    if (!s.empty()) out.push_back({f, s});
+  };
+  if (record.GetDescriptor() == v1::Person::descriptor()) {
+    const auto& p = static_cast<const v1::Person&>(record);
+    add(Field::kName, p.name());
+    for (const std::string& s : p.former_names()) add(Field::kFormerName, s);
+    add(Field::kChineseName, p.name_parts().chinese());
+    add(Field::kLatinName, p.name_parts().latin());
+    add(Field::kOtherScript, p.name_parts().other_script());
+    add(Field::kPinyinName, p.name_parts().pinyin());
+    add(Field::kAddress, p.address().text());
+  } else if (record.GetDescriptor() == v1::Enterprise::descriptor()) {
+    const auto& e = static_cast<const v1::Enterprise&>(record);
+    add(Field::kName, e.name());
+    for (const std::string& s : e.former_names()) add(Field::kFormerName, s);
+    add(Field::kForeignName, e.foreign_name());
+    add(Field::kAddress, e.address().text());
+  }
+  return out;
+}
+
+const char* FieldLabel(Field f) {
+  switch (f) {
+    case Field::kName:
+      return "name";
+    case Field::kFormerName:
+      return "former name";
+    case Field::kChineseName:
+      return "Chinese name";
+    case Field::kLatinName:
+      return "Latin-script name";
+    case Field::kOtherScript:
+      return "other-script name";
+    case Field::kPinyinName:
+      return "pinyin as written";
+    case Field::kForeignName:
+      return "foreign name";
+    case Field::kAddress:
+      return "address";
+  }
+  return "field";
+}
+
+std::vector<std::string> Grams(absl::string_view compact) {
+  std::u32string s = text::ToU32(compact);
+  if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (text::IsHan(s[i])) {
+      std::string g;
+      text::AppendUtf8(s[i], &g);
+      if (seen.insert(g).second) out.push_back(std::move(g));
+    }
+    if (i + 1 < s.size()) {
+      std::string g;
+      text::AppendUtf8(s[i], &g);
+      text::AppendUtf8(s[i + 1], &g);
+      if (seen.insert(g).second) out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
+bool IsPinyinLike(absl::string_view compact) {
+  if (compact.empty()) return false;
+  for (char c : compact) {
+    if (c < 'a' || c > 'z') return false;
+  }
+  return true;
+}
+
+std::string ContactKey(absl::string_view value) {
+  const std::string n = text::Normalize(value);
+  if (n.empty()) return "";
+  if (n.find('@') == std::string::npos) {
+    std::string digits;
+    bool phone = true;
+    for (char c : n) {
+      if (c >= '0' && c <= '9') {
+        digits.push_back(c);
+      } else if (c != '+' && c != '-' && c != ' ' && c != '(' && c != ')' &&
+                 c != '.') {
+        phone = false;
+      }
+    }
+    if (phone && digits.size() >= 5) {
+      for (absl::string_view cc : {"0086", "86"}) {
+        if (digits.size() == 11 + cc.size() &&
+            absl::string_view(digits).substr(0, cc.size()) == cc &&
+            digits[cc.size()] == '1') {
+          digits = digits.substr(cc.size());
+          break;
+        }
+      }
+      return "tel:" + digits;
+    }
+  }
+  std::string out;
+  for (char c : n) {
+    if (c != ' ') out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<model::IndexSpec> SearchIndexSpecs() {
+  using model::IndexSpec;
+  using v1::KIND_ENTERPRISE;
+  using v1::KIND_PERSON;
+  return {
+      IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "2", Terms),
+      IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "1",
+                         GramsOf),
+      IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "1",
+                         PinyinOf),
+      IndexSpec::Derived(kPersonNameBirth, KIND_PERSON, "dup.name_birth", "1",
+                         NameBirth),
+      IndexSpec::Derived(kPersonContact, KIND_PERSON, "dup.contact", "1",
+                         Contacts),
+      IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
+                         "2", CrossScript),
+      IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "1",
+                         Terms),
+      IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "1",
+                         GramsOf),
+      IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
+                         "1", PinyinOf),
+  };
+}
+
+}  // namespace search
+}  // namespace qiaolian

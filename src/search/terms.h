@@ -1,0 +1,110 @@
+// What the search and duplicate-detection indexes hold for a record: derived
+// indexes (model::IndexSpec::Derived) maintained in the row's batch like
+// every other index, in the index keyspace 0x03 under ids reserved for this
+// area (person 140-159, enterprise 240-259). Entry layouts (components as in
+// src/storage/key_codec.h, then the record id):
+//
+//   140 person.search.terms     string compact, int64 field
+//   240 enterprise.search.terms
+//       Every searchable text as text::Compact() ("陳 偉" -> "陈伟",
+//       "Chen Wei" -> "chenwei"), with the field it came from (Field); a
+//       Latin name also in its other word orders (OtherNameOrders).
+//       Exact match: the whole component; prefix match: a prefix of it.
+//   141 person.search.grams     string gram
+//   241 enterprise.search.grams
+//       N-grams of each compact searchable text: every Han character
+//       (unigram) and every pair of adjacent characters (bigram). No field
+//       and no other component, so each gram's ids come in id order and
+//       several grams intersect by seeking (leapfrog).
+//   142 person.search.pinyin    string pinyin, int64 field*10 + form
+//   242 enterprise.search.pinyin
+//       Pinyin of the names that contain Han characters: the full pinyin
+//       ("chenweiming", form 0), the initials ("cwm", form 1) and, for
+//       people, the full pinyin from the given name on ("weiming", form 2).
+//       Person names read their surname by the surname table.
+//   143 person.dup.name_birth   string compact name, int64 yyyymmdd
+//       Names (current and Chinese part) of people with a complete birth date.
+//   144 person.dup.contact      string normalised contact
+//       Phones as digits without a +86/0086 prefix; other values compact.
+//   145 person.dup.cross_script string key, int64 source
+//       Pinyin of the Han name (source 0) and Latin names of people without
+//       a Han name, both word orders (source 1): the same person written in
+//       two scripts meets under one key.
+//
+// Changing what a derivation produces requires bumping its version below,
+// so that stores rebuild the index at open.
+#ifndef QIAOLIAN_SRC_SEARCH_TERMS_H_
+#define QIAOLIAN_SRC_SEARCH_TERMS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "src/model/indexes.h"
+
+namespace qiaolian {
+namespace search {
+
+inline constexpr uint16_t kPersonTerms = 140;
+inline constexpr uint16_t kPersonGrams = 141;
+inline constexpr uint16_t kPersonPinyin = 142;
+inline constexpr uint16_t kPersonNameBirth = 143;
+inline constexpr uint16_t kPersonContact = 144;
+inline constexpr uint16_t kPersonCrossScript = 145;
+inline constexpr uint16_t kEnterpriseTerms = 240;
+inline constexpr uint16_t kEnterpriseGrams = 241;
+inline constexpr uint16_t kEnterprisePinyin = 242;
+
+// Where a searchable text comes from. Values are stored in keys: frozen.
+enum class Field : int64_t {
+  kName = 1,         // Person.name, Enterprise.name (姓名 / 名称)
+  kFormerName = 2,   // former_names (曾用名)
+  kChineseName = 3,  // Person.name_parts.chinese (中文姓名)
+  kLatinName = 4,    // Person.name_parts.latin (外文姓名)
+  kOtherScript = 5,  // Person.name_parts.other_script (其他文字姓名)
+  kPinyinName = 6,   // Person.name_parts.pinyin as written (汉语拼音)
+  kForeignName = 7,  // Enterprise.foreign_name (外文名称)
+  kAddress = 8,      // address.text (地址)
+};
+
+enum class PinyinForm : int64_t { kFull = 0, kInitials = 1, kGiven = 2 };
+
+// A searchable text of a record.
+struct FieldText {
+  Field field;
+  std::string text;  // As stored in the record.
+};
+
+// The searchable texts of a person or an enterprise (empty for other
+// kinds), in field order.
+std::vector<FieldText> SearchableTexts(const google::protobuf::Message& record);
+
+// "name", "former name", ... (for reasons shown to users).
+const char* FieldLabel(Field f);
+
+// Unigrams of Han characters and bigrams of `compact` (text::Compact
+// output), distinct, in order of appearance.
+std::vector<std::string> Grams(absl::string_view compact);
+
+// Whether `s` looks like Latin letters a person might type for pinyin (only
+// ASCII letters after compaction).
+bool IsPinyinLike(absl::string_view compact);
+
+// A Latin name (text::Normalize output) in the other usual word orders,
+// compact: the first word moved to the end ("tan ah kow" -> "ahkowtan") and
+// the last word moved to the front ("wei chen" -> "chenwei"). Empty for
+// Han text and single words.
+std::vector<std::string> OtherNameOrders(absl::string_view normalized);
+
+// The phone or contact key of index 144.
+std::string ContactKey(absl::string_view value);
+
+// The derived index declarations (appended to the built-in registry).
+std::vector<model::IndexSpec> SearchIndexSpecs();
+
+}  // namespace search
+}  // namespace qiaolian
+
+#endif  // QIAOLIAN_SRC_SEARCH_TERMS_H_

@@ -1,0 +1,75 @@
+"""Search, duplicates, merge and text functions through the Python binding."""
+
+import pytest
+
+import qiaolian
+
+
+@pytest.fixture
+def people(tmp_path):
+    with qiaolian.Store(str(tmp_path / "s")) as store:
+        ids = {}
+        ids["chen"] = store.create("person", {
+            "name": "陈伟", "birthDate": {"year": 1960, "month": 1, "day": 2}})
+        ids["chen_tw"] = store.create("person", {
+            "name": "陳偉", "birthDate": {"year": 1960, "month": 1, "day": 2}})
+        ids["li"] = store.create("person", {"name": "李娜"})
+        yield store, ids
+
+
+def test_search_ranks_and_explains(people):
+    store, ids = people
+    hits = qiaolian.search(store, "person", "陳偉")
+    assert [h["id"] for h in hits[:2]] == [ids["chen"], ids["chen_tw"]]
+    assert hits[0]["match"] == "exact"
+    assert hits[0]["reason"] == "exact match of name"
+    cw = qiaolian.search(store, "person", "cw")
+    assert {h["id"] for h in cw} == {ids["chen"], ids["chen_tw"]}
+    assert all(h["match"] == "pinyin" for h in cw)
+    assert qiaolian.search(store, "person", "chen wei", limit=1)[0]["score"] > 0
+    assert qiaolian.search(store, "person", "zzzz") == []
+
+
+def test_search_errors(people):
+    store, _ = people
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.search(store, "event", "x")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.search(store, "person", "  ")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.search(store, "nobody", "x")
+
+
+def test_duplicates_and_merge(people):
+    store, ids = people
+    pairs = qiaolian.duplicates(store, "person")
+    assert len(pairs) == 1
+    assert {pairs[0]["a"], pairs[0]["b"]} == {ids["chen"], ids["chen_tw"]}
+    assert pairs[0]["score"] == 90
+    assert "birth date" in pairs[0]["reasons"][0]
+    ev = store.create("event", {
+        "type": "TYPE_GREETING_VISIT", "date": {"year": 2020, "month": 3,
+                                                "day": 1},
+        "participants": [{"ref": {"kind": "KIND_PERSON",
+                                  "id": str(ids["chen_tw"])}}]})
+    result = qiaolian.merge(store, "person", ids["chen"], ids["chen_tw"],
+                            actor="staff")
+    assert result["moved"] == [{"kind": "event", "id": ev}]
+    assert result["refs_moved"] == 1
+    assert store.get("event", ev)["participants"][0]["ref"]["id"] == \
+        str(ids["chen"])
+    with pytest.raises(qiaolian.NotFoundError):
+        store.get("person", ids["chen_tw"])
+    assert store.verify()["consistent"]
+    assert qiaolian.duplicates(store, "person") == []
+    with pytest.raises(qiaolian.NotFoundError):
+        qiaolian.merge(store, "person", ids["chen"], ids["chen_tw"])
+
+
+def test_text_functions():
+    assert qiaolian.normalize("ＣＨＥＮ　Ｗｅｉ") == "chen wei"
+    assert qiaolian.normalize("陳 偉", compact=True) == "陈伟"
+    assert qiaolian.pinyin("单雄信", name=True) == {
+        "full": "shanxiongxin", "spaced": "shan xiong xin",
+        "initials": "sxx"}
+    assert qiaolian.pinyin("单位")["full"] == "danwei"

@@ -1,0 +1,297 @@
+// Search ranking on hand-built hard cases, and index consistency.
+#include "qiaolian/search.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "qiaolian/store.h"
+#include "qiaolian/v1/enterprise.pb.h"
+#include "qiaolian/v1/person.pb.h"
+#include "src/model/indexes.h"
+#include "tests/testing/temp_dir.h"
+
+namespace qiaolian {
+namespace {
+
+using testing::TempDir;
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = Store::Open(dir_.path());
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+  }
+
+  uint64_t AddPerson(const std::string& name,
+                     std::vector<std::string> former = {},
+                     const std::string& latin = "",
+                     const std::string& address = "") {
+    v1::Person p;
+    p.set_name(name);
+    for (const std::string& f : former) p.add_former_names(f);
+    if (!latin.empty()) p.mutable_name_parts()->set_latin(latin);
+    if (!address.empty()) p.mutable_address()->set_text(address);
+    auto id = store_->Create(&p);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  }
+
+  uint64_t AddEnterprise(const std::string& name,
+                         const std::string& address = "") {
+    v1::Enterprise e;
+    e.set_name(name);
+    if (!address.empty()) e.mutable_address()->set_text(address);
+    auto id = store_->Create(&e);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  }
+
+  std::vector<SearchHit> Find(Kind kind, const std::string& q,
+                              size_t limit = 20) {
+    SearchOptions o;
+    o.limit = limit;
+    auto hits = Search(*store_, kind, q, o);
+    EXPECT_TRUE(hits.ok()) << hits.status();
+    return hits.ok() ? *hits : std::vector<SearchHit>{};
+  }
+
+  // The best hit's id, 0 when nothing matched.
+  uint64_t First(Kind kind, const std::string& q) {
+    std::vector<SearchHit> hits = Find(kind, q);
+    return hits.empty() ? 0 : hits[0].id;
+  }
+
+  static std::vector<uint64_t> Ids(const std::vector<SearchHit>& hits) {
+    std::vector<uint64_t> ids;
+    for (const SearchHit& h : hits) ids.push_back(h.id);
+    return ids;
+  }
+
+  static const SearchHit* HitFor(const std::vector<SearchHit>& hits,
+                                 uint64_t id) {
+    for (const SearchHit& h : hits) {
+      if (h.id == id) return &h;
+    }
+    return nullptr;
+  }
+
+  void ExpectVerifyClean() {
+    auto r = store_->Verify();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->problems.empty())
+        << r->problems.size() << " problems, first: " << r->problems[0];
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SearchTest, TraditionalFindsSimplifiedAndBack) {
+  const uint64_t a = AddPerson("陈伟");
+  const uint64_t b = AddPerson("陳偉明");
+  auto hits = Find(v1::KIND_PERSON, "陳偉");
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, a);
+  EXPECT_EQ(hits[0].match, "exact");
+  EXPECT_EQ(hits[0].text, "陈伟");
+  EXPECT_EQ(hits[1].id, b);
+  EXPECT_EQ(hits[1].match, "prefix");
+  EXPECT_EQ(hits[1].text, "陳偉明");
+  EXPECT_EQ(First(v1::KIND_PERSON, "陈伟明"), b);
+}
+
+TEST_F(SearchTest, FullWidthAndSpaces) {
+  const uint64_t a = AddPerson("王　伟", {}, "WANG Wei");
+  auto hits = Find(v1::KIND_PERSON, "王伟");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, a);
+  EXPECT_EQ(hits[0].match, "exact");
+  hits = Find(v1::KIND_PERSON, "ｗａｎｇ　ｗｅｉ");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, a);
+  EXPECT_EQ(hits[0].match, "exact");
+  EXPECT_EQ(hits[0].field, "Latin-script name");
+}
+
+TEST_F(SearchTest, FormerNames) {
+  const uint64_t now = AddPerson("李晓红", {"李小红"});
+  const uint64_t other = AddPerson("李小红霞");
+  auto hits = Find(v1::KIND_PERSON, "李小红");
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, now);
+  EXPECT_EQ(hits[0].match, "exact");
+  EXPECT_EQ(hits[0].field, "former name");
+  EXPECT_EQ(hits[1].id, other);
+  EXPECT_EQ(hits[1].match, "prefix");
+}
+
+TEST_F(SearchTest, PinyinWithAndWithoutSpacesAndInitials) {
+  const uint64_t chen = AddPerson("陈伟");
+  const uint64_t cui = AddPerson("崔文");
+  const uint64_t zeng = AddPerson("曾伟");
+  AddPerson("张三");
+  for (const std::string q : {"chen wei", "chenwei", "Chen Wei", "CHENWEI"}) {
+    auto hits = Find(v1::KIND_PERSON, q);
+    ASSERT_FALSE(hits.empty()) << q;
+    EXPECT_EQ(hits[0].id, chen) << q;
+    EXPECT_EQ(hits[0].match, "pinyin") << q;
+    EXPECT_EQ(hits[0].reason, "full pinyin of name") << q;
+  }
+  auto cw = Find(v1::KIND_PERSON, "cw");
+  EXPECT_EQ(Ids(cw), (std::vector<uint64_t>{chen, cui}));
+  EXPECT_EQ(cw[0].reason, "initials of name");
+  // The surname reading: 曾 is zeng as a surname.
+  auto z = Find(v1::KIND_PERSON, "zeng wei");
+  ASSERT_FALSE(z.empty());
+  EXPECT_EQ(z[0].id, zeng);
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "cengwei").empty());
+  // Given name alone, and a pinyin prefix.
+  auto wei = Find(v1::KIND_PERSON, "wei");
+  EXPECT_NE(HitFor(wei, chen), nullptr);
+  EXPECT_NE(HitFor(wei, zeng), nullptr);
+  auto pre = Find(v1::KIND_PERSON, "chenw");
+  ASSERT_FALSE(pre.empty());
+  EXPECT_EQ(pre[0].id, chen);
+}
+
+TEST_F(SearchTest, LatinNameEitherOrder) {
+  const uint64_t tan = AddPerson("Tan Ah Kow");
+  const uint64_t chen = AddPerson("陈伟", {}, "Wei Chen");
+  auto hits = Find(v1::KIND_PERSON, "chen wei");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, chen);
+  EXPECT_EQ(hits[0].match, "exact");  // The reversed Latin name.
+  EXPECT_EQ(First(v1::KIND_PERSON, "Ah Kow Tan"), tan);
+  EXPECT_EQ(First(v1::KIND_PERSON, "tan"), tan);
+}
+
+TEST_F(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
+  const uint64_t exact = AddPerson("陈伟");
+  const uint64_t prefix = AddPerson("陈伟明");
+  const uint64_t substring = AddPerson("欧阳陈伟");
+  const uint64_t homophone = AddPerson("陈玮");
+  const uint64_t fuzzy = AddPerson("陈大伟");
+  AddPerson("李娜");
+  auto hits = Find(v1::KIND_PERSON, "陈伟");
+  EXPECT_EQ(Ids(hits), (std::vector<uint64_t>{exact, prefix, substring,
+                                              homophone, fuzzy}));
+  const std::vector<std::string> matches = {"exact", "prefix", "substring",
+                                            "pinyin", "fuzzy"};
+  for (size_t i = 0; i < hits.size() && i < matches.size(); ++i) {
+    EXPECT_EQ(hits[i].match, matches[i]) << i;
+    if (i > 0) {
+      EXPECT_LT(hits[i].score, hits[i - 1].score) << i;
+    }
+  }
+  SearchOptions o;
+  o.min_score = 40;
+  auto strict = Search(*store_, v1::KIND_PERSON, "陈伟", o);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_EQ(strict->size(), 4u);
+}
+
+TEST_F(SearchTest, EnterpriseSubstringAndAddress) {
+  const uint64_t cf =
+      AddEnterprise("常州晨风制造有限公司", "江苏省常州市金坛区东门大街８８号");
+  const uint64_t other =
+      AddEnterprise("金坛晨光茶业有限公司", "江苏省常州市金坛区西门大街1号");
+  auto hits = Find(v1::KIND_ENTERPRISE, "晨风");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, cf);
+  EXPECT_EQ(hits[0].match, "substring");
+  EXPECT_EQ(hits[0].field, "name");
+  // Traditional query, and an address substring with full-width digits.
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "晨風製造")),
+            (std::vector<uint64_t>{cf}));
+  auto addr = Find(v1::KIND_ENTERPRISE, "东门大街88");
+  ASSERT_FALSE(addr.empty());
+  EXPECT_EQ(addr[0].id, cf);
+  EXPECT_EQ(addr[0].field, "address");
+  EXPECT_EQ(addr[0].match, "substring");
+  auto both = Find(v1::KIND_ENTERPRISE, "金坛区");
+  EXPECT_EQ(Ids(both), (std::vector<uint64_t>{cf, other}));
+  // Pinyin of enterprise names.
+  auto py = Find(v1::KIND_ENTERPRISE, "changzhouchenfeng");
+  ASSERT_FALSE(py.empty());
+  EXPECT_EQ(py[0].id, cf);
+  EXPECT_EQ(py[0].match, "pinyin");
+}
+
+TEST_F(SearchTest, SingleCharacterAndLimit) {
+  for (int i = 0; i < 30; ++i) AddPerson("陈" + std::to_string(i));
+  const uint64_t inside = AddPerson("欧阳陈");
+  auto hits = Find(v1::KIND_PERSON, "陈", 50);
+  EXPECT_EQ(hits.size(), 31u);
+  EXPECT_EQ(hits.back().id, inside);
+  EXPECT_EQ(Find(v1::KIND_PERSON, "陈", 5).size(), 5u);
+}
+
+TEST_F(SearchTest, Errors) {
+  EXPECT_EQ(Search(*store_, v1::KIND_EVENT, "x").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Search(*store_, v1::KIND_PERSON, " ·, ").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  SearchOptions o;
+  o.limit = 0;
+  EXPECT_EQ(Search(*store_, v1::KIND_PERSON, "x", o).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SearchTest, IndexFollowsUpdatesAndDeletes) {
+  const uint64_t id = AddPerson("陈伟", {}, "", "金坛区东门大街");
+  ExpectVerifyClean();
+  v1::Person p;
+  ASSERT_TRUE(store_->Get(v1::KIND_PERSON, id, &p).ok());
+  p.set_name("黄志强");
+  p.add_former_names("陈伟");
+  p.mutable_address()->set_text("常州市新北区");
+  ASSERT_TRUE(store_->Update(&p).ok());
+  ExpectVerifyClean();
+  auto hits = Find(v1::KIND_PERSON, "chenwei");
+  EXPECT_TRUE(hits.empty() || hits[0].field == "former name");
+  EXPECT_EQ(First(v1::KIND_PERSON, "hzq"), id);
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "东门大街").empty());
+  EXPECT_EQ(First(v1::KIND_PERSON, "新北"), id);
+  ASSERT_TRUE(store_->Delete(v1::KIND_PERSON, id).ok());
+  ExpectVerifyClean();
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "黄志强").empty());
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "hzq").empty());
+  // Reindex rebuilds the search entries.
+  const uint64_t again = AddPerson("单雄信");
+  ASSERT_TRUE(store_->Reindex().ok());
+  ExpectVerifyClean();
+  EXPECT_EQ(First(v1::KIND_PERSON, "shanxiongxin"), again);
+}
+
+TEST_F(SearchTest, BuiltAtOpenForExistingStores) {
+  // A store written without the search indexes (as by an older library).
+  store_.reset();
+  TempDir old_dir;
+  std::vector<model::IndexSpec> specs;
+  for (const model::Index& idx : model::IndexRegistry::Builtin().all()) {
+    if (!idx.spec.derive) specs.push_back(idx.spec);
+  }
+  auto reg = model::IndexRegistry::Create(specs);
+  ASSERT_TRUE(reg.ok()) << reg.status();
+  {
+    StoreOptions o;
+    o.indexes = &*reg;
+    auto s = Store::Open(old_dir.path(), o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    v1::Person p;
+    p.set_name("陈伟");
+    ASSERT_TRUE((*s)->Create(&p).ok());
+  }
+  auto s = Store::Open(old_dir.path());
+  ASSERT_TRUE(s.ok()) << s.status();
+  store_ = std::move(*s);
+  auto hits = Find(v1::KIND_PERSON, "cw");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, 1u);
+  ExpectVerifyClean();
+}
+
+}  // namespace
+}  // namespace qiaolian
