@@ -1054,11 +1054,10 @@ class Importer {
         for (const Column& c : columns_) {
           if (c.index == i) column = c.header;
         }
-        Reject(row, column,
-               absl::StrCat(row.fields[i].size(),
-                            " bytes, more than the limit of ",
-                            kMaxCsvFieldBytes, " bytes for one field"));
-        return absl::OkStatus();
+        return reject(column,
+                      absl::StrCat(row.fields[i].size(),
+                                   " bytes, more than the limit of ",
+                                   kMaxCsvFieldBytes, " bytes for one field"));
       }
     }
     // Exact repeats of an earlier row: a 64-bit hash per row keeps memory

@@ -76,8 +76,11 @@ class RowReader {
   virtual uint64_t source_size() const = 0;
 };
 
-// The longest record the CSV/TSV reader accepts, in bytes of text.
-inline constexpr size_t kMaxRowBytes = 1 << 20;
+// The longest record the CSV/TSV reader accepts, in bytes of text: the
+// limit of a whole record (kMaxRecordBytes, include/qiaolian/limits.h), so
+// that a single field over its own limit (kMaxCsvFieldBytes, 1 MiB) is
+// reported by the importer with its column's name.
+inline constexpr size_t kMaxRowBytes = size_t{16} << 20;
 
 // RFC 4180: fields separated by `delimiter` (',' for CSV, '\t' for TSV),
 // optionally enclosed in double quotes, "" inside quotes is a quote, quoted

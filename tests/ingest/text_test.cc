@@ -334,17 +334,18 @@ TEST(CsvTest, UnclosedQuoteIsCutAtTheRowLimit) {
   EXPECT_EQ(errors, 1);
 }
 
-TEST(CsvTest, DefaultRowLimitIsOneMebibyte) {
-  EXPECT_EQ(kMaxRowBytes, 1u << 20);
-  // 3 MB of rows after an unclosed quote, with the default limit.
+TEST(CsvTest, DefaultRowLimitIsSixteenMebibytes) {
+  EXPECT_EQ(kMaxRowBytes, 16u << 20);
+  // 24 MiB of rows after an unclosed quote, with the default limit.
   std::string text = "名称,备注\n甲,\"未闭合\n";
   const std::string line = absl::StrCat(std::string(100, 'z'), ",备注\n");
-  const int n = (3 << 20) / static_cast<int>(line.size());
+  const int n = (24 << 20) / static_cast<int>(line.size());
+  text.reserve(text.size() + static_cast<size_t>(n) * line.size());
   for (int i = 0; i < n; ++i) text += line;
   std::vector<Row> rows = Csv(text);
   ASSERT_EQ(rows.size(), static_cast<size_t>(n) + 2);
   EXPECT_THAT(rows[1].error, HasSubstr("starts on line 2 is longer than "
-                                       "1048576 bytes"));
+                                       "16777216 bytes"));
   EXPECT_THAT(rows[1].fields, ElementsAre("甲", "未闭合"));
   EXPECT_THAT(rows.back().error, IsEmpty());
   EXPECT_EQ(rows.back().line, static_cast<uint64_t>(n) + 2);
