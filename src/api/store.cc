@@ -595,6 +595,16 @@ absl::Status StoreAccess::Commit(
   leveldb::WriteBatch batch;
   IndexWriter index_writer(*rep->db, *rep->indexes);
   std::array<uint64_t, kKindSlots> removed = {};
+  // Every change is in the audit log too, in the same batch; the chain's
+  // head moves only if the batch is written.
+  rep->audit.Begin();
+  struct RollbackUnlessWritten {
+    privacy::AuditChain* chain;
+    bool written = false;
+    ~RollbackUnlessWritten() {
+      if (!written) chain->Rollback();
+    }
+  } audit_guard{&rep->audit};
   auto history = [&](Kind kind, uint64_t id, uint64_t revision,
                      v1::ChangeRecord::Op op, std::string row) {
     v1::ChangeRecord c = Store::Rep::Change(kind, id, revision, op, now,
@@ -618,6 +628,11 @@ absl::Status StoreAccess::Commit(
     batch.Delete(storage::RowKey(kind, id));
     history(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
             old->SerializeAsString());
+    rep->audit.Append(
+        privacy::ChangeEntry(v1::AuditEntry::ACTION_DELETE, kind, id,
+                             revision + 1, FromTimestamp(now), options.actor,
+                             privacy::ChangedFields(old.get(), nullptr)),
+        &batch);
     ++removed[kind];
   }
   std::vector<v1::RecordMeta> saved;
@@ -658,6 +673,12 @@ absl::Status StoreAccess::Commit(
     *MutableMetaOf(record) = new_meta;
     failure = index_writer.Apply(*kind, id, old.get(), record, &batch);
     if (!failure.ok()) break;
+    rep->audit.Append(
+        privacy::ChangeEntry(v1::AuditEntry::ACTION_UPDATE, *kind, id,
+                             new_meta.revision(), FromTimestamp(now),
+                             options.actor,
+                             privacy::ChangedFields(old.get(), record)),
+        &batch);
     std::string row = record->SerializeAsString();
     batch.Put(storage::RowKey(*kind, id), row);
     history(*kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
@@ -677,6 +698,8 @@ absl::Status StoreAccess::Commit(
     }
     return failure;
   }
+  audit_guard.written = true;
+  rep->audit.Commit();
   for (Kind k : kAllKinds) rep->count[k] -= removed[k];
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "qiaolian/privacy.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/case.pb.h"
@@ -319,6 +320,26 @@ TEST_F(DuplicatesTest, MergeMovesEveryRefAndKeepsHistory) {
       absl::StrCat("event where participants.ref = person:", gone));
   ASSERT_TRUE(q.ok());
   EXPECT_TRUE(q->records.empty());
+
+  // The merge is in the audit log: the delete of the merged record and an
+  // update of every record whose Refs moved, on an intact chain.
+  AuditFilter gone_entries;
+  gone_entries.kind = v1::KIND_PERSON;
+  gone_entries.id = gone;
+  auto log = ListAudit(*store_, gone_entries);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_FALSE(log->empty());
+  EXPECT_EQ(log->back().action(), v1::AuditEntry::ACTION_DELETE);
+  AuditFilter event_entries;
+  event_entries.kind = v1::KIND_EVENT;
+  event_entries.id = ev_id;
+  auto ev_log = ListAudit(*store_, event_entries);
+  ASSERT_TRUE(ev_log.ok()) << ev_log.status();
+  ASSERT_FALSE(ev_log->empty());
+  EXPECT_EQ(ev_log->back().action(), v1::AuditEntry::ACTION_UPDATE);
+  auto chain = VerifyAudit(*store_);
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  EXPECT_TRUE(chain->ok()) << chain->problems.front();
 }
 
 TEST_F(DuplicatesTest, MergeTakesUniqueValuesOfTheMergedRecord) {
