@@ -357,7 +357,9 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
           const std::string uk = UniqueKey(idx->spec.id, t);
           if (deleted.count(uk) > 0) continue;
           QL_ASSIGN_OR_RETURN(std::optional<std::string> holder, db.Get(uk));
-          absl::string_view v = holder.value_or("");
+          // A view of the held value (value_or would return a temporary).
+          absl::string_view v = holder.has_value() ? absl::string_view(*holder)
+                                                   : absl::string_view();
           uint64_t holder_id = 0;
           if (holder.has_value() && storage::GetU64(&v, &holder_id) &&
               holder_id == id) {

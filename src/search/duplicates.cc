@@ -651,7 +651,9 @@ absl::StatusOr<std::vector<DuplicatePair>> FindDuplicates(
       std::string uk = storage::UniquePrefix(kEnterpriseUscc);
       uk += tuple;
       QL_ASSIGN_OR_RETURN(std::optional<std::string> holder, r.Get(uk));
-      absl::string_view v = holder.value_or("");
+      // A view of the held value (value_or would return a temporary).
+      absl::string_view v =
+          holder.has_value() ? absl::string_view(*holder) : absl::string_view();
       uint64_t other = 0;
       if (holder.has_value() && storage::GetU64(&v, &other)) {
         AddPair(id, other, &pairs);
