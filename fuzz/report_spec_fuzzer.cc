@@ -8,47 +8,16 @@
 // report.textproto).
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/strings/string_view.h"
-#include "fuzz/fuzz_util.h"
+#include "fuzz/example_store.h"
 #include "qiaolian/record.h"
 #include "qiaolian/report.h"
 #include "qiaolian/store.h"
 
-namespace {
-
-qiaolian::Store& TheStore() {
-  static qiaolian::Store* store = [] {
-    auto s = qiaolian::Store::Open(qiaolian::fuzz::ScratchDir() + "/store");
-    if (!s.ok()) std::abort();
-    for (const char* kind :
-         {"enterprise", "person", "case", "donation", "event"}) {
-      std::ifstream in(std::string(QIAOLIAN_SOURCE_DIR) + "/examples/2020/" +
-                       kind + ".jsonl");
-      std::string line;
-      std::vector<std::unique_ptr<google::protobuf::Message>> records;
-      std::vector<google::protobuf::Message*> ptrs;
-      while (std::getline(in, line)) {
-        auto r = qiaolian::RecordFromJson(*qiaolian::ParseKind(kind), line);
-        if (!r.ok()) std::abort();
-        ptrs.push_back(r->get());
-        records.push_back(std::move(*r));
-      }
-      if (ptrs.empty() || !(*s)->CreateAll(ptrs).ok()) std::abort();
-    }
-    return s->release();
-  }();
-  return *store;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  qiaolian::Store& store = TheStore();
+  qiaolian::Store& store = qiaolian::fuzz::ExampleStore();
   absl::string_view text(reinterpret_cast<const char*>(data), size);
   auto spec = qiaolian::ParseReportSpec(text, "fuzz.textproto");
   if (!spec.ok()) return 0;

@@ -371,12 +371,11 @@ QIAOLIAN_EXPORT int qiaolian_report_compare(
  * period, read on one snapshot: the query, the aggregate, each record
  * (kind:id, date, title or name), the distinct records of a count distinct.
  * Owned text as above. NOT_FOUND for an unknown figure. */
-QIAOLIAN_EXPORT int qiaolian_report_explain(qiaolian_db_t* db,
-                                            const char* spec, size_t spec_len,
-                                            const char* from, const char* to,
-                                            const char* figure, int english,
-                                            char** out, size_t* out_len,
-                                            char** errmsg);
+QIAOLIAN_EXPORT int qiaolian_report_explain(qiaolian_db_t* db, const char* spec,
+                                            size_t spec_len, const char* from,
+                                            const char* to, const char* figure,
+                                            int english, char** out,
+                                            size_t* out_len, char** errmsg);
 /* ---- Privacy: masking, the audit log, erasure (docs/privacy.md).
  *
  * The fields the schema marks sensitive (identity document numbers,
