@@ -207,6 +207,18 @@ inline int GiveBytes(absl::string_view bytes, uint8_t** out, size_t* out_len) {
   return QIAOLIAN_OK;
 }
 
+// Hands `s` to the caller as an owned NUL-terminated string (*out, freed
+// with qiaolian_free) and its length.
+inline int GiveText(absl::string_view s, char** out, size_t* out_len,
+                    char** errmsg) {
+  *out = CopyString(s);
+  if (*out == nullptr) {
+    return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+  }
+  *out_len = s.size();
+  return Ok(errmsg);
+}
+
 // Calls `f(store)` with the db's shared lock held, or fails cleanly for a
 // NULL, unknown or closed handle.
 template <typename F>

@@ -18,6 +18,7 @@ using qiaolian::capi::DecodeRecord;
 using qiaolian::capi::EncodeRecord;
 using qiaolian::capi::Fail;
 using qiaolian::capi::GiveBytes;
+using qiaolian::capi::GiveText;
 using qiaolian::capi::Guard;
 using qiaolian::capi::Null;
 using qiaolian::capi::Ok;
@@ -29,15 +30,6 @@ struct qiaolian_read_options_t {
 };
 
 namespace {
-
-int GiveText(const std::string& s, char** out, size_t* out_len, char** errmsg) {
-  *out = CopyString(s);
-  if (*out == nullptr) {
-    return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
-  }
-  *out_len = s.size();
-  return Ok(errmsg);
-}
 
 int SetText(qiaolian_read_options_t* options, const char* text, size_t len,
             std::string qiaolian::ReadOptions::*field) {

@@ -27,16 +27,6 @@ absl::StatusOr<qiaolian::Report> Spec(const char* spec, size_t len) {
   return qiaolian::ParseReportSpec(absl::string_view(spec, len), "<spec>");
 }
 
-int GiveText(const std::string& s, char** out, size_t* out_len, char** errmsg) {
-  *out = qiaolian::capi::CopyString(s);
-  if (*out == nullptr) {
-    return qiaolian::capi::SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED,
-                                    "out of memory");
-  }
-  *out_len = s.size();
-  return qiaolian::capi::Ok(errmsg);
-}
-
 // Runs the report (and the comparison period, when given) and renders it.
 int Report(qiaolian_db_t* db, const char* spec, size_t spec_len,
            const char* from, const char* to, const char* compare_from,

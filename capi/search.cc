@@ -10,27 +10,12 @@
 
 using qiaolian::capi::CheckKind;
 using qiaolian::capi::CheckText;
-using qiaolian::capi::CopyString;
 using qiaolian::capi::Fail;
+using qiaolian::capi::GiveText;
 using qiaolian::capi::Guard;
 using qiaolian::capi::Null;
 using qiaolian::capi::Ok;
-using qiaolian::capi::SetError;
 using qiaolian::capi::WithStore;
-
-namespace {
-
-// Hands `s` to the caller as an owned NUL-terminated string.
-int GiveText(const std::string& s, char** out, size_t* out_len, char** errmsg) {
-  *out = CopyString(s);
-  if (*out == nullptr) {
-    return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
-  }
-  *out_len = s.size();
-  return Ok(errmsg);
-}
-
-}  // namespace
 
 extern "C" {
 

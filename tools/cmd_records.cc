@@ -220,7 +220,7 @@ int RunTimeline(const Global& g, const RecordsArgs& a) {
     return 0;
   }
   for (const TimelineEntry& e : page->entries) {
-    std::cout << records::DateText(e.date) << "\t" << e.what << "\t"
+    std::cout << DateText(e.date) << "\t" << e.what << "\t"
               << records::RefText(e.record) << "\t" << e.role << "\t" << e.title
               << "\n";
   }

@@ -169,7 +169,7 @@ std::string RenderScalar(const Message& m, const FieldDescriptor* f,
 
 // --- Columns ----------------------------------------------------------------
 
-struct Column {
+struct ExportColumn {
   std::string header;                        // snake_case field path.
   std::vector<const FieldDescriptor*> path;  // Resolved.
 };
@@ -180,11 +180,11 @@ bool IsValueMessage(const Descriptor* d) {
          d == google::protobuf::Timestamp::descriptor();
 }
 
-absl::StatusOr<Column> ResolveColumn(const Descriptor* d,
+absl::StatusOr<ExportColumn> ResolveColumn(const Descriptor* d,
                                      absl::string_view text) {
   const std::string path(absl::StripAsciiWhitespace(text));
   if (path == "id") return ResolveColumn(d, "meta.id");
-  Column c;
+  ExportColumn c;
   std::vector<std::string> names;
   const Descriptor* cur = d;
   for (absl::string_view seg : absl::StrSplit(path, '.')) {
@@ -271,7 +271,7 @@ void Collect(const Message& m, const std::vector<const FieldDescriptor*>& path,
   }
 }
 
-std::string CellOf(const Message& m, const Column& c) {
+std::string CellOf(const Message& m, const ExportColumn& c) {
   std::vector<std::string> values;
   Collect(m, c.path, 0, &values);
   bool any = false;
@@ -354,7 +354,7 @@ class TempFile {
 };
 
 // Whether a column holds one whole number (written as a number in .xlsx).
-bool IsNumberColumn(const Column& c) {
+bool IsNumberColumn(const ExportColumn& c) {
   for (const FieldDescriptor* f : c.path) {
     if (f->is_repeated()) return false;
   }
@@ -408,7 +408,7 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
   QL_ASSIGN_OR_RETURN(QueryPage page, store.Query(query, qo));
   QL_ASSIGN_OR_RETURN(Kind kind, KindOfQuery(query));
 
-  std::vector<Column> columns;
+  std::vector<ExportColumn> columns;
   ingest::XlsxWriter sheet;
   std::vector<ingest::XlsxWriter::Cell> xcells;
   if (xlsx) {
@@ -416,11 +416,11 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
     const std::vector<std::string> names =
         options.columns.empty() ? DefaultColumns(d) : options.columns;
     for (const std::string& name : names) {
-      QL_ASSIGN_OR_RETURN(Column c, ResolveColumn(d, name));
+      QL_ASSIGN_OR_RETURN(ExportColumn c, ResolveColumn(d, name));
       columns.push_back(std::move(c));
     }
     QL_RETURN_IF_ERROR(sheet.Open(xlsx_path, KindName(kind)));
-    for (const Column& c : columns) xcells.push_back({c.header, false});
+    for (const ExportColumn& c : columns) xcells.push_back({c.header, false});
     QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
   }
   if (csv) {
@@ -428,12 +428,12 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
     const std::vector<std::string> names =
         options.columns.empty() ? DefaultColumns(d) : options.columns;
     for (const std::string& name : names) {
-      QL_ASSIGN_OR_RETURN(Column c, ResolveColumn(d, name));
+      QL_ASSIGN_OR_RETURN(ExportColumn c, ResolveColumn(d, name));
       columns.push_back(std::move(c));
     }
     if (options.bom) *out << "\xEF\xBB\xBF";
     std::vector<std::string> header;
-    for (const Column& c : columns) header.push_back(c.header);
+    for (const ExportColumn& c : columns) header.push_back(c.header);
     WriteCsvRow(header, *out);
   }
 
@@ -455,13 +455,13 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
     for (std::unique_ptr<Message>& record : page.records) {
       if (xlsx) {
         xcells.clear();
-        for (const Column& c : columns) {
+        for (const ExportColumn& c : columns) {
           xcells.push_back({CellOf(*record, c), IsNumberColumn(c)});
         }
         QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
       } else if (csv) {
         cells.clear();
-        for (const Column& c : columns) cells.push_back(CellOf(*record, c));
+        for (const ExportColumn& c : columns) cells.push_back(CellOf(*record, c));
         WriteCsvRow(cells, *out);
       } else {
         QL_ASSIGN_OR_RETURN(std::string json, RecordToJson(*record));

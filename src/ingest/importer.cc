@@ -232,7 +232,7 @@ std::string HeaderKey(absl::string_view header) {
   return out;
 }
 
-struct Column {
+struct MappedColumn {
   size_t index = 0;
   std::string header;
   std::string field;  // Field path (may be empty for special targets).
@@ -524,7 +524,7 @@ bool OrgCodeCheckHolds(absl::string_view org9) {
 }
 
 // Applies one cleaned, non-placeholder cell.
-absl::Status ApplyCell(const Column& c, absl::string_view value, Message* m,
+absl::Status ApplyCell(const MappedColumn& c, absl::string_view value, Message* m,
                        bool lenient, CellResult* result) {
   switch (c.target) {
     case Target::kField:
@@ -921,7 +921,7 @@ class Importer {
       absl::string_view h = header.fields[i];
       if (i == 0) absl::ConsumePrefix(&h, "\xEF\xBB\xBF");
       const std::string key = HeaderKey(h);
-      Column c;
+      MappedColumn c;
       c.index = i;
       c.header = ingest::CleanText(h);
       bool found = false;
@@ -1051,7 +1051,7 @@ class Importer {
       for (size_t i = 0; i < row.fields.size(); ++i) {
         if (row.fields[i].size() <= kMaxCsvFieldBytes) continue;
         std::string column = absl::StrCat("column ", i + 1);
-        for (const Column& c : columns_) {
+        for (const MappedColumn& c : columns_) {
           if (c.index == i) column = c.header;
         }
         return reject(column,
@@ -1076,7 +1076,7 @@ class Importer {
                       "meta.id and meta.revision are kept by the store");
       }
     } else {
-      for (const Column& c : columns_) {
+      for (const MappedColumn& c : columns_) {
         std::string value = ingest::CleanText(row.fields[c.index]);
         if (value.empty() || ingest::IsPlaceholder(value)) continue;
         absl::Status st =
@@ -1280,7 +1280,7 @@ class Importer {
   const ImportOptions& o_;
   std::string source_name_;
   ImportSummary summary_;
-  std::vector<Column> columns_;
+  std::vector<MappedColumn> columns_;
   size_t header_size_ = 0;
   std::ofstream rejects_;
   std::vector<Pending> pending_;

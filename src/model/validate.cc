@@ -39,6 +39,7 @@
 #include "qiaolian/v1/person.pb.h"
 #include "src/model/checks.h"
 #include "src/model/units.h"
+#include "src/util/time.h"
 
 namespace qiaolian {
 namespace model {
@@ -231,10 +232,6 @@ bool IsBlank(absl::string_view s) {
     if (c < 0 || !u_isUWhiteSpace(c)) return false;
   }
   return true;
-}
-
-std::string DateText(const v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 // Reads a Date through reflection (the message may be a dynamic one).

@@ -18,10 +18,6 @@ int64_t DateKey(const v1::Date& d) {
   return int64_t{d.year()} * 10000 + d.month() * 100 + d.day();
 }
 
-std::string DateText(const v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
 std::string RefText(Kind kind, uint64_t id) {
   return absl::StrCat(KindName(kind), ":", id);
 }

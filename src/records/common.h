@@ -16,14 +16,13 @@
 #include "google/protobuf/message.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/common.pb.h"
+#include "src/util/time.h"
 
 namespace qiaolian {
 namespace records {
 
 // 20200106 for 2020-01-06 (0 for an unset date).
 int64_t DateKey(const v1::Date& d);
-// "2020-01-06" (month/day 00 when unknown).
-std::string DateText(const v1::Date& d);
 // "person:1".
 std::string RefText(const v1::Ref& r);
 std::string RefText(Kind kind, uint64_t id);

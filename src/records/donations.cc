@@ -28,7 +28,6 @@ namespace {
 
 using records::AddChecked;
 using records::DateKey;
-using records::DateText;
 
 using records::MinorDigits;
 

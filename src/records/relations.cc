@@ -26,7 +26,6 @@ namespace qiaolian {
 namespace {
 
 using records::DateKey;
-using records::DateText;
 using records::RefText;
 using v1::Enterprise;
 using v1::Person;

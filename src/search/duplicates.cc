@@ -23,6 +23,7 @@
 #include "src/text/normalize.h"
 #include "src/text/pinyin.h"
 #include "src/util/status_macros.h"
+#include "src/util/time.h"
 
 namespace qiaolian {
 namespace {
@@ -41,10 +42,6 @@ constexpr uint16_t kEnterpriseUnverifiedUscc = 220;
 std::string Mask(absl::string_view s) {
   if (s.size() <= 4) return std::string(s);
   return absl::StrCat(std::string(s.size() - 4, '*'), s.substr(s.size() - 4));
-}
-
-std::string DateText(const v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 bool FullDate(const v1::Date& d) {

@@ -1,5 +1,7 @@
 #include "src/util/time.h"
 
+#include "absl/strings/str_format.h"
+
 namespace qiaolian {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
@@ -18,6 +20,10 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+std::string DateText(const v1::Date& d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 }  // namespace qiaolian
