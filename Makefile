@@ -16,9 +16,18 @@ all: build
 deps:
 	@scripts/install-deps
 
+# Configured for build time (docs/ARCHITECTURE.md, "Build"): a unity build,
+# minimal debug info (-g1: backtraces keep function and line; the C API keeps
+# full debug info for the ABI check) and the lld linker. A plain `cmake -S .
+# -B DIR` build uses none of these.
+FAST_BUILD ?= -DCMAKE_UNITY_BUILD=ON \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+  -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
+
 configure: deps
 	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then \
-	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(FAST_BUILD) \
 	    -DPython3_EXECUTABLE=$(PYTHON) >/dev/null; fi
 
 build: configure

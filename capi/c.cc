@@ -517,6 +517,30 @@ int qiaolian_import_options_set_mode(qiaolian_import_options_t* options,
     return QIAOLIAN_OK;
   });
 }
+int qiaolian_import_options_set_duplicates(qiaolian_import_options_t* options,
+                                           const char* mode, size_t mode_len) {
+  if (options == nullptr || (mode == nullptr && mode_len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    if (mode == nullptr) {
+      options->o.duplicates = qiaolian::ImportOptions().duplicates;
+      return QIAOLIAN_OK;
+    }
+    auto m = qiaolian::ParseImportDuplicates(absl::string_view(mode, mode_len));
+    if (!m.ok()) return QIAOLIAN_INVALID_ARGUMENT;
+    options->o.duplicates = *m;
+    return QIAOLIAN_OK;
+  });
+}
+int qiaolian_import_options_set_duplicate_min_score(
+    qiaolian_import_options_t* options, int score) {
+  if (options == nullptr || score < 0 || score > 100) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  options->o.duplicate_min_score = score;
+  return QIAOLIAN_OK;
+}
 int qiaolian_import_options_set_dry_run(qiaolian_import_options_t* options,
                                         int value) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

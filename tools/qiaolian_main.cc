@@ -12,6 +12,7 @@
 //   qiaolian --store DIR count TEXT [--json] [--allow-scan]
 //   qiaolian --store DIR explain TEXT [--allow-scan]
 //   qiaolian --store DIR import KIND FILE [--mode skip|update|fill-empty]
+//            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--json]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl] [-o FILE]
@@ -57,6 +58,8 @@ namespace {
 
 struct Args : Global {
   std::string mode = "skip";
+  std::string duplicates = "warn";
+  int duplicate_min_score = 0;
   bool dry_run = false;
   std::string reject_file;
   std::string encoding = "auto";
@@ -467,11 +470,19 @@ int CmdImport(const Args& a) {
   if (!kind.ok()) return Fail(kind.status());
   auto mode = ParseImportMode(a.mode);
   if (!mode.ok()) return Fail(mode.status());
+  auto duplicates = ParseImportDuplicates(a.duplicates);
+  if (!duplicates.ok()) return Fail(duplicates.status());
+  if (a.duplicate_min_score < 0 || a.duplicate_min_score > 100) {
+    return Fail(absl::InvalidArgumentError(
+        "--duplicate-min-score: expected 1..100 (0: 60 to warn, 90 to merge)"));
+  }
   auto store = OpenStore(a.store, false);
   if (!store.ok()) return Fail(store.status());
   ImportOptions o;
   o.kind = *kind;
   o.mode = *mode;
+  o.duplicates = *duplicates;
+  o.duplicate_min_score = a.duplicate_min_score;
   o.dry_run = a.dry_run;
   o.reject_file = a.reject_file;
   o.encoding = a.encoding;
@@ -630,6 +641,12 @@ int Main(int argc, char** argv) {
   import->add_option("--mode", a.mode,
                      "For rows matching a record: skip (default), update, "
                      "fill-empty");
+  import->add_option("--duplicates", a.duplicates,
+                     "People and enterprises that match no record by key but "
+                     "look like one: warn (default), merge or off");
+  import->add_option("--duplicate-min-score", a.duplicate_min_score,
+                     "Score from which a likely duplicate counts (default 60 "
+                     "to warn, 90 to merge)");
   import->add_flag("--dry-run", a.dry_run, "Report what would happen");
   import->add_option("--reject-file", a.reject_file,
                      "Write rejected rows here (CSV: line, field, reason, "

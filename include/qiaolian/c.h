@@ -288,6 +288,17 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_encoding(
  * Other values are QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_mode(
     qiaolian_import_options_t* options, const char* mode, size_t mode_len);
+/* People and enterprises that match no record by natural key but look like
+ * one already stored or earlier in the file: "warn" (the default: created,
+ * listed in the summary's duplicate_rows), "merge" (merged into it instead)
+ * or "off". NULL restores the default. Other values are
+ * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicates(
+    qiaolian_import_options_t* options, const char* mode, size_t mode_len);
+/* The score (1..100) from which a likely duplicate counts; 0: 60 to warn,
+ * 90 to merge. Outside 0..100: QIAOLIAN_INVALID_ARGUMENT. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicate_min_score(
+    qiaolian_import_options_t* options, int score);
 /* 1: report what would happen, write nothing (the reject file is written). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_dry_run(
     qiaolian_import_options_t* options, int value);

@@ -92,6 +92,25 @@ absl::StatusOr<MergeResult> Merge(Store& store, Kind kind, uint64_t survivor,
                                   uint64_t merged,
                                   const WriteOptions& options = {});
 
+// For callers that hold records not yet stored (an importer's batch):
+//
+// Scores two records of the same kind, person or enterprise, stored or not,
+// with the rules above (`a` and `b` of the result are their meta ids).
+DuplicatePair CompareRecords(const google::protobuf::Message& a,
+                             const google::protobuf::Message& b);
+// The keys FindDuplicatesOf looks candidates up by (identity documents,
+// name + birth date, contacts, cross-script names, names, codes): two
+// records sharing a key are a candidate pair, to be scored. Opaque bytes;
+// empty for other kinds.
+std::vector<std::string> DuplicateKeys(const Store& store,
+                                       const google::protobuf::Message& record);
+// What Merge does to the surviving record's values: `into` keeps its values
+// and takes `from`'s where it has none (repeated fields: the union; notes
+// appended), and `from`'s name, when it differs, becomes a former name of
+// `into`. Meta and Refs are left as they are.
+void MergeRecordValues(const google::protobuf::Message& from,
+                       google::protobuf::Message* into);
+
 // Every path to a Ref field in `kind`'s message ("participants.ref",
 // "relations.person"), from the descriptors.
 std::vector<std::string> RefFieldPaths(Kind kind);

@@ -14,8 +14,10 @@
 // key (enterprise: USCC, then legacy registration number; person: resident
 // ID number; other kinds: the source file name and line) → write in
 // all-or-nothing batches. Every row is accounted for: created, updated,
-// unchanged, duplicate (an exact copy of an earlier row of the file) or
-// rejected (with line, field and reason, also written to the reject file).
+// unchanged, duplicate (an exact copy of an earlier row of the file),
+// merged (into a likely duplicate, ImportDuplicates::kMerge) or rejected
+// (with line, field and reason, also written to the reject file). Rows that
+// look like another person or enterprise are reported (ImportDuplicates).
 // Re-running the same file changes nothing; an interrupted import can be
 // re-run.
 #ifndef QIAOLIAN_IMPORT_H_
@@ -42,6 +44,34 @@ enum class ImportMode {
 
 // "skip", "update", "fill-empty".
 absl::StatusOr<ImportMode> ParseImportMode(absl::string_view name);
+
+// What to do with a person or enterprise row that matches no record by
+// natural key but looks like one already stored or imported earlier in the
+// file (include/qiaolian/duplicates.h: same name and birth date, same phone,
+// 陳偉明 / 陈伟明 / Chen Weiming, same enterprise name...).
+enum class ImportDuplicates {
+  kOff,    // Create it without looking.
+  kWarn,   // Create it and report the likely duplicate (the default).
+  kMerge,  // Merge it into the best candidate instead of creating it, as
+           // `qiaolian merge` would (the record keeps its values and takes
+           // the row's where it has none; a different name becomes a
+           // former name). Counted as merged.
+};
+
+// "off", "warn", "merge".
+absl::StatusOr<ImportDuplicates> ParseImportDuplicates(absl::string_view name);
+
+// A row that looked like a duplicate (ImportDuplicates kWarn or kMerge).
+struct ImportDuplicate {
+  uint64_t line = 0;  // The row's line in the file.
+  // The record it resembles: its id, or 0 when that record is an earlier
+  // row of the same batch, not yet written; then `other_line` is its line.
+  uint64_t id = 0;
+  uint64_t other_line = 0;
+  int score = 0;
+  std::vector<std::string> reasons;  // Identifiers masked.
+  bool merged = false;               // kMerge: merged into that record.
+};
 
 struct ImportProgress {
   uint64_t rows = 0;         // Rows read so far.
@@ -71,6 +101,11 @@ struct ImportOptions {
   std::string mapping_file;
   // Recorded as the actor of every change.
   std::string actor;
+  // Looking for likely duplicates among people and enterprises (other kinds
+  // are never checked), and the score from which a candidate counts (0: 60
+  // to warn, 90 to merge).
+  ImportDuplicates duplicates = ImportDuplicates::kWarn;
+  int duplicate_min_score = 0;
   // Records per all-or-nothing batch.
   size_t batch_rows = 1000;
   // Called every `progress_every` rows and at the end.
@@ -79,6 +114,7 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
+  Kind kind = v1::KIND_UNSPECIFIED;  // What was imported.
   std::string file;
   std::string encoding;  // As detected or given.
   uint64_t rows = 0;     // Data rows read (header excluded).
@@ -98,6 +134,13 @@ struct ImportSummary {
   // character, by reason.
   uint64_t warned = 0;
   std::map<std::string, uint64_t> warnings_by_reason;
+  // ImportDuplicates: rows merged into a likely duplicate instead of being
+  // created (counted here only), and every row found to look like another
+  // record (created or merged), with the first kMaxListedDuplicates listed.
+  uint64_t merged = 0;
+  uint64_t likely_duplicates = 0;
+  static constexpr size_t kMaxListedDuplicates = 1000;
+  std::vector<ImportDuplicate> duplicate_rows;
 
   std::string ToString() const;  // Human-readable, several lines.
   std::string ToJson() const;

@@ -421,12 +421,15 @@ class Store:
                     encoding="auto", mode="skip", dry_run=False,
                     lenient=False, reject_file=None, mapping_file=None,
                     actor=None, batch_rows=None, progress=None,
-                    progress_every=None):
+                    progress_every=None, duplicates="warn",
+                    duplicate_min_score=None):
         """Imports a CSV, TSV or JSON Lines file; returns the summary dict
         {"file", "encoding", "dry_run", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
-        "warnings_by_reason"}.
+        "warnings_by_reason", "merged", "likely_duplicates",
+        "duplicate_rows"}; each of duplicate_rows is {"line", "id",
+        "other_line", "score", "reasons", "merged"}.
 
         format: "csv", "tsv" or "jsonl" (None: from the extension).
         encoding: "auto", "utf-8" or "gb18030". mode: what to do with rows
@@ -436,6 +439,14 @@ class Store:
         where rejected rows are written as CSV. mapping_file: `column =
         field.path` lines overriding the header aliases. batch_rows: records
         per all-or-nothing batch (default 1000).
+
+        duplicates: for people and enterprises matching no record by
+        natural key but looking like one stored or earlier in the file
+        (same name and birth date, same phone, 陳偉明 / Chen Weiming, same
+        enterprise name...): "warn" (created and listed in duplicate_rows),
+        "merge" (merged into it instead, counted in "merged") or "off".
+        duplicate_min_score: the score (1..100) from which a candidate
+        counts (None: 60 to warn, 90 to merge).
 
         progress: a callable(rows, bytes, total_bytes), called on this
         thread every `progress_every` rows (default 10000) and at the end.
@@ -464,13 +475,26 @@ class Store:
                     raise errors.InvalidArgumentError(
                         f"invalid {what} {value!r}" +
                         ("; expected skip, update or fill-empty"
-                         if what == "mode" else ""))
+                         if what == "mode" else
+                         "; expected warn, merge or off"
+                         if what == "duplicates" else ""))
 
             set_text(_lib.qiaolian_import_options_set_format, format,
                      "format")
             set_text(_lib.qiaolian_import_options_set_encoding, encoding,
                      "encoding")
             set_text(_lib.qiaolian_import_options_set_mode, mode, "mode")
+            set_text(_lib.qiaolian_import_options_set_duplicates, duplicates,
+                     "duplicates")
+            if duplicate_min_score is not None:
+                if (isinstance(duplicate_min_score, bool) or
+                        not isinstance(duplicate_min_score, int) or
+                        not 1 <= duplicate_min_score <= 100):
+                    raise errors.InvalidArgumentError(
+                        f"invalid duplicate_min_score {duplicate_min_score!r}"
+                        "; expected an integer 1..100")
+                _lib.qiaolian_import_options_set_duplicate_min_score(
+                    options, duplicate_min_score)
             set_text(_lib.qiaolian_import_options_set_reject_file,
                      None if reject_file is None else os.fspath(reject_file),
                      "reject_file")

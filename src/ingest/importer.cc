@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -20,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "qiaolian/duplicates.h"
 #include "qiaolian/import.h"
 #include "qiaolian/limits.h"
 #include "src/ingest/excel.h"
@@ -825,6 +827,7 @@ class Importer {
   Importer(Store& store, const std::string& path, const ImportOptions& o)
       : store_(store), path_(path), o_(o) {
     summary_.file = path;
+    summary_.kind = o_.kind;
     summary_.dry_run = o.dry_run;
     source_name_ = std::filesystem::path(path).filename().string();
   }
@@ -873,6 +876,9 @@ class Importer {
     start_ = std::chrono::steady_clock::now();
     QL_ASSIGN_OR_RETURN(uint64_t existing, store_.Count(o_.kind));
     fresh_ = existing == 0;
+    check_duplicates_ = o_.duplicates != ImportDuplicates::kOff &&
+                        (o_.kind == v1::KIND_PERSON ||
+                         o_.kind == v1::KIND_ENTERPRISE);
     ingest::Row row;
     if (format != "jsonl") {
       QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
@@ -1212,13 +1218,112 @@ class Importer {
       }
       return absl::OkStatus();
     }
+    std::vector<std::string> dup_keys;
+    if (check_duplicates_) {
+      QL_ASSIGN_OR_RETURN(bool merged,
+                          CheckDuplicates(row, keys, record.get(), &dup_keys));
+      if (merged) return absl::OkStatus();
+    }
     for (const std::string& k : keys) {
       pending_keys_[k] = pending_.size();
       created_keys_.Insert(absl::HashOf(k));
     }
+    for (std::string& k : dup_keys) {
+      pending_dup_keys_.emplace(std::move(k), pending_.size());
+    }
     row.fields.clear();  // Only the line and the raw text are kept.
     pending_.push_back(Pending{std::move(row), std::move(record)});
     return absl::OkStatus();
+  }
+
+  // A row about to be created: looks for a likely duplicate among the
+  // stored records and the rows of this batch (ImportDuplicates), reports
+  // it and, with kMerge, merges the row into it. Returns whether it did;
+  // `keys` receives the row's duplicate keys for the later rows of the
+  // batch.
+  absl::StatusOr<bool> CheckDuplicates(
+      const ingest::Row& row, const std::vector<std::string>& natural_keys,
+      Message* record, std::vector<std::string>* keys) {
+    const int min_score =
+        o_.duplicate_min_score > 0
+            ? o_.duplicate_min_score
+            : (o_.duplicates == ImportDuplicates::kMerge ? 90 : 60);
+    *keys = DuplicateKeys(store_, *record);
+    ImportDuplicate best;
+    size_t best_pending = pending_.size();
+    // The batch's rows: the earliest best one.
+    std::set<size_t> seen;
+    for (const std::string& k : *keys) {
+      auto [from, to] = pending_dup_keys_.equal_range(k);
+      for (auto it = from; it != to; ++it) {
+        if (!seen.insert(it->second).second) continue;
+        DuplicatePair p =
+            CompareRecords(*record, *pending_[it->second].record);
+        if (p.score >= min_score && p.score > best.score) {
+          best.score = p.score;
+          best.reasons = std::move(p.reasons);
+          best.other_line = pending_[it->second].row.line;
+          best_pending = it->second;
+        }
+      }
+    }
+    // The store's records (those of earlier batches included), unless the
+    // store held none of the kind and none has been written yet.
+    if (!fresh_ || summary_.created > 0) {
+      DuplicateOptions d;
+      d.min_score = min_score;
+      d.limit = 1;
+      QL_ASSIGN_OR_RETURN(std::vector<DuplicatePair> found,
+                          FindDuplicatesOf(store_, *record, d));
+      if (!found.empty() && found[0].score > best.score) {
+        best.score = found[0].score;
+        best.reasons = std::move(found[0].reasons);
+        best.id = found[0].b;
+        best.other_line = 0;
+        best_pending = pending_.size();
+      }
+    }
+    if (best.score == 0) return false;
+    best.line = row.line;
+    ++summary_.likely_duplicates;
+    bool merged = false;
+    if (o_.duplicates == ImportDuplicates::kMerge) {
+      // The row's natural keys now lead to the record it went into.
+      for (const std::string& k : natural_keys) {
+        created_keys_.Insert(absl::HashOf(k));
+      }
+      if (best_pending < pending_.size()) {
+        MergeRecordValues(*record, pending_[best_pending].record.get());
+        for (const std::string& k : natural_keys) {
+          pending_keys_.emplace(k, best_pending);
+        }
+        merged = true;
+      } else {
+        QL_ASSIGN_OR_RETURN(std::unique_ptr<Message> existing,
+                            store_.Get(o_.kind, best.id));
+        const std::string before = existing->SerializeAsString();
+        MergeRecordValues(*record, existing.get());
+        merged = true;
+        if (!o_.dry_run && existing->SerializeAsString() != before) {
+          WriteOptions wo;
+          wo.actor = o_.actor;
+          absl::Status st = store_.Update(existing.get(), wo);
+          if (st.code() == absl::StatusCode::kInvalidArgument ||
+              st.code() == absl::StatusCode::kAlreadyExists ||
+              st.code() == absl::StatusCode::kFailedPrecondition) {
+            Reject(row, FieldOf(st.message()), st.message());
+            return true;
+          }
+          QL_RETURN_IF_ERROR(st);
+        }
+      }
+    }
+    best.merged = merged;
+    if (merged) ++summary_.merged;
+    if (summary_.duplicate_rows.size() < ImportSummary::kMaxListedDuplicates) {
+      summary_.duplicate_rows.push_back(std::move(best));
+    }
+    return merged;
   }
 
   absl::Status Flush() {
@@ -1255,6 +1360,7 @@ class Importer {
     }
     pending_.clear();
     pending_keys_.clear();
+    pending_dup_keys_.clear();
     return absl::OkStatus();
   }
 
@@ -1285,6 +1391,9 @@ class Importer {
   std::ofstream rejects_;
   std::vector<Pending> pending_;
   std::unordered_map<std::string, size_t> pending_keys_;
+  // Duplicate keys (DuplicateKeys) of the batch's records -> their index.
+  std::unordered_multimap<std::string, size_t> pending_dup_keys_;
+  bool check_duplicates_ = false;
   // 64-bit hashes of the rows read and of the natural keys of the records
   // this import created: 16-32 bytes per row each (the only memory that
   // grows with the file: ~50 MB for 1M rows).
@@ -1308,6 +1417,32 @@ absl::StatusOr<ImportMode> ParseImportMode(absl::string_view name) {
                    "\"; expected skip, update or fill-empty"));
 }
 
+absl::StatusOr<ImportDuplicates> ParseImportDuplicates(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "off") return ImportDuplicates::kOff;
+  if (n == "warn") return ImportDuplicates::kWarn;
+  if (n == "merge") return ImportDuplicates::kMerge;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown duplicate handling \"", name,
+                   "\"; expected off, warn or merge"));
+}
+
+namespace {
+
+// "line 12 looks like person 40 (90: same name and birth date); merged".
+std::string DescribeDuplicate(const ImportDuplicate& d, Kind kind) {
+  std::string s = absl::StrCat("line ", d.line, d.merged ? " merged into " : " looks like ");
+  if (d.id != 0) {
+    absl::StrAppend(&s, KindName(kind), " ", d.id);
+  } else {
+    absl::StrAppend(&s, "line ", d.other_line, " (same batch)");
+  }
+  absl::StrAppend(&s, " (", d.score, ": ", absl::StrJoin(d.reasons, "; "), ")");
+  return s;
+}
+
+}  // namespace
+
 std::string ImportSummary::ToString() const {
   std::string s =
       absl::StrCat(dry_run ? "DRY RUN (nothing written): " : "", file, " (",
@@ -1316,11 +1451,28 @@ std::string ImportSummary::ToString() const {
                    " duplicate rows, ", rejected, " rejected");
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
   if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
+  if (merged > 0) {
+    absl::StrAppend(&s, ", ", merged, " merged into a likely duplicate");
+  }
+  if (likely_duplicates > 0) {
+    absl::StrAppend(&s, ", ", likely_duplicates,
+                    " looking like another record");
+  }
   for (const auto& [reason, n] : rejected_by_reason) {
     absl::StrAppend(&s, "\n  rejected ", n, ": ", reason);
   }
   for (const auto& [reason, n] : warnings_by_reason) {
     absl::StrAppend(&s, "\n  warning ", n, ": ", reason);
+  }
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < duplicate_rows.size() && i < kShown; ++i) {
+    absl::StrAppend(&s, "\n  likely duplicate: ",
+                    DescribeDuplicate(duplicate_rows[i], kind));
+  }
+  if (likely_duplicates > std::min(duplicate_rows.size(), kShown)) {
+    absl::StrAppend(&s, "\n  likely duplicate: ",
+                    likely_duplicates - std::min(duplicate_rows.size(), kShown),
+                    " more (--json lists up to ", kMaxListedDuplicates, ")");
   }
   for (const auto& [col, field] : mapped_columns) {
     absl::StrAppend(&s, "\n  column ", col, " -> ", field);
@@ -1345,6 +1497,16 @@ std::string ImportSummary::ToJson() const {
   for (const std::string& col : ignored_columns) {
     ignored.push_back(JsonQuote(col));
   }
+  std::vector<std::string> dups;
+  for (const ImportDuplicate& d : duplicate_rows) {
+    std::vector<std::string> rs;
+    for (const std::string& r : d.reasons) rs.push_back(JsonQuote(r));
+    dups.push_back(absl::StrCat(
+        "{\"line\":", d.line, ",\"id\":", d.id, ",\"other_line\":",
+        d.other_line, ",\"score\":", d.score, ",\"reasons\":[",
+        absl::StrJoin(rs, ","), "],\"merged\":", d.merged ? "true" : "false",
+        "}"));
+  }
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
       ",\"dry_run\":", dry_run ? "true" : "false", ",\"rows\":", rows,
@@ -1355,7 +1517,9 @@ std::string ImportSummary::ToJson() const {
       "},\"mapped_columns\":{", absl::StrJoin(mapped, ","),
       "},\"ignored_columns\":[", absl::StrJoin(ignored, ","),
       "],\"warned\":", warned, ",\"warnings_by_reason\":{",
-      absl::StrJoin(warnings, ","), "}}");
+      absl::StrJoin(warnings, ","), "},\"merged\":", merged,
+      ",\"likely_duplicates\":", likely_duplicates, ",\"duplicate_rows\":[",
+      absl::StrJoin(dups, ","), "]}");
 }
 
 absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,

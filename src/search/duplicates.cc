@@ -317,6 +317,53 @@ int64_t SecondInt(absl::string_view tuple) {
   return i == nullptr ? -1 : *i;
 }
 
+// An entry of a terms index for a name or former name.
+bool NameField(absl::string_view tuple) {
+  const int64_t f = SecondInt(tuple);
+  return f == static_cast<int64_t>(search::Field::kName) ||
+         f == static_cast<int64_t>(search::Field::kFormerName);
+}
+
+// Calls fn(index id, key head, names only) for each index prefix under
+// which a duplicate of `record` would have an entry (names only: keep the
+// entries NameField accepts). FindDuplicatesOf looks them up; DuplicateKeys
+// hands them out.
+void ForEachProbe(
+    const model::IndexRegistry& reg, Kind kind, const Message& record,
+    const std::function<void(uint16_t, absl::string_view, bool)>& fn) {
+  auto probe = [&](uint16_t index_id, int components, bool names_only) {
+    const model::Index* idx = reg.Find(index_id);
+    if (idx == nullptr) return;
+    for (const std::string& t : model::IndexTuples(*idx, record)) {
+      if (names_only && !NameField(t)) continue;
+      absl::string_view head = Head(t, components);
+      if (!head.empty()) fn(index_id, head, names_only);
+    }
+  };
+  if (kind == v1::KIND_PERSON) {
+    probe(kPersonDocNumber, 1, false);
+    probe(search::kPersonNameBirth, 2, false);
+    probe(search::kPersonContact, 1, false);
+    probe(search::kPersonCrossScript, 1, false);
+    probe(search::kPersonTerms, 1, true);
+    return;
+  }
+  probe(kEnterpriseRegNumber, 1, false);
+  probe(kEnterpriseUnverifiedUscc, 1, false);
+  probe(kEnterpriseUscc, 1, false);
+  probe(search::kEnterpriseTerms, 1, true);
+  // The record's unverified code as another's valid one, and back.
+  const auto& e = static_cast<const v1::Enterprise&>(record);
+  for (const auto& [code, index_id] :
+       {std::make_pair(e.unverified_uscc(), kEnterpriseUscc),
+        std::make_pair(e.uscc(), kEnterpriseUnverifiedUscc)}) {
+    if (code.empty()) continue;
+    std::string head;
+    storage::PutString(&head, code);
+    fn(index_id, head, false);
+  }
+}
+
 using Pairs = std::set<std::pair<uint64_t, uint64_t>>;
 
 void AddPair(uint64_t a, uint64_t b, Pairs* out) {
@@ -673,60 +720,22 @@ absl::StatusOr<std::vector<DuplicatePair>> FindDuplicatesOf(
     const DuplicateOptions& options) {
   QL_ASSIGN_OR_RETURN(Kind kind, KindOf(record));
   QL_RETURN_IF_ERROR(CheckKind(kind));
-  const model::IndexRegistry& reg = internal::StoreAccess::Indexes(store);
   Reader r(store);
   const uint64_t self = MetaOf(record).id();
   std::set<uint64_t> ids;
-  auto probe = [&](uint16_t index_id, int components,
-                   const std::function<bool(absl::string_view)>& accept =
-                       nullptr) -> absl::Status {
-    const model::Index* idx = reg.Find(index_id);
-    if (idx == nullptr) return absl::OkStatus();
-    for (const std::string& t : model::IndexTuples(*idx, record)) {
-      if (accept && !accept(t)) continue;
-      absl::string_view head = Head(t, components);
-      if (head.empty()) continue;
-      size_t n = 0;
-      QL_RETURN_IF_ERROR(
-          r.Entries(index_id, head, [&](absl::string_view tuple, uint64_t id) {
-            if (accept && !accept(tuple)) return true;
-            if (id != self) ids.insert(id);
-            return ++n < options.max_group;
-          }));
-    }
-    return absl::OkStatus();
-  };
-  auto name_fields = [](absl::string_view tuple) {
-    const int64_t f = SecondInt(tuple);
-    return f == static_cast<int64_t>(search::Field::kName) ||
-           f == static_cast<int64_t>(search::Field::kFormerName);
-  };
-  if (kind == v1::KIND_PERSON) {
-    QL_RETURN_IF_ERROR(probe(kPersonDocNumber, 1));
-    QL_RETURN_IF_ERROR(probe(search::kPersonNameBirth, 2));
-    QL_RETURN_IF_ERROR(probe(search::kPersonContact, 1));
-    QL_RETURN_IF_ERROR(probe(search::kPersonCrossScript, 1));
-    QL_RETURN_IF_ERROR(probe(search::kPersonTerms, 1, name_fields));
-  } else {
-    QL_RETURN_IF_ERROR(probe(kEnterpriseRegNumber, 1));
-    QL_RETURN_IF_ERROR(probe(kEnterpriseUnverifiedUscc, 1));
-    QL_RETURN_IF_ERROR(probe(kEnterpriseUscc, 1));
-    QL_RETURN_IF_ERROR(probe(search::kEnterpriseTerms, 1, name_fields));
-    // The record's unverified code as another's valid one, and back.
-    const auto& e = static_cast<const v1::Enterprise&>(record);
-    for (const auto& [code, index_id] :
-         {std::make_pair(e.unverified_uscc(), kEnterpriseUscc),
-          std::make_pair(e.uscc(), kEnterpriseUnverifiedUscc)}) {
-      if (code.empty()) continue;
-      std::string head;
-      storage::PutString(&head, code);
-      QL_RETURN_IF_ERROR(
-          r.Entries(index_id, head, [&](absl::string_view, uint64_t id) {
-            if (id != self) ids.insert(id);
-            return true;
-          }));
-    }
-  }
+  absl::Status status;
+  ForEachProbe(internal::StoreAccess::Indexes(store), kind, record,
+               [&](uint16_t index_id, absl::string_view head, bool names_only) {
+                 if (!status.ok()) return;
+                 size_t n = 0;
+                 status = r.Entries(
+                     index_id, head, [&](absl::string_view tuple, uint64_t id) {
+                       if (names_only && !NameField(tuple)) return true;
+                       if (id != self) ids.insert(id);
+                       return ++n < options.max_group;
+                     });
+               });
+  QL_RETURN_IF_ERROR(status);
   std::vector<DuplicatePair> out;
   for (uint64_t id : ids) {
     QL_ASSIGN_OR_RETURN(std::unique_ptr<Message> other, r.Row(kind, id));
@@ -742,6 +751,58 @@ absl::StatusOr<std::vector<DuplicatePair>> FindDuplicatesOf(
             });
   if (out.size() > options.limit) out.resize(options.limit);
   return out;
+}
+
+DuplicatePair CompareRecords(const Message& a, const Message& b) {
+  DuplicatePair p;
+  const absl::StatusOr<Kind> ka = KindOf(a), kb = KindOf(b);
+  if (!ka.ok() || !kb.ok() || *ka != *kb || !CheckKind(*ka).ok()) return p;
+  p = Score(a, b);
+  p.a = MetaOf(a).id();
+  p.b = MetaOf(b).id();
+  return p;
+}
+
+std::vector<std::string> DuplicateKeys(const Store& store,
+                                       const Message& record) {
+  std::vector<std::string> keys;
+  const absl::StatusOr<Kind> kind = KindOf(record);
+  if (!kind.ok() || !CheckKind(*kind).ok()) return keys;
+  ForEachProbe(internal::StoreAccess::Indexes(store), *kind, record,
+               [&](uint16_t index_id, absl::string_view head, bool) {
+                 std::string key;
+                 storage::PutU16(&key, index_id);
+                 key.append(head.data(), head.size());
+                 keys.push_back(std::move(key));
+               });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+void MergeRecordValues(const Message& from, Message* into) {
+  if (from.GetDescriptor() != into->GetDescriptor()) return;
+  MergeValues(from, into);
+  const Descriptor* d = into->GetDescriptor();
+  const FieldDescriptor* name = d->FindFieldByName("name");
+  const FieldDescriptor* former = d->FindFieldByName("former_names");
+  if (name == nullptr || former == nullptr || !former->is_repeated() ||
+      name->cpp_type() != FieldDescriptor::CPPTYPE_STRING ||
+      former->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+    return;
+  }
+  const Reflection* rf = into->GetReflection();
+  const std::string old_name = rf->GetString(from, name);
+  const std::string compact = text::Compact(old_name);
+  if (compact.empty() || compact == text::Compact(rf->GetString(*into, name))) {
+    return;
+  }
+  for (int j = 0; j < rf->FieldSize(*into, former); ++j) {
+    if (text::Compact(rf->GetRepeatedString(*into, former, j)) == compact) {
+      return;
+    }
+  }
+  rf->AddString(into, former, old_name);
 }
 
 absl::StatusOr<MergeResult> Merge(Store& store, Kind kind, uint64_t survivor,
@@ -804,23 +865,8 @@ absl::StatusOr<MergeResult> Merge(Store& store, Kind kind, uint64_t survivor,
   std::unique_ptr<Message> from(gone->New());
   from->CopyFrom(*gone);
   RewriteRefs(from.get(), kind, merged, survivor);
-  MergeValues(*from, keep.get());
+  MergeRecordValues(*from, keep.get());
   DropSelfRefs(keep.get(), kind, survivor);
-  {
-    const Descriptor* d = keep->GetDescriptor();
-    const FieldDescriptor* name = d->FindFieldByName("name");
-    const FieldDescriptor* former = d->FindFieldByName("former_names");
-    const Reflection* rf = keep->GetReflection();
-    const std::string old_name = rf->GetString(*gone, name);
-    if (text::Compact(old_name) != text::Compact(rf->GetString(*keep, name))) {
-      bool have = false;
-      for (int j = 0; j < rf->FieldSize(*keep, former); ++j) {
-        have = have || text::Compact(rf->GetRepeatedString(*keep, former, j)) ==
-                           text::Compact(old_name);
-      }
-      if (!have) rf->AddString(keep.get(), former, old_name);
-    }
-  }
   std::vector<Message*> updates = {keep.get()};
   for (auto& [key, m] : referrers) {
     const uint64_t n = RewriteRefs(m.get(), kind, merged, survivor);

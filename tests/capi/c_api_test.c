@@ -989,6 +989,44 @@ static void test_import(void) {
   qiaolian_free(summary);
   summary = NULL;
 
+  /* Likely duplicates: 張三 is merged into 张三 (same name and birth date)
+   * instead of being created; warn lists it; bad values are refused. */
+  snprintf(csv, sizeof csv, "%s/people.csv", dir);
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs("姓名,出生日期,电话\n张三,1966-06-06,\n張三,1966-06-06,13900001111\n", f);
+  fclose(f);
+  CHECK(qiaolian_import_options_set_duplicates(io, "bogus", 5) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_duplicate_min_score(io, 101) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_PERSON) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_dry_run(io, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL &&
+        contains(summary, summary_len, "\"likely_duplicates\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":2"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_dry_run(io, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_duplicates(io, "merge", 5) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_duplicate_min_score(io, 90) ==
+        QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"merged\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_PERSON, &count, &err),
+           QIAOLIAN_OK, err);
+  CHECK(count == 1);
+  CHECK(qiaolian_import_options_set_duplicates(io, NULL, 0) == QIAOLIAN_OK);
+  snprintf(csv, sizeof csv, "%s/上海.csv", dir);
+
   /* Errors. */
   CHECK(qiaolian_import_options_set_kind(io, 99) == QIAOLIAN_OK);
   CHECK_FAIL(qiaolian_import(db, csv, io, &summary, &summary_len, &err),

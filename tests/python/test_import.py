@@ -164,3 +164,28 @@ def test_errors(store, shanghai, tmp_path):
     store.close()
     with pytest.raises(qiaolian.FailedPreconditionError):
         store.import_file(shanghai)
+
+
+def test_likely_duplicates_are_listed_or_merged(store, tmp_path):
+    people = write(tmp_path / "people.csv",
+                   "姓名,出生日期,电话\n"
+                   "张三,1966-06-06,\n"
+                   "張三,1966-06-06,13900001111\n")
+    s = store.import_file(people, kind="person", dry_run=True)
+    assert s["created"] == 2
+    assert s["likely_duplicates"] == 1
+    row = s["duplicate_rows"][0]
+    assert (row["line"], row["id"], row["other_line"]) == (3, 0, 2)
+    assert row["score"] >= 90 and not row["merged"]
+    assert any("birth" in r for r in row["reasons"])
+
+    s = store.import_file(people, kind="person", duplicates="merge")
+    assert (s["created"], s["merged"]) == (1, 1)
+    (p,) = list(store.query("person", allow_scan=True))
+    assert p["name"] == "张三"
+    assert "13900001111" in p["contacts"][0]["value"]
+
+    with pytest.raises(qiaolian.InvalidArgumentError, match="warn, merge"):
+        store.import_file(people, kind="person", duplicates="maybe")
+    with pytest.raises(qiaolian.InvalidArgumentError, match="1..100"):
+        store.import_file(people, kind="person", duplicate_min_score=0)
