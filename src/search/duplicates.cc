@@ -72,7 +72,8 @@ int Combine(std::vector<Reason>* reasons, int penalty) {
   return std::max(s, 0);
 }
 
-// Latin keys of a person without a Chinese name: compact, both word orders.
+// Latin keys of a person without a Chinese name: compact, both word orders,
+// and the pinyin a dialect surname stands for (Tan Wei Ming: chenweiming).
 std::set<std::string> LatinKeys(const v1::Person& p) {
   std::set<std::string> out;
   for (const std::string& name :
@@ -81,6 +82,7 @@ std::set<std::string> LatinKeys(const v1::Person& p) {
     if (n.empty() || HasHan(n)) continue;
     out.insert(text::Compact(n));
     for (const std::string& r : search::OtherNameOrders(n)) out.insert(r);
+    for (const std::string& v : text::DialectSurnameVariants(n)) out.insert(v);
   }
   return out;
 }

@@ -126,7 +126,7 @@ class Searcher {
   bool Enough() const { return best_.size() >= options_.limit; }
 
   void Offer(Candidate c) {
-    if (c.score < options_.min_score) return;
+    if (c.score <= 0 || c.score < options_.min_score) return;
     auto [it, inserted] = best_.emplace(c.id, c);
     if (!inserted && it->second.score < c.score) it->second = std::move(c);
   }
@@ -388,6 +388,21 @@ class Searcher {
           },
           ""));
       if (Enough()) return absl::OkStatus();
+      // A dialect or Wade-Giles surname: "tan wei ming" is also chen wei
+      // ming (陈伟明), "lim" lin (林).
+      for (const std::string& v : text::DialectSurnameVariants(normalized_)) {
+        // As a prefix, so that the surname alone ("lim") finds 林伟.
+        QL_RETURN_IF_ERROR(ScanPinyin(
+            v, /*exact=*/false,
+            [](PinyinForm f, Field field, double cover) {
+              return f == PinyinForm::kFull
+                         ? 45 + FieldBonus(field) / 2 +
+                               static_cast<int>(cover * 6)
+                         : 0;
+            },
+            absl::StrCat("dialect surname (", v, "), ")));
+        if (Enough()) return absl::OkStatus();
+      }
       if (compact_.size() >= 2) {
         QL_RETURN_IF_ERROR(ScanPinyin(
             compact_, /*exact=*/false,

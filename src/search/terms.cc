@@ -139,6 +139,10 @@ void CrossScript(const Message& m, std::vector<std::string>* out) {
     if (c.empty()) continue;
     out->push_back(Tuple(c, 1));
     for (const std::string& r : OtherNameOrders(n)) out->push_back(Tuple(r, 1));
+    // Tan Wei Ming may be 陈伟明 (chen wei ming): a dialect surname.
+    for (const std::string& v : text::DialectSurnameVariants(n)) {
+      out->push_back(Tuple(v, 1));
+    }
   }
 }
 
@@ -287,7 +291,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kPersonContact, KIND_PERSON, "dup.contact", "1",
                          Contacts),
       IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
-                         "2", CrossScript),
+                         "3", CrossScript),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "1",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "1",

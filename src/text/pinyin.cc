@@ -3,12 +3,15 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "src/text/normalize.h"
 
 namespace qiaolian {
@@ -122,6 +125,122 @@ class Readings {
   std::vector<std::atomic<bool>> ready_;
 };
 
+// Surnames as overseas Chinese write them in Latin letters -> Hanyu Pinyin
+// readings. Sources: the usual Cantonese (Jyutping-like Hong Kong
+// government spellings), Hokkien/Teochew (Singapore, Malaysia, Philippines,
+// Indonesia), Hakka and Wade-Giles (Taiwan, older passports) spellings of
+// the common surnames. Spellings that are also a common pinyin surname
+// (lai 赖, tang 唐, pan 潘, wan 万 ...) are left out unless the dialect use
+// dominates abroad (tan, chan, chang); the spelling's own pinyin reading
+// is implied.
+const std::map<std::string, std::vector<std::string>, std::less<>>&
+DialectSurnames() {
+  static const auto* m =
+      new std::map<std::string, std::vector<std::string>, std::less<>>{
+          // Cantonese.
+          {"au", {"ou"}},
+          {"chan", {"chen"}},
+          {"chau", {"zhou", "qiu"}},
+          {"cheng", {"zheng"}},
+          {"cheuk", {"zhuo"}},
+          {"cheung", {"zhang"}},
+          {"chiu", {"zhao", "qiu"}},
+          {"choi", {"cai"}},
+          {"chow", {"zhou"}},
+          {"choy", {"cai"}},
+          {"chung", {"zhong"}},
+          {"fong", {"fang"}},
+          {"fung", {"feng"}},
+          {"ho", {"he"}},
+          {"hui", {"xu"}},
+          {"ip", {"ye"}},
+          {"kwan", {"guan"}},
+          {"kwok", {"guo"}},
+          {"kwong", {"kuang"}},
+          {"lam", {"lin"}},
+          {"lau", {"liu"}},
+          {"law", {"luo", "lu"}},
+          {"lee", {"li"}},
+          {"leung", {"liang"}},
+          {"lo", {"lu", "luo"}},
+          {"lui", {"lu", "lei"}},
+          {"mak", {"mai"}},
+          {"mok", {"mo"}},
+          {"ng", {"wu", "huang"}},
+          {"poon", {"pan"}},
+          {"shum", {"cen", "shen"}},
+          {"siu", {"xiao"}},
+          {"szeto", {"situ"}},
+          {"tam", {"tan"}},
+          {"tse", {"xie"}},
+          {"tsang", {"zeng"}},
+          {"tsoi", {"cai"}},
+          {"tsui", {"xu", "cui"}},
+          {"wong", {"huang", "wang"}},
+          {"yeung", {"yang"}},
+          {"yip", {"ye"}},
+          {"yuen", {"yuan"}},
+          // Hokkien, Teochew, Hainanese.
+          {"ang", {"hong"}},
+          {"chee", {"xie"}},
+          {"chng", {"zhuang", "zheng"}},
+          {"chua", {"cai"}},
+          {"goh", {"wu"}},
+          {"heng", {"wang"}},
+          {"khoo", {"qiu"}},
+          {"koh", {"xu", "gao"}},
+          {"kwek", {"guo"}},
+          {"lim", {"lin"}},
+          {"loh", {"luo", "lu"}},
+          {"low", {"liu"}},
+          {"neo", {"liang"}},
+          {"ong", {"wang"}},
+          {"ooi", {"huang"}},
+          {"oei", {"huang"}},
+          {"phua", {"pan"}},
+          {"quek", {"guo"}},
+          {"seah", {"she"}},
+          {"sim", {"shen"}},
+          {"soh", {"su"}},
+          {"tan", {"chen"}},
+          {"tay", {"zheng"}},
+          {"tee", {"zheng"}},
+          {"teh", {"zheng"}},
+          {"teo", {"zhang"}},
+          {"teoh", {"zhang"}},
+          {"tjoa", {"cai"}},
+          {"toh", {"zhuo", "du"}},
+          {"wee", {"huang"}},
+          {"yap", {"ye"}},
+          {"yeo", {"yang"}},
+          {"yeoh", {"yang"}},
+          // Hakka.
+          {"chin", {"chen", "qin", "jin"}},
+          {"chong", {"zhang", "zhong"}},
+          {"liew", {"liu"}},
+          {"voon", {"wen"}},
+          {"yong", {"yang"}},
+          // Wade-Giles.
+          {"chang", {"zhang"}},
+          {"chiang", {"jiang"}},
+          {"chien", {"qian"}},
+          {"chou", {"zhou"}},
+          {"chuang", {"zhuang"}},
+          {"hsiao", {"xiao"}},
+          {"hsieh", {"xie"}},
+          {"hsu", {"xu"}},
+          {"hsueh", {"xue"}},
+          {"hung", {"hong"}},
+          {"kuo", {"guo"}},
+          {"shih", {"shi"}},
+          {"tsai", {"cai"}},
+          {"tsao", {"cao"}},
+          {"tseng", {"zeng"}},
+          {"tsou", {"zou"}},
+      };
+  return *m;
+}
+
 bool IsAsciiAlnum(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9');
@@ -168,6 +287,54 @@ std::vector<std::string> SurnameOverride(absl::string_view normalized,
     }
   }
   return {};
+}
+
+std::vector<std::string> DialectSurnameReadings(absl::string_view word) {
+  auto it = DialectSurnames().find(word);
+  return it == DialectSurnames().end() ? std::vector<std::string>{}
+                                       : it->second;
+}
+
+std::vector<std::string> DialectSurnameVariants(absl::string_view normalized) {
+  std::vector<std::string> out;
+  std::vector<absl::string_view> words =
+      absl::StrSplit(normalized, absl::ByAnyChar(" -.,'"), absl::SkipEmpty());
+  if (words.empty()) return out;
+  for (absl::string_view w : words) {
+    for (char c : w) {
+      if (c < 'a' || c > 'z') return out;  // Latin letters only.
+    }
+  }
+  const std::string self = absl::StrJoin(words, "");
+  auto add = [&](const std::string& v) {
+    if (v != self && std::find(out.begin(), out.end(), v) == out.end()) {
+      out.push_back(v);
+    }
+  };
+  if (words.size() == 1) {
+    // The surname alone ("tan", "ng"), or "tanweiming": the longest
+    // spelling of 3 or more letters that starts it with 2 or more after it
+    // (so that pinyin "tang" is not read as tan + g).
+    absl::string_view w = words[0];
+    for (const std::string& m : DialectSurnameReadings(w)) add(m);
+    if (!out.empty()) return out;
+    const size_t longest = w.size() >= 5 ? std::min<size_t>(w.size() - 2, 6) : 0;
+    for (size_t n = longest; n >= 3; --n) {
+      const std::vector<std::string> r = DialectSurnameReadings(w.substr(0, n));
+      if (r.empty()) continue;
+      for (const std::string& m : r) add(absl::StrCat(m, w.substr(n)));
+      break;
+    }
+    return out;
+  }
+  // Surname first ("tan wei ming"), then surname last ("wei ming tan").
+  for (const std::string& m : DialectSurnameReadings(words.front())) {
+    add(absl::StrCat(m, absl::StrJoin(words.begin() + 1, words.end(), "")));
+  }
+  for (const std::string& m : DialectSurnameReadings(words.back())) {
+    add(absl::StrCat(m, absl::StrJoin(words.begin(), words.end() - 1, "")));
+  }
+  return out;
 }
 
 Pinyin ToPinyin(absl::string_view normalized, bool person_name) {

@@ -50,6 +50,24 @@ std::string CharReading(char32_t c);
 std::vector<std::string> SurnameOverride(absl::string_view normalized,
                                          size_t* chars);
 
+// Overseas Chinese surnames are often spelled on passports in the
+// romanisation of a dialect (Cantonese, Hokkien, Teochew, Hakka, Hainanese)
+// or in Wade-Giles: Tan, Chan and Chin for 陈 chen, Ng for 吴 wu or 黄 huang,
+// Lim and Lam for 林 lin, Wong for 黄 huang or 王 wang, Cheung and Teo for 张
+// zhang, Hsu for 许/徐 xu... The Hanyu Pinyin readings of a surname spelled
+// so ("tan" -> {"chen", "tan"}: 谭 is tan too); empty when the spelling is
+// not in the table. `word`: one lower-case ASCII word.
+std::vector<std::string> DialectSurnameReadings(absl::string_view word);
+
+// For a name in Latin letters (`normalized`: text::Normalize output, words
+// separated by spaces, hyphens, dots, commas or apostrophes), the compact pinyin forms it may stand for when its
+// surname is a dialect or Wade-Giles spelling: "tan wei ming" ->
+// {"chenweiming", "tanweiming"} (the surname first or, for "wei ming tan",
+// last; always written surname first). Excludes the compact input itself.
+// Without spaces ("tanweiming") the longest table spelling that starts the
+// text is taken as the surname. Empty when no surname is recognised.
+std::vector<std::string> DialectSurnameVariants(absl::string_view normalized);
+
 }  // namespace text
 }  // namespace qiaolian
 

@@ -171,6 +171,29 @@ TEST_F(DuplicatesTest, PeopleCandidatesWithScoresAndReasons) {
   EXPECT_EQ(ids, (std::set<uint64_t>{a, b, c}));
 }
 
+TEST_F(DuplicatesTest, DialectSurnameOnAPassportMatchesTheChineseName) {
+  const uint64_t chen = Person("陈伟明", 1980, 1, 2);
+  const uint64_t tan = Person("TAN Wei Ming", 1980, 1, 2);  // Singapore.
+  const uint64_t other = Person("Tan Ah Kow", 1980, 1, 2);
+  auto pairs = FindDuplicates(*store_, v1::KIND_PERSON);
+  ASSERT_TRUE(pairs.ok()) << pairs.status();
+  const DuplicatePair* x = Find(*pairs, chen, tan);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->score, 85);
+  EXPECT_TRUE(Mentions(*x, "reads as the Latin name TAN Wei Ming"));
+  EXPECT_EQ(Find(*pairs, chen, other), nullptr);
+  // Before it is stored too (the importer's check).
+  v1::Person p;
+  p.set_name("Chan Wei Ming");
+  p.mutable_birth_date()->set_year(1980);
+  p.mutable_birth_date()->set_month(1);
+  p.mutable_birth_date()->set_day(2);
+  auto of = FindDuplicatesOf(*store_, p);
+  ASSERT_TRUE(of.ok()) << of.status();
+  ASSERT_FALSE(of->empty());
+  EXPECT_EQ((*of)[0].b, chen);
+}
+
 TEST_F(DuplicatesTest, DifferentBirthDatesLowerTheScore) {
   const uint64_t a = Person("陈伟", 1960, 1, 2, "13900000001");
   const uint64_t b = Person("陈伟", 1961, 1, 2, "+8613900000001");

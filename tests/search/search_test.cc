@@ -167,6 +167,30 @@ TEST_F(SearchTest, LatinNameEitherOrder) {
   EXPECT_EQ(First(v1::KIND_PERSON, "tan"), tan);
 }
 
+TEST_F(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
+  const uint64_t chen = AddPerson("陈伟明");
+  const uint64_t lin = AddPerson("林美玲");
+  const uint64_t huang = AddPerson("黄大文");
+  const uint64_t xu = AddPerson("许志强");
+  for (const std::string q : {"Tan Wei Ming", "Wei Ming Tan", "TANWEIMING",
+                              "Chan Wei-Ming", "chin wei ming"}) {
+    auto hits = Find(v1::KIND_PERSON, q);
+    ASSERT_FALSE(hits.empty()) << q;
+    EXPECT_EQ(hits[0].id, chen) << q;
+    EXPECT_EQ(hits[0].match, "pinyin") << q;
+    EXPECT_NE(hits[0].reason.find("dialect surname"), std::string::npos)
+        << q << ": " << hits[0].reason;
+  }
+  EXPECT_EQ(First(v1::KIND_PERSON, "Lim Mei Ling"), lin);
+  EXPECT_EQ(First(v1::KIND_PERSON, "Hsu Chih-chiang"), 0u)
+      << "the given name in Wade-Giles is not pinyin: no match";
+  EXPECT_EQ(First(v1::KIND_PERSON, "hsu zhi qiang"), xu);
+  EXPECT_NE(HitFor(Find(v1::KIND_PERSON, "ng"), huang), nullptr);
+  EXPECT_NE(HitFor(Find(v1::KIND_PERSON, "lim"), lin), nullptr);
+  // Pinyin is not mistaken for a dialect spelling: "tang" is not tan + g.
+  EXPECT_EQ(HitFor(Find(v1::KIND_PERSON, "tang"), chen), nullptr);
+}
+
 TEST_F(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
   const uint64_t exact = AddPerson("陈伟");
   const uint64_t prefix = AddPerson("陈伟明");

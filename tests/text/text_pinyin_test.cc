@@ -78,3 +78,39 @@ TEST(TextPinyinTest, LatinPassesThrough) {
 }  // namespace
 }  // namespace text
 }  // namespace qiaolian
+
+namespace qiaolian {
+namespace text {
+namespace {
+
+TEST(TextPinyinTest, DialectAndWadeGilesSurnames) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(DialectSurnameReadings("tan"), V{"chen"});      // Hokkien 陈
+  EXPECT_EQ(DialectSurnameReadings("chan"), V{"chen"});     // Cantonese 陈
+  EXPECT_EQ(DialectSurnameReadings("ng"), (V{"wu", "huang"}));
+  EXPECT_EQ(DialectSurnameReadings("lim"), V{"lin"});
+  EXPECT_EQ(DialectSurnameReadings("hsu"), V{"xu"});        // Wade-Giles
+  EXPECT_EQ(DialectSurnameReadings("cheung"), V{"zhang"});
+  EXPECT_TRUE(DialectSurnameReadings("wang").empty());     // Already pinyin.
+  EXPECT_TRUE(DialectSurnameReadings("smith").empty());
+}
+
+TEST(TextPinyinTest, DialectSurnameVariantsOfLatinNames) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(DialectSurnameVariants("tan wei ming"), V{"chenweiming"});
+  EXPECT_EQ(DialectSurnameVariants("wei-ming tan"), V{"chenweiming"});
+  EXPECT_EQ(DialectSurnameVariants("lim mei ling"), V{"linmeiling"});
+  EXPECT_EQ(DialectSurnameVariants("ng ah kow"), (V{"wuahkow", "huangahkow"}));
+  EXPECT_EQ(DialectSurnameVariants("tanweiming"), V{"chenweiming"});
+  EXPECT_EQ(DialectSurnameVariants("tan"), V{"chen"});
+  // Pinyin that merely starts with a spelling is left alone.
+  EXPECT_TRUE(DialectSurnameVariants("tang").empty());
+  EXPECT_TRUE(DialectSurnameVariants("hong").empty());
+  EXPECT_TRUE(DialectSurnameVariants("chen wei").empty());
+  EXPECT_TRUE(DialectSurnameVariants("陈伟").empty());
+  EXPECT_TRUE(DialectSurnameVariants("").empty());
+}
+
+}  // namespace
+}  // namespace text
+}  // namespace qiaolian
