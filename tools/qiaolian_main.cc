@@ -83,7 +83,7 @@ struct Args : Global {
 };
 
 int CmdInit(const Args& a) {
-  auto store = OpenStore(a.store, /*create=*/true);
+  auto store = OpenStore(a, /*create=*/true);
   if (!store.ok()) return Fail(store.status());
   std::cout << "store " << (*store)->path() << " ready (schema version "
             << (*store)->schema_version() << ")\n";
@@ -124,7 +124,7 @@ int CmdPut(const Args& a) {
   }
   if (records.empty()) return Fail(absl::StrCat("no records in ", name));
 
-  auto store = OpenStore(a.store, /*create=*/false);
+  auto store = OpenStore(a, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   std::vector<google::protobuf::Message*> ptrs;
   for (auto& r : records) ptrs.push_back(r.get());
@@ -164,7 +164,7 @@ ReadOptions MakeReadOptions(const Args& a) {
 int CmdGet(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   auto rec = ReadRecord(**store, *kind, a.id, MakeReadOptions(a));
   if (!rec.ok()) return Fail(rec.status());
@@ -185,7 +185,7 @@ int CmdUpdate(const Args& a) {
                              a.id));
   }
   meta->set_id(a.id);
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   if (meta->revision() == 0) {
     if (!a.force) {
@@ -209,7 +209,7 @@ int CmdUpdate(const Args& a) {
 int CmdDelete(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   WriteOptions wo;
   wo.actor = a.actor;
@@ -222,7 +222,7 @@ int CmdDelete(const Args& a) {
 int CmdList(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   uint64_t n = 0;
   int rc = 0;
@@ -246,7 +246,7 @@ int CmdList(const Args& a) {
 int CmdHistory(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto changes = (*store)->History(*kind, a.id);
   if (!changes.ok()) return Fail(changes.status());
@@ -381,7 +381,7 @@ QueryOptions MakeQueryOptions(const Args& a) {
 }
 
 int CmdQuery(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   auto page =
       ReadQuery(**store, a.text, MakeQueryOptions(a), MakeReadOptions(a));
@@ -401,7 +401,7 @@ int CmdQuery(const Args& a) {
 }
 
 int CmdCount(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto result = (*store)->Aggregate(a.text, MakeQueryOptions(a));
   if (!result.ok()) return Fail(result.status());
@@ -454,7 +454,7 @@ int CmdCount(const Args& a) {
 }
 
 int CmdExplain(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto plan = (*store)->Explain(a.text, MakeQueryOptions(a));
   if (!plan.ok()) return Fail(plan.status());
@@ -467,7 +467,7 @@ int CmdImport(const Args& a) {
   if (!kind.ok()) return Fail(kind.status());
   auto mode = ParseImportMode(a.mode);
   if (!mode.ok()) return Fail(mode.status());
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   ImportOptions o;
   o.kind = *kind;
@@ -503,7 +503,7 @@ int CmdImport(const Args& a) {
 }
 
 int CmdVerify(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto report = (*store)->Verify();
   if (!report.ok()) return Fail(report.status());
@@ -517,7 +517,7 @@ int CmdVerify(const Args& a) {
 }
 
 int CmdExport(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   ExportOptions o;
   o.format = a.format.empty() ? "csv" : a.format;
@@ -544,7 +544,7 @@ int CmdExport(const Args& a) {
 }
 
 int CmdReindex(const Args& a) {
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   absl::Status st = (*store)->Reindex();
   if (!st.ok()) return Fail(st);
@@ -562,6 +562,10 @@ int Main(int argc, char** argv) {
   app.add_option("--store,-s", a.store,
                  "Store directory (default: $QIAOLIAN_STORE)");
   app.add_option("--actor", a.actor, "Who makes the change (kept in history)");
+  app.add_option("--key-file", a.key_file,
+                 "Encryption key of the store (32 raw bytes or 64 hex digits; "
+                 "docs/privacy.md): creates an encrypted store, required to "
+                 "open one");
   const std::string kinds = "person, enterprise, case, donation or event";
 
   auto* init = app.add_subcommand("init", "Create a store (or check one)");
@@ -664,7 +668,8 @@ int Main(int argc, char** argv) {
   // CLI11 reports an unknown command as "A subcommand is required"; name it.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--store" || arg == "-s" || arg == "--actor") {
+    if (arg == "--store" || arg == "-s" || arg == "--actor" ||
+        arg == "--key-file") {
       ++i;
       continue;
     }
@@ -694,6 +699,7 @@ int Main(int argc, char** argv) {
                  "QIAOLIAN_STORE\n";
     return 2;
   }
+  if (absl::Status st = LoadKey(&a); !st.ok()) return Fail(st);
   if (*init) return CmdInit(a);
   if (*put) return CmdPut(a);
   if (*get) return CmdGet(a);
