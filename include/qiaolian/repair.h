@@ -85,7 +85,7 @@ struct RepairOptions {
   // fields are keyed hashes, and so needs it: without it, an encrypted
   // store is repaired up to step 3 and the call fails with
   // FAILED_PRECONDITION (run it again with the key).
-  std::string encryption_key;
+  std::string encryption_key = {};
 };
 
 absl::StatusOr<RepairReport> RepairStore(const std::string& dir,

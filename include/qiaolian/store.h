@@ -115,7 +115,7 @@ struct StoreOptions {
   // A key given to a store created without one is FAILED_PRECONDITION
   // (encrypting existing records is not supported), unless the store has
   // never held a record. Lose the key and the values are gone.
-  std::string encryption_key;
+  std::string encryption_key = {};
   // For tests only (fault injection, tests/reliability): every file
   // operation goes through this leveldb::Env; nullptr means LevelDB's
   // default. Must outlive the Store. Not offered by the C API.
