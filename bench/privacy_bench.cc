@@ -1,6 +1,7 @@
 // privacy_bench: the cost of masking, of the audit entry every write now
 // carries, of verifying the audit chain, and of an erasure with its
-// compaction (issue 9, docs/privacy.md). Figures in bench/RESULTS.md.
+// compaction, and of encryption at rest (issue 9, docs/privacy.md). Figures
+// in bench/RESULTS.md.
 //
 //   build/bench/privacy_bench --benchmark_min_time=0.2
 #include <stdlib.h>
@@ -46,12 +47,15 @@ v1::Person SamplePerson(int i) {
 }
 
 struct TempStore {
-  TempStore() {
+  // `encrypted`: with encryption at rest (a fixed 32-byte key).
+  explicit TempStore(bool encrypted = false) {
     std::string tmpl =
         (std::filesystem::temp_directory_path() / "qiaolian-bench-XXXXXX")
             .string();
     dir = mkdtemp(tmpl.data());
-    store = std::move(*Store::Open(dir + "/store"));
+    StoreOptions o;
+    if (encrypted) o.encryption_key = std::string(kEncryptionKeyBytes, 'k');
+    store = std::move(*Store::Open(dir + "/store", o));
   }
   ~TempStore() {
     store.reset();
@@ -94,17 +98,59 @@ void BM_ChangedFields(benchmark::State& state) {
 }
 BENCHMARK(BM_ChangedFields)->Arg(0)->Arg(1);
 
-// A create, with its audit entry (compare store_bench's put).
+// A create, with its audit entry (compare store_bench's put); arg 1: in a
+// store with encryption at rest (4 values encrypted, 3 index hashes).
 void BM_CreatePerson(benchmark::State& state) {
-  TempStore t;
+  TempStore t(state.range(0) == 1);
   int i = 0;
   for (auto _ : state) {
     v1::Person p = SamplePerson(i++);
     auto id = t.store->Create(&p);
     if (!id.ok()) state.SkipWithError("create failed");
   }
+  state.SetLabel(state.range(0) == 1 ? "encrypted" : "plain");
 }
-BENCHMARK(BM_CreatePerson);
+BENCHMARK(BM_CreatePerson)->Arg(0)->Arg(1);
+
+// Reads in a store of 10,000 persons, plain (arg 0) or encrypted (arg 1):
+// Get by id, and an equality query on the document number (an index lookup
+// on the value, or on its keyed hash).
+void LoadPeople(TempStore& t, int n, benchmark::State& state) {
+  for (int start = 0; start < n; start += 1000) {
+    std::vector<v1::Person> people;
+    for (int i = start; i < start + 1000 && i < n; ++i) {
+      people.push_back(SamplePerson(i));
+    }
+    std::vector<google::protobuf::Message*> ptrs;
+    for (auto& p : people) ptrs.push_back(&p);
+    if (!t.store->CreateAll(ptrs).ok()) state.SkipWithError("load failed");
+  }
+}
+
+void BM_GetPerson(benchmark::State& state) {
+  TempStore t(state.range(0) == 1);
+  LoadPeople(t, 10000, state);
+  uint64_t id = 0;
+  for (auto _ : state) {
+    auto r = t.store->Get(v1::KIND_PERSON, 1 + (id++ * 7919) % 10000);
+    if (!r.ok()) state.SkipWithError("get failed");
+  }
+  state.SetLabel(state.range(0) == 1 ? "encrypted" : "plain");
+}
+BENCHMARK(BM_GetPerson)->Arg(0)->Arg(1);
+
+void BM_QueryDocumentNumber(benchmark::State& state) {
+  TempStore t(state.range(0) == 1);
+  LoadPeople(t, 10000, state);
+  int i = 0;
+  for (auto _ : state) {
+    auto r = t.store->Query(absl::StrCat(
+        "person where id_number = \"E", 10000000 + (i++ * 7919) % 10000, "\""));
+    if (!r.ok() || r->records.size() != 1) state.SkipWithError("query failed");
+  }
+  state.SetLabel(state.range(0) == 1 ? "encrypted" : "plain");
+}
+BENCHMARK(BM_QueryDocumentNumber)->Arg(0)->Arg(1);
 
 void BM_VerifyAudit(benchmark::State& state) {
   TempStore t;

@@ -2,6 +2,8 @@
 // extern "C" function is noexcept, catches everything, and turns
 // absl::Status into (code, errmsg). Other areas of the API live in
 // capi/*.cc next to this file and share capi/internal.h.
+#include <openssl/crypto.h>
+
 #include "capi/internal.h"
 
 using qiaolian::Kind;
@@ -86,7 +88,12 @@ int qiaolian_schema(uint8_t** out, size_t* out_len, char** errmsg) {
 qiaolian_options_t* qiaolian_options_create(void) {
   return new (std::nothrow) qiaolian_options_t();
 }
-void qiaolian_options_destroy(qiaolian_options_t* options) { delete options; }
+void qiaolian_options_destroy(qiaolian_options_t* options) {
+  if (options == nullptr) return;
+  std::string& key = options->o.encryption_key;
+  if (!key.empty()) OPENSSL_cleanse(key.data(), key.size());
+  delete options;
+}
 int qiaolian_options_set_create_if_missing(qiaolian_options_t* options,
                                            int value) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
@@ -108,6 +115,21 @@ int qiaolian_options_set_cache_bytes(qiaolian_options_t* options,
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
   options->o.block_cache_bytes = static_cast<size_t>(bytes);
   return QIAOLIAN_OK;
+}
+
+int qiaolian_options_set_encryption_key(qiaolian_options_t* options,
+                                        const uint8_t* key, size_t key_len) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  if (key_len != 0 && key_len != qiaolian::kEncryptionKeyBytes) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  if (key == nullptr && key_len != 0) return QIAOLIAN_INVALID_ARGUMENT;
+  return Guard(nullptr, [&] {
+    std::string& held = options->o.encryption_key;
+    if (!held.empty()) OPENSSL_cleanse(held.data(), held.size());
+    held.assign(reinterpret_cast<const char*>(key), key_len);
+    return QIAOLIAN_OK;
+  });
 }
 
 int qiaolian_open(const char* path, const qiaolian_options_t* options,

@@ -22,13 +22,23 @@ extern "C" {
 
 int qiaolian_repair(const char* path, char** report_json, size_t* report_len,
                     char** errmsg) {
+  return qiaolian_repair_with_options(path, nullptr, report_json, report_len,
+                                      errmsg);
+}
+
+int qiaolian_repair_with_options(const char* path,
+                                 const qiaolian_options_t* options,
+                                 char** report_json, size_t* report_len,
+                                 char** errmsg) {
   return Guard(errmsg, [&] {
     if (path == nullptr) return Null(errmsg, "path");
     if (report_json == nullptr) return Null(errmsg, "report_json");
     if (report_len == nullptr) return Null(errmsg, "report_len");
     *report_json = nullptr;
     *report_len = 0;
-    absl::StatusOr<qiaolian::RepairReport> r = qiaolian::RepairStore(path);
+    qiaolian::RepairOptions ro;
+    if (options != nullptr) ro.encryption_key = options->o.encryption_key;
+    absl::StatusOr<qiaolian::RepairReport> r = qiaolian::RepairStore(path, ro);
     if (!r.ok()) return Fail(errmsg, r.status());
     std::string s = r->ToJson();
     *report_json = CopyString(s);

@@ -1,10 +1,14 @@
 // Helpers shared by the command-line tool's subcommands (tools/cli.h).
 #include "tools/cli.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "qiaolian/record.h"
 
@@ -39,16 +43,43 @@ std::string InputName(const std::string& file) {
   return file.empty() || file == "-" ? "<stdin>" : file;
 }
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
-                                                 bool create, bool read_only) {
-  if (dir.empty()) {
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
+                                                 bool read_only) {
+  if (g.store.empty()) {
     return absl::InvalidArgumentError(
         "no store given: use --store DIR or set QIAOLIAN_STORE");
   }
   StoreOptions o;
   o.create_if_missing = create;
   o.read_only = read_only;
-  return Store::Open(dir, o);
+  o.encryption_key = g.encryption_key;
+  return Store::Open(g.store, o);
+}
+
+absl::Status LoadKey(Global* g) {
+  if (g->key_file.empty()) return absl::OkStatus();
+  std::ifstream in(g->key_file, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--key-file: cannot read ", g->key_file));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (bytes.size() == kEncryptionKeyBytes) {
+    g->encryption_key = std::move(bytes);
+    return absl::OkStatus();
+  }
+  absl::string_view text = absl::StripAsciiWhitespace(bytes);
+  if (text.size() == 2 * kEncryptionKeyBytes &&
+      std::all_of(text.begin(), text.end(),
+                  [](char c) { return absl::ascii_isxdigit(c); })) {
+    g->encryption_key = absl::HexStringToBytes(text);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--key-file ", g->key_file, ": must hold the ", kEncryptionKeyBytes,
+      "-byte key, raw or as ", 2 * kEncryptionKeyBytes,
+      " hex digits (it holds ", bytes.size(), " bytes)"));
 }
 
 int PrintRecord(const google::protobuf::Message& m, bool pretty) {

@@ -37,6 +37,10 @@ namespace cli {
 struct Global {
   std::string store;  // --store, or $QIAOLIAN_STORE.
   std::string actor;  // --actor: who makes the change.
+  // --key-file: the store's encryption key (docs/privacy.md), read by
+  // LoadKey before a command runs: 32 raw bytes or 64 hex digits.
+  std::string key_file;
+  std::string encryption_key;
 };
 
 // Subcommands and what each runs; Run() runs the one that was parsed.
@@ -65,9 +69,13 @@ int Fail(absl::string_view msg);
 absl::StatusOr<std::string> ReadInput(const std::string& file);
 // FILE, or "<stdin>".
 std::string InputName(const std::string& file);
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
-                                                 bool create,
+// Opens g.store with g.encryption_key.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
                                                  bool read_only = false);
+// Reads g->key_file (when set) into g->encryption_key: the file holds the
+// 32 key bytes, raw, or as 64 hex digits (surrounding white space ignored).
+// INVALID_ARGUMENT naming the file otherwise.
+absl::Status LoadKey(Global* g);
 // Prints a record as one line of JSON (or indented); returns 0 or 1.
 int PrintRecord(const google::protobuf::Message& m, bool pretty);
 

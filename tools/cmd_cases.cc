@@ -156,7 +156,7 @@ int RunRegister(const Global& g, const CaseArgs& a) {
   }
   absl::StatusOr<std::string> input = ReadInput(a.file);
   if (!input.ok()) return Fail(input.status());
-  auto store = OpenStore(g.store, /*create=*/false);
+  auto store = OpenStore(g, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   RegisterOptions o;
   o.workflow.rules = &rules;
@@ -189,7 +189,7 @@ int RunTransition(const Global& g, const CaseArgs& a, bool reply) {
   std::optional<absl::Time> time;
   absl::Status st = ParseWhen(a.at, &date, &time);
   if (!st.ok()) return Fail(st);
-  auto store = OpenStore(g.store, /*create=*/false);
+  auto store = OpenStore(g, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<Case> c;
   if (reply) {
@@ -247,7 +247,7 @@ absl::StatusOr<absl::CivilDay> DayOr(const std::string& text,
 int RunOverdue(const Global& g, const CaseArgs& a) {
   absl::StatusOr<absl::CivilDay> as_of = DayOr(a.as_of, TodayInChina());
   if (!as_of.ok()) return Fail(as_of.status());
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<std::vector<OverdueCase>> list = OverdueCases(**store, *as_of);
   if (!list.ok()) return Fail(list.status());
@@ -287,7 +287,7 @@ int RunRates(const Global& g, const CaseArgs& a) {
     o.as_of = *as_of;
   }
   o.filter = a.where;
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<CaseRates> r = ComputeCaseRates(**store, o);
   if (!r.ok()) return Fail(r.status());

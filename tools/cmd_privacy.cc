@@ -73,7 +73,7 @@ int CmdAuditList(const Global& g, const AuditArgs& a) {
   f.id = a.id;
   f.after_seq = a.after;
   f.limit = a.limit;
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto entries = ListAudit(**store, f);
   if (!entries.ok()) return Fail(entries.status());
@@ -98,7 +98,7 @@ int CmdAuditList(const Global& g, const AuditArgs& a) {
 }
 
 int CmdAuditVerify(const Global& g, const AuditArgs& a) {
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto report = VerifyAudit(**store, a.expect_head);
   if (!report.ok()) return Fail(report.status());
@@ -121,7 +121,7 @@ int CmdErase(const Global& g, const EraseArgs& a) {
   o.compact = !a.no_compact;
   absl::StatusOr<EraseReport> r;
   {
-    auto store = OpenStore(g.store, false);
+    auto store = OpenStore(g, false);
     if (!store.ok()) return Fail(store.status());
     r = Erase(**store, *kind, a.id, o);
     if (!r.ok()) return Fail(r.status());
@@ -129,7 +129,7 @@ int CmdErase(const Global& g, const EraseArgs& a) {
   if (o.compact) {
     // Opening again makes LevelDB write a fresh MANIFEST and delete the
     // old one, which may still name erased keys as table boundaries.
-    auto again = OpenStore(g.store, false);
+    auto again = OpenStore(g, false);
     if (!again.ok()) return Fail(again.status());
   }
   std::cout << "erased " << KindName(*kind) << " " << a.id << ": "

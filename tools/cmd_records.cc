@@ -91,7 +91,7 @@ int RunDonationTotals(const Global& g, const RecordsArgs& a) {
     rates = std::move(*t);
     o.rates = &*rates;
   }
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto totals = ComputeDonationTotals(**store, o);
   if (!totals.ok()) return Fail(totals.status());
@@ -136,7 +136,7 @@ int RunEventCounts(const Global& g, const RecordsArgs& a) {
           "--channel: \"", a.channel, "\" is not an event channel")));
     }
   }
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto counts = ComputeEventCounts(**store, o);
   if (!counts.ok()) return Fail(counts.status());
@@ -177,7 +177,7 @@ absl::StatusOr<v1::Ref> Subject(const RecordsArgs& a) {
 int RunRelations(const Global& g, const RecordsArgs& a) {
   auto subject = Subject(a);
   if (!subject.ok()) return Fail(subject.status());
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto rels = Relations(**store, *subject);
   if (!rels.ok()) return Fail(rels.status());
@@ -208,7 +208,7 @@ int RunRelations(const Global& g, const RecordsArgs& a) {
 int RunTimeline(const Global& g, const RecordsArgs& a) {
   auto subject = Subject(a);
   if (!subject.ok()) return Fail(subject.status());
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   TimelineOptions o;
   o.limit = a.limit;

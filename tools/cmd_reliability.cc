@@ -27,7 +27,9 @@ void AddReliabilityCommands(CLI::App& app, const Global& g, Commands& c) {
     if (g.store.empty()) {
       return Fail("no store: give --store DIR or set QIAOLIAN_STORE");
     }
-    absl::StatusOr<RepairReport> r = RepairStore(g.store);
+    RepairOptions ro;
+    ro.encryption_key = g.encryption_key;
+    absl::StatusOr<RepairReport> r = RepairStore(g.store, ro);
     if (!r.ok()) return Fail(r.status());
     if (*json) {
       std::cout << r->ToJson() << "\n";

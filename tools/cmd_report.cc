@@ -59,8 +59,7 @@ int RunReportCommand(const Global& g, const ReportArgs& a) {
   absl::StatusOr<Report> spec = LoadReportSpecFile(a.spec);
   if (!spec.ok()) return Fail(spec.status());
   auto report = std::make_shared<const Report>(std::move(*spec));
-  absl::StatusOr<std::unique_ptr<Store>> store =
-      OpenStore(g.store, false, true);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(g, false, true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<ReportResult> r = RunReport(**store, report, *period);
   if (!r.ok()) return Fail(r.status());
@@ -94,8 +93,7 @@ int RunExplain(const Global& g, const ReportArgs& a) {
   if (!period.ok()) return Fail(period.status());
   absl::StatusOr<Report> spec = LoadReportSpecFile(a.spec);
   if (!spec.ok()) return Fail(spec.status());
-  absl::StatusOr<std::unique_ptr<Store>> store =
-      OpenStore(g.store, false, true);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(g, false, true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<std::string> text =
       ExplainFigure(**store, *spec, *period, a.figure, *en);

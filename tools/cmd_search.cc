@@ -58,7 +58,7 @@ std::string NameOf(const Store& store, Kind kind, uint64_t id) {
 int RunSearch(const Global& g, const SearchArgs& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   SearchOptions o;
   o.limit = a.limit;
@@ -83,7 +83,7 @@ int RunSearch(const Global& g, const SearchArgs& a) {
 int RunDuplicates(const Global& g, const DuplicatesArgs& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(g.store, false, /*read_only=*/true);
+  auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   DuplicateOptions o;
   o.min_score = a.min_score;
@@ -107,7 +107,7 @@ int RunDuplicates(const Global& g, const DuplicatesArgs& a) {
 int RunMerge(const Global& g, const MergeArgs& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(g.store, false);
+  auto store = OpenStore(g, false);
   if (!store.ok()) return Fail(store.status());
   WriteOptions wo;
   wo.actor = g.actor;

@@ -86,7 +86,7 @@ struct Args : Global {
 };
 
 int CmdInit(const Args& a) {
-  auto store = OpenStore(a.store, /*create=*/true);
+  auto store = OpenStore(a, /*create=*/true);
   if (!store.ok()) return Fail(store.status());
   std::cout << "store " << (*store)->path() << " ready (schema version "
             << (*store)->schema_version() << ")\n";
@@ -127,7 +127,7 @@ int CmdPut(const Args& a) {
   }
   if (records.empty()) return Fail(absl::StrCat("no records in ", name));
 
-  auto store = OpenStore(a.store, /*create=*/false);
+  auto store = OpenStore(a, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   std::vector<google::protobuf::Message*> ptrs;
   for (auto& r : records) ptrs.push_back(r.get());
@@ -167,7 +167,7 @@ ReadOptions MakeReadOptions(const Args& a) {
 int CmdGet(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   auto rec = ReadRecord(**store, *kind, a.id, MakeReadOptions(a));
   if (!rec.ok()) return Fail(rec.status());
@@ -188,7 +188,7 @@ int CmdUpdate(const Args& a) {
                              a.id));
   }
   meta->set_id(a.id);
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   if (meta->revision() == 0) {
     if (!a.force) {
@@ -212,7 +212,7 @@ int CmdUpdate(const Args& a) {
 int CmdDelete(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   WriteOptions wo;
   wo.actor = a.actor;
@@ -225,7 +225,7 @@ int CmdDelete(const Args& a) {
 int CmdList(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   uint64_t n = 0;
   int rc = 0;
@@ -249,7 +249,7 @@ int CmdList(const Args& a) {
 int CmdHistory(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto changes = (*store)->History(*kind, a.id);
   if (!changes.ok()) return Fail(changes.status());
@@ -384,7 +384,7 @@ QueryOptions MakeQueryOptions(const Args& a) {
 }
 
 int CmdQuery(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   auto page =
       ReadQuery(**store, a.text, MakeQueryOptions(a), MakeReadOptions(a));
@@ -404,7 +404,7 @@ int CmdQuery(const Args& a) {
 }
 
 int CmdCount(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto result = (*store)->Aggregate(a.text, MakeQueryOptions(a));
   if (!result.ok()) return Fail(result.status());
@@ -457,7 +457,7 @@ int CmdCount(const Args& a) {
 }
 
 int CmdExplain(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto plan = (*store)->Explain(a.text, MakeQueryOptions(a));
   if (!plan.ok()) return Fail(plan.status());
@@ -476,7 +476,7 @@ int CmdImport(const Args& a) {
     return Fail(absl::InvalidArgumentError(
         "--duplicate-min-score: expected 1..100 (0: 60 to warn, 90 to merge)"));
   }
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   ImportOptions o;
   o.kind = *kind;
@@ -514,7 +514,7 @@ int CmdImport(const Args& a) {
 }
 
 int CmdVerify(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/true);
+  auto store = OpenStore(a, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   auto report = (*store)->Verify();
   if (!report.ok()) return Fail(report.status());
@@ -528,7 +528,7 @@ int CmdVerify(const Args& a) {
 }
 
 int CmdExport(const Args& a) {
-  auto store = OpenStore(a.store, false, /*read_only=*/!a.unmasked);
+  auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   ExportOptions o;
   o.format = a.format.empty() ? "csv" : a.format;
@@ -555,7 +555,7 @@ int CmdExport(const Args& a) {
 }
 
 int CmdReindex(const Args& a) {
-  auto store = OpenStore(a.store, false);
+  auto store = OpenStore(a, false);
   if (!store.ok()) return Fail(store.status());
   absl::Status st = (*store)->Reindex();
   if (!st.ok()) return Fail(st);
@@ -573,6 +573,10 @@ int Main(int argc, char** argv) {
   app.add_option("--store,-s", a.store,
                  "Store directory (default: $QIAOLIAN_STORE)");
   app.add_option("--actor", a.actor, "Who makes the change (kept in history)");
+  app.add_option("--key-file", a.key_file,
+                 "Encryption key of the store (32 raw bytes or 64 hex digits; "
+                 "docs/privacy.md): creates an encrypted store, required to "
+                 "open one");
   const std::string kinds = "person, enterprise, case, donation or event";
 
   auto* init = app.add_subcommand("init", "Create a store (or check one)");
@@ -681,7 +685,8 @@ int Main(int argc, char** argv) {
   // CLI11 reports an unknown command as "A subcommand is required"; name it.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--store" || arg == "-s" || arg == "--actor") {
+    if (arg == "--store" || arg == "-s" || arg == "--actor" ||
+        arg == "--key-file") {
       ++i;
       continue;
     }
@@ -711,6 +716,7 @@ int Main(int argc, char** argv) {
                  "QIAOLIAN_STORE\n";
     return 2;
   }
+  if (absl::Status st = LoadKey(&a); !st.ok()) return Fail(st);
   if (*init) return CmdInit(a);
   if (*put) return CmdPut(a);
   if (*get) return CmdGet(a);

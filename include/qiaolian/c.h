@@ -147,6 +147,20 @@ QIAOLIAN_EXPORT int qiaolian_options_set_sync(qiaolian_options_t* options,
                                               int value);
 QIAOLIAN_EXPORT int qiaolian_options_set_cache_bytes(
     qiaolian_options_t* options, uint64_t bytes);
+/* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the
+ * host's 32-byte data key (raw bytes, copied; never stored in the store).
+ * A store created with a key keeps identity document numbers, contacts and
+ * personal addresses encrypted (AES-256-GCM) in rows and history and keyed
+ * hashes in their indexes: equality queries on them use the index; range,
+ * prefix, order by and group by on them are INVALID_ARGUMENT. Reads return
+ * plaintext. qiaolian_open then fails with FAILED_PRECONDITION without the
+ * key (or for a store created without encryption that holds records) and
+ * PERMISSION_DENIED with another key. `key_len` 0 turns encryption off.
+ * INVALID_ARGUMENT when `options` is NULL, `key_len` is neither 0 nor 32,
+ * or `key` is NULL with `key_len` 32. Lose the key and the values are
+ * gone. */
+QIAOLIAN_EXPORT int qiaolian_options_set_encryption_key(
+    qiaolian_options_t* options, const uint8_t* key, size_t key_len);
 
 /* ---- Opening and closing. */
 
@@ -702,6 +716,14 @@ QIAOLIAN_EXPORT int qiaolian_timeline(qiaolian_db_t* db, int kind, uint64_t id,
  * (in use, or an I/O error), DATA_LOSS (unreadable even after repair). */
 QIAOLIAN_EXPORT int qiaolian_repair(const char* path, char** report_json,
                                     size_t* report_len, char** errmsg);
+/* qiaolian_repair for a store with encryption at rest: `options` (may be
+ * NULL) supplies the key (qiaolian_options_set_encryption_key), which the
+ * final index rebuild needs; its other settings are ignored. Without the
+ * key an encrypted store is salvaged but the call fails with
+ * FAILED_PRECONDITION; run it again with the key. */
+QIAOLIAN_EXPORT int qiaolian_repair_with_options(
+    const char* path, const qiaolian_options_t* options, char** report_json,
+    size_t* report_len, char** errmsg);
 /* ---- Search and duplicates (docs/search.md). People and enterprises are
  * searched after normalisation (NFKC, case folding, full-width, ideographic
  * and zero-width spaces, traditional -> simplified) by name, former names,

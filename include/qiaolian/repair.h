@@ -78,7 +78,18 @@ struct RepairReport {
   std::string ToJson() const;    // One object, for programs.
 };
 
-absl::StatusOr<RepairReport> RepairStore(const std::string& dir);
+struct RepairOptions {
+  // The key of a store with encryption at rest (StoreOptions::
+  // encryption_key). Steps 1-3 work on the stored (encrypted) values and
+  // need no key; step 4 rebuilds the indexes, whose entries over encrypted
+  // fields are keyed hashes, and so needs it: without it, an encrypted
+  // store is repaired up to step 3 and the call fails with
+  // FAILED_PRECONDITION (run it again with the key).
+  std::string encryption_key = {};
+};
+
+absl::StatusOr<RepairReport> RepairStore(const std::string& dir,
+                                         const RepairOptions& options = {});
 
 }  // namespace qiaolian
 

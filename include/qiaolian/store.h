@@ -19,7 +19,7 @@
 // NOT_FOUND no such record or store, ALREADY_EXISTS, FAILED_PRECONDITION
 // (dangling reference, read-only store, not a store, store too new),
 // ABORTED revision conflict, UNAVAILABLE store in use or I/O error,
-// DATA_LOSS corruption.
+// DATA_LOSS corruption, PERMISSION_DENIED wrong encryption key.
 #ifndef QIAOLIAN_STORE_H_
 #define QIAOLIAN_STORE_H_
 
@@ -62,6 +62,9 @@ struct VerifyReport {
   std::vector<std::string> problems;  // One line each, naming keys/records.
 };
 
+// Length of StoreOptions::encryption_key (AES-256).
+inline constexpr size_t kEncryptionKeyBytes = 32;
+
 struct StoreOptions {
   // Create the store when the directory is missing or empty.
   bool create_if_missing = true;
@@ -100,6 +103,19 @@ struct StoreOptions {
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;
+  // Encryption at rest of sensitive fields (docs/privacy.md): a 32-byte
+  // data key supplied by the host, never stored; empty = off. With a key,
+  // the values of the fields marked (qiaolian.v1.sensitive) (identity
+  // document numbers, contacts, personal addresses) are stored encrypted
+  // (AES-256-GCM) in rows and history, and their index entries hold keyed
+  // hashes: equality queries on them still use the index, while range,
+  // prefix, order by and group by on them are INVALID_ARGUMENT. Reads
+  // return plaintext. A store created with a key must always be opened with
+  // it: without one FAILED_PRECONDITION, with another PERMISSION_DENIED.
+  // A key given to a store created without one is FAILED_PRECONDITION
+  // (encrypting existing records is not supported), unless the store has
+  // never held a record. Lose the key and the values are gone.
+  std::string encryption_key = {};
   // For tests only (fault injection, tests/reliability): every file
   // operation goes through this leveldb::Env; nullptr means LevelDB's
   // default. Must outlive the Store. Not offered by the C API.

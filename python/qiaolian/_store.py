@@ -156,6 +156,18 @@ def _write_options(actor, sync):
     return options
 
 
+def set_encryption_key(options, key):
+    """Puts `key` (32 bytes) into a qiaolian_options_t."""
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise TypeError("encryption_key must be bytes (32 raw bytes)")
+    key = bytes(key)
+    rc = _lib.qiaolian_options_set_encryption_key(options, key, len(key))
+    if rc:
+        raise errors.from_code(
+            rc, f"encryption_key: must be 32 bytes (AES-256), got {len(key)}",
+            "INVALID_ARGUMENT")
+
+
 class Store:
     """An open qiaolian store (one directory).
 
@@ -171,13 +183,18 @@ class Store:
 
     Options: create_if_missing (create the store when the directory is
     missing or empty), read_only, sync (default for every write: wait until
-    it reaches the disk), cache_bytes (block cache, default 8 MiB).
+    it reaches the disk), cache_bytes (block cache, default 8 MiB),
+    encryption_key (32 bytes: encryption at rest of sensitive fields, see
+    docs/privacy.md; a store created with a key must always be opened with
+    it: FailedPreconditionError without, PermissionDeniedError with another;
+    InvalidArgumentError for a key that is not 32 bytes).
 
     Errors are qiaolian.Error subclasses (NotFoundError, ConflictError, ...).
     """
 
     def __init__(self, path, *, create_if_missing=True, read_only=False,
-                 sync=False, cache_bytes=None, messages=False):
+                 sync=False, cache_bytes=None, messages=False,
+                 encryption_key=None):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -196,6 +213,8 @@ class Store:
             if cache_bytes is not None:
                 _lib.qiaolian_options_set_cache_bytes(
                     options, _uint64(cache_bytes, "cache_bytes"))
+            if encryption_key is not None:
+                set_encryption_key(options, encryption_key)
             db = _ffi.DbP()
             err = _void_p()
             rc = _lib.qiaolian_open(os.fsencode(self.path), options,

@@ -89,12 +89,14 @@ absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
        it->Next()) {
     storage::RowKeyParts parts;
     absl::string_view key(it->key().data(), it->key().size());
-    if (!storage::DecodeRowKey(key, &parts) ||
-        !record->ParseFromArray(it->value().data(),
-                                static_cast<int>(it->value().size()))) {
+    if (!storage::DecodeRowKey(key, &parts)) {
       return absl::DataLossError(
           absl::StrCat("unreadable row ", storage::DescribeKey(key)));
     }
+    QL_RETURN_IF_ERROR(storage::DecodeRow(
+        *db, kind, parts.id,
+        absl::string_view(it->value().data(), it->value().size()),
+        record.get()));
     for (const model::Index* idx : indexes) {
       for (const std::string& t : model::IndexTuples(*idx, *record)) {
         batch.Put(EntryKey(idx->spec.id, t, parts.id), "");
@@ -319,10 +321,17 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
          it->Next()) {
       absl::string_view key(it->key().data(), it->key().size());
       storage::RowKeyParts parts;
-      if (!storage::DecodeRowKey(key, &parts) ||
-          !record->ParseFromArray(it->value().data(),
-                                  static_cast<int>(it->value().size()))) {
+      if (!storage::DecodeRowKey(key, &parts)) {
         problem(absl::StrCat("unreadable row ", storage::DescribeKey(key)));
+        continue;
+      }
+      if (absl::Status st = storage::DecodeRow(
+              db, kind, parts.id,
+              absl::string_view(it->value().data(), it->value().size()),
+              record.get());
+          !st.ok()) {
+        problem(absl::StrCat("unreadable row ", storage::DescribeKey(key), ": ",
+                             st.message()));
         continue;
       }
       ++report.rows;
@@ -415,7 +424,9 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
             std::optional<std::string> row,
             db.Get(storage::RowKey(idx.spec.kind, id), snap.get()));
         bool wanted = false;
-        if (row.has_value() && record->ParseFromString(*row)) {
+        if (row.has_value() &&
+            storage::DecodeRow(db, idx.spec.kind, id, *row, record.get())
+                .ok()) {
           std::vector<std::string> ts = model::IndexTuples(idx, *record);
           wanted = std::binary_search(ts.begin(), ts.end(), std::string(tuple));
         }

@@ -24,6 +24,7 @@
 #include "src/model/indexes.h"
 #include "src/model/validate.h"
 #include "src/privacy/audit_chain.h"
+#include "src/privacy/encryption.h"
 #include "src/query/engine.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
@@ -80,6 +81,9 @@ struct Store::Rep {
   std::unique_ptr<storage::Db> db;
   StoreOptions options;
   const model::IndexRegistry* indexes = nullptr;
+  // With encryption at rest: the registry with keyed hashes (`indexes`
+  // points at it).
+  std::unique_ptr<model::IndexRegistry> keyed_indexes;
   absl::Mutex write_mu;
   // In-memory copies of the counters, authoritative while the store is open
   // (only this handle can write: LevelDB's lock).
@@ -111,11 +115,7 @@ struct Store::Rep {
       return absl::NotFoundError(
           absl::StrCat(KindName(kind), " ", id, " not found"));
     }
-    if (!out->ParseFromString(*row)) {
-      return absl::DataLossError(absl::StrCat(
-          "store ", db->path(), ": unreadable ", storage::DescribeKey(key)));
-    }
-    return absl::OkStatus();
+    return storage::DecodeRow(*db, kind, id, *row, out);
   }
   static v1::ChangeRecord Change(Kind kind, uint64_t id, uint64_t revision,
                                  v1::ChangeRecord::Op op,
@@ -146,9 +146,20 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   dbo.block_bytes = options.block_bytes;
   dbo.max_file_bytes = options.max_file_bytes;
   dbo.env = options.env;
+  if (!options.encryption_key.empty() &&
+      options.encryption_key.size() != privacy::kEncryptionKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "StoreOptions::encryption_key: must be ", privacy::kEncryptionKeyBytes,
+        " bytes (AES-256), got ", options.encryption_key.size()));
+  }
   auto rep = std::make_unique<Rep>();
   QL_ASSIGN_OR_RETURN(rep->db, storage::Db::Open(dir, dbo));
   rep->options = options;
+  rep->options.encryption_key.clear();  // Held by the codec only.
+  QL_ASSIGN_OR_RETURN(
+      std::shared_ptr<const privacy::FieldEncryption> enc,
+      privacy::OpenEncryption(rep->db.get(), options.encryption_key,
+                              options.read_only));
   {
     absl::MutexLock lock(&rep->write_mu);
     for (Kind k : kAllKinds) {
@@ -161,6 +172,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   rep->indexes = options.indexes != nullptr ? options.indexes
                                             : &model::IndexRegistry::Builtin();
+  if (enc != nullptr) {
+    rep->keyed_indexes =
+        std::make_unique<model::IndexRegistry>(rep->indexes->WithKeyedHash(
+            [enc](absl::string_view v) { return enc->IndexHash(v); }));
+    rep->indexes = rep->keyed_indexes.get();
+    rep->db->set_row_codec(enc);
+  }
   if (options.read_only) {
     for (const model::Index& idx : rep->indexes->all()) {
       QL_ASSIGN_OR_RETURN(
@@ -268,11 +286,16 @@ absl::Status Store::CreateAll(
                              privacy::ChangedFields(nullptr, record));
     if (m->has_source()) audit.set_source_file(m->source().file());
     rep_->audit.Append(std::move(audit), &batch);
-    std::string row = record->SerializeAsString();
-    batch.Put(storage::RowKey(*kind, id), row);
+    absl::StatusOr<std::string> row =
+        storage::EncodeRow(*rep_->db, *kind, id, *record);
+    if (!row.ok()) {
+      failure = PrefixStatus(row.status(), where);
+      break;
+    }
+    batch.Put(storage::RowKey(*kind, id), *row);
     batch.Put(storage::HistoryKey(*kind, id, 1),
               Rep::Change(*kind, id, 1, v1::ChangeRecord::OP_CREATE, now,
-                          options, std::move(row))
+                          options, *std::move(row))
                   .SerializeAsString());
   }
   if (failure.ok()) {
@@ -361,14 +384,18 @@ absl::Status Store::Update(google::protobuf::Message* record,
                          new_meta.revision(), FromTimestamp(now), options.actor,
                          privacy::ChangedFields(old.get(), record)),
                      &batch);
-  std::string row = record->SerializeAsString();
-  batch.Put(storage::RowKey(kind, id), row);
-  batch.Put(
-      storage::HistoryKey(kind, id, new_meta.revision()),
-      Rep::Change(kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
-                  now, options, std::move(row))
-          .SerializeAsString());
-  absl::Status st = rep_->db->Write(&batch, rep_->Sync(options));
+  absl::StatusOr<std::string> row =
+      storage::EncodeRow(*rep_->db, kind, id, *record);
+  absl::Status st = row.status();
+  if (row.ok()) {
+    batch.Put(storage::RowKey(kind, id), *row);
+    batch.Put(
+        storage::HistoryKey(kind, id, new_meta.revision()),
+        Rep::Change(kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
+                    now, options, *std::move(row))
+            .SerializeAsString());
+    st = rep_->db->Write(&batch, rep_->Sync(options));
+  }
   if (!st.ok()) {
     rep_->audit.Rollback();
     *MutableMetaOf(record) = saved;
@@ -397,10 +424,12 @@ absl::Status Store::Delete(Kind kind, uint64_t id, uint64_t expected_revision,
   leveldb::WriteBatch batch;
   internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
   QL_RETURN_IF_ERROR(index_writer.Apply(kind, id, old.get(), nullptr, &batch));
+  QL_ASSIGN_OR_RETURN(std::string old_row,
+                      storage::EncodeRow(*rep_->db, kind, id, *old));
   batch.Delete(storage::RowKey(kind, id));
   batch.Put(storage::HistoryKey(kind, id, revision + 1),
             Rep::Change(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
-                        now, options, old->SerializeAsString())
+                        now, options, std::move(old_row))
                 .SerializeAsString());
   batch.Put(CountKey(kind), EncodeU64(rep_->count[kind] - 1));
   rep_->audit.Begin();
@@ -430,13 +459,16 @@ absl::Status Store::Scan(
   std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
   for (it->Seek(storage::RowKey(kind, start_id));
        it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (!record->ParseFromArray(it->value().data(),
-                                static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(
-          absl::StrCat("store ", path(), ": unreadable ",
-                       storage::DescribeKey(absl::string_view(
-                           it->key().data(), it->key().size()))));
+    storage::RowKeyParts parts;
+    const absl::string_view key(it->key().data(), it->key().size());
+    if (!storage::DecodeRowKey(key, &parts)) {
+      return absl::DataLossError(absl::StrCat(
+          "store ", path(), ": malformed key ", storage::DescribeKey(key)));
     }
+    QL_RETURN_IF_ERROR(storage::DecodeRow(
+        *rep_->db, kind, parts.id,
+        absl::string_view(it->value().data(), it->value().size()),
+        record.get()));
     if (!fn(*record)) break;
   }
   return storage::FromLevelDb(it->status(),
@@ -533,6 +565,13 @@ absl::StatusOr<std::vector<v1::ChangeRecord>> Store::History(
                        storage::DescribeKey(absl::string_view(
                            it->key().data(), it->key().size()))));
     }
+    if (rep_->db->row_codec() != nullptr && !c.row().empty()) {
+      // Callers get the record as written: values decrypted.
+      std::unique_ptr<google::protobuf::Message> row = NewRecord(kind);
+      QL_RETURN_IF_ERROR(
+          storage::DecodeRow(*rep_->db, kind, id, c.row(), row.get()));
+      c.set_row(row->SerializeAsString());
+    }
     out.push_back(std::move(c));
   }
   QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading history"));
@@ -625,9 +664,11 @@ absl::Status StoreAccess::Commit(
     const uint64_t revision = MetaOf(*old).revision();
     QL_RETURN_IF_ERROR(
         index_writer.Apply(kind, id, old.get(), nullptr, &batch));
+    QL_ASSIGN_OR_RETURN(std::string old_row,
+                        storage::EncodeRow(*rep->db, kind, id, *old));
     batch.Delete(storage::RowKey(kind, id));
     history(kind, id, revision + 1, v1::ChangeRecord::OP_DELETE,
-            old->SerializeAsString());
+            std::move(old_row));
     rep->audit.Append(
         privacy::ChangeEntry(v1::AuditEntry::ACTION_DELETE, kind, id,
                              revision + 1, FromTimestamp(now), options.actor,
@@ -679,10 +720,15 @@ absl::Status StoreAccess::Commit(
                              options.actor,
                              privacy::ChangedFields(old.get(), record)),
         &batch);
-    std::string row = record->SerializeAsString();
-    batch.Put(storage::RowKey(*kind, id), row);
+    absl::StatusOr<std::string> row =
+        storage::EncodeRow(*rep->db, *kind, id, *record);
+    if (!row.ok()) {
+      failure = row.status();
+      break;
+    }
+    batch.Put(storage::RowKey(*kind, id), *row);
     history(*kind, id, new_meta.revision(), v1::ChangeRecord::OP_UPDATE,
-            std::move(row));
+            *std::move(row));
   }
   if (failure.ok()) {
     for (Kind k : kAllKinds) {

@@ -1,6 +1,7 @@
 #include "src/model/indexes.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "qiaolian/record.h"
+#include "qiaolian/v1/options.pb.h"
 #include "src/search/terms.h"
 #include "src/storage/key_codec.h"
 
@@ -438,7 +440,11 @@ void EncodeLeaf(const FieldPath& path, const LeafValue& v, std::string* out) {
   }
   switch (path.leaf) {
     case LeafType::kString:
-      storage::PutString(out, v.s);
+      if (path.keyed != nullptr) {
+        storage::PutString(out, (*path.keyed)(v.s));
+      } else {
+        storage::PutString(out, v.s);
+      }
       break;
     case LeafType::kEnum:
     case LeafType::kBool:
@@ -467,6 +473,139 @@ std::vector<std::string> IndexTuples(const Index& index,
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+bool IsEncryptedPath(const FieldPath& path) {
+  if (path.fields.empty()) return false;
+  for (const FieldDescriptor* f : path.fields) {
+    if (f->options().GetExtension(v1::public_data)) return false;
+  }
+  const FieldDescriptor* leaf = path.fields.back();
+  return leaf->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+         leaf->options().HasExtension(v1::sensitive);
+}
+
+namespace {
+
+void WalkEncrypted(
+    Message* m, const std::string& prefix,
+    const std::function<void(const std::string&, std::string*)>& fn) {
+  const Reflection* r = m->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(*m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->options().GetExtension(v1::public_data)) continue;
+    const std::string name = prefix.empty()
+                                 ? std::string(f->name())
+                                 : absl::StrCat(prefix, ".", f->name());
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      if (!f->options().HasExtension(v1::sensitive)) continue;
+      if (!f->is_repeated()) {
+        std::string v = r->GetString(*m, f);
+        if (v.empty()) continue;
+        const std::string before = v;
+        fn(name, &v);
+        if (v != before) r->SetString(m, f, std::move(v));
+        continue;
+      }
+      for (int i = 0; i < r->FieldSize(*m, f); ++i) {
+        std::string v = r->GetRepeatedString(*m, f, i);
+        if (v.empty()) continue;
+        const std::string before = v;
+        fn(absl::StrCat(name, "[", i, "]"), &v);
+        if (v != before) r->SetRepeatedString(m, f, i, std::move(v));
+      }
+      continue;
+    }
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(*m, f); ++i) {
+        WalkEncrypted(r->MutableRepeatedMessage(m, f, i),
+                      absl::StrCat(name, "[", i, "]"), fn);
+      }
+    } else {
+      WalkEncrypted(r->MutableMessage(m, f), name, fn);
+    }
+  }
+}
+
+// `tuple` with each string component replaced by its keyed hash.
+std::string HashStringComponents(absl::string_view tuple,
+                                 const KeyedHash& hash) {
+  std::string out;
+  while (!tuple.empty()) {
+    storage::Component c;
+    storage::Direction dir;
+    if (!storage::GetComponent(&tuple, &c, &dir)) break;
+    if (const auto* s = std::get_if<std::string>(&c)) c = hash(*s);
+    storage::PutComponent(&out, c, dir);
+  }
+  return out;
+}
+
+}  // namespace
+
+void ForEachEncryptedValue(
+    Message* record,
+    const std::function<void(const std::string&, std::string*)>& fn) {
+  if (record != nullptr) WalkEncrypted(record, "", fn);
+}
+
+IndexRegistry IndexRegistry::WithKeyedHash(KeyedHash hash) const {
+  auto keyed = std::make_shared<const KeyedHash>(std::move(hash));
+  IndexRegistry out = *this;
+  for (Index& idx : out.indexes_) {
+    if (idx.spec.derive) {
+      auto derive = idx.spec.derive;
+      switch (idx.spec.sensitive_input) {
+        case SensitiveInput::kNone:
+          continue;
+        case SensitiveInput::kExclude:
+          idx.spec.derive = [derive](const Message& m,
+                                     std::vector<std::string>* tuples) {
+            std::unique_ptr<Message> copy(m.New());
+            copy->CopyFrom(m);
+            ForEachEncryptedValue(
+                copy.get(),
+                [](const std::string&, std::string* v) { v->clear(); });
+            derive(*copy, tuples);
+          };
+          break;
+        case SensitiveInput::kHash:
+          idx.spec.derive = [derive, keyed](const Message& m,
+                                            std::vector<std::string>* tuples) {
+            std::vector<std::string> plain;
+            derive(m, &plain);
+            for (const std::string& t : plain) {
+              tuples->push_back(HashStringComponents(t, *keyed));
+            }
+          };
+          break;
+      }
+      idx.fingerprint += "|keyed";
+      continue;
+    }
+    bool any = false;
+    for (FieldPath& p : idx.paths) {
+      if (p.leaf == LeafType::kString && IsEncryptedPath(p)) {
+        p.keyed = keyed;
+        any = true;
+      }
+    }
+    if (any) idx.fingerprint += "|keyed";
+  }
+  return out;
+}
+
+const FieldPath* IndexRegistry::FindPath(v1::Kind kind,
+                                         absl::string_view text) const {
+  for (const Index& i : indexes_) {
+    if (i.spec.kind != kind) continue;
+    for (const FieldPath& p : i.paths) {
+      if (p.text == text) return &p;
+    }
+  }
+  return nullptr;
 }
 
 bool TupleHasNull(absl::string_view tuple) {

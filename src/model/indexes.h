@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,25 @@ namespace model {
 
 // What the leaf of a field path holds, for turning query literals into keys.
 enum class LeafType { kString, kEnum, kBool, kInt, kUint, kDate, kRef };
+
+// In a store that encrypts sensitive fields (docs/privacy.md, "Encryption at
+// rest"), what index entries hold instead of a sensitive text value: a keyed
+// hash of it (src/privacy/encryption.h). Equal values give equal hashes, so
+// equality lookups and unique keys work; order is lost.
+using KeyedHash = std::function<std::string(absl::string_view)>;
+
+// What a derived index does with the encrypted (sensitive) fields of a
+// record when the store encrypts them.
+enum class SensitiveInput {
+  // Derive from a copy of the record without them: nothing of them reaches
+  // the index (the default, safe for any new derived index).
+  kExclude,
+  // Derive as usual, then replace every string component by its keyed hash:
+  // equality (e.g. duplicate detection by phone number) keeps working.
+  kHash,
+  // The derivation reads no sensitive field; used as is.
+  kNone,
+};
 
 struct IndexSpec {
   IndexSpec() = default;
@@ -85,6 +105,8 @@ struct IndexSpec {
       derive;
   std::string derived_name;
   std::string derived_version;
+  // Derived indexes only: see SensitiveInput.
+  SensitiveInput sensitive_input = SensitiveInput::kExclude;
 };
 
 // A field path resolved against the record's descriptor.
@@ -94,6 +116,9 @@ struct FieldPath {
   LeafType leaf = LeafType::kString;
   bool repeated = false;  // Any segment repeated: may yield many values.
   const google::protobuf::EnumDescriptor* enum_type = nullptr;  // kEnum
+  // Set (by IndexRegistry::WithKeyedHash) on a sensitive text field of a
+  // store that encrypts them: EncodeLeaf writes the keyed hash of the value.
+  std::shared_ptr<const KeyedHash> keyed;
 };
 
 struct Index {
@@ -131,6 +156,15 @@ class IndexRegistry {
   // spelling equals `field` (e.g. "investorCountries", "investor_country"),
   // or nullptr.
   const Index* FindByField(v1::Kind kind, absl::string_view field) const;
+  // The path `text` (canonical, as FieldPath::text) as some index of `kind`
+  // resolved it (carrying `keyed`), or nullptr when no index uses it.
+  const FieldPath* FindPath(v1::Kind kind, absl::string_view text) const;
+
+  // A copy in which every index over an encrypted field (IsEncryptedPath)
+  // stores `hash` of the value instead of the value, and derived indexes
+  // treat encrypted fields as their SensitiveInput says. Fingerprints change
+  // (suffix "|keyed"), so a store never mixes the two kinds of entries.
+  IndexRegistry WithKeyedHash(KeyedHash hash) const;
 
  private:
   std::vector<Index> indexes_;
@@ -151,6 +185,19 @@ void EncodeLeaf(const FieldPath& path, const LeafValue& v, std::string* out);
 // Each string is the concatenated components (no prefix, no id).
 std::vector<std::string> IndexTuples(const Index& index,
                                      const google::protobuf::Message& record);
+
+// Whether `path` ends in a field that a store with encryption at rest
+// encrypts: a text field marked (qiaolian.v1.sensitive) that is not inside a
+// (qiaolian.v1.public_data) message.
+bool IsEncryptedPath(const FieldPath& path);
+
+// Calls `fn` for every non-empty value of an encrypted field in `record`
+// (the same fields as IsEncryptedPath), depth first in field-number order,
+// with the value's path including element positions
+// ("identity_documents[1].number"). `fn` may change the value.
+void ForEachEncryptedValue(
+    google::protobuf::Message* record,
+    const std::function<void(const std::string& path, std::string* value)>& fn);
 
 // Whether a tuple contains a Null component (such tuples are not unique
 // keys).

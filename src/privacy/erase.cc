@@ -200,9 +200,8 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
     const std::string row_key = storage::RowKey(kind, id);
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row, db.Get(row_key));
     report.was_live = row.has_value();
-    if (row.has_value() && !current->ParseFromString(*row)) {
-      return absl::DataLossError(
-          absl::StrCat("unreadable ", storage::DescribeKey(row_key)));
+    if (row.has_value()) {
+      QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, current.get()));
     }
     std::vector<std::unique_ptr<Message>> revisions;
     std::vector<std::string> history_keys;
@@ -216,11 +215,12 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
         v1::ChangeRecord c;
         std::unique_ptr<Message> rev = NewRecord(kind);
         if (!c.ParseFromArray(it->value().data(),
-                              static_cast<int>(it->value().size())) ||
-            !rev->ParseFromString(c.row())) {
+                              static_cast<int>(it->value().size()))) {
           return absl::DataLossError(absl::StrCat(
               "unreadable ", storage::DescribeKey(history_keys.back())));
         }
+        QL_RETURN_IF_ERROR(
+            storage::DecodeRow(db, kind, id, c.row(), rev.get()));
         revisions.push_back(std::move(rev));
       }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading history"));
@@ -277,10 +277,11 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
         const std::string key = storage::RowKey(r.kind, r.id);
         QL_ASSIGN_OR_RETURN(std::optional<std::string> bytes, db.Get(key));
         if (!bytes.has_value()) continue;  // A stale entry; the sweep decides.
-        if (!old->ParseFromString(*bytes)) {
+        if (absl::Status st =
+                storage::DecodeRow(db, r.kind, r.id, *bytes, old.get());
+            !st.ok()) {
           chain.Rollback();
-          return absl::DataLossError(
-              absl::StrCat("unreadable ", storage::DescribeKey(key)));
+          return st;
         }
         std::unique_ptr<Message> now_rec(old->New());
         now_rec->CopyFrom(*old);
@@ -295,7 +296,13 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
           chain.Rollback();
           return st;
         }
-        std::string bytes_now = now_rec->SerializeAsString();
+        absl::StatusOr<std::string> encoded =
+            storage::EncodeRow(db, r.kind, r.id, *now_rec);
+        if (!encoded.ok()) {
+          chain.Rollback();
+          return encoded.status();
+        }
+        std::string bytes_now = *std::move(encoded);
         batch.Put(key, bytes_now);
         v1::ChangeRecord c;
         c.set_kind(r.kind);

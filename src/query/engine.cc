@@ -117,7 +117,24 @@ struct Resolver {
     }
     absl::StatusOr<FieldPath> p = model::ResolvePath(desc, name);
     if (!p.ok()) return ErrorAt(pos, p.status().message());
+    // As the indexes resolved it: in a store with encryption at rest, an
+    // indexed sensitive field carries the keyed hash its entries hold.
+    if (const FieldPath* indexed = registry.FindPath(kind, p->text)) {
+      return *indexed;
+    }
     return p;
+  }
+
+  // INVALID_ARGUMENT when `path` is an encrypted field whose index holds
+  // keyed hashes and `what` (an ordering use) cannot work on them.
+  static absl::Status CheckOrderable(const FieldPath& path, size_t pos,
+                                     absl::string_view what) {
+    if (path.keyed == nullptr) return absl::OkStatus();
+    return ErrorAt(
+        pos, absl::StrCat(
+                 what, " cannot use ", path.text,
+                 ": the store encrypts it, and its index holds keyed hashes, "
+                 "which have no order; use =, !=, in, exists or not exists"));
   }
 
   absl::StatusOr<LeafValue> Value(const FieldPath& path,
@@ -227,6 +244,19 @@ struct Resolver {
     if (p.op == Op::kPrefix && r.path.leaf != LeafType::kString) {
       return ErrorAt(p.field_pos, absl::StrCat("prefix needs a text field; ",
                                                r.path.text, " is not text"));
+    }
+    switch (p.op) {
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe:
+      case Op::kBetween:
+      case Op::kPrefix:
+        QL_RETURN_IF_ERROR(
+            CheckOrderable(r.path, p.field_pos, "a range or prefix"));
+        break;
+      default:
+        break;
     }
     std::vector<std::string> shown;
     for (const Literal& lit : p.values) {
@@ -1002,6 +1032,8 @@ class Prepared {
     if (q_.order_by.has_value()) {
       QL_ASSIGN_OR_RETURN(order_path_,
                           resolver.Field(q_.order_by->field, q_.order_by->pos));
+      QL_RETURN_IF_ERROR(
+          Resolver::CheckOrderable(order_path_, q_.order_by->pos, "order by"));
       order_index_ = registry_.FindByField(*kind, order_path_.text);
       // Walking an index (WalkOrderIndex) finds only records with entries:
       // a multi-valued field's index has none for records without a value.
@@ -1049,10 +1081,7 @@ class Prepared {
     const std::string key = storage::RowKey(ctx_->kind, id);
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row, db_.Get(key, snap_));
     if (!row.has_value()) return false;
-    if (!out->ParseFromString(*row)) {
-      return absl::DataLossError(
-          absl::StrCat("unreadable ", storage::DescribeKey(key)));
-    }
+    QL_RETURN_IF_ERROR(storage::DecodeRow(db_, ctx_->kind, id, *row, out));
     return true;
   }
 
@@ -1465,6 +1494,8 @@ absl::StatusOr<AggregateResult> RunAggregate(
   if (q.group_by.has_value()) {
     QL_ASSIGN_OR_RETURN(group_path,
                         resolver.Field(q.group_by->field, q.group_by->pos));
+    QL_RETURN_IF_ERROR(
+        Resolver::CheckOrderable(group_path, q.group_by->pos, "group by"));
     bucket = q.group_by->bucket;
     if (bucket != GroupBy::Bucket::kValue &&
         group_path.leaf != LeafType::kDate) {

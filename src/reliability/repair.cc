@@ -363,7 +363,8 @@ std::string RepairReport::ToJson() const {
       ",\"problems\":[", absl::StrJoin(problems, ","), "]}");
 }
 
-absl::StatusOr<RepairReport> RepairStore(const std::string& dir) {
+absl::StatusOr<RepairReport> RepairStore(const std::string& dir,
+                                         const RepairOptions& options) {
   std::error_code ec;
   if (dir.empty()) return absl::InvalidArgumentError("store path is empty");
   if (!fs::is_directory(dir, ec) ||
@@ -390,6 +391,7 @@ absl::StatusOr<RepairReport> RepairStore(const std::string& dir) {
   QL_RETURN_IF_ERROR(FixBookkeeping(dir, &report));
   StoreOptions so;
   so.create_if_missing = false;
+  so.encryption_key = options.encryption_key;
   QL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(dir, so));
   QL_ASSIGN_OR_RETURN(report.verify, store->Verify());
   report.index_entries =

@@ -259,10 +259,7 @@ class Reader {
           absl::StrCat(KindName(kind), " ", id, " not found"));
     }
     std::unique_ptr<Message> m = NewRecord(kind);
-    if (!m->ParseFromString(*row)) {
-      return absl::DataLossError(
-          absl::StrCat("unreadable ", KindName(kind), " ", id));
-    }
+    QL_RETURN_IF_ERROR(storage::DecodeRow(db_, kind, id, *row, m.get()));
     return m;
   }
 

@@ -216,11 +216,12 @@ class Searcher {
     std::unique_ptr<google::protobuf::Message> m = NewRecord(kind_);
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
                         db_.Get(storage::RowKey(kind_, id), snap_.get()));
-    if (!row.has_value() || !m->ParseFromString(*row)) {
-      return absl::DataLossError(
-          absl::StrCat("search entry for missing or unreadable ",
-                       KindName(kind_), " ", id, "; run verify"));
+    if (!row.has_value()) {
+      return absl::DataLossError(absl::StrCat("search entry for missing ",
+                                              KindName(kind_), " ", id,
+                                              "; run verify"));
     }
+    QL_RETURN_IF_ERROR(storage::DecodeRow(db_, kind_, id, *row, m.get()));
     return m;
   }
 

@@ -280,7 +280,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   using model::IndexSpec;
   using v1::KIND_ENTERPRISE;
   using v1::KIND_PERSON;
-  return {
+  std::vector<model::IndexSpec> specs = {
       IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "2", Terms),
       IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "1",
                          GramsOf),
@@ -299,6 +299,24 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
                          "1", PinyinOf),
   };
+  // With encryption at rest (docs/privacy.md): the terms and grams of a
+  // person leave the (encrypted) address out; contacts are kept as keyed
+  // hashes, so duplicates by phone are still found; the others read names,
+  // birth dates and the public enterprise address only.
+  for (IndexSpec& s : specs) {
+    switch (s.id) {
+      case kPersonTerms:
+      case kPersonGrams:
+        s.sensitive_input = model::SensitiveInput::kExclude;
+        break;
+      case kPersonContact:
+        s.sensitive_input = model::SensitiveInput::kHash;
+        break;
+      default:
+        s.sensitive_input = model::SensitiveInput::kNone;
+    }
+  }
+  return specs;
 }
 
 }  // namespace search

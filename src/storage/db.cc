@@ -260,5 +260,22 @@ absl::StatusOr<std::optional<std::string>> Db::Get(
   return value;
 }
 
+absl::StatusOr<std::string> EncodeRow(const Db& db, uint8_t kind, uint64_t id,
+                                      const google::protobuf::Message& record) {
+  if (db.row_codec() == nullptr) return record.SerializeAsString();
+  return db.row_codec()->Encode(kind, id, record);
+}
+
+absl::Status DecodeRow(const Db& db, uint8_t kind, uint64_t id,
+                       absl::string_view bytes,
+                       google::protobuf::Message* out) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat(
+        "store ", db.path(), ": unreadable row of ", KindName(kind), " ", id));
+  }
+  if (db.row_codec() == nullptr) return absl::OkStatus();
+  return db.row_codec()->Decode(kind, id, out);
+}
+
 }  // namespace storage
 }  // namespace qiaolian

@@ -23,6 +23,7 @@
 #include "leveldb/db.h"
 #include "leveldb/env.h"
 #include "leveldb/write_batch.h"
+#include "src/storage/row_codec.h"
 
 namespace qiaolian {
 namespace storage {
@@ -102,6 +103,13 @@ class Db {
       absl::string_view key, const leveldb::Snapshot* snapshot = nullptr) const;
 
   leveldb::DB* raw() const { return db_.get(); }
+  // The codec between rows and records (src/storage/row_codec.h); nullptr
+  // for a plain store. REQUIRES: set right after Open, before any other
+  // thread uses the Db.
+  const RowCodec* row_codec() const { return row_codec_.get(); }
+  void set_row_codec(std::shared_ptr<const RowCodec> codec) {
+    row_codec_ = std::move(codec);
+  }
   const std::string& path() const { return path_; }
   uint32_t schema_version() const { return schema_version_; }
 
@@ -114,6 +122,7 @@ class Db {
   std::unique_ptr<leveldb::Cache> cache_;  // Outlives db_ (declared first).
   std::unique_ptr<leveldb::DB> db_;
   uint32_t schema_version_ = 0;
+  std::shared_ptr<const RowCodec> row_codec_;
   absl::Mutex failed_mu_;
   absl::Status failed_ ABSL_GUARDED_BY(failed_mu_);  // Sticky write error.
 };

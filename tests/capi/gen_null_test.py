@@ -60,6 +60,7 @@ NULL_ACCEPTED = {
     ("qiaolian_case_register", "options"),
     ("qiaolian_case_transition", "options"),
     ("qiaolian_case_reply", "options"),
+    ("qiaolian_repair_with_options", "options"),
 }
 
 # Typedef'd function pointer types: pointer parameters without a `*`.
@@ -71,6 +72,9 @@ FUNCTION_POINTER_TYPES = {"qiaolian_progress_fn"}
 POINTER_VALUES = {
     ("qiaolian_update", "data"): "(const uint8_t*)f.record_json",
     ("qiaolian_create", "data"): "(const uint8_t*)f.new_json",
+    # A 32-byte encryption key (its length is taken with strlen).
+    ("qiaolian_options_set_encryption_key", "key"):
+        '(const uint8_t*)"0123456789abcdef0123456789abcdef"',
     ("const uint8_t*", None): "(const uint8_t*)f.new_json",
     ("qiaolian_import", "path"): "g_import_csv",
     ("qiaolian_donation_totals", "request"): '"{\\"by\\":\\"purpose\\"}"',
