@@ -526,8 +526,8 @@ bool OrgCodeCheckHolds(absl::string_view org9) {
 }
 
 // Applies one cleaned, non-placeholder cell.
-absl::Status ApplyCell(const MappedColumn& c, absl::string_view value, Message* m,
-                       bool lenient, CellResult* result) {
+absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
+                       Message* m, bool lenient, CellResult* result) {
   switch (c.target) {
     case Target::kField:
       return SetPath(m, c.path, value);
@@ -876,9 +876,9 @@ class Importer {
     start_ = std::chrono::steady_clock::now();
     QL_ASSIGN_OR_RETURN(uint64_t existing, store_.Count(o_.kind));
     fresh_ = existing == 0;
-    check_duplicates_ = o_.duplicates != ImportDuplicates::kOff &&
-                        (o_.kind == v1::KIND_PERSON ||
-                         o_.kind == v1::KIND_ENTERPRISE);
+    check_duplicates_ =
+        o_.duplicates != ImportDuplicates::kOff &&
+        (o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE);
     ingest::Row row;
     if (format != "jsonl") {
       QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
@@ -1257,8 +1257,7 @@ class Importer {
       auto [from, to] = pending_dup_keys_.equal_range(k);
       for (auto it = from; it != to; ++it) {
         if (!seen.insert(it->second).second) continue;
-        DuplicatePair p =
-            CompareRecords(*record, *pending_[it->second].record);
+        DuplicatePair p = CompareRecords(*record, *pending_[it->second].record);
         if (p.score >= min_score && p.score > best.score) {
           best.score = p.score;
           best.reasons = std::move(p.reasons);
@@ -1431,7 +1430,8 @@ namespace {
 
 // "line 12 looks like person 40 (90: same name and birth date); merged".
 std::string DescribeDuplicate(const ImportDuplicate& d, Kind kind) {
-  std::string s = absl::StrCat("line ", d.line, d.merged ? " merged into " : " looks like ");
+  std::string s = absl::StrCat("line ", d.line,
+                               d.merged ? " merged into " : " looks like ");
   if (d.id != 0) {
     absl::StrAppend(&s, KindName(kind), " ", d.id);
   } else {
@@ -1501,11 +1501,11 @@ std::string ImportSummary::ToJson() const {
   for (const ImportDuplicate& d : duplicate_rows) {
     std::vector<std::string> rs;
     for (const std::string& r : d.reasons) rs.push_back(JsonQuote(r));
-    dups.push_back(absl::StrCat(
-        "{\"line\":", d.line, ",\"id\":", d.id, ",\"other_line\":",
-        d.other_line, ",\"score\":", d.score, ",\"reasons\":[",
-        absl::StrJoin(rs, ","), "],\"merged\":", d.merged ? "true" : "false",
-        "}"));
+    dups.push_back(
+        absl::StrCat("{\"line\":", d.line, ",\"id\":", d.id,
+                     ",\"other_line\":", d.other_line, ",\"score\":", d.score,
+                     ",\"reasons\":[", absl::StrJoin(rs, ","),
+                     "],\"merged\":", d.merged ? "true" : "false", "}"));
   }
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),

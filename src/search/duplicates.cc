@@ -727,12 +727,13 @@ absl::StatusOr<std::vector<DuplicatePair>> FindDuplicatesOf(
                [&](uint16_t index_id, absl::string_view head, bool names_only) {
                  if (!status.ok()) return;
                  size_t n = 0;
-                 status = r.Entries(
-                     index_id, head, [&](absl::string_view tuple, uint64_t id) {
-                       if (names_only && !NameField(tuple)) return true;
-                       if (id != self) ids.insert(id);
-                       return ++n < options.max_group;
-                     });
+                 status = r.Entries(index_id, head,
+                                    [&](absl::string_view tuple, uint64_t id) {
+                                      if (names_only && !NameField(tuple))
+                                        return true;
+                                      if (id != self) ids.insert(id);
+                                      return ++n < options.max_group;
+                                    });
                });
   QL_RETURN_IF_ERROR(status);
   std::vector<DuplicatePair> out;

@@ -396,10 +396,9 @@ class Searcher {
         QL_RETURN_IF_ERROR(ScanPinyin(
             v, /*exact=*/false,
             [](PinyinForm f, Field field, double cover) {
-              return f == PinyinForm::kFull
-                         ? 45 + FieldBonus(field) / 2 +
-                               static_cast<int>(cover * 6)
-                         : 0;
+              return f == PinyinForm::kFull ? 45 + FieldBonus(field) / 2 +
+                                                  static_cast<int>(cover * 6)
+                                            : 0;
             },
             absl::StrCat("dialect surname (", v, "), ")));
         if (Enough()) return absl::OkStatus();

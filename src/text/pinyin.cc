@@ -318,7 +318,8 @@ std::vector<std::string> DialectSurnameVariants(absl::string_view normalized) {
     absl::string_view w = words[0];
     for (const std::string& m : DialectSurnameReadings(w)) add(m);
     if (!out.empty()) return out;
-    const size_t longest = w.size() >= 5 ? std::min<size_t>(w.size() - 2, 6) : 0;
+    const size_t longest =
+        w.size() >= 5 ? std::min<size_t>(w.size() - 2, 6) : 0;
     for (size_t n = longest; n >= 3; --n) {
       const std::vector<std::string> r = DialectSurnameReadings(w.substr(0, n));
       if (r.empty()) continue;

@@ -60,8 +60,9 @@ std::vector<std::string> SurnameOverride(absl::string_view normalized,
 std::vector<std::string> DialectSurnameReadings(absl::string_view word);
 
 // For a name in Latin letters (`normalized`: text::Normalize output, words
-// separated by spaces, hyphens, dots, commas or apostrophes), the compact pinyin forms it may stand for when its
-// surname is a dialect or Wade-Giles spelling: "tan wei ming" ->
+// separated by spaces, hyphens, dots, commas or apostrophes), the compact
+// pinyin forms it may stand for when its surname is a dialect or Wade-Giles
+// spelling: "tan wei ming" ->
 // {"chenweiming", "tanweiming"} (the surname first or, for "wei ming tan",
 // last; always written surname first). Excludes the compact input itself.
 // Without spaces ("tanweiming") the longest table spelling that starts the

@@ -995,7 +995,8 @@ static void test_import(void) {
   f = fopen(csv, "wb");
   CHECK(f != NULL);
   if (f == NULL) exit(1);
-  fputs("姓名,出生日期,电话\n张三,1966-06-06,\n張三,1966-06-06,13900001111\n", f);
+  fputs("姓名,出生日期,电话\n张三,1966-06-06,\n張三,1966-06-06,13900001111\n",
+        f);
   fclose(f);
   CHECK(qiaolian_import_options_set_duplicates(io, "bogus", 5) ==
         QIAOLIAN_INVALID_ARGUMENT);
@@ -1013,16 +1014,15 @@ static void test_import(void) {
   summary = NULL;
   CHECK(qiaolian_import_options_set_dry_run(io, 0) == QIAOLIAN_OK);
   CHECK(qiaolian_import_options_set_duplicates(io, "merge", 5) == QIAOLIAN_OK);
-  CHECK(qiaolian_import_options_set_duplicate_min_score(io, 90) ==
-        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_duplicate_min_score(io, 90) == QIAOLIAN_OK);
   CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
            QIAOLIAN_OK, err);
   CHECK(summary != NULL && contains(summary, summary_len, "\"merged\":1"));
   CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
   qiaolian_free(summary);
   summary = NULL;
-  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_PERSON, &count, &err),
-           QIAOLIAN_OK, err);
+  CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_PERSON, &count, &err), QIAOLIAN_OK,
+           err);
   CHECK(count == 1);
   CHECK(qiaolian_import_options_set_duplicates(io, NULL, 0) == QIAOLIAN_OK);
   snprintf(csv, sizeof csv, "%s/上海.csv", dir);

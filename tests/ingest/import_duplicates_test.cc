@@ -70,7 +70,7 @@ TEST_F(ImportDuplicatesTest, WarnsAboutStoredRecordsAndEarlierRowsOfTheFile) {
   const uint64_t chen = StoreChenWeiming();
   auto s = ImportPeople(
       "姓名,出生日期,电话\n"
-      "陳偉明,1980-01-02,\n"          // Traditional spelling of a stored one.
+      "陳偉明,1980-01-02,\n"  // Traditional spelling of a stored one.
       "李小红,1975-05-05,13800138000\n"
       "李晓红,,138 0013 8000\n"  // Same phone as the row above.
       "王芳,1970-07-07,\n");
@@ -180,15 +180,16 @@ TEST_F(ImportDuplicatesTest, DryRunMergeWritesNothing) {
   ImportOptions o;
   o.duplicates = ImportDuplicates::kMerge;
   o.dry_run = true;
-  auto s = ImportPeople("姓名,出生日期,电话\n陳偉明,1980-01-02,13900001111\n",
-                        o);
+  auto s =
+      ImportPeople("姓名,出生日期,电话\n陳偉明,1980-01-02,13900001111\n", o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->merged, 1u);
   EXPECT_EQ(Person(chen)->contacts_size(), 0);
   EXPECT_EQ(Person(chen)->meta().revision(), 1u);
 }
 
-TEST_F(ImportDuplicatesTest, EnterprisesWithTheSameNameAreFlaggedUnlessCodesDiffer) {
+TEST_F(ImportDuplicatesTest,
+       EnterprisesWithTheSameNameAreFlaggedUnlessCodesDiffer) {
   v1::Enterprise e;
   e.set_name("常州晨风制造有限公司");
   e.set_uscc("91310000757904992P");

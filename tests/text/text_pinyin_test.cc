@@ -85,13 +85,13 @@ namespace {
 
 TEST(TextPinyinTest, DialectAndWadeGilesSurnames) {
   using V = std::vector<std::string>;
-  EXPECT_EQ(DialectSurnameReadings("tan"), V{"chen"});      // Hokkien 陈
-  EXPECT_EQ(DialectSurnameReadings("chan"), V{"chen"});     // Cantonese 陈
+  EXPECT_EQ(DialectSurnameReadings("tan"), V{"chen"});   // Hokkien 陈
+  EXPECT_EQ(DialectSurnameReadings("chan"), V{"chen"});  // Cantonese 陈
   EXPECT_EQ(DialectSurnameReadings("ng"), (V{"wu", "huang"}));
   EXPECT_EQ(DialectSurnameReadings("lim"), V{"lin"});
-  EXPECT_EQ(DialectSurnameReadings("hsu"), V{"xu"});        // Wade-Giles
+  EXPECT_EQ(DialectSurnameReadings("hsu"), V{"xu"});  // Wade-Giles
   EXPECT_EQ(DialectSurnameReadings("cheung"), V{"zhang"});
-  EXPECT_TRUE(DialectSurnameReadings("wang").empty());     // Already pinyin.
+  EXPECT_TRUE(DialectSurnameReadings("wang").empty());  // Already pinyin.
   EXPECT_TRUE(DialectSurnameReadings("smith").empty());
 }
 
