@@ -181,7 +181,7 @@ bool IsValueMessage(const Descriptor* d) {
 }
 
 absl::StatusOr<ExportColumn> ResolveColumn(const Descriptor* d,
-                                     absl::string_view text) {
+                                           absl::string_view text) {
   const std::string path(absl::StripAsciiWhitespace(text));
   if (path == "id") return ResolveColumn(d, "meta.id");
   ExportColumn c;
@@ -461,7 +461,8 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
         QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
       } else if (csv) {
         cells.clear();
-        for (const ExportColumn& c : columns) cells.push_back(CellOf(*record, c));
+        for (const ExportColumn& c : columns)
+          cells.push_back(CellOf(*record, c));
         WriteCsvRow(cells, *out);
       } else {
         QL_ASSIGN_OR_RETURN(std::string json, RecordToJson(*record));
