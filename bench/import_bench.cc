@@ -328,6 +328,16 @@ int ImportChild(const std::string& csv, const std::string& dir) {
   }
   ImportOptions o;
   o.kind = v1::KIND_ENTERPRISE;
+  // The likely-duplicate check (default warn, as `qiaolian import` does);
+  // QIAOLIAN_BENCH_DUPLICATES=off measures without it.
+  if (const char* env = getenv("QIAOLIAN_BENCH_DUPLICATES"); env && *env) {
+    absl::StatusOr<ImportDuplicates> d = ParseImportDuplicates(env);
+    if (!d.ok()) {
+      std::fprintf(stderr, "%s\n", d.status().ToString().c_str());
+      return 1;
+    }
+    o.duplicates = *d;
+  }
   // Peaks of the anonymous (heap) and file-backed (LevelDB's mmap()ed
   // tables, reclaimable page cache) parts of the RSS, sampled every 50 ms.
   std::atomic<bool> stop{false};

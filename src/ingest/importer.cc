@@ -1266,9 +1266,15 @@ class Importer {
         }
       }
     }
-    // The store's records (those of earlier batches included), unless the
-    // store held none of the kind and none has been written yet.
-    if (!fresh_ || summary_.created > 0) {
+    // The store's records (those of earlier batches included). In a store
+    // that held none of the kind when the import began, only records this
+    // import wrote can match, so only a key one of them had is looked up.
+    bool may_match = !fresh_;
+    for (const std::string& k : *keys) {
+      if (may_match) break;
+      may_match = written_dup_keys_.Contains(absl::HashOf(k));
+    }
+    if (may_match) {
       DuplicateOptions d;
       d.min_score = min_score;
       d.limit = 1;
@@ -1281,6 +1287,9 @@ class Importer {
         best.other_line = 0;
         best_pending = pending_.size();
       }
+    }
+    for (const std::string& k : *keys) {
+      written_dup_keys_.Insert(absl::HashOf(k));
     }
     if (best.score == 0) return false;
     best.line = row.line;
@@ -1398,6 +1407,9 @@ class Importer {
   // grows with the file: ~50 MB for 1M rows).
   HashSet64 seen_rows_;
   HashSet64 created_keys_;
+  // Hashes of the duplicate keys (DuplicateKeys) of the rows created or
+  // merged so far (ImportDuplicates).
+  HashSet64 written_dup_keys_;
   bool fresh_ = false;  // The store had no record of the kind at the start.
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
   uint64_t total_bytes_ = 0;  // Size of the source.
