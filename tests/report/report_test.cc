@@ -604,6 +604,15 @@ TEST(ReportSpecTest, ErrorsNameFileLineAndWhatWasExpected) {
                               "COUNT, COUNT_RECORDS")));
   EXPECT_THAT(SpecError("sections { id: \"a\" figures { id: \"x\" "),
               StartsWith("bad.textproto:1:"));
+  // A very long unknown name (found by fuzzing: the message was once
+  // matched with std::regex, which overflowed the stack on it).
+  const std::string long_name(200000, 'z');
+  EXPECT_THAT(SpecError("sections { id: \"a\" figures { id: \"x\" " +
+                        long_name + ": 1 } }"),
+              AllOf(StartsWith("bad.textproto:1:"),
+                    HasSubstr("expected one of id, label_zh")));
+  EXPECT_THAT(SpecError("title_" + long_name + " 1"),
+              StartsWith("bad.textproto:1:"));
   // Semantic errors point at the offending field.
   std::string unknown_kind = SpecError(
       "sections { id: \"a\"\n figures {\n  id: \"x\" label_zh: \"{value}\"\n"
