@@ -32,6 +32,31 @@ using qiaolian::capi::ToQueryOptions;
 using qiaolian::capi::Unregister;
 using qiaolian::capi::WithStore;
 
+namespace {
+
+// Sets an enum option from its name with `parse`; NULL restores the
+// default, an unknown name is INVALID_ARGUMENT (the option is unchanged).
+template <typename T>
+int SetImportChoice(qiaolian_import_options_t* options, const char* name,
+                    size_t len, absl::StatusOr<T> (*parse)(absl::string_view),
+                    T qiaolian::ImportOptions::*field) {
+  if (options == nullptr || (name == nullptr && len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    if (name == nullptr) {
+      options->o.*field = qiaolian::ImportOptions().*field;
+      return QIAOLIAN_OK;
+    }
+    absl::StatusOr<T> v = parse(absl::string_view(name, len));
+    if (!v.ok()) return QIAOLIAN_INVALID_ARGUMENT;
+    options->o.*field = *v;
+    return QIAOLIAN_OK;
+  });
+}
+
+}  // namespace
+
 extern "C" {
 
 const char* qiaolian_version(void) { return QIAOLIAN_VERSION; }
@@ -525,35 +550,14 @@ int qiaolian_import_options_set_encoding(qiaolian_import_options_t* options,
 }
 int qiaolian_import_options_set_mode(qiaolian_import_options_t* options,
                                      const char* mode, size_t mode_len) {
-  if (options == nullptr || (mode == nullptr && mode_len > 0)) {
-    return QIAOLIAN_INVALID_ARGUMENT;
-  }
-  return Guard(nullptr, [&] {
-    if (mode == nullptr) {
-      options->o.mode = qiaolian::ImportMode::kSkip;
-      return QIAOLIAN_OK;
-    }
-    auto m = qiaolian::ParseImportMode(absl::string_view(mode, mode_len));
-    if (!m.ok()) return QIAOLIAN_INVALID_ARGUMENT;
-    options->o.mode = *m;
-    return QIAOLIAN_OK;
-  });
+  return SetImportChoice(options, mode, mode_len, &qiaolian::ParseImportMode,
+                         &qiaolian::ImportOptions::mode);
 }
 int qiaolian_import_options_set_duplicates(qiaolian_import_options_t* options,
                                            const char* mode, size_t mode_len) {
-  if (options == nullptr || (mode == nullptr && mode_len > 0)) {
-    return QIAOLIAN_INVALID_ARGUMENT;
-  }
-  return Guard(nullptr, [&] {
-    if (mode == nullptr) {
-      options->o.duplicates = qiaolian::ImportOptions().duplicates;
-      return QIAOLIAN_OK;
-    }
-    auto m = qiaolian::ParseImportDuplicates(absl::string_view(mode, mode_len));
-    if (!m.ok()) return QIAOLIAN_INVALID_ARGUMENT;
-    options->o.duplicates = *m;
-    return QIAOLIAN_OK;
-  });
+  return SetImportChoice(options, mode, mode_len,
+                         &qiaolian::ParseImportDuplicates,
+                         &qiaolian::ImportOptions::duplicates);
 }
 int qiaolian_import_options_set_duplicate_min_score(
     qiaolian_import_options_t* options, int score) {

@@ -12,42 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "qiaolian/c.h"
-
-static int g_checks = 0;
-static int g_failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    ++g_checks;                                                                \
-    if (!(cond)) {                                                             \
-      ++g_failures;                                                            \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                          \
-  } while (0)
-
-/* `expr` returned `want`; prints and frees errmsg `err` otherwise. */
-#define CHECK_RC(expr, want, err)                                       \
-  do {                                                                  \
-    int rc_ = (expr);                                                   \
-    ++g_checks;                                                         \
-    if (rc_ != (want)) {                                                \
-      ++g_failures;                                                     \
-      fprintf(stderr, "%s:%d: %s returned %s, want %s: %s\n", __FILE__, \
-              __LINE__, #expr, qiaolian_code_name(rc_),                 \
-              qiaolian_code_name(want), (err) != NULL ? (err) : "");    \
-    }                                                                   \
-    qiaolian_free(err);                                                 \
-    (err) = NULL;                                                       \
-  } while (0)
-
-static int remove_entry(const char* path, const struct stat* sb, int flag,
-                        struct FTW* ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
 
 /* Distinctive values that occur nowhere else in the store. */
 #define ID_NUMBER "320413200905170026"
@@ -184,7 +150,6 @@ int main(void) {
 
   qiaolian_options_destroy(opts);
   qiaolian_options_destroy(wrong);
-  nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  printf("encryption_test (C): %d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  remove_tree(dir);
+  return check_summary("encryption_test (C)");
 }

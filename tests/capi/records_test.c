@@ -9,29 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "qiaolian/c.h"
 
-static int g_checks = 0;
-static int g_failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    ++g_checks;                                                                \
-    if (!(cond)) {                                                             \
-      ++g_failures;                                                            \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                          \
-  } while (0)
-
 static qiaolian_db_t* g_db;
-
-static int remove_entry(const char* path, const struct stat* sb, int flag,
-                        struct FTW* ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
 
 static uint64_t create(int kind, const char* json) {
   uint64_t id = 0;
@@ -228,7 +209,6 @@ int main(void) {
   }
 
   qiaolian_close(g_db);
-  nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  printf("records_test: %d checks, %d failed\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  remove_tree(dir);
+  return check_summary("records_test");
 }
