@@ -10,9 +10,10 @@
 #   the default compiler without fuzz targets) with -fsanitize=address,
 #   undefined -fno-sanitize-recover=all (and -fsanitize=fuzzer-no-link for
 #   coverage with clang), then builds every GoogleTest binary, crash_driver
-#   and the fuzz targets (incremental after the first run).
-# tests: runs every GoogleTest binary and a short crash test there; any
-#   sanitizer report fails.
+#   (target cc_test_targets) and the fuzz targets (target fuzz_targets),
+#   incrementally after the first run.
+# tests: runs every GoogleTest binary and a short crash test there, JOBS
+#   at a time; any sanitizer report fails.
 # fuzz: replays each target's seed corpus (fuzz/corpus/<target>/) and runs
 #   it RUNS more inputs (default 2000) from there; new inputs go to a
 #   scratch directory, never into the source tree. Skipped (exit 0, saying
@@ -51,7 +52,8 @@ build)
   start=$(date +%s)
   if [ ! -f "$B/CMakeCache.txt" ]; then
     # Built for CI time (docs/reliability.md, "Sanitizers"): -O1 with line
-    # tables only (reports keep file:line), a unity build, lld when present.
+    # tables only (reports keep file:line), a unity build, precompiled test
+    # headers, lld when present.
     flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -DNDEBUG"
     ldflags="-fsanitize=address,undefined"
     extra=()
@@ -66,6 +68,7 @@ build)
       "${extra[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
       -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" -DCMAKE_UNITY_BUILD=ON \
+      -DQIAOLIAN_TEST_PCH=ON \
       -DQIAOLIAN_TSAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
       >"$log" 2>&1; then
       echo "sanitizer_test: configuring $B failed:" >&2
@@ -74,11 +77,11 @@ build)
       exit 1
     fi
   fi
-  targets=$(cd "$ROOT/tests" && find . -name '*_test.cc' -printf '%f\n' | sed 's/\.cc$//' | sort)
+  # Two umbrella targets (tests/CMakeLists.txt, fuzz/CMakeLists.txt): the
+  # Makefile generator builds the targets named here one after another.
   fuzz=()
   grep -q '^QIAOLIAN_FUZZ:BOOL=ON' "$B/CMakeCache.txt" && fuzz=(fuzz_targets)
-  # shellcheck disable=SC2086
-  if ! cmake --build "$B" -j"$JOBS" --target $targets crash_driver "${fuzz[@]}" \
+  if ! cmake --build "$B" -j"$JOBS" --target cc_test_targets "${fuzz[@]}" \
     >>"$log" 2>&1; then
     echo "sanitizer_test: building with sanitizers failed:" >&2
     grep -E "error|Error" "$log" | tail -n 30 >&2
@@ -88,23 +91,40 @@ build)
   ;;
 tests)
   start=$(date +%s)
-  failed=0
-  n=0
+  # Each binary and the crash test is one job, JOBS at a time; a job leaves
+  # its output in NAME.log and its exit status in NAME.rc.
+  run_one() {
+    local name=$1
+    shift
+    QIAOLIAN_SHARED_DATA="$ROOT/../shared/data" "$@" >"$B/$name.log" 2>&1
+    echo $? >"$B/$name.rc"
+  }
+  names=()
   for t in $(find "$B/tests" -maxdepth 1 -type f -name '*_test' -perm -u+x | sort); do
-    n=$((n + 1))
-    out=$B/$(basename "$t").log
-    if ! QIAOLIAN_SHARED_DATA="$ROOT/../shared/data" "$t" --gtest_brief=1 >"$out" 2>&1; then
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+    name=$(basename "$t")
+    names+=("$name")
+    rm -f "$B/$name.rc"
+    run_one "$name" "$t" --gtest_brief=1 &
+  done
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  rm -f "$B/crash.rc"
+  run_one crash "$B/tests/crash_driver" --iterations 4 --max-kill-ms 400 --quiet &
+  wait
+  failed=0
+  for name in "${names[@]}"; do
+    if [ "$(cat "$B/$name.rc" 2>/dev/null)" != 0 ]; then
       failed=$((failed + 1))
-      echo "sanitizer_test: $(basename "$t") FAILED under ASan+UBSan:" >&2
-      grep -E -A25 "ERROR: (Address|Leak)Sanitizer|runtime error|FAILED|Failure" "$out" | head -60 >&2
+      echo "sanitizer_test: $name FAILED under ASan+UBSan:" >&2
+      grep -E -A25 "ERROR: (Address|Leak)Sanitizer|runtime error|FAILED|Failure" "$B/$name.log" | head -60 >&2
     fi
   done
-  if ! "$B/tests/crash_driver" --iterations 4 --max-kill-ms 400 --quiet >"$B/crash.log" 2>&1; then
+  if [ "$(cat "$B/crash.rc" 2>/dev/null)" != 0 ]; then
     failed=$((failed + 1))
     echo "sanitizer_test: crash_driver FAILED under ASan+UBSan:" >&2
     tail -n 30 "$B/crash.log" >&2
   fi
-  echo "sanitizer_test: $n test binaries and the crash test under ASan+UBSan in $(($(date +%s) - start)) s, $failed failed"
+  echo "sanitizer_test: ${#names[@]} test binaries and the crash test under ASan+UBSan in $(($(date +%s) - start)) s, $JOBS at a time, $failed failed"
   [ $failed -eq 0 ]
   ;;
 fuzz)
