@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <unordered_map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -66,12 +65,23 @@ int FieldBonus(Field f) {
   return 0;
 }
 
+// The best score of all: an exact match of the name.
+constexpr int kTopScore = 100;
+// The best scores of the pinyin and fuzzy tiers (the table in search.h).
+constexpr int kMaxPinyinScore = 59;
+constexpr int kMaxFuzzyScore = 39;
+
 struct Candidate {
   uint64_t id = 0;
   int score = 0;
   Tier tier = Tier::kExact;
   Field field = Field::kName;
   std::string detail;  // Extra words for the reason.
+  // Index in SearchableTexts() of the text that matched, when known.
+  int slot = -1;
+  // The text that matched, as stored, when the index entry holds it (no
+  // row read for the hit).
+  std::optional<std::string> text;
 };
 
 size_t CodePoints(absl::string_view s) {
@@ -79,6 +89,35 @@ size_t CodePoints(absl::string_view s) {
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
+
+// Entries of one group of a terms or pinyin scan (same key up to the id:
+// same text, field or pinyin code, and stored text) have the same score and
+// come in id order, which is also the order among equal scores: after
+// `limit` of them the rest of the group cannot be returned, and the scan
+// seeks past it.
+class GroupCap {
+ public:
+  explicit GroupCap(size_t limit) : limit_(limit) {}
+
+  // Counts the entry `key` (group, then an 8-byte id); true when its group
+  // already gave `limit` entries (this one is not used).
+  bool Full(absl::string_view key) {
+    const absl::string_view group = key.substr(0, key.size() - 8);
+    if (n_ == 0 || group != group_) {
+      group_.assign(group.data(), group.size());
+      n_ = 0;
+    }
+    return ++n_ > limit_;
+  }
+
+  // A key after every entry of the current group.
+  std::string Next() const { return group_ + std::string(9, '\xff'); }
+
+ private:
+  size_t limit_;
+  std::string group_;
+  size_t n_ = 0;
+};
 
 class Searcher {
  public:
@@ -109,21 +148,23 @@ class Searcher {
     if (search::IsPinyinLike(compact_)) {
       // Latin letters: most likely pinyin, so that tier is looked at before
       // substrings of Latin names; n-gram fuzziness is for Chinese text.
-      QL_RETURN_IF_ERROR(PinyinTier());
+      if (Reachable(kMaxPinyinScore)) QL_RETURN_IF_ERROR(PinyinTier());
       if (!best_.empty()) return Finish();
       QL_RETURN_IF_ERROR(Substrings());
       return Finish();
     }
     QL_RETURN_IF_ERROR(Substrings());
-    if (Enough()) return Finish();
+    if (Enough() || !Reachable(kMaxPinyinScore)) return Finish();
     QL_RETURN_IF_ERROR(PinyinTier());
-    if (Enough()) return Finish();
+    if (Enough() || !Reachable(kMaxFuzzyScore)) return Finish();
     QL_RETURN_IF_ERROR(Fuzzy());
     return Finish();
   }
 
  private:
   bool Enough() const { return best_.size() >= options_.limit; }
+  // Whether a tier whose best score is `max` can return anything.
+  bool Reachable(int max) const { return max >= options_.min_score; }
 
   void Offer(Candidate c) {
     if (c.score <= 0 || c.score < options_.min_score) return;
@@ -144,32 +185,49 @@ class Searcher {
     std::string exact = base;
     storage::PutString(&exact, compact_);
     std::string open = exact.substr(0, exact.size() - 2);  // No terminator.
-    size_t seen = 0;
+    size_t seen = 0, top_exact = 0;
     std::vector<Candidate> prefix;
+    GroupCap group(options_.limit);
     for (it_->Seek(open);
          it_->Valid() && it_->key().starts_with(open) && seen < cap_ * 4;
-         it_->Next(), ++seen) {
+         ++seen) {
       absl::string_view key(it_->key().data(), it_->key().size());
       absl::string_view rest = key.substr(base.size());
-      storage::Component value, field;
+      storage::Component value, field, stored;
       storage::Direction dir;
       uint64_t id = 0;
       if (!storage::GetComponent(&rest, &value, &dir) ||
           !storage::GetComponent(&rest, &field, &dir) ||
+          !storage::GetComponent(&rest, &stored, &dir) ||
           !storage::GetU64(&rest, &id) ||
           !std::holds_alternative<std::string>(value) ||
-          !std::holds_alternative<int64_t>(field)) {
+          !std::holds_alternative<int64_t>(field) ||
+          !std::holds_alternative<std::string>(stored)) {
         return absl::DataLossError(
             absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
       }
+      if (group.Full(key)) {
+        it_->Seek(group.Next());
+        continue;
+      }
+      it_->Next();
+      const std::string& v = std::get<std::string>(value);
       Candidate c;
       c.id = id;
       c.field = static_cast<Field>(std::get<int64_t>(field));
-      const std::string& v = std::get<std::string>(value);
+      // Empty: the stored text is the compact one.
+      c.text = std::get<std::string>(stored).empty()
+                   ? v
+                   : std::move(std::get<std::string>(stored));
       if (v.size() == compact_.size()) {
         c.tier = Tier::kExact;
         c.score = 90 + FieldBonus(c.field);
+        top_exact += c.score == kTopScore;
         Offer(std::move(c));
+        // Exact matches in the name field come first, in id order, with
+        // the highest score: once `limit` of them are known, nothing later
+        // in the scan (or in another tier) can rank above them.
+        if (top_exact >= options_.limit) break;
       } else {
         c.tier = Tier::kPrefix;
         const double cover = static_cast<double>(CodePoints(compact_)) /
@@ -183,18 +241,27 @@ class Searcher {
     return absl::OkStatus();
   }
 
+  struct Containing {
+    Field field;
+    double cover;  // Share of the text the query covers.
+    int slot;      // Index in SearchableTexts().
+  };
+
   // The text of `record` that best contains the query, or nullopt.
-  std::optional<std::pair<Field, double>> Contains(
+  std::optional<Containing> Contains(
       const google::protobuf::Message& record) const {
-    std::optional<std::pair<Field, double>> best;
-    for (const search::FieldText& ft : search::SearchableTexts(record)) {
+    std::optional<Containing> best;
+    const std::vector<search::FieldText> texts =
+        search::SearchableTexts(record);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const search::FieldText& ft = texts[i];
       const std::string c = text::Compact(ft.text);
       if (!absl::StrContains(c, compact_)) continue;
       const double cover = static_cast<double>(CodePoints(compact_)) /
                            static_cast<double>(CodePoints(c));
       if (!best.has_value() || FieldBonus(ft.field) + cover >
-                                   FieldBonus(best->first) + best->second) {
-        best = std::make_pair(ft.field, cover);
+                                   FieldBonus(best->field) + best->cover) {
+        best = Containing{ft.field, cover, static_cast<int>(i)};
       }
     }
     return best;
@@ -314,9 +381,10 @@ class Searcher {
           Candidate c;
           c.id = target;
           c.tier = Tier::kSubstring;
-          c.field = m->first;
+          c.field = m->field;
+          c.slot = m->slot;
           c.score =
-              60 + FieldBonus(c.field) / 2 + static_cast<int>(m->second * 9);
+              60 + FieldBonus(c.field) / 2 + static_cast<int>(m->cover * 9);
           Offer(std::move(c));
           ++verified;
         }
@@ -340,28 +408,37 @@ class Searcher {
     storage::PutString(&start, value);
     if (!exact) start.resize(start.size() - 2);
     size_t seen = 0;
+    GroupCap group(options_.limit);
     for (it_->Seek(start);
          it_->Valid() && it_->key().starts_with(start) && seen < cap_ * 4;
-         it_->Next(), ++seen) {
+         ++seen) {
       absl::string_view key(it_->key().data(), it_->key().size());
       absl::string_view rest = key.substr(base.size());
-      storage::Component v, code;
+      storage::Component v, code, stored;
       storage::Direction dir;
       uint64_t id = 0;
       if (!storage::GetComponent(&rest, &v, &dir) ||
           !storage::GetComponent(&rest, &code, &dir) ||
+          !storage::GetComponent(&rest, &stored, &dir) ||
           !storage::GetU64(&rest, &id) ||
           !std::holds_alternative<std::string>(v) ||
-          !std::holds_alternative<int64_t>(code)) {
+          !std::holds_alternative<int64_t>(code) ||
+          !std::holds_alternative<std::string>(stored)) {
         return absl::DataLossError(
             absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
       }
+      if (group.Full(key)) {
+        it_->Seek(group.Next());
+        continue;
+      }
+      it_->Next();
       const int64_t cd = std::get<int64_t>(code);
       const auto form = static_cast<PinyinForm>(cd % 10);
       Candidate c;
       c.id = id;
       c.tier = Tier::kPinyin;
       c.field = static_cast<Field>(cd / 10);
+      c.text = std::move(std::get<std::string>(stored));
       const std::string& s = std::get<std::string>(v);
       const bool is_exact = s.size() == value.size();
       c.score = score(form, c.field,
@@ -431,18 +508,26 @@ class Searcher {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
     constexpr size_t kListCap = 256;
-    std::unordered_map<uint64_t, size_t> hits;
+    // The first ids of each gram's list, counted by sorting.
+    std::vector<uint64_t> ids;
+    ids.reserve(grams.size() * kListCap);
     for (const std::string& g : grams) {
       Postings p = Open(g);
       size_t n = 0;
-      for (; p.Valid() && n < kListCap; p.it->Next(), ++n) ++hits[p.Id()];
+      for (; p.Valid() && n < kListCap; p.it->Next(), ++n) {
+        ids.push_back(p.Id());
+      }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
     }
+    std::sort(ids.begin(), ids.end());
     const size_t need = std::max<size_t>(
         2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
     std::vector<std::pair<size_t, uint64_t>> ranked;
-    for (const auto& [id, n] : hits) {
-      if (n >= need && !Has(id)) ranked.emplace_back(n, id);
+    for (size_t i = 0; i < ids.size();) {
+      size_t j = i;
+      while (j < ids.size() && ids[j] == ids[i]) ++j;
+      if (j - i >= need && !Has(ids[i])) ranked.emplace_back(j - i, ids[i]);
+      i = j;
     }
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -493,14 +578,32 @@ class Searcher {
       h.score = std::min(c.score, 100);
       h.match = TierName(c.tier);
       h.field = search::FieldLabel(c.field);
-      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
-      for (const search::FieldText& ft : search::SearchableTexts(*row)) {
-        if (ft.field != c.field) continue;
-        if (h.text.empty()) h.text = ft.text;
-        if (c.tier != Tier::kPinyin && c.tier != Tier::kFuzzy &&
-            absl::StrContains(text::Compact(ft.text), compact_)) {
-          h.text = ft.text;
-          break;
+      if (c.text.has_value()) {
+        h.text = *c.text;
+      } else {
+        QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
+        const std::vector<search::FieldText> texts =
+            search::SearchableTexts(*row);
+        if (c.slot >= 0 && static_cast<size_t>(c.slot) < texts.size()) {
+          h.text = texts[c.slot].text;
+        } else {
+          // The first text of the field, or for an exact or prefix match the
+          // one containing the query when the field has several (former
+          // names): normalising is the costly part, done only then.
+          const size_t n = std::count_if(
+              texts.begin(), texts.end(),
+              [&](const auto& ft) { return ft.field == c.field; });
+          for (const search::FieldText& ft : texts) {
+            if (ft.field != c.field) continue;
+            if (h.text.empty()) h.text = ft.text;
+            if (n == 1 || c.tier == Tier::kPinyin || c.tier == Tier::kFuzzy) {
+              break;
+            }
+            if (absl::StrContains(text::Compact(ft.text), compact_)) {
+              h.text = ft.text;
+              break;
+            }
+          }
         }
       }
       switch (c.tier) {

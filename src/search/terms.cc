@@ -35,6 +35,12 @@ std::string Tuple(absl::string_view s, int64_t n) {
   return t;
 }
 
+std::string Tuple(absl::string_view s, int64_t n, absl::string_view display) {
+  std::string t = Tuple(s, n);
+  storage::PutString(&t, display);
+  return t;
+}
+
 bool HasHan(absl::string_view s) {
   for (char32_t c : text::ToU32(s)) {
     if (text::IsHan(c)) return true;
@@ -56,10 +62,14 @@ void Terms(const Message& m, std::vector<std::string>* out) {
     const std::string n = text::Normalize(ft.text);
     const std::string c = text::Compact(n);
     if (c.empty()) continue;
-    out->push_back(Tuple(c, static_cast<int64_t>(ft.field)));
+    // The text as stored, shown in search hits without reading the row;
+    // empty when it is the compact form itself (most Chinese texts).
+    const absl::string_view display =
+        c == ft.text ? absl::string_view() : absl::string_view(ft.text);
+    out->push_back(Tuple(c, static_cast<int64_t>(ft.field), display));
     if (ft.field != Field::kAddress) {
       for (const std::string& r : OtherNameOrders(n)) {
-        out->push_back(Tuple(r, static_cast<int64_t>(ft.field)));
+        out->push_back(Tuple(r, static_cast<int64_t>(ft.field), ft.text));
       }
     }
   }
@@ -84,17 +94,19 @@ void PinyinOf(const Message& m, std::vector<std::string>* out) {
     const int64_t base = static_cast<int64_t>(ft.field) * 10;
     std::string full = p.Full();
     if (full.size() > 2 * kMaxGramChars) full.resize(2 * kMaxGramChars);
-    out->push_back(Tuple(full, base + static_cast<int64_t>(PinyinForm::kFull)));
+    out->push_back(
+        Tuple(full, base + static_cast<int64_t>(PinyinForm::kFull), ft.text));
     out->push_back(Tuple(p.Initials(),
-                         base + static_cast<int64_t>(PinyinForm::kInitials)));
+                         base + static_cast<int64_t>(PinyinForm::kInitials),
+                         ft.text));
     if (person && p.surname_tokens > 0 &&
         p.syllables.size() > p.surname_tokens) {
       std::string given;
       for (size_t i = p.surname_tokens; i < p.syllables.size(); ++i) {
         given += p.syllables[i];
       }
-      out->push_back(
-          Tuple(given, base + static_cast<int64_t>(PinyinForm::kGiven)));
+      out->push_back(Tuple(
+          given, base + static_cast<int64_t>(PinyinForm::kGiven), ft.text));
     }
   }
 }
@@ -281,10 +293,10 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   using v1::KIND_ENTERPRISE;
   using v1::KIND_PERSON;
   std::vector<model::IndexSpec> specs = {
-      IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "2", Terms),
+      IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "3", Terms),
       IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "1",
                          GramsOf),
-      IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "1",
+      IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "2",
                          PinyinOf),
       IndexSpec::Derived(kPersonNameBirth, KIND_PERSON, "dup.name_birth", "1",
                          NameBirth),
@@ -292,12 +304,12 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          Contacts),
       IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
                          "3", CrossScript),
-      IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "1",
+      IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "1",
                          GramsOf),
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
-                         "1", PinyinOf),
+                         "2", PinyinOf),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed

@@ -4,11 +4,13 @@
 // area (person 140-159, enterprise 240-259). Entry layouts (components as in
 // src/storage/key_codec.h, then the record id):
 //
-//   140 person.search.terms     string compact, int64 field
+//   140 person.search.terms     string compact, int64 field, string text
 //   240 enterprise.search.terms
 //       Every searchable text as text::Compact() ("陳 偉" -> "陈伟",
-//       "Chen Wei" -> "chenwei"), with the field it came from (Field); a
-//       Latin name also in its other word orders (OtherNameOrders).
+//       "Chen Wei" -> "chenwei"), with the field it came from (Field) and
+//       the text as stored (empty when it equals the compact form), which a
+//       hit shows without reading the row; a Latin name also in its other
+//       word orders (OtherNameOrders).
 //       Exact match: the whole component; prefix match: a prefix of it.
 //   141 person.search.grams     string gram
 //   241 enterprise.search.grams
@@ -16,11 +18,12 @@
 //       (unigram) and every pair of adjacent characters (bigram). No field
 //       and no other component, so each gram's ids come in id order and
 //       several grams intersect by seeking (leapfrog).
-//   142 person.search.pinyin    string pinyin, int64 field*10 + form
-//   242 enterprise.search.pinyin
+//   142 person.search.pinyin    string pinyin, int64 field*10 + form,
+//   242 enterprise.search.pinyin  string text
 //       Pinyin of the names that contain Han characters: the full pinyin
 //       ("chenweiming", form 0), the initials ("cwm", form 1) and, for
-//       people, the full pinyin from the given name on ("weiming", form 2).
+//       people, the full pinyin from the given name on ("weiming", form 2),
+//       with the name as stored.
 //       Person names read their surname by the surname table.
 //   143 person.dup.name_birth   string compact name, int64 yyyymmdd
 //       Names (current and Chinese part) of people with a complete birth date.

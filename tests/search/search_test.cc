@@ -252,6 +252,73 @@ TEST_F(SearchTest, SingleCharacterAndLimit) {
   EXPECT_EQ(Find(v1::KIND_PERSON, "陈", 5).size(), 5u);
 }
 
+// Many records share the name: the scan stops after `limit` of the best
+// group, and the result is still the best `limit` (exact name matches in id
+// order, before exact former names).
+TEST_F(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
+  const uint64_t former = AddPerson("李四", {"陈伟"});
+  std::vector<uint64_t> named;
+  for (int i = 0; i < 30; ++i) named.push_back(AddPerson("陈伟"));
+  std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "陳偉", 5);
+  ASSERT_EQ(hits.size(), 5u);
+  for (size_t i = 0; i < hits.size(); ++i) {
+    EXPECT_EQ(hits[i].id, named[i]);
+    EXPECT_EQ(hits[i].match, "exact");
+    EXPECT_EQ(hits[i].field, "name");
+    EXPECT_EQ(hits[i].score, 100);
+  }
+  hits = Find(v1::KIND_PERSON, "陈伟", 40);
+  ASSERT_EQ(hits.size(), 31u);
+  EXPECT_EQ(hits.back().id, former);
+  EXPECT_EQ(hits.back().field, "former name");
+  EXPECT_EQ(hits.back().text, "陈伟");
+  // The same for pinyin initials: the first `limit` in id order.
+  hits = Find(v1::KIND_PERSON, "cw", 3);
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(Ids(hits), (std::vector<uint64_t>{named[0], named[1], named[2]}));
+  EXPECT_EQ(hits[0].match, "pinyin");
+  EXPECT_EQ(hits[0].text, "陈伟");
+}
+
+// The text a hit shows is the record's own, as stored (case, spaces,
+// traditional characters), whichever of its texts matched.
+TEST_F(SearchTest, HitTextIsTheMatchedTextAsStored) {
+  const uint64_t id = AddPerson("陳偉明", {"Chen Wei-Ming", "陳大文"});
+  std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "chenweiming");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, id);
+  EXPECT_EQ(hits[0].match, "exact");
+  EXPECT_EQ(hits[0].field, "former name");
+  EXPECT_EQ(hits[0].text, "Chen Wei-Ming");
+  hits = Find(v1::KIND_PERSON, "陈大文");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].text, "陳大文");
+  hits = Find(v1::KIND_PERSON, "WEI-MING CHEN");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, id);
+  EXPECT_EQ(hits[0].text, "Chen Wei-Ming");
+  hits = Find(v1::KIND_PERSON, "cwm");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].text, "陳偉明");
+}
+
+// A minimum score above a tier's range skips the tier: no pinyin or fuzzy
+// hits, only records that contain the query.
+TEST_F(SearchTest, MinScoreSkipsLowerTiers) {
+  const uint64_t chen = AddPerson("陈伟");
+  AddPerson("程伟");  // Sounds different; 伟 is shared (fuzzy at most).
+  AddPerson("陈玮");  // Same sound (pinyin tier).
+  SearchOptions o;
+  o.min_score = 60;
+  auto hits = Search(*store_, v1::KIND_PERSON, "陈伟", o);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  EXPECT_EQ(Ids(*hits), (std::vector<uint64_t>{chen}));
+  o.min_score = 1;
+  hits = Search(*store_, v1::KIND_PERSON, "陈伟", o);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  EXPECT_GE(hits->size(), 2u);
+}
+
 TEST_F(SearchTest, Errors) {
   EXPECT_EQ(Search(*store_, v1::KIND_EVENT, "x").status().code(),
             absl::StatusCode::kInvalidArgument);
