@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -241,32 +242,6 @@ class Searcher {
     return absl::OkStatus();
   }
 
-  struct Containing {
-    Field field;
-    double cover;  // Share of the text the query covers.
-    int slot;      // Index in SearchableTexts().
-  };
-
-  // The text of `record` that best contains the query, or nullopt.
-  std::optional<Containing> Contains(
-      const google::protobuf::Message& record) const {
-    std::optional<Containing> best;
-    const std::vector<search::FieldText> texts =
-        search::SearchableTexts(record);
-    for (size_t i = 0; i < texts.size(); ++i) {
-      const search::FieldText& ft = texts[i];
-      const std::string c = text::Compact(ft.text);
-      if (!absl::StrContains(c, compact_)) continue;
-      const double cover = static_cast<double>(CodePoints(compact_)) /
-                           static_cast<double>(CodePoints(c));
-      if (!best.has_value() || FieldBonus(ft.field) + cover >
-                                   FieldBonus(best->field) + best->cover) {
-        best = Containing{ft.field, cover, static_cast<int>(i)};
-      }
-    }
-    return best;
-  }
-
   // The row of `id`, read once per search.
   absl::StatusOr<const google::protobuf::Message*> Row(uint64_t id) {
     auto cached = rows_.find(id);
@@ -292,7 +267,8 @@ class Searcher {
     return m;
   }
 
-  // Posting list of one gram: ids in ascending order, via its own iterator.
+  // Posting list of one gram: entries in ascending id order (several for
+  // one id: one per occurrence), via its own iterator.
   struct Postings {
     std::unique_ptr<leveldb::Iterator> it;
     std::string prefix;
@@ -304,8 +280,21 @@ class Searcher {
       (void)storage::GetU64(&tail, &id);
       return id;
     }
-    // Moves to the first id >= `id`: a few Next() steps first (cheap in a
-    // dense list), then a Seek.
+    // The entry's GramCode, nullopt when the key is malformed.
+    std::optional<search::GramCode> Code() const {
+      absl::string_view k(it->key().data(), it->key().size());
+      absl::string_view rest = k.substr(prefix.size());
+      storage::Component id, code;
+      storage::Direction dir;
+      if (!storage::GetComponent(&rest, &id, &dir) ||
+          !storage::GetComponent(&rest, &code, &dir) ||
+          !std::holds_alternative<int64_t>(code)) {
+        return std::nullopt;
+      }
+      return search::GramCode::Decode(std::get<int64_t>(code));
+    }
+    // Moves to the first entry with an id >= `id`: a few Next() steps first
+    // (cheap in a dense list), then a Seek.
     void SeekTo(uint64_t id) {
       for (int i = 0; i < 4; ++i) {
         if (!Valid() || Id() >= id) return;
@@ -313,7 +302,7 @@ class Searcher {
       }
       if (!Valid() || Id() >= id) return;
       std::string k = prefix;
-      storage::PutU64(&k, id);
+      storage::PutUint64(&k, id);
       it->Seek(k);
     }
   };
@@ -327,29 +316,40 @@ class Searcher {
     return p;
   }
 
-  // Records whose texts contain the query: ids having every gram of the
-  // query (leapfrog intersection), checked on the row.
+  // Records whose texts contain the query: ids having every bigram of the
+  // query (leapfrog intersection), then the bigrams' positions must line up
+  // in one text; no row is read.
   absl::Status Substrings() {
+    // The distinct grams of the query and where each occurs in it.
     std::vector<std::string> grams;
+    std::vector<std::vector<size_t>> offsets;
     const size_t n = CodePoints(compact_);
     if (n == 1) {
       if (!text::IsHan(text::ToU32(compact_)[0])) return absl::OkStatus();
       grams.push_back(compact_);
+      offsets.push_back({0});
     } else {
-      for (const std::string& g : search::Grams(compact_)) {
-        if (CodePoints(g) == 2) grams.push_back(g);
+      for (search::PositionedGram& g : search::PositionedGrams(compact_)) {
+        if (CodePoints(g.gram) != 2) continue;
+        auto at = std::find(grams.begin(), grams.end(), g.gram);
+        if (at == grams.end()) {
+          grams.push_back(std::move(g.gram));
+          offsets.push_back({g.pos});
+        } else {
+          offsets[at - grams.begin()].push_back(g.pos);
+        }
       }
     }
     if (grams.empty()) return absl::OkStatus();
     std::vector<Postings> lists;
     for (const std::string& g : grams) lists.push_back(Open(g));
-    // Only as many verified hits as the result still lacks (each costs a
-    // row read), plus a few to rank among (ids come in id order, not by
-    // closeness).
+    // As many hits as the result still lacks, plus a few to rank among (ids
+    // come in id order, not by closeness).
     const size_t want = options_.limit - best_.size() + 4;
-    size_t verified = 0, checked = 0;
-    const size_t max_checked = want * 3;
-    while (verified < want && checked < max_checked) {
+    size_t found = 0, checked = 0;
+    const size_t max_checked = want * 16;
+    std::vector<std::vector<search::GramCode>> codes(lists.size());
+    while (found < want && checked < max_checked) {
       // Leapfrog: move every list to the largest current id until all agree.
       uint64_t target = 0;
       bool done = false;
@@ -373,28 +373,74 @@ class Searcher {
         if (done || agree) break;
       }
       if (done) break;
-      // All lists are at `target`.
+      // All lists are at `target`: read where each gram occurs.
       ++checked;
-      if (!Has(target)) {
-        QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(target));
-        if (auto m = Contains(*row)) {
-          Candidate c;
-          c.id = target;
-          c.tier = Tier::kSubstring;
-          c.field = m->field;
-          c.slot = m->slot;
-          c.score =
-              60 + FieldBonus(c.field) / 2 + static_cast<int>(m->cover * 9);
-          Offer(std::move(c));
-          ++verified;
+      for (size_t i = 0; i < lists.size(); ++i) {
+        codes[i].clear();
+        for (; lists[i].Valid() && lists[i].Id() == target;
+             lists[i].it->Next()) {
+          std::optional<search::GramCode> c = lists[i].Code();
+          if (!c.has_value()) {
+            return absl::DataLossError(absl::StrCat(
+                "malformed search entry ",
+                storage::DescribeKey(absl::string_view(
+                    lists[i].it->key().data(), lists[i].it->key().size()))));
+          }
+          codes[i].push_back(*c);
         }
       }
-      lists[0].it->Next();
+      if (Has(target)) continue;
+      if (std::optional<search::GramCode> m = Adjacent(codes, offsets)) {
+        Candidate c;
+        c.id = target;
+        c.tier = Tier::kSubstring;
+        c.field = m->field;
+        c.slot = static_cast<int>(m->slot);
+        const double cover =
+            static_cast<double>(n) /
+            static_cast<double>(std::max<size_t>(m->length, n));
+        c.score = 60 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
+        Offer(std::move(c));
+        ++found;
+      }
     }
     for (Postings& p : lists) {
       QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
     }
     return absl::OkStatus();
+  }
+
+  // The best text (field, then share of the text covered) in which every
+  // gram i occurs at start + offsets[i][k], from the occurrences `codes` of
+  // one record; nullopt when the grams never line up.
+  static std::optional<search::GramCode> Adjacent(
+      const std::vector<std::vector<search::GramCode>>& codes,
+      const std::vector<std::vector<size_t>>& offsets) {
+    std::optional<search::GramCode> best;
+    auto rank = [](const search::GramCode& g) {
+      return FieldBonus(g.field) * 1000 - static_cast<int>(g.length);
+    };
+    for (const search::GramCode& first : codes[0]) {
+      if (first.pos < offsets[0][0]) continue;
+      const size_t start = first.pos - offsets[0][0];
+      bool all = true;
+      for (size_t i = 0; i < codes.size() && all; ++i) {
+        for (size_t off : offsets[i]) {
+          const bool at = std::any_of(
+              codes[i].begin(), codes[i].end(), [&](const search::GramCode& c) {
+                return c.slot == first.slot && c.pos == start + off;
+              });
+          if (!at) {
+            all = false;
+            break;
+          }
+        }
+      }
+      if (all && (!best.has_value() || rank(first) > rank(*best))) {
+        best = first;
+      }
+    }
+    return best;
   }
 
   // One scan of the pinyin index for `value` (whole component when
@@ -508,55 +554,85 @@ class Searcher {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
     constexpr size_t kListCap = 256;
-    // The first ids of each gram's list, counted by sorting.
-    std::vector<uint64_t> ids;
-    ids.reserve(grams.size() * kListCap);
-    for (const std::string& g : grams) {
-      Postings p = Open(g);
-      size_t n = 0;
-      for (; p.Valid() && n < kListCap; p.it->Next(), ++n) {
-        ids.push_back(p.Id());
+    // Where the first ids of each gram's list have it (from the entries,
+    // no row read), sorted by id and text.
+    struct Occurrence {
+      uint64_t id;
+      size_t slot;
+      size_t gram;
+      Field field;
+    };
+    std::vector<Occurrence> occ;
+    occ.reserve(grams.size() * kListCap);
+    for (size_t gi = 0; gi < grams.size(); ++gi) {
+      Postings p = Open(grams[gi]);
+      for (size_t n = 0; p.Valid() && n < kListCap; ++n) {
+        const uint64_t id = p.Id();
+        for (; p.Valid() && p.Id() == id; p.it->Next()) {
+          std::optional<search::GramCode> c = p.Code();
+          if (!c.has_value()) {
+            return absl::DataLossError(
+                absl::StrCat("malformed search entry ",
+                             storage::DescribeKey(absl::string_view(
+                                 p.it->key().data(), p.it->key().size()))));
+          }
+          occ.push_back({id, c->slot, gi, c->field});
+        }
       }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
     }
-    std::sort(ids.begin(), ids.end());
+    std::sort(occ.begin(), occ.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.id, a.slot, a.gram) < std::tie(b.id, b.slot, b.gram);
+    });
     const size_t need = std::max<size_t>(
         2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
-    std::vector<std::pair<size_t, uint64_t>> ranked;
-    for (size_t i = 0; i < ids.size();) {
-      size_t j = i;
-      while (j < ids.size() && ids[j] == ids[i]) ++j;
-      if (j - i >= need && !Has(ids[i])) ranked.emplace_back(j - i, ids[i]);
-      i = j;
-    }
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    const size_t room = options_.limit - best_.size();
-    if (ranked.size() > room) ranked.resize(room);
-    for (const auto& [n, id] : ranked) {
-      QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(id));
-      // The field sharing the most grams.
-      Field field = Field::kName;
+    // Per record: how many of the query's grams it has, and the text that
+    // shares the most of them.
+    struct Ranked {
+      size_t n;
+      uint64_t id;
+      size_t slot;
+      Field field;
+    };
+    std::vector<Ranked> ranked;
+    for (size_t i = 0; i < occ.size();) {
+      const uint64_t id = occ[i].id;
+      std::vector<bool> has(grams.size(), false);
+      Ranked r{0, id, 0, Field::kName};
       size_t most = 0;
-      for (const search::FieldText& ft : search::SearchableTexts(*row)) {
-        std::vector<std::string> fg = search::Grams(text::Compact(ft.text));
+      while (i < occ.size() && occ[i].id == id) {
+        const size_t slot = occ[i].slot;
+        const Field field = occ[i].field;
         size_t k = 0;
-        for (const std::string& g : grams) {
-          k += std::find(fg.begin(), fg.end(), g) != fg.end();
+        for (size_t prev = grams.size();
+             i < occ.size() && occ[i].id == id && occ[i].slot == slot; ++i) {
+          if (occ[i].gram != prev) ++k;
+          prev = occ[i].gram;
+          has[occ[i].gram] = true;
         }
         if (k > most) {
           most = k;
-          field = ft.field;
+          r.slot = slot;
+          r.field = field;
         }
       }
+      r.n = static_cast<size_t>(std::count(has.begin(), has.end(), true));
+      if (r.n >= need && !Has(id)) ranked.push_back(r);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.n != b.n ? a.n > b.n : a.id < b.id;
+    });
+    const size_t room = options_.limit - best_.size();
+    if (ranked.size() > room) ranked.resize(room);
+    for (const Ranked& r : ranked) {
       Candidate c;
-      c.id = id;
+      c.id = r.id;
       c.tier = Tier::kFuzzy;
-      c.field = field;
-      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(n) /
+      c.field = r.field;
+      c.slot = static_cast<int>(r.slot);
+      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(r.n) /
                                      static_cast<double>(grams.size()));
-      c.detail = absl::StrCat(n, " of ", grams.size(), " n-grams in ");
+      c.detail = absl::StrCat(r.n, " of ", grams.size(), " n-grams in ");
       Offer(std::move(c));
     }
     return absl::OkStatus();
@@ -584,7 +660,8 @@ class Searcher {
         QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
         const std::vector<search::FieldText> texts =
             search::SearchableTexts(*row);
-        if (c.slot >= 0 && static_cast<size_t>(c.slot) < texts.size()) {
+        if (c.slot >= 0 && static_cast<size_t>(c.slot) < texts.size() &&
+            texts[c.slot].field == c.field) {
           h.text = texts[c.slot].text;
         } else {
           // The first text of the field, or for an exact or prefix match the

@@ -18,10 +18,6 @@ namespace {
 
 using google::protobuf::Message;
 
-// Bound the entries of very long texts (addresses, names of associations):
-// matching is on the first characters.
-constexpr size_t kMaxGramChars = 64;
-
 std::string Tuple(absl::string_view s) {
   std::string t;
   storage::PutString(&t, s);
@@ -75,10 +71,31 @@ void Terms(const Message& m, std::vector<std::string>* out) {
   }
 }
 
+uint64_t RecordId(const Message& m) {
+  if (IsPerson(m)) return static_cast<const v1::Person&>(m).meta().id();
+  if (m.GetDescriptor() == v1::Enterprise::descriptor()) {
+    return static_cast<const v1::Enterprise&>(m).meta().id();
+  }
+  return 0;
+}
+
 void GramsOf(const Message& m, std::vector<std::string>* out) {
-  for (const FieldText& ft : SearchableTexts(m)) {
-    for (const std::string& g : Grams(text::Compact(ft.text))) {
-      out->push_back(Tuple(g));
+  // The id in the tuple puts each gram's entries in id order (the store
+  // appends it again after the tuple); a record without one (not stored)
+  // has no entries.
+  const uint64_t id = RecordId(m);
+  if (id == 0) return;
+  const std::vector<FieldText> texts = SearchableTexts(m);
+  for (size_t slot = 0; slot < texts.size() && slot <= kMaxGramSlot; ++slot) {
+    const std::string c = text::Compact(texts[slot].text);
+    const size_t len = text::ToU32(c).size();
+    for (const PositionedGram& g : PositionedGrams(c)) {
+      std::string t;
+      storage::PutString(&t, g.gram);
+      storage::PutUint64(&t, id);
+      storage::PutInt64(&t,
+                        GramCode{texts[slot].field, slot, len, g.pos}.Encode());
+      out->push_back(std::move(t));
     }
   }
 }
@@ -226,6 +243,42 @@ const char* FieldLabel(Field f) {
   return "field";
 }
 
+int64_t GramCode::Encode() const {
+  return (static_cast<int64_t>(field) << 24) |
+         (static_cast<int64_t>(std::min<size_t>(slot, kMaxGramSlot)) << 16) |
+         (static_cast<int64_t>(std::min<size_t>(length, 255)) << 8) |
+         static_cast<int64_t>(std::min<size_t>(pos, 255));
+}
+
+GramCode GramCode::Decode(int64_t code) {
+  GramCode g;
+  g.field = static_cast<Field>(code >> 24);
+  g.slot = static_cast<size_t>((code >> 16) & 0xFF);
+  g.length = static_cast<size_t>((code >> 8) & 0xFF);
+  g.pos = static_cast<size_t>(code & 0xFF);
+  return g;
+}
+
+std::vector<PositionedGram> PositionedGrams(absl::string_view compact) {
+  std::u32string s = text::ToU32(compact);
+  if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
+  std::vector<PositionedGram> out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (text::IsHan(s[i])) {
+      PositionedGram g{std::string(), i};
+      text::AppendUtf8(s[i], &g.gram);
+      out.push_back(std::move(g));
+    }
+    if (i + 1 < s.size()) {
+      PositionedGram g{std::string(), i};
+      text::AppendUtf8(s[i], &g.gram);
+      text::AppendUtf8(s[i + 1], &g.gram);
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> Grams(absl::string_view compact) {
   std::u32string s = text::ToU32(compact);
   if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
@@ -294,7 +347,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   using v1::KIND_PERSON;
   std::vector<model::IndexSpec> specs = {
       IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "3", Terms),
-      IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "1",
+      IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "2",
                          GramsOf),
       IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "2",
                          PinyinOf),
@@ -306,7 +359,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          "3", CrossScript),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
-      IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "1",
+      IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "2",
                          GramsOf),
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
                          "2", PinyinOf),

@@ -12,12 +12,15 @@
 //       hit shows without reading the row; a Latin name also in its other
 //       word orders (OtherNameOrders).
 //       Exact match: the whole component; prefix match: a prefix of it.
-//   141 person.search.grams     string gram
+//   141 person.search.grams     string gram, uint64 id, int64 GramCode
 //   241 enterprise.search.grams
-//       N-grams of each compact searchable text: every Han character
-//       (unigram) and every pair of adjacent characters (bigram). No field
-//       and no other component, so each gram's ids come in id order and
-//       several grams intersect by seeking (leapfrog).
+//       N-grams of each compact searchable text (its first kMaxGramChars
+//       characters): every Han character (unigram) and every pair of
+//       adjacent characters (bigram), one entry per occurrence. The record
+//       id comes right after the gram, so each gram's entries are in id
+//       order and several grams intersect by seeking (leapfrog); the code
+//       (field, text slot, text length, position) then tells, without
+//       reading the row, whether the grams are adjacent in one text.
 //   142 person.search.pinyin    string pinyin, int64 field*10 + form,
 //   242 enterprise.search.pinyin  string text
 //       Pinyin of the names that contain Han characters: the full pinyin
@@ -90,6 +93,30 @@ const char* FieldLabel(Field f);
 // Unigrams of Han characters and bigrams of `compact` (text::Compact
 // output), distinct, in order of appearance.
 std::vector<std::string> Grams(absl::string_view compact);
+
+// N-grams are taken from the first kMaxGramChars characters of a text
+// (bounding the entries of long addresses), of at most kMaxGramSlot + 1
+// texts of a record.
+inline constexpr size_t kMaxGramChars = 64;
+inline constexpr size_t kMaxGramSlot = 255;
+
+// Where an n-gram occurs, as the last component of a grams entry.
+struct GramCode {
+  Field field = Field::kName;
+  size_t slot = 0;    // Index of the text in SearchableTexts().
+  size_t length = 0;  // Of the compact text, in code points (at most 255).
+  size_t pos = 0;     // Of the gram's first character.
+  int64_t Encode() const;
+  static GramCode Decode(int64_t code);
+};
+
+// Every unigram (Han) and bigram of `compact` with its position, in order
+// (repeated grams repeated).
+struct PositionedGram {
+  std::string gram;
+  size_t pos;
+};
+std::vector<PositionedGram> PositionedGrams(absl::string_view compact);
 
 // Whether `s` looks like Latin letters a person might type for pinyin (only
 // ASCII letters after compaction).

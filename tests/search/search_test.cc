@@ -280,6 +280,36 @@ TEST_F(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
   EXPECT_EQ(hits[0].text, "陈伟");
 }
 
+// A substring match needs the query's bigrams side by side in one text:
+// the same bigrams apart, or in two different texts, are at most fuzzy.
+TEST_F(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {
+  const uint64_t apart = AddPerson("陈伟伟明");
+  const uint64_t split = AddPerson("陈伟", {"伟明"});
+  const uint64_t inside = AddPerson("欧阳陈伟明");
+  const uint64_t twice = AddEnterprise("哈哈哈哈贸易公司");
+  std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "陈伟明");
+  ASSERT_NE(HitFor(hits, inside), nullptr);
+  EXPECT_EQ(HitFor(hits, inside)->match, "substring");
+  EXPECT_EQ(HitFor(hits, inside)->text, "欧阳陈伟明");
+  for (uint64_t id : {apart, split}) {
+    const SearchHit* h = HitFor(hits, id);
+    if (h != nullptr) {
+      EXPECT_LT(h->score, 40) << h->match << " " << id;
+    }
+  }
+  // A repeated bigram in the query ("哈哈" at 0, 1 and 2).
+  hits = Find(v1::KIND_ENTERPRISE, "哈哈哈哈贸");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, twice);
+  EXPECT_EQ(hits[0].match, "prefix");
+  hits = Find(v1::KIND_ENTERPRISE, "哈哈哈贸易");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, twice);
+  EXPECT_EQ(hits[0].match, "substring");
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "哈哈哈哈哈").empty() ||
+              Find(v1::KIND_ENTERPRISE, "哈哈哈哈哈")[0].score < 60);
+}
+
 // The text a hit shows is the record's own, as stored (case, spaces,
 // traditional characters), whichever of its texts matched.
 TEST_F(SearchTest, HitTextIsTheMatchedTextAsStored) {
