@@ -293,6 +293,11 @@ class Searcher {
       }
       return search::GramCode::Decode(std::get<int64_t>(code));
     }
+    absl::Status Malformed() const {
+      return absl::DataLossError(absl::StrCat(
+          "malformed search entry ", storage::DescribeKey(absl::string_view(
+                                         it->key().data(), it->key().size()))));
+    }
     // Moves to the first entry with an id >= `id`: a few Next() steps first
     // (cheap in a dense list), then a Seek.
     void SeekTo(uint64_t id) {
@@ -380,12 +385,7 @@ class Searcher {
         for (; lists[i].Valid() && lists[i].Id() == target;
              lists[i].it->Next()) {
           std::optional<search::GramCode> c = lists[i].Code();
-          if (!c.has_value()) {
-            return absl::DataLossError(absl::StrCat(
-                "malformed search entry ",
-                storage::DescribeKey(absl::string_view(
-                    lists[i].it->key().data(), lists[i].it->key().size()))));
-          }
+          if (!c.has_value()) return lists[i].Malformed();
           codes[i].push_back(*c);
         }
       }
@@ -570,12 +570,7 @@ class Searcher {
         const uint64_t id = p.Id();
         for (; p.Valid() && p.Id() == id; p.it->Next()) {
           std::optional<search::GramCode> c = p.Code();
-          if (!c.has_value()) {
-            return absl::DataLossError(
-                absl::StrCat("malformed search entry ",
-                             storage::DescribeKey(absl::string_view(
-                                 p.it->key().data(), p.it->key().size()))));
-          }
+          if (!c.has_value()) return p.Malformed();
           occ.push_back({id, c->slot, gi, c->field});
         }
       }
