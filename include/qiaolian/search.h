@@ -56,8 +56,11 @@ struct SearchOptions {
 };
 
 // Searches `kind` (KIND_PERSON or KIND_ENTERPRISE) for `text`. Best hits
-// first (score, then id). INVALID_ARGUMENT for another kind, a query with
-// no letters, digits or Han characters, or a limit out of range.
+// first (score, then id); when more records tie at the lowest score
+// returned than fit in `limit`, which of them are returned is not
+// specified (today: the first by matched text, then id). INVALID_ARGUMENT
+// for another kind, a query with no letters, digits or Han characters, or
+// a limit out of range.
 absl::StatusOr<std::vector<SearchHit>> Search(
     const Store& store, Kind kind, absl::string_view text,
     const SearchOptions& options = {});

@@ -91,19 +91,23 @@ size_t CodePoints(absl::string_view s) {
   return n;
 }
 
-// Entries of one group of a terms or pinyin scan (same key up to the id:
-// same text, field or pinyin code, and stored text) have the same score and
-// come in id order, which is also the order among equal scores: after
-// `limit` of them the rest of the group cannot be returned, and the scan
-// seeks past it.
+// Entries of one group of a terms or pinyin scan (same text, same field or
+// pinyin code) have the same score and come in order of stored text, then
+// id: after `limit` of them the rest of the group cannot be returned (among
+// equal scores the first by stored text and id are), and the scan seeks
+// past it.
 class GroupCap {
  public:
   explicit GroupCap(size_t limit) : limit_(limit) {}
 
-  // Counts the entry `key` (group, then an 8-byte id); true when its group
-  // already gave `limit` entries (this one is not used).
-  bool Full(absl::string_view key) {
-    const absl::string_view group = key.substr(0, key.size() - 8);
+  // Counts the entry `key` (group, then its stored text `stored` and an
+  // 8-byte id); true when its group already gave `limit` entries (this one
+  // is not used).
+  bool Full(absl::string_view key, const std::string& stored) {
+    std::string tail;
+    storage::PutString(&tail, stored);
+    const absl::string_view group =
+        key.substr(0, key.size() - 8 - std::min(key.size() - 8, tail.size()));
     if (n_ == 0 || group != group_) {
       group_.assign(group.data(), group.size());
       n_ = 0;
@@ -111,8 +115,9 @@ class GroupCap {
     return ++n_ > limit_;
   }
 
-  // A key after every entry of the current group.
-  std::string Next() const { return group_ + std::string(9, '\xff'); }
+  // A key after every entry of the current group (the next component
+  // starts with a type tag below 0xFF).
+  std::string Next() const { return group_ + '\xff'; }
 
  private:
   size_t limit_;
@@ -207,7 +212,7 @@ class Searcher {
         return absl::DataLossError(
             absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
       }
-      if (group.Full(key)) {
+      if (group.Full(key, std::get<std::string>(stored))) {
         it_->Seek(group.Next());
         continue;
       }
@@ -473,7 +478,7 @@ class Searcher {
         return absl::DataLossError(
             absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
       }
-      if (group.Full(key)) {
+      if (group.Full(key, std::get<std::string>(stored))) {
         it_->Seek(group.Next());
         continue;
       }
