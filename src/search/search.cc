@@ -100,14 +100,9 @@ class GroupCap {
  public:
   explicit GroupCap(size_t limit) : limit_(limit) {}
 
-  // Counts the entry `key` (group, then its stored text `stored` and an
-  // 8-byte id); true when its group already gave `limit` entries (this one
-  // is not used).
-  bool Full(absl::string_view key, const std::string& stored) {
-    std::string tail;
-    storage::PutString(&tail, stored);
-    const absl::string_view group =
-        key.substr(0, key.size() - 8 - std::min(key.size() - 8, tail.size()));
+  // Counts an entry of `group` (the key up to its stored text); true when
+  // the group already gave `limit` entries (this one is not used).
+  bool Full(absl::string_view group) {
     if (n_ == 0 || group != group_) {
       group_.assign(group.data(), group.size());
       n_ = 0;
@@ -124,6 +119,40 @@ class GroupCap {
   std::string group_;
   size_t n_ = 0;
 };
+
+// An entry of the terms or pinyin index: string text, int64 field (or
+// pinyin code), string stored text, then the id.
+struct ScanEntry {
+  std::string value;
+  int64_t code = 0;
+  std::string stored;
+  uint64_t id = 0;
+  absl::string_view group;  // The key up to the stored text (GroupCap).
+};
+
+absl::StatusOr<ScanEntry> ParseScanEntry(absl::string_view key,
+                                         size_t base_size) {
+  absl::string_view rest = key.substr(base_size);
+  storage::Component value, code, stored;
+  storage::Direction dir;
+  ScanEntry e;
+  bool ok = storage::GetComponent(&rest, &value, &dir) &&
+            storage::GetComponent(&rest, &code, &dir);
+  e.group = key.substr(0, key.size() - rest.size());
+  ok = ok && storage::GetComponent(&rest, &stored, &dir) &&
+       storage::GetU64(&rest, &e.id) &&
+       std::holds_alternative<std::string>(value) &&
+       std::holds_alternative<int64_t>(code) &&
+       std::holds_alternative<std::string>(stored);
+  if (!ok) {
+    return absl::DataLossError(
+        absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
+  }
+  e.value = std::move(std::get<std::string>(value));
+  e.code = std::get<int64_t>(code);
+  e.stored = std::move(std::get<std::string>(stored));
+  return e;
+}
 
 class Searcher {
  public:
@@ -185,7 +214,7 @@ class Searcher {
   }
 
   // Exact and prefix matches in the terms index: keys
-  // prefix(terms) string(value) int64(field) id.
+  // prefix(terms) string(value) int64(field) string(stored) id.
   absl::Status Terms() {
     const std::string base = storage::IndexPrefix(terms_);
     std::string exact = base;
@@ -197,34 +226,21 @@ class Searcher {
     for (it_->Seek(open);
          it_->Valid() && it_->key().starts_with(open) && seen < cap_ * 4;
          ++seen) {
-      absl::string_view key(it_->key().data(), it_->key().size());
-      absl::string_view rest = key.substr(base.size());
-      storage::Component value, field, stored;
-      storage::Direction dir;
-      uint64_t id = 0;
-      if (!storage::GetComponent(&rest, &value, &dir) ||
-          !storage::GetComponent(&rest, &field, &dir) ||
-          !storage::GetComponent(&rest, &stored, &dir) ||
-          !storage::GetU64(&rest, &id) ||
-          !std::holds_alternative<std::string>(value) ||
-          !std::holds_alternative<int64_t>(field) ||
-          !std::holds_alternative<std::string>(stored)) {
-        return absl::DataLossError(
-            absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
-      }
-      if (group.Full(key, std::get<std::string>(stored))) {
+      QL_ASSIGN_OR_RETURN(ScanEntry e,
+                          ParseScanEntry(absl::string_view(it_->key().data(),
+                                                           it_->key().size()),
+                                         base.size()));
+      if (group.Full(e.group)) {
         it_->Seek(group.Next());
         continue;
       }
       it_->Next();
-      const std::string& v = std::get<std::string>(value);
+      const std::string& v = e.value;
       Candidate c;
-      c.id = id;
-      c.field = static_cast<Field>(std::get<int64_t>(field));
+      c.id = e.id;
+      c.field = static_cast<Field>(e.code);
       // Empty: the stored text is the compact one.
-      c.text = std::get<std::string>(stored).empty()
-                   ? v
-                   : std::move(std::get<std::string>(stored));
+      c.text = e.stored.empty() ? v : std::move(e.stored);
       if (v.size() == compact_.size()) {
         c.tier = Tier::kExact;
         c.score = 90 + FieldBonus(c.field);
@@ -463,34 +479,22 @@ class Searcher {
     for (it_->Seek(start);
          it_->Valid() && it_->key().starts_with(start) && seen < cap_ * 4;
          ++seen) {
-      absl::string_view key(it_->key().data(), it_->key().size());
-      absl::string_view rest = key.substr(base.size());
-      storage::Component v, code, stored;
-      storage::Direction dir;
-      uint64_t id = 0;
-      if (!storage::GetComponent(&rest, &v, &dir) ||
-          !storage::GetComponent(&rest, &code, &dir) ||
-          !storage::GetComponent(&rest, &stored, &dir) ||
-          !storage::GetU64(&rest, &id) ||
-          !std::holds_alternative<std::string>(v) ||
-          !std::holds_alternative<int64_t>(code) ||
-          !std::holds_alternative<std::string>(stored)) {
-        return absl::DataLossError(
-            absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
-      }
-      if (group.Full(key, std::get<std::string>(stored))) {
+      QL_ASSIGN_OR_RETURN(ScanEntry e,
+                          ParseScanEntry(absl::string_view(it_->key().data(),
+                                                           it_->key().size()),
+                                         base.size()));
+      if (group.Full(e.group)) {
         it_->Seek(group.Next());
         continue;
       }
       it_->Next();
-      const int64_t cd = std::get<int64_t>(code);
-      const auto form = static_cast<PinyinForm>(cd % 10);
+      const auto form = static_cast<PinyinForm>(e.code % 10);
       Candidate c;
-      c.id = id;
+      c.id = e.id;
       c.tier = Tier::kPinyin;
-      c.field = static_cast<Field>(cd / 10);
-      c.text = std::move(std::get<std::string>(stored));
-      const std::string& s = std::get<std::string>(v);
+      c.field = static_cast<Field>(e.code / 10);
+      c.text = std::move(e.stored);
+      const std::string& s = e.value;
       const bool is_exact = s.size() == value.size();
       c.score = score(form, c.field,
                       static_cast<double>(value.size()) /

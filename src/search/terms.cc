@@ -280,22 +280,10 @@ std::vector<PositionedGram> PositionedGrams(absl::string_view compact) {
 }
 
 std::vector<std::string> Grams(absl::string_view compact) {
-  std::u32string s = text::ToU32(compact);
-  if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (text::IsHan(s[i])) {
-      std::string g;
-      text::AppendUtf8(s[i], &g);
-      if (seen.insert(g).second) out.push_back(std::move(g));
-    }
-    if (i + 1 < s.size()) {
-      std::string g;
-      text::AppendUtf8(s[i], &g);
-      text::AppendUtf8(s[i + 1], &g);
-      if (seen.insert(g).second) out.push_back(std::move(g));
-    }
+  for (PositionedGram& g : PositionedGrams(compact)) {
+    if (seen.insert(g.gram).second) out.push_back(std::move(g.gram));
   }
   return out;
 }

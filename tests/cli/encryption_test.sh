@@ -6,48 +6,7 @@
 #
 #   bash tests/cli/encryption_test.sh BUILD/qiaolian
 set -u
-if [ $# -ne 1 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY" >&2
-  exit 2
-fi
-BIN=$1
-unset QIAOLIAN_STORE
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-encryption-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-S=$TMP/store
-OUT=$TMP/out
-ERR=$TMP/err
-checks=0
-failures=0
-
-fail() {
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-  echo "  stdout: $(head -c 600 "$OUT")" >&2
-  echo "  stderr: $(head -c 600 "$ERR")" >&2
-}
-run() {
-  "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
-# expect_ok NAME TEXT CMD...: exit 0 and TEXT in stdout.
-expect_ok() {
-  local name=$1 text=$2
-  shift 2
-  checks=$((checks + 1))
-  run "$@"
-  if [ $rc -ne 0 ]; then fail "$name: exit $rc"; return; fi
-  grep -qF -- "$text" "$OUT" || fail "$name: no \"$text\" in stdout"
-}
-# expect_fail NAME STATUS TEXT CMD...: exit STATUS and TEXT in stdout+stderr.
-expect_fail() {
-  local name=$1 status=$2 text=$3
-  shift 3
-  checks=$((checks + 1))
-  run "$@"
-  if [ $rc -ne "$status" ]; then fail "$name: exit $rc, want $status"; return; fi
-  cat "$OUT" "$ERR" | grep -qF -- "$text" || fail "$name: no \"$text\""
-}
+. "$(dirname "$0")/harness.sh" encryption_test "$@"
 
 KEY=$TMP/key.hex
 RAW=$TMP/key.bin
@@ -83,5 +42,4 @@ if grep -rlaF -e "$ID" -e "$PHONE" "$S" >"$OUT" 2>"$ERR"; then
   fail "plaintext of encrypted fields in the store's files: $(cat "$OUT")"
 fi
 
-echo "encryption_test: $checks checks, $failures failures"
-[ $failures -eq 0 ]
+finish
