@@ -321,6 +321,12 @@ int ImportChild(const std::string& csv, const std::string& dir) {
   if (const char* env = getenv("QIAOLIAN_BENCH_WRITE_BUFFER"); env && *env) {
     so.write_buffer_bytes = std::strtoull(env, nullptr, 10);
   }
+  if (const char* env = getenv("QIAOLIAN_BENCH_COMPRESSION"); env && *env) {
+    so.compression = std::string(env) == "1";
+  }
+  if (const char* env = getenv("QIAOLIAN_BENCH_MAX_FILE"); env && *env) {
+    so.max_file_bytes = std::strtoull(env, nullptr, 10);
+  }
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir, so);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().ToString().c_str());

@@ -692,4 +692,17 @@ int qiaolian_reindex(qiaolian_db_t* db, char** errmsg) {
   });
 }
 
+int qiaolian_compact(qiaolian_db_t* db, uint64_t* bytes_before,
+                     uint64_t* bytes_after, char** errmsg) {
+  return Guard(errmsg, [&] {
+    return WithStore(db, errmsg, [&](Store& store) {
+      absl::StatusOr<qiaolian::CompactReport> r = store.Compact();
+      if (!r.ok()) return Fail(errmsg, r.status());
+      if (bytes_before != nullptr) *bytes_before = r->bytes_before;
+      if (bytes_after != nullptr) *bytes_after = r->bytes_after;
+      return Ok(errmsg);
+    });
+  });
+}
+
 }  // extern "C"

@@ -78,6 +78,10 @@ struct ImportProgress {
   uint64_t bytes = 0;        // Bytes of the file consumed so far.
   uint64_t total_bytes = 0;  // Size of the file (0 if unknown).
   double rows_per_second = 0;
+  // Set on the one report made when every row is written and the import,
+  // a bulk load into a store that had no record of the kind, starts writing
+  // the index entries it put off (docs/import.md, "Bulk load").
+  bool building_indexes = false;
 };
 
 struct ImportOptions {

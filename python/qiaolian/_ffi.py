@@ -157,6 +157,7 @@ PROTOTYPES = {
     # Maintenance.
     "qiaolian_verify": (_int, [DbP, _p(_int), _out, _p(_size), _out]),
     "qiaolian_reindex": (_int, [DbP, _out]),
+    "qiaolian_compact": (_int, [DbP, _p(_u64), _p(_u64), _out]),
 }
 
 # Result codes, kinds and formats (the #defines of c.h).

@@ -150,6 +150,17 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
   std::vector<std::string> deletes;
   std::map<std::string, uint64_t> unique_changes;
   for (const model::Index* idx : registry_.OfKind(kind)) {
+    if (deferred_ != nullptr && deferred_->Defers(kind, idx)) {
+      if (old == nullptr && now != nullptr) {
+        for (const std::string& t : model::IndexTuples(*idx, *now)) {
+          held_.push_back(EntryKey(idx->spec.id, t, id));
+        }
+      } else {
+        // Its entries may be in the sorter: FinishDeferred redoes them.
+        deferred_->touched.insert(id);
+      }
+      continue;
+    }
     std::vector<std::string> before, after;
     if (old != nullptr) before = model::IndexTuples(*idx, *old);
     if (now != nullptr) after = model::IndexTuples(*idx, *now);
@@ -193,6 +204,103 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
   for (const auto& [k, v] : puts) batch->Put(k, v);
   for (const auto& [k, v] : unique_changes) pending_unique_[k] = v;
   return absl::OkStatus();
+}
+
+void IndexWriter::Committed() {
+  if (deferred_ == nullptr) return;
+  storage::ExternalSorter* sorter = deferred_->sorter.get();
+  for (const std::string& k : held_) {
+    if (sorter == nullptr) break;
+    if (!sorter->Add(k).ok()) {
+      deferred_->sorter.reset();  // FinishDeferred rebuilds from the rows.
+      sorter = nullptr;
+    }
+  }
+  held_.clear();
+}
+
+bool DeferredIndexes::Defers(v1::Kind k, const model::Index* idx) const {
+  return k == kind &&
+         std::find(indexes.begin(), indexes.end(), idx) != indexes.end();
+}
+
+absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
+    storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
+    absl::Span<const uint16_t> keep, size_t sort_memory_bytes) {
+  auto d = std::make_unique<DeferredIndexes>();
+  d->kind = kind;
+  std::unique_ptr<leveldb::Iterator> it(
+      db->raw()->NewIterator(storage::ReadOpts()));
+  leveldb::WriteBatch unmark;
+  for (const model::Index* idx : registry.OfKind(kind)) {
+    if (idx->spec.unique ||
+        std::find(keep.begin(), keep.end(), idx->spec.id) != keep.end() ||
+        (idx->paths.size() == 1 &&
+         idx->paths[0].leaf == model::LeafType::kRef)) {
+      continue;
+    }
+    const std::string prefix = storage::IndexPrefix(idx->spec.id);
+    it->Seek(prefix);
+    QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading indexes"));
+    if (it->Valid() && it->key().starts_with(prefix)) continue;
+    d->indexes.push_back(idx);
+    unmark.Delete(IndexStateKey(idx->spec.id));
+  }
+  if (d->indexes.empty()) return nullptr;
+  QL_RETURN_IF_ERROR(db->Write(&unmark, /*sync=*/true));
+  d->sorter =
+      std::make_unique<storage::ExternalSorter>(db->path(), sort_memory_bytes);
+  return d;
+}
+
+absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* d) {
+  constexpr size_t kBatchBytes = 1 << 20;
+  leveldb::WriteBatch batch;
+  absl::Status written;  // A failed write to the store: no fallback.
+  absl::Status sorted = absl::UnavailableError("the sorter failed earlier");
+  if (d->sorter != nullptr) {
+    sorted = d->sorter->Finish([&](absl::string_view key) -> absl::Status {
+      absl::string_view tail = key.substr(key.size() - 8);
+      uint64_t id = 0;
+      if (storage::GetU64(&tail, &id) && d->touched.count(id) != 0) {
+        return absl::OkStatus();
+      }
+      batch.Put(leveldb::Slice(key.data(), key.size()), leveldb::Slice());
+      if (batch.ApproximateSize() < kBatchBytes) return absl::OkStatus();
+      written = db->Write(&batch, false);
+      batch.Clear();
+      return written;
+    });
+    d->sorter.reset();
+  }
+  QL_RETURN_IF_ERROR(written);
+  if (!sorted.ok()) {
+    // The sorter failed (its run files): build from the rows, as at open.
+    batch.Clear();
+    for (const model::Index* idx : d->indexes) {
+      QL_RETURN_IF_ERROR(DeleteRange(db, storage::IndexPrefix(idx->spec.id),
+                                     storage::IndexPrefix(idx->spec.id + 1)));
+    }
+    return BuildIndexes(db, d->kind, d->indexes);
+  }
+  // The records changed during the load, as they are now.
+  std::unique_ptr<Message> record = NewRecord(d->kind);
+  for (uint64_t id : d->touched) {
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                        db->Get(storage::RowKey(d->kind, id)));
+    if (!row.has_value()) continue;
+    QL_RETURN_IF_ERROR(
+        storage::DecodeRow(*db, d->kind, id, *row, record.get()));
+    for (const model::Index* idx : d->indexes) {
+      for (const std::string& t : model::IndexTuples(*idx, *record)) {
+        batch.Put(EntryKey(idx->spec.id, t, id), "");
+      }
+    }
+  }
+  for (const model::Index* idx : d->indexes) {
+    batch.Put(IndexStateKey(idx->spec.id), idx->fingerprint);
+  }
+  return db->Write(&batch, /*sync=*/true);
 }
 
 absl::Status CheckNotReferenced(const storage::Db& db,

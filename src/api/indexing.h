@@ -6,16 +6,20 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "google/protobuf/message.h"
 #include "leveldb/write_batch.h"
 #include "qiaolian/store.h"
 #include "src/model/indexes.h"
 #include "src/storage/db.h"
+#include "src/storage/sorter.h"
 
 namespace qiaolian {
 namespace internal {
@@ -23,27 +27,72 @@ namespace internal {
 // Renders an encoded tuple for messages: "\"KE\", 3".
 std::string TupleToString(absl::string_view tuple);
 
+// Index maintenance put off during a bulk load (docs/import.md, "Bulk
+// load"). `indexes` (all of `kind`) were empty when the load began, so all
+// their entries come from here: those of created records are not written
+// with the rows but go to `sorter` once their batch is committed, and
+// FinishDeferred writes them in key order; records updated or deleted
+// meanwhile are noted in `touched`, and FinishDeferred skips their sorted
+// entries and indexes them from their rows as they are then. Guarded by the
+// store's writer lock.
+struct DeferredIndexes {
+  v1::Kind kind = v1::KIND_UNSPECIFIED;
+  std::vector<const model::Index*> indexes;
+  std::unique_ptr<storage::ExternalSorter> sorter;  // null: rebuild from rows
+  std::unordered_set<uint64_t> touched;
+
+  bool Defers(v1::Kind k, const model::Index* idx) const;
+};
+
+// Starts deferring the indexes of `kind` in `registry` other than unique
+// ones, those over a single Ref field (deletions and merges look referrers
+// up in them), those in `keep`, and those that already have entries. Marks
+// them unbuilt (synced) first, so that if the process stops before
+// FinishDeferred the next open rebuilds them from the rows. Returns null
+// when nothing is left to defer.
+absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
+    storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
+    absl::Span<const uint16_t> keep, size_t sort_memory_bytes);
+
+// Writes the deferred entries (sorted, in batches of about 1 MB), indexes
+// the touched records from their rows, and marks the indexes built (synced).
+// When the sorter failed (e.g. the disk filled) it rebuilds them from the
+// rows instead. On error the indexes stay unbuilt: the next open rebuilds
+// them.
+absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* deferred);
+
 // Computes index changes for one batch. Not thread-safe: one per write,
 // under the store's writer lock.
 class IndexWriter {
  public:
-  IndexWriter(const storage::Db& db, const model::IndexRegistry& registry)
-      : db_(db), registry_(registry) {}
+  // `deferred` (may be null): a bulk load in progress, whose indexes this
+  // writer leaves to it.
+  IndexWriter(const storage::Db& db, const model::IndexRegistry& registry,
+              DeferredIndexes* deferred = nullptr)
+      : db_(db), registry_(registry), deferred_(deferred) {}
 
   // Adds to `batch` the changes that turn the entries of `old` (nullptr: a
   // new record) into those of `now` (nullptr: a deletion) for record `id`.
   // ALREADY_EXISTS when `now` takes a unique value held by another record,
-  // in the store or earlier in this batch; nothing is added then.
+  // in the store or earlier in this batch; nothing is added then. Entries
+  // of deferred indexes for a created record are held back until
+  // Committed().
   absl::Status Apply(v1::Kind kind, uint64_t id,
                      const google::protobuf::Message* old,
                      const google::protobuf::Message* now,
                      leveldb::WriteBatch* batch);
 
+  // Call after the batch was written: hands the held-back entries to the
+  // bulk load's sorter (if it fails, the load rebuilds from the rows).
+  void Committed();
+
  private:
   const storage::Db& db_;
   const model::IndexRegistry& registry_;
+  DeferredIndexes* deferred_;
   // Unique keys written (id) or deleted (0) earlier in this batch.
   std::map<std::string, uint64_t> pending_unique_;
+  std::vector<std::string> held_;  // Entries for deferred_->sorter.
 };
 
 // FAILED_PRECONDITION when some record refers to (kind, id) through an

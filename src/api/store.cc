@@ -12,6 +12,7 @@
 #include "qiaolian/store.h"
 
 #include <array>
+#include <filesystem>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -91,6 +92,19 @@ struct Store::Rep {
   std::array<uint64_t, kKindSlots> count ABSL_GUARDED_BY(write_mu) = {};
   // Head of the audit log's hash chain.
   privacy::AuditChain audit ABSL_GUARDED_BY(write_mu);
+  // A bulk load in progress (StoreAccess::BeginBulkLoad), or null.
+  std::unique_ptr<internal::DeferredIndexes> deferred ABSL_GUARDED_BY(write_mu);
+  // What queries may use: `indexes` without those a bulk load is building
+  // (null: all of `indexes`).
+  mutable absl::Mutex read_mu;
+  std::shared_ptr<const model::IndexRegistry> readable ABSL_GUARDED_BY(read_mu);
+
+  std::shared_ptr<const model::IndexRegistry> Readable() const {
+    absl::MutexLock lock(&read_mu);
+    if (readable != nullptr) return readable;
+    return std::shared_ptr<const model::IndexRegistry>(
+        std::shared_ptr<const model::IndexRegistry>(), indexes);
+  }
 
   bool Sync(const WriteOptions& o) const {
     return o.sync.value_or(options.sync);
@@ -234,7 +248,8 @@ absl::Status Store::CreateAll(
   };
 
   leveldb::WriteBatch batch;
-  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes,
+                                     rep_->deferred.get());
   rep_->audit.Begin();
   absl::Status failure;
   size_t i = 0;
@@ -315,6 +330,7 @@ absl::Status Store::CreateAll(
     return failure;
   }
   rep_->audit.Commit();
+  index_writer.Committed();
   rep_->next_id = next;
   for (Kind k : kAllKinds) rep_->count[k] += added[k];
   return absl::OkStatus();
@@ -371,7 +387,8 @@ absl::Status Store::Update(google::protobuf::Message* record,
   const v1::RecordMeta saved = meta;
   *MutableMetaOf(record) = new_meta;
   leveldb::WriteBatch batch;
-  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes,
+                                     rep_->deferred.get());
   absl::Status indexed =
       index_writer.Apply(kind, id, old.get(), record, &batch);
   if (!indexed.ok()) {
@@ -422,7 +439,8 @@ absl::Status Store::Delete(Kind kind, uint64_t id, uint64_t expected_revision,
       internal::CheckNotReferenced(*rep_->db, *rep_->indexes, kind, id));
   const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
   leveldb::WriteBatch batch;
-  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes);
+  internal::IndexWriter index_writer(*rep_->db, *rep_->indexes,
+                                     rep_->deferred.get());
   QL_RETURN_IF_ERROR(index_writer.Apply(kind, id, old.get(), nullptr, &batch));
   QL_ASSIGN_OR_RETURN(std::string old_row,
                       storage::EncodeRow(*rep_->db, kind, id, *old));
@@ -517,29 +535,60 @@ absl::StatusOr<const leveldb::Snapshot*> Store::SnapshotOf(
 absl::StatusOr<QueryPage> Store::Query(absl::string_view text,
                                        const QueryOptions& options) const {
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
-  return query::RunQuery(*rep_->db, *rep_->indexes, text, options, at);
+  return query::RunQuery(*rep_->db, *rep_->Readable(), text, options, at);
 }
 
 absl::StatusOr<AggregateResult> Store::Aggregate(
     absl::string_view text, const QueryOptions& options) const {
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
-  return query::RunAggregate(*rep_->db, *rep_->indexes, text, options, at);
+  return query::RunAggregate(*rep_->db, *rep_->Readable(), text, options, at);
 }
 
 absl::StatusOr<std::string> Store::Explain(absl::string_view text,
                                            const QueryOptions& options) const {
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at, SnapshotOf(options));
-  return query::Explain(*rep_->db, *rep_->indexes, text, options, at);
+  return query::Explain(*rep_->db, *rep_->Readable(), text, options, at);
 }
 
 absl::StatusOr<VerifyReport> Store::Verify() const {
-  return internal::Verify(*rep_->db, *rep_->indexes);
+  return internal::Verify(*rep_->db, *rep_->Readable());
 }
 
 absl::Status Store::Reindex() {
   QL_RETURN_IF_ERROR(rep_->CheckWritable());
   absl::MutexLock lock(&rep_->write_mu);
+  if (rep_->deferred != nullptr) {
+    return absl::FailedPreconditionError(
+        "an import is building indexes; reindex after it finishes");
+  }
   return internal::Reindex(rep_->db.get(), *rep_->indexes);
+}
+
+namespace {
+uint64_t DirectoryBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code size_ec;
+    if (e.is_regular_file(size_ec)) {
+      const uintmax_t n = e.file_size(size_ec);
+      if (!size_ec) total += n;
+    }
+  }
+  return total;
+}
+}  // namespace
+
+absl::StatusOr<CompactReport> Store::Compact() {
+  QL_RETURN_IF_ERROR(rep_->CheckWritable());
+  CompactReport report;
+  report.bytes_before = DirectoryBytes(path());
+  rep_->db->raw()->CompactRange(nullptr, nullptr);
+  // A compaction that failed (disk full, I/O error) shows on the next write.
+  leveldb::WriteBatch nothing;
+  QL_RETURN_IF_ERROR(rep_->db->Write(&nothing, /*sync=*/true));
+  report.bytes_after = DirectoryBytes(path());
+  return report;
 }
 
 absl::StatusOr<uint64_t> Store::Count(Kind kind) const {
@@ -597,6 +646,47 @@ uint64_t& StoreAccess::count(const Store& s,
                              Kind kind) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return s.rep_->count[kind];
 }
+DeferredIndexes* StoreAccess::deferred(const Store& s)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return s.rep_->deferred.get();
+}
+
+absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
+                                                absl::Span<const uint16_t> keep,
+                                                size_t sort_memory_bytes) {
+  Store::Rep* rep = s.rep_.get();
+  QL_RETURN_IF_ERROR(CheckKind(kind));
+  QL_RETURN_IF_ERROR(rep->CheckWritable());
+  absl::MutexLock lock(&rep->write_mu);
+  if (rep->deferred != nullptr) return false;  // One load at a time.
+  QL_ASSIGN_OR_RETURN(rep->deferred,
+                      DeferIndexes(rep->db.get(), *rep->indexes, kind, keep,
+                                   sort_memory_bytes));
+  if (rep->deferred == nullptr) return false;
+  std::vector<uint16_t> ids;
+  for (const model::Index* idx : rep->deferred->indexes) {
+    ids.push_back(idx->spec.id);
+  }
+  auto readable =
+      std::make_shared<const model::IndexRegistry>(rep->indexes->Without(ids));
+  absl::MutexLock read_lock(&rep->read_mu);
+  rep->readable = std::move(readable);
+  return true;
+}
+
+absl::Status StoreAccess::FinishBulkLoad(Store& s) {
+  Store::Rep* rep = s.rep_.get();
+  absl::MutexLock lock(&rep->write_mu);
+  if (rep->deferred == nullptr) return absl::OkStatus();
+  std::unique_ptr<DeferredIndexes> d = std::move(rep->deferred);
+  // On error the indexes stay out of queries' reach (and unbuilt: the next
+  // open rebuilds them).
+  QL_RETURN_IF_ERROR(FinishDeferred(rep->db.get(), d.get()));
+  absl::MutexLock read_lock(&rep->read_mu);
+  rep->readable.reset();
+  return absl::OkStatus();
+}
+
 std::string StoreAccess::CountKey(Kind kind) {
   return qiaolian::CountKey(kind);
 }
@@ -632,7 +722,7 @@ absl::Status StoreAccess::Commit(
   absl::MutexLock lock(&rep->write_mu);
   const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
   leveldb::WriteBatch batch;
-  IndexWriter index_writer(*rep->db, *rep->indexes);
+  IndexWriter index_writer(*rep->db, *rep->indexes, rep->deferred.get());
   std::array<uint64_t, kKindSlots> removed = {};
   // Every change is in the audit log too, in the same batch; the chain's
   // head moves only if the batch is written.

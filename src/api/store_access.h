@@ -19,6 +19,7 @@
 #include "google/protobuf/message.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/storage.pb.h"
+#include "src/api/indexing.h"
 #include "src/model/indexes.h"
 #include "src/privacy/audit_chain.h"
 #include "src/storage/db.h"
@@ -38,6 +39,22 @@ struct StoreAccess {
   static uint64_t& count(const Store& s, Kind kind);
   static std::string CountKey(Kind kind);
   static absl::Status CheckWritable(const Store& s);
+  // The bulk load in progress, or null. REQUIRES: write_mu held.
+  static DeferredIndexes* deferred(const Store& s);
+
+  // Bulk load (docs/import.md): until FinishBulkLoad, the entries of the
+  // indexes of `kind` that DeferIndexes picks (not unique, not over a Ref,
+  // not in `keep`, still empty) are sorted on the side instead of written
+  // with each created record, and queries do not use those indexes (they
+  // scan). Search, which reads them directly, does not find the records
+  // created meanwhile until FinishBulkLoad. False (and nothing changed)
+  // when there is nothing to defer or a load is already running.
+  static absl::StatusOr<bool> BeginBulkLoad(Store& s, Kind kind,
+                                            absl::Span<const uint16_t> keep,
+                                            size_t sort_memory_bytes);
+  // Writes the deferred entries in key order and hands the indexes back to
+  // queries. A no-op without a load in progress.
+  static absl::Status FinishBulkLoad(Store& s);
   static bool Sync(const Store& s, std::optional<bool> sync);
 
   static const storage::Db& Db(const Store& store);

@@ -687,6 +687,14 @@ const IndexRegistry& IndexRegistry::Builtin() {
   return *reg;
 }
 
+IndexRegistry IndexRegistry::Without(absl::Span<const uint16_t> ids) const {
+  IndexRegistry out = *this;
+  std::erase_if(out.indexes_, [&](const Index& i) {
+    return std::find(ids.begin(), ids.end(), i.spec.id) != ids.end();
+  });
+  return out;
+}
+
 const Index* IndexRegistry::Find(uint16_t id) const {
   for (const Index& i : indexes_) {
     if (i.spec.id == id) return &i;

@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "qiaolian/v1/common.pb.h"
@@ -165,6 +166,10 @@ class IndexRegistry {
   // treat encrypted fields as their SensitiveInput says. Fingerprints change
   // (suffix "|keyed"), so a store never mixes the two kinds of entries.
   IndexRegistry WithKeyedHash(KeyedHash hash) const;
+
+  // A copy without the indexes `ids`: what queries may use while those are
+  // being built (a bulk load).
+  IndexRegistry Without(absl::Span<const uint16_t> ids) const;
 
  private:
   std::vector<Index> indexes_;

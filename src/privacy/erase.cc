@@ -242,7 +242,8 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
       db.raw()->CompactRange(&k, &k);
     }
     leveldb::WriteBatch batch;
-    internal::IndexWriter index_writer(db, registry);
+    internal::IndexWriter index_writer(db, registry,
+                                       StoreAccess::deferred(store));
     std::set<std::string> deleted;
     auto del = [&](const std::string& key) {
       if (deleted.insert(key).second) batch.Delete(key);

@@ -363,6 +363,24 @@ void ForEachProbe(
   }
 }
 
+}  // namespace
+
+namespace search {
+std::vector<uint16_t> DuplicateProbeIndexes(v1::Kind kind) {
+  if (kind == v1::KIND_PERSON) {
+    return {kPersonDocNumber, kPersonNameBirth, kPersonContact,
+            kPersonCrossScript, kPersonTerms};
+  }
+  if (kind == v1::KIND_ENTERPRISE) {
+    return {kEnterpriseRegNumber, kEnterpriseUnverifiedUscc, kEnterpriseUscc,
+            kEnterpriseTerms};
+  }
+  return {};
+}
+}  // namespace search
+
+namespace {
+
 using Pairs = std::set<std::pair<uint64_t, uint64_t>>;
 
 void AddPair(uint64_t a, uint64_t b, Pairs* out) {

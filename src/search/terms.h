@@ -63,6 +63,10 @@ inline constexpr uint16_t kEnterpriseTerms = 240;
 inline constexpr uint16_t kEnterpriseGrams = 241;
 inline constexpr uint16_t kEnterprisePinyin = 242;
 
+// The indexes FindDuplicatesOf and DuplicateKeys read for records of `kind`
+// (duplicates.cc): an import keeps them up to date while it runs.
+std::vector<uint16_t> DuplicateProbeIndexes(v1::Kind kind);
+
 // Where a searchable text comes from. Values are stored in keys: frozen.
 enum class Field : int64_t {
   kName = 1,         // Person.name, Enterprise.name (姓名 / 名称)

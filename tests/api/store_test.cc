@@ -454,5 +454,62 @@ TEST(StoreTest, ConcurrentWritersAndReadersOnOneHandle) {
   EXPECT_EQ(shared.meta().revision(), uint64_t{kThreads * kPerThread + 1});
 }
 
+// Compact rewrites the tables: superseded row versions and removed index
+// entries go, the records and their history stay, and no table is left in
+// LevelDB's level 0 (where every read must look).
+TEST(StoreTest, CompactDropsSupersededDataAndKeepsRecords) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  uint64_t last_id = 0;
+  {
+    auto store = OpenOrDie(dir);
+    ASSERT_NE(store, nullptr);
+    std::vector<uint64_t> ids;
+    for (int i = 0; i < 300; ++i) {
+      v1::Enterprise e;
+      e.set_name("常州晨风贸易有限公司" + std::to_string(i));
+      auto id = store->Create(&e);
+      ASSERT_TRUE(id.ok()) << id.status();
+      ids.push_back(*id);
+    }
+    for (int round = 0; round < 8; ++round) {
+      for (uint64_t id : ids) {
+        auto got = store->Get(v1::KIND_ENTERPRISE, id);
+        ASSERT_TRUE(got.ok());
+        auto* e = static_cast<v1::Enterprise*>(got->get());
+        e->set_business_scope(
+            std::string(1000, static_cast<char>('a' + round)));
+        e->set_industry("行业" + std::to_string(round));
+        ASSERT_TRUE(store->Update(e).ok());
+      }
+    }
+    last_id = ids.back();
+    absl::StatusOr<CompactReport> r = store->Compact();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_GT(r->bytes_before, 0u);
+    EXPECT_LT(r->bytes_after, r->bytes_before);
+  }
+  auto store = OpenOrDie(dir);
+  ASSERT_NE(store, nullptr);
+  auto report = store->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
+  auto got = store->Get(v1::KIND_ENTERPRISE, last_id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(MetaOf(**got).revision(), 9u);
+  EXPECT_EQ(static_cast<v1::Enterprise*>(got->get())->business_scope(),
+            std::string(1000, 'h'));
+  auto history = store->History(v1::KIND_ENTERPRISE, last_id);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 9u);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 300u);
+  store.reset();
+
+  auto read_only = OpenOrDie(dir, StoreOptions{.read_only = true});
+  ASSERT_NE(read_only, nullptr);
+  EXPECT_EQ(read_only->Compact().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace qiaolian

@@ -645,6 +645,14 @@ static void test_maintenance(void) {
   CHECK(report != NULL && contains(report, report_len, "\"problems\":[]"));
   qiaolian_free(report);
   CHECK_RC(qiaolian_reindex(db, &err), QIAOLIAN_OK, err);
+  {
+    uint64_t before = 0, after = 0;
+    CHECK_RC(qiaolian_compact(db, &before, &after, &err), QIAOLIAN_OK, err);
+    /* Sizes of the store directory: it holds the 13 records. */
+    CHECK(before > 0 && after > 0);
+    /* Both outputs may be NULL. */
+    CHECK_RC(qiaolian_compact(db, NULL, NULL, &err), QIAOLIAN_OK, err);
+  }
   consistent = 0;
   /* report (and report_len) may be NULL. */
   CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err), QIAOLIAN_OK,
@@ -826,6 +834,8 @@ static void test_errors(void) {
     CHECK_RC(qiaolian_verify(db, &consistent, NULL, NULL, &err),
              QIAOLIAN_FAILED_PRECONDITION, err);
     CHECK_RC(qiaolian_reindex(db, &err), QIAOLIAN_FAILED_PRECONDITION, err);
+    CHECK_RC(qiaolian_compact(db, NULL, NULL, &err),
+             QIAOLIAN_FAILED_PRECONDITION, err);
     CHECK(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &id, NULL) ==
           QIAOLIAN_FAILED_PRECONDITION);
     /* Closing twice is harmless. */

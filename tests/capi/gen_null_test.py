@@ -41,6 +41,8 @@ NULL_ACCEPTED = {
     ("qiaolian_explain", "options"),
     ("qiaolian_update", "new_revision"),
     ("qiaolian_verify", "report"),
+    ("qiaolian_compact", "bytes_before"),
+    ("qiaolian_compact", "bytes_after"),
     ("qiaolian_import", "options"),
     # NULL with length 0: the first page.
     ("qiaolian_timeline", "cursor"),

@@ -279,6 +279,8 @@ expect_ok "explain --allow-scan" "FULL SCAN" q explain 'enterprise where notes p
 expect_ok "verify" "consistent" q verify
 expect_ok "reindex" "rebuilt" q reindex
 expect_ok "verify after reindex" "consistent" q verify
+expect_ok "compact" "store compacted" q compact
+expect_ok "verify after compact" "consistent" q verify
 expect_fail "query parse error" 1 "at column" q query 'enterprise where type = '
 expect_fail "query unknown field" 1 "unknown field" q query 'enterprise where nmae = "x"'
 expect_fail "query unindexed field" 1 "no index serves" q query 'enterprise where notes prefix "江苏"'

@@ -417,6 +417,9 @@ def test_verify_and_reindex(loaded):
     assert report["index_entries"] > 0
     loaded.reindex()
     assert loaded.verify() == report
+    sizes = loaded.compact()
+    assert sizes["bytes_before"] > 0 and sizes["bytes_after"] > 0
+    assert loaded.verify() == report
 
 
 def test_schema_is_a_file_descriptor_set():
@@ -448,6 +451,7 @@ def test_use_after_close_fails_in_the_c_layer(store_path):
         lambda: s.explain("enterprise"),
         lambda: s.verify(),
         lambda: s.reindex(),
+        lambda: s.compact(),
         lambda: next(cursor),  # A cursor of a closed store.
     ]
     for call in calls:

@@ -1,0 +1,197 @@
+// Bulk loads (StoreAccess::BeginBulkLoad / FinishBulkLoad, used by Import
+// into a store without records of the kind): index entries are sorted on the
+// side and written at the end. What a user relies on: queries stay right
+// during the load, the store verifies afterwards whatever happened during
+// the load (updates, deletions, failed batches), and a process that stops
+// before the end leaves a store whose indexes are rebuilt at open.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "qiaolian/search.h"
+#include "qiaolian/store.h"
+#include "src/api/store_access.h"
+#include "src/search/terms.h"
+#include "tests/testing/temp_dir.h"
+
+namespace qiaolian {
+namespace {
+
+using internal::StoreAccess;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::TempDir;
+
+constexpr uint16_t kIndustryIndex = 210;
+// A budget this small makes the sorter spill hundreds of runs.
+constexpr size_t kTinySortMemory = 2048;
+
+std::unique_ptr<Store> OpenStore(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<Store>> s = Store::Open(dir);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+v1::Enterprise Enterprise(int i) {
+  v1::Enterprise e;
+  e.set_name(absl::StrCat("晨风", i, "号贸易有限公司"));
+  e.set_industry(i % 2 == 0 ? "制造业" : "批发和零售业");
+  e.mutable_address()->set_text(absl::StrCat("常州市新北区太湖路", i, "号"));
+  return e;
+}
+
+// Creates records first..first+n-1 in batches of `batch`.
+void CreateMany(Store* store, int first, int n, int batch) {
+  for (int i = first; i < first + n; i += batch) {
+    std::vector<v1::Enterprise> es;
+    for (int j = i; j < std::min(first + n, i + batch); ++j) {
+      es.push_back(Enterprise(j));
+    }
+    std::vector<google::protobuf::Message*> ptrs;
+    for (v1::Enterprise& e : es) ptrs.push_back(&e);
+    ASSERT_TRUE(store->CreateAll(ptrs).ok());
+  }
+}
+
+uint64_t CountWhere(const Store& store, const std::string& q) {
+  QueryOptions o;
+  o.allow_scan = true;
+  absl::StatusOr<QueryPage> page = store.Query(q, o);
+  EXPECT_TRUE(page.ok()) << page.status();
+  return page.ok() ? page->records.size() : 0;
+}
+
+void ExpectVerifies(const Store& store) {
+  absl::StatusOr<VerifyReport> r = store.Verify();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->problems.empty()) << r->problems[0];
+}
+
+TEST(BulkLoadTest, EntriesAreWrittenAtTheEndAndQueriesStayRightMeanwhile) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<bool> began = StoreAccess::BeginBulkLoad(
+      *store, v1::KIND_ENTERPRISE, {}, kTinySortMemory);
+  ASSERT_TRUE(began.ok()) << began.status();
+  EXPECT_TRUE(*began);
+  // A second load cannot start while one runs.
+  EXPECT_FALSE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                           kTinySortMemory));
+  CreateMany(store.get(), 0, 600, 50);
+
+  // The industry index is being built: the query scans, and is right.
+  const std::string q = "enterprise where industry = \"制造业\"";
+  QueryOptions scan;
+  scan.allow_scan = true;
+  absl::StatusOr<std::string> plan = store->Explain(q, scan);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, Not(HasSubstr("index enterprise.industry")));
+  EXPECT_EQ(CountWhere(*store, q), 300u);
+  ExpectVerifies(*store);
+  // Reindexing now would race the load.
+  EXPECT_EQ(store->Reindex().code(), absl::StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  EXPECT_EQ(CountWhere(*store, q), 300u);
+  ExpectVerifies(*store);
+  // Search finds the loaded records by a substring of the address (n-gram
+  // entries, deferred) and by pinyin.
+  absl::StatusOr<std::vector<SearchHit>> hits =
+      Search(*store, v1::KIND_ENTERPRISE, "太湖路599号");
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().text, "常州市新北区太湖路599号");
+  hits = Search(*store, v1::KIND_ENTERPRISE, "chenfeng");
+  ASSERT_TRUE(hits.ok());
+  EXPECT_FALSE(hits->empty());
+}
+
+TEST(BulkLoadTest, UpdatesDeletionsAndFailedBatchesDuringTheLoadLeaveNoStrays) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                          kTinySortMemory));
+  CreateMany(store.get(), 0, 200, 20);
+  // Change the industry of record 1 (was 批发和零售业), delete record 2.
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> one =
+      store->Get(v1::KIND_ENTERPRISE, 1);
+  ASSERT_TRUE(one.ok());
+  static_cast<v1::Enterprise*>(one->get())->set_industry("建筑业");
+  ASSERT_TRUE(store->Update(one->get()).ok());
+  ASSERT_TRUE(store->Delete(v1::KIND_ENTERPRISE, 2).ok());
+  // A batch that fails on its last record writes nothing, and none of its
+  // entries reach the index.
+  v1::Enterprise good = Enterprise(1000), bad = Enterprise(1001);
+  bad.set_uscc("not a code");
+  google::protobuf::Message* batch[] = {&good, &bad};
+  EXPECT_FALSE(store->CreateAll(batch).ok());
+
+  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"建筑业\""), 1u);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"制造业\""), 99u);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 199u);
+}
+
+TEST(BulkLoadTest, AStopBeforeTheEndIsRepairedAtOpen) {
+  TempDir tmp;
+  {
+    auto store = OpenStore(tmp.Sub("s"));
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                            kTinySortMemory));
+    CreateMany(store.get(), 0, 300, 30);
+    // Closed without FinishBulkLoad: like a process killed mid-import.
+  }
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"制造业\""), 150u);
+  absl::StatusOr<std::string> plan =
+      store->Explain("enterprise where industry = \"制造业\"");
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+}
+
+TEST(BulkLoadTest, KeptAndNonEmptyIndexesAreMaintainedAsUsual) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  CreateMany(store.get(), 0, 10, 10);
+  // Enterprises exist: indexes with entries (industry) are not deferred;
+  // those still empty (e.g. tags) may be.
+  ASSERT_TRUE(StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                         kTinySortMemory)
+                  .ok());
+  const std::string q = "enterprise where industry = \"制造业\"";
+  absl::StatusOr<std::string> plan = store->Explain(q);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+  CreateMany(store.get(), 10, 10, 10);
+  EXPECT_EQ(CountWhere(*store, q), 10u);
+  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  ExpectVerifies(*store);
+  // People: the kept terms index is written with each record, so duplicate
+  // checks and exact-name search see the records at once.
+  const uint16_t keep[] = {search::kPersonTerms, kIndustryIndex};
+  ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_PERSON, keep,
+                                          kTinySortMemory));
+  v1::Person p;
+  p.set_name("陈伟");
+  ASSERT_TRUE(store->Create(&p).ok());
+  absl::StatusOr<std::vector<SearchHit>> hits =
+      Search(*store, v1::KIND_PERSON, "陈伟");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().match, "exact");
+  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  ExpectVerifies(*store);
+}
+
+}  // namespace
+}  // namespace qiaolian
