@@ -145,6 +145,11 @@ struct ImportSummary {
   uint64_t likely_duplicates = 0;
   static constexpr size_t kMaxListedDuplicates = 1000;
   std::vector<ImportDuplicate> duplicate_rows;
+  // A bulk load (the store held no record of the kind; docs/import.md): the
+  // index entries it put off, and the seconds spent writing them at the end.
+  bool bulk_load = false;
+  uint64_t deferred_index_entries = 0;
+  double index_build_seconds = 0;
 
   std::string ToString() const;  // Human-readable, several lines.
   std::string ToJson() const;

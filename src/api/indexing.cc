@@ -73,7 +73,8 @@ absl::Status DeleteRange(storage::Db* db, const std::string& begin,
 // Builds the entries of `indexes` (all of one kind) from the rows, then marks
 // them built.
 absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
-                          const std::vector<const model::Index*>& indexes) {
+                          const std::vector<const model::Index*>& indexes,
+                          uint64_t* entries = nullptr) {
   if (indexes.empty()) return absl::OkStatus();
   const leveldb::ReadOptions ro = storage::ReadOpts(nullptr, false);
   std::unique_ptr<leveldb::Iterator> it(db->raw()->NewIterator(ro));
@@ -100,6 +101,7 @@ absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
     for (const model::Index* idx : indexes) {
       for (const std::string& t : model::IndexTuples(*idx, *record)) {
         batch.Put(EntryKey(idx->spec.id, t, parts.id), "");
+        if (entries != nullptr) ++*entries;
         if (idx->spec.unique && !model::TupleHasNull(t)) {
           std::string uk = UniqueKey(idx->spec.id, t);
           if (claimed.insert(uk).second) batch.Put(uk, EncodeId(parts.id));
@@ -253,8 +255,9 @@ absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
   return d;
 }
 
-absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* d) {
+absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
   constexpr size_t kBatchBytes = 1 << 20;
+  uint64_t entries = 0;
   leveldb::WriteBatch batch;
   absl::Status written;  // A failed write to the store: no fallback.
   absl::Status sorted = absl::UnavailableError("the sorter failed earlier");
@@ -266,6 +269,7 @@ absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* d) {
         return absl::OkStatus();
       }
       batch.Put(leveldb::Slice(key.data(), key.size()), leveldb::Slice());
+      ++entries;
       if (batch.ApproximateSize() < kBatchBytes) return absl::OkStatus();
       written = db->Write(&batch, false);
       batch.Clear();
@@ -281,7 +285,8 @@ absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* d) {
       QL_RETURN_IF_ERROR(DeleteRange(db, storage::IndexPrefix(idx->spec.id),
                                      storage::IndexPrefix(idx->spec.id + 1)));
     }
-    return BuildIndexes(db, d->kind, d->indexes);
+    QL_RETURN_IF_ERROR(BuildIndexes(db, d->kind, d->indexes, &entries));
+    return entries;
   }
   // The records changed during the load, as they are now.
   std::unique_ptr<Message> record = NewRecord(d->kind);
@@ -294,13 +299,15 @@ absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* d) {
     for (const model::Index* idx : d->indexes) {
       for (const std::string& t : model::IndexTuples(*idx, *record)) {
         batch.Put(EntryKey(idx->spec.id, t, id), "");
+        ++entries;
       }
     }
   }
   for (const model::Index* idx : d->indexes) {
     batch.Put(IndexStateKey(idx->spec.id), idx->fingerprint);
   }
-  return db->Write(&batch, /*sync=*/true);
+  QL_RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true));
+  return entries;
 }
 
 absl::Status CheckNotReferenced(const storage::Db& db,

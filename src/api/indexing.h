@@ -57,9 +57,10 @@ absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
 // Writes the deferred entries (sorted, in batches of about 1 MB), indexes
 // the touched records from their rows, and marks the indexes built (synced).
 // When the sorter failed (e.g. the disk filled) it rebuilds them from the
-// rows instead. On error the indexes stay unbuilt: the next open rebuilds
-// them.
-absl::Status FinishDeferred(storage::Db* db, DeferredIndexes* deferred);
+// rows instead. Returns the number of entries written. On error the
+// indexes stay unbuilt: the next open rebuilds them.
+absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db,
+                                        DeferredIndexes* deferred);
 
 // Computes index changes for one batch. Not thread-safe: one per write,
 // under the store's writer lock.

@@ -674,17 +674,17 @@ absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
   return true;
 }
 
-absl::Status StoreAccess::FinishBulkLoad(Store& s) {
+absl::StatusOr<uint64_t> StoreAccess::FinishBulkLoad(Store& s) {
   Store::Rep* rep = s.rep_.get();
   absl::MutexLock lock(&rep->write_mu);
-  if (rep->deferred == nullptr) return absl::OkStatus();
+  if (rep->deferred == nullptr) return uint64_t{0};
   std::unique_ptr<DeferredIndexes> d = std::move(rep->deferred);
   // On error the indexes stay out of queries' reach (and unbuilt: the next
   // open rebuilds them).
-  QL_RETURN_IF_ERROR(FinishDeferred(rep->db.get(), d.get()));
+  QL_ASSIGN_OR_RETURN(uint64_t entries, FinishDeferred(rep->db.get(), d.get()));
   absl::MutexLock read_lock(&rep->read_mu);
   rep->readable.reset();
-  return absl::OkStatus();
+  return entries;
 }
 
 std::string StoreAccess::CountKey(Kind kind) {

@@ -53,8 +53,9 @@ struct StoreAccess {
                                             absl::Span<const uint16_t> keep,
                                             size_t sort_memory_bytes);
   // Writes the deferred entries in key order and hands the indexes back to
-  // queries. A no-op without a load in progress.
-  static absl::Status FinishBulkLoad(Store& s);
+  // queries; returns how many entries it wrote. A no-op (0) without a load
+  // in progress.
+  static absl::StatusOr<uint64_t> FinishBulkLoad(Store& s);
   static bool Sync(const Store& s, std::optional<bool> sync);
 
   static const storage::Db& Db(const Store& store);

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -917,7 +918,15 @@ class Importer {
       if (o_.progress && consumed.ok()) {
         Progress(last_bytes_, reader->source_size(), /*building=*/true);
       }
-      absl::Status built = internal::StoreAccess::FinishBulkLoad(store_);
+      summary_.bulk_load = true;
+      const auto t0 = std::chrono::steady_clock::now();
+      absl::StatusOr<uint64_t> entries =
+          internal::StoreAccess::FinishBulkLoad(store_);
+      summary_.index_build_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+              .count();
+      absl::Status built = entries.status();
+      if (entries.ok()) summary_.deferred_index_entries = *entries;
       if (consumed.ok()) consumed = built;
     }
     QL_RETURN_IF_ERROR(consumed);
@@ -1310,9 +1319,26 @@ class Importer {
     // that held none of the kind when the import began, only records this
     // import wrote can match, so only a key one of them had is looked up.
     bool may_match = !fresh_;
-    for (const std::string& k : *keys) {
-      if (may_match) break;
-      may_match = written_dup_keys_.Contains(absl::HashOf(k));
+    bool only_names = true;  // Every key in common is a name key.
+    bool others_have_uscc = true;
+    if (fresh_) {
+      for (const std::string& k : *keys) {
+        const uint64_t h = absl::HashOf(k);
+        if (!written_dup_keys_.Contains(h)) continue;
+        may_match = true;
+        if (!search::IsNameKey(k)) {
+          only_names = false;
+        } else if (name_keys_without_uscc_.Contains(h)) {
+          others_have_uscc = false;
+        }
+      }
+      // E.g. two registry rows of the same name, each with its own USCC,
+      // score too low to count: no need to read the earlier ones.
+      if (may_match && only_names &&
+          !search::NameOnlyMatchCanReach(*record, others_have_uscc,
+                                         min_score)) {
+        may_match = false;
+      }
     }
     if (may_match) {
       DuplicateOptions d;
@@ -1328,8 +1354,14 @@ class Importer {
         best_pending = pending_.size();
       }
     }
+    const bool without_uscc =
+        o_.kind == v1::KIND_ENTERPRISE &&
+        static_cast<const v1::Enterprise*>(record)->uscc().empty();
     for (const std::string& k : *keys) {
       written_dup_keys_.Insert(absl::HashOf(k));
+      if (without_uscc && search::IsNameKey(k)) {
+        name_keys_without_uscc_.Insert(absl::HashOf(k));
+      }
     }
     if (best.score == 0) return false;
     best.line = row.line;
@@ -1451,6 +1483,8 @@ class Importer {
   // Hashes of the duplicate keys (DuplicateKeys) of the rows created or
   // merged so far (ImportDuplicates).
   HashSet64 written_dup_keys_;
+  // Hashes of the name keys of the enterprises without a USCC among them.
+  HashSet64 name_keys_without_uscc_;
   bool fresh_ = false;  // The store had no record of the kind at the start.
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
   uint64_t total_bytes_ = 0;  // Size of the source.
@@ -1510,6 +1544,11 @@ std::string ImportSummary::ToString() const {
   if (likely_duplicates > 0) {
     absl::StrAppend(&s, ", ", likely_duplicates,
                     " looking like another record");
+  }
+  if (bulk_load) {
+    absl::StrAppend(&s, "\n  bulk load: ", deferred_index_entries,
+                    " index entries written at the end in ",
+                    absl::StrFormat("%.1f", index_build_seconds), " s");
   }
   for (const auto& [reason, n] : rejected_by_reason) {
     absl::StrAppend(&s, "\n  rejected ", n, ": ", reason);
@@ -1572,7 +1611,11 @@ std::string ImportSummary::ToJson() const {
       "],\"warned\":", warned, ",\"warnings_by_reason\":{",
       absl::StrJoin(warnings, ","), "},\"merged\":", merged,
       ",\"likely_duplicates\":", likely_duplicates, ",\"duplicate_rows\":[",
-      absl::StrJoin(dups, ","), "]}");
+      absl::StrJoin(dups, ","),
+      "],\"bulk_load\":", bulk_load ? "true" : "false",
+      ",\"deferred_index_entries\":", deferred_index_entries,
+      ",\"index_build_seconds\":", absl::StrFormat("%.3f", index_build_seconds),
+      "}");
 }
 
 absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,

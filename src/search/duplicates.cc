@@ -178,6 +178,11 @@ DuplicatePair ScorePeople(const v1::Person& a, const v1::Person& b) {
   return p;
 }
 
+// The top score of a name (or former-name) match between enterprises, and
+// what two different USCCs take off (NameOnlyMatchCanReach relies on them).
+constexpr int kSameNameScore = 85;
+constexpr int kDifferentUsccPenalty = 40;
+
 DuplicatePair ScoreEnterprises(const v1::Enterprise& a,
                                const v1::Enterprise& b) {
   std::vector<Reason> reasons;
@@ -198,7 +203,7 @@ DuplicatePair ScoreEnterprises(const v1::Enterprise& a,
   }
   const std::string na = text::Compact(a.name()), nb = text::Compact(b.name());
   if (!na.empty() && na == nb) {
-    reasons.push_back({85, absl::StrCat("same name ", na)});
+    reasons.push_back({kSameNameScore, absl::StrCat("same name ", na)});
   } else {
     auto former = [&](const v1::Enterprise& x, const std::string& name) {
       for (const std::string& f : x.former_names()) {
@@ -213,7 +218,7 @@ DuplicatePair ScoreEnterprises(const v1::Enterprise& a,
   int penalty = 0;
   if (!a.uscc().empty() && !b.uscc().empty() && a.uscc() != b.uscc() &&
       !reasons.empty()) {
-    penalty = 40;
+    penalty = kDifferentUsccPenalty;
     reasons.push_back({0, "different USCCs"});
   }
   DuplicatePair p;
@@ -376,6 +381,23 @@ std::vector<uint16_t> DuplicateProbeIndexes(v1::Kind kind) {
             kEnterpriseTerms};
   }
   return {};
+}
+
+bool IsNameKey(absl::string_view key) {
+  uint16_t index_id = 0;
+  return storage::GetU16(&key, &index_id) &&
+         (index_id == kEnterpriseTerms || index_id == kPersonTerms);
+}
+
+bool NameOnlyMatchCanReach(const Message& record, bool others_have_uscc,
+                           int min_score) {
+  if (record.GetDescriptor() != v1::Enterprise::descriptor()) return true;
+  const auto& e = static_cast<const v1::Enterprise&>(record);
+  // Only a name or a former name in common: one reason, no bonus.
+  const int best = e.uscc().empty() || !others_have_uscc
+                       ? kSameNameScore
+                       : kSameNameScore - kDifferentUsccPenalty;
+  return best >= min_score;
 }
 }  // namespace search
 

@@ -67,6 +67,18 @@ inline constexpr uint16_t kEnterprisePinyin = 242;
 // (duplicates.cc): an import keeps them up to date while it runs.
 std::vector<uint16_t> DuplicateProbeIndexes(v1::Kind kind);
 
+// Whether a key of DuplicateKeys is a name key (the name-terms probe).
+bool IsNameKey(absl::string_view duplicate_key);
+
+// For an import into a store that held no record of the kind: whether
+// `record`, whose only keys in common with the records written before are
+// name keys, can score `min_score` against one of them; `others_have_uscc`:
+// every record written with those name keys has a USCC. Mirrors the scoring
+// (duplicates.cc): a name match alone scores 85, less 40 between two
+// enterprises with different USCCs; people always may.
+bool NameOnlyMatchCanReach(const google::protobuf::Message& record,
+                           bool others_have_uscc, int min_score);
+
 // Where a searchable text comes from. Values are stored in keys: frozen.
 enum class Field : int64_t {
   kName = 1,         // Person.name, Enterprise.name (姓名 / 名称)

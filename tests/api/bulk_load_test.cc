@@ -4,6 +4,7 @@
 // during the load, the store verifies afterwards whatever happened during
 // the load (updates, deletions, failed batches), and a process that stops
 // before the end leaves a store whose indexes are rebuilt at open.
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "qiaolian/import.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "src/api/store_access.h"
@@ -95,7 +97,10 @@ TEST(BulkLoadTest, EntriesAreWrittenAtTheEndAndQueriesStayRightMeanwhile) {
   // Reindexing now would race the load.
   EXPECT_EQ(store->Reindex().code(), absl::StatusCode::kFailedPrecondition);
 
-  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  absl::StatusOr<uint64_t> written = StoreAccess::FinishBulkLoad(*store);
+  ASSERT_TRUE(written.ok()) << written.status();
+  // At least the industry, name and n-gram entries of 600 records.
+  EXPECT_GT(*written, 600u * 10);
   EXPECT_EQ(CountWhere(*store, q), 300u);
   ExpectVerifies(*store);
   // Search finds the loaded records by a substring of the address (n-gram
@@ -190,6 +195,45 @@ TEST(BulkLoadTest, KeptAndNonEmptyIndexesAreMaintainedAsUsual) {
   ASSERT_EQ(hits->size(), 1u);
   EXPECT_EQ(hits->front().match, "exact");
   ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  ExpectVerifies(*store);
+}
+
+// Import uses a bulk load into a store without records of the kind, and
+// says so; a second import of the same file is an ordinary one.
+TEST(BulkLoadTest, ImportIntoANewStoreIsABulkLoad) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  const std::string csv = tmp.Sub("r.csv");
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "企业名称,住所,所属行业\n";
+    for (int i = 0; i < 250; ++i) {
+      out << "晨风" << i << "号贸易有限公司,常州市新北区太湖路" << i
+          << "号,制造业\n";
+    }
+  }
+  ImportOptions o;
+  o.batch_rows = 40;
+  absl::StatusOr<ImportSummary> first = Import(*store, csv, o);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->created, 250u);
+  EXPECT_TRUE(first->bulk_load);
+  EXPECT_GT(first->deferred_index_entries, 250u * 10);
+  EXPECT_THAT(first->ToString(), HasSubstr("bulk load: "));
+  EXPECT_THAT(first->ToJson(), HasSubstr("\"bulk_load\":true"));
+  ExpectVerifies(*store);
+  absl::StatusOr<std::vector<SearchHit>> hits =
+      Search(*store, v1::KIND_ENTERPRISE, "太湖路249号");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().text, "常州市新北区太湖路249号");
+
+  absl::StatusOr<ImportSummary> again = Import(*store, csv, o);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->bulk_load);
+  EXPECT_EQ(again->unchanged, 250u);
+  EXPECT_EQ(again->deferred_index_entries, 0u);
   ExpectVerifies(*store);
 }
 

@@ -112,6 +112,66 @@ TEST_F(ImportDuplicatesTest, RowsOfEarlierBatchesAreFoundInTheStore) {
   EXPECT_NE(s->duplicate_rows[0].id, 0u) << "row 2 was written by then";
 }
 
+// A USCC with its GB 32100 check character: 17 digits + check.
+std::string Uscc(const std::string& body17) {
+  static const char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int kWeights[] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                 29, 25, 13, 8,  24, 10, 30, 28};
+  int sum = 0;
+  for (int k = 0; k < 17; ++k) {
+    sum +=
+        static_cast<int>(std::string(kAlphabet).find(body17[k])) * kWeights[k];
+  }
+  return body17 + kAlphabet[(31 - sum % 31) % 31];
+}
+
+// Enterprises of one name imported into a new store, each row its own batch
+// (so earlier rows are found in the store): a name match counts where one
+// side has no USCC (85), not between two different USCCs (45) unless the
+// threshold is that low.
+TEST_F(ImportDuplicatesTest, SameNamedEnterprisesScoreByTheirCodes) {
+  const std::string csv =
+      "企业名称,统一社会信用代码\n"
+      "晨风贸易有限公司," +
+      Uscc("91310000123456781") +
+      "\n"
+      "晨风贸易有限公司," +
+      Uscc("91310000123456782") +
+      "\n"
+      "晨风贸易有限公司,\n"
+      "晨风贸易有限公司," +
+      Uscc("91310000123456783") + "\n";
+  const std::string path = tmp_.Sub("registry.csv");
+  WriteFile(path, csv);
+  ImportOptions o;
+  o.batch_rows = 1;
+  auto s = Import(*store_, path, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u);
+  ASSERT_EQ(s->likely_duplicates, 2u) << s->ToString();
+  // Line 3 (another USCC) is not one; line 4 (no USCC) is; line 5 looks
+  // like line 4, which has no USCC.
+  EXPECT_EQ(s->duplicate_rows[0].line, 4u);
+  EXPECT_EQ(s->duplicate_rows[1].line, 5u);
+  EXPECT_EQ(s->duplicate_rows[1].score, 85);
+
+  // With the threshold at 40, two different USCCs of one name count (45).
+  auto other = Store::Open(tmp_.Sub("store2"));
+  ASSERT_TRUE(other.ok());
+  WriteFile(path,
+            "企业名称,统一社会信用代码\n"
+            "晨风贸易有限公司," +
+                Uscc("91310000123456781") +
+                "\n"
+                "晨风贸易有限公司," +
+                Uscc("91310000123456782") + "\n");
+  o.duplicate_min_score = 40;
+  s = Import(**other, path, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->likely_duplicates, 1u) << s->ToString();
+  EXPECT_EQ(s->duplicate_rows[0].score, 45);
+}
+
 TEST_F(ImportDuplicatesTest, OffLooksForNothing) {
   StoreChenWeiming();
   ImportOptions o;

@@ -376,8 +376,10 @@ TEST(FaultInjectionTest, ReindexInterruptedAnywhereIsRedoneAtOpen) {
         ASSERT_TRUE(st.ok()) << st;
         break;
       }
-      EXPECT_FALSE(st.ok());
-      ++interrupted;
+      // The failed write is usually one of Reindex's; it may also be a
+      // background compaction's after Reindex's last (synced) batch, which
+      // then has succeeded. Either way the store must be whole below.
+      if (!st.ok()) ++interrupted;
     }
     env.Reset();
     auto store = Store::Open(dir);
