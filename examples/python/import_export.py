@@ -36,6 +36,10 @@ def main(d):
                               reject_file=os.path.join(d, "rejects.csv"))
         print(f"rows {s['rows']}: created {s['created']}, duplicates "
               f"{s['duplicates']}, rejected {s['rejected']}")
+        # A new store: a bulk load, whose index entries were sorted and
+        # written at the end (docs/import.md, "Bulk load").
+        print(f"bulk load: {s['bulk_load']}, "
+              f"{s['deferred_index_entries']} index entries at the end")
         for reason, n in s["rejected_by_reason"].items():
             print(f"  rejected {n}: {reason}")
         with open(os.path.join(d, "rejects.csv"), encoding="utf-8") as f:
@@ -43,6 +47,8 @@ def main(d):
         again = store.import_file(src, "enterprise")
         print(f"second run: created {again['created']}, unchanged "
               f"{again['unchanged']}")
+        sizes = store.compact()  # After a large import: faster reads.
+        print(f"compacted: {sizes['bytes_after']} bytes on disk")
 
         for e in store.query("enterprise where status = ACTIVE"):
             print(e["uscc"], e["name"], e.get("registeredCapital"),
