@@ -228,7 +228,8 @@ bool DeferredIndexes::Defers(v1::Kind k, const model::Index* idx) const {
 
 absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
     storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
-    absl::Span<const uint16_t> keep, size_t sort_memory_bytes) {
+    absl::Span<const uint16_t> keep, size_t sort_memory_bytes,
+    const std::string& sort_dir) {
   auto d = std::make_unique<DeferredIndexes>();
   d->kind = kind;
   std::unique_ptr<leveldb::Iterator> it(
@@ -250,8 +251,8 @@ absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
   }
   if (d->indexes.empty()) return nullptr;
   QL_RETURN_IF_ERROR(db->Write(&unmark, /*sync=*/true));
-  d->sorter =
-      std::make_unique<storage::ExternalSorter>(db->path(), sort_memory_bytes);
+  d->sorter = std::make_unique<storage::ExternalSorter>(
+      sort_dir.empty() ? db->path() : sort_dir, sort_memory_bytes);
   return d;
 }
 
@@ -263,7 +264,9 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
   absl::Status sorted = absl::UnavailableError("the sorter failed earlier");
   if (d->sorter != nullptr) {
     sorted = d->sorter->Finish([&](absl::string_view key) -> absl::Status {
-      absl::string_view tail = key.substr(key.size() - 8);
+      // Every entry key ends with the record id (EntryKey).
+      absl::string_view tail =
+          key.size() >= 8 ? key.substr(key.size() - 8) : absl::string_view();
       uint64_t id = 0;
       if (storage::GetU64(&tail, &id) && d->touched.count(id) != 0) {
         return absl::OkStatus();
@@ -281,6 +284,7 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
   if (!sorted.ok()) {
     // The sorter failed (its run files): build from the rows, as at open.
     batch.Clear();
+    entries = 0;
     for (const model::Index* idx : d->indexes) {
       QL_RETURN_IF_ERROR(DeleteRange(db, storage::IndexPrefix(idx->spec.id),
                                      storage::IndexPrefix(idx->spec.id + 1)));

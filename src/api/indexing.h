@@ -50,9 +50,11 @@ struct DeferredIndexes {
 // them unbuilt (synced) first, so that if the process stops before
 // FinishDeferred the next open rebuilds them from the rows. Returns null
 // when nothing is left to defer.
+// The sorter's run files go to `sort_dir` (empty: the store's directory).
 absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
     storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
-    absl::Span<const uint16_t> keep, size_t sort_memory_bytes);
+    absl::Span<const uint16_t> keep, size_t sort_memory_bytes,
+    const std::string& sort_dir = "");
 
 // Writes the deferred entries (sorted, in batches of about 1 MB), indexes
 // the touched records from their rows, and marks the indexes built (synced).

@@ -653,7 +653,8 @@ DeferredIndexes* StoreAccess::deferred(const Store& s)
 
 absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
                                                 absl::Span<const uint16_t> keep,
-                                                size_t sort_memory_bytes) {
+                                                size_t sort_memory_bytes,
+                                                const std::string& sort_dir) {
   Store::Rep* rep = s.rep_.get();
   QL_RETURN_IF_ERROR(CheckKind(kind));
   QL_RETURN_IF_ERROR(rep->CheckWritable());
@@ -661,7 +662,7 @@ absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
   if (rep->deferred != nullptr) return false;  // One load at a time.
   QL_ASSIGN_OR_RETURN(rep->deferred,
                       DeferIndexes(rep->db.get(), *rep->indexes, kind, keep,
-                                   sort_memory_bytes));
+                                   sort_memory_bytes, sort_dir));
   if (rep->deferred == nullptr) return false;
   std::vector<uint16_t> ids;
   for (const model::Index* idx : rep->deferred->indexes) {

@@ -49,9 +49,12 @@ struct StoreAccess {
   // scan). Search, which reads them directly, does not find the records
   // created meanwhile until FinishBulkLoad. False (and nothing changed)
   // when there is nothing to defer or a load is already running.
+  // `sort_dir`: where the sorter's run files go (empty: the store's
+  // directory; tests point it elsewhere).
   static absl::StatusOr<bool> BeginBulkLoad(Store& s, Kind kind,
                                             absl::Span<const uint16_t> keep,
-                                            size_t sort_memory_bytes);
+                                            size_t sort_memory_bytes,
+                                            const std::string& sort_dir = "");
   // Writes the deferred entries in key order and hands the indexes back to
   // queries; returns how many entries it wrote. A no-op (0) without a load
   // in progress.

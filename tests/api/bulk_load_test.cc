@@ -143,6 +143,28 @@ TEST(BulkLoadTest, UpdatesDeletionsAndFailedBatchesDuringTheLoadLeaveNoStrays) {
   EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 199u);
 }
 
+// The sorter cannot write its runs (here: a directory that does not exist;
+// in life, a full disk): the load still ends with whole indexes, built from
+// the rows instead.
+TEST(BulkLoadTest, ASorterFailureFallsBackToBuildingFromTheRows) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                          kTinySortMemory,
+                                          tmp.Sub("no/such/dir")));
+  CreateMany(store.get(), 0, 200, 20);
+  absl::StatusOr<uint64_t> written = StoreAccess::FinishBulkLoad(*store);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_GT(*written, 200u * 10);
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"制造业\""), 100u);
+  absl::StatusOr<std::vector<SearchHit>> hits =
+      Search(*store, v1::KIND_ENTERPRISE, "太湖路199号");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+}
+
 TEST(BulkLoadTest, AStopBeforeTheEndIsRepairedAtOpen) {
   TempDir tmp;
   {
