@@ -332,30 +332,41 @@ bool NameField(absl::string_view tuple) {
 // which a duplicate of `record` would have an entry (names only: keep the
 // entries NameField accepts). FindDuplicatesOf looks them up; DuplicateKeys
 // hands them out.
+// The index prefixes a record is probed under: the first `components` of
+// each of its tuples (names only: the entries NameField accepts). One table
+// for FindDuplicatesOf, DuplicateKeys and what an import keeps up to date.
+struct Probe {
+  Kind kind;
+  uint16_t index_id;
+  int components;
+  bool names_only;
+};
+constexpr Probe kProbes[] = {
+    {v1::KIND_PERSON, kPersonDocNumber, 1, false},
+    {v1::KIND_PERSON, search::kPersonNameBirth, 2, false},
+    {v1::KIND_PERSON, search::kPersonContact, 1, false},
+    {v1::KIND_PERSON, search::kPersonCrossScript, 1, false},
+    {v1::KIND_PERSON, search::kPersonTerms, 1, true},
+    {v1::KIND_ENTERPRISE, kEnterpriseRegNumber, 1, false},
+    {v1::KIND_ENTERPRISE, kEnterpriseUnverifiedUscc, 1, false},
+    {v1::KIND_ENTERPRISE, kEnterpriseUscc, 1, false},
+    {v1::KIND_ENTERPRISE, search::kEnterpriseTerms, 1, true},
+};
+
 void ForEachProbe(
     const model::IndexRegistry& reg, Kind kind, const Message& record,
     const std::function<void(uint16_t, absl::string_view, bool)>& fn) {
-  auto probe = [&](uint16_t index_id, int components, bool names_only) {
-    const model::Index* idx = reg.Find(index_id);
-    if (idx == nullptr) return;
+  for (const Probe& p : kProbes) {
+    if (p.kind != kind) continue;
+    const model::Index* idx = reg.Find(p.index_id);
+    if (idx == nullptr) continue;
     for (const std::string& t : model::IndexTuples(*idx, record)) {
-      if (names_only && !NameField(t)) continue;
-      absl::string_view head = Head(t, components);
-      if (!head.empty()) fn(index_id, head, names_only);
+      if (p.names_only && !NameField(t)) continue;
+      absl::string_view head = Head(t, p.components);
+      if (!head.empty()) fn(p.index_id, head, p.names_only);
     }
-  };
-  if (kind == v1::KIND_PERSON) {
-    probe(kPersonDocNumber, 1, false);
-    probe(search::kPersonNameBirth, 2, false);
-    probe(search::kPersonContact, 1, false);
-    probe(search::kPersonCrossScript, 1, false);
-    probe(search::kPersonTerms, 1, true);
-    return;
   }
-  probe(kEnterpriseRegNumber, 1, false);
-  probe(kEnterpriseUnverifiedUscc, 1, false);
-  probe(kEnterpriseUscc, 1, false);
-  probe(search::kEnterpriseTerms, 1, true);
+  if (kind != v1::KIND_ENTERPRISE) return;
   // The record's unverified code as another's valid one, and back.
   const auto& e = static_cast<const v1::Enterprise&>(record);
   for (const auto& [code, index_id] :
@@ -372,21 +383,20 @@ void ForEachProbe(
 
 namespace search {
 std::vector<uint16_t> DuplicateProbeIndexes(v1::Kind kind) {
-  if (kind == v1::KIND_PERSON) {
-    return {kPersonDocNumber, kPersonNameBirth, kPersonContact,
-            kPersonCrossScript, kPersonTerms};
+  std::vector<uint16_t> ids;
+  for (const Probe& p : kProbes) {
+    if (p.kind == kind) ids.push_back(p.index_id);
   }
-  if (kind == v1::KIND_ENTERPRISE) {
-    return {kEnterpriseRegNumber, kEnterpriseUnverifiedUscc, kEnterpriseUscc,
-            kEnterpriseTerms};
-  }
-  return {};
+  return ids;
 }
 
 bool IsNameKey(absl::string_view key) {
   uint16_t index_id = 0;
-  return storage::GetU16(&key, &index_id) &&
-         (index_id == kEnterpriseTerms || index_id == kPersonTerms);
+  if (!storage::GetU16(&key, &index_id)) return false;
+  for (const Probe& p : kProbes) {
+    if (p.index_id == index_id) return p.names_only;
+  }
+  return false;
 }
 
 bool NameOnlyMatchCanReach(const Message& record, bool others_have_uscc,

@@ -10,35 +10,8 @@
 # docs/cases.md.
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY REPO_ROOT" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-EX=$ROOT/examples/cases
-unset QIAOLIAN_STORE
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-cases-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-S=$TMP/store
-OUT=$TMP/out
-ERR=$TMP/err
-
-checks=0
-failures=0
-fail() {
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-  echo "  stdout: $(head -c 600 "$OUT")" >&2
-  echo "  stderr: $(head -c 600 "$ERR")" >&2
-}
-
-# run CMD...: runs it, capturing stdout, stderr and the exit status in $rc.
-run() {
-  "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
+. "$(dirname "$0")/harness.sh" cases_test "$@"
+EX=${ROOT:?usage: $0 QIAOLIAN_BINARY REPO_ROOT}/examples/cases
 
 # contains TEXT: stdout or stderr of the last run contains TEXT.
 contains() {
@@ -158,5 +131,4 @@ expect_ok "rates filtered" "1 / 1 = 100.0%" q case rates --from 2020-09-01 --to 
 expect_fail "bad filter" 1 "INVALID_ARGUMENT" q case rates --from 2020-09-01 --to 2020-09-30 --where "nonsense ="
 expect_fail "case needs a store" 2 "no store given" "$BIN" case overdue
 
-echo "cases_test: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+finish

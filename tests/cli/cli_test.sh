@@ -10,36 +10,8 @@
 # newer schema version.
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY REPO_ROOT" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-EX=$ROOT/examples/2020
-unset QIAOLIAN_STORE
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-cli-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-S=$TMP/store
-OUT=$TMP/out
-ERR=$TMP/err
-
-checks=0
-failures=0
-
-fail() {
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-  echo "  stdout: $(head -c 600 "$OUT")" >&2
-  echo "  stderr: $(head -c 600 "$ERR")" >&2
-}
-
-# run CMD...: runs it, capturing stdout, stderr and the exit status in $rc.
-run() {
-  "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
+. "$(dirname "$0")/harness.sh" cli_test "$@"
+EX=${ROOT:?usage: $0 QIAOLIAN_BINARY REPO_ROOT}/examples/2020
 
 # contains TEXT: stdout or stderr of the last run contains TEXT.
 contains() {
@@ -320,5 +292,4 @@ expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where not
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"
 expect_eq "no file after failed export" "$(ls "$TMP"/none.xlsx* 2>/dev/null)" ""
 
-echo "cli_test: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+finish

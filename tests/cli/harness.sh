@@ -3,8 +3,9 @@
 #
 #   . "$(dirname "$0")/harness.sh" encryption_test "$@"
 #
-# It checks the arguments (QIAOLIAN_BINARY), makes a scratch directory TMP
-# (removed at exit) with a store path S, and defines:
+# It checks the arguments (QIAOLIAN_BINARY, then REPO_ROOT for the tests
+# that read the examples: set as ROOT, empty when not given), makes a
+# scratch directory TMP (removed at exit) with a store path S, and defines:
 #   run CMD...                      stdout to OUT, stderr to ERR, status rc
 #   expect_ok NAME TEXT CMD...      exit 0 and TEXT in stdout
 #   expect_absent NAME TEXT CMD...  exit 0 and TEXT nowhere in stdout
@@ -15,11 +16,12 @@
 # shellcheck shell=bash
 HARNESS_NAME=$1
 shift
-if [ $# -ne 1 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: $0 QIAOLIAN_BINARY [REPO_ROOT]" >&2
   exit 2
 fi
 BIN=$1
+ROOT=${2:-}
 unset QIAOLIAN_STORE
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-$HARNESS_NAME.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -5,34 +5,9 @@
 #   bash tests/cli/records_test.sh BUILD/qiaolian REPO_ROOT
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY REPO_ROOT" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-EX=$ROOT/examples/2020
-unset QIAOLIAN_STORE
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-records-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-S=$TMP/store
-OUT=$TMP/out
-ERR=$TMP/err
-checks=0
-failures=0
+. "$(dirname "$0")/harness.sh" records_test "$@"
+EX=${ROOT:?usage: $0 QIAOLIAN_BINARY REPO_ROOT}/examples/2020
 TAB=$'\t'
-
-fail() {
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-  echo "  stdout: $(head -c 800 "$OUT")" >&2
-  echo "  stderr: $(head -c 400 "$ERR")" >&2
-}
-run() {
-  "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
 contains() { cat "$OUT" "$ERR" | grep -qF -- "$1"; }
 expect_ok() {
   local desc=$1 text=$2
@@ -186,5 +161,4 @@ expect_ok "second page" "${TAB}" q timeline enterprise 10 --limit 1 --cursor "$c
 expect_fail "bad cursor" 1 "malformed" q timeline enterprise 10 --cursor nonsense
 expect_fail "timeline of an event" 1 "must be a person or an enterprise" q timeline event 1
 
-echo "records_test: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+finish

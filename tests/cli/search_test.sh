@@ -3,30 +3,7 @@
 #
 #   bash tests/cli/search_test.sh BUILD/qiaolian
 set -u
-if [ $# -ne 1 ]; then
-  echo "usage: $0 QIAOLIAN_BINARY" >&2
-  exit 2
-fi
-BIN=$1
-unset QIAOLIAN_STORE
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/qiaolian-search-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-S=$TMP/store
-OUT=$TMP/out
-ERR=$TMP/err
-checks=0
-failures=0
-
-fail() {
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-  echo "  stdout: $(head -c 600 "$OUT")" >&2
-  echo "  stderr: $(head -c 600 "$ERR")" >&2
-}
-run() {
-  "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
+. "$(dirname "$0")/harness.sh" search_test "$@"
 # expect STATUS DESC TEXT CMD...: exit status and TEXT in stdout+stderr.
 expect() {
   local want=$1 desc=$2 text=$3
@@ -89,5 +66,4 @@ expect 1 "merge again" "NOT_FOUND" "$BIN" --store "$S" merge person 1 2
 expect 0 "pinyin" "shan xiong xin	sxx" "$BIN" --store "$S" pinyin 单雄信 --name
 expect 0 "pinyin plain" "dan wei" "$BIN" --store "$S" pinyin 单位
 
-echo "search_test: $checks checks, $failures failures"
-[ "$failures" -eq 0 ]
+finish
