@@ -68,7 +68,7 @@ build)
       "${extra[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
       -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" -DCMAKE_UNITY_BUILD=ON \
-      -DQIAOLIAN_TEST_PCH=ON \
+      -DQIAOLIAN_TEST_PCH=ON -DQIAOLIAN_TEST_COMPILE_OPTIONS=-O0 \
       -DQIAOLIAN_TSAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
       >"$log" 2>&1; then
       echo "sanitizer_test: configuring $B failed:" >&2
