@@ -559,6 +559,12 @@ int qiaolian_import_options_set_duplicates(qiaolian_import_options_t* options,
                          &qiaolian::ParseImportDuplicates,
                          &qiaolian::ImportOptions::duplicates);
 }
+int qiaolian_import_options_set_bulk_load(qiaolian_import_options_t* options,
+                                          const char* mode, size_t mode_len) {
+  return SetImportChoice(options, mode, mode_len,
+                         &qiaolian::ParseImportBulkLoad,
+                         &qiaolian::ImportOptions::bulk_load);
+}
 int qiaolian_import_options_set_duplicate_min_score(
     qiaolian_import_options_t* options, int score) {
   if (options == nullptr || score < 0 || score > 100) {

@@ -60,6 +60,7 @@ namespace {
 struct Args : Global {
   std::string mode = "skip";
   std::string duplicates = "warn";
+  std::string bulk_load = "auto";
   int duplicate_min_score = 0;
   bool dry_run = false;
   std::string reject_file;
@@ -473,6 +474,8 @@ int CmdImport(const Args& a) {
   if (!mode.ok()) return Fail(mode.status());
   auto duplicates = ParseImportDuplicates(a.duplicates);
   if (!duplicates.ok()) return Fail(duplicates.status());
+  auto bulk_load = ParseImportBulkLoad(a.bulk_load);
+  if (!bulk_load.ok()) return Fail(bulk_load.status());
   if (a.duplicate_min_score < 0 || a.duplicate_min_score > 100) {
     return Fail(absl::InvalidArgumentError(
         "--duplicate-min-score: expected 1..100 (0: 60 to warn, 90 to merge)"));
@@ -484,6 +487,7 @@ int CmdImport(const Args& a) {
   o.mode = *mode;
   o.duplicates = *duplicates;
   o.duplicate_min_score = a.duplicate_min_score;
+  o.bulk_load = *bulk_load;
   o.dry_run = a.dry_run;
   o.reject_file = a.reject_file;
   o.encoding = a.encoding;
@@ -667,6 +671,10 @@ int Main(int argc, char** argv) {
   import->add_option("--duplicate-min-score", a.duplicate_min_score,
                      "Score from which a likely duplicate counts (default 60 "
                      "to warn, 90 to merge)");
+  import->add_option("--bulk-load", a.bulk_load,
+                     "Sort most index entries and write them at the end: "
+                     "auto (default: into a store without records of the "
+                     "kind, or from a file of 64 MiB or more), on, off");
   import->add_flag("--dry-run", a.dry_run, "Report what would happen");
   import->add_option("--reject-file", a.reject_file,
                      "Write rejected rows here (CSV: line, field, reason, "

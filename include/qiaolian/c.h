@@ -309,6 +309,12 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_mode(
  * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicates(
     qiaolian_import_options_t* options, const char* mode, size_t mode_len);
+/* Whether the import is a bulk load (docs/import.md, "Bulk load"): "auto"
+ * (the default: when the store has no record of the kind or the file is at
+ * least 64 MiB), "on" or "off". NULL restores the default. Other values are
+ * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_bulk_load(
+    qiaolian_import_options_t* options, const char* mode, size_t mode_len);
 /* The score (1..100) from which a likely duplicate counts; 0: 60 to warn,
  * 90 to merge. Outside 0..100: QIAOLIAN_INVALID_ARGUMENT. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicate_min_score(

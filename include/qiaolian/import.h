@@ -61,6 +61,26 @@ enum class ImportDuplicates {
 // "off", "warn", "merge".
 absl::StatusOr<ImportDuplicates> ParseImportDuplicates(absl::string_view name);
 
+// Whether an import is a bulk load (docs/import.md, "Bulk load"): most
+// index entries of the records it creates are sorted on the side and written
+// at the end, which is faster for large files; meanwhile queries do not use
+// those indexes and search does not find the new records by substring or
+// pinyin, and if the process stops, the next open rebuilds those indexes
+// from every row of the kind.
+enum class ImportBulkLoad {
+  kAuto,  // When the store has no record of the kind, or the file is at
+          // least kBulkLoadAutoBytes (the default).
+  kOn,    // Always (not in a dry run).
+  kOff,   // Never: every entry is written with its row.
+};
+
+// "auto", "on", "off".
+absl::StatusOr<ImportBulkLoad> ParseImportBulkLoad(absl::string_view name);
+
+// The file size from which kAuto bulk-loads into a store that already has
+// records of the kind: 64 MiB, about 120,000 rows of a registry extract.
+inline constexpr uint64_t kBulkLoadAutoBytes = uint64_t{64} << 20;
+
 // A row that looked like a duplicate (ImportDuplicates kWarn or kMerge).
 struct ImportDuplicate {
   uint64_t line = 0;  // The row's line in the file.
@@ -79,8 +99,8 @@ struct ImportProgress {
   uint64_t total_bytes = 0;  // Size of the file (0 if unknown).
   double rows_per_second = 0;
   // Set on the one report made when every row is written and the import,
-  // a bulk load into a store that had no record of the kind, starts writing
-  // the index entries it put off (docs/import.md, "Bulk load").
+  // a bulk load (ImportBulkLoad), starts writing the index entries it put
+  // off (docs/import.md, "Bulk load").
   bool building_indexes = false;
 };
 
@@ -112,6 +132,7 @@ struct ImportOptions {
   int duplicate_min_score = 0;
   // Records per all-or-nothing batch.
   size_t batch_rows = 1000;
+  ImportBulkLoad bulk_load = ImportBulkLoad::kAuto;
   // Called every `progress_every` rows and at the end.
   std::function<void(const ImportProgress&)> progress;
   uint64_t progress_every = 10000;
@@ -145,8 +166,8 @@ struct ImportSummary {
   uint64_t likely_duplicates = 0;
   static constexpr size_t kMaxListedDuplicates = 1000;
   std::vector<ImportDuplicate> duplicate_rows;
-  // A bulk load (the store held no record of the kind; docs/import.md): the
-  // index entries it put off, and the seconds spent writing them at the end.
+  // A bulk load (ImportBulkLoad; docs/import.md): the index entries it put
+  // off, and the seconds spent writing them at the end.
   bool bulk_load = false;
   uint64_t deferred_index_entries = 0;
   double index_build_seconds = 0;

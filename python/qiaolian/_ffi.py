@@ -139,6 +139,8 @@ PROTOTYPES = {
     "qiaolian_import_options_set_mode": (_int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_duplicates": (
         _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_bulk_load": (
+        _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_duplicate_min_score": (
         _int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_dry_run": (_int, [ImportOptionsP, _int]),

@@ -441,13 +441,14 @@ class Store:
                     lenient=False, reject_file=None, mapping_file=None,
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
-                    duplicate_min_score=None):
+                    duplicate_min_score=None, bulk_load="auto"):
         """Imports a CSV, TSV or JSON Lines file; returns the summary dict
         {"file", "encoding", "dry_run", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
         "warnings_by_reason", "merged", "likely_duplicates",
-        "duplicate_rows"}; each of duplicate_rows is {"line", "id",
+        "duplicate_rows", "bulk_load", "deferred_index_entries",
+        "index_build_seconds"}; each of duplicate_rows is {"line", "id",
         "other_line", "score", "reasons", "merged"}.
 
         format: "csv", "tsv" or "jsonl" (None: from the extension).
@@ -466,6 +467,11 @@ class Store:
         "merge" (merged into it instead, counted in "merged") or "off".
         duplicate_min_score: the score (1..100) from which a candidate
         counts (None: 60 to warn, 90 to merge).
+
+        bulk_load: "auto" (into a store without records of the kind, or
+        from a file of 64 MiB or more), "on" or "off": whether most index
+        entries are sorted on the side and written at the end, which is
+        faster for large files (docs/import.md, "Bulk load").
 
         progress: a callable(rows, bytes, total_bytes), called on this
         thread every `progress_every` rows (default 10000) and at the end.
@@ -496,7 +502,9 @@ class Store:
                         ("; expected skip, update or fill-empty"
                          if what == "mode" else
                          "; expected warn, merge or off"
-                         if what == "duplicates" else ""))
+                         if what == "duplicates" else
+                         "; expected auto, on or off"
+                         if what == "bulk_load" else ""))
 
             set_text(_lib.qiaolian_import_options_set_format, format,
                      "format")
@@ -505,6 +513,8 @@ class Store:
             set_text(_lib.qiaolian_import_options_set_mode, mode, "mode")
             set_text(_lib.qiaolian_import_options_set_duplicates, duplicates,
                      "duplicates")
+            set_text(_lib.qiaolian_import_options_set_bulk_load, bulk_load,
+                     "bulk_load")
             if duplicate_min_score is not None:
                 if (isinstance(duplicate_min_score, bool) or
                         not isinstance(duplicate_min_score, int) or

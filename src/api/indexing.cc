@@ -152,16 +152,20 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
   std::vector<std::string> deletes;
   std::map<std::string, uint64_t> unique_changes;
   for (const model::Index* idx : registry_.OfKind(kind)) {
+    // A record of the load: its entries go to the sorter, or if it
+    // changes again FinishDeferred redoes them from its row. An older
+    // record's entries are in the index and kept up to date below.
     if (deferred_ != nullptr && deferred_->Defers(kind, idx)) {
       if (old == nullptr && now != nullptr) {
         for (const std::string& t : model::IndexTuples(*idx, *now)) {
           held_.push_back(EntryKey(idx->spec.id, t, id));
         }
-      } else {
-        // Its entries may be in the sorter: FinishDeferred redoes them.
-        deferred_->touched.insert(id);
+        continue;
       }
-      continue;
+      if (id >= deferred_->first_id) {
+        deferred_->touched.insert(id);
+        continue;
+      }
     }
     std::vector<std::string> before, after;
     if (old != nullptr) before = model::IndexTuples(*idx, *old);
@@ -228,12 +232,11 @@ bool DeferredIndexes::Defers(v1::Kind k, const model::Index* idx) const {
 
 absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
     storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
-    absl::Span<const uint16_t> keep, size_t sort_memory_bytes,
-    const std::string& sort_dir) {
+    uint64_t first_id, absl::Span<const uint16_t> keep,
+    size_t sort_memory_bytes, const std::string& sort_dir) {
   auto d = std::make_unique<DeferredIndexes>();
   d->kind = kind;
-  std::unique_ptr<leveldb::Iterator> it(
-      db->raw()->NewIterator(storage::ReadOpts()));
+  d->first_id = first_id;
   leveldb::WriteBatch unmark;
   for (const model::Index* idx : registry.OfKind(kind)) {
     if (idx->spec.unique ||
@@ -242,10 +245,6 @@ absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
          idx->paths[0].leaf == model::LeafType::kRef)) {
       continue;
     }
-    const std::string prefix = storage::IndexPrefix(idx->spec.id);
-    it->Seek(prefix);
-    QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "reading indexes"));
-    if (it->Valid() && it->key().starts_with(prefix)) continue;
     d->indexes.push_back(idx);
     unmark.Delete(IndexStateKey(idx->spec.id));
   }
@@ -416,7 +415,8 @@ absl::Status Reindex(storage::Db* db, const model::IndexRegistry& registry) {
 }
 
 absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
-                                    const model::IndexRegistry& registry) {
+                                    const model::IndexRegistry& registry,
+                                    absl::Span<const uint16_t> building) {
   VerifyReport report;
   storage::Snapshot snap(db.raw());
   const leveldb::ReadOptions ro = storage::ReadOpts(snap.get(), false);
@@ -510,6 +510,10 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
         continue;
       }
       const model::Index* idx = registry.Find(index_id);
+      if (idx == nullptr && std::find(building.begin(), building.end(),
+                                      index_id) != building.end()) {
+        continue;  // Being built by a bulk load.
+      }
       if (idx == nullptr) {
         problem(absl::StrCat("entry of undeclared index: ",
                              storage::DescribeKey(key)));

@@ -28,15 +28,17 @@ namespace internal {
 std::string TupleToString(absl::string_view tuple);
 
 // Index maintenance put off during a bulk load (docs/import.md, "Bulk
-// load"). `indexes` (all of `kind`) were empty when the load began, so all
-// their entries come from here: those of created records are not written
-// with the rows but go to `sorter` once their batch is committed, and
-// FinishDeferred writes them in key order; records updated or deleted
-// meanwhile are noted in `touched`, and FinishDeferred skips their sorted
-// entries and indexes them from their rows as they are then. Guarded by the
-// store's writer lock.
+// load"), for indexes of `kind`. The entries of records created during the
+// load are not written with the rows but go to `sorter` once their batch
+// is committed, and FinishDeferred writes them in key order; those records
+// updated or deleted meanwhile are noted in `touched`, and FinishDeferred
+// skips their sorted entries and indexes them from their rows as they are
+// then. Records that were in the store before the load (ids below
+// `first_id`) keep their entries, which their updates and deletions change
+// directly. Guarded by the store's writer lock.
 struct DeferredIndexes {
   v1::Kind kind = v1::KIND_UNSPECIFIED;
+  uint64_t first_id = 1;  // The first id the load's records can have.
   std::vector<const model::Index*> indexes;
   std::unique_ptr<storage::ExternalSorter> sorter;  // null: rebuild from rows
   std::unordered_set<uint64_t> touched;
@@ -46,15 +48,15 @@ struct DeferredIndexes {
 
 // Starts deferring the indexes of `kind` in `registry` other than unique
 // ones, those over a single Ref field (deletions and merges look referrers
-// up in them), those in `keep`, and those that already have entries. Marks
-// them unbuilt (synced) first, so that if the process stops before
+// up in them) and those in `keep`; `first_id` is the next id of the kind.
+// Marks them unbuilt (synced) first, so that if the process stops before
 // FinishDeferred the next open rebuilds them from the rows. Returns null
 // when nothing is left to defer.
 // The sorter's run files go to `sort_dir` (empty: the store's directory).
 absl::StatusOr<std::unique_ptr<DeferredIndexes>> DeferIndexes(
     storage::Db* db, const model::IndexRegistry& registry, v1::Kind kind,
-    absl::Span<const uint16_t> keep, size_t sort_memory_bytes,
-    const std::string& sort_dir = "");
+    uint64_t first_id, absl::Span<const uint16_t> keep,
+    size_t sort_memory_bytes, const std::string& sort_dir = "");
 
 // Writes the deferred entries (sorted, in batches of about 1 MB), indexes
 // the touched records from their rows, and marks the indexes built (synced).
@@ -111,9 +113,12 @@ absl::Status CheckNotReferenced(const storage::Db& db,
 // is redone at the next open.
 absl::Status SyncIndexes(storage::Db* db, const model::IndexRegistry& registry);
 
-// Checks rows against index and unique entries both ways.
+// Checks rows against index and unique entries both ways. `registry` is
+// what queries may use; entries of the indexes in `building` (a bulk load's,
+// left out of `registry`) are not checked.
 absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
-                                    const model::IndexRegistry& registry);
+                                    const model::IndexRegistry& registry,
+                                    absl::Span<const uint16_t> building = {});
 
 // Drops every index and unique entry and rebuilds them from the rows.
 absl::Status Reindex(storage::Db* db, const model::IndexRegistry& registry);

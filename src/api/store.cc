@@ -98,9 +98,14 @@ struct Store::Rep {
   // (null: all of `indexes`).
   mutable absl::Mutex read_mu;
   std::shared_ptr<const model::IndexRegistry> readable ABSL_GUARDED_BY(read_mu);
+  // The indexes left out of `readable` (Verify skips their entries).
+  std::vector<uint16_t> building ABSL_GUARDED_BY(read_mu);
 
-  std::shared_ptr<const model::IndexRegistry> Readable() const {
+  // With `building`: also the indexes it leaves out (read together).
+  std::shared_ptr<const model::IndexRegistry> Readable(
+      std::vector<uint16_t>* building = nullptr) const {
     absl::MutexLock lock(&read_mu);
+    if (building != nullptr) *building = this->building;
     if (readable != nullptr) return readable;
     return std::shared_ptr<const model::IndexRegistry>(
         std::shared_ptr<const model::IndexRegistry>(), indexes);
@@ -551,7 +556,10 @@ absl::StatusOr<std::string> Store::Explain(absl::string_view text,
 }
 
 absl::StatusOr<VerifyReport> Store::Verify() const {
-  return internal::Verify(*rep_->db, *rep_->Readable());
+  std::vector<uint16_t> building;
+  std::shared_ptr<const model::IndexRegistry> readable =
+      rep_->Readable(&building);
+  return internal::Verify(*rep_->db, *readable, building);
 }
 
 absl::Status Store::Reindex() {
@@ -660,9 +668,10 @@ absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
   QL_RETURN_IF_ERROR(rep->CheckWritable());
   absl::MutexLock lock(&rep->write_mu);
   if (rep->deferred != nullptr) return false;  // One load at a time.
-  QL_ASSIGN_OR_RETURN(rep->deferred,
-                      DeferIndexes(rep->db.get(), *rep->indexes, kind, keep,
-                                   sort_memory_bytes, sort_dir));
+  QL_ASSIGN_OR_RETURN(
+      rep->deferred,
+      DeferIndexes(rep->db.get(), *rep->indexes, kind, rep->next_id[kind], keep,
+                   sort_memory_bytes, sort_dir));
   if (rep->deferred == nullptr) return false;
   std::vector<uint16_t> ids;
   for (const model::Index* idx : rep->deferred->indexes) {
@@ -672,6 +681,7 @@ absl::StatusOr<bool> StoreAccess::BeginBulkLoad(Store& s, Kind kind,
       std::make_shared<const model::IndexRegistry>(rep->indexes->Without(ids));
   absl::MutexLock read_lock(&rep->read_mu);
   rep->readable = std::move(readable);
+  rep->building = std::move(ids);
   return true;
 }
 
@@ -685,6 +695,7 @@ absl::StatusOr<uint64_t> StoreAccess::FinishBulkLoad(Store& s) {
   QL_ASSIGN_OR_RETURN(uint64_t entries, FinishDeferred(rep->db.get(), d.get()));
   absl::MutexLock read_lock(&rep->read_mu);
   rep->readable.reset();
+  rep->building.clear();
   return entries;
 }
 

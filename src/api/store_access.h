@@ -44,10 +44,11 @@ struct StoreAccess {
 
   // Bulk load (docs/import.md): until FinishBulkLoad, the entries of the
   // indexes of `kind` that DeferIndexes picks (not unique, not over a Ref,
-  // not in `keep`, still empty) are sorted on the side instead of written
-  // with each created record, and queries do not use those indexes (they
-  // scan). Search, which reads them directly, does not find the records
-  // created meanwhile until FinishBulkLoad. False (and nothing changed)
+  // not in `keep`) are sorted on the side instead of written with each
+  // created record, and queries do not use those indexes (they scan); the
+  // entries of records already in the store stay up to date. Search, which
+  // reads them directly, does not find the records created meanwhile until
+  // FinishBulkLoad. False (and nothing changed)
   // when there is nothing to defer or a load is already running.
   // `sort_dir`: where the sorter's run files go (empty: the store's
   // directory; tests point it elsewhere).

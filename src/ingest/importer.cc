@@ -900,10 +900,13 @@ class Importer {
     RowQueue queue;
     total_bytes_ = reader->source_size();
     const bool jsonl = format == "jsonl";
-    // Into a store without records of the kind: a bulk load, whose index
-    // entries are sorted on the side and written at the end (docs/import.md).
+    // A bulk load, whose index entries are sorted on the side and written
+    // at the end (ImportBulkLoad, docs/import.md).
     bool bulk = false;
-    if (fresh_ && !o_.dry_run) {
+    const bool want_bulk = o_.bulk_load == ImportBulkLoad::kOn ||
+                           (o_.bulk_load == ImportBulkLoad::kAuto &&
+                            (fresh_ || total_bytes_ >= kBulkLoadAutoBytes));
+    if (want_bulk && !o_.dry_run) {
       QL_ASSIGN_OR_RETURN(
           bulk, internal::StoreAccess::BeginBulkLoad(
                     store_, o_.kind, KeptIndexes(), kBulkSortMemoryBytes));
@@ -1501,6 +1504,15 @@ absl::StatusOr<ImportMode> ParseImportMode(absl::string_view name) {
   return absl::InvalidArgumentError(
       absl::StrCat("unknown import mode \"", name,
                    "\"; expected skip, update or fill-empty"));
+}
+
+absl::StatusOr<ImportBulkLoad> ParseImportBulkLoad(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return ImportBulkLoad::kAuto;
+  if (n == "on") return ImportBulkLoad::kOn;
+  if (n == "off") return ImportBulkLoad::kOff;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown bulk load setting \"", name, "\"; expected auto, on or off"));
 }
 
 absl::StatusOr<ImportDuplicates> ParseImportDuplicates(absl::string_view name) {

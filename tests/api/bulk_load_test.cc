@@ -1,5 +1,5 @@
-// Bulk loads (StoreAccess::BeginBulkLoad / FinishBulkLoad, used by Import
-// into a store without records of the kind): index entries are sorted on the
+// Bulk loads (StoreAccess::BeginBulkLoad / FinishBulkLoad, used by Import,
+// ImportBulkLoad): index entries are sorted on the
 // side and written at the end. What a user relies on: queries stay right
 // during the load, the store verifies afterwards whatever happened during
 // the load (updates, deletions, failed batches), and a process that stops
@@ -185,27 +185,102 @@ TEST(BulkLoadTest, AStopBeforeTheEndIsRepairedAtOpen) {
   EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
 }
 
-TEST(BulkLoadTest, KeptAndNonEmptyIndexesAreMaintainedAsUsual) {
+// A second large file into a store that already holds records of the kind:
+// the indexes with entries are deferred too. The records from before the
+// load keep their entries, kept up to date when they change meanwhile, and
+// verify (which skips the indexes being built) stays clean throughout.
+TEST(BulkLoadTest, IndexesWithEntriesAreDeferredAndOlderRecordsKeptUpToDate) {
   TempDir tmp;
   auto store = OpenStore(tmp.Sub("s"));
   ASSERT_NE(store, nullptr);
-  CreateMany(store.get(), 0, 10, 10);
-  // Enterprises exist: indexes with entries (industry) are not deferred;
-  // those still empty (e.g. tags) may be.
-  ASSERT_TRUE(StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
-                                         kTinySortMemory)
-                  .ok());
+  CreateMany(store.get(), 0, 100, 25);  // ids 1..100, 50 in 制造业.
+  ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                          kTinySortMemory));
   const std::string q = "enterprise where industry = \"制造业\"";
-  absl::StatusOr<std::string> plan = store->Explain(q);
+  QueryOptions scan;
+  scan.allow_scan = true;
+  absl::StatusOr<std::string> plan = store->Explain(q, scan);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, Not(HasSubstr("index enterprise.industry")));
+  CreateMany(store.get(), 100, 200, 40);  // ids 101..300, 100 in 制造业.
+
+  // An older record moves to another industry, another older one goes, and
+  // a record of the load changes too.
+  auto set_industry = [&](uint64_t id, const std::string& industry) {
+    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> m =
+        store->Get(v1::KIND_ENTERPRISE, id);
+    ASSERT_TRUE(m.ok()) << m.status();
+    static_cast<v1::Enterprise*>(m->get())->set_industry(industry);
+    ASSERT_TRUE(store->Update(m->get()).ok());
+  };
+  set_industry(1, "建筑业");    // Was 制造业 (Enterprise(0)).
+  set_industry(150, "建筑业");  // Enterprise(149): was 批发和零售业.
+  ASSERT_TRUE(store->Delete(v1::KIND_ENTERPRISE, 3).ok());  // 制造业.
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, q), 148u);
+  // Search still finds the older records through their n-gram entries.
+  absl::StatusOr<std::vector<SearchHit>> hits =
+      Search(*store, v1::KIND_ENTERPRISE, "太湖路42号");
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().text, "常州市新北区太湖路42号");
+
+  absl::StatusOr<uint64_t> written = StoreAccess::FinishBulkLoad(*store);
+  ASSERT_TRUE(written.ok()) << written.status();
+  // The entries of the 200 new records only (the older ones had theirs):
+  // as many as loading those records into an empty store writes.
+  {
+    auto alone = OpenStore(tmp.Sub("alone"));
+    ASSERT_NE(alone, nullptr);
+    ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*alone, v1::KIND_ENTERPRISE, {},
+                                            kTinySortMemory));
+    CreateMany(alone.get(), 100, 200, 40);
+    absl::StatusOr<uint64_t> own = StoreAccess::FinishBulkLoad(*alone);
+    ASSERT_TRUE(own.ok()) << own.status();
+    EXPECT_GT(*own, 200u * 10);
+    EXPECT_EQ(*written, *own);
+  }
+  ExpectVerifies(*store);
+  plan = store->Explain(q);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
-  CreateMany(store.get(), 10, 10, 10);
-  EXPECT_EQ(CountWhere(*store, q), 10u);
-  ASSERT_TRUE(StoreAccess::FinishBulkLoad(*store).ok());
+  EXPECT_EQ(CountWhere(*store, q), 148u);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"建筑业\""), 2u);
+  hits = Search(*store, v1::KIND_ENTERPRISE, "太湖路299号");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().text, "常州市新北区太湖路299号");
+}
+
+TEST(BulkLoadTest, AStopBeforeTheEndOfALoadIntoAFullStoreIsRepairedAtOpen) {
+  TempDir tmp;
+  {
+    auto store = OpenStore(tmp.Sub("s"));
+    ASSERT_NE(store, nullptr);
+    CreateMany(store.get(), 0, 100, 50);
+    ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_ENTERPRISE, {},
+                                            kTinySortMemory));
+    CreateMany(store.get(), 100, 100, 20);
+    ASSERT_TRUE(store->Delete(v1::KIND_ENTERPRISE, 2).ok());  // 批发和零售业.
+    // Closed without FinishBulkLoad: like a process killed mid-import.
+  }
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
   ExpectVerifies(*store);
-  // People: the kept terms index is written with each record, so duplicate
-  // checks and exact-name search see the records at once.
-  const uint16_t keep[] = {search::kPersonTerms, kIndustryIndex};
+  const std::string q = "enterprise where industry = \"批发和零售业\"";
+  EXPECT_EQ(CountWhere(*store, q), 99u);
+  absl::StatusOr<std::string> plan = store->Explain(q);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+}
+
+// Indexes an import keeps (natural keys, duplicate probes) are written with
+// each record, so duplicate checks and exact-name search see it at once.
+TEST(BulkLoadTest, KeptIndexesAreWrittenWithEachRecord) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  const uint16_t keep[] = {search::kPersonTerms};
   ASSERT_TRUE(*StoreAccess::BeginBulkLoad(*store, v1::KIND_PERSON, keep,
                                           kTinySortMemory));
   v1::Person p;
@@ -257,6 +332,71 @@ TEST(BulkLoadTest, ImportIntoANewStoreIsABulkLoad) {
   EXPECT_EQ(again->unchanged, 250u);
   EXPECT_EQ(again->deferred_index_entries, 0u);
   ExpectVerifies(*store);
+
+  // Asked for: a bulk load into a store that has records of the kind (the
+  // default does that from 64 MiB up). Rows matching stored records by
+  // their source line are still found (the natural-key indexes are kept).
+  o.bulk_load = ImportBulkLoad::kOn;
+  absl::StatusOr<ImportSummary> forced = Import(*store, csv, o);
+  ASSERT_TRUE(forced.ok()) << forced.status();
+  EXPECT_TRUE(forced->bulk_load);
+  EXPECT_EQ(forced->unchanged, 250u);
+  EXPECT_EQ(forced->created, 0u);
+  ExpectVerifies(*store);
+  // Off: never, even into a new store.
+  auto other = OpenStore(tmp.Sub("t"));
+  ASSERT_NE(other, nullptr);
+  o.bulk_load = ImportBulkLoad::kOff;
+  absl::StatusOr<ImportSummary> plain = Import(*other, csv, o);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->bulk_load);
+  EXPECT_EQ(plain->created, 250u);
+  ExpectVerifies(*other);
+}
+
+// A second file into a store that already has records of the kind, as a
+// bulk load: the new rows are created, and both files' records found.
+TEST(BulkLoadTest, ASecondFileCanBeBulkLoaded) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  auto write = [&](const std::string& path, int first, int n) {
+    std::ofstream out(path, std::ios::binary);
+    out << "企业名称,住所,所属行业\n";
+    for (int i = first; i < first + n; ++i) {
+      out << "晨风" << i << "号贸易有限公司,常州市新北区太湖路" << i << "号,"
+          << (i % 2 == 0 ? "制造业" : "建筑业") << "\n";
+    }
+  };
+  write(tmp.Sub("a.csv"), 0, 120);
+  write(tmp.Sub("b.csv"), 120, 180);
+  ImportOptions o;
+  o.batch_rows = 50;
+  ASSERT_TRUE(Import(*store, tmp.Sub("a.csv"), o).ok());
+  o.bulk_load = ImportBulkLoad::kOn;
+  absl::StatusOr<ImportSummary> second = Import(*store, tmp.Sub("b.csv"), o);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->bulk_load);
+  EXPECT_EQ(second->created, 180u);
+  EXPECT_GT(second->deferred_index_entries, 180u * 10);
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"制造业\""), 150u);
+  for (const char* q : {"太湖路7号", "太湖路250号"}) {
+    absl::StatusOr<std::vector<SearchHit>> hits =
+        Search(*store, v1::KIND_ENTERPRISE, q);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_FALSE(hits->empty()) << q;
+    EXPECT_EQ(hits->front().text, absl::StrCat("常州市新北区", q));
+  }
+}
+
+TEST(BulkLoadTest, SettingsAreNamed) {
+  EXPECT_EQ(*ParseImportBulkLoad("auto"), ImportBulkLoad::kAuto);
+  EXPECT_EQ(*ParseImportBulkLoad("ON"), ImportBulkLoad::kOn);
+  EXPECT_EQ(*ParseImportBulkLoad("off"), ImportBulkLoad::kOff);
+  absl::StatusOr<ImportBulkLoad> bad = ParseImportBulkLoad("yes");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("expected auto, on or off"));
 }
 
 }  // namespace

@@ -1035,6 +1035,18 @@ static void test_import(void) {
            err);
   CHECK(count == 1);
   CHECK(qiaolian_import_options_set_duplicates(io, NULL, 0) == QIAOLIAN_OK);
+  /* A bulk load asked for, into a store that has people. */
+  CHECK(qiaolian_import_options_set_bulk_load(io, "sometimes", 9) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_bulk_load(io, "on", 2) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL &&
+        contains(summary, summary_len, "\"bulk_load\":true"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"unchanged\":1"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_bulk_load(io, NULL, 0) == QIAOLIAN_OK);
   snprintf(csv, sizeof csv, "%s/上海.csv", dir);
 
   /* Errors. */

@@ -85,6 +85,7 @@ POINTER_VALUES = {
     # Must be valid when set (the setter checks it).
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("qiaolian_import_options_set_duplicates", "mode"): '"merge"',
+    ("qiaolian_import_options_set_bulk_load", "mode"): '"on"',
     ("qiaolian_export_options_set_format", "format"): '"csv"',
     ("qiaolian_export", "query"): "f.query",
     ("qiaolian_case_register", "data"):

@@ -287,6 +287,9 @@ expect_fail "export unknown format" 1 "unknown export format" q export 'enterpri
 expect_ok "export xlsx" "records exported" q export 'enterprise where uscc = "91320413723588143D"' --format xlsx -o "$TMP/export.xlsx"
 expect_eq "export xlsx is a zip" "$(head -c 2 "$TMP/export.xlsx")" "PK"
 expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise "$TMP/export.xlsx" --dry-run
+expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
+expect_ok "after a bulk load the store verifies" "consistent" q verify
+expect_fail "import --bulk-load bogus" 1 "expected auto, on or off" q import enterprise "$TMP/export.xlsx" --bulk-load bogus
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

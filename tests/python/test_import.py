@@ -185,6 +185,15 @@ def test_likely_duplicates_are_listed_or_merged(store, tmp_path):
     assert p["name"] == "张三"
     assert "13900001111" in p["contacts"][0]["value"]
 
+    # Asked for: a bulk load into a store that has people; the same file
+    # again changes nothing.
+    s = store.import_file(people, kind="person", duplicates="merge",
+                          bulk_load="on")
+    assert s["bulk_load"] and s["unchanged"] == 1 and s["created"] == 0
+    assert store.verify()["problems"] == []
+    with pytest.raises(qiaolian.InvalidArgumentError, match="auto, on or off"):
+        store.import_file(people, kind="person", bulk_load="yes")
+
     with pytest.raises(qiaolian.InvalidArgumentError, match="warn, merge"):
         store.import_file(people, kind="person", duplicates="maybe")
     with pytest.raises(qiaolian.InvalidArgumentError, match="1..100"):
