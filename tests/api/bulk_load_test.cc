@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "src/api/store_access.h"
+#include "src/model/checks.h"
 #include "src/search/terms.h"
 #include "tests/testing/temp_dir.h"
 
@@ -360,12 +362,15 @@ TEST(BulkLoadTest, ASecondFileCanBeBulkLoaded) {
   TempDir tmp;
   auto store = OpenStore(tmp.Sub("s"));
   ASSERT_NE(store, nullptr);
-  auto write = [&](const std::string& path, int first, int n) {
+  auto write = [&](const std::string& path, int first, int n,
+                   const char* odd_industry = "建筑业") {
     std::ofstream out(path, std::ios::binary);
-    out << "企业名称,住所,所属行业\n";
+    out << "统一社会信用代码,企业名称,住所,所属行业\n";
     for (int i = first; i < first + n; ++i) {
-      out << "晨风" << i << "号贸易有限公司,常州市新北区太湖路" << i << "号,"
-          << (i % 2 == 0 ? "制造业" : "建筑业") << "\n";
+      const std::string body = absl::StrFormat("913204000%08d", i);
+      out << body << model::UsccCheckCharacter(body) << ",晨风" << i
+          << "号贸易有限公司,常州市新北区太湖路" << i << "号,"
+          << (i % 2 == 0 ? "制造业" : odd_industry) << "\n";
     }
   };
   write(tmp.Sub("a.csv"), 0, 120);
@@ -388,6 +393,19 @@ TEST(BulkLoadTest, ASecondFileCanBeBulkLoaded) {
     ASSERT_FALSE(hits->empty()) << q;
     EXPECT_EQ(hits->front().text, absl::StrCat("常州市新北区", q));
   }
+
+  // The first file again, changed, in update mode: its records were in the
+  // store before this load, and their entries change as the rows do.
+  write(tmp.Sub("a2.csv"), 0, 120, "农业");
+  o.mode = ImportMode::kUpdate;
+  absl::StatusOr<ImportSummary> update = Import(*store, tmp.Sub("a2.csv"), o);
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_TRUE(update->bulk_load);
+  EXPECT_EQ(update->updated, 60u);
+  EXPECT_EQ(update->unchanged, 60u);
+  ExpectVerifies(*store);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"农业\""), 60u);
+  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"建筑业\""), 90u);
 }
 
 TEST(BulkLoadTest, SettingsAreNamed) {
