@@ -44,9 +44,12 @@ def main(d):
             print(f"  rejected {n}: {reason}")
         with open(os.path.join(d, "rejects.csv"), encoding="utf-8") as f:
             print("reject file:\n  " + f.read().strip().replace("\n", "\n  "))
+        # Into a store that has enterprises, a small file is an ordinary
+        # import; bulk_load="on" (or a file of 64 MiB or more) would make
+        # it a bulk load too.
         again = store.import_file(src, "enterprise")
         print(f"second run: created {again['created']}, unchanged "
-              f"{again['unchanged']}")
+              f"{again['unchanged']}, bulk load: {again['bulk_load']}")
         sizes = store.compact()  # After a large import: faster reads.
         print(f"compacted: {sizes['bytes_after']} bytes on disk")
 

@@ -214,6 +214,6 @@ def test_import_export_example_runs(tmp_path, subprocess_env):
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert "bulk load: True" in out
-    assert "second run: created 0" in out
+    assert "second run: created 0, unchanged 3, bulk load: False" in out
     assert "compacted: " in out
     assert "records exported to 存续企业.xlsx" in out
