@@ -74,6 +74,20 @@ void ExpectVerifies(const Store& store) {
   EXPECT_TRUE(r->problems.empty()) << r->problems[0];
 }
 
+// After a load stopped before its end and the store reopened: the store
+// verifies, and the industry index is rebuilt and used, with `n` records
+// of `industry`.
+void ExpectRepaired(const Store& store, const std::string& industry,
+                    uint64_t n) {
+  ExpectVerifies(store);
+  const std::string q =
+      absl::StrCat("enterprise where industry = \"", industry, "\"");
+  EXPECT_EQ(CountWhere(store, q), n);
+  absl::StatusOr<std::string> plan = store.Explain(q);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+}
+
 TEST(BulkLoadTest, EntriesAreWrittenAtTheEndAndQueriesStayRightMeanwhile) {
   TempDir tmp;
   auto store = OpenStore(tmp.Sub("s"));
@@ -179,12 +193,7 @@ TEST(BulkLoadTest, AStopBeforeTheEndIsRepairedAtOpen) {
   }
   auto store = OpenStore(tmp.Sub("s"));
   ASSERT_NE(store, nullptr);
-  ExpectVerifies(*store);
-  EXPECT_EQ(CountWhere(*store, "enterprise where industry = \"制造业\""), 150u);
-  absl::StatusOr<std::string> plan =
-      store->Explain("enterprise where industry = \"制造业\"");
-  ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+  ExpectRepaired(*store, "制造业", 150);
 }
 
 // A second large file into a store that already holds records of the kind:
@@ -268,12 +277,7 @@ TEST(BulkLoadTest, AStopBeforeTheEndOfALoadIntoAFullStoreIsRepairedAtOpen) {
   }
   auto store = OpenStore(tmp.Sub("s"));
   ASSERT_NE(store, nullptr);
-  ExpectVerifies(*store);
-  const std::string q = "enterprise where industry = \"批发和零售业\"";
-  EXPECT_EQ(CountWhere(*store, q), 99u);
-  absl::StatusOr<std::string> plan = store->Explain(q);
-  ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(*plan, HasSubstr("index enterprise.industry"));
+  ExpectRepaired(*store, "批发和零售业", 99);
 }
 
 // Indexes an import keeps (natural keys, duplicate probes) are written with
