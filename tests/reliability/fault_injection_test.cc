@@ -53,6 +53,7 @@ struct Model {
   std::set<std::string> maybe_created;  // Notes of failed creates.
   bool import_done = false;
   bool import_tried = false;
+  bool more_done = false;  // The second, longer extract (a bulk load too).
   uint64_t calls = 0;
   uint64_t failed_calls = 0;
   bool write_refused_after_failure = true;
@@ -66,9 +67,20 @@ StoreOptions Opts(leveldb::Env* env, bool sync) {
   return o;
 }
 
+// The registry files of the workload: `csv` (kImportRows rows of registry
+// `file`) and `more`, the same rows and one batch more, written to `dir`.
+struct Registry {
+  std::string csv, more;
+  Registry(const TempDir& tmp, int file)
+      : csv(tmp.Sub("registry.csv")), more(tmp.Sub("registry-more.csv")) {
+    std::ofstream(csv) << ImportCsv(file, kImportRows);
+    std::ofstream(more) << ImportCsv(file, kImportRows + kImportBatch);
+  }
+};
+
 // Runs the workload through `env`; never stops early: every call must
 // return (OK or an error), whatever failed before.
-void Workload(const std::string& dir, const std::string& csv, FaultEnv* env,
+void Workload(const std::string& dir, const Registry& registry, FaultEnv* env,
               bool sync, Model* m) {
   std::unique_ptr<Store> store;
   bool failed_write = false;
@@ -171,9 +183,17 @@ void Workload(const std::string& dir, const std::string& csv, FaultEnv* env,
     io.kind = v1::KIND_ENTERPRISE;
     io.batch_rows = kImportBatch;
     m->import_tried = true;
-    auto s = Import(*store, csv, io);
+    auto s = Import(*store, registry.csv, io);
     note_write(s.status());
     m->import_done = s.ok();
+    // A longer extract of the same registry into the store that has its
+    // enterprises now, as a bulk load: its rows match, but for the last
+    // batch, which is created while the indexes with entries are deferred.
+    io.bulk_load = ImportBulkLoad::kOn;
+    auto more = Import(*store, registry.more, io);
+    note_write(more.status());
+    m->more_done =
+        more.ok() && more->bulk_load && more->created == kImportBatch;
     create();
     update(0);
     update(3);
@@ -242,8 +262,12 @@ void CheckAfter(const std::string& dir, const Model& m,
                         })
                   .ok());
   const int n = static_cast<int>(rows.size());
-  if (m.import_done) {
-    EXPECT_EQ(n, kImportRows) << ctx << ": acknowledged import incomplete";
+  if (m.more_done) {
+    EXPECT_EQ(n, kImportRows + kImportBatch)
+        << ctx << ": acknowledged second import incomplete";
+  } else if (m.import_done) {
+    EXPECT_TRUE(n == kImportRows || n == kImportRows + kImportBatch)
+        << ctx << ": " << n << " enterprises after the imports";
   } else {
     EXPECT_EQ(n % kImportBatch, 0) << ctx << ": partial batch of an import";
     EXPECT_TRUE(rows.empty() || *rows.rbegin() == n - 1) << ctx;
@@ -266,8 +290,7 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultOp> {};
 TEST_P(FaultInjectionTest, EveryFailureIsAnErrorAndTheStoreRecovers) {
   const FaultOp op = GetParam();
   TempDir tmp;
-  const std::string csv = tmp.Sub("registry.csv");
-  std::ofstream(csv) << ImportCsv(7, kImportRows);
+  const Registry registry(tmp, 7);
   FaultEnv env;
   uint64_t faults = 0, absorbed = 0, calls = 0, failed = 0;
   uint64_t k = 1;
@@ -277,7 +300,7 @@ TEST_P(FaultInjectionTest, EveryFailureIsAnErrorAndTheStoreRecovers) {
     env.Reset();
     env.FailNth(op, k);
     Model m;
-    Workload(dir, csv, &env, /*sync=*/true, &m);
+    Workload(dir, registry, &env, /*sync=*/true, &m);
     const bool fired = env.triggered();
     env.DropUnsyncedData();
     env.Reset();
@@ -315,11 +338,10 @@ INSTANTIATE_TEST_SUITE_P(Ops, FaultInjectionTest,
 // opens and every record, index entry, counter and history record agrees.
 TEST(FaultInjectionTest, UnsyncedWritesMayBeLostButTheStoreStaysConsistent) {
   TempDir tmp;
-  const std::string csv = tmp.Sub("registry.csv");
-  std::ofstream(csv) << ImportCsv(8, kImportRows);
+  const Registry registry(tmp, 8);
   FaultEnv env;
   Model m;
-  Workload(tmp.Sub("s"), csv, &env, /*sync=*/false, &m);
+  Workload(tmp.Sub("s"), registry, &env, /*sync=*/false, &m);
   const uint64_t dropped = env.DropUnsyncedData();
   env.Reset();
   EXPECT_GT(dropped, 0u) << "nothing was unsynced: the test tests nothing";
@@ -335,12 +357,12 @@ TEST(FaultInjectionTest, UnsyncedWritesMayBeLostButTheStoreStaysConsistent) {
 // With sync, the same crash loses nothing acknowledged.
 TEST(FaultInjectionTest, SyncedWritesSurviveTheCrash) {
   TempDir tmp;
-  const std::string csv = tmp.Sub("registry.csv");
-  std::ofstream(csv) << ImportCsv(9, kImportRows);
+  const Registry registry(tmp, 9);
   FaultEnv env;
   Model m;
-  Workload(tmp.Sub("s"), csv, &env, /*sync=*/true, &m);
+  Workload(tmp.Sub("s"), registry, &env, /*sync=*/true, &m);
   EXPECT_EQ(m.failed_calls, 0u);
+  EXPECT_TRUE(m.more_done) << "the second import was not a bulk load";
   env.DropUnsyncedData();
   env.Reset();
   // Every allowed list has one state: the acknowledged one.
