@@ -7,8 +7,10 @@
 #include "qiaolian/search.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
+#include <string>
 #include <tuple>
 
 #include "absl/strings/match.h"
@@ -562,7 +564,25 @@ class Searcher {
   absl::Status Fuzzy() {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
+    // Ids read from the start of each bigram's list, and of each single
+    // character's: those lists are long (every 陈 of the store) and only
+    // serve records that share scattered characters, as 陈大伟 does 陈伟.
     constexpr size_t kListCap = 256;
+    constexpr size_t kCharListCap = 32;
+    // A text with bigram XY has X and Y too: the query characters each
+    // bigram implies (index in `grams`, or npos).
+    std::vector<std::array<size_t, 2>> implied(
+        grams.size(), {std::string::npos, std::string::npos});
+    for (size_t gi = 0; gi < grams.size(); ++gi) {
+      const std::u32string cps = text::ToU32(grams[gi]);
+      if (cps.size() != 2) continue;
+      for (size_t k = 0; k < 2; ++k) {
+        std::string one;
+        text::AppendUtf8(cps[k], &one);
+        auto at = std::find(grams.begin(), grams.end(), one);
+        if (at != grams.end()) implied[gi][k] = at - grams.begin();
+      }
+    }
     // Where the first ids of each gram's list have it (from the entries,
     // no row read), sorted by id and text.
     struct Occurrence {
@@ -575,12 +595,18 @@ class Searcher {
     occ.reserve(grams.size() * kListCap);
     for (size_t gi = 0; gi < grams.size(); ++gi) {
       Postings p = Open(grams[gi]);
-      for (size_t n = 0; p.Valid() && n < kListCap; ++n) {
+      const size_t cap = CodePoints(grams[gi]) == 1 ? kCharListCap : kListCap;
+      for (size_t n = 0; p.Valid() && n < cap; ++n) {
         const uint64_t id = p.Id();
         for (; p.Valid() && p.Id() == id; p.it->Next()) {
           std::optional<search::GramCode> c = p.Code();
           if (!c.has_value()) return p.Malformed();
           occ.push_back({id, c->slot, gi, c->field});
+          for (size_t one : implied[gi]) {
+            if (one != std::string::npos) {
+              occ.push_back({id, c->slot, one, c->field});
+            }
+          }
         }
       }
       QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));

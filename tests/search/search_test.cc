@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/enterprise.pb.h"
@@ -13,6 +15,8 @@
 
 namespace qiaolian {
 namespace {
+
+using ::testing::HasSubstr;
 
 using testing::TempDir;
 
@@ -278,6 +282,29 @@ TEST_F(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
   EXPECT_EQ(Ids(hits), (std::vector<uint64_t>{named[0], named[1], named[2]}));
   EXPECT_EQ(hits[0].match, "pinyin");
   EXPECT_EQ(hits[0].text, "陈伟");
+}
+
+// Near matches (fuzzy) of a name are found among all the records that share
+// one of its bigrams, not only among the first records that have one of its
+// characters: here 300 older records have the surname 陈, and 陈伟强, added
+// last, shares 陈伟 (and so 陈 and 伟) with 陈伟明: 3 of its 5 n-grams.
+TEST_F(SearchTest, FuzzyMatchesAreNotLimitedToTheOldestRecordsOfACharacter) {
+  const char* kGiven[] = {"丽", "娜", "静", "敏", "芳", "军", "洋", "勇",
+                          "艳", "杰", "涛", "超", "霞", "平", "刚", "桂"};
+  std::vector<v1::Person> people(300);
+  std::vector<google::protobuf::Message*> batch;
+  for (size_t i = 0; i < people.size(); ++i) {
+    people[i].set_name(absl::StrCat("陈", kGiven[i % 16], kGiven[i / 16 % 16]));
+    batch.push_back(&people[i]);
+  }
+  ASSERT_TRUE(store_->CreateAll(batch).ok());
+  const uint64_t near = AddPerson("陈伟强");
+  const std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "陈伟明");
+  const SearchHit* h = HitFor(hits, near);
+  ASSERT_NE(h, nullptr) << hits.size() << " hits";
+  EXPECT_EQ(h->match, "fuzzy");
+  EXPECT_THAT(h->reason, HasSubstr("3 of 5 n-grams"));
+  EXPECT_EQ(h->text, "陈伟强");
 }
 
 // A substring match needs the query's bigrams side by side in one text:
