@@ -262,6 +262,7 @@ int Main(int argc, char** argv) {
     auto begin = [&](Kind kind) {
       if (!bulk) return;
       const std::vector<uint16_t> keep = search::DuplicateProbeIndexes(kind);
+      // 48 MiB of sort memory, as Import uses.
       auto began =
           internal::StoreAccess::BeginBulkLoad(**store, kind, keep, 48 << 20);
       if (!began.ok()) {

@@ -11,6 +11,7 @@ this checkout); without PYTHONPATH, python/ of this checkout is used.
 
 import os
 import pathlib
+import subprocess
 import sys
 
 import pytest
@@ -72,3 +73,18 @@ def subprocess_env():
         ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["QIAOLIAN_LIBRARY"] = qiaolian.library_path
     return env
+
+
+@pytest.fixture
+def run_example(subprocess_env):
+    """run_example("hello.py", *args): runs examples/python/<name> in a child
+    Python that imports qiaolian like we do, checks that it succeeded and
+    returns its standard output."""
+    def run(name, *args):
+        r = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "python" / name),
+             *map(str, args)],
+            env=subprocess_env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+    return run

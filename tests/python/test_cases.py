@@ -172,17 +172,8 @@ def test_statuses_match_header():
     assert found == qiaolian._cases.STATUSES
 
 
-def test_cases_example_runs(tmp_path, subprocess_env):
-    import subprocess
-    import sys
-    import pathlib
-    root = pathlib.Path(__file__).resolve().parents[2]
-    r = subprocess.run(
-        [sys.executable, str(root / "examples" / "python" / "cases.py"),
-         str(tmp_path / "store")],
-        env=subprocess_env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    out = r.stdout
+def test_cases_example_runs(tmp_path, run_example):
+    out = run_example("cases.py", tmp_path / "store")
     assert "2020-09-30 + 2 working days: 2020-10-10" in out
     assert "refused: " in out and "cannot go from STATUS_IN_PROGRESS" in out
     assert "overdue on 2020-10-20: [(2, 42), (3, 1)]" in out

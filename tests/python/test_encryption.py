@@ -2,8 +2,6 @@
 (Store(..., encryption_key=...), docs/privacy.md)."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -70,12 +68,9 @@ def test_missing_wrong_and_short_keys_are_refused(store_path):
         assert len(list(s.query(f'person where contact = "{PHONE}"'))) == 1
 
 
-def test_encryption_example_runs(root, subprocess_env):
-    r = subprocess.run(
-        [sys.executable, str(root / "examples" / "python" / "encryption.py")],
-        env=subprocess_env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "found:    ['胡正明']" in r.stdout
-    assert "refused:" in r.stdout and "encrypts" in r.stdout
-    assert "on disk:  False" in r.stdout
-    assert "no key:" in r.stdout
+def test_encryption_example_runs(run_example):
+    out = run_example("encryption.py")
+    assert "found:    ['胡正明']" in out
+    assert "refused:" in out and "encrypts" in out
+    assert "on disk:  False" in out
+    assert "no key:" in out

@@ -200,19 +200,10 @@ def test_likely_duplicates_are_listed_or_merged(store, tmp_path):
         store.import_file(people, kind="person", duplicate_min_score=0)
 
 
-def test_import_export_example_runs(tmp_path, subprocess_env):
+def test_import_export_example_runs(tmp_path, run_example):
     """examples/python/import_export.py: a bulk load into a new store, the
     reject file, an idempotent second run, compaction and exports."""
-    import pathlib
-    import subprocess
-    import sys
-    root = pathlib.Path(__file__).resolve().parents[2]
-    r = subprocess.run(
-        [sys.executable, str(root / "examples" / "python" / "import_export.py"),
-         str(tmp_path)],
-        env=subprocess_env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    out = r.stdout
+    out = run_example("import_export.py", tmp_path)
     assert "bulk load: True" in out
     assert "second run: created 0, unchanged 3, bulk load: False" in out
     assert "compacted: " in out

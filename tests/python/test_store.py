@@ -629,13 +629,8 @@ def test_library_search_without_qiaolian_library(tmp_path, subprocess_env):
 
 # --- The documented example.
 
-def test_hello_example_runs(tmp_path, subprocess_env):
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "python" / "hello.py"),
-         str(tmp_path / "store")],
-        env=subprocess_env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    out = r.stdout
+def test_hello_example_runs(tmp_path, run_example):
+    out = run_example("hello.py", tmp_path / "store")
     assert "enterprise 1: 三久制造 revision 1 by 金坛区侨联" in out
     assert "updated to revision 2" in out
     assert "stale update: ABORTED" in out

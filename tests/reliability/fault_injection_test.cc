@@ -67,8 +67,8 @@ StoreOptions Opts(leveldb::Env* env, bool sync) {
   return o;
 }
 
-// The registry files of the workload: `csv` (kImportRows rows of registry
-// `file`) and `more`, the same rows and one batch more, written to `dir`.
+// The registry files of the workload, written in `tmp`: `csv` (kImportRows
+// rows of registry `file`) and `more`, the same rows and one batch more.
 struct Registry {
   std::string csv, more;
   Registry(const TempDir& tmp, int file)
