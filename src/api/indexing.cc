@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "qiaolian/record.h"
 #include "src/storage/key_codec.h"
+#include "src/storage/postings.h"
 #include "src/util/status_macros.h"
 
 namespace qiaolian {
@@ -51,6 +52,85 @@ absl::StatusOr<uint64_t> DecodeId(absl::string_view v) {
   return id;
 }
 
+// A packed index's entry key: its head and posting.
+absl::Status ParseEntry(absl::string_view key, absl::string_view* head,
+                        storage::Posting* p) {
+  bool block = false;
+  if (!storage::ParsePostingKey(key, head, p, &block) || block) {
+    return absl::DataLossError(absl::StrCat(
+        "malformed posting entry ", storage::DescribeKey(key),
+        " (expected components uint64 id, int64 code at the end)"));
+  }
+  return absl::OkStatus();
+}
+
+// The postings of block `key` in the store (empty when there is none).
+absl::StatusOr<std::vector<storage::Posting>> ReadBlock(
+    const storage::Db& db, const std::string& key,
+    const leveldb::Snapshot* snap = nullptr) {
+  std::vector<storage::Posting> out;
+  QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(key, snap));
+  if (!v.has_value()) return out;
+  absl::string_view head;
+  storage::Posting start;
+  bool block = false;
+  if (!storage::ParsePostingKey(key, &head, &start, &block) || !block) {
+    return absl::InternalError("not a posting block key");
+  }
+  QL_RETURN_IF_ERROR(storage::DecodePostings(key, start.id, *v, &out));
+  return out;
+}
+
+// The postings under the key `it` is at, in a packed index: its own, or
+// its block's.
+absl::Status PostingsOf(leveldb::Iterator* it,
+                        std::vector<storage::Posting>* out) {
+  absl::string_view key(it->key().data(), it->key().size());
+  absl::string_view head;
+  storage::Posting p;
+  bool block = false;
+  if (!storage::ParsePostingKey(key, &head, &p, &block)) {
+    return absl::DataLossError(
+        absl::StrCat("malformed posting entry ", storage::DescribeKey(key)));
+  }
+  if (!block) {
+    out->push_back(p);
+    return absl::OkStatus();
+  }
+  return storage::DecodePostings(
+      key, p.id, absl::string_view(it->value().data(), it->value().size()),
+      out);
+}
+
+// Gathers the postings of packed indexes for records that come in id order
+// (an index build) and writes them as one block per head and id range.
+class RangePacker {
+ public:
+  explicit RangePacker(leveldb::WriteBatch* batch) : batch_(batch) {}
+  // Adds the entry `key` of record `id`; flushes the previous range first.
+  absl::Status Add(const std::string& key, uint64_t id) {
+    if (storage::PostingRangeStart(id) != start_) Flush();
+    start_ = storage::PostingRangeStart(id);
+    absl::string_view head;
+    storage::Posting p;
+    QL_RETURN_IF_ERROR(ParseEntry(key, &head, &p));
+    blocks_[storage::PostingBlockKey(head, p.id)].push_back(p);
+    return absl::OkStatus();
+  }
+  void Flush() {
+    for (auto& [key, postings] : blocks_) {
+      std::sort(postings.begin(), postings.end());
+      batch_->Put(key, storage::EncodePostings(start_, postings));
+    }
+    blocks_.clear();
+  }
+
+ private:
+  leveldb::WriteBatch* batch_;
+  uint64_t start_ = 0;
+  std::map<std::string, std::vector<storage::Posting>> blocks_;
+};
+
 // Deletes every key in [begin, end) in batches.
 absl::Status DeleteRange(storage::Db* db, const std::string& begin,
                          const std::string& end) {
@@ -86,6 +166,7 @@ absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
   // duplicates (data written before the index existed) are left for verify
   // to report.
   std::set<std::string> claimed;
+  RangePacker packer(&batch);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     storage::RowKeyParts parts;
@@ -100,8 +181,13 @@ absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
         record.get()));
     for (const model::Index* idx : indexes) {
       for (const std::string& t : model::IndexTuples(*idx, *record)) {
-        batch.Put(EntryKey(idx->spec.id, t, parts.id), "");
         if (entries != nullptr) ++*entries;
+        if (idx->spec.packed) {
+          QL_RETURN_IF_ERROR(
+              packer.Add(EntryKey(idx->spec.id, t, parts.id), parts.id));
+          continue;
+        }
+        batch.Put(EntryKey(idx->spec.id, t, parts.id), "");
         if (idx->spec.unique && !model::TupleHasNull(t)) {
           std::string uk = UniqueKey(idx->spec.id, t);
           if (claimed.insert(uk).second) batch.Put(uk, EncodeId(parts.id));
@@ -114,6 +200,7 @@ absl::Status BuildIndexes(storage::Db* db, v1::Kind kind,
     }
   }
   QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "building indexes"));
+  packer.Flush();
   for (const model::Index* idx : indexes) {
     batch.Put(IndexStateKey(idx->spec.id), idx->fingerprint);
   }
@@ -151,6 +238,7 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
   std::vector<std::pair<std::string, std::string>> puts;  // key, value
   std::vector<std::string> deletes;
   std::map<std::string, uint64_t> unique_changes;
+  Blocks staged;  // Posting blocks this record changes.
   for (const model::Index* idx : registry_.OfKind(kind)) {
     // A record of the load: its entries go to the sorter, or if it
     // changes again FinishDeferred redoes them from its row. An older
@@ -177,6 +265,22 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
                         before.end(), std::back_inserter(added));
     for (const std::string& t : gone) {
       deletes.push_back(EntryKey(idx->spec.id, t, id));
+      if (idx->spec.packed) {
+        // The posting is an entry of its own (deleted above) or in the
+        // block of its range.
+        absl::string_view head;
+        storage::Posting p;
+        QL_RETURN_IF_ERROR(ParseEntry(deletes.back(), &head, &p));
+        QL_ASSIGN_OR_RETURN(
+            Block * block,
+            StagedBlock(storage::PostingBlockKey(head, p.id), &staged));
+        auto at = std::lower_bound(block->postings.begin(),
+                                   block->postings.end(), p);
+        if (at != block->postings.end() && *at == p) {
+          block->postings.erase(at);
+          block->changed = true;
+        }
+      }
       if (idx->spec.unique && !model::TupleHasNull(t)) {
         std::string uk = UniqueKey(idx->spec.id, t);
         deletes.push_back(uk);
@@ -209,7 +313,58 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
   for (const std::string& k : deletes) batch->Delete(k);
   for (const auto& [k, v] : puts) batch->Put(k, v);
   for (const auto& [k, v] : unique_changes) pending_unique_[k] = v;
+  CommitBlocks(&staged, batch);
   return absl::OkStatus();
+}
+
+absl::StatusOr<IndexWriter::Block*> IndexWriter::StagedBlock(
+    const std::string& key, Blocks* staged) {
+  auto at = staged->find(key);
+  if (at != staged->end()) return &at->second;
+  auto earlier = blocks_.find(key);
+  Block b;
+  if (earlier != blocks_.end()) {
+    b.postings = earlier->second.postings;
+  } else {
+    QL_ASSIGN_OR_RETURN(b.postings, ReadBlock(db_, key));
+  }
+  return &staged->emplace(key, std::move(b)).first->second;
+}
+
+void IndexWriter::CommitBlocks(Blocks* staged, leveldb::WriteBatch* batch) {
+  for (auto& [key, b] : *staged) {
+    if (!b.changed) continue;
+    if (b.postings.empty()) {
+      batch->Delete(key);
+    } else {
+      absl::string_view head;
+      storage::Posting start;
+      bool is_block = false;
+      (void)storage::ParsePostingKey(key, &head, &start, &is_block);
+      batch->Put(key, storage::EncodePostings(start.id, b.postings));
+    }
+    b.changed = false;
+    blocks_[key] = std::move(b);
+  }
+  staged->clear();
+}
+
+absl::StatusOr<size_t> IndexWriter::ErasePostings(const std::string& block_key,
+                                                  uint64_t id,
+                                                  leveldb::WriteBatch* batch) {
+  Blocks staged;
+  QL_ASSIGN_OR_RETURN(Block * block, StagedBlock(block_key, &staged));
+  std::vector<storage::Posting>& ps = block->postings;
+  const size_t before = ps.size();
+  ps.erase(std::remove_if(ps.begin(), ps.end(),
+                          [id](const storage::Posting& p) {
+                            return p.id == id;
+                          }),
+           ps.end());
+  const size_t removed = before - ps.size();
+  block->changed = removed > 0;
+  CommitBlocks(&staged, batch);
+  return removed;
 }
 
 void IndexWriter::Committed() {
@@ -261,6 +416,37 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
   leveldb::WriteBatch batch;
   absl::Status written;  // A failed write to the store: no fallback.
   absl::Status sorted = absl::UnavailableError("the sorter failed earlier");
+  auto flush_if_full = [&]() -> absl::Status {
+    if (batch.ApproximateSize() < kBatchBytes) return absl::OkStatus();
+    written = db->Write(&batch, false);
+    batch.Clear();
+    return written;
+  };
+  // The postings of packed indexes go into blocks; the block of the range
+  // holding first_id may already have postings of older records.
+  std::set<std::string> packed_prefixes;
+  for (const model::Index* idx : d->indexes) {
+    if (idx->spec.packed) {
+      packed_prefixes.insert(storage::IndexPrefix(idx->spec.id));
+    }
+  }
+  storage::PostingPacker packer(
+      [&](const std::string& key, const std::string& value) {
+        batch.Put(key, value);
+        return flush_if_full();
+      },
+      [&](const std::string& key)
+          -> absl::StatusOr<std::vector<storage::Posting>> {
+        absl::string_view head;
+        storage::Posting start;
+        bool block = false;
+        if (storage::ParsePostingKey(key, &head, &start, &block) &&
+            start.id + storage::kPostingRange > d->first_id) {
+          // Older records can share only the range of first_id.
+          if (start.id < d->first_id) return ReadBlock(*db, key);
+        }
+        return std::vector<storage::Posting>();
+      });
   if (d->sorter != nullptr) {
     sorted = d->sorter->Finish([&](absl::string_view key) -> absl::Status {
       // Every entry key ends with the record id (EntryKey).
@@ -270,13 +456,18 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
       if (storage::GetU64(&tail, &id) && d->touched.count(id) != 0) {
         return absl::OkStatus();
       }
-      batch.Put(leveldb::Slice(key.data(), key.size()), leveldb::Slice());
       ++entries;
-      if (batch.ApproximateSize() < kBatchBytes) return absl::OkStatus();
-      written = db->Write(&batch, false);
-      batch.Clear();
-      return written;
+      if (key.size() > 3 &&
+          packed_prefixes.count(std::string(key.substr(0, 3))) != 0) {
+        absl::string_view head;
+        storage::Posting p;
+        QL_RETURN_IF_ERROR(ParseEntry(key, &head, &p));
+        return packer.Add(head, p);
+      }
+      batch.Put(leveldb::Slice(key.data(), key.size()), leveldb::Slice());
+      return flush_if_full();
     });
+    if (sorted.ok()) sorted = packer.Flush();
     d->sorter.reset();
   }
   QL_RETURN_IF_ERROR(written);
@@ -430,6 +621,35 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
   // Indexes with a missing entry: a stray one may make the count agree.
   std::set<uint16_t> incomplete;
 
+  // Whether a packed index holds the posting of entry `ek`: as an entry of
+  // its own or in its range's block. Rows come in id order, so the blocks of
+  // one range are read once.
+  std::map<std::string, std::vector<storage::Posting>> blocks;
+  uint64_t blocks_range = ~uint64_t{0};
+  auto has_posting = [&](const std::string& ek) -> absl::StatusOr<bool> {
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(ek, snap.get()));
+    if (v.has_value()) return true;
+    absl::string_view head;
+    storage::Posting p;
+    QL_RETURN_IF_ERROR(ParseEntry(ek, &head, &p));
+    if (storage::PostingRangeStart(p.id) != blocks_range) {
+      blocks.clear();
+      blocks_range = storage::PostingRangeStart(p.id);
+    }
+    const std::string bk = storage::PostingBlockKey(head, p.id);
+    auto at = blocks.find(bk);
+    if (at == blocks.end()) {
+      absl::StatusOr<std::vector<storage::Posting>> b =
+          ReadBlock(db, bk, snap.get());
+      if (!b.ok()) {
+        problem(std::string(b.status().message()));
+        b = std::vector<storage::Posting>();
+      }
+      at = blocks.emplace(bk, *std::move(b)).first;
+    }
+    return std::binary_search(at->second.begin(), at->second.end(), p);
+  };
+
   // Rows -> entries.
   for (Kind kind : kAllKinds) {
     std::unique_ptr<leveldb::Iterator> it(db.raw()->NewIterator(ro));
@@ -459,9 +679,15 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
           ++expected_entries[idx->spec.id];
           ++report.index_entries;
           const std::string ek = EntryKey(idx->spec.id, t, parts.id);
-          QL_ASSIGN_OR_RETURN(std::optional<std::string> v,
-                              db.Get(ek, snap.get()));
-          if (!v.has_value()) {
+          bool has = false;
+          if (idx->spec.packed) {
+            QL_ASSIGN_OR_RETURN(has, has_posting(ek));
+          } else {
+            QL_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                                db.Get(ek, snap.get()));
+            has = v.has_value();
+          }
+          if (!has) {
             incomplete.insert(idx->spec.id);
             problem(absl::StrCat("missing ", storage::DescribeKey(ek), " for ",
                                  KindName(kind), " ", parts.id, " (", idx->name,
@@ -519,6 +745,16 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
                              storage::DescribeKey(key)));
         continue;
       }
+      std::vector<storage::Posting> postings;
+      if (space == storage::Keyspace::kIndex && idx->spec.packed) {
+        absl::Status st = PostingsOf(it.get(), &postings);
+        if (!st.ok()) {
+          problem(std::string(st.message()));
+          continue;
+        }
+        actual[index_id] += postings.size();
+        continue;
+      }
       ++actual[index_id];
     }
     QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "verifying"));
@@ -537,25 +773,44 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
       std::unique_ptr<Message> record = NewRecord(idx.spec.kind);
       for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
            it->Next()) {
-        absl::string_view key(it->key().data(), it->key().size());
-        absl::string_view tail = key.substr(key.size() - 8);
-        absl::string_view tuple =
-            key.substr(prefix.size(), key.size() - prefix.size() - 8);
-        uint64_t id = 0;
-        if (!storage::GetU64(&tail, &id)) continue;
-        QL_ASSIGN_OR_RETURN(
-            std::optional<std::string> row,
-            db.Get(storage::RowKey(idx.spec.kind, id), snap.get()));
-        bool wanted = false;
-        if (row.has_value() &&
-            storage::DecodeRow(db, idx.spec.kind, id, *row, record.get())
-                .ok()) {
-          std::vector<std::string> ts = model::IndexTuples(idx, *record);
-          wanted = std::binary_search(ts.begin(), ts.end(), std::string(tuple));
+        // The entry keys here: the key itself, or a block's postings.
+        std::vector<std::string> keys;
+        std::vector<storage::Posting> postings;
+        if (idx.spec.packed && PostingsOf(it.get(), &postings).ok()) {
+          absl::string_view head;
+          storage::Posting first;
+          bool block = false;
+          (void)storage::ParsePostingKey(
+              absl::string_view(it->key().data(), it->key().size()), &head,
+              &first, &block);
+          for (const storage::Posting& p : postings) {
+            keys.push_back(storage::PostingKey(head, p));
+          }
+        } else {
+          keys.push_back(it->key().ToString());
         }
-        if (!wanted) {
-          problem(absl::StrCat("stray ", storage::DescribeKey(key),
-                               row.has_value() ? "" : " (no such row)"));
+        for (const std::string& k : keys) {
+          absl::string_view key(k);
+          absl::string_view tail = key.substr(key.size() - 8);
+          absl::string_view tuple =
+              key.substr(prefix.size(), key.size() - prefix.size() - 8);
+          uint64_t id = 0;
+          if (!storage::GetU64(&tail, &id)) continue;
+          QL_ASSIGN_OR_RETURN(
+              std::optional<std::string> row,
+              db.Get(storage::RowKey(idx.spec.kind, id), snap.get()));
+          bool wanted = false;
+          if (row.has_value() &&
+              storage::DecodeRow(db, idx.spec.kind, id, *row, record.get())
+                  .ok()) {
+            std::vector<std::string> ts = model::IndexTuples(idx, *record);
+            wanted =
+                std::binary_search(ts.begin(), ts.end(), std::string(tuple));
+          }
+          if (!wanted) {
+            problem(absl::StrCat("stray ", storage::DescribeKey(key),
+                                 row.has_value() ? "" : " (no such row)"));
+          }
         }
       }
     }

@@ -19,6 +19,7 @@
 #include "qiaolian/store.h"
 #include "src/model/indexes.h"
 #include "src/storage/db.h"
+#include "src/storage/postings.h"
 #include "src/storage/sorter.h"
 
 namespace qiaolian {
@@ -91,13 +92,33 @@ class IndexWriter {
   // bulk load's sorter (if it fails, the load rebuilds from the rows).
   void Committed();
 
+  // Removes every posting of record `id` from the posting block `block_key`
+  // of a packed index, as this batch leaves the block (erasure's sweep).
+  // Returns how many were removed.
+  absl::StatusOr<size_t> ErasePostings(const std::string& block_key,
+                                       uint64_t id,
+                                       leveldb::WriteBatch* batch);
+
  private:
+  struct Block {
+    std::vector<storage::Posting> postings;
+    bool changed = false;
+  };
+  using Blocks = std::map<std::string, Block>;
+  // Block `key` as this batch leaves it, copied into `staged` (from blocks_
+  // or the store) on first use.
+  absl::StatusOr<Block*> StagedBlock(const std::string& key, Blocks* staged);
+  // Writes the changed staged blocks to `batch` and keeps them for later
+  // writes of the batch.
+  void CommitBlocks(Blocks* staged, leveldb::WriteBatch* batch);
+
   const storage::Db& db_;
   const model::IndexRegistry& registry_;
   DeferredIndexes* deferred_;
   // Unique keys written (id) or deleted (0) earlier in this batch.
   std::map<std::string, uint64_t> pending_unique_;
   std::vector<std::string> held_;  // Entries for deferred_->sorter.
+  Blocks blocks_;  // Posting blocks changed earlier in this batch.
 };
 
 // FAILED_PRECONDITION when some record refers to (kind, id) through an

@@ -641,10 +641,15 @@ absl::StatusOr<IndexRegistry> IndexRegistry::Create(
       idx.name = absl::StrCat(KindName(spec.kind), ".", spec.derived_name);
       idx.fingerprint = absl::StrCat("v1|", static_cast<int>(spec.kind),
                                      "|derived:", spec.derived_name, ":",
-                                     spec.derived_version);
+                                     spec.derived_version,
+                                     spec.packed ? "|packed" : "");
       idx.spec = std::move(spec);
       reg.indexes_.push_back(std::move(idx));
       continue;
+    }
+    if (spec.packed) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("index ", spec.id, ": only a derived index is packed"));
     }
     if (d == nullptr || spec.fields.empty()) {
       return absl::InvalidArgumentError(

@@ -108,6 +108,10 @@ struct IndexSpec {
   std::string derived_version;
   // Derived indexes only: see SensitiveInput.
   SensitiveInput sensitive_input = SensitiveInput::kExclude;
+  // Derived indexes only: every tuple ends in the components uint64 record
+  // id, int64 code (a posting), and the store may keep the postings of one
+  // head and id range in one block key (src/storage/postings.h).
+  bool packed = false;
 };
 
 // A field path resolved against the record's descriptor.

@@ -30,6 +30,7 @@
 #include "src/privacy/audit_chain.h"
 #include "src/privacy/derived_keys.h"
 #include "src/storage/key_codec.h"
+#include "src/storage/postings.h"
 #include "src/util/status_macros.h"
 #include "src/util/time.h"
 
@@ -391,6 +392,23 @@ absl::StatusOr<EraseReport> Erase(Store& store, Kind kind, uint64_t id,
         for (it->Seek(ip); it->Valid() && it->key().starts_with(ip);
              it->Next()) {
           const absl::string_view k(it->key().data(), it->key().size());
+          absl::string_view head;
+          storage::Posting p;
+          bool block = false;
+          if (idx->spec.packed &&
+              storage::ParsePostingKey(k, &head, &p, &block) && block) {
+            // A block of postings (src/storage/postings.h): those of this
+            // record that are still there after Apply are strays.
+            if (id < p.id || id >= p.id + storage::kPostingRange) continue;
+            absl::StatusOr<size_t> removed =
+                index_writer.ErasePostings(std::string(k), id, &batch);
+            if (!removed.ok()) {
+              chain.Rollback();
+              return removed.status();
+            }
+            report.stray_entries += *removed;
+            continue;
+          }
           if (k.size() < ip.size() + 8 || k.substr(k.size() - 8) != id_bytes) {
             continue;
           }

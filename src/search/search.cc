@@ -20,6 +20,7 @@
 #include "src/search/terms.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
+#include "src/storage/postings.h"
 #include "src/text/normalize.h"
 #include "src/text/pinyin.h"
 #include "src/util/status_macros.h"
@@ -290,57 +291,29 @@ class Searcher {
     return m;
   }
 
-  // Posting list of one gram: entries in ascending id order (several for
-  // one id: one per occurrence), via its own iterator.
+  // Posting list of one gram: postings in ascending id order (several for
+  // one id: one per occurrence), from blocks and single entries alike.
   struct Postings {
-    std::unique_ptr<leveldb::Iterator> it;
-    std::string prefix;
-    bool Valid() const { return it->Valid() && it->key().starts_with(prefix); }
-    uint64_t Id() const {
-      absl::string_view k(it->key().data(), it->key().size());
-      absl::string_view tail = k.substr(k.size() - 8);
-      uint64_t id = 0;
-      (void)storage::GetU64(&tail, &id);
-      return id;
+    std::unique_ptr<storage::PostingCursor> cursor;
+    bool Valid() const { return cursor->Valid(); }
+    uint64_t Id() const { return cursor->posting().id; }
+    search::GramCode Code() const {
+      return search::GramCode::Decode(cursor->posting().code);
     }
-    // The entry's GramCode, nullopt when the key is malformed.
-    std::optional<search::GramCode> Code() const {
-      absl::string_view k(it->key().data(), it->key().size());
-      absl::string_view rest = k.substr(prefix.size());
-      storage::Component id, code;
-      storage::Direction dir;
-      if (!storage::GetComponent(&rest, &id, &dir) ||
-          !storage::GetComponent(&rest, &code, &dir) ||
-          !std::holds_alternative<int64_t>(code)) {
-        return std::nullopt;
-      }
-      return search::GramCode::Decode(std::get<int64_t>(code));
-    }
-    absl::Status Malformed() const {
-      return absl::DataLossError(absl::StrCat(
-          "malformed search entry ", storage::DescribeKey(absl::string_view(
-                                         it->key().data(), it->key().size()))));
-    }
-    // Moves to the first entry with an id >= `id`: a few Next() steps first
-    // (cheap in a dense list), then a Seek.
-    void SeekTo(uint64_t id) {
-      for (int i = 0; i < 4; ++i) {
-        if (!Valid() || Id() >= id) return;
-        it->Next();
-      }
-      if (!Valid() || Id() >= id) return;
-      std::string k = prefix;
-      storage::PutUint64(&k, id);
-      it->Seek(k);
-    }
+    void Next() { cursor->Next(); }
+    // Moves to the first posting with an id >= `id`.
+    void SeekTo(uint64_t id) { cursor->Seek(id); }
+    absl::Status status() const { return cursor->status(); }
   };
 
   Postings Open(const std::string& gram) {
+    std::string head = storage::IndexPrefix(grams_);
+    storage::PutString(&head, gram);
     Postings p;
-    p.it.reset(db_.raw()->NewIterator(ro_));
-    p.prefix = storage::IndexPrefix(grams_);
-    storage::PutString(&p.prefix, gram);
-    p.it->Seek(p.prefix);
+    p.cursor = std::make_unique<storage::PostingCursor>(
+        std::unique_ptr<leveldb::Iterator>(db_.raw()->NewIterator(ro_)),
+        std::move(head));
+    p.cursor->Seek(0);
     return p;
   }
 
@@ -406,10 +379,8 @@ class Searcher {
       for (size_t i = 0; i < lists.size(); ++i) {
         codes[i].clear();
         for (; lists[i].Valid() && lists[i].Id() == target;
-             lists[i].it->Next()) {
-          std::optional<search::GramCode> c = lists[i].Code();
-          if (!c.has_value()) return lists[i].Malformed();
-          codes[i].push_back(*c);
+             lists[i].Next()) {
+          codes[i].push_back(lists[i].Code());
         }
       }
       if (Has(target)) continue;
@@ -427,9 +398,7 @@ class Searcher {
         ++found;
       }
     }
-    for (Postings& p : lists) {
-      QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
-    }
+    for (Postings& p : lists) QL_RETURN_IF_ERROR(p.status());
     return absl::OkStatus();
   }
 
@@ -598,18 +567,17 @@ class Searcher {
       const size_t cap = CodePoints(grams[gi]) == 1 ? kCharListCap : kListCap;
       for (size_t n = 0; p.Valid() && n < cap; ++n) {
         const uint64_t id = p.Id();
-        for (; p.Valid() && p.Id() == id; p.it->Next()) {
-          std::optional<search::GramCode> c = p.Code();
-          if (!c.has_value()) return p.Malformed();
-          occ.push_back({id, c->slot, gi, c->field});
+        for (; p.Valid() && p.Id() == id; p.Next()) {
+          const search::GramCode c = p.Code();
+          occ.push_back({id, c.slot, gi, c.field});
           for (size_t one : implied[gi]) {
             if (one != std::string::npos) {
-              occ.push_back({id, c->slot, one, c->field});
+              occ.push_back({id, c.slot, one, c.field});
             }
           }
         }
       }
-      QL_RETURN_IF_ERROR(storage::FromLevelDb(p.it->status(), "searching"));
+      QL_RETURN_IF_ERROR(p.status());
     }
     std::sort(occ.begin(), occ.end(), [](const auto& a, const auto& b) {
       return std::tie(a.id, a.slot, a.gram) < std::tie(b.id, b.slot, b.gram);

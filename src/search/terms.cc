@@ -357,6 +357,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   // hashes, so duplicates by phone are still found; the others read names,
   // birth dates and the public enterprise address only.
   for (IndexSpec& s : specs) {
+    s.packed = s.id == kPersonGrams || s.id == kEnterpriseGrams;
     switch (s.id) {
       case kPersonTerms:
       case kPersonGrams:
