@@ -274,8 +274,8 @@ absl::Status IndexWriter::Apply(v1::Kind kind, uint64_t id, const Message* old,
         QL_ASSIGN_OR_RETURN(
             Block * block,
             StagedBlock(storage::PostingBlockKey(head, p.id), &staged));
-        auto at = std::lower_bound(block->postings.begin(),
-                                   block->postings.end(), p);
+        auto at =
+            std::lower_bound(block->postings.begin(), block->postings.end(), p);
         if (at != block->postings.end() && *at == p) {
           block->postings.erase(at);
           block->changed = true;
@@ -356,11 +356,10 @@ absl::StatusOr<size_t> IndexWriter::ErasePostings(const std::string& block_key,
   QL_ASSIGN_OR_RETURN(Block * block, StagedBlock(block_key, &staged));
   std::vector<storage::Posting>& ps = block->postings;
   const size_t before = ps.size();
-  ps.erase(std::remove_if(ps.begin(), ps.end(),
-                          [id](const storage::Posting& p) {
-                            return p.id == id;
-                          }),
-           ps.end());
+  ps.erase(
+      std::remove_if(ps.begin(), ps.end(),
+                     [id](const storage::Posting& p) { return p.id == id; }),
+      ps.end());
   const size_t removed = before - ps.size();
   block->changed = removed > 0;
   CommitBlocks(&staged, batch);

@@ -96,8 +96,7 @@ class IndexWriter {
   // of a packed index, as this batch leaves the block (erasure's sweep).
   // Returns how many were removed.
   absl::StatusOr<size_t> ErasePostings(const std::string& block_key,
-                                       uint64_t id,
-                                       leveldb::WriteBatch* batch);
+                                       uint64_t id, leveldb::WriteBatch* batch);
 
  private:
   struct Block {

@@ -639,10 +639,9 @@ absl::StatusOr<IndexRegistry> IndexRegistry::Create(
       Index idx;
       idx.multi_valued = true;
       idx.name = absl::StrCat(KindName(spec.kind), ".", spec.derived_name);
-      idx.fingerprint = absl::StrCat("v1|", static_cast<int>(spec.kind),
-                                     "|derived:", spec.derived_name, ":",
-                                     spec.derived_version,
-                                     spec.packed ? "|packed" : "");
+      idx.fingerprint = absl::StrCat(
+          "v1|", static_cast<int>(spec.kind), "|derived:", spec.derived_name,
+          ":", spec.derived_version, spec.packed ? "|packed" : "");
       idx.spec = std::move(spec);
       reg.indexes_.push_back(std::move(idx));
       continue;

@@ -378,8 +378,7 @@ class Searcher {
       ++checked;
       for (size_t i = 0; i < lists.size(); ++i) {
         codes[i].clear();
-        for (; lists[i].Valid() && lists[i].Id() == target;
-             lists[i].Next()) {
+        for (; lists[i].Valid() && lists[i].Id() == target; lists[i].Next()) {
           codes[i].push_back(lists[i].Code());
         }
       }

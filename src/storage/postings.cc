@@ -41,8 +41,8 @@ bool GetVarint(absl::string_view* in, uint64_t* v) {
 
 }  // namespace
 
-bool ParsePostingKey(absl::string_view key, absl::string_view* head,
-                     Posting* p, bool* block) {
+bool ParsePostingKey(absl::string_view key, absl::string_view* head, Posting* p,
+                     bool* block) {
   if (key.size() < kPostingTail) return false;
   absl::string_view tail = key.substr(key.size() - kPostingTail);
   if (static_cast<uint8_t>(tail[0]) != kTagUint64 ||
@@ -170,8 +170,8 @@ void PostingCursor::Fill() {
       pos_ = 0;
       absl::string_view key(it_->key().data(), it_->key().size());
       status_ = DecodePostings(
-          key, p.id, absl::string_view(it_->value().data(), it_->value().size()),
-          &buf_);
+          key, p.id,
+          absl::string_view(it_->value().data(), it_->value().size()), &buf_);
       if (!status_.ok()) {
         valid_ = false;
         return;
@@ -206,7 +206,8 @@ void PostingCursor::Seek(uint64_t id) {
   if (valid_ && cur_.id >= id) return;
   if (valid_ && from_buf_ && buf_.back().id >= id) {
     // Within the current block.
-    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), Posting{id, kBlockCode}) -
+    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(),
+                            Posting{id, kBlockCode}) -
            buf_.begin();
     Fill();
   } else {
@@ -229,7 +230,8 @@ void PostingCursor::Seek(uint64_t id) {
     }
     Fill();
     if (valid_ && from_buf_ && cur_.id < id) {
-      pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), Posting{id, kBlockCode}) -
+      pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(),
+                              Posting{id, kBlockCode}) -
              buf_.begin();
       Fill();
     }

@@ -64,8 +64,8 @@ inline uint64_t PostingRangeStart(uint64_t id) {
 // Splits a key of a packed index into its head and posting; `*block`: it
 // is a block key (`p->id` is then the range start). False when the key is
 // too short or its last components are not uint64, int64.
-bool ParsePostingKey(absl::string_view key, absl::string_view* head,
-                     Posting* p, bool* block);
+bool ParsePostingKey(absl::string_view key, absl::string_view* head, Posting* p,
+                     bool* block);
 
 // The entry key of one posting, and the block key of the range of `id`.
 std::string PostingKey(absl::string_view head, Posting p);
@@ -76,8 +76,7 @@ std::string EncodePostings(uint64_t start, absl::Span<const Posting> postings);
 // Appends a block's postings to `out`. DATA_LOSS naming `key` when the
 // value is malformed or holds an id outside the range.
 absl::Status DecodePostings(absl::string_view key, uint64_t start,
-                            absl::string_view value,
-                            std::vector<Posting>* out);
+                            absl::string_view value, std::vector<Posting>* out);
 
 // Writes postings that arrive in key order (head, then id, then code) as
 // blocks: `put(key, value)` for each finished block. A posting whose range

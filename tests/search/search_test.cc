@@ -1,16 +1,25 @@
 // Search ranking on hand-built hard cases, and index consistency.
 #include "qiaolian/search.h"
 
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "leveldb/db.h"
+#include "qiaolian/privacy.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/enterprise.pb.h"
 #include "qiaolian/v1/person.pb.h"
+#include "src/api/store_access.h"
 #include "src/model/indexes.h"
+#include "src/search/terms.h"
+#include "src/storage/key_codec.h"
+#include "src/storage/postings.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -20,8 +29,20 @@ using ::testing::HasSubstr;
 
 using testing::TempDir;
 
-class SearchTest : public ::testing::Test {
+// Each test runs twice: with the n-gram postings as entries of their own (as
+// written with each record), and packed into blocks (Reindex before each
+// search, as after a bulk load), so updates also change packed postings.
+class SearchTest : public ::testing::TestWithParam<bool> {
  protected:
+  bool packed() const { return GetParam(); }
+
+  // Rewrites the search entries, the n-grams packed into blocks.
+  void Pack() {
+    if (!packed()) return;
+    ASSERT_TRUE(store_->Reindex().ok());
+    unpacked_ = false;
+  }
+
   void SetUp() override {
     auto s = Store::Open(dir_.path());
     ASSERT_TRUE(s.ok()) << s.status();
@@ -37,6 +58,7 @@ class SearchTest : public ::testing::Test {
     for (const std::string& f : former) p.add_former_names(f);
     if (!latin.empty()) p.mutable_name_parts()->set_latin(latin);
     if (!address.empty()) p.mutable_address()->set_text(address);
+    unpacked_ = true;
     auto id = store_->Create(&p);
     EXPECT_TRUE(id.ok()) << id.status();
     return id.ok() ? *id : 0;
@@ -47,6 +69,7 @@ class SearchTest : public ::testing::Test {
     v1::Enterprise e;
     e.set_name(name);
     if (!address.empty()) e.mutable_address()->set_text(address);
+    unpacked_ = true;
     auto id = store_->Create(&e);
     EXPECT_TRUE(id.ok()) << id.status();
     return id.ok() ? *id : 0;
@@ -54,6 +77,7 @@ class SearchTest : public ::testing::Test {
 
   std::vector<SearchHit> Find(Kind kind, const std::string& q,
                               size_t limit = 20) {
+    if (unpacked_) Pack();
     SearchOptions o;
     o.limit = limit;
     auto hits = Search(*store_, kind, q, o);
@@ -90,9 +114,10 @@ class SearchTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<Store> store_;
+  bool unpacked_ = false;  // Records added since the last Pack().
 };
 
-TEST_F(SearchTest, TraditionalFindsSimplifiedAndBack) {
+TEST_P(SearchTest, TraditionalFindsSimplifiedAndBack) {
   const uint64_t a = AddPerson("陈伟");
   const uint64_t b = AddPerson("陳偉明");
   auto hits = Find(v1::KIND_PERSON, "陳偉");
@@ -106,7 +131,7 @@ TEST_F(SearchTest, TraditionalFindsSimplifiedAndBack) {
   EXPECT_EQ(First(v1::KIND_PERSON, "陈伟明"), b);
 }
 
-TEST_F(SearchTest, FullWidthAndSpaces) {
+TEST_P(SearchTest, FullWidthAndSpaces) {
   const uint64_t a = AddPerson("王　伟", {}, "WANG Wei");
   auto hits = Find(v1::KIND_PERSON, "王伟");
   ASSERT_FALSE(hits.empty());
@@ -119,7 +144,7 @@ TEST_F(SearchTest, FullWidthAndSpaces) {
   EXPECT_EQ(hits[0].field, "Latin-script name");
 }
 
-TEST_F(SearchTest, FormerNames) {
+TEST_P(SearchTest, FormerNames) {
   const uint64_t now = AddPerson("李晓红", {"李小红"});
   const uint64_t other = AddPerson("李小红霞");
   auto hits = Find(v1::KIND_PERSON, "李小红");
@@ -131,7 +156,7 @@ TEST_F(SearchTest, FormerNames) {
   EXPECT_EQ(hits[1].match, "prefix");
 }
 
-TEST_F(SearchTest, PinyinWithAndWithoutSpacesAndInitials) {
+TEST_P(SearchTest, PinyinWithAndWithoutSpacesAndInitials) {
   const uint64_t chen = AddPerson("陈伟");
   const uint64_t cui = AddPerson("崔文");
   const uint64_t zeng = AddPerson("曾伟");
@@ -160,7 +185,7 @@ TEST_F(SearchTest, PinyinWithAndWithoutSpacesAndInitials) {
   EXPECT_EQ(pre[0].id, chen);
 }
 
-TEST_F(SearchTest, LatinNameEitherOrder) {
+TEST_P(SearchTest, LatinNameEitherOrder) {
   const uint64_t tan = AddPerson("Tan Ah Kow");
   const uint64_t chen = AddPerson("陈伟", {}, "Wei Chen");
   auto hits = Find(v1::KIND_PERSON, "chen wei");
@@ -171,7 +196,7 @@ TEST_F(SearchTest, LatinNameEitherOrder) {
   EXPECT_EQ(First(v1::KIND_PERSON, "tan"), tan);
 }
 
-TEST_F(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
+TEST_P(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
   const uint64_t chen = AddPerson("陈伟明");
   const uint64_t lin = AddPerson("林美玲");
   const uint64_t huang = AddPerson("黄大文");
@@ -195,7 +220,7 @@ TEST_F(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
   EXPECT_EQ(HitFor(Find(v1::KIND_PERSON, "tang"), chen), nullptr);
 }
 
-TEST_F(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
+TEST_P(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
   const uint64_t exact = AddPerson("陈伟");
   const uint64_t prefix = AddPerson("陈伟明");
   const uint64_t substring = AddPerson("欧阳陈伟");
@@ -220,7 +245,7 @@ TEST_F(SearchTest, RankingExactPrefixSubstringPinyinFuzzy) {
   EXPECT_EQ(strict->size(), 4u);
 }
 
-TEST_F(SearchTest, EnterpriseSubstringAndAddress) {
+TEST_P(SearchTest, EnterpriseSubstringAndAddress) {
   const uint64_t cf =
       AddEnterprise("常州晨风制造有限公司", "江苏省常州市金坛区东门大街８８号");
   const uint64_t other =
@@ -247,7 +272,7 @@ TEST_F(SearchTest, EnterpriseSubstringAndAddress) {
   EXPECT_EQ(py[0].match, "pinyin");
 }
 
-TEST_F(SearchTest, SingleCharacterAndLimit) {
+TEST_P(SearchTest, SingleCharacterAndLimit) {
   for (int i = 0; i < 30; ++i) AddPerson("陈" + std::to_string(i));
   const uint64_t inside = AddPerson("欧阳陈");
   auto hits = Find(v1::KIND_PERSON, "陈", 50);
@@ -259,7 +284,7 @@ TEST_F(SearchTest, SingleCharacterAndLimit) {
 // Many records share the name: the scan stops after `limit` of the best
 // group, and the result is still the best `limit` (exact name matches in id
 // order, before exact former names).
-TEST_F(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
+TEST_P(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
   const uint64_t former = AddPerson("李四", {"陈伟"});
   std::vector<uint64_t> named;
   for (int i = 0; i < 30; ++i) named.push_back(AddPerson("陈伟"));
@@ -288,7 +313,7 @@ TEST_F(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
 // one of its bigrams, not only among the first records that have one of its
 // characters: here 300 older records have the surname 陈, and 陈伟强, added
 // last, shares 陈伟 (and so 陈 and 伟) with 陈伟明: 3 of its 5 n-grams.
-TEST_F(SearchTest, FuzzyMatchesAreNotLimitedToTheOldestRecordsOfACharacter) {
+TEST_P(SearchTest, FuzzyMatchesAreNotLimitedToTheOldestRecordsOfACharacter) {
   const char* kGiven[] = {"丽", "娜", "静", "敏", "芳", "军", "洋", "勇",
                           "艳", "杰", "涛", "超", "霞", "平", "刚", "桂"};
   std::vector<v1::Person> people(300);
@@ -309,7 +334,7 @@ TEST_F(SearchTest, FuzzyMatchesAreNotLimitedToTheOldestRecordsOfACharacter) {
 
 // A substring match needs the query's bigrams side by side in one text:
 // the same bigrams apart, or in two different texts, are at most fuzzy.
-TEST_F(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {
+TEST_P(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {
   const uint64_t apart = AddPerson("陈伟伟明");
   const uint64_t split = AddPerson("陈伟", {"伟明"});
   const uint64_t inside = AddPerson("欧阳陈伟明");
@@ -339,7 +364,7 @@ TEST_F(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {
 
 // The text a hit shows is the record's own, as stored (case, spaces,
 // traditional characters), whichever of its texts matched.
-TEST_F(SearchTest, HitTextIsTheMatchedTextAsStored) {
+TEST_P(SearchTest, HitTextIsTheMatchedTextAsStored) {
   const uint64_t id = AddPerson("陳偉明", {"Chen Wei-Ming", "陳大文"});
   std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "chenweiming");
   ASSERT_FALSE(hits.empty());
@@ -361,7 +386,7 @@ TEST_F(SearchTest, HitTextIsTheMatchedTextAsStored) {
 
 // A minimum score above a tier's range skips the tier: no pinyin or fuzzy
 // hits, only records that contain the query.
-TEST_F(SearchTest, MinScoreSkipsLowerTiers) {
+TEST_P(SearchTest, MinScoreSkipsLowerTiers) {
   const uint64_t chen = AddPerson("陈伟");
   AddPerson("程伟");  // Sounds different; 伟 is shared (fuzzy at most).
   AddPerson("陈玮");  // Same sound (pinyin tier).
@@ -376,7 +401,7 @@ TEST_F(SearchTest, MinScoreSkipsLowerTiers) {
   EXPECT_GE(hits->size(), 2u);
 }
 
-TEST_F(SearchTest, Errors) {
+TEST_P(SearchTest, Errors) {
   EXPECT_EQ(Search(*store_, v1::KIND_EVENT, "x").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Search(*store_, v1::KIND_PERSON, " ·, ").status().code(),
@@ -387,8 +412,9 @@ TEST_F(SearchTest, Errors) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(SearchTest, IndexFollowsUpdatesAndDeletes) {
+TEST_P(SearchTest, IndexFollowsUpdatesAndDeletes) {
   const uint64_t id = AddPerson("陈伟", {}, "", "金坛区东门大街");
+  Pack();
   ExpectVerifyClean();
   v1::Person p;
   ASSERT_TRUE(store_->Get(v1::KIND_PERSON, id, &p).ok());
@@ -413,7 +439,7 @@ TEST_F(SearchTest, IndexFollowsUpdatesAndDeletes) {
   EXPECT_EQ(First(v1::KIND_PERSON, "shanxiongxin"), again);
 }
 
-TEST_F(SearchTest, BuiltAtOpenForExistingStores) {
+TEST_P(SearchTest, BuiltAtOpenForExistingStores) {
   // A store written without the search indexes (as by an older library).
   store_.reset();
   TempDir old_dir;
@@ -440,6 +466,152 @@ TEST_F(SearchTest, BuiltAtOpenForExistingStores) {
   EXPECT_EQ(hits[0].id, 1u);
   ExpectVerifyClean();
 }
+
+// What the person n-gram index holds: postings by id, and how many keys
+// are blocks and single entries.
+struct GramKeys {
+  std::map<uint64_t, size_t> postings;  // id -> postings
+  size_t blocks = 0, singles = 0;
+};
+GramKeys ReadGramKeys(const Store& store) {
+  GramKeys out;
+  const storage::Db& db = internal::StoreAccess::Db(store);
+  std::unique_ptr<leveldb::Iterator> it(
+      db.raw()->NewIterator(leveldb::ReadOptions()));
+  const std::string prefix = storage::IndexPrefix(search::kPersonGrams);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    absl::string_view key(it->key().data(), it->key().size());
+    absl::string_view head;
+    storage::Posting p;
+    bool block = false;
+    EXPECT_TRUE(storage::ParsePostingKey(key, &head, &p, &block));
+    std::vector<storage::Posting> ps;
+    if (block) {
+      ++out.blocks;
+      EXPECT_TRUE(storage::DecodePostings(
+                      key, p.id,
+                      absl::string_view(it->value().data(), it->value().size()),
+                      &ps)
+                      .ok());
+      EXPECT_FALSE(ps.empty()) << "an empty block is deleted";
+    } else {
+      ++out.singles;
+      ps.push_back(p);
+    }
+    for (const storage::Posting& q : ps) ++out.postings[q.id];
+  }
+  EXPECT_TRUE(it->status().ok());
+  return out;
+}
+
+// Packed n-gram postings (a reindex or a bulk load writes them) follow
+// every later change: updates and deletions rewrite their blocks, an
+// erasure leaves no posting of the record, and a later bulk load whose
+// first ids share a block range with older records merges into it.
+TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
+  TempDir dir;
+  auto opened = Store::Open(dir.path());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  const char* kGiven[] = {"丽", "娜", "静", "敏", "芳", "军", "洋", "勇",
+                          "艳", "杰", "涛", "超", "霞", "平", "刚", "桂"};
+  auto name_of = [&](size_t i) {
+    return absl::StrCat("陈", kGiven[i % 16], kGiven[i / 16 % 16]);
+  };
+  std::vector<v1::Person> people(600);
+  std::vector<google::protobuf::Message*> batch;
+  for (size_t i = 0; i < people.size(); ++i) {
+    people[i].set_name(name_of(i));
+    people[i].mutable_address()->set_text(
+        absl::StrCat("常州市金坛区东门大街", i, "号"));
+    batch.push_back(&people[i]);
+  }
+  ASSERT_TRUE(store.CreateAll(batch).ok());
+  const GramKeys single = ReadGramKeys(store);
+  EXPECT_EQ(single.blocks, 0u);
+  ASSERT_TRUE(store.Reindex().ok());
+  const GramKeys packed = ReadGramKeys(store);
+  EXPECT_EQ(packed.singles, 0u);
+  EXPECT_EQ(packed.postings, single.postings);
+  // Far fewer keys: one per gram and range of 256 ids.
+  EXPECT_LT(packed.blocks * 10, single.singles);
+
+  auto ids = [&](const std::string& q) {
+    SearchOptions o;
+    o.limit = 50;
+    o.min_score = 60;  // Exact, prefix and substring matches only.
+    auto hits = Search(store, v1::KIND_PERSON, q, o);
+    EXPECT_TRUE(hits.ok()) << hits.status();
+    std::set<uint64_t> out;
+    if (hits.ok()) {
+      for (const SearchHit& h : *hits) out.insert(h.id);
+    }
+    return out;
+  };
+  auto verify = [&] {
+    auto r = store.Verify();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->problems.empty())
+        << r->problems.size() << " problems, first: " << r->problems[0];
+  };
+  verify();
+  EXPECT_EQ(ids("东门大街17号"), std::set<uint64_t>{18});
+
+  // Person 18 moves and is renamed; 300 is deleted; 450 is erased.
+  v1::Person p;
+  ASSERT_TRUE(store.Get(v1::KIND_PERSON, 18, &p).ok());
+  p.set_name("黄志强");
+  p.mutable_address()->set_text("新北区太湖路");
+  ASSERT_TRUE(store.Update(&p).ok());
+  ASSERT_TRUE(store.Delete(v1::KIND_PERSON, 300).ok());
+  EraseOptions eo;
+  eo.compact = false;
+  auto erased = Erase(store, v1::KIND_PERSON, 450, eo);
+  ASSERT_TRUE(erased.ok()) << erased.status();
+  EXPECT_EQ(erased->stray_entries, 0u);
+  verify();
+  EXPECT_EQ(ids("黄志强"), std::set<uint64_t>{18});
+  EXPECT_EQ(ids("太湖路"), std::set<uint64_t>{18});
+  EXPECT_TRUE(ids("东门大街17号").empty());
+  EXPECT_TRUE(ids("东门大街299号").empty());
+  EXPECT_EQ(ids("东门大街298号"), std::set<uint64_t>{299});
+  const GramKeys after = ReadGramKeys(store);
+  EXPECT_EQ(after.postings.count(300), 0u);
+  EXPECT_EQ(after.postings.count(450), 0u);
+  EXPECT_EQ(after.postings.count(18), 1u);  // The new name's, single ones.
+  EXPECT_EQ(after.postings.at(17), packed.postings.at(17));
+
+  // A bulk load of 100 more: ids 601-700 share the range of 512-767 with
+  // older records, whose postings stay.
+  absl::StatusOr<bool> began = internal::StoreAccess::BeginBulkLoad(
+      store, v1::KIND_PERSON, search::DuplicateProbeIndexes(v1::KIND_PERSON),
+      1 << 20, dir.path());
+  ASSERT_TRUE(began.ok()) << began.status();
+  ASSERT_TRUE(*began);
+  std::vector<v1::Person> more(100);
+  batch.clear();
+  for (size_t i = 0; i < more.size(); ++i) {
+    more[i].set_name(name_of(i + 7));
+    more[i].mutable_address()->set_text(
+        absl::StrCat("常州市溧阳市南大街", i, "号"));
+    batch.push_back(&more[i]);
+  }
+  ASSERT_TRUE(store.CreateAll(batch).ok());
+  auto written = internal::StoreAccess::FinishBulkLoad(store);
+  ASSERT_TRUE(written.ok()) << written.status();
+  verify();
+  EXPECT_EQ(ids("南大街5号"), std::set<uint64_t>{606});
+  EXPECT_EQ(ids("东门大街520号"), std::set<uint64_t>{521});
+  const GramKeys loaded = ReadGramKeys(store);
+  EXPECT_EQ(loaded.postings.at(521), packed.postings.at(521));
+  EXPECT_GT(loaded.postings.at(606), 10u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postings, SearchTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Packed" : "Single";
+                         });
 
 }  // namespace
 }  // namespace qiaolian

@@ -1,0 +1,232 @@
+// Packed posting lists (src/storage/postings.h): the block codec, the
+// packer, and the cursor that merges blocks with single entries.
+#include "src/storage/postings.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "leveldb/db.h"
+#include "leveldb/write_batch.h"
+#include "src/storage/key_codec.h"
+#include "tests/testing/temp_dir.h"
+
+namespace qiaolian {
+namespace storage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+std::string Head(const std::string& gram) {
+  std::string h = IndexPrefix(141);
+  PutString(&h, gram);
+  return h;
+}
+
+class PostingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    leveldb::Options o;
+    o.create_if_missing = true;
+    leveldb::DB* db = nullptr;
+    ASSERT_TRUE(leveldb::DB::Open(o, dir_.path(), &db).ok());
+    db_.reset(db);
+  }
+
+  // Writes `postings` of `head`: those whose id is in `in_blocks` go into
+  // their range's block, the others become entries of their own.
+  void Write(const std::string& head, const std::vector<Posting>& postings,
+             const std::set<uint64_t>& in_blocks) {
+    std::map<uint64_t, std::vector<Posting>> blocks;
+    leveldb::WriteBatch b;
+    for (const Posting& p : postings) {
+      if (in_blocks.count(p.id) != 0) {
+        blocks[PostingRangeStart(p.id)].push_back(p);
+      } else {
+        b.Put(PostingKey(head, p), "");
+      }
+    }
+    for (auto& [start, ps] : blocks) {
+      std::sort(ps.begin(), ps.end());
+      b.Put(PostingBlockKey(head, start), EncodePostings(start, ps));
+    }
+    ASSERT_TRUE(db_->Write(leveldb::WriteOptions(), &b).ok());
+  }
+
+  std::unique_ptr<PostingCursor> Cursor(const std::string& head) {
+    return std::make_unique<PostingCursor>(
+        std::unique_ptr<leveldb::Iterator>(
+            db_->NewIterator(leveldb::ReadOptions())),
+        head);
+  }
+
+  std::vector<Posting> All(const std::string& head) {
+    std::unique_ptr<PostingCursor> c = Cursor(head);
+    std::vector<Posting> out;
+    for (c->Seek(0); c->Valid(); c->Next()) out.push_back(c->posting());
+    EXPECT_TRUE(c->status().ok()) << c->status();
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<leveldb::DB> db_;
+};
+
+TEST(PostingCodecTest, KeysParseBackAndBlocksSortBeforeTheirFirstEntry) {
+  const std::string head = Head("陈伟");
+  absl::string_view h;
+  Posting p;
+  bool block = true;
+  const std::string key = PostingKey(head, {300, 7});
+  ASSERT_TRUE(ParsePostingKey(key, &h, &p, &block));
+  EXPECT_EQ(h, head);
+  EXPECT_EQ(p, (Posting{300, 7}));
+  EXPECT_FALSE(block);
+  const std::string block_key = PostingBlockKey(head, 300);
+  ASSERT_TRUE(ParsePostingKey(block_key, &h, &p, &block));
+  EXPECT_TRUE(block);
+  EXPECT_EQ(p.id, 256u);  // The range's start.
+  EXPECT_LT(PostingBlockKey(head, 300), PostingKey(head, {256, 0}));
+  EXPECT_LT(PostingKey(head, {255, 1 << 30}), PostingBlockKey(head, 300));
+  EXPECT_FALSE(ParsePostingKey("short", &h, &p, &block));
+  // The trailing id must repeat the posting's.
+  std::string bad = PostingKey(head, {300, 7});
+  bad.back() ^= 1;
+  EXPECT_FALSE(ParsePostingKey(bad, &h, &p, &block));
+}
+
+TEST(PostingCodecTest, BlocksRoundTripAndRejectWhatIsNotAPostingList) {
+  const std::vector<Posting> ps = {
+      {512, 0}, {512, 5}, {600, 1 << 28}, {767, 3}};
+  const std::string v = EncodePostings(512, ps);
+  EXPECT_LT(v.size(), ps.size() * 6);  // Varints, not fixed-width keys.
+  std::vector<Posting> got;
+  ASSERT_TRUE(DecodePostings("k", 512, v, &got).ok());
+  EXPECT_EQ(got, ps);
+  // Truncated, or an id beyond the range: DATA_LOSS naming the key.
+  got.clear();
+  absl::Status st = DecodePostings(PostingBlockKey(Head("x"), 512), 512,
+                                   v.substr(0, v.size() - 1), &got);
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(st.message(), HasSubstr("malformed posting block"));
+  EXPECT_FALSE(
+      DecodePostings("k", 0, EncodePostings(0, {{256, 0}}), &got).ok());
+}
+
+TEST(PostingPackerTest, OneBlockPerHeadAndRangeMergedWithWhatIsThere) {
+  std::map<std::string, std::string> written;
+  const std::string a = Head("a"), b = Head("b");
+  PostingPacker packer(
+      [&](const std::string& k, const std::string& v) {
+        EXPECT_TRUE(written.emplace(k, v).second) << "block written twice";
+        return absl::OkStatus();
+      },
+      [&](const std::string& k) -> absl::StatusOr<std::vector<Posting>> {
+        if (k == PostingBlockKey(b, 256)) return std::vector<Posting>{{257, 9}};
+        return std::vector<Posting>();
+      });
+  for (uint64_t id : {1, 2, 255, 256, 700})
+    ASSERT_TRUE(packer.Add(a, {id, 0}).ok());
+  for (uint64_t id : {300, 301}) ASSERT_TRUE(packer.Add(b, {id, 1}).ok());
+  ASSERT_TRUE(packer.Flush().ok());
+  ASSERT_EQ(written.size(), 4u);
+  std::vector<Posting> got;
+  ASSERT_TRUE(
+      DecodePostings("k", 0, written.at(PostingBlockKey(a, 0)), &got).ok());
+  EXPECT_THAT(got, ElementsAre(Posting{1, 0}, Posting{2, 0}, Posting{255, 0}));
+  got.clear();
+  ASSERT_TRUE(
+      DecodePostings("k", 256, written.at(PostingBlockKey(b, 256)), &got).ok());
+  EXPECT_THAT(got,
+              ElementsAre(Posting{257, 9}, Posting{300, 1}, Posting{301, 1}));
+}
+
+TEST_F(PostingsTest, CursorMergesBlocksAndSingleEntriesInOrder) {
+  const std::string head = Head("公司");
+  // Range 0 packed with a late single entry inside it (an update of a packed
+  // record), range 256 not packed, range 512 packed, range 1024 mixed.
+  Write(head,
+        {{1, 0},
+         {3, 2},
+         {3, 4},
+         {10, 1},
+         {300, 0},
+         {301, 0},
+         {520, 5},
+         {1030, 0},
+         {1031, 0}},
+        {1, 3, 520, 1031});
+  Write(head, {{2, 7}}, {});
+  Write(Head("公"), {{5, 0}}, {5});  // Another head sharing bytes.
+  EXPECT_THAT(
+      All(head),
+      ElementsAre(Posting{1, 0}, Posting{2, 7}, Posting{3, 2}, Posting{3, 4},
+                  Posting{10, 1}, Posting{300, 0}, Posting{301, 0},
+                  Posting{520, 5}, Posting{1030, 0}, Posting{1031, 0}));
+  EXPECT_THAT(All(Head("没有")), ElementsAre());
+}
+
+TEST_F(PostingsTest, SeekFindsTheFirstPostingAtOrAfterAnIdWhateverTheMix) {
+  std::mt19937 rng(11);
+  const std::string head = Head("贸易");
+  std::vector<Posting> all;
+  std::set<uint64_t> packed;
+  for (uint64_t id = 1; id < 5000; ++id) {
+    if (rng() % 3 != 0) continue;
+    const int n = 1 + static_cast<int>(rng() % 2);
+    for (int k = 0; k < n; ++k) all.push_back({id, static_cast<int64_t>(k)});
+    // Whole ranges packed or not, and some single entries in packed ranges.
+    if ((id / kPostingRange) % 3 != 2 && rng() % 10 != 0) packed.insert(id);
+  }
+  Write(head, all, packed);
+  ASSERT_EQ(All(head), all);
+  // Random seeks, forward from a valid position and from a fresh cursor.
+  std::unique_ptr<PostingCursor> c = Cursor(head);
+  c->Seek(0);
+  uint64_t target = 0;
+  for (int i = 0; i < 400 && c->Valid(); ++i) {
+    target += rng() % 40;
+    c->Seek(target);
+    auto want =
+        std::lower_bound(all.begin(), all.end(), Posting{target, kBlockCode});
+    if (want == all.end()) {
+      EXPECT_FALSE(c->Valid());
+      break;
+    }
+    ASSERT_TRUE(c->Valid()) << target;
+    EXPECT_EQ(c->posting(), *want) << "seek to " << target;
+    std::unique_ptr<PostingCursor> fresh = Cursor(head);
+    fresh->Seek(target);
+    ASSERT_TRUE(fresh->Valid());
+    EXPECT_EQ(fresh->posting(), *want) << "fresh seek to " << target;
+  }
+  EXPECT_TRUE(c->status().ok());
+}
+
+TEST_F(PostingsTest, MalformedBlockStopsTheCursorWithDataLoss) {
+  const std::string head = Head("坏");
+  leveldb::WriteBatch b;
+  b.Put(PostingKey(head, {1, 0}), "");
+  b.Put(PostingBlockKey(head, 256), "\xff");  // A truncated varint.
+  ASSERT_TRUE(db_->Write(leveldb::WriteOptions(), &b).ok());
+  std::unique_ptr<PostingCursor> c = Cursor(head);
+  c->Seek(0);
+  ASSERT_TRUE(c->Valid());
+  EXPECT_EQ(c->posting(), (Posting{1, 0}));
+  c->Next();
+  EXPECT_FALSE(c->Valid());
+  EXPECT_EQ(c->status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(c->status().message(), HasSubstr("malformed posting block"));
+}
+
+}  // namespace
+}  // namespace storage
+}  // namespace qiaolian
