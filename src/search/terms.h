@@ -21,6 +21,8 @@
 //       order and several grams intersect by seeking (leapfrog); the code
 //       (field, text slot, text length, position) then tells, without
 //       reading the row, whether the grams are adjacent in one text.
+//       A packed index (src/storage/postings.h): the (id, code) postings of
+//       one gram and id range may be one block key instead.
 //   142 person.search.pinyin    string pinyin, int64 field*10 + form,
 //   242 enterprise.search.pinyin  string text
 //       Pinyin of the names that contain Han characters: the full pinyin

@@ -8,6 +8,7 @@
 //                  "count/<kind>".
 //   row        := 0x02 kind:u8 id:u64             -> serialised entity
 //   index      := 0x03 index_id:u16 component* id:u64 -> empty
+//                  (a packed index's block key -> postings: postings.h)
 //   unique     := 0x04 index_id:u16 component*   -> id:u64
 //   history    := 0x05 kind:u8 id:u64 revision:u64 -> ChangeRecord
 //   audit      := 0x0A seq:u64                    -> AuditRecord (audit.proto)
