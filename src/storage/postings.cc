@@ -204,17 +204,36 @@ void PostingCursor::Next() {
 
 void PostingCursor::Seek(uint64_t id) {
   if (valid_ && cur_.id >= id) return;
-  if (valid_ && from_buf_ && buf_.back().id >= id) {
-    // Within the current block.
-    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(),
-                            Posting{id, kBlockCode}) -
+  if (!status_.ok()) return;
+  const Posting target{id, kBlockCode};
+  bool reseek = !positioned_;
+  if (!reseek) {
+    // Drop the buffered postings below the target, then step over the keys
+    // that hold only postings below it without decoding them: where the
+    // list is dense the next keys are in the same table block, and a step
+    // costs far less than a seek.
+    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), target) -
            buf_.begin();
-    Fill();
-  } else {
-    // A few steps first: cheap where single entries are dense.
-    for (int i = 0; i < 4 && valid_ && !from_buf_ && cur_.id < id; ++i) Next();
-    if (valid_ && cur_.id >= id) return;
-    if (!status_.ok()) return;
+    int steps = 0;
+    for (; steps < kSeekSteps; ++steps) {
+      if (!it_->Valid() || !it_->key().starts_with(leveldb::Slice(head_))) {
+        break;
+      }
+      absl::string_view head;
+      Posting p;
+      bool block = false;
+      if (!ParsePostingKey(
+              absl::string_view(it_->key().data(), it_->key().size()), &head,
+              &p, &block)) {
+        break;  // Fill reports it.
+      }
+      if (block ? p.id + kPostingRange > id : p.id >= id) break;
+      it_->Next();
+    }
+    reseek = steps == kSeekSteps;
+  }
+  if (reseek) {
+    positioned_ = true;
     buf_.clear();
     pos_ = 0;
     it_->Seek(PostingBlockKey(head_, id));
@@ -226,15 +245,15 @@ void PostingCursor::Seek(uint64_t id) {
                         &head, &p, &block) &&
         head == head_ && !block && p.id < id) {
       // No block for the range: go straight to the id.
-      it_->Seek(PostingKey(head_, {id, kBlockCode}));
+      it_->Seek(PostingKey(head_, target));
     }
+  }
+  Fill();
+  if (valid_ && from_buf_ && cur_.id < id) {
+    // A block just decoded holds the target's range.
+    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), target) -
+           buf_.begin();
     Fill();
-    if (valid_ && from_buf_ && cur_.id < id) {
-      pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(),
-                              Posting{id, kBlockCode}) -
-             buf_.begin();
-      Fill();
-    }
   }
   while (valid_ && cur_.id < id) Next();
 }

@@ -121,7 +121,11 @@ class PostingCursor {
  private:
   void Fill();
 
+  // Keys stepped over before a seek is used instead.
+  static constexpr int kSeekSteps = 8;
+
   std::unique_ptr<leveldb::Iterator> it_;
+  bool positioned_ = false;  // The iterator was seeked once.
   std::string head_;
   std::vector<Posting> buf_;  // The current block's postings.
   size_t pos_ = 0;
