@@ -12,6 +12,7 @@
 #include "qiaolian/v1/options.pb.h"
 #include "src/search/terms.h"
 #include "src/storage/key_codec.h"
+#include "src/storage/postings.h"
 
 namespace qiaolian {
 namespace model {
@@ -641,7 +642,9 @@ absl::StatusOr<IndexRegistry> IndexRegistry::Create(
       idx.name = absl::StrCat(KindName(spec.kind), ".", spec.derived_name);
       idx.fingerprint = absl::StrCat(
           "v1|", static_cast<int>(spec.kind), "|derived:", spec.derived_name,
-          ":", spec.derived_version, spec.packed ? "|packed" : "");
+          ":", spec.derived_version,
+          // The block range is part of the layout.
+          spec.packed ? absl::StrCat("|packed:", storage::kPostingRange) : "");
       idx.spec = std::move(spec);
       reg.indexes_.push_back(std::move(idx));
       continue;

@@ -45,7 +45,7 @@
 namespace qiaolian {
 namespace storage {
 
-inline constexpr uint64_t kPostingRange = 256;
+inline constexpr uint64_t kPostingRange = 1024;
 // The code of a block key (no posting has it).
 inline constexpr int64_t kBlockCode = std::numeric_limits<int64_t>::min();
 // Bytes after the head: 0x22 u64, 0x21 u64, u64.

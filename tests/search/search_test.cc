@@ -534,7 +534,7 @@ TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
   const GramKeys packed = ReadGramKeys(store);
   EXPECT_EQ(packed.singles, 0u);
   EXPECT_EQ(packed.postings, single.postings);
-  // Far fewer keys: one per gram and range of 256 ids.
+  // Far fewer keys: one per gram and range of ids.
   EXPECT_LT(packed.blocks * 10, single.singles);
 
   auto ids = [&](const std::string& q) {
@@ -582,8 +582,9 @@ TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
   EXPECT_EQ(after.postings.count(18), 1u);  // The new name's, single ones.
   EXPECT_EQ(after.postings.at(17), packed.postings.at(17));
 
-  // A bulk load of 100 more: ids 601-700 share the range of 512-767 with
-  // older records, whose postings stay.
+  // A bulk load of 100 more: ids 601-700 share a block range with older
+  // records (storage::kPostingRange is 1,024), whose postings stay.
+  ASSERT_EQ(storage::PostingRangeStart(601), storage::PostingRangeStart(521));
   absl::StatusOr<bool> began = internal::StoreAccess::BeginBulkLoad(
       store, v1::KIND_PERSON, search::DuplicateProbeIndexes(v1::KIND_PERSON),
       1 << 20, dir.path());

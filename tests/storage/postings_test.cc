@@ -80,45 +80,47 @@ class PostingsTest : public ::testing::Test {
   std::unique_ptr<leveldb::DB> db_;
 };
 
+// Ids below are written relative to the range size R.
+constexpr uint64_t R = kPostingRange;
+
 TEST(PostingCodecTest, KeysParseBackAndBlocksSortBeforeTheirFirstEntry) {
   const std::string head = Head("陈伟");
   absl::string_view h;
   Posting p;
   bool block = true;
-  const std::string key = PostingKey(head, {300, 7});
+  const std::string key = PostingKey(head, {R + 44, 7});
   ASSERT_TRUE(ParsePostingKey(key, &h, &p, &block));
   EXPECT_EQ(h, head);
-  EXPECT_EQ(p, (Posting{300, 7}));
+  EXPECT_EQ(p, (Posting{R + 44, 7}));
   EXPECT_FALSE(block);
-  const std::string block_key = PostingBlockKey(head, 300);
+  const std::string block_key = PostingBlockKey(head, R + 44);
   ASSERT_TRUE(ParsePostingKey(block_key, &h, &p, &block));
   EXPECT_TRUE(block);
-  EXPECT_EQ(p.id, 256u);  // The range's start.
-  EXPECT_LT(PostingBlockKey(head, 300), PostingKey(head, {256, 0}));
-  EXPECT_LT(PostingKey(head, {255, 1 << 30}), PostingBlockKey(head, 300));
+  EXPECT_EQ(p.id, R);  // The range's start.
+  EXPECT_LT(PostingBlockKey(head, R + 44), PostingKey(head, {R, 0}));
+  EXPECT_LT(PostingKey(head, {R - 1, 1 << 30}), PostingBlockKey(head, R + 44));
   EXPECT_FALSE(ParsePostingKey("short", &h, &p, &block));
   // The trailing id must repeat the posting's.
-  std::string bad = PostingKey(head, {300, 7});
+  std::string bad = PostingKey(head, {R + 44, 7});
   bad.back() ^= 1;
   EXPECT_FALSE(ParsePostingKey(bad, &h, &p, &block));
 }
 
 TEST(PostingCodecTest, BlocksRoundTripAndRejectWhatIsNotAPostingList) {
   const std::vector<Posting> ps = {
-      {512, 0}, {512, 5}, {600, 1 << 28}, {767, 3}};
-  const std::string v = EncodePostings(512, ps);
-  EXPECT_LT(v.size(), ps.size() * 6);  // Varints, not fixed-width keys.
+      {2 * R, 0}, {2 * R, 5}, {2 * R + 88, 1 << 28}, {3 * R - 1, 3}};
+  const std::string v = EncodePostings(2 * R, ps);
+  EXPECT_LT(v.size(), ps.size() * 7);  // Varints, not fixed-width keys.
   std::vector<Posting> got;
-  ASSERT_TRUE(DecodePostings("k", 512, v, &got).ok());
+  ASSERT_TRUE(DecodePostings("k", 2 * R, v, &got).ok());
   EXPECT_EQ(got, ps);
   // Truncated, or an id beyond the range: DATA_LOSS naming the key.
   got.clear();
-  absl::Status st = DecodePostings(PostingBlockKey(Head("x"), 512), 512,
+  absl::Status st = DecodePostings(PostingBlockKey(Head("x"), 2 * R), 2 * R,
                                    v.substr(0, v.size() - 1), &got);
   EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(st.message(), HasSubstr("malformed posting block"));
-  EXPECT_FALSE(
-      DecodePostings("k", 0, EncodePostings(0, {{256, 0}}), &got).ok());
+  EXPECT_FALSE(DecodePostings("k", 0, EncodePostings(0, {{R, 0}}), &got).ok());
 }
 
 TEST(PostingPackerTest, OneBlockPerHeadAndRangeMergedWithWhatIsThere) {
@@ -130,47 +132,53 @@ TEST(PostingPackerTest, OneBlockPerHeadAndRangeMergedWithWhatIsThere) {
         return absl::OkStatus();
       },
       [&](const std::string& k) -> absl::StatusOr<std::vector<Posting>> {
-        if (k == PostingBlockKey(b, 256)) return std::vector<Posting>{{257, 9}};
+        if (k == PostingBlockKey(b, R)) {
+          return std::vector<Posting>{{R + 1, 9}};
+        }
         return std::vector<Posting>();
       });
-  for (uint64_t id : {1, 2, 255, 256, 700})
+  for (uint64_t id : {uint64_t{1}, uint64_t{2}, R - 1, R, 2 * R + 5}) {
     ASSERT_TRUE(packer.Add(a, {id, 0}).ok());
-  for (uint64_t id : {300, 301}) ASSERT_TRUE(packer.Add(b, {id, 1}).ok());
+  }
+  for (uint64_t id : {R + 44, R + 45}) {
+    ASSERT_TRUE(packer.Add(b, {id, 1}).ok());
+  }
   ASSERT_TRUE(packer.Flush().ok());
   ASSERT_EQ(written.size(), 4u);
   std::vector<Posting> got;
   ASSERT_TRUE(
       DecodePostings("k", 0, written.at(PostingBlockKey(a, 0)), &got).ok());
-  EXPECT_THAT(got, ElementsAre(Posting{1, 0}, Posting{2, 0}, Posting{255, 0}));
+  EXPECT_THAT(got,
+              ElementsAre(Posting{1, 0}, Posting{2, 0}, Posting{R - 1, 0}));
   got.clear();
   ASSERT_TRUE(
-      DecodePostings("k", 256, written.at(PostingBlockKey(b, 256)), &got).ok());
-  EXPECT_THAT(got,
-              ElementsAre(Posting{257, 9}, Posting{300, 1}, Posting{301, 1}));
+      DecodePostings("k", R, written.at(PostingBlockKey(b, R)), &got).ok());
+  EXPECT_THAT(got, ElementsAre(Posting{R + 1, 9}, Posting{R + 44, 1},
+                               Posting{R + 45, 1}));
 }
 
 TEST_F(PostingsTest, CursorMergesBlocksAndSingleEntriesInOrder) {
   const std::string head = Head("公司");
   // Range 0 packed with a late single entry inside it (an update of a packed
-  // record), range 256 not packed, range 512 packed, range 1024 mixed.
+  // record), range R not packed, range 2R packed, range 4R mixed.
   Write(head,
         {{1, 0},
          {3, 2},
          {3, 4},
          {10, 1},
-         {300, 0},
-         {301, 0},
-         {520, 5},
-         {1030, 0},
-         {1031, 0}},
-        {1, 3, 520, 1031});
+         {R + 44, 0},
+         {R + 45, 0},
+         {2 * R + 8, 5},
+         {4 * R + 6, 0},
+         {4 * R + 7, 0}},
+        {1, 3, 2 * R + 8, 4 * R + 7});
   Write(head, {{2, 7}}, {});
   Write(Head("公"), {{5, 0}}, {5});  // Another head sharing bytes.
-  EXPECT_THAT(
-      All(head),
-      ElementsAre(Posting{1, 0}, Posting{2, 7}, Posting{3, 2}, Posting{3, 4},
-                  Posting{10, 1}, Posting{300, 0}, Posting{301, 0},
-                  Posting{520, 5}, Posting{1030, 0}, Posting{1031, 0}));
+  EXPECT_THAT(All(head),
+              ElementsAre(Posting{1, 0}, Posting{2, 7}, Posting{3, 2},
+                          Posting{3, 4}, Posting{10, 1}, Posting{R + 44, 0},
+                          Posting{R + 45, 0}, Posting{2 * R + 8, 5},
+                          Posting{4 * R + 6, 0}, Posting{4 * R + 7, 0}));
   EXPECT_THAT(All(Head("没有")), ElementsAre());
 }
 
@@ -179,7 +187,7 @@ TEST_F(PostingsTest, SeekFindsTheFirstPostingAtOrAfterAnIdWhateverTheMix) {
   const std::string head = Head("贸易");
   std::vector<Posting> all;
   std::set<uint64_t> packed;
-  for (uint64_t id = 1; id < 5000; ++id) {
+  for (uint64_t id = 1; id < 20 * R; ++id) {
     if (rng() % 3 != 0) continue;
     const int n = 1 + static_cast<int>(rng() % 2);
     for (int k = 0; k < n; ++k) all.push_back({id, static_cast<int64_t>(k)});
@@ -215,7 +223,7 @@ TEST_F(PostingsTest, MalformedBlockStopsTheCursorWithDataLoss) {
   const std::string head = Head("坏");
   leveldb::WriteBatch b;
   b.Put(PostingKey(head, {1, 0}), "");
-  b.Put(PostingBlockKey(head, 256), "\xff");  // A truncated varint.
+  b.Put(PostingBlockKey(head, R), "\xff");  // A truncated varint.
   ASSERT_TRUE(db_->Write(leveldb::WriteOptions(), &b).ok());
   std::unique_ptr<PostingCursor> c = Cursor(head);
   c->Seek(0);
