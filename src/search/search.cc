@@ -171,6 +171,7 @@ class Searcher {
     terms_ = person ? search::kPersonTerms : search::kEnterpriseTerms;
     grams_ = person ? search::kPersonGrams : search::kEnterpriseGrams;
     pinyin_ = person ? search::kPersonPinyin : search::kEnterprisePinyin;
+    texts_ = person ? search::kPersonTexts : search::kEnterpriseTexts;
   }
 
   absl::StatusOr<std::vector<SearchHit>> Run(absl::string_view query) {
@@ -635,6 +636,39 @@ class Searcher {
     return absl::OkStatus();
   }
 
+  // The text of a hit in the texts index (by record and slot), nullopt
+  // when it has none there (a record of a bulk load still running).
+  absl::StatusOr<std::optional<std::string>> StoredText(const Candidate& c) {
+    if (c.slot < 0) return std::nullopt;
+    if (texts_it_ == nullptr) texts_it_.reset(db_.raw()->NewIterator(ro_));
+    std::string k = storage::IndexPrefix(texts_);
+    storage::PutUint64(&k, c.id);
+    storage::PutInt64(&k, c.slot);
+    texts_it_->Seek(k);
+    if (!texts_it_->Valid() || !texts_it_->key().starts_with(k)) {
+      QL_RETURN_IF_ERROR(
+          storage::FromLevelDb(texts_it_->status(), "reading search texts"));
+      return std::nullopt;
+    }
+    absl::string_view rest(texts_it_->key().data(), texts_it_->key().size());
+    rest.remove_prefix(k.size());
+    storage::Component field, text;
+    storage::Direction dir;
+    if (!storage::GetComponent(&rest, &field, &dir) ||
+        !storage::GetComponent(&rest, &text, &dir) ||
+        !std::holds_alternative<int64_t>(field) ||
+        !std::holds_alternative<std::string>(text)) {
+      return absl::DataLossError(
+          absl::StrCat("malformed search entry ",
+                       storage::DescribeKey(absl::string_view(
+                           texts_it_->key().data(), texts_it_->key().size()))));
+    }
+    if (std::get<int64_t>(field) != static_cast<int64_t>(c.field)) {
+      return std::nullopt;
+    }
+    return std::move(std::get<std::string>(text));
+  }
+
   absl::StatusOr<std::vector<SearchHit>> Finish() {
     std::vector<Candidate> all;
     all.reserve(best_.size());
@@ -651,8 +685,14 @@ class Searcher {
       h.score = std::min(c.score, 100);
       h.match = TierName(c.tier);
       h.field = search::FieldLabel(c.field);
+      std::optional<std::string> stored;
+      if (!c.text.has_value()) {
+        QL_ASSIGN_OR_RETURN(stored, StoredText(c));
+      }
       if (c.text.has_value()) {
         h.text = *c.text;
+      } else if (stored.has_value()) {
+        h.text = *std::move(stored);
       } else {
         QL_ASSIGN_OR_RETURN(const google::protobuf::Message* row, Row(c.id));
         const std::vector<search::FieldText> texts =
@@ -709,7 +749,8 @@ class Searcher {
   Kind kind_;
   SearchOptions options_;
   size_t cap_;
-  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0;
+  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0;
+  std::unique_ptr<leveldb::Iterator> texts_it_;  // Created on first use.
   std::string normalized_, compact_;
   std::map<uint64_t, Candidate> best_;
   std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;

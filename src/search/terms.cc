@@ -100,6 +100,20 @@ void GramsOf(const Message& m, std::vector<std::string>* out) {
   }
 }
 
+void TextsOf(const Message& m, std::vector<std::string>* out) {
+  const uint64_t id = RecordId(m);
+  if (id == 0) return;
+  const std::vector<FieldText> texts = SearchableTexts(m);
+  for (size_t slot = 0; slot < texts.size() && slot <= kMaxGramSlot; ++slot) {
+    std::string t;
+    storage::PutUint64(&t, id);
+    storage::PutInt64(&t, static_cast<int64_t>(slot));
+    storage::PutInt64(&t, static_cast<int64_t>(texts[slot].field));
+    storage::PutString(&t, texts[slot].text);
+    out->push_back(std::move(t));
+  }
+}
+
 void PinyinOf(const Message& m, std::vector<std::string>* out) {
   const bool person = IsPerson(m);
   for (const FieldText& ft : SearchableTexts(m)) {
@@ -345,12 +359,16 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          Contacts),
       IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
                          "3", CrossScript),
+      IndexSpec::Derived(kPersonTexts, KIND_PERSON, "search.texts", "1",
+                         TextsOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "2",
                          GramsOf),
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
                          "2", PinyinOf),
+      IndexSpec::Derived(kEnterpriseTexts, KIND_ENTERPRISE, "search.texts", "1",
+                         TextsOf),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed
@@ -361,6 +379,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
     switch (s.id) {
       case kPersonTerms:
       case kPersonGrams:
+      case kPersonTexts:
         s.sensitive_input = model::SensitiveInput::kExclude;
         break;
       case kPersonContact:

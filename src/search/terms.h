@@ -30,6 +30,11 @@
 //       people, the full pinyin from the given name on ("weiming", form 2),
 //       with the name as stored.
 //       Person names read their surname by the surname table.
+//   146 person.search.texts     uint64 id, int64 slot, int64 field,
+//   243 enterprise.search.texts   string text
+//       Every searchable text as stored, by record and slot (its index in
+//       SearchableTexts): the text a substring or fuzzy hit shows, found
+//       by one seek instead of reading and parsing the row.
 //   143 person.dup.name_birth   string compact name, int64 yyyymmdd
 //       Names (current and Chinese part) of people with a complete birth date.
 //   144 person.dup.contact      string normalised contact
@@ -61,9 +66,11 @@ inline constexpr uint16_t kPersonPinyin = 142;
 inline constexpr uint16_t kPersonNameBirth = 143;
 inline constexpr uint16_t kPersonContact = 144;
 inline constexpr uint16_t kPersonCrossScript = 145;
+inline constexpr uint16_t kPersonTexts = 146;
 inline constexpr uint16_t kEnterpriseTerms = 240;
 inline constexpr uint16_t kEnterpriseGrams = 241;
 inline constexpr uint16_t kEnterprisePinyin = 242;
+inline constexpr uint16_t kEnterpriseTexts = 243;
 
 // The indexes FindDuplicatesOf and DuplicateKeys read for records of `kind`
 // (duplicates.cc): an import keeps them up to date while it runs.
