@@ -626,8 +626,6 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
   std::map<std::string, std::vector<storage::Posting>> blocks;
   uint64_t blocks_range = ~uint64_t{0};
   auto has_posting = [&](const std::string& ek) -> absl::StatusOr<bool> {
-    QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(ek, snap.get()));
-    if (v.has_value()) return true;
     absl::string_view head;
     storage::Posting p;
     QL_RETURN_IF_ERROR(ParseEntry(ek, &head, &p));
@@ -646,7 +644,11 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
       }
       at = blocks.emplace(bk, *std::move(b)).first;
     }
-    return std::binary_search(at->second.begin(), at->second.end(), p);
+    if (std::binary_search(at->second.begin(), at->second.end(), p)) {
+      return true;
+    }
+    QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(ek, snap.get()));
+    return v.has_value();
   };
 
   // Rows -> entries.
