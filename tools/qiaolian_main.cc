@@ -579,7 +579,12 @@ int CmdCompact(const Args& a) {
   absl::StatusOr<CompactReport> r = (*store)->Compact();
   if (!r.ok()) return Fail(r.status());
   std::cout << "store compacted: " << r->bytes_before << " bytes before, "
-            << r->bytes_after << " bytes after\n";
+            << r->bytes_after << " bytes after";
+  if (r->postings_packed > 0) {
+    std::cout << "; " << r->postings_packed
+              << " search entries packed into blocks";
+  }
+  std::cout << "\n";
   return 0;
 }
 

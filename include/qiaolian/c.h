@@ -371,8 +371,9 @@ QIAOLIAN_EXPORT int qiaolian_verify(qiaolian_db_t* db, int* consistent,
                                     char** errmsg);
 /* Drops and rebuilds every index. */
 QIAOLIAN_EXPORT int qiaolian_reindex(qiaolian_db_t* db, char** errmsg);
-/* Full compaction (Store::Compact): drops deleted data and makes reads
- * fastest; minutes for a large store. *bytes_before / *bytes_after (each may
+/* Full compaction (Store::Compact): packs the search n-gram entries written
+ * one record at a time, drops deleted data and makes reads fastest; minutes
+ * for a large store. *bytes_before / *bytes_after (each may
  * be NULL) receive the store directory's size before and after.
  * QIAOLIAN_FAILED_PRECONDITION on a read-only store. */
 QIAOLIAN_EXPORT int qiaolian_compact(qiaolian_db_t* db, uint64_t* bytes_before,

@@ -161,6 +161,9 @@ class StoreSnapshot {
 struct CompactReport {
   uint64_t bytes_before = 0;
   uint64_t bytes_after = 0;
+  // Search n-gram entries written one record at a time, moved into the
+  // packed blocks of their id ranges (docs/search.md).
+  uint64_t postings_packed = 0;
 };
 
 class Store {
@@ -258,7 +261,10 @@ class Store {
   // compaction). Queries and search are at their fastest afterwards, and
   // the space of deleted records is given back: worth running after a large
   // import or deletion (minutes for a store of gigabytes). Reads and writes
-  // go on meanwhile, more slowly. FAILED_PRECONDITION on a read-only store.
+  // go on meanwhile, more slowly. First, under the writer lock, the search
+  // n-gram entries written one record at a time are packed into blocks
+  // (docs/search.md), which makes searches faster and the index smaller.
+  // FAILED_PRECONDITION on a read-only store.
   absl::StatusOr<CompactReport> Compact();
 
   // The store directory, and the layout version it is at.

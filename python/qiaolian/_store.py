@@ -600,7 +600,8 @@ class Store:
             _raise(rc, err)
 
     def compact(self):
-        """Full compaction: drops deleted data, makes reads fastest.
+        """Full compaction: packs the search n-gram entries written one
+        record at a time, drops deleted data, makes reads fastest.
 
         Returns {"bytes_before": N, "bytes_after": N}, the store directory's
         size before and after.

@@ -579,6 +579,72 @@ absl::Status SyncIndexes(storage::Db* db,
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> PackPostings(storage::Db* db,
+                                      const model::IndexRegistry& registry) {
+  constexpr size_t kBatchBytes = 1 << 20;
+  uint64_t moved = 0;
+  leveldb::WriteBatch batch;
+  for (const model::Index& idx : registry.all()) {
+    if (!idx.spec.packed) continue;
+    const std::string prefix = storage::IndexPrefix(idx.spec.id);
+    std::unique_ptr<leveldb::Iterator> it(
+        db->raw()->NewIterator(storage::ReadOpts(nullptr, false)));
+    // The keys of one head and range: its postings, and the single entries
+    // among them.
+    std::string head;
+    uint64_t start = 0;
+    std::vector<storage::Posting> postings;
+    std::vector<std::string> singles;
+    auto flush = [&]() -> absl::Status {
+      if (!singles.empty()) {
+        std::sort(postings.begin(), postings.end());
+        postings.erase(std::unique(postings.begin(), postings.end()),
+                       postings.end());
+        batch.Put(storage::PostingBlockKey(head, start),
+                  storage::EncodePostings(start, postings));
+        for (const std::string& k : singles) batch.Delete(k);
+        moved += singles.size();
+        if (batch.ApproximateSize() >= kBatchBytes) {
+          QL_RETURN_IF_ERROR(db->Write(&batch, false));
+          batch.Clear();
+        }
+      }
+      postings.clear();
+      singles.clear();
+      return absl::OkStatus();
+    };
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      absl::string_view key(it->key().data(), it->key().size());
+      absl::string_view h;
+      storage::Posting p;
+      bool block = false;
+      if (!storage::ParsePostingKey(key, &h, &p, &block)) {
+        return absl::DataLossError(absl::StrCat("malformed posting entry ",
+                                                storage::DescribeKey(key)));
+      }
+      if (h != head || storage::PostingRangeStart(p.id) != start) {
+        QL_RETURN_IF_ERROR(flush());
+        head.assign(h.data(), h.size());
+        start = storage::PostingRangeStart(p.id);
+      }
+      if (block) {
+        QL_RETURN_IF_ERROR(storage::DecodePostings(
+            key, p.id,
+            absl::string_view(it->value().data(), it->value().size()),
+            &postings));
+      } else {
+        postings.push_back(p);
+        singles.emplace_back(key);
+      }
+    }
+    QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "packing postings"));
+    QL_RETURN_IF_ERROR(flush());
+  }
+  QL_RETURN_IF_ERROR(db->Write(&batch, false));
+  return moved;
+}
+
 absl::Status Reindex(storage::Db* db, const model::IndexRegistry& registry) {
   // Unmark every index first (synced), so that a crash in the middle of the
   // rebuild leaves indexes that the next open rebuilds rather than partial

@@ -140,6 +140,14 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
                                     const model::IndexRegistry& registry,
                                     absl::Span<const uint16_t> building = {});
 
+// Moves the single entries of the packed indexes in `registry` into the
+// blocks of their ranges (src/storage/postings.h), in batches of about
+// 1 MB; each batch writes a range's block and deletes its single entries
+// together. Returns how many entries were moved. Call under the writer
+// lock, with no bulk load running.
+absl::StatusOr<uint64_t> PackPostings(storage::Db* db,
+                                      const model::IndexRegistry& registry);
+
 // Drops every index and unique entry and rebuilds them from the rows.
 absl::Status Reindex(storage::Db* db, const model::IndexRegistry& registry);
 

@@ -591,6 +591,16 @@ absl::StatusOr<CompactReport> Store::Compact() {
   QL_RETURN_IF_ERROR(rep_->CheckWritable());
   CompactReport report;
   report.bytes_before = DirectoryBytes(path());
+  {
+    // Pack the search postings written one record at a time, unless an
+    // import is building indexes (its FinishDeferred packs its own).
+    absl::MutexLock lock(&rep_->write_mu);
+    if (rep_->deferred == nullptr) {
+      QL_ASSIGN_OR_RETURN(
+          report.postings_packed,
+          internal::PackPostings(rep_->db.get(), *rep_->indexes));
+    }
+  }
   rep_->db->raw()->CompactRange(nullptr, nullptr);
   // A compaction that failed (disk full, I/O error) shows on the next write.
   leveldb::WriteBatch nothing;

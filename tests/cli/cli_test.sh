@@ -253,6 +253,12 @@ expect_ok "reindex" "rebuilt" q reindex
 expect_ok "verify after reindex" "consistent" q verify
 expect_ok "compact" "store compacted" q compact
 expect_ok "verify after compact" "consistent" q verify
+# A record written on its own adds single n-gram entries; compact packs them.
+write "$TMP/packme.jsonl" '{"name":"常州晨风侨资纺织有限公司"}'
+expect_ok "put one enterprise" "1" q put enterprise "$TMP/packme.jsonl"
+expect_ok "compact packs search entries" "search entries packed into blocks" q compact
+expect_ok "verify after packing" "consistent" q verify
+expect_ok "search after packing" "常州晨风侨资纺织有限公司" q search enterprise "侨资纺织"
 expect_fail "query parse error" 1 "at column" q query 'enterprise where type = '
 expect_fail "query unknown field" 1 "unknown field" q query 'enterprise where nmae = "x"'
 expect_fail "query unindexed field" 1 "no index serves" q query 'enterprise where notes prefix "江苏"'

@@ -30,16 +30,18 @@ using ::testing::HasSubstr;
 using testing::TempDir;
 
 // Each test runs twice: with the n-gram postings as entries of their own (as
-// written with each record), and packed into blocks (Reindex before each
+// written with each record), and packed into blocks (Compact before each
 // search, as after a bulk load), so updates also change packed postings.
 class SearchTest : public ::testing::TestWithParam<bool> {
  protected:
   bool packed() const { return GetParam(); }
 
-  // Rewrites the search entries, the n-grams packed into blocks.
+  // Packs the n-gram entries written so far into blocks (Compact moves the
+  // single entries into the blocks of their ranges, next to earlier ones).
   void Pack() {
     if (!packed()) return;
-    ASSERT_TRUE(store_->Reindex().ok());
+    absl::StatusOr<CompactReport> r = store_->Compact();
+    ASSERT_TRUE(r.ok()) << r.status();
     unpacked_ = false;
   }
 
@@ -607,6 +609,18 @@ TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
   const GramKeys loaded = ReadGramKeys(store);
   EXPECT_EQ(loaded.postings.at(521), packed.postings.at(521));
   EXPECT_GT(loaded.postings.at(606), 10u);
+
+  // Compact moves the single entries (person 18's new texts) into blocks.
+  EXPECT_GT(loaded.singles, 0u);
+  absl::StatusOr<CompactReport> compacted = store.Compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status();
+  EXPECT_EQ(compacted->postings_packed, loaded.singles);
+  const GramKeys repacked = ReadGramKeys(store);
+  EXPECT_EQ(repacked.singles, 0u);
+  EXPECT_EQ(repacked.postings, loaded.postings);
+  verify();
+  EXPECT_EQ(ids("太湖路"), std::set<uint64_t>{18});
+  EXPECT_EQ(store.Compact()->postings_packed, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Postings, SearchTest, ::testing::Bool(),
