@@ -593,9 +593,10 @@ class Searcher {
       Field field;
     };
     std::vector<Ranked> ranked;
+    std::vector<char> has(grams.size());  // Reset for each record.
     for (size_t i = 0; i < occ.size();) {
       const uint64_t id = occ[i].id;
-      std::vector<bool> has(grams.size(), false);
+      std::fill(has.begin(), has.end(), 0);
       Ranked r{0, id, 0, Field::kName};
       size_t most = 0;
       while (i < occ.size() && occ[i].id == id) {
@@ -606,7 +607,7 @@ class Searcher {
              i < occ.size() && occ[i].id == id && occ[i].slot == slot; ++i) {
           if (occ[i].gram != prev) ++k;
           prev = occ[i].gram;
-          has[occ[i].gram] = true;
+          has[occ[i].gram] = 1;
         }
         if (k > most) {
           most = k;
@@ -614,7 +615,7 @@ class Searcher {
           r.field = field;
         }
       }
-      r.n = static_cast<size_t>(std::count(has.begin(), has.end(), true));
+      r.n = static_cast<size_t>(std::count(has.begin(), has.end(), 1));
       if (r.n >= need && !Has(id)) ranked.push_back(r);
     }
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
