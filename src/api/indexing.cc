@@ -70,36 +70,16 @@ absl::StatusOr<std::vector<storage::Posting>> ReadBlock(
     const leveldb::Snapshot* snap = nullptr) {
   std::vector<storage::Posting> out;
   QL_ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(key, snap));
-  if (!v.has_value()) return out;
-  absl::string_view head;
-  storage::Posting start;
-  bool block = false;
-  if (!storage::ParsePostingKey(key, &head, &start, &block) || !block) {
-    return absl::InternalError("not a posting block key");
-  }
-  QL_RETURN_IF_ERROR(storage::DecodePostings(key, start.id, *v, &out));
+  if (v.has_value()) QL_RETURN_IF_ERROR(storage::PostingsAt(key, *v, &out));
   return out;
 }
 
-// The postings under the key `it` is at, in a packed index: its own, or
-// its block's.
-absl::Status PostingsOf(leveldb::Iterator* it,
+// The postings under the key `it` is at, in a packed index.
+absl::Status PostingsOf(const leveldb::Iterator& it,
                         std::vector<storage::Posting>* out) {
-  absl::string_view key(it->key().data(), it->key().size());
-  absl::string_view head;
-  storage::Posting p;
-  bool block = false;
-  if (!storage::ParsePostingKey(key, &head, &p, &block)) {
-    return absl::DataLossError(
-        absl::StrCat("malformed posting entry ", storage::DescribeKey(key)));
-  }
-  if (!block) {
-    out->push_back(p);
-    return absl::OkStatus();
-  }
-  return storage::DecodePostings(
-      key, p.id, absl::string_view(it->value().data(), it->value().size()),
-      out);
+  return storage::PostingsAt(
+      absl::string_view(it.key().data(), it.key().size()),
+      absl::string_view(it.value().data(), it.value().size()), out);
 }
 
 // Gathers the postings of packed indexes for records that come in id order
@@ -120,7 +100,7 @@ class RangePacker {
   void Flush() {
     for (auto& [key, postings] : blocks_) {
       std::sort(postings.begin(), postings.end());
-      batch_->Put(key, storage::EncodePostings(start_, postings));
+      batch_->Put(key, storage::EncodePostings(postings));
     }
     blocks_.clear();
   }
@@ -337,11 +317,7 @@ void IndexWriter::CommitBlocks(Blocks* staged, leveldb::WriteBatch* batch) {
     if (b.postings.empty()) {
       batch->Delete(key);
     } else {
-      absl::string_view head;
-      storage::Posting start;
-      bool is_block = false;
-      (void)storage::ParsePostingKey(key, &head, &start, &is_block);
-      batch->Put(key, storage::EncodePostings(start.id, b.postings));
+      batch->Put(key, storage::EncodePostings(b.postings));
     }
     b.changed = false;
     blocks_[key] = std::move(b);
@@ -423,11 +399,9 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
   };
   // The postings of packed indexes go into blocks; the block of the range
   // holding first_id may already have postings of older records.
-  std::set<std::string> packed_prefixes;
+  std::set<uint16_t> packed;
   for (const model::Index* idx : d->indexes) {
-    if (idx->spec.packed) {
-      packed_prefixes.insert(storage::IndexPrefix(idx->spec.id));
-    }
+    if (idx->spec.packed) packed.insert(idx->spec.id);
   }
   storage::PostingPacker packer(
       [&](const std::string& key, const std::string& value) {
@@ -436,13 +410,14 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
       },
       [&](const std::string& key)
           -> absl::StatusOr<std::vector<storage::Posting>> {
+        // Older records can share only the block of first_id's range.
         absl::string_view head;
         storage::Posting start;
         bool block = false;
         if (storage::ParsePostingKey(key, &head, &start, &block) &&
-            start.id + storage::kPostingRange > d->first_id) {
-          // Older records can share only the range of first_id.
-          if (start.id < d->first_id) return ReadBlock(*db, key);
+            start.id < d->first_id &&
+            start.id == storage::PostingRangeStart(d->first_id)) {
+          return ReadBlock(*db, key);
         }
         return std::vector<storage::Posting>();
       });
@@ -456,8 +431,10 @@ absl::StatusOr<uint64_t> FinishDeferred(storage::Db* db, DeferredIndexes* d) {
         return absl::OkStatus();
       }
       ++entries;
-      if (key.size() > 3 &&
-          packed_prefixes.count(std::string(key.substr(0, 3))) != 0) {
+      absl::string_view index_bytes = key.substr(1);  // After the keyspace.
+      uint16_t index_id = 0;
+      if (storage::GetU16(&index_bytes, &index_id) &&
+          packed.count(index_id) != 0) {
         absl::string_view head;
         storage::Posting p;
         QL_RETURN_IF_ERROR(ParseEntry(key, &head, &p));
@@ -601,7 +578,7 @@ absl::StatusOr<uint64_t> PackPostings(storage::Db* db,
         postings.erase(std::unique(postings.begin(), postings.end()),
                        postings.end());
         batch.Put(storage::PostingBlockKey(head, start),
-                  storage::EncodePostings(start, postings));
+                  storage::EncodePostings(postings));
         for (const std::string& k : singles) batch.Delete(k);
         moved += singles.size();
         if (batch.ApproximateSize() >= kBatchBytes) {
@@ -628,15 +605,8 @@ absl::StatusOr<uint64_t> PackPostings(storage::Db* db,
         head.assign(h.data(), h.size());
         start = storage::PostingRangeStart(p.id);
       }
-      if (block) {
-        QL_RETURN_IF_ERROR(storage::DecodePostings(
-            key, p.id,
-            absl::string_view(it->value().data(), it->value().size()),
-            &postings));
-      } else {
-        postings.push_back(p);
-        singles.emplace_back(key);
-      }
+      QL_RETURN_IF_ERROR(PostingsOf(*it, &postings));
+      if (!block) singles.emplace_back(key);
     }
     QL_RETURN_IF_ERROR(storage::FromLevelDb(it->status(), "packing postings"));
     QL_RETURN_IF_ERROR(flush());
@@ -814,7 +784,7 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
       }
       std::vector<storage::Posting> postings;
       if (space == storage::Keyspace::kIndex && idx->spec.packed) {
-        absl::Status st = PostingsOf(it.get(), &postings);
+        absl::Status st = PostingsOf(*it, &postings);
         if (!st.ok()) {
           problem(std::string(st.message()));
           continue;
@@ -843,7 +813,7 @@ absl::StatusOr<VerifyReport> Verify(const storage::Db& db,
         // The entry keys here: the key itself, or a block's postings.
         std::vector<std::string> keys;
         std::vector<storage::Posting> postings;
-        if (idx.spec.packed && PostingsOf(it.get(), &postings).ok()) {
+        if (idx.spec.packed && PostingsOf(*it, &postings).ok()) {
           absl::string_view head;
           storage::Posting first;
           bool block = false;

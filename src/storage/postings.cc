@@ -71,10 +71,11 @@ std::string PostingBlockKey(absl::string_view head, uint64_t id) {
   return PostingKey(head, {PostingRangeStart(id), kBlockCode});
 }
 
-std::string EncodePostings(uint64_t start, absl::Span<const Posting> postings) {
+std::string EncodePostings(absl::Span<const Posting> postings) {
   std::string out;
+  if (postings.empty()) return out;
   out.reserve(postings.size() * 5);
-  uint64_t prev = start;
+  uint64_t prev = PostingRangeStart(postings.front().id);
   for (const Posting& p : postings) {
     PutVarint(&out, p.id - prev);
     PutVarint(&out, static_cast<uint64_t>(p.code));
@@ -99,6 +100,22 @@ absl::Status DecodePostings(absl::string_view key, uint64_t start,
     out->push_back({id, static_cast<int64_t>(code)});
   }
   return absl::OkStatus();
+}
+
+absl::Status PostingsAt(absl::string_view key, absl::string_view value,
+                        std::vector<Posting>* out) {
+  absl::string_view head;
+  Posting p;
+  bool block = false;
+  if (!ParsePostingKey(key, &head, &p, &block)) {
+    return absl::DataLossError(
+        absl::StrCat("malformed posting entry ", DescribeKey(key)));
+  }
+  if (!block) {
+    out->push_back(p);
+    return absl::OkStatus();
+  }
+  return DecodePostings(key, p.id, value, out);
 }
 
 absl::Status PostingPacker::Add(absl::string_view head, Posting p) {
@@ -128,7 +145,7 @@ absl::Status PostingPacker::Flush() {
       postings_ = *std::move(there);
     }
   }
-  absl::Status st = put_(key, EncodePostings(start_, postings_));
+  absl::Status st = put_(key, EncodePostings(postings_));
   postings_.clear();
   return st;
 }

@@ -71,12 +71,17 @@ bool ParsePostingKey(absl::string_view key, absl::string_view* head, Posting* p,
 std::string PostingKey(absl::string_view head, Posting p);
 std::string PostingBlockKey(absl::string_view head, uint64_t id);
 
-// A block's value from postings (sorted, all in the range of `start`).
-std::string EncodePostings(uint64_t start, absl::Span<const Posting> postings);
+// A block's value from postings (sorted, all in one range, whose start is
+// that of the first posting's id).
+std::string EncodePostings(absl::Span<const Posting> postings);
 // Appends a block's postings to `out`. DATA_LOSS naming `key` when the
 // value is malformed or holds an id outside the range.
 absl::Status DecodePostings(absl::string_view key, uint64_t start,
                             absl::string_view value, std::vector<Posting>* out);
+// Appends the postings that a key and value of a packed index hold: an
+// entry's own, or a block's. DATA_LOSS naming `key` when it is malformed.
+absl::Status PostingsAt(absl::string_view key, absl::string_view value,
+                        std::vector<Posting>* out);
 
 // Writes postings that arrive in key order (head, then id, then code) as
 // blocks: `put(key, value)` for each finished block. A posting whose range
