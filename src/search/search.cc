@@ -1,13 +1,15 @@
 // Search (include/qiaolian/search.h) over the derived indexes of
 // src/search/terms.h, tier by tier: exact and prefix (terms index), substring
-// (gram intersection verified on the rows), pinyin (pinyin index), fuzzy
-// (gram overlap). A tier runs only while fewer than `limit` hits are known,
-// and each tier looks at a bounded number of entries (kTierCap), so latency
-// does not grow with the store.
+// (trigram or bigram intersection, positions from the postings), pinyin
+// (pinyin index), fuzzy (gram overlap). A tier runs only while fewer than
+// `limit` hits are known, and each tier looks at a bounded number of entries
+// (kTierCap), so latency does not grow with the store.
 #include "qiaolian/search.h"
 
 #include <algorithm>
 #include <array>
+#include <bitset>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -172,6 +174,7 @@ class Searcher {
     grams_ = person ? search::kPersonGrams : search::kEnterpriseGrams;
     pinyin_ = person ? search::kPersonPinyin : search::kEnterprisePinyin;
     texts_ = person ? search::kPersonTexts : search::kEnterpriseTexts;
+    trigrams_ = person ? search::kPersonTrigrams : search::kEnterpriseTrigrams;
   }
 
   absl::StatusOr<std::vector<SearchHit>> Run(absl::string_view query) {
@@ -307,8 +310,9 @@ class Searcher {
     absl::Status status() const { return cursor->status(); }
   };
 
-  Postings Open(const std::string& gram) {
-    std::string head = storage::IndexPrefix(grams_);
+  Postings Open(const std::string& gram) { return Open(grams_, gram); }
+  Postings Open(uint16_t index, const std::string& gram) {
+    std::string head = storage::IndexPrefix(index);
     storage::PutString(&head, gram);
     Postings p;
     p.cursor = std::make_unique<storage::PostingCursor>(
@@ -318,33 +322,48 @@ class Searcher {
     return p;
   }
 
-  // Records whose texts contain the query: ids having every bigram of the
-  // query (leapfrog intersection), then the bigrams' positions must line up
-  // in one text; no row is read.
+  // Records whose texts contain the query: ids having every gram of the
+  // query (leapfrog intersection), then the grams' positions must line up
+  // in one text; no row is read. Three or more Han characters are looked
+  // up by trigrams (short lists), other queries by bigrams.
   absl::Status Substrings() {
     // The distinct grams of the query and where each occurs in it.
     std::vector<std::string> grams;
     std::vector<std::vector<size_t>> offsets;
-    const size_t n = CodePoints(compact_);
-    if (n == 1) {
-      if (!text::IsHan(text::ToU32(compact_)[0])) return absl::OkStatus();
-      grams.push_back(compact_);
-      offsets.push_back({0});
+    auto add = [&](std::string gram, size_t pos) {
+      auto at = std::find(grams.begin(), grams.end(), gram);
+      if (at == grams.end()) {
+        grams.push_back(std::move(gram));
+        offsets.push_back({pos});
+      } else {
+        offsets[at - grams.begin()].push_back(pos);
+      }
+    };
+    const std::u32string cps = text::ToU32(compact_);
+    const size_t n = cps.size();
+    uint16_t index = grams_;
+    if (n >= 3 && n <= search::kMaxGramChars &&
+        std::all_of(cps.begin(), cps.end(), text::IsHan)) {
+      // Trigrams that cover every character (at 0, 3, 6, ... and the
+      // last three): where they all line up, the text holds the query.
+      index = trigrams_;
+      for (size_t pos = 0;; pos = std::min(pos + 3, n - 3)) {
+        std::string g;
+        for (size_t k = 0; k < 3; ++k) text::AppendUtf8(cps[pos + k], &g);
+        add(std::move(g), pos);
+        if (pos == n - 3) break;
+      }
+    } else if (n == 1) {
+      if (!text::IsHan(cps[0])) return absl::OkStatus();
+      add(compact_, 0);
     } else {
       for (search::PositionedGram& g : search::PositionedGrams(compact_)) {
-        if (CodePoints(g.gram) != 2) continue;
-        auto at = std::find(grams.begin(), grams.end(), g.gram);
-        if (at == grams.end()) {
-          grams.push_back(std::move(g.gram));
-          offsets.push_back({g.pos});
-        } else {
-          offsets[at - grams.begin()].push_back(g.pos);
-        }
+        if (CodePoints(g.gram) == 2) add(std::move(g.gram), g.pos);
       }
     }
     if (grams.empty()) return absl::OkStatus();
     std::vector<Postings> lists;
-    for (const std::string& g : grams) lists.push_back(Open(g));
+    for (const std::string& g : grams) lists.push_back(Open(index, g));
     // As many hits as the result still lacks, plus a few to rank among (ids
     // come in id order, not by closeness).
     const size_t want = options_.limit - best_.size() + 4;
@@ -536,92 +555,98 @@ class Searcher {
     // Ids read from the start of each bigram's list, and of each single
     // character's: those lists are long (every 陈 of the store) and only
     // serve records that share scattered characters, as 陈大伟 does 陈伟.
-    constexpr size_t kListCap = 256;
+    // Among records sharing as many grams, the lowest ids come first: the
+    // first `room` ids of every bigram list hold those of one bigram; more
+    // are read for records sharing more.
+    const size_t room = options_.limit - best_.size();
+    const size_t list_cap = std::max<size_t>(room * 4, 64);
     constexpr size_t kCharListCap = 32;
-    // A text with bigram XY has X and Y too: the query characters each
-    // bigram implies (index in `grams`, or npos).
-    std::vector<std::array<size_t, 2>> implied(
-        grams.size(), {std::string::npos, std::string::npos});
-    for (size_t gi = 0; gi < grams.size(); ++gi) {
-      const std::u32string cps = text::ToU32(grams[gi]);
-      if (cps.size() != 2) continue;
-      for (size_t k = 0; k < 2; ++k) {
-        std::string one;
-        text::AppendUtf8(cps[k], &one);
-        auto at = std::find(grams.begin(), grams.end(), one);
-        if (at != grams.end()) implied[gi][k] = at - grams.begin();
-      }
-    }
-    // Where the first ids of each gram's list have it (from the entries,
-    // no row read), sorted by id and text.
-    struct Occurrence {
-      uint64_t id;
-      size_t slot;
-      size_t gram;
-      Field field;
+    // Grams() takes at most kMaxGramChars characters: at most 2 * 64 - 1
+    // distinct grams, one bit each.
+    using GramSet = std::bitset<2 * search::kMaxGramChars>;
+    // The grams a posting of each list shows: its own and, for a bigram XY,
+    // the query characters X and Y (a text with XY has them too).
+    struct List {
+      Postings postings;
+      size_t cap = 0;
+      size_t ids = 0;  // Read so far.
+      GramSet shows;
+      bool Live() const { return ids < cap && postings.Valid(); }
     };
-    std::vector<Occurrence> occ;
-    occ.reserve(grams.size() * kListCap);
+    std::vector<List> lists(grams.size());
     for (size_t gi = 0; gi < grams.size(); ++gi) {
-      Postings p = Open(grams[gi]);
-      const size_t cap = CodePoints(grams[gi]) == 1 ? kCharListCap : kListCap;
-      for (size_t n = 0; p.Valid() && n < cap; ++n) {
-        const uint64_t id = p.Id();
-        for (; p.Valid() && p.Id() == id; p.Next()) {
-          const search::GramCode c = p.Code();
-          occ.push_back({id, c.slot, gi, c.field});
-          for (size_t one : implied[gi]) {
-            if (one != std::string::npos) {
-              occ.push_back({id, c.slot, one, c.field});
-            }
-          }
+      List& l = lists[gi];
+      l.shows.set(gi);
+      const std::u32string cps = text::ToU32(grams[gi]);
+      l.cap = cps.size() == 1 ? kCharListCap : list_cap;
+      if (cps.size() == 2) {
+        for (char32_t c : cps) {
+          std::string one;
+          text::AppendUtf8(c, &one);
+          auto at = std::find(grams.begin(), grams.end(), one);
+          if (at != grams.end()) l.shows.set(at - grams.begin());
         }
       }
-      QL_RETURN_IF_ERROR(p.status());
+      l.postings = Open(grams[gi]);
     }
-    std::sort(occ.begin(), occ.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.id, a.slot, a.gram) < std::tie(b.id, b.slot, b.gram);
-    });
     const size_t need = std::max<size_t>(
         2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
     // Per record: how many of the query's grams it has, and the text that
-    // shares the most of them.
+    // shares the most of them. The lists are in id order: one merge, record
+    // by record, with no sort.
     struct Ranked {
       size_t n;
       uint64_t id;
       size_t slot;
       Field field;
     };
+    struct Text {
+      size_t slot;
+      Field field;
+      GramSet has;
+    };
     std::vector<Ranked> ranked;
-    std::vector<char> has(grams.size());  // Reset for each record.
-    for (size_t i = 0; i < occ.size();) {
-      const uint64_t id = occ[i].id;
-      std::fill(has.begin(), has.end(), 0);
-      Ranked r{0, id, 0, Field::kName};
-      size_t most = 0;
-      while (i < occ.size() && occ[i].id == id) {
-        const size_t slot = occ[i].slot;
-        const Field field = occ[i].field;
-        size_t k = 0;
-        for (size_t prev = grams.size();
-             i < occ.size() && occ[i].id == id && occ[i].slot == slot; ++i) {
-          if (occ[i].gram != prev) ++k;
-          prev = occ[i].gram;
-          has[occ[i].gram] = 1;
+    std::vector<Text> texts;  // Of one record, by slot.
+    for (;;) {
+      uint64_t id = std::numeric_limits<uint64_t>::max();
+      for (const List& l : lists) {
+        if (l.Live()) id = std::min(id, l.postings.Id());
+      }
+      if (id == std::numeric_limits<uint64_t>::max()) break;
+      texts.clear();
+      GramSet all;
+      for (List& l : lists) {
+        if (!l.Live() || l.postings.Id() != id) continue;
+        ++l.ids;
+        for (; l.postings.Valid() && l.postings.Id() == id; l.postings.Next()) {
+          const search::GramCode c = l.postings.Code();
+          auto t = std::find_if(texts.begin(), texts.end(), [&](const Text& x) {
+            return x.slot >= c.slot;
+          });
+          if (t == texts.end() || t->slot != c.slot) {
+            t = texts.insert(t, Text{c.slot, c.field, GramSet()});
+          }
+          t->has |= l.shows;
         }
-        if (k > most) {
-          most = k;
-          r.slot = slot;
-          r.field = field;
+        all |= l.shows;
+      }
+      const size_t n = all.count();
+      if (n < need || Has(id)) continue;
+      Ranked r{n, id, 0, Field::kName};
+      size_t most = 0;
+      for (const Text& t : texts) {
+        if (t.has.count() > most) {
+          most = t.has.count();
+          r.slot = t.slot;
+          r.field = t.field;
         }
       }
-      r.n = static_cast<size_t>(std::count(has.begin(), has.end(), 1));
-      if (r.n >= need && !Has(id)) ranked.push_back(r);
+      ranked.push_back(r);
     }
+    for (const List& l : lists) QL_RETURN_IF_ERROR(l.postings.status());
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
       return a.n != b.n ? a.n > b.n : a.id < b.id;
     });
-    const size_t room = options_.limit - best_.size();
     if (ranked.size() > room) ranked.resize(room);
     for (const Ranked& r : ranked) {
       Candidate c;
@@ -750,7 +775,7 @@ class Searcher {
   Kind kind_;
   SearchOptions options_;
   size_t cap_;
-  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0;
+  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0, trigrams_ = 0;
   std::unique_ptr<leveldb::Iterator> texts_it_;  // Created on first use.
   std::string normalized_, compact_;
   std::map<uint64_t, Candidate> best_;

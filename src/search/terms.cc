@@ -79,7 +79,10 @@ uint64_t RecordId(const Message& m) {
   return 0;
 }
 
-void GramsOf(const Message& m, std::vector<std::string>* out) {
+// The entries of the grams index (`trigrams` false) or of the trigrams
+// index: gram, id, GramCode.
+void AppendGrams(const Message& m, bool trigrams,
+                 std::vector<std::string>* out) {
   // The id in the tuple puts each gram's entries in id order (the store
   // appends it again after the tuple); a record without one (not stored)
   // has no entries.
@@ -89,7 +92,8 @@ void GramsOf(const Message& m, std::vector<std::string>* out) {
   for (size_t slot = 0; slot < texts.size() && slot <= kMaxGramSlot; ++slot) {
     const std::string c = text::Compact(texts[slot].text);
     const size_t len = text::ToU32(c).size();
-    for (const PositionedGram& g : PositionedGrams(c)) {
+    for (const PositionedGram& g :
+         trigrams ? PositionedTrigrams(c) : PositionedGrams(c)) {
       std::string t;
       storage::PutString(&t, g.gram);
       storage::PutUint64(&t, id);
@@ -98,6 +102,14 @@ void GramsOf(const Message& m, std::vector<std::string>* out) {
       out->push_back(std::move(t));
     }
   }
+}
+
+void GramsOf(const Message& m, std::vector<std::string>* out) {
+  AppendGrams(m, /*trigrams=*/false, out);
+}
+
+void TrigramsOf(const Message& m, std::vector<std::string>* out) {
+  AppendGrams(m, /*trigrams=*/true, out);
 }
 
 void TextsOf(const Message& m, std::vector<std::string>* out) {
@@ -293,6 +305,22 @@ std::vector<PositionedGram> PositionedGrams(absl::string_view compact) {
   return out;
 }
 
+std::vector<PositionedGram> PositionedTrigrams(absl::string_view compact) {
+  std::u32string s = text::ToU32(compact);
+  if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
+  std::vector<PositionedGram> out;
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    if (!text::IsHan(s[i]) || !text::IsHan(s[i + 1]) ||
+        !text::IsHan(s[i + 2])) {
+      continue;
+    }
+    PositionedGram g{std::string(), i};
+    for (size_t k = 0; k < 3; ++k) text::AppendUtf8(s[i + k], &g.gram);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 std::vector<std::string> Grams(absl::string_view compact) {
   std::vector<std::string> out;
   std::set<std::string> seen;
@@ -361,6 +389,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          "3", CrossScript),
       IndexSpec::Derived(kPersonTexts, KIND_PERSON, "search.texts", "1",
                          TextsOf),
+      IndexSpec::Derived(kPersonTrigrams, KIND_PERSON, "search.trigrams", "1",
+                         TrigramsOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "2",
@@ -369,16 +399,20 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          "2", PinyinOf),
       IndexSpec::Derived(kEnterpriseTexts, KIND_ENTERPRISE, "search.texts", "1",
                          TextsOf),
+      IndexSpec::Derived(kEnterpriseTrigrams, KIND_ENTERPRISE,
+                         "search.trigrams", "1", TrigramsOf),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed
   // hashes, so duplicates by phone are still found; the others read names,
   // birth dates and the public enterprise address only.
   for (IndexSpec& s : specs) {
-    s.packed = s.id == kPersonGrams || s.id == kEnterpriseGrams;
+    s.packed = s.id == kPersonGrams || s.id == kEnterpriseGrams ||
+               s.id == kPersonTrigrams || s.id == kEnterpriseTrigrams;
     switch (s.id) {
       case kPersonTerms:
       case kPersonGrams:
+      case kPersonTrigrams:
       case kPersonTexts:
         s.sensitive_input = model::SensitiveInput::kExclude;
         break;

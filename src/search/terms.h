@@ -23,6 +23,13 @@
 //       reading the row, whether the grams are adjacent in one text.
 //       A packed index (src/storage/postings.h): the (id, code) postings of
 //       one gram and id range may be one block key instead.
+//   147 person.search.trigrams  string trigram, uint64 id, int64 GramCode
+//   244 enterprise.search.trigrams
+//       Every run of three Han characters of the same texts, laid out and
+//       packed as the grams. A substring query of three or more Han
+//       characters intersects the lists of its trigrams: far shorter than
+//       those of its bigrams (陈伟明 against 陈伟 and 伟明), so the search
+//       reads a few postings where it read every 陈伟 of the store.
 //   142 person.search.pinyin    string pinyin, int64 field*10 + form,
 //   242 enterprise.search.pinyin  string text
 //       Pinyin of the names that contain Han characters: the full pinyin
@@ -67,10 +74,12 @@ inline constexpr uint16_t kPersonNameBirth = 143;
 inline constexpr uint16_t kPersonContact = 144;
 inline constexpr uint16_t kPersonCrossScript = 145;
 inline constexpr uint16_t kPersonTexts = 146;
+inline constexpr uint16_t kPersonTrigrams = 147;
 inline constexpr uint16_t kEnterpriseTerms = 240;
 inline constexpr uint16_t kEnterpriseGrams = 241;
 inline constexpr uint16_t kEnterprisePinyin = 242;
 inline constexpr uint16_t kEnterpriseTexts = 243;
+inline constexpr uint16_t kEnterpriseTrigrams = 244;
 
 // The indexes FindDuplicatesOf and DuplicateKeys read for records of `kind`
 // (duplicates.cc): an import keeps them up to date while it runs.
@@ -142,6 +151,9 @@ struct PositionedGram {
   size_t pos;
 };
 std::vector<PositionedGram> PositionedGrams(absl::string_view compact);
+// Every run of three Han characters of `compact` (in its first
+// kMaxGramChars characters) with its position, in order.
+std::vector<PositionedGram> PositionedTrigrams(absl::string_view compact);
 
 // Whether `s` looks like Latin letters a person might type for pinyin (only
 // ASCII letters after compaction).

@@ -364,6 +364,48 @@ TEST_P(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {
               Find(v1::KIND_ENTERPRISE, "哈哈哈哈哈")[0].score < 60);
 }
 
+// Three or more Han characters are looked up by the trigrams that cover
+// the query (at 0, 3, ... and the last three): found only where they line
+// up in one text; a query with other characters uses the bigrams.
+TEST_P(SearchTest, SubstringByTrigramsNeedsThemLinedUp) {
+  const uint64_t whole =
+      AddEnterprise("江苏金坛", "江苏省常州市金坛区东门大街8号");
+  const uint64_t gap =
+      AddEnterprise("江苏常州", "江苏省常州市新北区金坛区东路");
+  const uint64_t split = AddEnterprise("江苏常州市贸易", "江苏省金坛区东门");
+  // Seven characters: trigrams at 0 (常州市), 3 (金坛区) and 4 (坛区东).
+  std::vector<SearchHit> hits = Find(v1::KIND_ENTERPRISE, "常州市金坛区东");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, whole);
+  EXPECT_EQ(hits[0].match, "substring");
+  EXPECT_EQ(hits[0].text, "江苏省常州市金坛区东门大街8号");
+  for (uint64_t id : {gap, split}) {
+    const SearchHit* h = HitFor(hits, id);
+    if (h != nullptr) {
+      EXPECT_NE(h->match, "substring") << id;
+    }
+  }
+  // Four characters: trigrams at 0 and 1, overlapping.
+  hits = Find(v1::KIND_ENTERPRISE, "坛区东门");
+  ASSERT_NE(HitFor(hits, whole), nullptr);
+  EXPECT_EQ(HitFor(hits, whole)->match, "substring");
+  ASSERT_NE(HitFor(hits, split), nullptr);
+  EXPECT_EQ(HitFor(hits, split)->match, "substring");
+  // Digits in the query: bigrams, and the same answer.
+  hits = Find(v1::KIND_ENTERPRISE, "大街8号");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, whole);
+  EXPECT_EQ(hits[0].match, "substring");
+  // The same trigram twice in the query (哈哈哈 at 0 and 2).
+  const uint64_t laugh = AddPerson("李四", {}, "", "东哈哈哈哈哈村");
+  hits = Find(v1::KIND_PERSON, "哈哈哈哈哈");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].id, laugh);
+  EXPECT_EQ(hits[0].match, "substring");
+  const std::vector<SearchHit> six = Find(v1::KIND_PERSON, "哈哈哈哈哈哈");
+  EXPECT_TRUE(six.empty() || six[0].match != "substring");
+}
+
 // The text a hit shows is the record's own, as stored (case, spaces,
 // traditional characters), whichever of its texts matched.
 TEST_P(SearchTest, HitTextIsTheMatchedTextAsStored) {
@@ -469,18 +511,19 @@ TEST_P(SearchTest, BuiltAtOpenForExistingStores) {
   ExpectVerifyClean();
 }
 
-// What the person n-gram index holds: postings by id, and how many keys
-// are blocks and single entries.
+// What a person n-gram index (the grams, or the trigrams) holds: postings by
+// id, and how many keys are blocks and single entries.
 struct GramKeys {
   std::map<uint64_t, size_t> postings;  // id -> postings
   size_t blocks = 0, singles = 0;
 };
-GramKeys ReadGramKeys(const Store& store) {
+GramKeys ReadGramKeys(const Store& store,
+                      uint16_t index = search::kPersonGrams) {
   GramKeys out;
   const storage::Db& db = internal::StoreAccess::Db(store);
   std::unique_ptr<leveldb::Iterator> it(
       db.raw()->NewIterator(leveldb::ReadOptions()));
-  const std::string prefix = storage::IndexPrefix(search::kPersonGrams);
+  const std::string prefix = storage::IndexPrefix(index);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     absl::string_view key(it->key().data(), it->key().size());
@@ -583,6 +626,10 @@ TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
   EXPECT_EQ(after.postings.count(450), 0u);
   EXPECT_EQ(after.postings.count(18), 1u);  // The new name's, single ones.
   EXPECT_EQ(after.postings.at(17), packed.postings.at(17));
+  const GramKeys after3 = ReadGramKeys(store, search::kPersonTrigrams);
+  EXPECT_EQ(after3.postings.count(300), 0u);
+  EXPECT_EQ(after3.postings.count(450), 0u);
+  EXPECT_GT(after3.postings.at(18), 0u);
 
   // A bulk load of 100 more: ids 601-700 share a block range with older
   // records (storage::kPostingRange is 1,024), whose postings stay.
@@ -610,14 +657,20 @@ TEST(PackedPostingsTest, FollowUpdatesDeletesErasureAndALaterBulkLoad) {
   EXPECT_EQ(loaded.postings.at(521), packed.postings.at(521));
   EXPECT_GT(loaded.postings.at(606), 10u);
 
-  // Compact moves the single entries (person 18's new texts) into blocks.
+  // Compact moves the single entries (person 18's new texts) into blocks,
+  // in both n-gram indexes.
+  const GramKeys loaded3 = ReadGramKeys(store, search::kPersonTrigrams);
   EXPECT_GT(loaded.singles, 0u);
+  EXPECT_GT(loaded3.singles, 0u);
   absl::StatusOr<CompactReport> compacted = store.Compact();
   ASSERT_TRUE(compacted.ok()) << compacted.status();
-  EXPECT_EQ(compacted->postings_packed, loaded.singles);
+  EXPECT_EQ(compacted->postings_packed, loaded.singles + loaded3.singles);
   const GramKeys repacked = ReadGramKeys(store);
   EXPECT_EQ(repacked.singles, 0u);
   EXPECT_EQ(repacked.postings, loaded.postings);
+  const GramKeys repacked3 = ReadGramKeys(store, search::kPersonTrigrams);
+  EXPECT_EQ(repacked3.singles, 0u);
+  EXPECT_EQ(repacked3.postings, loaded3.postings);
   verify();
   EXPECT_EQ(ids("太湖路"), std::set<uint64_t>{18});
   EXPECT_EQ(store.Compact()->postings_packed, 0u);
