@@ -92,8 +92,11 @@ void AppendGrams(const Message& m, bool trigrams,
   for (size_t slot = 0; slot < texts.size() && slot <= kMaxGramSlot; ++slot) {
     const std::string c = text::Compact(texts[slot].text);
     const size_t len = text::ToU32(c).size();
+    // Single characters of an address are left out: they would be a third
+    // of the entries, and no one looks for an address by one character.
+    const bool unigrams = texts[slot].field != Field::kAddress;
     for (const PositionedGram& g :
-         trigrams ? PositionedTrigrams(c) : PositionedGrams(c)) {
+         trigrams ? PositionedTrigrams(c) : PositionedGrams(c, unigrams)) {
       std::string t;
       storage::PutString(&t, g.gram);
       storage::PutUint64(&t, id);
@@ -285,12 +288,13 @@ GramCode GramCode::Decode(int64_t code) {
   return g;
 }
 
-std::vector<PositionedGram> PositionedGrams(absl::string_view compact) {
+std::vector<PositionedGram> PositionedGrams(absl::string_view compact,
+                                           bool unigrams) {
   std::u32string s = text::ToU32(compact);
   if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
   std::vector<PositionedGram> out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (text::IsHan(s[i])) {
+    if (unigrams && text::IsHan(s[i])) {
       PositionedGram g{std::string(), i};
       text::AppendUtf8(s[i], &g.gram);
       out.push_back(std::move(g));
@@ -377,7 +381,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
   using v1::KIND_PERSON;
   std::vector<model::IndexSpec> specs = {
       IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "3", Terms),
-      IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "2",
+      IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "3",
                          GramsOf),
       IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "2",
                          PinyinOf),
@@ -393,7 +397,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          TrigramsOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
-      IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "2",
+      IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "3",
                          GramsOf),
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
                          "2", PinyinOf),

@@ -15,8 +15,9 @@
 //   141 person.search.grams     string gram, uint64 id, int64 GramCode
 //   241 enterprise.search.grams
 //       N-grams of each compact searchable text (its first kMaxGramChars
-//       characters): every Han character (unigram) and every pair of
-//       adjacent characters (bigram), one entry per occurrence. The record
+//       characters): every Han character (unigram; not of an address) and
+//       every pair of adjacent characters (bigram), one entry per
+//       occurrence. The record
 //       id comes right after the gram, so each gram's entries are in id
 //       order and several grams intersect by seeking (leapfrog); the code
 //       (field, text slot, text length, position) then tells, without
@@ -144,13 +145,14 @@ struct GramCode {
   static GramCode Decode(int64_t code);
 };
 
-// Every unigram (Han) and bigram of `compact` with its position, in order
-// (repeated grams repeated).
+// Every unigram (Han; unless `unigrams` is false) and bigram of `compact`
+// with its position, in order (repeated grams repeated).
 struct PositionedGram {
   std::string gram;
   size_t pos;
 };
-std::vector<PositionedGram> PositionedGrams(absl::string_view compact);
+std::vector<PositionedGram> PositionedGrams(absl::string_view compact,
+                                           bool unigrams = true);
 // Every run of three Han characters of `compact` (in its first
 // kMaxGramChars characters) with its position, in order.
 std::vector<PositionedGram> PositionedTrigrams(absl::string_view compact);

@@ -277,9 +277,14 @@ TEST_P(SearchTest, EnterpriseSubstringAndAddress) {
 TEST_P(SearchTest, SingleCharacterAndLimit) {
   for (int i = 0; i < 30; ++i) AddPerson("陈" + std::to_string(i));
   const uint64_t inside = AddPerson("欧阳陈");
+  // One character is looked for in names, not in addresses (their single
+  // characters are not indexed); two are.
+  const uint64_t address = AddPerson("李四", {}, "", "常州市陈家村");
   auto hits = Find(v1::KIND_PERSON, "陈", 50);
   EXPECT_EQ(hits.size(), 31u);
   EXPECT_EQ(hits.back().id, inside);
+  EXPECT_EQ(HitFor(hits, address), nullptr);
+  EXPECT_EQ(First(v1::KIND_PERSON, "陈家"), address);
   EXPECT_EQ(Find(v1::KIND_PERSON, "陈", 5).size(), 5u);
 }
 
