@@ -289,7 +289,7 @@ GramCode GramCode::Decode(int64_t code) {
 }
 
 std::vector<PositionedGram> PositionedGrams(absl::string_view compact,
-                                           bool unigrams) {
+                                            bool unigrams) {
   std::u32string s = text::ToU32(compact);
   if (s.size() > kMaxGramChars) s.resize(kMaxGramChars);
   std::vector<PositionedGram> out;

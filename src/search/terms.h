@@ -152,7 +152,7 @@ struct PositionedGram {
   size_t pos;
 };
 std::vector<PositionedGram> PositionedGrams(absl::string_view compact,
-                                           bool unigrams = true);
+                                            bool unigrams = true);
 // Every run of three Han characters of `compact` (in its first
 // kMaxGramChars characters) with its position, in order.
 std::vector<PositionedGram> PositionedTrigrams(absl::string_view compact);
