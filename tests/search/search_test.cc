@@ -555,6 +555,31 @@ GramKeys ReadGramKeys(const Store& store,
   return out;
 }
 
+// The grams of a text: trigrams only of runs of three Han characters, with
+// the position of their first character; unigrams only on request.
+TEST(GramsTest, TrigramsAndUnigramsOfACompactText) {
+  auto listed = [](const std::vector<search::PositionedGram>& gs) {
+    std::vector<std::string> out;
+    for (const search::PositionedGram& g : gs) {
+      out.push_back(absl::StrCat(g.gram, "@", g.pos));
+    }
+    return out;
+  };
+  EXPECT_THAT(listed(search::PositionedTrigrams("常州a市金坛区")),
+              ::testing::ElementsAre("市金坛@3", "金坛区@4"));
+  EXPECT_TRUE(search::PositionedTrigrams("陈伟").empty());
+  EXPECT_THAT(listed(search::PositionedGrams("陈伟a", /*unigrams=*/false)),
+              ::testing::ElementsAre("陈伟@0", "伟a@1"));
+  EXPECT_THAT(listed(search::PositionedGrams("陈伟a")),
+              ::testing::ElementsAre("陈@0", "陈伟@0", "伟@1", "伟a@1"));
+  // Only the first kMaxGramChars characters.
+  std::string long_text;
+  for (size_t i = 0; i < search::kMaxGramChars + 10; ++i) long_text += "金";
+  const auto trigrams = search::PositionedTrigrams(long_text);
+  ASSERT_EQ(trigrams.size(), search::kMaxGramChars - 2);
+  EXPECT_EQ(trigrams.back().pos, search::kMaxGramChars - 3);
+}
+
 // Packed n-gram postings (a reindex or a bulk load writes them) follow
 // every later change: updates and deletions rewrite their blocks, an
 // erasure leaves no posting of the record, and a later bulk load whose
