@@ -553,11 +553,12 @@ class Searcher {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
     // Ids read from the start of each bigram's list, and of each single
-    // character's: those lists are long (every 陈 of the store) and only
-    // serve records that share scattered characters, as 陈大伟 does 陈伟.
-    // Among records sharing as many grams, the lowest ids come first: the
-    // first `room` ids of every bigram list hold those of one bigram; more
-    // are read for records sharing more.
+    // character's: those lists are long (every 陈 of the store's names; an
+    // address's single characters are not indexed) and only serve records
+    // that share scattered characters, as 陈大伟 does 陈伟. Among records
+    // sharing as many grams, the lowest ids come first: the first `room`
+    // ids of every bigram list hold those of one bigram; more are read for
+    // records sharing more.
     const size_t room = options_.limit - best_.size();
     const size_t list_cap = std::max<size_t>(room * 4, 64);
     constexpr size_t kCharListCap = 32;
