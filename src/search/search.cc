@@ -7,13 +7,11 @@
 #include "qiaolian/search.h"
 
 #include <algorithm>
-#include <array>
 #include <bitset>
 #include <limits>
 #include <map>
 #include <memory>
 #include <string>
-#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
