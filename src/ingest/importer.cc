@@ -27,6 +27,7 @@
 #include "qiaolian/limits.h"
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
+#include "src/ingest/hash_sets.h"
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
@@ -44,52 +45,6 @@ using google::protobuf::Reflection;
 
 // Memory for sorting a bulk load's index entries (two buffers of half).
 constexpr size_t kBulkSortMemoryBytes = 48 << 20;
-
-// A set of 64-bit hashes (open addressing, linear probing): 8 bytes a slot,
-// at most half full. 0 stands for an empty slot, so 0 is stored as 1.
-class HashSet64 {
- public:
-  // True when `h` was not in the set (it is now).
-  bool Insert(uint64_t h) {
-    if (h == 0) h = 1;
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    size_t i = Slot(h);
-    while (slots_[i] != 0) {
-      if (slots_[i] == h) return false;
-      i = (i + 1) & (slots_.size() - 1);
-    }
-    slots_[i] = h;
-    ++size_;
-    return true;
-  }
-  bool Contains(uint64_t h) const {
-    if (h == 0) h = 1;
-    if (slots_.empty()) return false;
-    for (size_t i = Slot(h); slots_[i] != 0;
-         i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == h) return true;
-    }
-    return false;
-  }
-
- private:
-  size_t Slot(uint64_t h) const {
-    // The high bits of a multiplicative mix: absl::HashOf's low bits are
-    // good too, but this keeps the set independent of that.
-    return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> 20) &
-           (slots_.size() - 1);
-  }
-  void Grow() {
-    std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
-    size_ = 0;
-    for (uint64_t h : old) {
-      if (h != 0) Insert(h);
-    }
-  }
-  std::vector<uint64_t> slots_;
-  size_t size_ = 0;
-};
 
 // How a column's value is put into the record.
 enum class Target {
@@ -831,7 +786,10 @@ class RowQueue {
 class Importer {
  public:
   Importer(Store& store, const std::string& path, const ImportOptions& o)
-      : store_(store), path_(path), o_(o) {
+      : store_(store),
+        path_(path),
+        o_(o),
+        seen_rows_(internal::StoreAccess::Db(store).path()) {
     summary_.file = path;
     summary_.kind = o_.kind;
     summary_.dry_run = o.dry_run;
@@ -1101,7 +1059,12 @@ class Importer {
     }
     // Exact repeats of an earlier row: a 64-bit hash per row keeps memory
     // bounded (a false match needs a collision, ~1e-8 at a million rows).
-    if (!seen_rows_.Insert(absl::HashOf(row.raw))) {
+    absl::StatusOr<bool> first = seen_rows_.Insert(absl::HashOf(row.raw));
+    if (!first.ok()) {
+      prepare_error_ = first.status();
+      return;
+    }
+    if (!*first) {
       item->duplicate = true;
       return;
     }
@@ -1152,6 +1115,10 @@ class Importer {
       }
       if (!*more) break;
       Prepare(jsonl, &item);
+      if (!prepare_error_.ok()) {
+        queue->Push(std::move(chunk), prepare_error_);
+        return;
+      }
       item.bytes = reader->source_bytes();
       chunk.push_back(std::move(item));
       if (chunk.size() >= RowQueue::kChunkRows) {
@@ -1218,7 +1185,7 @@ class Importer {
     // keys this import has written can match: skip the queries for others.
     bool may_exist = !fresh_;
     for (const std::string& k : keys) {
-      if (created_keys_.Contains(absl::HashOf(k))) may_exist = true;
+      if (created_keys_.MayContain(absl::HashOf(k))) may_exist = true;
     }
     // A key seen earlier in this batch: merge into that pending record.
     for (const std::string& k : keys) {
@@ -1278,7 +1245,7 @@ class Importer {
     }
     for (const std::string& k : keys) {
       pending_keys_[k] = pending_.size();
-      created_keys_.Insert(absl::HashOf(k));
+      created_keys_.Add(absl::HashOf(k));
     }
     for (std::string& k : dup_keys) {
       pending_dup_keys_.emplace(std::move(k), pending_.size());
@@ -1327,11 +1294,11 @@ class Importer {
     if (fresh_) {
       for (const std::string& k : *keys) {
         const uint64_t h = absl::HashOf(k);
-        if (!written_dup_keys_.Contains(h)) continue;
+        if (!written_dup_keys_.MayContain(h)) continue;
         may_match = true;
         if (!search::IsNameKey(k)) {
           only_names = false;
-        } else if (name_keys_without_uscc_.Contains(h)) {
+        } else if (name_keys_without_uscc_.MayContain(h)) {
           others_have_uscc = false;
         }
       }
@@ -1361,9 +1328,9 @@ class Importer {
         o_.kind == v1::KIND_ENTERPRISE &&
         static_cast<const v1::Enterprise*>(record)->uscc().empty();
     for (const std::string& k : *keys) {
-      written_dup_keys_.Insert(absl::HashOf(k));
+      written_dup_keys_.Add(absl::HashOf(k));
       if (without_uscc && search::IsNameKey(k)) {
-        name_keys_without_uscc_.Insert(absl::HashOf(k));
+        name_keys_without_uscc_.Add(absl::HashOf(k));
       }
     }
     if (best.score == 0) return false;
@@ -1373,7 +1340,7 @@ class Importer {
     if (o_.duplicates == ImportDuplicates::kMerge) {
       // The row's natural keys now lead to the record it went into.
       for (const std::string& k : natural_keys) {
-        created_keys_.Insert(absl::HashOf(k));
+        created_keys_.Add(absl::HashOf(k));
       }
       if (best_pending < pending_.size()) {
         MergeRecordValues(*record, pending_[best_pending].record.get());
@@ -1478,16 +1445,18 @@ class Importer {
   // Duplicate keys (DuplicateKeys) of the batch's records -> their index.
   std::unordered_multimap<std::string, size_t> pending_dup_keys_;
   bool check_duplicates_ = false;
-  // 64-bit hashes of the rows read and of the natural keys of the records
-  // this import created: 16-32 bytes per row each (the only memory that
-  // grows with the file: ~50 MB for 1M rows).
-  HashSet64 seen_rows_;
-  HashSet64 created_keys_;
-  // Hashes of the duplicate keys (DuplicateKeys) of the rows created or
-  // merged so far (ImportDuplicates).
-  HashSet64 written_dup_keys_;
-  // Hashes of the name keys of the enterprises without a USCC among them.
-  HashSet64 name_keys_without_uscc_;
+  // 64-bit hashes of the rows read (exact: 16 MiB in memory, then run files
+  // in the store's directory), set by the parser thread; its first error.
+  ingest::HashSet seen_rows_;
+  absl::Status prepare_error_;
+  // Filters (a "maybe" is checked in the store), of bounded size whatever
+  // the file's: the natural keys of the records this import created...
+  ingest::HashFilter created_keys_{8 << 20};
+  // ... the duplicate keys (DuplicateKeys) of the rows created or merged so
+  // far (ImportDuplicates) ...
+  ingest::HashFilter written_dup_keys_{16 << 20};
+  // ... and the name keys of the enterprises without a USCC among them.
+  ingest::HashFilter name_keys_without_uscc_{2 << 20};
   bool fresh_ = false;  // The store had no record of the kind at the start.
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
   uint64_t total_bytes_ = 0;  // Size of the source.

@@ -60,6 +60,21 @@ class RunReader {
 
 }  // namespace
 
+absl::StatusOr<int> CreateScratchFile(const std::string& dir,
+                                      absl::string_view what) {
+  const std::string path =
+      absl::StrCat(dir, "/qiaolian-scratch-", getpid(), "-",
+                   next_run_file.fetch_add(1), ".tmp");
+  const int fd =
+      open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create a ", what, " file in ", dir, ": ", strerror(errno)));
+  }
+  unlink(path.c_str());  // Lives until closed; a crash leaves nothing.
+  return fd;
+}
+
 void ExternalSorter::Buffer::Sort() {
   const char* base = bytes.data();
   std::sort(keys.begin(), keys.end(),
@@ -72,7 +87,10 @@ void ExternalSorter::Buffer::Sort() {
 
 ExternalSorter::ExternalSorter(std::string dir, size_t memory_bytes)
     : dir_(std::move(dir)), half_bytes_(std::max<size_t>(memory_bytes / 2, 1)) {
-  filling_.bytes.reserve(std::min<size_t>(half_bytes_, 1 << 20));
+  // The whole half at once: growing by doubling would hold the old and the
+  // new copy together (1.5x the memory) and overshoot to the next power of
+  // two. Pages not yet written are not resident.
+  filling_.bytes.reserve(half_bytes_);
 }
 
 ExternalSorter::~ExternalSorter() {
@@ -95,18 +113,11 @@ absl::Status ExternalSorter::WaitForSpill() {
 
 absl::Status ExternalSorter::Spill(Buffer* buf, File* out) {
   buf->Sort();
-  const std::string path = absl::StrCat(dir_, "/qiaolian-sort-", getpid(), "-",
-                                        next_run_file.fetch_add(1), ".tmp");
-  const int fd =
-      open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create a sort run file in ", dir_, ": ", strerror(errno)));
-  }
-  unlink(path.c_str());  // Lives until closed; a crash leaves nothing.
-  File f(fdopen(fd, "w+b"));
+  absl::StatusOr<int> fd = CreateScratchFile(dir_, "sort run");
+  if (!fd.ok()) return fd.status();
+  File f(fdopen(*fd, "w+b"));
   if (f == nullptr) {
-    close(fd);
+    close(*fd);
     return absl::UnavailableError(absl::StrCat(
         "cannot open a sort run file in ", dir_, ": ", strerror(errno)));
   }
@@ -151,9 +162,7 @@ absl::Status ExternalSorter::Add(absl::string_view key) {
     std::swap(filling_, spilling_);
     spill_thread_ = std::thread(
         [this] { spill_status_ = Spill(&spilling_, &spill_file_); });
-    if (filling_.bytes.capacity() < half_bytes_ / 2) {
-      filling_.bytes.reserve(half_bytes_);
-    }
+    filling_.bytes.reserve(half_bytes_);
   }
   if (filling_.bytes.size() + key.size() > 0xFFFFFFFFu) {
     return absl::ResourceExhaustedError("sort buffer larger than 4 GiB");

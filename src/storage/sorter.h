@@ -22,10 +22,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace qiaolian {
 namespace storage {
+
+// Creates a file for scratch data in `dir` and unlinks it at once (it lives
+// until closed; a crash leaves nothing behind): its descriptor, or
+// UNAVAILABLE naming `what`, the directory and the cause.
+absl::StatusOr<int> CreateScratchFile(const std::string& dir,
+                                      absl::string_view what);
 
 class ExternalSorter {
  public:

@@ -1,0 +1,197 @@
+#include "src/ingest/hash_sets.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "src/storage/sorter.h"
+
+namespace qiaolian {
+namespace ingest {
+namespace {
+
+constexpr size_t kBlockBits = 512;  // One cache line.
+constexpr size_t kFirstLayerBytes = 64 << 10;
+constexpr size_t kBitsPerKey = 16;  // ~0.1 % false "maybe" with 6 probes.
+constexpr int kProbes = 6;
+constexpr size_t kRunBlock = 512;  // Hashes per block of a run: 4 KiB.
+
+uint64_t Mix(uint64_t h) {
+  // A 64-bit finaliser (MurmurHash3's): callers' hashes may be weak in some
+  // bits.
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+void HashFilter::Free::operator()(uint64_t* p) const { std::free(p); }
+
+HashFilter::HashFilter(size_t max_bytes)
+    : max_bytes_(std::max(max_bytes, kFirstLayerBytes)) {}
+
+void HashFilter::AddLayer(size_t bytes) {
+  Layer l;
+  l.blocks = bytes * 8 / kBlockBits;
+  l.capacity = l.blocks * kBlockBits / kBitsPerKey;
+  l.words.reset(static_cast<uint64_t*>(std::calloc(bytes / 8, 8)));
+  if (l.words == nullptr) throw std::bad_alloc();
+  bytes_ += bytes;
+  layers_.push_back(std::move(l));
+}
+
+void HashFilter::Add(uint64_t h) {
+  if (layers_.empty()) AddLayer(kFirstLayerBytes);
+  if (layers_.back().keys >= layers_.back().capacity) {
+    const size_t next = layers_.back().blocks * kBlockBits / 8 * 2;
+    if (bytes_ + next <= max_bytes_) AddLayer(next);
+  }
+  Layer& l = layers_.back();
+  const uint64_t m = Mix(h);
+  uint64_t* block = l.words.get() + (m & (l.blocks - 1)) * (kBlockBits / 64);
+  uint64_t probe = m >> 10;  // 6 probes of 9 bits.
+  for (int i = 0; i < kProbes; ++i, probe >>= 9) {
+    const size_t bit = probe & (kBlockBits - 1);
+    block[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+  ++l.keys;
+}
+
+bool HashFilter::MayContain(uint64_t h) const {
+  const uint64_t m = Mix(h);
+  for (const Layer& l : layers_) {
+    const uint64_t* block =
+        l.words.get() + (m & (l.blocks - 1)) * (kBlockBits / 64);
+    uint64_t probe = m >> 10;
+    bool all = true;
+    for (int i = 0; i < kProbes && all; ++i, probe >>= 9) {
+      const size_t bit = probe & (kBlockBits - 1);
+      all = (block[bit / 64] >> (bit % 64)) & 1;
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+HashSet::HashSet(std::string spill_dir, size_t memory_entries)
+    : spill_dir_(std::move(spill_dir)),
+      memory_entries_(std::max<size_t>(memory_entries, 16)),
+      spilled_(16 << 20) {}
+
+HashSet::~HashSet() {
+  for (Run& r : runs_) close(r.fd);
+}
+
+bool HashSet::InTable(uint64_t h) const {
+  if (slots_.empty()) return false;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Mix(h) & mask; slots_[i] != 0; i = (i + 1) & mask) {
+    if (slots_[i] == h) return true;
+  }
+  return false;
+}
+
+void HashSet::PutInTable(uint64_t h) {
+  if ((table_size_ + 1) * 2 > slots_.size()) {
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    table_size_ = 0;
+    for (uint64_t v : old) {
+      if (v != 0) PutInTable(v);
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  size_t i = Mix(h) & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = h;
+  ++table_size_;
+}
+
+absl::StatusOr<bool> HashSet::InRuns(uint64_t h) const {
+  std::vector<uint64_t> block;
+  for (const Run& r : runs_) {
+    // The last block whose first hash is <= h.
+    auto f = std::upper_bound(r.fences.begin(), r.fences.end(), h);
+    if (f == r.fences.begin()) continue;
+    const size_t b = static_cast<size_t>(f - r.fences.begin()) - 1;
+    const size_t n = std::min(kRunBlock, r.count - b * kRunBlock);
+    block.resize(n);
+    const size_t want = n * sizeof(uint64_t);
+    const ssize_t got =
+        pread(r.fd, block.data(), want, static_cast<off_t>(b * kRunBlock * 8));
+    if (got != static_cast<ssize_t>(want)) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot read a row-hash run file in ", spill_dir_, ": ",
+                       got < 0 ? strerror(errno) : "short read"));
+    }
+    if (std::binary_search(block.begin(), block.end(), h)) return true;
+  }
+  return false;
+}
+
+absl::Status HashSet::Spill() {
+  std::vector<uint64_t> sorted;
+  sorted.reserve(table_size_);
+  for (uint64_t v : slots_) {
+    if (v != 0) sorted.push_back(v);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  absl::StatusOr<int> fd =
+      storage::CreateScratchFile(spill_dir_, "row-hash run");
+  if (!fd.ok()) return fd.status();
+  Run r;
+  r.fd = *fd;
+  r.count = sorted.size();
+  const char* p = reinterpret_cast<const char*>(sorted.data());
+  size_t left = sorted.size() * sizeof(uint64_t);
+  while (left > 0) {
+    const ssize_t w = write(r.fd, p, left);
+    if (w <= 0) {
+      if (w < 0 && errno == EINTR) continue;
+      const std::string why = strerror(errno);
+      close(r.fd);
+      return absl::UnavailableError(absl::StrCat(
+          "cannot write a row-hash run file in ", spill_dir_, ": ", why));
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  for (size_t i = 0; i < sorted.size(); i += kRunBlock) {
+    r.fences.push_back(sorted[i]);
+  }
+  for (uint64_t v : sorted) spilled_.Add(v);
+  runs_.push_back(std::move(r));
+  // Keep the table's memory for the next round: it refills to the same size.
+  std::fill(slots_.begin(), slots_.end(), 0);
+  table_size_ = 0;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> HashSet::Insert(uint64_t h) {
+  if (h == 0) h = 1;
+  if (InTable(h)) return false;
+  if (!runs_.empty() && spilled_.MayContain(h)) {
+    absl::StatusOr<bool> in = InRuns(h);
+    if (!in.ok()) return in.status();
+    if (*in) return false;
+  }
+  if (table_size_ >= memory_entries_) {
+    if (absl::Status st = Spill(); !st.ok()) return st;
+  }
+  PutInTable(h);
+  ++size_;
+  return true;
+}
+
+}  // namespace ingest
+}  // namespace qiaolian
