@@ -1451,12 +1451,12 @@ class Importer {
   absl::Status prepare_error_;
   // Filters (a "maybe" is checked in the store), of bounded size whatever
   // the file's: the natural keys of the records this import created...
-  ingest::HashFilter created_keys_{8 << 20};
+  ingest::HashFilter created_keys_{16 << 20};
   // ... the duplicate keys (DuplicateKeys) of the rows created or merged so
   // far (ImportDuplicates) ...
-  ingest::HashFilter written_dup_keys_{16 << 20};
+  ingest::HashFilter written_dup_keys_{32 << 20};
   // ... and the name keys of the enterprises without a USCC among them.
-  ingest::HashFilter name_keys_without_uscc_{2 << 20};
+  ingest::HashFilter name_keys_without_uscc_{4 << 20};
   bool fresh_ = false;  // The store had no record of the kind at the start.
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
   uint64_t total_bytes_ = 0;  // Size of the source.
