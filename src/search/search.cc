@@ -555,10 +555,12 @@ class Searcher {
     // address's single characters are not indexed) and only serve records
     // that share scattered characters, as 陈大伟 does 陈伟. Among records
     // sharing as many grams, the lowest ids come first: the first `room`
-    // ids of every bigram list hold those of one bigram; more are read for
-    // records sharing more.
+    // ids of every bigram list hold those of one bigram (less the hits of
+    // earlier tiers among them); twice that many are read, for records
+    // sharing more. (Four times, at least 64, read twice the blocks for the
+    // same answers on the benchmark's 500 names: bench/RESULTS.md.)
     const size_t room = options_.limit - best_.size();
-    const size_t list_cap = std::max<size_t>(room * 4, 64);
+    const size_t list_cap = std::max<size_t>(room * 2, 16);
     constexpr size_t kCharListCap = 32;
     // Grams() takes at most kMaxGramChars characters: at most 2 * 64 - 1
     // distinct grams, one bit each.

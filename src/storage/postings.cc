@@ -164,22 +164,30 @@ absl::Status PostingCursor::status() const {
 void PostingCursor::Fill() {
   for (;;) {
     const bool have_buf = pos_ < buf_.size();
-    bool have_it = status_.ok() && it_->Valid() &&
-                   it_->key().starts_with(leveldb::Slice(head_));
-    Posting p;
-    bool block = false;
-    if (have_it) {
-      absl::string_view key(it_->key().data(), it_->key().size());
-      absl::string_view head;
-      if (!ParsePostingKey(key, &head, &p, &block) || head != head_) {
-        // A longer head sharing this one's bytes cannot occur (components
-        // are terminated), so this is a malformed key.
-        status_ = absl::DataLossError(
-            absl::StrCat("malformed posting entry ", DescribeKey(key)));
-        valid_ = false;
-        return;
+    if (!it_known_) {
+      // The iterator's key, parsed once per position (the postings of a
+      // block are handed out while it stays on the next key).
+      it_have_ = status_.ok() && it_->Valid() &&
+                 it_->key().starts_with(leveldb::Slice(head_));
+      it_block_ = false;
+      if (it_have_) {
+        absl::string_view key(it_->key().data(), it_->key().size());
+        absl::string_view head;
+        if (!ParsePostingKey(key, &head, &it_posting_, &it_block_) ||
+            head != head_) {
+          // A longer head sharing this one's bytes cannot occur (components
+          // are terminated), so this is a malformed key.
+          status_ = absl::DataLossError(
+              absl::StrCat("malformed posting entry ", DescribeKey(key)));
+          valid_ = false;
+          return;
+        }
       }
+      it_known_ = true;
     }
+    const bool have_it = it_have_;
+    const Posting& p = it_posting_;
+    const bool block = it_block_;
     // A block's postings all come before the next block's key and after its
     // own key, so the buffer is always emptied before the next block.
     if (have_it && block && !have_buf) {
@@ -194,6 +202,7 @@ void PostingCursor::Fill() {
         return;
       }
       it_->Next();
+      it_known_ = false;
       continue;
     }
     if (have_buf && (!have_it || block || buf_[pos_] < p)) {
@@ -215,6 +224,7 @@ void PostingCursor::Next() {
     ++pos_;
   } else {
     it_->Next();
+    it_known_ = false;
   }
   Fill();
 }
@@ -246,6 +256,7 @@ void PostingCursor::Seek(uint64_t id) {
       }
       if (block ? p.id + kPostingRange > id : p.id >= id) break;
       it_->Next();
+      it_known_ = false;
     }
     reseek = steps == kSeekSteps;
   }
@@ -254,6 +265,7 @@ void PostingCursor::Seek(uint64_t id) {
     buf_.clear();
     pos_ = 0;
     it_->Seek(PostingBlockKey(head_, id));
+    it_known_ = false;
     Posting p;
     bool block = false;
     absl::string_view head;

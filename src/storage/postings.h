@@ -138,6 +138,11 @@ class PostingCursor {
   bool valid_ = false;
   bool from_buf_ = false;
   absl::Status status_;
+  // The iterator's position, parsed (valid while it_known_).
+  bool it_known_ = false;
+  bool it_have_ = false;  // On a key of this head.
+  bool it_block_ = false;
+  Posting it_posting_;
 };
 
 }  // namespace storage
