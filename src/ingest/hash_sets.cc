@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,9 @@ constexpr size_t kFirstLayerBytes = 64 << 10;
 constexpr size_t kBitsPerKey = 32;
 constexpr int kProbes = 12;
 constexpr size_t kRunBlock = 512;  // Hashes per block of a run: 4 KiB.
+constexpr size_t kImportRowHashes = size_t{1} << 20;
+
+std::atomic<size_t> import_row_hashes{kImportRowHashes};
 
 uint64_t Mix(uint64_t h) {
   // A 64-bit finaliser (MurmurHash3's): callers' hashes may be weak in some
@@ -205,6 +209,12 @@ absl::StatusOr<bool> HashSet::Insert(uint64_t h) {
   PutInTable(h);
   ++size_;
   return true;
+}
+
+size_t ImportRowHashMemoryEntries() { return import_row_hashes.load(); }
+
+void SetImportRowHashMemoryEntriesForTesting(size_t entries) {
+  import_row_hashes.store(entries == 0 ? kImportRowHashes : entries);
 }
 
 }  // namespace ingest

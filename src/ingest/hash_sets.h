@@ -94,6 +94,13 @@ class HashSet {
   HashFilter spilled_;  // Every hash in a run.
 };
 
+// How many row hashes an import keeps in memory before it spills them to
+// run files (HashSet's `memory_entries`, 1,048,576 by default). For tests,
+// which lower it to reach the spill path with small files; 0 restores the
+// default.
+size_t ImportRowHashMemoryEntries();
+void SetImportRowHashMemoryEntriesForTesting(size_t entries);
+
 }  // namespace ingest
 }  // namespace qiaolian
 

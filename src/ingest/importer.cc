@@ -789,7 +789,8 @@ class Importer {
       : store_(store),
         path_(path),
         o_(o),
-        seen_rows_(internal::StoreAccess::Db(store).path()) {
+        seen_rows_(internal::StoreAccess::Db(store).path(),
+                   ingest::ImportRowHashMemoryEntries()) {
     summary_.file = path;
     summary_.kind = o_.kind;
     summary_.dry_run = o.dry_run;

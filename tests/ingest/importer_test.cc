@@ -8,10 +8,12 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
 #include "qiaolian/store.h"
+#include "src/ingest/hash_sets.h"
 #include "tests/testing/temp_dir.h"
 #include "unicode/ucnv.h"
 
@@ -344,6 +346,34 @@ std::string GenerateRegistry(int n) {
            ",2010-05-07,\"" + std::to_string(i % 1000 + 1) + "(万元人民币)\"\n";
   }
   return out;
+}
+
+// Exact repeats are found when the row hashes no longer fit in memory and
+// the earlier rows' hashes are in run files: counted as duplicates (not as
+// rows matching a record), and the run files leave nothing behind.
+TEST(ImporterTest, RepeatsFarApartAreFoundAfterRowHashesSpill) {
+  TempDir tmp;
+  ingest::SetImportRowHashMemoryEntriesForTesting(64);
+  const std::string reg = GenerateRegistry(2000);
+  std::vector<std::string> lines = absl::StrSplit(reg, '\n');
+  std::string csv = reg;
+  for (int i : {1, 2, 50, 700, 1300, 1999}) csv += lines[i] + "\n";
+  for (int i = 1; i <= 2000; i += 20) csv += lines[i] + "\n";
+  WriteFile(tmp.Sub("r.csv"), csv);
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("r.csv"), {});
+  ingest::SetImportRowHashMemoryEntriesForTesting(0);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rows, 2106u);
+  EXPECT_EQ(s->created, 2000u);
+  EXPECT_EQ(s->duplicates, 106u);
+  EXPECT_EQ(s->unchanged, 0u);
+  EXPECT_EQ(Accounted(*s), s->rows);
+  EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 2000u);
+  for (const auto& e : std::filesystem::directory_iterator(tmp.Sub("s"))) {
+    EXPECT_THAT(e.path().filename().string(),
+                ::testing::Not(HasSubstr("qiaolian-scratch")));
+  }
 }
 
 // Killing the process in the middle of an import leaves a store that opens,
