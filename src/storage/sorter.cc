@@ -77,12 +77,13 @@ absl::StatusOr<int> CreateScratchFile(const std::string& dir,
 
 void ExternalSorter::Buffer::Sort() {
   const char* base = bytes.data();
-  std::sort(keys.begin(), keys.end(),
-            [base](const std::pair<uint32_t, uint32_t>& a,
-                   const std::pair<uint32_t, uint32_t>& b) {
-              return absl::string_view(base + a.first, a.second) <
-                     absl::string_view(base + b.first, b.second);
-            });
+  // Zero padding keeps the prefixes in byte order (a key sorts before its
+  // extensions); equal prefixes fall back to the whole keys.
+  std::sort(keys.begin(), keys.end(), [base](const Key& a, const Key& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return absl::string_view(base + a.offset, a.length) <
+           absl::string_view(base + b.offset, b.length);
+  });
 }
 
 ExternalSorter::ExternalSorter(std::string dir, size_t memory_bytes)
@@ -132,8 +133,9 @@ absl::Status ExternalSorter::Spill(Buffer* buf, File* out) {
     chunk.clear();
     return ok;
   };
-  for (const auto& [off, len] : buf->keys) {
-    absl::string_view k(buf->bytes.data() + off, len);
+  for (const Key& key : buf->keys) {
+    const uint32_t len = key.length;
+    absl::string_view k(buf->bytes.data() + key.offset, len);
     if (have_last && k == last) continue;
     PutLength(&chunk, len);
     chunk.append(k.data(), k.size());
@@ -167,8 +169,14 @@ absl::Status ExternalSorter::Add(absl::string_view key) {
   if (filling_.bytes.size() + key.size() > 0xFFFFFFFFu) {
     return absl::ResourceExhaustedError("sort buffer larger than 4 GiB");
   }
-  filling_.keys.emplace_back(static_cast<uint32_t>(filling_.bytes.size()),
-                             static_cast<uint32_t>(key.size()));
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = prefix << 8 |
+             (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  }
+  filling_.keys.push_back(Key{prefix,
+                              static_cast<uint32_t>(filling_.bytes.size()),
+                              static_cast<uint32_t>(key.size())});
   filling_.bytes.append(key.data(), key.size());
   ++keys_added_;
   return absl::OkStatus();
@@ -189,8 +197,8 @@ absl::Status ExternalSorter::Finish(
   size_t mem_pos = 0;
   auto current = [&](size_t src) -> absl::string_view {
     if (src < mem) return readers[src]->key();
-    const auto& [off, len] = filling_.keys[mem_pos];
-    return absl::string_view(filling_.bytes.data() + off, len);
+    const Key& k = filling_.keys[mem_pos];
+    return absl::string_view(filling_.bytes.data() + k.offset, k.length);
   };
   absl::Status read_status;
   auto advance = [&](size_t src) -> bool {
