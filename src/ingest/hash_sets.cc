@@ -23,6 +23,7 @@ constexpr size_t kFirstLayerBytes = 64 << 10;
 // of a million keys ~0.004 % (measured).
 constexpr size_t kBitsPerKey = 32;
 constexpr int kProbes = 12;
+static_assert(kProbes <= 12, "two mixes give 12 probes of 9 bits");
 constexpr size_t kRunBlock = 512;  // Hashes per block of a run: 4 KiB.
 constexpr size_t kImportRowHashes = size_t{1} << 20;
 
@@ -39,13 +40,15 @@ uint64_t Mix(uint64_t h) {
   return h;
 }
 
-// The bits of one key: its block from the high bits of a second mix, its
-// probes 9 bits at a time from the first mix (7) and the rest of the second.
+// The bits of one key, from two mixes (128 bits): its probes 9 bits at a
+// time, 7 from the first mix and 5 from the low 45 bits of the second, and
+// its block from the second's top 19 bits (a layer has at most 2^19 blocks).
+constexpr size_t kMaxLayerBlocks = size_t{1} << 19;  // 32 MiB.
 struct Bits {
   uint64_t m1, m2;
   explicit Bits(uint64_t h) : m1(Mix(h)), m2(Mix(m1 ^ 0x9E3779B97F4A7C15ull)) {}
   size_t Block(size_t blocks) const {
-    return static_cast<size_t>(((m2 >> 32) * blocks) >> 32);
+    return static_cast<size_t>(((m2 >> 45) * blocks) >> 19);
   }
   size_t Probe(int i) const {
     return i < 7 ? (m1 >> (9 * i)) & (kBlockBits - 1)
@@ -73,7 +76,8 @@ void HashFilter::AddLayer(size_t bytes) {
 void HashFilter::Add(uint64_t h) {
   if (layers_.empty()) AddLayer(kFirstLayerBytes);
   if (layers_.back().keys >= layers_.back().capacity) {
-    const size_t next = layers_.back().blocks * kBlockBits / 8 * 2;
+    const size_t next =
+        std::min(layers_.back().blocks * 2, kMaxLayerBlocks) * kBlockBits / 8;
     if (bytes_ + next <= max_bytes_) AddLayer(next);
   }
   Layer& l = layers_.back();
