@@ -211,8 +211,13 @@ absl::StatusOr<bool> HashSet::Insert(uint64_t h) {
     if (absl::Status st = Spill(); !st.ok()) return st;
   }
   PutInTable(h);
-  ++size_;
   return true;
+}
+
+size_t HashSet::size() const {
+  size_t n = table_size_;
+  for (const Run& r : runs_) n += r.count;
+  return n;
 }
 
 size_t ImportRowHashMemoryEntries() { return import_row_hashes.load(); }

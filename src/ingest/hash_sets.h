@@ -71,7 +71,7 @@ class HashSet {
   // file cannot be written or read (naming the directory and the cause).
   absl::StatusOr<bool> Insert(uint64_t h);
 
-  size_t size() const { return size_; }
+  size_t size() const;
   size_t runs() const { return runs_.size(); }
 
  private:
@@ -89,7 +89,6 @@ class HashSet {
   size_t memory_entries_;
   std::vector<uint64_t> slots_;  // Open addressing; 0 is empty (0 -> 1).
   size_t table_size_ = 0;
-  size_t size_ = 0;
   std::vector<Run> runs_;
   HashFilter spilled_;  // Every hash in a run.
 };

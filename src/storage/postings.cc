@@ -161,29 +161,42 @@ absl::Status PostingCursor::status() const {
   return absl::DataLossError(absl::StrCat("reading postings: ", s.ToString()));
 }
 
+bool PostingCursor::ParseIt() {
+  if (it_known_) return status_.ok();
+  it_known_ = true;
+  it_have_ = status_.ok() && it_->Valid() &&
+             it_->key().starts_with(leveldb::Slice(head_));
+  it_block_ = false;
+  if (!it_have_) return status_.ok();
+  absl::string_view key(it_->key().data(), it_->key().size());
+  absl::string_view head;
+  if (!ParsePostingKey(key, &head, &it_posting_, &it_block_) || head != head_) {
+    // A longer head sharing this one's bytes cannot occur (components are
+    // terminated), so this is a malformed key.
+    status_ = absl::DataLossError(
+        absl::StrCat("malformed posting entry ", DescribeKey(key)));
+    it_have_ = false;
+    return false;
+  }
+  return true;
+}
+
+void PostingCursor::NextIt() {
+  it_->Next();
+  it_known_ = false;
+}
+
+void PostingCursor::SeekIt(const std::string& key) {
+  it_->Seek(key);
+  it_known_ = false;
+}
+
 void PostingCursor::Fill() {
   for (;;) {
     const bool have_buf = pos_ < buf_.size();
-    if (!it_known_) {
-      // The iterator's key, parsed once per position (the postings of a
-      // block are handed out while it stays on the next key).
-      it_have_ = status_.ok() && it_->Valid() &&
-                 it_->key().starts_with(leveldb::Slice(head_));
-      it_block_ = false;
-      if (it_have_) {
-        absl::string_view key(it_->key().data(), it_->key().size());
-        absl::string_view head;
-        if (!ParsePostingKey(key, &head, &it_posting_, &it_block_) ||
-            head != head_) {
-          // A longer head sharing this one's bytes cannot occur (components
-          // are terminated), so this is a malformed key.
-          status_ = absl::DataLossError(
-              absl::StrCat("malformed posting entry ", DescribeKey(key)));
-          valid_ = false;
-          return;
-        }
-      }
-      it_known_ = true;
+    if (!ParseIt()) {
+      valid_ = false;
+      return;
     }
     const bool have_it = it_have_;
     const Posting& p = it_posting_;
@@ -201,8 +214,7 @@ void PostingCursor::Fill() {
         valid_ = false;
         return;
       }
-      it_->Next();
-      it_known_ = false;
+      NextIt();
       continue;
     }
     if (have_buf && (!have_it || block || buf_[pos_] < p)) {
@@ -223,8 +235,7 @@ void PostingCursor::Next() {
   if (from_buf_) {
     ++pos_;
   } else {
-    it_->Next();
-    it_known_ = false;
+    NextIt();
   }
   Fill();
 }
@@ -243,20 +254,12 @@ void PostingCursor::Seek(uint64_t id) {
            buf_.begin();
     int steps = 0;
     for (; steps < kSeekSteps; ++steps) {
-      if (!it_->Valid() || !it_->key().starts_with(leveldb::Slice(head_))) {
+      if (!ParseIt() || !it_have_) break;  // Fill reports a malformed key.
+      if (it_block_ ? it_posting_.id + kPostingRange > id
+                    : it_posting_.id >= id) {
         break;
       }
-      absl::string_view head;
-      Posting p;
-      bool block = false;
-      if (!ParsePostingKey(
-              absl::string_view(it_->key().data(), it_->key().size()), &head,
-              &p, &block)) {
-        break;  // Fill reports it.
-      }
-      if (block ? p.id + kPostingRange > id : p.id >= id) break;
-      it_->Next();
-      it_known_ = false;
+      NextIt();
     }
     reseek = steps == kSeekSteps;
   }
@@ -264,17 +267,10 @@ void PostingCursor::Seek(uint64_t id) {
     positioned_ = true;
     buf_.clear();
     pos_ = 0;
-    it_->Seek(PostingBlockKey(head_, id));
-    it_known_ = false;
-    Posting p;
-    bool block = false;
-    absl::string_view head;
-    if (it_->Valid() &&
-        ParsePostingKey(absl::string_view(it_->key().data(), it_->key().size()),
-                        &head, &p, &block) &&
-        head == head_ && !block && p.id < id) {
+    SeekIt(PostingBlockKey(head_, id));
+    if (ParseIt() && it_have_ && !it_block_ && it_posting_.id < id) {
       // No block for the range: go straight to the id.
-      it_->Seek(PostingKey(head_, target));
+      SeekIt(PostingKey(head_, target));
     }
   }
   Fill();

@@ -125,6 +125,12 @@ class PostingCursor {
 
  private:
   void Fill();
+  // Parses the iterator's position once (into it_have_, it_block_,
+  // it_posting_); false, with status_ set, for a malformed key of the head.
+  bool ParseIt();
+  // Move the iterator (and forget its parsed position).
+  void NextIt();
+  void SeekIt(const std::string& key);
 
   // Keys stepped over before a seek is used instead.
   static constexpr int kSeekSteps = 8;
@@ -138,7 +144,7 @@ class PostingCursor {
   bool valid_ = false;
   bool from_buf_ = false;
   absl::Status status_;
-  // The iterator's position, parsed (valid while it_known_).
+  // The iterator's position, parsed (valid while it_known_; ParseIt).
   bool it_known_ = false;
   bool it_have_ = false;  // On a key of this head.
   bool it_block_ = false;
