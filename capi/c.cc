@@ -141,6 +141,12 @@ int qiaolian_options_set_cache_bytes(qiaolian_options_t* options,
   options->o.block_cache_bytes = static_cast<size_t>(bytes);
   return QIAOLIAN_OK;
 }
+int qiaolian_options_set_write_buffer_bytes(qiaolian_options_t* options,
+                                            uint64_t bytes) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.write_buffer_bytes = static_cast<size_t>(bytes);
+  return QIAOLIAN_OK;
+}
 
 int qiaolian_options_set_encryption_key(qiaolian_options_t* options,
                                         const uint8_t* key, size_t key_len) {

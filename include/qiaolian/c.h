@@ -147,6 +147,12 @@ QIAOLIAN_EXPORT int qiaolian_options_set_sync(qiaolian_options_t* options,
                                               int value);
 QIAOLIAN_EXPORT int qiaolian_options_set_cache_bytes(
     qiaolian_options_t* options, uint64_t bytes);
+/* LevelDB's memtable (StoreOptions::write_buffer_bytes, default 4 MiB; up
+ * to twice this is held in memory). A larger one saves a little CPU on big
+ * imports (docs/import.md, "Speed and memory"). LevelDB clamps the value to
+ * 64 KiB..1 GiB. */
+QIAOLIAN_EXPORT int qiaolian_options_set_write_buffer_bytes(
+    qiaolian_options_t* options, uint64_t bytes);
 /* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the
  * host's 32-byte data key (raw bytes, copied; never stored in the store).
  * A store created with a key keeps identity document numbers, contacts and

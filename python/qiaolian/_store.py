@@ -184,6 +184,8 @@ class Store:
     Options: create_if_missing (create the store when the directory is
     missing or empty), read_only, sync (default for every write: wait until
     it reaches the disk), cache_bytes (block cache, default 8 MiB),
+    write_buffer_bytes (LevelDB's memtable, default 4 MiB; 32 MiB makes a
+    large import cheaper, see docs/import.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;
@@ -193,8 +195,8 @@ class Store:
     """
 
     def __init__(self, path, *, create_if_missing=True, read_only=False,
-                 sync=False, cache_bytes=None, messages=False,
-                 encryption_key=None):
+                 sync=False, cache_bytes=None, write_buffer_bytes=None,
+                 messages=False, encryption_key=None):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -213,6 +215,9 @@ class Store:
             if cache_bytes is not None:
                 _lib.qiaolian_options_set_cache_bytes(
                     options, _uint64(cache_bytes, "cache_bytes"))
+            if write_buffer_bytes is not None:
+                _lib.qiaolian_options_set_write_buffer_bytes(
+                    options, _uint64(write_buffer_bytes, "write_buffer_bytes"))
             if encryption_key is not None:
                 set_encryption_key(options, encryption_key)
             db = _ffi.DbP()

@@ -8,6 +8,7 @@
  * Each step runs on a fresh store in a temporary directory (mkdtemp). */
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
 
+#include <dirent.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -304,6 +305,68 @@ static void test_options(void) {
   qiaolian_query_options_destroy(NULL);
   qiaolian_cursor_destroy(NULL);
   qiaolian_close(NULL);
+  remove_tree(dir);
+}
+
+/* Table files (*.ldb) in store directory `path`. */
+static int count_tables(const char* path) {
+  DIR* d = opendir(path);
+  struct dirent* e;
+  int n = 0;
+  CHECK(d != NULL);
+  while ((e = readdir(d)) != NULL) {
+    const size_t len = strlen(e->d_name);
+    if (len > 4 && strcmp(e->d_name + len - 4, ".ldb") == 0) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+/* The write buffer reaches LevelDB: 300 enterprises (a few hundred KB of
+ * rows, history and index entries) stay in the default 4 MiB memtable, and
+ * overflow a 64 KiB one into table files before the store is closed. Both
+ * stores read back every record. */
+static void test_write_buffer(void) {
+  char dir[256], path[320];
+  uint64_t sizes[2] = {0, 64u << 10};
+  int tables[2] = {0, 0};
+  int round;
+  make_temp_dir(dir, sizeof dir);
+  for (round = 0; round < 2; ++round) {
+    qiaolian_options_t* o = qiaolian_options_create();
+    qiaolian_db_t* db = NULL;
+    char* err = NULL;
+    uint64_t n = 0, id = 0;
+    int i;
+    CHECK(o != NULL);
+    if (sizes[round] != 0) {
+      CHECK(qiaolian_options_set_write_buffer_bytes(o, sizes[round]) ==
+            QIAOLIAN_OK);
+    }
+    snprintf(path, sizeof path, "%s/store%d", dir, round);
+    CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
+    for (i = 0; i < 300; ++i) {
+      char json[256];
+      snprintf(json, sizeof json,
+               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
+               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
+               i, i);
+      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
+                               &id, &err),
+               QIAOLIAN_OK, err);
+    }
+    tables[round] = count_tables(path);
+    CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err),
+             QIAOLIAN_OK, err);
+    CHECK(n == 300);
+    qiaolian_close(db);
+    qiaolian_options_destroy(o);
+  }
+  CHECK(tables[0] == 0);
+  CHECK(tables[1] > 0);
+  CHECK(qiaolian_options_set_write_buffer_bytes(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
   remove_tree(dir);
 }
 
@@ -1089,6 +1152,7 @@ int main(int argc, char** argv) {
   test_version();
   test_schema();
   test_options();
+  test_write_buffer();
   test_records();
   test_queries();
   test_maintenance();

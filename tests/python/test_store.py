@@ -177,6 +177,26 @@ def test_crud_round_trip_with_chinese_text(store):
         store.get("person", pid)
 
 
+def test_write_buffer_bytes_reaches_leveldb(tmp_path):
+    """A 64 KiB memtable spills 300 enterprises into table files before the
+    store is closed; the default 4 MiB one holds them. Both read back."""
+    tables = []
+    for size in (None, 64 << 10):
+        path = tmp_path / f"store-{size}"
+        with qiaolian.Store(path, write_buffer_bytes=size) as s:
+            for i in range(300):
+                s.create("enterprise", {
+                    "name": f"金坛第{i}测试有限公司",
+                    "businessScope": f"电子产品、机械设备、五金交电的销售{i}"})
+            tables.append(len(list(path.glob("*.ldb"))))
+            assert s.count("enterprise") == 300
+    assert tables[0] == 0 and tables[1] > 0
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.Store(tmp_path / "bad", write_buffer_bytes=-1)
+    with pytest.raises(TypeError):
+        qiaolian.Store(tmp_path / "bad", write_buffer_bytes="big")
+
+
 def test_records_as_json_text_and_protobuf_bytes(store):
     eid = store.create("enterprise", json.dumps(example("enterprise", 1),
                                                 ensure_ascii=False))
