@@ -15,7 +15,8 @@
 //            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--json]
-//   qiaolian --store DIR export QUERY [--format csv|jsonl] [-o FILE]
+//   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
+//                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
 //   qiaolian --store DIR verify
 //   qiaolian --store DIR reindex
@@ -30,6 +31,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -41,6 +43,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -83,6 +86,7 @@ struct Args : Global {
   uint64_t limit = 0;
   uint64_t after = 0;
   std::string output;
+  std::vector<std::string> columns;  // export --columns
   bool unmasked = false;
   bool bom = false;
 };
@@ -541,11 +545,20 @@ int CmdExport(const Args& a) {
   auto store = OpenStore(a, false, /*read_only=*/!a.unmasked);
   if (!store.ok()) return Fail(store.status());
   ExportOptions o;
-  o.format = a.format.empty() ? "csv" : a.format;
+  o.format = a.format;
+  if (o.format.empty()) {
+    // From the output file's extension, as the Python binding does.
+    const std::string ext = absl::AsciiStrToLower(
+        std::filesystem::path(a.output).extension().string());
+    o.format = ext == ".xlsx"                        ? "xlsx"
+               : ext == ".jsonl" || ext == ".ndjson" ? "jsonl"
+                                                     : "csv";
+  }
   o.unmasked = a.unmasked;
   o.actor = a.actor;
   o.bom = a.bom;
   o.allow_scan = a.allow_scan;
+  o.columns = a.columns;
   absl::StatusOr<uint64_t> rows;
   if (a.output.empty() || a.output == "-") {
     rows = Export(**store, a.text, o, std::cout);
@@ -696,13 +709,19 @@ int Main(int argc, char** argv) {
       "Export a query's records to CSV, JSON Lines or .xlsx (docs/export.md)");
   exp->add_option("text", a.text, "e.g. 'enterprise where status = ACTIVE'")
       ->required();
-  exp->add_option("--format", a.format, "csv (default), jsonl or xlsx");
+  exp->add_option("--format", a.format,
+                  "csv, jsonl or xlsx (default: from the -o file's extension, "
+                  ".xlsx, .jsonl or .ndjson, else csv)");
   exp->add_option("-o,--output", a.output, "Write to FILE (default: stdout)");
   exp->add_flag("--unmasked", a.unmasked,
                 "Write personal identifiers unmasked");
   exp->add_flag("--bom", a.bom, "Start the CSV with a UTF-8 BOM (Excel)");
   exp->add_flag("--allow-scan", a.allow_scan,
                 "Read every record when no index serves the query");
+  exp->add_option("--columns", a.columns,
+                  "Field paths for CSV and xlsx, comma-separated (default: "
+                  "the kind's columns; docs/export.md)")
+      ->delimiter(',');
   auto* verify =
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");

@@ -664,6 +664,10 @@ uint64_t& StoreAccess::count(const Store& s,
                              Kind kind) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return s.rep_->count[kind];
 }
+uint64_t StoreAccess::NextId(const Store& s, Kind kind) {
+  absl::MutexLock lock(&s.rep_->write_mu);
+  return s.rep_->next_id[kind];
+}
 DeferredIndexes* StoreAccess::deferred(const Store& s)
     ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return s.rep_->deferred.get();

@@ -38,6 +38,9 @@ struct StoreAccess {
   // Live-row counter of `kind` (REQUIRES: write_mu held) and its meta key.
   static uint64_t& count(const Store& s, Kind kind);
   static std::string CountKey(Kind kind);
+  // The id the next record of `kind` will get: every record of the kind
+  // that exists or ever existed has a lower one (ids are never reused).
+  static uint64_t NextId(const Store& s, Kind kind);
   static absl::Status CheckWritable(const Store& s);
   // The bulk load in progress, or null. REQUIRES: write_mu held.
   static DeferredIndexes* deferred(const Store& s);

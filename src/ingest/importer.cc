@@ -25,6 +25,7 @@
 #include "qiaolian/duplicates.h"
 #include "qiaolian/import.h"
 #include "qiaolian/limits.h"
+#include "qiaolian/v1/options.pb.h"
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
 #include "src/ingest/hash_sets.h"
@@ -57,6 +58,7 @@ enum class Target {
   kPassport,          // 护照号: an IdentityDocument of type passport.
   kPhone,             // A Contact of type phone.
   kEmail,             // A Contact of type e-mail.
+  kRecordId,          // id / meta.id: the record of this store (an export).
 };
 
 struct Alias {
@@ -490,6 +492,8 @@ bool OrgCodeCheckHolds(absl::string_view org9) {
 absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
                        Message* m, bool lenient, CellResult* result) {
   switch (c.target) {
+    case Target::kRecordId:  // Read by Prepare, not put into the record.
+      return absl::OkStatus();
     case Target::kField:
       return SetPath(m, c.path, value);
     case Target::kUscc: {
@@ -542,21 +546,29 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     }
     case Target::kEnterpriseType: {
+      // The registry's wording is kept verbatim in type_text; a value that
+      // is one of our own names (an export read back) is not wording.
       auto* e = static_cast<v1::Enterprise*>(m);
-      e->set_type_text(std::string(value));
       absl::StatusOr<int> exact =
           EnumValue(v1::Enterprise::Type_descriptor(), value);
-      e->set_type(exact.ok() ? static_cast<v1::Enterprise::Type>(*exact)
-                             : TypeFromText(value));
+      if (exact.ok()) {
+        e->set_type(static_cast<v1::Enterprise::Type>(*exact));
+      } else {
+        e->set_type_text(std::string(value));
+        e->set_type(TypeFromText(value));
+      }
       return absl::OkStatus();
     }
     case Target::kEnterpriseStatus: {
       auto* e = static_cast<v1::Enterprise*>(m);
-      e->set_status_text(std::string(value));
       absl::StatusOr<int> exact =
           EnumValue(v1::Enterprise::Status_descriptor(), value);
-      e->set_status(exact.ok() ? static_cast<v1::Enterprise::Status>(*exact)
-                               : StatusFromText(value));
+      if (exact.ok()) {
+        e->set_status(static_cast<v1::Enterprise::Status>(*exact));
+      } else {
+        e->set_status_text(std::string(value));
+        e->set_status(StatusFromText(value));
+      }
       return absl::OkStatus();
     }
     case Target::kResidentId:
@@ -685,6 +697,42 @@ bool Merge(const Message& row, ImportMode mode, Message* existing) {
   return existing->SerializeAsString() != before;
 }
 
+// A personal value of `m` as an export without --unmasked writes it (with
+// '*' for the hidden characters, src/privacy/mask.cc): its field path and
+// value in `*path` and `*value`; false when there is none. Fields marked
+// (qiaolian.v1.public_data) are not masked, so they are not looked at.
+bool FindMaskedValue(const Message& m, const std::string& prefix,
+                     bool sensitive, std::string* path, std::string* value) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const google::protobuf::FieldOptions& fo = f->options();
+    if (fo.GetExtension(v1::public_data)) continue;
+    const bool s = sensitive || fo.HasExtension(v1::sensitive);
+    const std::string at = prefix.empty()
+                               ? std::string(f->name())
+                               : absl::StrCat(prefix, ".", f->name());
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const Message& sub = f->is_repeated() ? r->GetRepeatedMessage(m, f, i)
+                                              : r->GetMessage(m, f);
+        if (FindMaskedValue(sub, at, s, path, value)) return true;
+      } else if (s && f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        std::string v = f->is_repeated() ? r->GetRepeatedString(m, f, i)
+                                         : r->GetString(m, f);
+        if (v.find('*') != std::string::npos) {
+          *path = at;
+          *value = std::move(v);
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 // Natural keys: query texts that find the record a row describes.
 std::vector<std::string> NaturalKeys(Kind kind, const Message& m) {
   std::vector<std::string> keys;
@@ -728,6 +776,10 @@ struct Item {
   bool duplicate = false;
   bool flagged = false;
   std::string warning;  // CellResult::warning.
+  // The record the row names by id (a CSV export's id column, a JSON Lines
+  // export's meta.id and meta.revision); 0 when it names none.
+  uint64_t record_id = 0;
+  uint64_t record_revision = 0;
   bool rejected = false;
   std::string reject_field;
   std::string reject_reason;
@@ -841,6 +893,7 @@ class Importer {
     start_ = std::chrono::steady_clock::now();
     QL_ASSIGN_OR_RETURN(uint64_t existing, store_.Count(o_.kind));
     fresh_ = existing == 0;
+    first_new_id_ = internal::StoreAccess::NextId(store_, o_.kind);
     check_duplicates_ =
         o_.duplicates != ImportDuplicates::kOff &&
         (o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE);
@@ -925,6 +978,18 @@ class Importer {
       bool found = false;
       auto m = mapping.find(c.header);
       if (m == mapping.end()) m = mapping.find(key);
+      const bool id_column = m != mapping.end()
+                                 ? m->second == "id" || m->second == "meta.id"
+                                 : key == "id" || key == "meta.id";
+      if (id_column) {
+        // The record ids of an export read back (Resolve checks them).
+        c.field = "meta.id";
+        c.target = Target::kRecordId;
+        summary_.mapped_columns.emplace_back(
+            c.header, "meta.id (a record of this store, when it agrees)");
+        columns_.push_back(std::move(c));
+        continue;
+      }
       if (m != mapping.end()) {
         if (m->second.empty() || m->second == "-") {
           summary_.ignored_columns.push_back(c.header);
@@ -1074,14 +1139,29 @@ class Importer {
     if (jsonl) {
       absl::Status st = RecordFromJson(row.fields[0], record.get());
       if (!st.ok()) return reject("", st.message());
-      if (MetaOf(*record).id() != 0 || MetaOf(*record).revision() != 0) {
-        return reject("meta",
-                      "meta.id and meta.revision are kept by the store");
+      const v1::RecordMeta& meta = MetaOf(*record);
+      if (meta.id() == 0 && meta.revision() != 0) {
+        return reject("meta", "meta.revision without meta.id");
       }
+      // An export read back: the record it names (Resolve checks it); the
+      // rest of meta is the store's.
+      item->record_id = meta.id();
+      item->record_revision = meta.revision();
+      MutableMetaOf(record.get())->Clear();
     } else {
       for (const MappedColumn& c : columns_) {
         std::string value = ingest::CleanText(row.fields[c.index]);
         if (value.empty() || ingest::IsPlaceholder(value)) continue;
+        if (c.target == Target::kRecordId) {
+          if (!absl::SimpleAtoi(ingest::ToHalfWidth(value), &item->record_id) ||
+              item->record_id == 0) {
+            return reject(c.header,
+                          absl::StrCat("expected a record id (a whole number "
+                                       "from 1), not \"",
+                                       value, "\""));
+          }
+          continue;
+        }
         absl::Status st =
             ApplyCell(c, value, record.get(), o_.lenient, &cell_result);
         if (!st.ok()) return reject(c.header, st.message());
@@ -1094,6 +1174,17 @@ class Importer {
           absl::StartsWith(e->uscc(), "93")) {
         e->set_type(v1::Enterprise::TYPE_FARMERS_COOPERATIVE);
       }
+    }
+    // A masked export read back would overwrite real values with masks.
+    std::string masked_path, masked_value;
+    if (FindMaskedValue(*record, "", false, &masked_path, &masked_value)) {
+      return reject(
+          masked_path,
+          absl::StrCat("masked, as an export without --unmasked writes it; "
+                       "not imported, so that it cannot replace the real "
+                       "value (export with --unmasked, or leave the column "
+                       "out): \"",
+                       masked_value, "\""));
     }
     v1::SourceLocation* src = MutableMetaOf(record.get())->mutable_source();
     src->set_file(source_name_);
@@ -1170,7 +1261,7 @@ class Importer {
             ++summary_.warned;
             ++summary_.warnings_by_reason[GeneralReason(item.warning)];
           }
-          QL_RETURN_IF_ERROR(Resolve(item.row, std::move(item.record)));
+          QL_RETURN_IF_ERROR(Resolve(item));
         }
         if (pending_.size() >= o_.batch_rows) QL_RETURN_IF_ERROR(Flush());
         if (o_.progress && summary_.rows % o_.progress_every == 0) {
@@ -1180,7 +1271,13 @@ class Importer {
     }
   }
 
-  absl::Status Resolve(ingest::Row& row, std::unique_ptr<Message> record) {
+  absl::Status Resolve(Item& item) {
+    ingest::Row& row = item.row;
+    std::unique_ptr<Message> record = std::move(item.record);
+    if (item.record_id != 0) {
+      QL_ASSIGN_OR_RETURN(bool done, ResolveById(item, record));
+      if (done) return absl::OkStatus();
+    }
     std::vector<std::string> keys = NaturalKeys(o_.kind, *record);
     // In a store that had no record of the kind when the import began, only
     // keys this import has written can match: skip the queries for others.
@@ -1209,34 +1306,7 @@ class Importer {
       absl::StatusOr<QueryPage> found = store_.Query(k, qo);
       if (!found.ok()) return found.status();
       if (found->records.empty()) continue;
-      std::unique_ptr<Message> existing = std::move(found->records[0]);
-      if (o_.mode == ImportMode::kSkip) {
-        ++summary_.unchanged;
-        return absl::OkStatus();
-      }
-      // The existing record keeps its own source location.
-      MutableMetaOf(record.get())->clear_source();
-      if (!Merge(*record, o_.mode, existing.get())) {
-        ++summary_.unchanged;
-        return absl::OkStatus();
-      }
-      if (o_.dry_run) {
-        ++summary_.updated;
-        return absl::OkStatus();
-      }
-      WriteOptions wo;
-      wo.actor = o_.actor;
-      absl::Status st = store_.Update(existing.get(), wo);
-      if (st.ok()) {
-        ++summary_.updated;
-      } else if (st.code() == absl::StatusCode::kInvalidArgument ||
-                 st.code() == absl::StatusCode::kAlreadyExists ||
-                 st.code() == absl::StatusCode::kFailedPrecondition) {
-        Reject(row, FieldOf(st.message()), st.message());
-      } else {
-        return st;
-      }
-      return absl::OkStatus();
+      return UpdateExisting(row, *record, found->records[0].get());
     }
     std::vector<std::string> dup_keys;
     if (check_duplicates_) {
@@ -1254,6 +1324,109 @@ class Importer {
     row.fields.clear();  // Only the line and the raw text are kept.
     pending_.push_back(Pending{std::move(row), std::move(record)});
     return absl::OkStatus();
+  }
+
+  // A row matched to the stored record `existing`: counted unchanged in
+  // skip mode or when merging changes nothing, else updated (a failed
+  // update is a rejected row).
+  absl::Status UpdateExisting(const ingest::Row& row, Message& record,
+                              Message* existing) {
+    if (o_.mode == ImportMode::kSkip) {
+      ++summary_.unchanged;
+      return absl::OkStatus();
+    }
+    // The existing record keeps its own source location.
+    MutableMetaOf(&record)->clear_source();
+    if (!Merge(record, o_.mode, existing)) {
+      ++summary_.unchanged;
+      return absl::OkStatus();
+    }
+    if (o_.dry_run) {
+      ++summary_.updated;
+      return absl::OkStatus();
+    }
+    WriteOptions wo;
+    wo.actor = o_.actor;
+    absl::Status st = store_.Update(existing, wo);
+    if (st.ok()) {
+      ++summary_.updated;
+    } else if (st.code() == absl::StatusCode::kInvalidArgument ||
+               st.code() == absl::StatusCode::kAlreadyExists ||
+               st.code() == absl::StatusCode::kFailedPrecondition) {
+      Reject(row, FieldOf(st.message()), st.message());
+    } else {
+      return st;
+    }
+    return absl::OkStatus();
+  }
+
+  void Warn(absl::string_view warning) {
+    ++summary_.warned;
+    ++summary_.warnings_by_reason[GeneralReason(warning)];
+  }
+
+  // A row that names a record by id (an export read back). The id is used
+  // when it names a record that existed before the import began and that
+  // agrees with the row: none of the row's natural keys belongs to another
+  // record, and one of them is the record's, or else the names agree (and
+  // neither two USCCs nor two birth dates differ). Otherwise the id is
+  // ignored with a warning (a file from another store, a registry's own
+  // numbering) and the row is resolved by its keys as any other. True when
+  // the row is done with.
+  absl::StatusOr<bool> ResolveById(const Item& item,
+                                   std::unique_ptr<Message>& record) {
+    const uint64_t id = item.record_id;
+    const std::string kind(KindName(o_.kind));
+    if (id >= first_new_id_) {
+      Warn(absl::StrCat("id ignored: no ", kind,
+                        " of this store has it (a file from another "
+                        "store?): \"",
+                        id, "\""));
+      return false;
+    }
+    absl::StatusOr<std::unique_ptr<Message>> got = store_.Get(o_.kind, id);
+    if (absl::IsNotFound(got.status())) {
+      Warn(absl::StrCat("id ignored: the ", kind,
+                        " of this store that had it was deleted: \"", id,
+                        "\""));
+      return false;
+    }
+    if (!got.ok()) return got.status();
+    std::unique_ptr<Message> existing = std::move(*got);
+    bool key_agrees = false;
+    for (const std::string& k : NaturalKeys(o_.kind, *record)) {
+      if (absl::StrContains(k, " where meta.source.")) continue;
+      QL_ASSIGN_OR_RETURN(QueryPage found, store_.Query(k, QueryOptions()));
+      if (found.records.empty()) continue;
+      const uint64_t other = MetaOf(*found.records[0]).id();
+      if (other != id) {
+        Warn(absl::StrCat("id ignored: the row's codes name another ", kind,
+                          " of this store: \"", id, "\" (theirs: ", other,
+                          ")"));
+        return false;
+      }
+      key_agrees = true;
+    }
+    if (!key_agrees && !search::SameRecordByName(*record, *existing)) {
+      Warn(absl::StrCat("id ignored: the ", kind,
+                        " of this store that has it differs in name or codes "
+                        "(a file from another store?): \"",
+                        id, "\""));
+      return false;
+    }
+    if (o_.mode != ImportMode::kSkip && item.record_revision != 0 &&
+        item.record_revision != MetaOf(*existing).revision()) {
+      Reject(
+          item.row, "meta.revision",
+          absl::StrCat(kind, " ", id,
+                       " has changed since the file was "
+                       "written (revision ",
+                       MetaOf(*existing).revision(), " here, ",
+                       item.record_revision, " in the file): export it again"));
+      return true;
+    }
+    QL_RETURN_IF_ERROR(UpdateExisting(item.row, *record, existing.get()));
+    return true;
   }
 
   // A row about to be created: looks for a likely duplicate among the
@@ -1459,6 +1632,8 @@ class Importer {
   // ... and the name keys of the enterprises without a USCC among them.
   ingest::HashFilter name_keys_without_uscc_{4 << 20};
   bool fresh_ = false;  // The store had no record of the kind at the start.
+  // Ids from this one on were not taken when the import began.
+  uint64_t first_new_id_ = 1;
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
   uint64_t total_bytes_ = 0;  // Size of the source.
   std::chrono::steady_clock::time_point start_;

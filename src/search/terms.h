@@ -98,6 +98,17 @@ bool IsNameKey(absl::string_view duplicate_key);
 bool NameOnlyMatchCanReach(const google::protobuf::Message& record,
                            bool others_have_uscc, int min_score);
 
+// Whether a row read back from a file and the stored `existing` record of
+// the same kind can be the same person or enterprise by their names: the
+// row's name (normalised, Compact) is the record's name or one of its
+// former names, or the record's name is one of the row's former names, or
+// the row has no name; and neither two USCCs (enterprises) nor two birth
+// dates (people) differ. For events, cases and donations: the same date
+// (a case's received date) or the same title. The importer's check of a
+// file's record ids.
+bool SameRecordByName(const google::protobuf::Message& row,
+                      const google::protobuf::Message& existing);
+
 // Where a searchable text comes from. Values are stored in keys: frozen.
 enum class Field : int64_t {
   kName = 1,         // Person.name, Enterprise.name (姓名 / 名称)

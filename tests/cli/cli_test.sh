@@ -296,6 +296,15 @@ expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise
 expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
 expect_ok "after a bulk load the store verifies" "consistent" q verify
 expect_fail "import --bulk-load bogus" 1 "expected auto, on or off" q import enterprise "$TMP/export.xlsx" --bulk-load bogus
+# The office's round trip: export, edit, import --mode update; the id column
+# finds the person (who has no natural key here). A masked export is refused.
+expect_ok "export for editing" "1 records exported" q export 'person where name = "导出测试"' --unmasked --columns id,name,notes -o "$TMP/edit.csv"
+sed -i 's/导出测试,\r$/导出测试,已回国\r/' "$TMP/edit.csv"
+expect_ok "edited export updates by id" "0 created, 1 updated" q import person "$TMP/edit.csv" --mode update
+expect_ok "the edit is there" "已回国" q export 'person where name = "导出测试"' --columns notes
+expect_ok "masked export" "1 records exported" q export 'person where name = "导出测试"' -o "$TMP/masked.jsonl"
+expect_ok "masked export is not read back" "masked, as an export" q import person "$TMP/masked.jsonl" --mode update
+expect_ok "the phone is kept" "13912345678" q export 'person where name = "导出测试"' --unmasked
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

@@ -3,14 +3,17 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/export.h"
 #include "qiaolian/import.h"
+#include "qiaolian/record.h"
 #include "qiaolian/store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -354,6 +357,188 @@ TEST_F(ExporterTest, EnterpriseCsvRoundTripsThroughImport) {
               want->legal_representative().name());
     EXPECT_EQ(got.investor_countries_size(), want->investor_countries_size());
   }
+}
+
+// An export read back into the same store (the office's round trip: export,
+// edit in a spreadsheet, import with --mode update) matches every row to its
+// record by id, also records without a USCC or identity document, and
+// changes nothing unless a cell was edited.
+TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
+  v1::Enterprise a;
+  a.set_name("上海定惠塑胶有限公司");
+  a.set_uscc("91310000757904992P");
+  a.set_status(v1::Enterprise::STATUS_ACTIVE);  // No status_text.
+  AddEnterprise(a);
+  v1::Enterprise co;  // No USCC: matched by nothing but its id.
+  co.set_name("上海奉金生猪养殖专业合作社");
+  co.set_type(v1::Enterprise::TYPE_FARMERS_COOPERATIVE);  // No type_text.
+  co.add_former_names("奉金养殖场");
+  AddEnterprise(co);
+  for (const char* name : {"胡正明", "胡正大", "尹娟"}) {
+    v1::Person p;  // No identity document either.
+    p.set_name(name);
+    p.add_tags("胡氏奖助金");
+    p.set_notes("以视频连线方式出席颁奖。");
+    AddPerson(p);
+  }
+  for (const char* format : {"csv", "xlsx", "jsonl"}) {
+    for (const auto& [kind, query, n] :
+         {std::tuple<Kind, std::string, uint64_t>{v1::KIND_ENTERPRISE,
+                                                  "enterprise", 2},
+          {v1::KIND_PERSON, "person", 3}}) {
+      const std::string path = dir_.Sub(absl::StrCat(query, ".", format));
+      {
+        ExportOptions o;
+        o.format = format;
+        o.unmasked = true;
+        std::ofstream out(path, std::ios::binary);
+        ASSERT_TRUE(Export(*store_, query, o, out).ok());
+      }
+      ImportOptions io;
+      io.kind = kind;
+      io.mode = ImportMode::kUpdate;
+      absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+      ASSERT_TRUE(s.ok()) << s.status();
+      EXPECT_EQ(s->unchanged, n) << format << " " << s->ToString();
+      EXPECT_EQ(s->created + s->updated + s->rejected + s->warned, 0u)
+          << format << " " << s->ToString();
+    }
+  }
+  // Every record is still at revision 1.
+  for (Kind kind : {v1::KIND_ENTERPRISE, v1::KIND_PERSON}) {
+    absl::StatusOr<QueryPage> page = store_->Query(KindName(kind));
+    ASSERT_TRUE(page.ok());
+    for (const auto& r : page->records) {
+      EXPECT_EQ(MetaOf(*r).revision(), 1u) << r->ShortDebugString();
+    }
+  }
+
+  // An edited cell: the person (no natural key) is updated in place.
+  std::string csv = ExportText(*store_, "person where name = \"胡正大\"",
+                               Columns({"id", "name", "notes"}));
+  csv =
+      absl::StrReplaceAll(csv, {{"以视频连线方式出席颁奖。", "已回国定居。"}});
+  const std::string edited = dir_.Sub("edited.csv");
+  std::ofstream(edited, std::ios::binary) << csv;
+  ImportOptions io;
+  io.kind = v1::KIND_PERSON;
+  io.mode = ImportMode::kUpdate;
+  absl::StatusOr<ImportSummary> s = Import(*store_, edited, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->updated, 1u) << s->ToString();
+  EXPECT_EQ(s->created, 0u) << s->ToString();
+  absl::StatusOr<QueryPage> page =
+      store_->Query("person where name = \"胡正大\"");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& p = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(p.notes(), "已回国定居。");
+  EXPECT_THAT(p.tags(), ElementsAre("胡氏奖助金"));  // Not in the file: kept.
+}
+
+// The ids of a file from another store name other records here: they are
+// ignored (with a warning) and the rows are imported as they would be
+// without them; nothing of this store's records changes. A cell that is
+// not an id is a rejected row naming the column.
+TEST_F(ExporterTest, IdsOfAnotherStoreAreIgnored) {
+  std::unique_ptr<Store> other = OpenStore(dir_.Sub("other"));
+  for (const char* name : {"王五", "赵六"}) {
+    v1::Person p;
+    p.set_name(name);
+    ASSERT_TRUE(other->Create(&p).ok());
+  }
+  for (const char* name : {"张三", "李四"}) {
+    v1::Person p;
+    p.set_name(name);
+    AddPerson(p);
+  }
+  const std::string path = dir_.Sub("other.csv");
+  {
+    std::ofstream out(path, std::ios::binary);
+    ASSERT_TRUE(Export(*other, "person", Columns({"id", "name"}), out).ok());
+    out << "abc,钱七\r\n";
+  }
+  ImportOptions io;
+  io.kind = v1::KIND_PERSON;
+  io.mode = ImportMode::kUpdate;
+  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->updated, 0u) << s->ToString();
+  EXPECT_EQ(s->warned, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("id ignored"));
+  EXPECT_THAT(s->ToString(), HasSubstr("rejected 1: id: expected a record id"));
+  for (uint64_t id : {1u, 2u}) {
+    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> got =
+        store_->Get(v1::KIND_PERSON, id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(MetaOf(**got).revision(), 1u);
+    EXPECT_EQ(static_cast<const v1::Person&>(**got).name(),
+              id == 1 ? "张三" : "李四");
+  }
+}
+
+// A masked export read back would replace real identifiers with masks:
+// such rows are rejected, saying so, and the records keep their values.
+// A JSON Lines export names the revision it was written at: a record
+// changed since is not overwritten by the stale row.
+TEST_F(ExporterTest, MaskedOrStaleRowsDoNotOverwriteRecords) {
+  v1::Person sample = SamplePerson();
+  sample.mutable_address()->set_text("北京市朝阳区建国路1号");
+  const uint64_t id = AddPerson(sample);
+  for (const std::string format : {"csv", "jsonl"}) {
+    const std::string path = dir_.Sub("masked." + format);
+    {
+      ExportOptions o;
+      o.format = format;
+      std::ofstream out(path, std::ios::binary);
+      ASSERT_TRUE(Export(*store_, "person", o, out).ok());
+    }
+    ImportOptions io;
+    io.kind = v1::KIND_PERSON;
+    io.mode = ImportMode::kUpdate;
+    absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->rejected, 1u) << format << " " << s->ToString();
+    EXPECT_THAT(s->ToString(), HasSubstr("masked, as an export"));
+  }
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> got =
+      store_->Get(v1::KIND_PERSON, id);
+  ASSERT_TRUE(got.ok());
+  const auto& p = static_cast<const v1::Person&>(**got);
+  EXPECT_EQ(MetaOf(p).revision(), 1u);
+  EXPECT_EQ(p.identity_documents(0).number(), kResidentId);
+  EXPECT_EQ(p.contacts(0).value(), "13912345678");
+  EXPECT_EQ(p.address().text(), "北京市朝阳区建国路1号");
+
+  // Stale: exported at revision 1, updated to 2 since.
+  const std::string path = dir_.Sub("stale.jsonl");
+  {
+    ExportOptions o;
+    o.format = "jsonl";
+    o.unmasked = true;
+    std::ofstream out(path, std::ios::binary);
+    ASSERT_TRUE(Export(*store_, "person", o, out).ok());
+  }
+  v1::Person changed = p;
+  changed.set_notes("新的备注");
+  ASSERT_TRUE(store_->Update(&changed).ok());
+  ImportOptions io;
+  io.kind = v1::KIND_PERSON;
+  io.mode = ImportMode::kUpdate;
+  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("has changed since the file was"));
+  got = store_->Get(v1::KIND_PERSON, id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(static_cast<const v1::Person&>(**got).notes(), "新的备注");
+  // In skip mode the same file changes nothing and is not an error.
+  io.mode = ImportMode::kSkip;
+  s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->unchanged, 1u) << s->ToString();
 }
 
 }  // namespace

@@ -85,3 +85,29 @@ def test_errors_leave_the_target_alone(store, tmp_path):
                 if p.name.startswith("keep.csv.tmp")]
     with pytest.raises(TypeError):
         store.export('person where name = "x"', target, columns="name")
+
+
+def test_an_edited_export_updates_its_records_by_id(store, tmp_path):
+    """Export, edit a cell, import with mode="update": the row finds its
+    record by id (these people have no identity document) and only the edit
+    changes; a masked export is refused rather than written over the real
+    values."""
+    store.create("person", {"name": "胡正大", "notes": "以视频连线方式出席颁奖。"})
+    store.create("person", {"name": "尹娟", "notes": "海归人才"})
+    out = tmp_path / "people.csv"
+    assert store.export("person", out, columns=["id", "name", "notes"]) == 2
+    text = out.read_text(encoding="utf-8").replace("海归人才", "海归人才，已回国")
+    out.write_text(text, encoding="utf-8")
+    s = store.import_file(out, "person", mode="update")
+    assert (s["created"], s["updated"], s["unchanged"]) == (0, 1, 1)
+    assert store.get("person", 2)["notes"] == "海归人才，已回国"
+    assert store.get("person", 2)["meta"]["revision"] == "2"
+
+    pid = store.create("person", PERSON)
+    masked = tmp_path / "masked.jsonl"
+    store.export('person where name = "张三"', masked)
+    s = store.import_file(masked, "person", mode="update")
+    assert s["rejected"] == 1
+    assert any("masked" in r for r in s["rejected_by_reason"])
+    got = store.get("person", pid)
+    assert got["meta"]["revision"] == "1"

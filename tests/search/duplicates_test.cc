@@ -14,6 +14,7 @@
 #include "qiaolian/v1/enterprise.pb.h"
 #include "qiaolian/v1/event.pb.h"
 #include "qiaolian/v1/person.pb.h"
+#include "src/search/terms.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -395,6 +396,52 @@ TEST_F(DuplicatesTest, MergeErrorsChangeNothing) {
   auto n = store_->Count(v1::KIND_PERSON);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1u);
+}
+
+}  // namespace
+}  // namespace qiaolian
+
+namespace qiaolian {
+namespace {
+
+// The importer's check that a row read back from a file is the record its
+// id names (docs/import.md, "Record ids").
+TEST(SameRecordByNameTest, NamesDatesAndCodesDecide) {
+  v1::Person a, b;
+  a.set_name("陳偉明");
+  b.set_name("陈伟明");  // Traditional and simplified agree.
+  EXPECT_TRUE(search::SameRecordByName(a, b));
+  b.set_name("陈伟民");
+  EXPECT_FALSE(search::SameRecordByName(a, b));
+  b.add_former_names("陈伟明");  // A former name agrees.
+  EXPECT_TRUE(search::SameRecordByName(a, b));
+  a.mutable_birth_date()->set_year(1980);
+  b.mutable_birth_date()->set_year(1981);
+  EXPECT_FALSE(search::SameRecordByName(a, b));  // Two birth dates differ.
+
+  v1::Enterprise e, f;
+  e.set_name("上海定惠塑胶有限公司");
+  f.set_name("上海定惠塑胶有限公司");
+  EXPECT_TRUE(search::SameRecordByName(e, f));
+  e.set_uscc("91310000757904992P");
+  f.set_uscc("91320413723588143D");
+  EXPECT_FALSE(search::SameRecordByName(e, f));  // Two USCCs differ.
+  f.clear_uscc();
+  f.set_name("上海定惠塑胶制品有限公司");
+  e.add_former_names("上海定惠塑胶制品有限公司");  // Renamed in the file.
+  EXPECT_TRUE(search::SameRecordByName(e, f));
+
+  v1::Event x, y;
+  x.set_title("第24届胡氏奖助金颁奖");
+  x.mutable_date()->set_year(2020);
+  y.set_title("侨界座谈会");
+  y.mutable_date()->set_year(2021);
+  EXPECT_FALSE(search::SameRecordByName(x, y));
+  y.mutable_date()->set_year(2020);  // Same date, title edited.
+  EXPECT_TRUE(search::SameRecordByName(x, y));
+  y.mutable_date()->set_year(2019);
+  y.set_title("第24届 胡氏奖助金颁奖");  // Same title, date edited.
+  EXPECT_TRUE(search::SameRecordByName(x, y));
 }
 
 }  // namespace
