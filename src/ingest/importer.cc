@@ -239,7 +239,12 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     return absl::InvalidArgumentError(absl::StrCat(
         "field path \"", path, "\" names a message; name one of its fields"));
   }
-  for (size_t i = 0; i + 1 < out.size(); ++i) {
+  // A list of messages at the top with one value of each element
+  // (`contacts.value`, `identity_documents.number`): parallel lists, one
+  // element per item of the cell (SetPath).
+  const bool parallel = out.size() == 2 && out[0]->is_repeated() &&
+                        !out[1]->is_repeated();
+  for (size_t i = 0; i + 1 < out.size() && !parallel; ++i) {
     if (out[i]->is_repeated()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "field path \"", path,
@@ -303,7 +308,41 @@ absl::StatusOr<bool> ParseBool(absl::string_view s) {
 // Sets one (non-repeated-parent) field path of `m` from a cleaned value.
 absl::Status SetPath(Message* m,
                      const std::vector<const FieldDescriptor*>& path,
+                     absl::string_view value);
+
+// A cell of a column into a list of messages (`contacts.value`): item i of
+// the cell (separated by 、 as exports write them, ；, ; or line breaks;
+// empty items kept, so that the columns of one list stay aligned) is the
+// value of element i.
+absl::Status SetParallel(Message* m,
+                         const std::vector<const FieldDescriptor*>& path,
+                         absl::string_view value) {
+  const std::string items =
+      absl::StrReplaceAll(value, {{"；", "、"}, {";", "、"}, {"\n", "、"}});
+  const Reflection* r = m->GetReflection();
+  int i = 0;
+  for (absl::string_view item : absl::StrSplit(items, "、")) {
+    const std::string v = ingest::CleanText(item);
+    if (!v.empty() && !ingest::IsPlaceholder(v)) {
+      while (r->FieldSize(*m, path[0]) <= i) r->AddMessage(m, path[0]);
+      absl::Status st = SetPath(r->MutableRepeatedMessage(m, path[0], i),
+                                {path[1]}, v);
+      if (!st.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("item ", i + 1, ": ", st.message()));
+      }
+    }
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetPath(Message* m,
+                     const std::vector<const FieldDescriptor*>& path,
                      absl::string_view value) {
+  if (path.size() == 2 && path[0]->is_repeated()) {
+    return SetParallel(m, path, value);
+  }
   Message* cur = m;
   for (size_t i = 0; i + 1 < path.size(); ++i) {
     cur = cur->GetReflection()->MutableMessage(cur, path[i]);
@@ -632,6 +671,15 @@ std::string FieldOf(absl::string_view message) {
 
 // Merges the fields set in `row` into `existing` per `mode`; true when
 // something changed.
+// Whether `element` says nothing that `stored` does not: merging it into
+// `stored` changes nothing.
+bool Covers(const Message& stored, const Message& element) {
+  std::unique_ptr<Message> merged(stored.New());
+  merged->CopyFrom(stored);
+  merged->MergeFrom(element);
+  return merged->SerializeAsString() == stored.SerializeAsString();
+}
+
 bool Merge(const Message& row, ImportMode mode, Message* existing) {
   const Reflection* rr = row.GetReflection();
   const Reflection* er = existing->GetReflection();
@@ -645,6 +693,17 @@ bool Merge(const Message& row, ImportMode mode, Message* existing) {
                                         : er->HasField(*existing, f);
       if (has) continue;
     }
+    // The elements of a list of messages the store has: a row's element
+    // that one of them covers (the file has its type and number, the store
+    // also its issuing country) keeps the stored element whole.
+    std::vector<std::unique_ptr<Message>> stored;
+    if (f->is_repeated() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      for (int i = 0; i < er->FieldSize(*existing, f); ++i) {
+        const Message& e = er->GetRepeatedMessage(*existing, f, i);
+        stored.emplace_back(e.New());
+        stored.back()->CopyFrom(e);
+      }
+    }
     er->ClearField(existing, f);
     if (f->is_repeated()) {
       for (int i = 0; i < rr->FieldSize(row, f); ++i) {
@@ -655,10 +714,19 @@ bool Merge(const Message& row, ImportMode mode, Message* existing) {
           case FieldDescriptor::CPPTYPE_ENUM:
             er->AddEnumValue(existing, f, rr->GetRepeatedEnumValue(row, f, i));
             break;
-          case FieldDescriptor::CPPTYPE_MESSAGE:
-            er->AddMessage(existing, f)
-                ->CopyFrom(rr->GetRepeatedMessage(row, f, i));
+          case FieldDescriptor::CPPTYPE_MESSAGE: {
+            const Message& e = rr->GetRepeatedMessage(row, f, i);
+            Message* out = er->AddMessage(existing, f);
+            out->CopyFrom(e);
+            for (std::unique_ptr<Message>& s : stored) {
+              if (s != nullptr && Covers(*s, e)) {
+                out->CopyFrom(*s);
+                s.reset();
+                break;
+              }
+            }
             break;
+          }
           default:
             break;
         }

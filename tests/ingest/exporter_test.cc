@@ -381,11 +381,18 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
     p.set_notes("以视频连线方式出席颁奖。");
     AddPerson(p);
   }
+  // Lists of documents and contacts: parallel columns (contacts.type,
+  // contacts.value), one item per element; the issuing countries are not
+  // among the default columns and are kept.
+  v1::Person zhang = SamplePerson();
+  zhang.mutable_identity_documents(0)->set_issuing_country("CN");
+  zhang.mutable_identity_documents(1)->set_issuing_country("CN");
+  const uint64_t zhang_id = AddPerson(zhang);
   for (const char* format : {"csv", "xlsx", "jsonl"}) {
     for (const auto& [kind, query, n] :
          {std::tuple<Kind, std::string, uint64_t>{v1::KIND_ENTERPRISE,
                                                   "enterprise", 2},
-          {v1::KIND_PERSON, "person", 3}}) {
+          {v1::KIND_PERSON, "person", 4}}) {
       const std::string path = dir_.Sub(absl::StrCat(query, ".", format));
       {
         ExportOptions o;
@@ -434,6 +441,39 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   const auto& p = static_cast<const v1::Person&>(*page->records[0]);
   EXPECT_EQ(p.notes(), "已回国定居。");
   EXPECT_THAT(p.tags(), ElementsAre("胡氏奖助金"));  // Not in the file: kept.
+
+  // A phone number edited in its list.
+  csv = ExportText(*store_, "person where name = \"张三\"",
+                   [] {
+                     ExportOptions o = Columns(
+                         {"id", "name", "contacts.type", "contacts.value"});
+                     o.unmasked = true;
+                     return o;
+                   }());
+  EXPECT_THAT(csv, HasSubstr("PHONE、EMAIL,13912345678、zhangsan@example.com"));
+  csv = absl::StrReplaceAll(csv, {{"13912345678", "13800000000"}});
+  std::ofstream(edited, std::ios::binary | std::ios::trunc) << csv;
+  s = Import(*store_, edited, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->updated, 1u) << s->ToString();
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> got =
+      store_->Get(v1::KIND_PERSON, zhang_id);
+  ASSERT_TRUE(got.ok());
+  const auto& z = static_cast<const v1::Person&>(**got);
+  ASSERT_EQ(z.contacts_size(), 2);
+  EXPECT_EQ(z.contacts(0).value(), "13800000000");
+  EXPECT_EQ(z.contacts(1).value(), "zhangsan@example.com");
+  ASSERT_EQ(z.identity_documents_size(), 2);
+  EXPECT_EQ(z.identity_documents(0).issuing_country(), "CN");
+
+  // An item that cannot be read names its place in the list.
+  std::ofstream(edited, std::ios::binary | std::ios::trunc)
+      << "name,contacts.type,contacts.value\r\n"
+         "李四,PHONE、BOGUS,13912345678、010-12345678\r\n";
+  s = Import(*store_, edited, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("contacts.type: item 2:"));
 }
 
 // The ids of a file from another store name other records here: they are
