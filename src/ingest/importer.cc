@@ -242,8 +242,8 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
   // A list of messages at the top with one value of each element
   // (`contacts.value`, `identity_documents.number`): parallel lists, one
   // element per item of the cell (SetPath).
-  const bool parallel = out.size() == 2 && out[0]->is_repeated() &&
-                        !out[1]->is_repeated();
+  const bool parallel =
+      out.size() == 2 && out[0]->is_repeated() && !out[1]->is_repeated();
   for (size_t i = 0; i + 1 < out.size() && !parallel; ++i) {
     if (out[i]->is_repeated()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -325,8 +325,8 @@ absl::Status SetParallel(Message* m,
     const std::string v = ingest::CleanText(item);
     if (!v.empty() && !ingest::IsPlaceholder(v)) {
       while (r->FieldSize(*m, path[0]) <= i) r->AddMessage(m, path[0]);
-      absl::Status st = SetPath(r->MutableRepeatedMessage(m, path[0], i),
-                                {path[1]}, v);
+      absl::Status st =
+          SetPath(r->MutableRepeatedMessage(m, path[0], i), {path[1]}, v);
       if (!st.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat("item ", i + 1, ": ", st.message()));

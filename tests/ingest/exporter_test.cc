@@ -443,13 +443,12 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   EXPECT_THAT(p.tags(), ElementsAre("胡氏奖助金"));  // Not in the file: kept.
 
   // A phone number edited in its list.
-  csv = ExportText(*store_, "person where name = \"张三\"",
-                   [] {
-                     ExportOptions o = Columns(
-                         {"id", "name", "contacts.type", "contacts.value"});
-                     o.unmasked = true;
-                     return o;
-                   }());
+  csv = ExportText(*store_, "person where name = \"张三\"", [] {
+    ExportOptions o =
+        Columns({"id", "name", "contacts.type", "contacts.value"});
+    o.unmasked = true;
+    return o;
+  }());
   EXPECT_THAT(csv, HasSubstr("PHONE、EMAIL,13912345678、zhangsan@example.com"));
   csv = absl::StrReplaceAll(csv, {{"13912345678", "13800000000"}});
   std::ofstream(edited, std::ios::binary | std::ios::trunc) << csv;
