@@ -269,18 +269,32 @@ std::vector<std::string> SplitList(absl::string_view s) {
   return out;
 }
 
+// An enum value from its name (GENDER_MALE), its name without the prefix
+// (MALE, any case), its number, or one of its labels (男, M: the
+// (qiaolian.v1.label) options of the schema). 0 for a label of the
+// unspecified value (未知).
 absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
                               absl::string_view text) {
   const std::string upper = absl::AsciiStrToUpper(text);
   std::vector<std::string> names;
   for (int i = 0; i < e->value_count(); ++i) {
     const auto* v = e->value(i);
+    const google::protobuf::EnumValueOptions& vo = v->options();
+    for (int j = 0; j < vo.ExtensionSize(v1::label); ++j) {
+      if (absl::EqualsIgnoreCase(vo.GetExtension(v1::label, j), text)) {
+        return v->number();
+      }
+    }
     if (v->number() == 0) continue;
     absl::string_view shortname = v->name();
     shortname.remove_prefix(
         std::min(shortname.size(), shortname.find('_') + 1));
     if (v->name() == upper || shortname == upper) return v->number();
-    names.push_back(std::string(shortname));
+    std::string shown(shortname);
+    if (vo.ExtensionSize(v1::label) > 0) {
+      absl::StrAppend(&shown, " (", vo.GetExtension(v1::label, 0), ")");
+    }
+    names.push_back(std::move(shown));
   }
   int n = 0;
   if (absl::SimpleAtoi(text, &n) && e->FindValueByNumber(n) != nullptr) {
@@ -363,6 +377,16 @@ absl::Status SetPath(Message* m,
                           f->name() == "nationalities" ||
                           absl::EndsWith(f->name(), "code");
         std::string s = code ? ingest::NormalizeCode(v) : v;
+        const bool country = absl::EndsWith(f->name(), "country") ||
+                             absl::EndsWith(f->name(), "countries") ||
+                             f->name() == "nationalities";
+        if (country && !model::CheckCountryCode(s).ok()) {
+          // 美国, 美國, United States, USA: the code (validation names
+          // what is left).
+          if (std::string c = model::CountryCodeByName(v); !c.empty()) {
+            s = std::move(c);
+          }
+        }
         if (f->is_repeated()) {
           r->AddString(cur, f, s);
         } else {
@@ -374,7 +398,7 @@ absl::Status SetPath(Message* m,
         QL_ASSIGN_OR_RETURN(int n,
                             EnumValue(f->enum_type(), ingest::ToHalfWidth(v)));
         if (f->is_repeated()) {
-          r->AddEnumValue(cur, f, n);
+          if (n != 0) r->AddEnumValue(cur, f, n);  // 未知 in a list: none.
         } else {
           r->SetEnumValue(cur, f, n);
         }

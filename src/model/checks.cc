@@ -6,11 +6,13 @@
 #include <unicode/ucurr.h>
 #include <unicode/uenum.h>
 #include <unicode/uloc.h>
+#include <unicode/ustring.h>
 #include <unicode/utf8.h>
 #include <unicode/utypes.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +21,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace qiaolian {
 namespace model {
@@ -182,6 +185,77 @@ absl::Status CheckDate(const v1::Date& d) {
                      " ", y, " has ", DaysInMonth(y, month), " days)"));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// English names compare without case, spaces and punctuation; others as
+// written (after trimming).
+std::string CountryNameKey(absl::string_view name) {
+  std::string out;
+  for (char c : absl::StripAsciiWhitespace(name)) {
+    if (c == ' ' || c == '.' || c == '-' || c == '\'' || c == ',' || c == '(' ||
+        c == ')') {
+      continue;
+    }
+    out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CountryCodeByName(absl::string_view name) {
+  static const std::unordered_map<std::string, std::string>* const names = [] {
+    auto* m = new std::unordered_map<std::string, std::string>;
+    const CountryTables& t = Countries();
+    for (const std::string& code : t.alpha2) {
+      (*m)[CountryNameKey(code)] = code;
+    }
+    for (const auto& [alpha3, alpha2] : t.alpha3_to_alpha2) {
+      m->emplace(CountryNameKey(alpha3), alpha2);
+    }
+    // ICU's display names of each region in Chinese (simplified and
+    // traditional) and English.
+    for (const char* locale : {"zh", "zh_Hant", "en"}) {
+      for (const std::string& code : t.alpha2) {
+        const std::string region = absl::StrCat("_", code);
+        UChar buf[128];
+        UErrorCode status = U_ZERO_ERROR;
+        const int32_t len =
+            uloc_getDisplayCountry(region.c_str(), locale, buf, 128, &status);
+        if (U_FAILURE(status) || len <= 0 || len >= 128) continue;
+        char utf8[512];
+        int32_t n = 0;
+        status = U_ZERO_ERROR;
+        u_strToUTF8(utf8, sizeof utf8, &n, buf, len, &status);
+        if (U_FAILURE(status) || n <= 0) continue;
+        m->emplace(CountryNameKey(absl::string_view(utf8, n)), code);
+      }
+    }
+    for (const auto& [alias, code] :
+         std::initializer_list<std::pair<const char*, const char*>>{
+             {"中华人民共和国", "CN"},
+             {"香港", "HK"},
+             {"中国香港", "HK"},
+             {"澳门", "MO"},
+             {"中国澳门", "MO"},
+             {"中国台湾", "TW"},
+             {"美利坚合众国", "US"},
+             {"南韩", "KR"},
+             {"大韩民国", "KR"},
+             {"UK", "GB"},
+             {"Britain", "GB"},
+             {"Great Britain", "GB"},
+             {"England", "GB"},
+             {"America", "US"},
+             {"PRC", "CN"}}) {
+      (*m)[CountryNameKey(alias)] = code;
+    }
+    return m;
+  }();
+  auto it = names->find(CountryNameKey(name));
+  return it == names->end() ? std::string() : it->second;
 }
 
 absl::Status CheckCountryCode(absl::string_view code) {

@@ -23,6 +23,13 @@ absl::Status CheckDate(const v1::Date& d);
 // ISO 3166-1 alpha-2, upper case ("CN", "KE").
 absl::Status CheckCountryCode(absl::string_view code);
 
+// The ISO 3166-1 alpha-2 code of a country written as office spreadsheets
+// write it: the code itself in any case, the alpha-3 code (USA), or its name
+// in Chinese (美国, 美國) or English (United States), as ICU names it, plus
+// a few common forms (香港, 中华人民共和国, UK). Spaces, dots and case in
+// English names do not matter. Empty when `name` is none of these.
+std::string CountryCodeByName(absl::string_view name);
+
 // ISO 4217 alphabetic, upper case ("CNY", "USD").
 absl::Status CheckCurrencyCode(absl::string_view code);
 

@@ -221,6 +221,53 @@ TEST(ImporterTest, DryRunWritesNothing) {
   EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 0u);
 }
 
+// A list of people as an office keeps it: values in Chinese (性别 男/女,
+// 人员类别 华侨、侨领, countries by name), read as the schema's values.
+TEST(ImporterTest, PeopleWithChineseValues) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("people.csv"),
+            "序号,姓名,性别,人员类别,国籍,居住国,手机\r\n"
+            "1,陈伟明,男,华侨、侨领,中国,美国,13912345678\r\n"
+            "2,林淑芬,女性,归侨,中华人民共和国,马来西亚,\r\n"
+            "3,Tan Ah Kow,M,华人,Singapore,新加坡,\r\n"
+            "4,张三,未知,,,香港,\r\n"
+            "5,李四,男,华侨,火星,美国,\r\n"
+            "6,王五,X,华侨,中国,美国,\r\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("people.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u) << s->ToString();
+  EXPECT_EQ(s->rejected, 2u) << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 4u);
+  const auto& chen = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(chen.gender(), v1::Person::GENDER_MALE);
+  ASSERT_EQ(chen.categories_size(), 2);
+  EXPECT_EQ(chen.categories(0), v1::Person::CATEGORY_OVERSEAS_CHINESE);
+  EXPECT_EQ(chen.categories(1), v1::Person::CATEGORY_COMMUNITY_LEADER);
+  ASSERT_EQ(chen.nationalities_size(), 1);
+  EXPECT_EQ(chen.nationalities(0), "CN");
+  EXPECT_EQ(chen.residence_country(), "US");
+  const auto& lin = static_cast<const v1::Person&>(*page->records[1]);
+  EXPECT_EQ(lin.gender(), v1::Person::GENDER_FEMALE);
+  EXPECT_EQ(lin.categories(0), v1::Person::CATEGORY_RETURNED_OVERSEAS_CHINESE);
+  EXPECT_EQ(lin.residence_country(), "MY");
+  const auto& tan = static_cast<const v1::Person&>(*page->records[2]);
+  EXPECT_EQ(tan.gender(), v1::Person::GENDER_MALE);
+  EXPECT_EQ(tan.nationalities(0), "SG");
+  const auto& zhang = static_cast<const v1::Person&>(*page->records[3]);
+  EXPECT_EQ(zhang.gender(), v1::Person::GENDER_UNSPECIFIED);  // 未知.
+  EXPECT_EQ(zhang.residence_country(), "HK");
+  // What cannot be read names the column and what it expected.
+  const std::string rejects = ReadFile(tmp.Sub("rejects.csv"));
+  EXPECT_THAT(rejects, HasSubstr("ISO 3166-1 alpha-2"));
+  EXPECT_THAT(rejects, HasSubstr("MALE (男)"));
+}
+
 TEST(ImporterTest, Gb18030FileIsDetected) {
   TempDir tmp;
   const std::string utf8 =
@@ -333,7 +380,7 @@ std::string GenerateRegistry(int n) {
                                  29, 25, 13, 8,  24, 10, 30, 28};
   std::string out = "企业名称,统一社会信用代码,注册日期,注册资金\n";
   for (int i = 0; i < n; ++i) {
-    char body[18];
+    char body[32];
     std::snprintf(body, sizeof(body), "91310000%09d", i);
     int sum = 0;
     for (int k = 0; k < 17; ++k) {

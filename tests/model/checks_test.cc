@@ -2,6 +2,8 @@
 #include "src/model/checks.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -28,6 +30,35 @@ void ExpectInvalid(const absl::Status& s, absl::string_view part) {
 }
 
 // --- UTF-8 -------------------------------------------------------------
+
+// Countries as spreadsheets write them (the importer's country columns).
+TEST(ChecksTest, CountryCodeByName) {
+  for (const auto& [name, code] :
+       std::vector<std::pair<const char*, const char*>>{
+           {"美国", "US"},
+           {"美國", "US"},
+           {"United States", "US"},
+           {" united  states ", "US"},
+           {"USA", "US"},
+           {"us", "US"},
+           {"马来西亚", "MY"},
+           {"Malaysia", "MY"},
+           {"新加坡", "SG"},
+           {"印度尼西亚", "ID"},
+           {"中国", "CN"},
+           {"中华人民共和国", "CN"},
+           {"香港", "HK"},
+           {"中国香港", "HK"},
+           {"澳门", "MO"},
+           {"UK", "GB"},
+           {"英国", "GB"},
+           {"肯尼亚", "KE"}}) {
+    EXPECT_EQ(model::CountryCodeByName(name), code) << name;
+  }
+  EXPECT_EQ(model::CountryCodeByName("纳尼亚"), "");
+  EXPECT_EQ(model::CountryCodeByName(""), "");
+  EXPECT_EQ(model::CountryCodeByName("XX"), "");
+}
 
 TEST(ChecksTest, Utf8AcceptsValidText) {
   EXPECT_TRUE(CheckUtf8("").ok());
