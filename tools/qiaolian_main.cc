@@ -87,6 +87,7 @@ struct Args : Global {
   uint64_t after = 0;
   std::string output;
   std::vector<std::string> columns;  // export --columns
+  bool labels = false;               // export --labels
   bool unmasked = false;
   bool bom = false;
 };
@@ -559,6 +560,7 @@ int CmdExport(const Args& a) {
   o.bom = a.bom;
   o.allow_scan = a.allow_scan;
   o.columns = a.columns;
+  o.labels = a.labels;
   absl::StatusOr<uint64_t> rows;
   if (a.output.empty() || a.output == "-") {
     rows = Export(**store, a.text, o, std::cout);
@@ -722,6 +724,9 @@ int Main(int argc, char** argv) {
                   "Field paths for CSV and xlsx, comma-separated (default: "
                   "the kind's columns; docs/export.md)")
       ->delimiter(',');
+  exp->add_flag("--labels", a.labels,
+                "Coded values in Chinese (男, 华侨) instead of their names "
+                "(MALE); import reads either");
   auto* verify =
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");

@@ -66,6 +66,20 @@ def main(d):
         with open(os.path.join(d, "存续企业.csv"), encoding="utf-8-sig") as f:
             print(f.read().strip())
 
+        # The round trip of an office: export, edit a cell in a spreadsheet,
+        # import the file back in update mode. The id column finds each
+        # record; only the edited one changes.
+        sheet = os.path.join(d, "修改.csv")
+        store.export("enterprise where status = ACTIVE", sheet,
+                     columns=["id", "name", "legal_representative.name"])
+        with open(sheet, encoding="utf-8") as f:
+            text = f.read()
+        with open(sheet, "w", encoding="utf-8") as f:
+            f.write(text.replace("王建国", "王建华"))
+        s = store.import_file(sheet, "enterprise", mode="update")
+        print(f"edited sheet: updated {s['updated']}, unchanged "
+              f"{s['unchanged']}")
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:

@@ -530,6 +530,11 @@ QIAOLIAN_EXPORT int qiaolian_export_options_set_bom(
 /* 1: read every record of the kind when no index serves the query. */
 QIAOLIAN_EXPORT int qiaolian_export_options_set_allow_scan(
     qiaolian_export_options_t* options, int value);
+/* 1: write coded values of CSV and xlsx cells as their Chinese labels (男,
+ * 华侨) instead of their names (MALE); an import reads either. Not for
+ * "jsonl" (qiaolian_export() then fails with INVALID_ARGUMENT). */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_labels(
+    qiaolian_export_options_t* options, int value);
 /* Appends a column (a field path such as "legal_representative.name"; "id"
  * is meta.id) for CSV and xlsx; checked by qiaolian_export(). With no
  * column the kind's default columns are written. */

@@ -61,6 +61,12 @@ struct ExportOptions {
   // legal_representative.name, contacts.value; "id" is meta.id). Empty: the
   // default columns of the query's kind. Not for JSON Lines.
   std::vector<std::string> columns;
+  // CSV and xlsx: coded values as the Chinese terms the schema gives them
+  // (`(qiaolian.v1.label)`: 男, 华侨, 手机) instead of their names (MALE,
+  // OVERSEAS_CHINESE, PHONE); values without a label keep their names. The
+  // importer reads either, so such a file still imports back. Not for JSON
+  // Lines.
+  bool labels = false;
 };
 
 // Runs `query` (include/qiaolian/query.h; its `limit` and `order by` apply)

@@ -29,6 +29,7 @@ PROTOTYPES = {
     "qiaolian_export_options_set_unmasked": (_int, [_ExportOptionsP, _int]),
     "qiaolian_export_options_set_bom": (_int, [_ExportOptionsP, _int]),
     "qiaolian_export_options_set_allow_scan": (_int, [_ExportOptionsP, _int]),
+    "qiaolian_export_options_set_labels": (_int, [_ExportOptionsP, _int]),
     "qiaolian_export_options_add_column": (
         _int, [_ExportOptionsP, ctypes.c_char_p, _size]),
     "qiaolian_export_options_clear_columns": (_int, [_ExportOptionsP]),
@@ -66,7 +67,7 @@ def _format_of(path, fmt):
 
 
 def export(self, query, path, *, format=None, unmasked=False, bom=False,
-           allow_scan=False, columns=None):
+           allow_scan=False, columns=None, labels=False):
     """Writes every record `query` selects (its order by and limit apply) to
     the file `path`; returns the number of records written.
 
@@ -77,6 +78,8 @@ def export(self, query, path, *, format=None, unmasked=False, bom=False,
     Excel. allow_scan: read every record of the kind when no index serves
     the query. columns: field paths for CSV and xlsx (e.g. ["id", "name",
     "legal_representative.name"]); None: the kind's default columns.
+    labels: coded values in CSV and xlsx as their Chinese labels (男, 华侨)
+    instead of their names (MALE); import_file reads either.
 
     All or nothing: the file is written next to `path` and renamed over it
     only on success. Errors raise qiaolian.Error subclasses
@@ -96,6 +99,7 @@ def export(self, query, path, *, format=None, unmasked=False, bom=False,
         _lib.qiaolian_export_options_set_bom(options, 1 if bom else 0)
         _lib.qiaolian_export_options_set_allow_scan(options,
                                                     1 if allow_scan else 0)
+        _lib.qiaolian_export_options_set_labels(options, 1 if labels else 0)
         if columns is not None:
             if isinstance(columns, str):
                 raise TypeError("columns must be a list of field paths")

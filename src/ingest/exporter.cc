@@ -30,6 +30,7 @@
 #include "qiaolian/export.h"
 #include "qiaolian/privacy.h"
 #include "qiaolian/record.h"
+#include "qiaolian/v1/options.pb.h"
 #include "src/ingest/xlsx_writer.h"
 #include "src/util/status_macros.h"
 #include "unicode/ucurr.h"
@@ -88,9 +89,14 @@ std::string RenderTimestamp(const google::protobuf::Timestamp& t) {
                           absl::UTCTimeZone());
 }
 
-// An enum value by its short name: STATUS_ACTIVE → ACTIVE; "" for 0.
-std::string RenderEnum(const google::protobuf::EnumValueDescriptor* v) {
+// An enum value by its short name: STATUS_ACTIVE → ACTIVE; "" for 0. With
+// `labels`, by its first Chinese label when it has one (男, 华侨).
+std::string RenderEnum(const google::protobuf::EnumValueDescriptor* v,
+                       bool labels) {
   if (v == nullptr || v->number() == 0) return "";
+  if (labels && v->options().ExtensionSize(v1::label) > 0) {
+    return v->options().GetExtension(v1::label, 0);
+  }
   absl::string_view name = v->name();
   const size_t underscore = name.find('_');
   if (underscore != absl::string_view::npos) name.remove_prefix(underscore + 1);
@@ -119,16 +125,16 @@ std::string RenderMessage(const Message& m) {
 }
 
 // Element `index` of repeated field `f`, or the singular value (index -1).
-std::string RenderScalar(const Message& m, const FieldDescriptor* f,
-                         int index) {
+std::string RenderScalar(const Message& m, const FieldDescriptor* f, int index,
+                         bool labels) {
   const Reflection* r = m.GetReflection();
   const bool rep = index >= 0;
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
       return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
     case FieldDescriptor::CPPTYPE_ENUM:
-      return RenderEnum(rep ? r->GetRepeatedEnum(m, f, index)
-                            : r->GetEnum(m, f));
+      return RenderEnum(
+          rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f), labels);
     case FieldDescriptor::CPPTYPE_BOOL:
       return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f))
                  ? "true"
@@ -249,31 +255,31 @@ std::vector<std::string> DefaultColumns(const Descriptor* d) {
 // Appends the values at `path[i..]` of `m`; through repeated messages, one
 // per element.
 void Collect(const Message& m, const std::vector<const FieldDescriptor*>& path,
-             size_t i, std::vector<std::string>* out) {
+             size_t i, bool labels, std::vector<std::string>* out) {
   const FieldDescriptor* f = path[i];
   const Reflection* r = m.GetReflection();
   if (i + 1 == path.size()) {
     if (f->is_repeated()) {
       for (int k = 0; k < r->FieldSize(m, f); ++k) {
-        out->push_back(RenderScalar(m, f, k));
+        out->push_back(RenderScalar(m, f, k, labels));
       }
     } else {
-      out->push_back(RenderScalar(m, f, -1));
+      out->push_back(RenderScalar(m, f, -1, labels));
     }
     return;
   }
   if (f->is_repeated()) {
     for (int k = 0; k < r->FieldSize(m, f); ++k) {
-      Collect(r->GetRepeatedMessage(m, f, k), path, i + 1, out);
+      Collect(r->GetRepeatedMessage(m, f, k), path, i + 1, labels, out);
     }
   } else if (r->HasField(m, f)) {
-    Collect(r->GetMessage(m, f), path, i + 1, out);
+    Collect(r->GetMessage(m, f), path, i + 1, labels, out);
   }
 }
 
-std::string CellOf(const Message& m, const ExportColumn& c) {
+std::string CellOf(const Message& m, const ExportColumn& c, bool labels) {
   std::vector<std::string> values;
-  Collect(m, c.path, 0, &values);
+  Collect(m, c.path, 0, labels, &values);
   bool any = false;
   for (const std::string& v : values) any = any || !v.empty();
   if (!any) return "";
@@ -387,6 +393,10 @@ absl::StatusOr<Format> CheckOptions(const ExportOptions& options) {
   if (f != Format::kCsv && options.bom) {
     return absl::InvalidArgumentError("a BOM is only written to CSV");
   }
+  if (f == Format::kJsonl && options.labels) {
+    return absl::InvalidArgumentError(
+        "labels apply to CSV and xlsx only; JSON Lines keeps the enum names");
+  }
   if (f == Format::kJsonl && !options.columns.empty()) {
     return absl::InvalidArgumentError(
         "columns apply to CSV and xlsx only; JSON Lines holds whole records");
@@ -456,13 +466,14 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
       if (xlsx) {
         xcells.clear();
         for (const ExportColumn& c : columns) {
-          xcells.push_back({CellOf(*record, c), IsNumberColumn(c)});
+          xcells.push_back(
+              {CellOf(*record, c, options.labels), IsNumberColumn(c)});
         }
         QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
       } else if (csv) {
         cells.clear();
         for (const ExportColumn& c : columns)
-          cells.push_back(CellOf(*record, c));
+          cells.push_back(CellOf(*record, c, options.labels));
         WriteCsvRow(cells, *out);
       } else {
         QL_ASSIGN_OR_RETURN(std::string json, RecordToJson(*record));

@@ -146,6 +146,22 @@ int main(void) {
                                "张三,11010519491231002X\r\n") == 0);
   free(text);
 
+  /* Coded values as their Chinese labels (identity document types). */
+  CHECK(qiaolian_export_options_clear_columns(o) == QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_set_bom(o, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_add_column(o, "identity_documents.type", 23) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_set_labels(o, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_export(db, q, strlen(q), o, out, &rows, &err), QIAOLIAN_OK,
+           "", err);
+  text = slurp(out, NULL);
+  CHECK(text != NULL &&
+        strcmp(text, "identity_documents.type\r\n居民身份证\r\n") == 0);
+  free(text);
+  CHECK(qiaolian_export_options_set_labels(o, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_set_labels(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+
   /* CSV neutralises a formula-like name. */
   CHECK(qiaolian_export_options_clear_columns(o) == QIAOLIAN_OK);
   CHECK(qiaolian_export_options_add_column(o, "name", 4) == QIAOLIAN_OK);

@@ -305,6 +305,7 @@ expect_ok "the edit is there" "已回国" q export 'person where name = "导出�
 expect_ok "masked export" "1 records exported" q export 'person where name = "导出测试"' -o "$TMP/masked.jsonl"
 expect_ok "masked export is not read back" "masked, as an export" q import person "$TMP/masked.jsonl" --mode update
 expect_ok "the phone is kept" "13912345678" q export 'person where name = "导出测试"' --unmasked
+expect_ok "export --labels" "居民身份证" q export 'person where name = "导出测试"' --labels --columns name,identity_documents.type
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

@@ -580,5 +580,39 @@ TEST_F(ExporterTest, MaskedOrStaleRowsDoNotOverwriteRecords) {
   EXPECT_EQ(s->unchanged, 1u) << s->ToString();
 }
 
+// Coded values written as their Chinese labels read back as the same
+// values: a file staff can read imports back unchanged.
+TEST_F(ExporterTest, LabelsReadBackAsTheSameValues) {
+  v1::Person p = SamplePerson();
+  p.set_gender(v1::Person::GENDER_FEMALE);
+  p.add_categories(v1::Person::CATEGORY_OVERSEAS_CHINESE);
+  p.add_categories(v1::Person::CATEGORY_COMMUNITY_LEADER);
+  AddPerson(p);
+  ExportOptions o =
+      Columns({"id", "name", "gender", "categories", "identity_documents.type",
+               "identity_documents.number", "contacts.type", "contacts.value"});
+  o.unmasked = true;
+  o.labels = true;
+  const std::string csv = ExportText(*store_, "person", o);
+  EXPECT_THAT(csv, HasSubstr(",女,华侨、侨领,居民身份证、护照,"));
+  EXPECT_THAT(csv, Not(HasSubstr("FEMALE")));
+  const std::string path = dir_.Sub("labels.csv");
+  std::ofstream(path, std::ios::binary) << csv;
+  ImportOptions io;
+  io.kind = v1::KIND_PERSON;
+  io.mode = ImportMode::kUpdate;
+  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->unchanged, 1u) << s->ToString();
+  EXPECT_EQ(s->updated + s->created + s->rejected, 0u) << s->ToString();
+
+  ExportOptions jsonl;
+  jsonl.format = "jsonl";
+  jsonl.labels = true;
+  std::ostringstream out;
+  EXPECT_EQ(Export(*store_, "person", jsonl, out).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace qiaolian

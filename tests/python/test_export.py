@@ -87,6 +87,18 @@ def test_errors_leave_the_target_alone(store, tmp_path):
         store.export('person where name = "x"', target, columns="name")
 
 
+def test_labels_write_coded_values_in_chinese(store, tmp_path):
+    store.create("person", {"name": "林淑芬", "gender": "GENDER_FEMALE",
+                            "categories": ["CATEGORY_RETURNED_OVERSEAS_CHINESE"]})
+    out = tmp_path / "people.csv"
+    store.export("person", out, columns=["name", "gender", "categories"],
+                 labels=True)
+    assert out.read_bytes().decode("utf-8") == (
+        "name,gender,categories\r\n林淑芬,女,归侨\r\n")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.export("person", tmp_path / "p.jsonl", labels=True)
+
+
 def test_an_edited_export_updates_its_records_by_id(store, tmp_path):
     """Export, edit a cell, import with mode="update": the row finds its
     record by id (these people have no identity document) and only the edit

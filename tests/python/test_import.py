@@ -208,3 +208,4 @@ def test_import_export_example_runs(tmp_path, run_example):
     assert "second run: created 0, unchanged 3, bulk load: False" in out
     assert "compacted: " in out
     assert "records exported to 存续企业.xlsx" in out
+    assert "edited sheet: updated 1, unchanged 1" in out
