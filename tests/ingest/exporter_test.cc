@@ -67,6 +67,17 @@ class ExporterTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
+  // `path` imported back into the store in update mode (the round trip of
+  // an edited export); EXPECTs the import to run.
+  absl::StatusOr<ImportSummary> ImportBack(const std::string& path, Kind kind) {
+    ImportOptions io;
+    io.kind = kind;
+    io.mode = ImportMode::kUpdate;
+    absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s;
+  }
+
   uint64_t AddPerson(v1::Person p) {
     absl::StatusOr<uint64_t> id = store_->Create(&p);
     EXPECT_TRUE(id.ok()) << id.status();
@@ -401,11 +412,8 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
         std::ofstream out(path, std::ios::binary);
         ASSERT_TRUE(Export(*store_, query, o, out).ok());
       }
-      ImportOptions io;
-      io.kind = kind;
-      io.mode = ImportMode::kUpdate;
-      absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
-      ASSERT_TRUE(s.ok()) << s.status();
+      absl::StatusOr<ImportSummary> s = ImportBack(path, kind);
+      ASSERT_TRUE(s.ok());
       EXPECT_EQ(s->unchanged, n) << format << " " << s->ToString();
       EXPECT_EQ(s->created + s->updated + s->rejected + s->warned, 0u)
           << format << " " << s->ToString();
@@ -427,11 +435,8 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
       absl::StrReplaceAll(csv, {{"以视频连线方式出席颁奖。", "已回国定居。"}});
   const std::string edited = dir_.Sub("edited.csv");
   std::ofstream(edited, std::ios::binary) << csv;
-  ImportOptions io;
-  io.kind = v1::KIND_PERSON;
-  io.mode = ImportMode::kUpdate;
-  absl::StatusOr<ImportSummary> s = Import(*store_, edited, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<ImportSummary> s = ImportBack(edited, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->updated, 1u) << s->ToString();
   EXPECT_EQ(s->created, 0u) << s->ToString();
   absl::StatusOr<QueryPage> page =
@@ -452,8 +457,8 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   EXPECT_THAT(csv, HasSubstr("PHONE、EMAIL,13912345678、zhangsan@example.com"));
   csv = absl::StrReplaceAll(csv, {{"13912345678", "13800000000"}});
   std::ofstream(edited, std::ios::binary | std::ios::trunc) << csv;
-  s = Import(*store_, edited, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  s = ImportBack(edited, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->updated, 1u) << s->ToString();
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> got =
       store_->Get(v1::KIND_PERSON, zhang_id);
@@ -469,8 +474,8 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   std::ofstream(edited, std::ios::binary | std::ios::trunc)
       << "name,contacts.type,contacts.value\r\n"
          "李四,PHONE、BOGUS,13912345678、010-12345678\r\n";
-  s = Import(*store_, edited, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  s = ImportBack(edited, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
   EXPECT_THAT(s->ToString(), HasSubstr("contacts.type: item 2:"));
 }
@@ -497,11 +502,8 @@ TEST_F(ExporterTest, IdsOfAnotherStoreAreIgnored) {
     ASSERT_TRUE(Export(*other, "person", Columns({"id", "name"}), out).ok());
     out << "abc,钱七\r\n";
   }
-  ImportOptions io;
-  io.kind = v1::KIND_PERSON;
-  io.mode = ImportMode::kUpdate;
-  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<ImportSummary> s = ImportBack(path, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->created, 2u) << s->ToString();
   EXPECT_EQ(s->updated, 0u) << s->ToString();
   EXPECT_EQ(s->warned, 2u) << s->ToString();
@@ -534,11 +536,8 @@ TEST_F(ExporterTest, MaskedOrStaleRowsDoNotOverwriteRecords) {
       std::ofstream out(path, std::ios::binary);
       ASSERT_TRUE(Export(*store_, "person", o, out).ok());
     }
-    ImportOptions io;
-    io.kind = v1::KIND_PERSON;
-    io.mode = ImportMode::kUpdate;
-    absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
-    ASSERT_TRUE(s.ok()) << s.status();
+    absl::StatusOr<ImportSummary> s = ImportBack(path, v1::KIND_PERSON);
+    ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->rejected, 1u) << format << " " << s->ToString();
     EXPECT_THAT(s->ToString(), HasSubstr("masked, as an export"));
   }
@@ -563,19 +562,17 @@ TEST_F(ExporterTest, MaskedOrStaleRowsDoNotOverwriteRecords) {
   v1::Person changed = p;
   changed.set_notes("新的备注");
   ASSERT_TRUE(store_->Update(&changed).ok());
-  ImportOptions io;
-  io.kind = v1::KIND_PERSON;
-  io.mode = ImportMode::kUpdate;
-  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<ImportSummary> s = ImportBack(path, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
   EXPECT_THAT(s->ToString(), HasSubstr("has changed since the file was"));
   got = store_->Get(v1::KIND_PERSON, id);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(static_cast<const v1::Person&>(**got).notes(), "新的备注");
   // In skip mode the same file changes nothing and is not an error.
-  io.mode = ImportMode::kSkip;
-  s = Import(*store_, path, io);
+  ImportOptions skip;
+  skip.kind = v1::KIND_PERSON;
+  s = Import(*store_, path, skip);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->unchanged, 1u) << s->ToString();
 }
@@ -598,11 +595,8 @@ TEST_F(ExporterTest, LabelsReadBackAsTheSameValues) {
   EXPECT_THAT(csv, Not(HasSubstr("FEMALE")));
   const std::string path = dir_.Sub("labels.csv");
   std::ofstream(path, std::ios::binary) << csv;
-  ImportOptions io;
-  io.kind = v1::KIND_PERSON;
-  io.mode = ImportMode::kUpdate;
-  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
-  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<ImportSummary> s = ImportBack(path, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->unchanged, 1u) << s->ToString();
   EXPECT_EQ(s->updated + s->created + s->rejected, 0u) << s->ToString();
 
