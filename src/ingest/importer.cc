@@ -1461,7 +1461,9 @@ class Importer {
   // when it names a record that existed before the import began and that
   // agrees with the row: none of the row's natural keys belongs to another
   // record, and one of them is the record's, or else the names agree (and
-  // neither two USCCs nor two birth dates differ). Otherwise the id is
+  // neither two USCCs nor two birth dates differ), or the two would count
+  // as likely duplicates (score 60 or more: a renamed person with the same
+  // phone). Otherwise the id is
   // ignored with a warning (a file from another store, a registry's own
   // numbering) and the row is resolved by its keys as any other. True when
   // the row is done with.
@@ -1499,7 +1501,14 @@ class Importer {
       }
       key_agrees = true;
     }
-    if (!key_agrees && !search::SameRecordByName(*record, *existing)) {
+    // A renamed record still agrees when the row shares enough else with
+    // it to count as a likely duplicate (the same phone, a Latin name that
+    // reads as the Chinese one).
+    const bool agrees =
+        key_agrees || search::SameRecordByName(*record, *existing) ||
+        ((o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE) &&
+         CompareRecords(*record, *existing).score >= 60);
+    if (!agrees) {
       Warn(absl::StrCat("id ignored: the ", kind,
                         " of this store that has it differs in name or codes "
                         "(a file from another store?): \"",

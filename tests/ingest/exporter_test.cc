@@ -470,6 +470,23 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   ASSERT_EQ(z.identity_documents_size(), 2);
   EXPECT_EQ(z.identity_documents(0).issuing_country(), "CN");
 
+  // Renamed in the file: the name no longer agrees, the phone does.
+  {
+    ExportOptions o =
+        Columns({"id", "name", "contacts.type", "contacts.value"});
+    o.unmasked = true;
+    csv = ExportText(*store_, "person where name = \"张三\"", o);
+  }
+  csv = absl::StrReplaceAll(csv, {{"张三", "张叁"}});
+  std::ofstream(edited, std::ios::binary | std::ios::trunc) << csv;
+  s = ImportBack(edited, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->updated, 1u) << s->ToString();
+  EXPECT_EQ(s->created + s->warned, 0u) << s->ToString();
+  got = store_->Get(v1::KIND_PERSON, zhang_id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(static_cast<const v1::Person&>(**got).name(), "张叁");
+
   // An item that cannot be read names its place in the list.
   std::ofstream(edited, std::ios::binary | std::ios::trunc)
       << "name,contacts.type,contacts.value\r\n"
