@@ -551,6 +551,28 @@ bool OrgCodeCheckHolds(absl::string_view org9) {
   return org9[8] == want;
 }
 
+// An amount as the exporter writes a Money: a currency code, a space, and a
+// decimal number ("USD 500000.00", "CNY -12.5").
+bool IsRenderedMoney(absl::string_view v) {
+  if (v.size() < 5 || v[3] != ' ') return false;
+  for (size_t i = 0; i < 3; ++i) {
+    if (!absl::ascii_isupper(static_cast<unsigned char>(v[i]))) return false;
+  }
+  absl::string_view n = v.substr(4);
+  absl::ConsumePrefix(&n, "-");
+  bool digit = false, dot = false;
+  for (char c : n) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      digit = true;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
 // Applies one cleaned, non-placeholder cell.
 absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
                        Message* m, bool lenient, CellResult* result) {
@@ -603,7 +625,11 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     }
     case Target::kCapital: {
       auto* e = static_cast<v1::Enterprise*>(m);
-      e->set_registered_capital_text(std::string(value));
+      // The registry's wording is kept; an amount as exports write it
+      // ("USD 500000.00") is ours, not wording.
+      if (!IsRenderedMoney(value)) {
+        e->set_registered_capital_text(std::string(value));
+      }
       QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(value));
       *e->mutable_registered_capital() = money;
       return absl::OkStatus();

@@ -378,7 +378,9 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   v1::Enterprise a;
   a.set_name("上海定惠塑胶有限公司");
   a.set_uscc("91310000757904992P");
-  a.set_status(v1::Enterprise::STATUS_ACTIVE);  // No status_text.
+  a.set_status(v1::Enterprise::STATUS_ACTIVE);          // No status_text.
+  a.mutable_registered_capital()->set_currency("USD");  // No capital text.
+  a.mutable_registered_capital()->set_amount_minor(50000000);
   AddEnterprise(a);
   v1::Enterprise co;  // No USCC: matched by nothing but its id.
   co.set_name("上海奉金生猪养殖专业合作社");
