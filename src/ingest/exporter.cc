@@ -1,6 +1,7 @@
 // Export of query results (include/qiaolian/export.h, docs/export.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -283,7 +285,17 @@ std::string CellOf(const Message& m, const ExportColumn& c, bool labels) {
   bool any = false;
   for (const std::string& v : values) any = any || !v.empty();
   if (!any) return "";
-  return absl::StrJoin(values, kListSeparator);
+  std::string cell = absl::StrJoin(values, kListSeparator);
+  // A list of one item that holds a separator the importer splits lists at
+  // (陈明/阿明, "A,B"): a trailing 、 tells it that the cell is one item.
+  const bool list = std::any_of(c.path.begin(), c.path.end(),
+                                [](const auto* f) { return f->is_repeated(); });
+  if (list && values.size() == 1 &&
+      (cell.find_first_of(",;/\n") != std::string::npos ||
+       absl::StrContains(cell, "，") || absl::StrContains(cell, "；"))) {
+    absl::StrAppend(&cell, kListSeparator);
+  }
+  return cell;
 }
 
 // --- CSV

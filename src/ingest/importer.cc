@@ -256,14 +256,21 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
 }
 
 // Splits a cell holding several values: 、 ， ； , ; / and newlines.
+// A cell with 、 (as exports join lists) is split at 、 only, so that an
+// item holding a comma or a slash stays whole.
 std::vector<std::string> SplitList(absl::string_view s) {
   std::string t(s);
-  for (const char* sep : {"、", "，", "；", ";", "/", "\n"}) {
-    t = absl::StrReplaceAll(t, {{sep, ","}});
+  if (absl::StrContains(t, "、")) {
+    t = absl::StrReplaceAll(t, {{",", "\x1f"}, {"、", ","}});
+  } else {
+    for (const char* sep : {"，", "；", ";", "/", "\n"}) {
+      t = absl::StrReplaceAll(t, {{sep, ","}});
+    }
   }
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(t, ',', absl::SkipEmpty())) {
-    std::string v = ingest::CleanText(part);
+    std::string v =
+        ingest::CleanText(absl::StrReplaceAll(part, {{"\x1f", ","}}));
     if (!v.empty() && !ingest::IsPlaceholder(v)) out.push_back(std::move(v));
   }
   return out;
@@ -1269,6 +1276,13 @@ class Importer {
     } else {
       for (const MappedColumn& c : columns_) {
         std::string value = ingest::CleanText(row.fields[c.index]);
+        // A cell an export neutralised for spreadsheets ('=..., '+86...):
+        // as in Excel, the apostrophe is not part of the value.
+        if (value.size() > 1 && value[0] == '\'' &&
+            absl::string_view("=+-@").find(value[1]) !=
+                absl::string_view::npos) {
+          value.erase(0, 1);
+        }
         if (value.empty() || ingest::IsPlaceholder(value)) continue;
         if (c.target == Target::kRecordId) {
           if (!absl::SimpleAtoi(ingest::ToHalfWidth(value), &item->record_id) ||

@@ -401,11 +401,23 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
   zhang.mutable_identity_documents(0)->set_issuing_country("CN");
   zhang.mutable_identity_documents(1)->set_issuing_country("CN");
   const uint64_t zhang_id = AddPerson(zhang);
+  // Items holding a comma or a slash, and a phone that CSV neutralises
+  // ('+60...) and whose label is not among the columns.
+  v1::Person chen;
+  chen.set_name("陈伟明");
+  chen.add_former_names("陈明/阿明");
+  chen.add_tags("侨领");
+  chen.add_tags("A,B");
+  v1::Contact* phone = chen.add_contacts();
+  phone->set_type(v1::Contact::TYPE_PHONE);
+  phone->set_value("+60123456789");
+  phone->set_label("手机");
+  AddPerson(chen);
   for (const char* format : {"csv", "xlsx", "jsonl"}) {
     for (const auto& [kind, query, n] :
          {std::tuple<Kind, std::string, uint64_t>{v1::KIND_ENTERPRISE,
                                                   "enterprise", 2},
-          {v1::KIND_PERSON, "person", 4}}) {
+          {v1::KIND_PERSON, "person", 5}}) {
       const std::string path = dir_.Sub(absl::StrCat(query, ".", format));
       {
         ExportOptions o;
