@@ -5,14 +5,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
+#include "qiaolian/record.h"
 #include "qiaolian/store.h"
+#include "qiaolian/v1/options.pb.h"
 #include "src/ingest/hash_sets.h"
 #include "tests/testing/temp_dir.h"
 #include "unicode/ucnv.h"
@@ -219,6 +224,52 @@ TEST(ImporterTest, DryRunWritesNothing) {
   EXPECT_EQ(s->created, 3u);
   EXPECT_THAT(s->ToString(), HasSubstr("DRY RUN"));
   EXPECT_EQ(*store->Count(v1::KIND_ENTERPRISE), 0u);
+}
+
+// Every enum reachable from a record: a label names one value only, and
+// never another value's name (the importer reads labels and names alike).
+void CollectEnums(const google::protobuf::Descriptor* d,
+                  std::set<const google::protobuf::Descriptor*>* seen,
+                  std::set<const google::protobuf::EnumDescriptor*>* out) {
+  if (!seen->insert(d).second) return;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->enum_type() != nullptr) out->insert(f->enum_type());
+    if (f->message_type() != nullptr)
+      CollectEnums(f->message_type(), seen, out);
+  }
+}
+
+TEST(ImporterTest, EnumLabelsAreUnambiguous) {
+  std::set<const google::protobuf::Descriptor*> seen;
+  std::set<const google::protobuf::EnumDescriptor*> enums;
+  for (Kind kind : {v1::KIND_PERSON, v1::KIND_ENTERPRISE, v1::KIND_EVENT,
+                    v1::KIND_CASE, v1::KIND_DONATION}) {
+    CollectEnums(NewRecord(kind)->GetDescriptor(), &seen, &enums);
+  }
+  int labels = 0;
+  for (const google::protobuf::EnumDescriptor* e : enums) {
+    std::set<std::string> names;
+    for (int i = 0; i < e->value_count(); ++i) {
+      const std::string name = e->value(i)->name();
+      names.insert(name);
+      names.insert(name.substr(name.find('_') + 1));
+    }
+    std::set<std::string> taken;
+    for (int i = 0; i < e->value_count(); ++i) {
+      const google::protobuf::EnumValueOptions& o = e->value(i)->options();
+      for (int j = 0; j < o.ExtensionSize(v1::label); ++j) {
+        const std::string label =
+            absl::AsciiStrToUpper(o.GetExtension(v1::label, j));
+        ++labels;
+        EXPECT_TRUE(taken.insert(label).second)
+            << e->full_name() << ": label " << label << " used twice";
+        EXPECT_EQ(names.count(label), 0u)
+            << e->full_name() << ": label " << label << " is a value's name";
+      }
+    }
+  }
+  EXPECT_GT(labels, 300);  // 男, 华侨, 手机, 身份证 ... (options.proto).
 }
 
 // A list of people as an office keeps it: values in Chinese (性别 男/女,
