@@ -538,6 +538,58 @@ struct CellResult {
   std::string warning;  // "column: what" when a value is taken with a doubt.
 };
 
+// A resident identity number (GB 11643) holds its owner's birth date
+// (characters 7-14) and sex (the 17th: odd for men, even for women). A
+// person a row creates without a birth date or gender gets them from a
+// valid one (a date
+// given in part that agrees is completed); a birth date or gender that
+// differs is kept, with a warning ("identity_documents: ID differs in
+// gender").
+void FillFromResidentId(v1::Person* p, CellResult* result) {
+  for (const v1::IdentityDocument& d : p->identity_documents()) {
+    if (d.type() != v1::IdentityDocument::TYPE_RESIDENT_ID ||
+        !model::CheckResidentId(d.number()).ok()) {
+      continue;
+    }
+    const std::string& n = d.number();
+    v1::Date born;
+    int y = 0, m = 0, day = 0;
+    if (!absl::SimpleAtoi(n.substr(6, 4), &y) ||
+        !absl::SimpleAtoi(n.substr(10, 2), &m) ||
+        !absl::SimpleAtoi(n.substr(12, 2), &day)) {
+      return;
+    }
+    born.set_year(y);
+    born.set_month(m);
+    born.set_day(day);
+    const v1::Person::Gender sex = (n[16] - '0') % 2 == 1
+                                       ? v1::Person::GENDER_MALE
+                                       : v1::Person::GENDER_FEMALE;
+    std::string differs;
+    const v1::Date& given = p->birth_date();
+    // A date the row gives in part (1965, or 1965-03) that the number
+    // agrees with is completed from it.
+    const bool agrees = given.year() == y &&
+                        (given.month() == 0 || given.month() == m) &&
+                        (given.day() == 0 || given.day() == day);
+    if (given.year() == 0 || agrees) {
+      *p->mutable_birth_date() = born;
+    } else {
+      differs = "birth date";
+    }
+    if (p->gender() == v1::Person::GENDER_UNSPECIFIED) {
+      p->set_gender(sex);
+    } else if (p->gender() != sex && p->gender() != v1::Person::GENDER_OTHER) {
+      differs = differs.empty() ? "gender" : "birth date and gender";
+    }
+    if (!differs.empty() && result->warning.empty()) {
+      result->warning =
+          absl::StrCat("identity_documents: ID differs in ", differs);
+    }
+    return;
+  }
+}
+
 // GB 11714-1997: the 9th character of an organisation code (USCC characters
 // 9-17) from the first 8 (digits, or capitals valued A=10 .. Z=35).
 bool OrgCodeCheckHolds(absl::string_view org9) {
@@ -1439,6 +1491,14 @@ class Importer {
       if (!found.ok()) return found.status();
       if (found->records.empty()) continue;
       return UpdateExisting(row, *record, found->records[0].get());
+    }
+    // A new person: the birth date and gender a resident identity number
+    // holds, where the row has none (before the duplicate check, which
+    // compares birth dates).
+    if (o_.kind == v1::KIND_PERSON) {
+      CellResult derived;
+      FillFromResidentId(static_cast<v1::Person*>(record.get()), &derived);
+      if (!derived.warning.empty()) Warn(derived.warning);
     }
     std::vector<std::string> dup_keys;
     if (check_duplicates_) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -270,6 +271,44 @@ TEST(ImporterTest, EnumLabelsAreUnambiguous) {
     }
   }
   EXPECT_GT(labels, 300);  // 男, 华侨, 手机, 身份证 ... (options.proto).
+}
+
+// A new person's birth date and gender come from the resident identity
+// number when the row lacks them; a date given in part is completed; a
+// birth date or gender that disagrees is kept, with a warning.
+TEST(ImporterTest, BirthDateAndGenderFromTheResidentIdNumber) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("ids.csv"),
+            "姓名,身份证号,出生日期,性别\r\n"
+            "甲,320481196503020014,,\r\n"
+            "乙,320481197808150025,1978-08,\r\n"
+            "丙,320481199001010039,1991-01-01,女\r\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("ids.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->warned, 1u) << s->ToString();
+  EXPECT_EQ(s->warnings_by_reason.count(
+                "identity_documents: ID differs in birth date and gender"),
+            1u)
+      << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 3u);
+  const char* const dates[] = {"1965-3-2", "1978-8-15", "1991-1-1"};
+  const v1::Person::Gender genders[] = {v1::Person::GENDER_MALE,
+                                        v1::Person::GENDER_FEMALE,
+                                        v1::Person::GENDER_FEMALE};
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& p = static_cast<const v1::Person&>(*page->records[i]);
+    EXPECT_EQ(absl::StrCat(p.birth_date().year(), "-", p.birth_date().month(),
+                           "-", p.birth_date().day()),
+              dates[i])
+        << p.name();
+    EXPECT_EQ(p.gender(), genders[i]) << p.name();
+  }
 }
 
 // A list of people as an office keeps it: values in Chinese (性别 男/女,
