@@ -33,6 +33,7 @@
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
 #include "src/search/terms.h"
+#include "src/text/normalize.h"
 #include "src/util/json.h"
 #include "src/util/status_macros.h"
 
@@ -537,6 +538,32 @@ struct CellResult {
   bool flagged = false;
   std::string warning;  // "column: what" when a value is taken with a doubt.
 };
+
+// A Chinese name as rosters align it ("王　五", "林 淑 芬"): the spaces
+// between Han characters dropped ("王五"); other spaces ("Tan Ah Kow",
+// "陈 Tan") kept. `name` is CleanText'ed (single ASCII spaces).
+std::string JoinHanName(const std::string& name) {
+  if (name.find(' ') == std::string::npos) return name;
+  const std::u32string cps = text::ToU32(name);
+  std::u32string out;
+  for (size_t i = 0; i < cps.size(); ++i) {
+    if (cps[i] == U' ' && !out.empty() && i + 1 < cps.size() &&
+        text::IsHan(out.back()) && text::IsHan(cps[i + 1])) {
+      continue;
+    }
+    out.push_back(cps[i]);
+  }
+  return text::ToUtf8(out);
+}
+
+void JoinHanNames(v1::Person* p) {
+  p->set_name(JoinHanName(p->name()));
+  for (std::string& n : *p->mutable_former_names()) n = JoinHanName(n);
+  if (p->has_name_parts()) {
+    p->mutable_name_parts()->set_chinese(
+        JoinHanName(p->name_parts().chinese()));
+  }
+}
 
 // A resident identity number (GB 11643) holds its owner's birth date
 // (characters 7-14) and sex (the 17th: odd for men, even for women). A
@@ -1350,6 +1377,9 @@ class Importer {
             ApplyCell(c, value, record.get(), o_.lenient, &cell_result);
         if (!st.ok()) return reject(c.header, st.message());
       }
+    }
+    if (o_.kind == v1::KIND_PERSON) {
+      JoinHanNames(static_cast<v1::Person*>(record.get()));
     }
     if (o_.kind == v1::KIND_ENTERPRISE) {
       auto* e = static_cast<v1::Enterprise*>(record.get());

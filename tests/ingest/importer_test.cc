@@ -312,15 +312,16 @@ TEST(ImporterTest, BirthDateAndGenderFromTheResidentIdNumber) {
 }
 
 // A list of people as an office keeps it: values in Chinese (性别 男/女,
-// 人员类别 华侨、侨领, countries by name), read as the schema's values.
+// 人员类别 华侨、侨领, countries by name), read as the schema's values;
+// two-character names aligned with spaces (张　三) joined.
 TEST(ImporterTest, PeopleWithChineseValues) {
   TempDir tmp;
   WriteFile(tmp.Sub("people.csv"),
             "序号,姓名,性别,人员类别,国籍,居住国,手机\r\n"
             "1,陈伟明,男,华侨、侨领,中国,美国,13912345678\r\n"
-            "2,林淑芬,女性,归侨,中华人民共和国,马来西亚,\r\n"
+            "2,林 淑 芬,女性,归侨,中华人民共和国,马来西亚,\r\n"
             "3,Tan Ah Kow,M,华人,Singapore,新加坡,\r\n"
-            "4,张三,未知,,,香港,\r\n"
+            "4,张　三,未知,,,香港,\r\n"
             "5,李四,男,华侨,火星,美国,\r\n"
             "6,王五,X,华侨,中国,美国,\r\n");
   auto store = OpenStore(tmp.Sub("s"));
@@ -343,13 +344,16 @@ TEST(ImporterTest, PeopleWithChineseValues) {
   EXPECT_EQ(chen.nationalities(0), "CN");
   EXPECT_EQ(chen.residence_country(), "US");
   const auto& lin = static_cast<const v1::Person&>(*page->records[1]);
+  EXPECT_EQ(lin.name(), "林淑芬");  // Aligned names lose their spaces,
   EXPECT_EQ(lin.gender(), v1::Person::GENDER_FEMALE);
   EXPECT_EQ(lin.categories(0), v1::Person::CATEGORY_RETURNED_OVERSEAS_CHINESE);
   EXPECT_EQ(lin.residence_country(), "MY");
   const auto& tan = static_cast<const v1::Person&>(*page->records[2]);
+  EXPECT_EQ(tan.name(), "Tan Ah Kow");  // not Latin ones.
   EXPECT_EQ(tan.gender(), v1::Person::GENDER_MALE);
   EXPECT_EQ(tan.nationalities(0), "SG");
   const auto& zhang = static_cast<const v1::Person&>(*page->records[3]);
+  EXPECT_EQ(zhang.name(), "张三");  // An ideographic space too.
   EXPECT_EQ(zhang.gender(), v1::Person::GENDER_UNSPECIFIED);  // 未知.
   EXPECT_EQ(zhang.residence_country(), "HK");
   // What cannot be read names the column and what it expected.
