@@ -447,7 +447,9 @@ class Store:
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto"):
-        """Imports a CSV, TSV or JSON Lines file; returns the summary dict
+        """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
+        this store too: rows find their records by id); returns the summary
+        dict
         {"file", "encoding", "dry_run", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
@@ -456,7 +458,8 @@ class Store:
         "index_build_seconds"}; each of duplicate_rows is {"line", "id",
         "other_line", "score", "reasons", "merged"}.
 
-        format: "csv", "tsv" or "jsonl" (None: from the extension).
+        format: "csv", "tsv", "jsonl", "xlsx" or "xls" (None: from the
+        extension).
         encoding: "auto", "utf-8" or "gb18030". mode: what to do with rows
         matching an existing record, "skip", "update" or "fill-empty".
         dry_run: count, write nothing (the reject file is written). lenient:
