@@ -184,8 +184,8 @@ class Store:
     Options: create_if_missing (create the store when the directory is
     missing or empty), read_only, sync (default for every write: wait until
     it reaches the disk), cache_bytes (block cache, default 8 MiB),
-    write_buffer_bytes (LevelDB's memtable, default 4 MiB; 32 MiB makes a
-    large import cheaper, see docs/import.md),
+    write_buffer_bytes (LevelDB's memtable, default 4 MiB; a larger one
+    saves a little CPU on a large import, see docs/import.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;

@@ -327,7 +327,8 @@ absl::StatusOr<bool> ParseBool(absl::string_view s) {
       absl::StrCat("\"", s, "\" is not yes/no (是/否, true/false, 1/0)"));
 }
 
-// Sets one (non-repeated-parent) field path of `m` from a cleaned value.
+// Sets one field path of `m` from a cleaned value; a path through a list
+// of messages (`contacts.value`) goes to SetParallel.
 absl::Status SetPath(Message* m,
                      const std::vector<const FieldDescriptor*>& path,
                      absl::string_view value);
@@ -380,14 +381,11 @@ absl::Status SetPath(Message* m,
   for (const std::string& v : values) {
     switch (f->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING: {
-        const bool code = absl::EndsWith(f->name(), "country") ||
-                          absl::EndsWith(f->name(), "countries") ||
-                          f->name() == "nationalities" ||
-                          absl::EndsWith(f->name(), "code");
-        std::string s = code ? ingest::NormalizeCode(v) : v;
         const bool country = absl::EndsWith(f->name(), "country") ||
                              absl::EndsWith(f->name(), "countries") ||
                              f->name() == "nationalities";
+        const bool code = country || absl::EndsWith(f->name(), "code");
+        std::string s = code ? ingest::NormalizeCode(v) : v;
         if (country && !model::CheckCountryCode(s).ok()) {
           // 美国, 美國, United States, USA: the code (validation names
           // what is left).
@@ -568,11 +566,10 @@ void JoinHanNames(v1::Person* p) {
 // A resident identity number (GB 11643) holds its owner's birth date
 // (characters 7-14) and sex (the 17th: odd for men, even for women). A
 // person a row creates without a birth date or gender gets them from a
-// valid one (a date
-// given in part that agrees is completed); a birth date or gender that
-// differs is kept, with a warning ("identity_documents: ID differs in
-// gender").
-void FillFromResidentId(v1::Person* p, CellResult* result) {
+// valid one (a date given in part that agrees is completed); a birth date
+// or gender that differs is kept. Returns the warning for that
+// ("identity_documents: ID differs in gender"), or "".
+std::string FillFromResidentId(v1::Person* p) {
   for (const v1::IdentityDocument& d : p->identity_documents()) {
     if (d.type() != v1::IdentityDocument::TYPE_RESIDENT_ID ||
         !model::CheckResidentId(d.number()).ok()) {
@@ -584,7 +581,7 @@ void FillFromResidentId(v1::Person* p, CellResult* result) {
     if (!absl::SimpleAtoi(n.substr(6, 4), &y) ||
         !absl::SimpleAtoi(n.substr(10, 2), &m) ||
         !absl::SimpleAtoi(n.substr(12, 2), &day)) {
-      return;
+      return "";
     }
     born.set_year(y);
     born.set_month(m);
@@ -609,12 +606,11 @@ void FillFromResidentId(v1::Person* p, CellResult* result) {
     } else if (p->gender() != sex && p->gender() != v1::Person::GENDER_OTHER) {
       differs = differs.empty() ? "gender" : "birth date and gender";
     }
-    if (!differs.empty() && result->warning.empty()) {
-      result->warning =
-          absl::StrCat("identity_documents: ID differs in ", differs);
-    }
-    return;
+    return differs.empty()
+               ? ""
+               : absl::StrCat("identity_documents: ID differs in ", differs);
   }
+  return "";
 }
 
 // GB 11714-1997: the 9th character of an organisation code (USCC characters
@@ -805,8 +801,6 @@ std::string FieldOf(absl::string_view message) {
   return std::string(message.substr(0, colon));
 }
 
-// Merges the fields set in `row` into `existing` per `mode`; true when
-// something changed.
 // Whether `element` says nothing that `stored` does not: merging it into
 // `stored` changes nothing.
 bool Covers(const Message& stored, const Message& element) {
@@ -816,6 +810,8 @@ bool Covers(const Message& stored, const Message& element) {
   return merged->SerializeAsString() == stored.SerializeAsString();
 }
 
+// Merges the fields set in `row` into `existing` per `mode`; true when
+// something changed.
 bool Merge(const Message& row, ImportMode mode, Message* existing) {
   const Reflection* rr = row.GetReflection();
   const Reflection* er = existing->GetReflection();
@@ -1526,9 +1522,9 @@ class Importer {
     // holds, where the row has none (before the duplicate check, which
     // compares birth dates).
     if (o_.kind == v1::KIND_PERSON) {
-      CellResult derived;
-      FillFromResidentId(static_cast<v1::Person*>(record.get()), &derived);
-      if (!derived.warning.empty()) Warn(derived.warning);
+      const std::string warning =
+          FillFromResidentId(static_cast<v1::Person*>(record.get()));
+      if (!warning.empty()) Warn(warning);
     }
     std::vector<std::string> dup_keys;
     if (check_duplicates_) {
@@ -1593,10 +1589,9 @@ class Importer {
   // record, and one of them is the record's, or else the names agree (and
   // neither two USCCs nor two birth dates differ), or the two would count
   // as likely duplicates (score 60 or more: a renamed person with the same
-  // phone). Otherwise the id is
-  // ignored with a warning (a file from another store, a registry's own
-  // numbering) and the row is resolved by its keys as any other. True when
-  // the row is done with.
+  // phone). Otherwise the id is ignored with a warning (a file from another
+  // store, a registry's own numbering) and the row is resolved by its keys
+  // as any other. True when the row is done with.
   absl::StatusOr<bool> ResolveById(const Item& item,
                                    std::unique_ptr<Message>& record) {
     const uint64_t id = item.record_id;

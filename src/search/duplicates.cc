@@ -409,58 +409,59 @@ bool NameOnlyMatchCanReach(const Message& record, bool others_have_uscc,
                        : kSameNameScore - kDifferentUsccPenalty;
   return best >= min_score;
 }
+
+// The row's name (Compact) is the record's name or one of its former
+// names, or the record's name is one of the row's former names; a row
+// without a name agrees.
+template <typename T>
+bool NamesAgree(const T& row, const T& existing) {
+  const std::string n = text::Compact(row.name());
+  if (n.empty()) return true;
+  const std::string current = text::Compact(existing.name());
+  if (current == n) return true;
+  for (const std::string& f : existing.former_names()) {
+    if (text::Compact(f) == n) return true;
+  }
+  for (const std::string& f : row.former_names()) {
+    if (text::Compact(f) == current) return true;
+  }
+  return false;
+}
+
 bool SameRecordByName(const Message& row, const Message& existing) {
-  std::string name;
-  std::vector<std::string> row_former, existing_names;
   if (const auto* e = dynamic_cast<const v1::Enterprise*>(&row)) {
     const auto& x = static_cast<const v1::Enterprise&>(existing);
     if (!e->uscc().empty() && !x.uscc().empty() && e->uscc() != x.uscc()) {
       return false;
     }
-    name = e->name();
-    row_former.assign(e->former_names().begin(), e->former_names().end());
-    existing_names.push_back(x.name());
-    for (const std::string& f : x.former_names()) existing_names.push_back(f);
-  } else if (const auto* p = dynamic_cast<const v1::Person*>(&row)) {
+    return NamesAgree(*e, x);
+  }
+  if (const auto* p = dynamic_cast<const v1::Person*>(&row)) {
     const auto& x = static_cast<const v1::Person&>(existing);
     if (p->birth_date().year() != 0 && x.birth_date().year() != 0 &&
         p->birth_date().SerializeAsString() !=
             x.birth_date().SerializeAsString()) {
       return false;
     }
-    name = p->name();
-    row_former.assign(p->former_names().begin(), p->former_names().end());
-    existing_names.push_back(x.name());
-    for (const std::string& f : x.former_names()) existing_names.push_back(f);
-  } else {
-    // Events, cases, donations: the same date (a case's received date) or
-    // the same title.
-    const Reflection* rr = row.GetReflection();
-    const Reflection* er = existing.GetReflection();
-    for (const char* field : {"date", "received", "title"}) {
-      const FieldDescriptor* f = row.GetDescriptor()->FindFieldByName(field);
-      if (f == nullptr || f->is_repeated() || !rr->HasField(row, f) ||
-          !er->HasField(existing, f)) {
-        continue;
-      }
-      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
-              ? rr->GetMessage(row, f).SerializeAsString() ==
-                    er->GetMessage(existing, f).SerializeAsString()
-              : text::Compact(rr->GetString(row, f)) ==
-                    text::Compact(er->GetString(existing, f))) {
-        return true;
-      }
+    return NamesAgree(*p, x);
+  }
+  // Events, cases, donations: the same date (a case's received date) or
+  // the same title.
+  const Reflection* rr = row.GetReflection();
+  const Reflection* er = existing.GetReflection();
+  for (const char* field : {"date", "received", "title"}) {
+    const FieldDescriptor* f = row.GetDescriptor()->FindFieldByName(field);
+    if (f == nullptr || f->is_repeated() || !rr->HasField(row, f) ||
+        !er->HasField(existing, f)) {
+      continue;
     }
-    return false;
-  }
-  const std::string n = text::Compact(name);
-  if (n.empty()) return true;
-  for (const std::string& e : existing_names) {
-    if (text::Compact(e) == n) return true;
-  }
-  const std::string current = text::Compact(existing_names[0]);
-  for (const std::string& f : row_former) {
-    if (text::Compact(f) == current) return true;
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+            ? rr->GetMessage(row, f).SerializeAsString() ==
+                  er->GetMessage(existing, f).SerializeAsString()
+            : text::Compact(rr->GetString(row, f)) ==
+                  text::Compact(er->GetString(existing, f))) {
+      return true;
+    }
   }
   return false;
 }
