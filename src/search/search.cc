@@ -308,14 +308,21 @@ class Searcher {
     absl::Status status() const { return cursor->status(); }
   };
 
-  Postings Open(const std::string& gram) { return Open(grams_, gram); }
-  Postings Open(uint16_t index, const std::string& gram) {
+  // A list read through `it_` (borrowed: no other reader may move `it_`
+  // while it is in use) or, when it must be read alongside others, through
+  // an iterator of its own.
+  Postings Open(uint16_t index, const std::string& gram, bool shared) {
     std::string head = storage::IndexPrefix(index);
     storage::PutString(&head, gram);
     Postings p;
-    p.cursor = std::make_unique<storage::PostingCursor>(
-        std::unique_ptr<leveldb::Iterator>(db_.raw()->NewIterator(ro_)),
-        std::move(head));
+    if (shared) {
+      p.cursor =
+          std::make_unique<storage::PostingCursor>(it_.get(), std::move(head));
+    } else {
+      p.cursor = std::make_unique<storage::PostingCursor>(
+          std::unique_ptr<leveldb::Iterator>(db_.raw()->NewIterator(ro_)),
+          std::move(head));
+    }
     p.cursor->Seek(0);
     return p;
   }
@@ -361,7 +368,10 @@ class Searcher {
     }
     if (grams.empty()) return absl::OkStatus();
     std::vector<Postings> lists;
-    for (const std::string& g : grams) lists.push_back(Open(index, g));
+    for (const std::string& g : grams) {
+      // The first list shares `it_`; the others are read alongside it.
+      lists.push_back(Open(index, g, /*shared=*/lists.empty()));
+    }
     // As many hits as the result still lacks, plus a few to rank among (ids
     // come in id order, not by closeness).
     const size_t want = options_.limit - best_.size() + 4;
@@ -567,19 +577,23 @@ class Searcher {
     using GramSet = std::bitset<2 * search::kMaxGramChars>;
     // The grams a posting of each list shows: its own and, for a bigram XY,
     // the query characters X and Y (a text with XY has them too).
+    // Each list's first `cap` ids (all their postings) are read one list
+    // after another through the shared iterator, then merged in memory:
+    // the same postings a merge of open cursors would take, without an
+    // iterator per list.
     struct List {
-      Postings postings;
-      size_t cap = 0;
-      size_t ids = 0;  // Read so far.
+      std::vector<storage::Posting> postings;
+      size_t pos = 0;
       GramSet shows;
-      bool Live() const { return ids < cap && postings.Valid(); }
+      bool Live() const { return pos < postings.size(); }
+      uint64_t Id() const { return postings[pos].id; }
     };
     std::vector<List> lists(grams.size());
     for (size_t gi = 0; gi < grams.size(); ++gi) {
       List& l = lists[gi];
       l.shows.set(gi);
       const std::u32string cps = text::ToU32(grams[gi]);
-      l.cap = cps.size() == 1 ? kCharListCap : list_cap;
+      const size_t cap = cps.size() == 1 ? kCharListCap : list_cap;
       if (cps.size() == 2) {
         for (char32_t c : cps) {
           std::string one;
@@ -588,7 +602,15 @@ class Searcher {
           if (at != grams.end()) l.shows.set(at - grams.begin());
         }
       }
-      l.postings = Open(grams[gi]);
+      Postings p = Open(grams_, grams[gi], /*shared=*/true);
+      for (size_t ids = 0; p.Valid(); p.Next()) {
+        const storage::Posting& posting = p.cursor->posting();
+        if (l.postings.empty() || l.postings.back().id != posting.id) {
+          if (ids++ == cap) break;
+        }
+        l.postings.push_back(posting);
+      }
+      QL_RETURN_IF_ERROR(p.status());
     }
     const size_t need = std::max<size_t>(
         2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
@@ -611,16 +633,16 @@ class Searcher {
     for (;;) {
       uint64_t id = std::numeric_limits<uint64_t>::max();
       for (const List& l : lists) {
-        if (l.Live()) id = std::min(id, l.postings.Id());
+        if (l.Live()) id = std::min(id, l.Id());
       }
       if (id == std::numeric_limits<uint64_t>::max()) break;
       texts.clear();
       GramSet all;
       for (List& l : lists) {
-        if (!l.Live() || l.postings.Id() != id) continue;
-        ++l.ids;
-        for (; l.postings.Valid() && l.postings.Id() == id; l.postings.Next()) {
-          const search::GramCode c = l.postings.Code();
+        if (!l.Live() || l.Id() != id) continue;
+        for (; l.Live() && l.Id() == id; ++l.pos) {
+          const search::GramCode c =
+              search::GramCode::Decode(l.postings[l.pos].code);
           auto t = std::find_if(texts.begin(), texts.end(), [&](const Text& x) {
             return x.slot >= c.slot;
           });
@@ -644,7 +666,6 @@ class Searcher {
       }
       ranked.push_back(r);
     }
-    for (const List& l : lists) QL_RETURN_IF_ERROR(l.postings.status());
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
       return a.n != b.n ? a.n > b.n : a.id < b.id;
     });
@@ -667,17 +688,16 @@ class Searcher {
   // when it has none there (a record of a bulk load still running).
   absl::StatusOr<std::optional<std::string>> StoredText(const Candidate& c) {
     if (c.slot < 0) return std::nullopt;
-    if (texts_it_ == nullptr) texts_it_.reset(db_.raw()->NewIterator(ro_));
     std::string k = storage::IndexPrefix(texts_);
     storage::PutUint64(&k, c.id);
     storage::PutInt64(&k, c.slot);
-    texts_it_->Seek(k);
-    if (!texts_it_->Valid() || !texts_it_->key().starts_with(k)) {
+    it_->Seek(k);
+    if (!it_->Valid() || !it_->key().starts_with(k)) {
       QL_RETURN_IF_ERROR(
-          storage::FromLevelDb(texts_it_->status(), "reading search texts"));
+          storage::FromLevelDb(it_->status(), "reading search texts"));
       return std::nullopt;
     }
-    absl::string_view rest(texts_it_->key().data(), texts_it_->key().size());
+    absl::string_view rest(it_->key().data(), it_->key().size());
     rest.remove_prefix(k.size());
     storage::Component field, text;
     storage::Direction dir;
@@ -688,7 +708,7 @@ class Searcher {
       return absl::DataLossError(
           absl::StrCat("malformed search entry ",
                        storage::DescribeKey(absl::string_view(
-                           texts_it_->key().data(), texts_it_->key().size()))));
+                           it_->key().data(), it_->key().size()))));
     }
     if (std::get<int64_t>(field) != static_cast<int64_t>(c.field)) {
       return std::nullopt;
@@ -777,7 +797,6 @@ class Searcher {
   SearchOptions options_;
   size_t cap_;
   uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0, trigrams_ = 0;
-  std::unique_ptr<leveldb::Iterator> texts_it_;  // Created on first use.
   std::string normalized_, compact_;
   std::map<uint64_t, Candidate> best_;
   std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;

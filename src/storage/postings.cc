@@ -152,7 +152,10 @@ absl::Status PostingPacker::Flush() {
 
 PostingCursor::PostingCursor(std::unique_ptr<leveldb::Iterator> it,
                              std::string head)
-    : it_(std::move(it)), head_(std::move(head)) {}
+    : owned_(std::move(it)), it_(owned_.get()), head_(std::move(head)) {}
+
+PostingCursor::PostingCursor(leveldb::Iterator* borrowed, std::string head)
+    : it_(borrowed), head_(std::move(head)) {}
 
 absl::Status PostingCursor::status() const {
   if (!status_.ok()) return status_;

@@ -109,10 +109,15 @@ class PostingPacker {
 };
 
 // The postings of one head in (id, code) order, from blocks and single
-// entries alike. Owns its iterator (which should read a snapshot).
+// entries alike. Reads through an iterator (which should read a snapshot)
+// that it owns, or borrows: a borrowed iterator must outlive the cursor and
+// must not be moved by anyone else while the cursor is in use (each
+// iterator costs LevelDB a merging iterator over every level, so a reader
+// that reads one list after another shares one).
 class PostingCursor {
  public:
   PostingCursor(std::unique_ptr<leveldb::Iterator> it, std::string head);
+  PostingCursor(leveldb::Iterator* borrowed, std::string head);
 
   // Moves to the first posting with an id >= `id`. From a valid position,
   // never moves back.
@@ -135,7 +140,8 @@ class PostingCursor {
   // Keys stepped over before a seek is used instead.
   static constexpr int kSeekSteps = 8;
 
-  std::unique_ptr<leveldb::Iterator> it_;
+  std::unique_ptr<leveldb::Iterator> owned_;
+  leveldb::Iterator* it_;
   bool positioned_ = false;  // The iterator was seeked once.
   std::string head_;
   std::vector<Posting> buf_;  // The current block's postings.

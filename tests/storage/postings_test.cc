@@ -220,6 +220,33 @@ TEST_F(PostingsTest, SeekFindsTheFirstPostingAtOrAfterAnIdWhateverTheMix) {
   EXPECT_TRUE(c->status().ok());
 }
 
+TEST_F(PostingsTest, CursorsTakeTurnsOnOneBorrowedIterator) {
+  // Two lists, each mixing blocks and single entries, read one after the
+  // other through one iterator that a third reader moved in between: each
+  // cursor starts from its own seek, whatever the iterator's position.
+  const std::string a = Head("陈伟"), b = Head("伟明");
+  const std::vector<Posting> pa = {{3, 1}, {5, 0}, {R + 1, 2}, {2 * R, 0}};
+  const std::vector<Posting> pb = {{4, 0}, {R + 1, 1}, {3 * R + 9, 4}};
+  Write(a, pa, {3, R + 1});
+  Write(b, pb, {3 * R + 9});
+  std::unique_ptr<leveldb::Iterator> it(
+      db_->NewIterator(leveldb::ReadOptions()));
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [head, want] : {std::pair{a, pa}, std::pair{b, pb}}) {
+      it->SeekToLast();  // Someone else's position.
+      PostingCursor c(it.get(), head);
+      std::vector<Posting> got;
+      for (c.Seek(0); c.Valid(); c.Next()) got.push_back(c.posting());
+      EXPECT_TRUE(c.status().ok()) << c.status();
+      EXPECT_EQ(got, want);
+    }
+  }
+  // The cursors left the iterator to its owner.
+  ASSERT_NE(it, nullptr);
+  it->SeekToFirst();
+  EXPECT_TRUE(it->Valid());
+}
+
 TEST_F(PostingsTest, MalformedBlockStopsTheCursorWithDataLoss) {
   const std::string head = Head("坏");
   leveldb::WriteBatch b;
