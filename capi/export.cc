@@ -74,6 +74,13 @@ int qiaolian_export_options_set_labels(qiaolian_export_options_t* options,
   return QIAOLIAN_OK;
 }
 
+int qiaolian_export_options_set_chinese_headers(
+    qiaolian_export_options_t* options, int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.chinese_headers = value != 0;
+  return QIAOLIAN_OK;
+}
+
 int qiaolian_export_options_add_column(qiaolian_export_options_t* options,
                                        const char* path, size_t path_len) {
   if (options == nullptr || path == nullptr || path_len == 0) {

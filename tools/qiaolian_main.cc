@@ -88,6 +88,7 @@ struct Args : Global {
   std::string output;
   std::vector<std::string> columns;  // export --columns
   bool labels = false;               // export --labels
+  bool chinese_headers = false;      // export --chinese-headers
   bool unmasked = false;
   bool bom = false;
 };
@@ -561,6 +562,7 @@ int CmdExport(const Args& a) {
   o.allow_scan = a.allow_scan;
   o.columns = a.columns;
   o.labels = a.labels;
+  o.chinese_headers = a.chinese_headers;
   absl::StatusOr<uint64_t> rows;
   if (a.output.empty() || a.output == "-") {
     rows = Export(**store, a.text, o, std::cout);
@@ -721,12 +723,16 @@ int Main(int argc, char** argv) {
   exp->add_flag("--allow-scan", a.allow_scan,
                 "Read every record when no index serves the query");
   exp->add_option("--columns", a.columns,
-                  "Field paths for CSV and xlsx, comma-separated (default: "
-                  "the kind's columns; docs/export.md)")
+                  "Field paths (or their Chinese headers) for CSV and xlsx, "
+                  "comma-separated (default: the kind's columns; "
+                  "docs/export.md)")
       ->delimiter(',');
   exp->add_flag("--labels", a.labels,
                 "Coded values in Chinese (男, 华侨) instead of their names "
                 "(MALE); import reads either");
+  exp->add_flag("--chinese-headers", a.chinese_headers,
+                "Header row in Chinese (姓名, 统一社会信用代码) instead of "
+                "field paths; import reads either");
   auto* verify =
       app.add_subcommand("verify", "Check rows against index entries");
   auto* reindex = app.add_subcommand("reindex", "Rebuild every index");

@@ -535,9 +535,16 @@ QIAOLIAN_EXPORT int qiaolian_export_options_set_allow_scan(
  * "jsonl" (qiaolian_export() then fails with INVALID_ARGUMENT). */
 QIAOLIAN_EXPORT int qiaolian_export_options_set_labels(
     qiaolian_export_options_t* options, int value);
-/* Appends a column (a field path such as "legal_representative.name"; "id"
- * is meta.id) for CSV and xlsx; checked by qiaolian_export(). With no
- * column the kind's default columns are written. */
+/* 1: write the header row of CSV and xlsx in Chinese (姓名, 性别,
+ * 统一社会信用代码) instead of field paths; an import reads these headers
+ * back as the same fields. Not for "jsonl" (qiaolian_export() then fails
+ * with INVALID_ARGUMENT). */
+QIAOLIAN_EXPORT int qiaolian_export_options_set_chinese_headers(
+    qiaolian_export_options_t* options, int value);
+/* Appends a column (a field path such as "legal_representative.name", or
+ * its Chinese header such as "法定代表人"; "id" is meta.id) for CSV and
+ * xlsx; checked by qiaolian_export(). With no column the kind's default
+ * columns are written. */
 QIAOLIAN_EXPORT int qiaolian_export_options_add_column(
     qiaolian_export_options_t* options, const char* path, size_t path_len);
 QIAOLIAN_EXPORT int qiaolian_export_options_clear_columns(

@@ -58,8 +58,9 @@ struct ExportOptions {
   bool allow_scan = false;
   // CSV and xlsx columns as field paths (snake_case or lowerCamelCase,
   // dotted into messages and through repeated fields:
-  // legal_representative.name, contacts.value; "id" is meta.id). Empty: the
-  // default columns of the query's kind. Not for JSON Lines.
+  // legal_representative.name, contacts.value; "id" is meta.id) or by
+  // their Chinese headers (see chinese_headers). Empty: the default columns
+  // of the query's kind. Not for JSON Lines.
   std::vector<std::string> columns;
   // CSV and xlsx: coded values as the Chinese terms the schema gives them
   // (`(qiaolian.v1.label)`: 男, 华侨, 手机) instead of their names (MALE,
@@ -67,6 +68,13 @@ struct ExportOptions {
   // importer reads either, so such a file still imports back. Not for JSON
   // Lines.
   bool labels = false;
+  // CSV and xlsx: the header row in Chinese (姓名, 性别, 统一社会信用代码,
+  // 注册地址...) instead of field paths, for people who read the file
+  // rather than a program; the importer reads these headers back as the
+  // same fields, so such a file still imports back. A column without a
+  // Chinese header (a deeper path given in `columns`) keeps its path.
+  // `columns` may name columns by these headers too. Not for JSON Lines.
+  bool chinese_headers = false;
 };
 
 // Runs `query` (include/qiaolian/query.h; its `limit` and `order by` apply)

@@ -30,6 +30,8 @@ PROTOTYPES = {
     "qiaolian_export_options_set_bom": (_int, [_ExportOptionsP, _int]),
     "qiaolian_export_options_set_allow_scan": (_int, [_ExportOptionsP, _int]),
     "qiaolian_export_options_set_labels": (_int, [_ExportOptionsP, _int]),
+    "qiaolian_export_options_set_chinese_headers": (_int,
+                                                    [_ExportOptionsP, _int]),
     "qiaolian_export_options_add_column": (
         _int, [_ExportOptionsP, ctypes.c_char_p, _size]),
     "qiaolian_export_options_clear_columns": (_int, [_ExportOptionsP]),
@@ -67,7 +69,8 @@ def _format_of(path, fmt):
 
 
 def export(self, query, path, *, format=None, unmasked=False, bom=False,
-           allow_scan=False, columns=None, labels=False):
+           allow_scan=False, columns=None, labels=False,
+           chinese_headers=False):
     """Writes every record `query` selects (its order by and limit apply) to
     the file `path`; returns the number of records written.
 
@@ -77,9 +80,12 @@ def export(self, query, path, *, format=None, unmasked=False, bom=False,
     are masked unless `unmasked=True`. bom: start a CSV with a UTF-8 BOM for
     Excel. allow_scan: read every record of the kind when no index serves
     the query. columns: field paths for CSV and xlsx (e.g. ["id", "name",
-    "legal_representative.name"]); None: the kind's default columns.
+    "legal_representative.name"], or their Chinese headers such as
+    "法定代表人"); None: the kind's default columns.
     labels: coded values in CSV and xlsx as their Chinese labels (男, 华侨)
     instead of their names (MALE); import_file reads either.
+    chinese_headers: the header row of CSV and xlsx in Chinese (姓名, 性别,
+    统一社会信用代码) instead of field paths; import_file reads either.
 
     All or nothing: the file is written next to `path` and renamed over it
     only on success. Errors raise qiaolian.Error subclasses
@@ -100,6 +106,8 @@ def export(self, query, path, *, format=None, unmasked=False, bom=False,
         _lib.qiaolian_export_options_set_allow_scan(options,
                                                     1 if allow_scan else 0)
         _lib.qiaolian_export_options_set_labels(options, 1 if labels else 0)
+        _lib.qiaolian_export_options_set_chinese_headers(
+            options, 1 if chinese_headers else 0)
         if columns is not None:
             if isinstance(columns, str):
                 raise TypeError("columns must be a list of field paths")

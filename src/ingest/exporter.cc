@@ -33,6 +33,7 @@
 #include "qiaolian/privacy.h"
 #include "qiaolian/record.h"
 #include "qiaolian/v1/options.pb.h"
+#include "src/ingest/headers.h"
 #include "src/ingest/xlsx_writer.h"
 #include "src/util/status_macros.h"
 #include "unicode/ucurr.h"
@@ -188,10 +189,15 @@ bool IsValueMessage(const Descriptor* d) {
          d == google::protobuf::Timestamp::descriptor();
 }
 
-absl::StatusOr<ExportColumn> ResolveColumn(const Descriptor* d,
-                                           absl::string_view text) {
-  const std::string path(absl::StripAsciiWhitespace(text));
-  if (path == "id") return ResolveColumn(d, "meta.id");
+absl::StatusOr<ExportColumn> ResolveColumn(Kind kind, absl::string_view text) {
+  const Descriptor* d = DescriptorOf(kind);
+  std::string path(absl::StripAsciiWhitespace(text));
+  // A column may be named by its Chinese header too (姓名, 企业名称).
+  if (absl::string_view p = ingest::PathOfChineseHeader(kind, path);
+      !p.empty()) {
+    path = std::string(p);
+  }
+  if (path == "id") return ResolveColumn(kind, "meta.id");
   ExportColumn c;
   std::vector<std::string> names;
   const Descriptor* cur = d;
@@ -409,6 +415,11 @@ absl::StatusOr<Format> CheckOptions(const ExportOptions& options) {
     return absl::InvalidArgumentError(
         "labels apply to CSV and xlsx only; JSON Lines keeps the enum names");
   }
+  if (f == Format::kJsonl && options.chinese_headers) {
+    return absl::InvalidArgumentError(
+        "chinese_headers apply to CSV and xlsx only; JSON Lines keys are the "
+        "schema's JSON names");
+  }
   if (f == Format::kJsonl && !options.columns.empty()) {
     return absl::InvalidArgumentError(
         "columns apply to CSV and xlsx only; JSON Lines holds whole records");
@@ -433,26 +444,27 @@ absl::StatusOr<uint64_t> ExportTo(const Store& store, absl::string_view query,
   std::vector<ExportColumn> columns;
   ingest::XlsxWriter sheet;
   std::vector<ingest::XlsxWriter::Cell> xcells;
-  if (xlsx) {
-    const Descriptor* d = DescriptorOf(kind);
+  if (xlsx || csv) {
     const std::vector<std::string> names =
-        options.columns.empty() ? DefaultColumns(d) : options.columns;
+        options.columns.empty() ? DefaultColumns(DescriptorOf(kind))
+                                : options.columns;
     for (const std::string& name : names) {
-      QL_ASSIGN_OR_RETURN(ExportColumn c, ResolveColumn(d, name));
+      QL_ASSIGN_OR_RETURN(ExportColumn c, ResolveColumn(kind, name));
+      if (options.chinese_headers) {
+        // A path without a Chinese header (one picked by `columns` from
+        // deeper in the record) keeps the path.
+        absl::string_view zh = ingest::ChineseHeader(kind, c.header);
+        if (!zh.empty()) c.header = std::string(zh);
+      }
       columns.push_back(std::move(c));
     }
+  }
+  if (xlsx) {
     QL_RETURN_IF_ERROR(sheet.Open(xlsx_path, KindName(kind)));
     for (const ExportColumn& c : columns) xcells.push_back({c.header, false});
     QL_RETURN_IF_ERROR(sheet.AddRow(xcells));
   }
   if (csv) {
-    const Descriptor* d = DescriptorOf(kind);
-    const std::vector<std::string> names =
-        options.columns.empty() ? DefaultColumns(d) : options.columns;
-    for (const std::string& name : names) {
-      QL_ASSIGN_OR_RETURN(ExportColumn c, ResolveColumn(d, name));
-      columns.push_back(std::move(c));
-    }
     if (options.bom) *out << "\xEF\xBB\xBF";
     std::vector<std::string> header;
     for (const ExportColumn& c : columns) header.push_back(c.header);

@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "qiaolian/duplicates.h"
 #include "qiaolian/import.h"
 #include "qiaolian/limits.h"
@@ -29,6 +30,7 @@
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
 #include "src/ingest/hash_sets.h"
+#include "src/ingest/headers.h"
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
@@ -206,6 +208,13 @@ struct MappedColumn {
   std::vector<const FieldDescriptor*> path;  // Resolved for kField.
 };
 
+// A message a column holds whole, as one value.
+bool IsValueMessage(const Descriptor* d) {
+  return d == v1::Date::descriptor() || d == v1::Money::descriptor() ||
+         d == v1::Ref::descriptor() ||
+         d == google::protobuf::Timestamp::descriptor();
+}
+
 absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     const Descriptor* d, absl::string_view path) {
   std::vector<const FieldDescriptor*> out;
@@ -227,16 +236,11 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     }
     out.push_back(f);
     cur = f->message_type();
-    if (cur == v1::Date::descriptor() || cur == v1::Money::descriptor() ||
-        cur == v1::Ref::descriptor()) {
-      cur = nullptr;
-    }
+    if (IsValueMessage(cur)) cur = nullptr;
   }
   const FieldDescriptor* leaf = out.back();
   if (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-      leaf->message_type() != v1::Date::descriptor() &&
-      leaf->message_type() != v1::Money::descriptor() &&
-      leaf->message_type() != v1::Ref::descriptor()) {
+      !IsValueMessage(leaf->message_type())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field path \"", path, "\" names a message; name one of its fields"));
   }
@@ -464,6 +468,11 @@ absl::Status SetPath(Message* m,
         } else if (f->message_type() == v1::Money::descriptor()) {
           QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(v));
           sub->CopyFrom(money);
+        } else if (f->message_type() ==
+                   google::protobuf::Timestamp::descriptor()) {
+          QL_ASSIGN_OR_RETURN(int64_t seconds,
+                              ingest::ParseTimestampSeconds(v));
+          static_cast<google::protobuf::Timestamp*>(sub)->set_seconds(seconds);
         } else if (f->message_type() == v1::Ref::descriptor()) {
           std::pair<std::string, std::string> kv =
               absl::StrSplit(ingest::ToHalfWidth(v), ':');
@@ -560,6 +569,63 @@ void JoinHanNames(v1::Person* p) {
   if (p->has_name_parts()) {
     p->mutable_name_parts()->set_chinese(
         JoinHanName(p->name_parts().chinese()));
+  }
+}
+
+// A phone number as people write one: digits with + - ( ) or spaces, and
+// one of the shapes no other number has (a leading + or 0, an 11-digit
+// mobile number starting with 1, or separators); a bare run of digits
+// could be a QQ number.
+bool LooksLikePhone(absl::string_view v) {
+  size_t digits = 0;
+  bool separated = false;
+  for (char c : v) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+    } else if (c == '-' || c == '(' || c == ')' || c == ' ') {
+      separated = true;
+    } else if (c != '+') {
+      return false;
+    }
+  }
+  if (digits < 7 || digits > 20) return false;
+  return v[0] == '+' || v[0] == '0' || separated ||
+         (digits == 11 && v.size() == 11 && v[0] == '1');
+}
+
+// Elements of a list given without their type (a 证件号码 or 联系方式
+// column alone) get the type their value can only have: a valid resident
+// identity number, an e-mail address, a phone number. Others stay untyped.
+void TypeUntypedElements(Message* m) {
+  const Descriptor* d = m->GetDescriptor();
+  if (d == v1::Person::descriptor()) {
+    for (v1::IdentityDocument& doc :
+         *static_cast<v1::Person*>(m)->mutable_identity_documents()) {
+      if (doc.type() != v1::IdentityDocument::TYPE_UNSPECIFIED) continue;
+      const std::string number = ingest::NormalizeCode(doc.number());
+      if (!model::CheckResidentId(number).ok()) continue;
+      doc.set_type(v1::IdentityDocument::TYPE_RESIDENT_ID);
+      doc.set_number(number);
+      if (doc.issuing_country().empty()) doc.set_issuing_country("CN");
+    }
+  }
+  const FieldDescriptor* f = d->FindFieldByName("contacts");
+  if (f == nullptr || f->message_type() != v1::Contact::descriptor()) return;
+  const Reflection* r = m->GetReflection();
+  for (int i = 0; i < r->FieldSize(*m, f); ++i) {
+    auto* c = static_cast<v1::Contact*>(r->MutableRepeatedMessage(m, f, i));
+    if (c->type() != v1::Contact::TYPE_UNSPECIFIED) continue;
+    const std::string v = ingest::ToHalfWidth(c->value());
+    const size_t at = v.find('@');
+    if (at != std::string::npos && at > 0 &&
+        v.find('.', at) != std::string::npos &&
+        v.find_first_of(" @", at + 1) == std::string::npos) {
+      c->set_type(v1::Contact::TYPE_EMAIL);
+      c->set_value(absl::AsciiStrToLower(v));
+    } else if (LooksLikePhone(v)) {
+      c->set_type(v1::Contact::TYPE_PHONE);
+      c->set_value(ingest::NormalizeCode(v));
+    }
   }
 }
 
@@ -1171,10 +1237,18 @@ class Importer {
     for (size_t i = 0; i < header.fields.size(); ++i) {
       absl::string_view h = header.fields[i];
       if (i == 0) absl::ConsumePrefix(&h, "\xEF\xBB\xBF");
-      const std::string key = HeaderKey(h);
       MappedColumn c;
       c.index = i;
       c.header = ingest::CleanText(h);
+      // A Chinese header of an export (ExportOptions::chinese_headers) reads
+      // as the field path it stands for, unless a mapping file says more.
+      std::string as_path = c.header;
+      if (absl::string_view p = ingest::PathOfChineseHeader(o_.kind, c.header);
+          !p.empty() && mapping.count(c.header) == 0 &&
+          mapping.count(HeaderKey(c.header)) == 0) {
+        as_path = std::string(p);
+      }
+      const std::string key = HeaderKey(as_path);
       bool found = false;
       auto m = mapping.find(c.header);
       if (m == mapping.end()) m = mapping.find(key);
@@ -1216,8 +1290,8 @@ class Importer {
       }
       if (!found) {
         // The field's own name (snake_case or JSON) works as a header.
-        if (ResolveFieldPath(d, c.header).ok()) {
-          c.field = c.header;
+        if (ResolveFieldPath(d, as_path).ok()) {
+          c.field = as_path;
           found = true;
         }
       }
@@ -1377,6 +1451,7 @@ class Importer {
     if (o_.kind == v1::KIND_PERSON) {
       JoinHanNames(static_cast<v1::Person*>(record.get()));
     }
+    if (!jsonl) TypeUntypedElements(record.get());
     if (o_.kind == v1::KIND_ENTERPRISE) {
       auto* e = static_cast<v1::Enterprise*>(record.get());
       // Farmers' co-operatives carry USCC registration type 93.

@@ -15,13 +15,18 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "src/model/checks.h"
 
 namespace qiaolian {
@@ -544,6 +549,35 @@ std::string NormalizeCode(absl::string_view s) {
     }
   });
   return out;
+}
+
+absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s) {
+  const std::string t = ToHalfWidth(CleanText(s));
+  absl::Time when;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, t, &when, &err)) {
+    return absl::ToUnixSeconds(when);
+  }
+  // A date, then a time of day: hours and minutes, seconds optional.
+  const size_t space = t.find_first_of(" T");
+  if (space != std::string::npos) {
+    absl::StatusOr<v1::Date> d = ParseDate(t.substr(0, space));
+    std::vector<absl::string_view> hms =
+        absl::StrSplit(absl::string_view(t).substr(space + 1), ':');
+    int h = 0, m = 0, sec = 0;
+    if (d.ok() && d->day() != 0 && (hms.size() == 2 || hms.size() == 3) &&
+        absl::SimpleAtoi(hms[0], &h) && absl::SimpleAtoi(hms[1], &m) &&
+        (hms.size() == 2 || absl::SimpleAtoi(hms[2], &sec)) && h >= 0 &&
+        h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
+      const absl::CivilSecond cs(d->year(), d->month(), d->day(), h, m, sec);
+      return absl::ToUnixSeconds(
+          absl::FromCivil(cs, absl::FixedTimeZone(8 * 3600)));
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", s,
+      "\" is not a date and time (expected 2020-03-05T09:30:00Z, "
+      "2020-03-05T09:30:00+08:00 or 2020-03-05 09:30, China time)"));
 }
 
 absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {

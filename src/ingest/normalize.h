@@ -40,6 +40,13 @@ std::string NormalizeCode(absl::string_view s);
 // when the date does not exist (2021-02-30).
 absl::StatusOr<v1::Date> ParseDate(absl::string_view s);
 
+// A moment (google.protobuf.Timestamp fields such as Event.time): RFC 3339
+// as exports write it ("2020-03-05T09:30:00Z", "...+08:00"), or a date and
+// a time of day without a zone as offices write them ("2020-03-05 09:30",
+// "2020/3/5 9:30:15", full-width digits accepted), taken as China Standard
+// Time (UTC+8). INVALID_ARGUMENT saying what was expected otherwise.
+absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s);
+
 // Registered capital as written in registries: "5,000(万元人民币)",
 // "50(万美元)", "100万人民币元", "100万元人民币", "N(万)", "50万美元",
 // "1234.5万元", "人民币100万元", "100(万日元)", "20(万瑞士法郎)", "100"

@@ -162,6 +162,23 @@ int main(void) {
   CHECK(qiaolian_export_options_set_labels(NULL, 1) ==
         QIAOLIAN_INVALID_ARGUMENT);
 
+  /* Chinese headers; a column may be named by its header too. */
+  CHECK(qiaolian_export_options_clear_columns(o) == QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_add_column(o, "姓名", strlen("姓名")) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_add_column(o, "identity_documents.type", 23) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_set_chinese_headers(o, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_export(db, q, strlen(q), o, out, &rows, &err), QIAOLIAN_OK,
+           "", err);
+  text = slurp(out, NULL);
+  CHECK(text != NULL &&
+        strcmp(text, "姓名,证件类型\r\n张三,RESIDENT_ID\r\n") == 0);
+  free(text);
+  CHECK(qiaolian_export_options_set_chinese_headers(o, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_export_options_set_chinese_headers(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+
   /* CSV neutralises a formula-like name. */
   CHECK(qiaolian_export_options_clear_columns(o) == QIAOLIAN_OK);
   CHECK(qiaolian_export_options_add_column(o, "name", 4) == QIAOLIAN_OK);

@@ -306,6 +306,9 @@ expect_ok "masked export" "1 records exported" q export 'person where name = "�
 expect_ok "masked export is not read back" "masked, as an export" q import person "$TMP/masked.jsonl" --mode update
 expect_ok "the phone is kept" "13912345678" q export 'person where name = "导出测试"' --unmasked
 expect_ok "export --labels" "居民身份证" q export 'person where name = "导出测试"' --labels --columns name,identity_documents.type
+expect_ok "export --chinese-headers" "姓名,证件类型" q export 'person where name = "导出测试"' --chinese-headers --columns name,identity_documents.type
+expect_ok "export --chinese-headers to edit" "1 records exported" q export 'person where name = "导出测试"' --unmasked --chinese-headers --labels -o "$TMP/zh.xlsx"
+expect_ok "a Chinese-headed export imports back" "0 created, 0 updated, 1 unchanged" q import person "$TMP/zh.xlsx" --mode update
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -610,6 +611,132 @@ TEST_F(ExporterTest, MaskedOrStaleRowsDoNotOverwriteRecords) {
 
 // Coded values written as their Chinese labels read back as the same
 // values: a file staff can read imports back unchanged.
+// The header row of `kind`'s default columns, with or without Chinese
+// headers (a store without records of the kind writes only the header).
+std::vector<std::string> HeaderOf(const Store& store, Kind kind, bool chinese) {
+  ExportOptions o;
+  o.chinese_headers = chinese;
+  std::vector<std::string> lines = Lines(ExportText(store, KindName(kind), o));
+  if (lines.empty()) return {};
+  return absl::StrSplit(lines[0], ',');
+}
+
+TEST_F(ExporterTest, ChineseHeadersNameEveryColumnAndImportAsTheSameFields) {
+  for (Kind kind : {v1::KIND_PERSON, v1::KIND_ENTERPRISE, v1::KIND_CASE,
+                    v1::KIND_DONATION, v1::KIND_EVENT}) {
+    SCOPED_TRACE(KindName(kind));
+    const std::vector<std::string> paths = HeaderOf(*store_, kind, false);
+    const std::vector<std::string> zh = HeaderOf(*store_, kind, true);
+    ASSERT_GT(paths.size(), 10u);
+    ASSERT_EQ(zh.size(), paths.size());
+    for (size_t i = 0; i < zh.size(); ++i) {
+      // Every column has one, in Chinese, without a "(...)" the importer
+      // would take for a unit note, and no two alike.
+      EXPECT_TRUE(std::any_of(zh[i].begin(), zh[i].end(),
+                              [](char c) { return c & 0x80; }))
+          << paths[i] << " -> " << zh[i];
+      EXPECT_EQ(zh[i].find('('), std::string::npos) << zh[i];
+      EXPECT_EQ(zh[i].find("（"), std::string::npos) << zh[i];
+      EXPECT_EQ(std::count(zh.begin(), zh.end(), zh[i]), 1) << zh[i];
+    }
+    // A file headed in Chinese maps column for column to the same fields
+    // (and special readers) as one headed by field paths.
+    std::vector<std::pair<std::string, std::string>> mapped[2];
+    for (int chinese = 0; chinese < 2; ++chinese) {
+      const std::string path =
+          dir_.Sub(absl::StrCat(KindName(kind), chinese, ".csv"));
+      std::ofstream(path, std::ios::binary)
+          << absl::StrJoin(chinese ? zh : paths, ",") << "\r\n";
+      ImportOptions io;
+      io.kind = kind;
+      io.dry_run = true;
+      absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+      ASSERT_TRUE(s.ok()) << s.status();
+      EXPECT_THAT(s->ignored_columns, ::testing::IsEmpty());
+      mapped[chinese] = s->mapped_columns;
+    }
+    ASSERT_EQ(mapped[0].size(), mapped[1].size());
+    for (size_t i = 0; i < mapped[0].size(); ++i) {
+      EXPECT_EQ(mapped[1][i].second, mapped[0][i].second)
+          << mapped[1][i].first << " vs " << mapped[0][i].first;
+    }
+  }
+  // Columns may be picked by their Chinese headers too.
+  ExportOptions o = Columns({"系统编号", "姓名", "性别", "证件号码"});
+  EXPECT_EQ(Lines(ExportText(*store_, "person", o))[0],
+            "id,name,gender,identity_documents.number");
+  o.chinese_headers = true;
+  EXPECT_EQ(Lines(ExportText(*store_, "person", o))[0],
+            "系统编号,姓名,性别,证件号码");
+  // A deeper path without a Chinese header keeps its path.
+  o.columns = {"name", "identity_documents.issuing_country"};
+  EXPECT_EQ(Lines(ExportText(*store_, "person", o))[0],
+            "姓名,identity_documents.issuing_country");
+  ExportOptions jsonl;
+  jsonl.format = "jsonl";
+  jsonl.chinese_headers = true;
+  std::ostringstream out;
+  EXPECT_EQ(Export(*store_, "person", jsonl, out).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ExporterTest, ChineseHeadedExportsImportBackAndIntoAnotherStore) {
+  v1::Person p = SamplePerson();
+  p.set_gender(v1::Person::GENDER_MALE);
+  p.add_categories(v1::Person::CATEGORY_OVERSEAS_CHINESE);
+  p.mutable_address()->set_text("江苏省常州市金坛区东门大街1号");
+  AddPerson(p);
+  v1::Enterprise e;
+  e.set_name("上海定惠塑胶有限公司");
+  e.set_uscc("91310000757904992P");
+  e.set_status(v1::Enterprise::STATUS_ACTIVE);
+  e.mutable_registered_capital()->set_currency("USD");
+  e.mutable_registered_capital()->set_amount_minor(50000000);
+  e.mutable_legal_representative()->set_name("林伟");
+  e.add_investor_countries("KE");
+  AddEnterprise(e);
+  auto other = OpenStore(dir_.Sub("other"));
+  for (const char* format : {"csv", "xlsx"}) {
+    for (const auto& [kind, query] :
+         {std::pair<Kind, std::string>{v1::KIND_PERSON, "person"},
+          {v1::KIND_ENTERPRISE, "enterprise"}}) {
+      SCOPED_TRACE(absl::StrCat(format, " ", query));
+      ExportOptions o;
+      o.format = format;
+      o.unmasked = true;
+      o.labels = true;
+      o.chinese_headers = true;
+      const std::string path =
+          dir_.Sub(absl::StrCat("zh_", query, ".", format));
+      {
+        std::ofstream out(path, std::ios::binary);
+        ASSERT_TRUE(Export(*store_, query, o, out).ok());
+      }
+      absl::StatusOr<ImportSummary> s = ImportBack(path, kind);
+      ASSERT_TRUE(s.ok());
+      EXPECT_EQ(s->unchanged, 1u) << s->ToString();
+      EXPECT_EQ(s->created + s->updated + s->rejected + s->warned, 0u)
+          << s->ToString();
+      // Into a store of its own: the same values, in another record.
+      ImportOptions io;
+      io.kind = kind;
+      s = Import(*other, path, io);
+      ASSERT_TRUE(s.ok()) << s.status();
+      EXPECT_EQ(s->created + s->unchanged, 1u) << s->ToString();
+      ExportOptions all;
+      all.unmasked = true;
+      std::vector<std::string> mine = Lines(ExportText(*store_, query, all));
+      std::vector<std::string> theirs = Lines(ExportText(*other, query, all));
+      ASSERT_EQ(mine.size(), 2u);
+      ASSERT_EQ(theirs.size(), 2u);
+      EXPECT_EQ(mine[0], theirs[0]);
+      // Past the id column, the rows agree.
+      EXPECT_EQ(mine[1].substr(mine[1].find(',')),
+                theirs[1].substr(theirs[1].find(',')));
+    }
+  }
+}
+
 TEST_F(ExporterTest, LabelsReadBackAsTheSameValues) {
   v1::Person p = SamplePerson();
   p.set_gender(v1::Person::GENDER_FEMALE);

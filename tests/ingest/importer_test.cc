@@ -314,6 +314,51 @@ TEST(ImporterTest, BirthDateAndGenderFromTheResidentIdNumber) {
 // A list of people as an office keeps it: values in Chinese (性别 男/女,
 // 人员类别 华侨、侨领, countries by name), read as the schema's values;
 // two-character names aligned with spaces (张　三) joined.
+TEST(ImporterTest, DocumentsAndContactsWithoutTheirTypeColumn) {
+  // A 证件号码 or 联系方式 column alone (an export's Chinese headers without
+  // their type columns, or an office's own list): each element gets the
+  // type only its value can have; others stay untyped.
+  TempDir tmp;
+  WriteFile(tmp.Sub("people.csv"),
+            "姓名,证件号码,联系方式\r\n"
+            "王五,11010519491231002x,"
+            "13800138000、Wang@Example.com、0519-8281 2345、12345678\r\n"
+            "李四,E12345678,+60 12-345 6789\r\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("people.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 2u);
+  const auto& wang = static_cast<const v1::Person&>(*page->records[0]);
+  ASSERT_EQ(wang.identity_documents_size(), 1);
+  EXPECT_EQ(wang.identity_documents(0).type(),
+            v1::IdentityDocument::TYPE_RESIDENT_ID);
+  EXPECT_EQ(wang.identity_documents(0).number(), "11010519491231002X");
+  EXPECT_EQ(wang.identity_documents(0).issuing_country(), "CN");
+  // Typed, the number gives what a resident ID gives.
+  EXPECT_EQ(wang.birth_date().year(), 1949);
+  EXPECT_EQ(wang.gender(), v1::Person::GENDER_FEMALE);
+  ASSERT_EQ(wang.contacts_size(), 4);
+  EXPECT_EQ(wang.contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(wang.contacts(1).type(), v1::Contact::TYPE_EMAIL);
+  EXPECT_EQ(wang.contacts(1).value(), "wang@example.com");
+  EXPECT_EQ(wang.contacts(2).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(wang.contacts(2).value(), "0519-82812345");
+  // Eight bare digits could be a QQ number as well as a phone.
+  EXPECT_EQ(wang.contacts(3).type(), v1::Contact::TYPE_UNSPECIFIED);
+  EXPECT_EQ(wang.contacts(3).value(), "12345678");
+  const auto& li = static_cast<const v1::Person&>(*page->records[1]);
+  // Not a resident ID: a passport or another document, not guessed.
+  EXPECT_EQ(li.identity_documents(0).type(),
+            v1::IdentityDocument::TYPE_UNSPECIFIED);
+  EXPECT_EQ(li.contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(li.contacts(0).value(), "+6012-3456789");
+}
+
 TEST(ImporterTest, PeopleWithChineseValues) {
   TempDir tmp;
   WriteFile(tmp.Sub("people.csv"),

@@ -178,6 +178,30 @@ TEST(NormalizeCodeTest, LowercaseCheckCharacters) {
   EXPECT_EQ(NormalizeCode(""), "");
 }
 
+// --- ParseTimestampSeconds ---------------------------------------------
+
+TEST(ParseTimestampTest, ExportFormAndOfficeForms) {
+  // 2020-03-05 09:30:00 in China is 01:30:00 UTC.
+  constexpr int64_t k0930China = 1583371800;
+  EXPECT_EQ(*ParseTimestampSeconds("2020-03-05T01:30:00Z"), k0930China);
+  EXPECT_EQ(*ParseTimestampSeconds("2020-03-05T09:30:00+08:00"), k0930China);
+  for (absl::string_view in :
+       {"2020-03-05 09:30", "2020-03-05 09:30:00", "2020/3/5 9:30",
+        "２０２０－０３－０５　０９：３０", "2020年3月5日 9:30"}) {
+    absl::StatusOr<int64_t> t = ParseTimestampSeconds(in);
+    ASSERT_TRUE(t.ok()) << in << ": " << t.status();
+    EXPECT_EQ(*t, k0930China) << in;
+  }
+  for (absl::string_view in :
+       {"2020-03-05", "09:30", "2020-03-05 25:00", "2020-02-30 09:30",
+        "2020-03 09:30", "yesterday"}) {
+    absl::StatusOr<int64_t> t = ParseTimestampSeconds(in);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << in;
+    EXPECT_THAT(t.status().message(), ::testing::HasSubstr("2020-03-05 09:30"))
+        << in;
+  }
+}
+
 // --- ParseDate ---------------------------------------------------------
 
 TEST(ParseDateTest, AllWrittenForms) {

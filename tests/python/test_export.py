@@ -99,6 +99,20 @@ def test_labels_write_coded_values_in_chinese(store, tmp_path):
         store.export("person", tmp_path / "p.jsonl", labels=True)
 
 
+def test_chinese_headers(store, tmp_path):
+    store.create("person", {"name": "林淑芬", "gender": "GENDER_FEMALE"})
+    out = tmp_path / "people.csv"
+    store.export("person", out, columns=["id", "姓名", "gender"],
+                 chinese_headers=True, labels=True)
+    assert out.read_bytes().decode("utf-8") == (
+        "系统编号,姓名,性别\r\n1,林淑芬,女\r\n")
+    s = store.import_file(out, "person", mode="update")
+    assert (s["unchanged"], s["created"], s["updated"]) == (1, 0, 0), s
+    assert s["mapped_columns"]["性别"] == "gender"
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.export("person", tmp_path / "p.jsonl", chinese_headers=True)
+
+
 def test_an_edited_export_updates_its_records_by_id(store, tmp_path):
     """Export, edit a cell, import with mode="update": the row finds its
     record by id (these people have no identity document) and only the edit
@@ -131,14 +145,15 @@ def test_an_edited_export_updates_its_records_by_id(store, tmp_path):
 def test_every_example_record_round_trips_unchanged(loaded, tmp_path, fmt,
                                                     labels):
     """Every record of examples/2020, of every kind, exported unmasked (coded
-    values as names or as Chinese labels) and imported back in update mode:
-    matched by id, nothing changes."""
+    values as names or as Chinese labels, headers as field paths or, with
+    labels, in Chinese) and imported back in update mode: matched by id,
+    nothing changes."""
     for kind in ("enterprise", "person", "event", "case", "donation"):
         n = loaded.count(kind)
         assert n > 0
         path = tmp_path / f"{kind}.{fmt}"
         assert loaded.export(kind, path, unmasked=True, allow_scan=True,
-                             labels=labels) == n
+                             labels=labels, chinese_headers=labels) == n
         s = loaded.import_file(path, kind, mode="update")
         assert (s["unchanged"], s["created"], s["updated"], s["rejected"],
                 s["warned"]) == (n, 0, 0, 0, 0), (kind, s)
