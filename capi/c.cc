@@ -591,6 +591,12 @@ int qiaolian_import_options_set_lenient(qiaolian_import_options_t* options,
   options->o.lenient = value != 0;
   return QIAOLIAN_OK;
 }
+int qiaolian_import_options_set_trust_ids(qiaolian_import_options_t* options,
+                                          int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.trust_ids = value != 0;
+  return QIAOLIAN_OK;
+}
 int qiaolian_import_options_set_reject_file(qiaolian_import_options_t* options,
                                             const char* path, size_t path_len) {
   return SetImportText(options, path, path_len,

@@ -14,7 +14,7 @@
 //   qiaolian --store DIR import KIND FILE [--mode skip|update|fill-empty]
 //            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
-//            [--format csv|tsv|jsonl] [--lenient] [--json]
+//            [--format csv|tsv|jsonl] [--lenient] [--trust-ids] [--json]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
 //                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
@@ -71,6 +71,7 @@ struct Args : Global {
   std::string mapping;
   std::string format;
   bool lenient = false;
+  bool trust_ids = false;  // import --trust-ids
   std::string text;
   bool json = false;
   bool table = false;
@@ -500,6 +501,7 @@ int CmdImport(const Args& a) {
   o.mapping_file = a.mapping;
   o.format = a.format;
   o.lenient = a.lenient;
+  o.trust_ids = a.trust_ids;
   o.actor = a.actor;
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) {
@@ -707,6 +709,9 @@ int Main(int argc, char** argv) {
   import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");
   import->add_flag("--lenient", a.lenient,
                    "Keep USCCs that fail the check, flagged");
+  import->add_flag("--trust-ids", a.trust_ids,
+                   "The file's id column is this store's: update that record "
+                   "even when nothing else agrees (a rename)");
   import->add_flag("--json", a.json, "Summary as JSON");
   auto* exp = app.add_subcommand(
       "export",

@@ -331,6 +331,12 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_dry_run(
 /* 1: accept a USCC whose check character fails, flagged. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_lenient(
     qiaolian_import_options_t* options, int value);
+/* 1: the file's record ids (an export's `id` column, JSON Lines meta.id)
+ * are this store's: a row with an id updates that record even when nothing
+ * else in it agrees (a rename in an `id,name` sheet); 0 (default): such an
+ * id is ignored with a warning. ImportOptions::trust_ids. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_trust_ids(
+    qiaolian_import_options_t* options, int value);
 /* Path of the CSV file rejected rows are written to; empty: none. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_reject_file(
     qiaolian_import_options_t* options, const char* path, size_t path_len);

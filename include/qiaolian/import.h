@@ -130,6 +130,14 @@ struct ImportOptions {
   // to warn, 90 to merge).
   ImportDuplicates duplicates = ImportDuplicates::kWarn;
   int duplicate_min_score = 0;
+  // The file's record ids (an `id` column, JSON Lines meta.id) are this
+  // store's: a row with an id updates that record even when nothing else
+  // in the row agrees with it (a record renamed in an `id,name` sheet).
+  // Without it such a row's id is ignored with a warning, since the ids of
+  // another store's export name unrelated records here. Either way an id
+  // whose record does not exist, or a row whose codes (USCC, identity
+  // documents) belong to another record, is not trusted.
+  bool trust_ids = false;
   // Records per all-or-nothing batch.
   size_t batch_rows = 1000;
   ImportBulkLoad bulk_load = ImportBulkLoad::kAuto;

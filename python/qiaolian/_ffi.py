@@ -146,6 +146,7 @@ PROTOTYPES = {
         _int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_dry_run": (_int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_lenient": (_int, [ImportOptionsP, _int]),
+    "qiaolian_import_options_set_trust_ids": (_int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_reject_file": (
         _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_mapping_file": (

@@ -446,7 +446,8 @@ class Store:
                     lenient=False, reject_file=None, mapping_file=None,
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
-                    duplicate_min_score=None, bulk_load="auto"):
+                    duplicate_min_score=None, bulk_load="auto",
+                    trust_ids=False):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
@@ -466,7 +467,11 @@ class Store:
         accept USCCs whose check character fails, flagged. reject_file:
         where rejected rows are written as CSV. mapping_file: `column =
         field.path` lines overriding the header aliases. batch_rows: records
-        per all-or-nothing batch (default 1000).
+        per all-or-nothing batch (default 1000). trust_ids: the file's ids
+        (an export's id column, JSON Lines meta.id) are this store's, so a
+        row with an id updates that record even when nothing else in it
+        agrees (a rename in an id,name sheet); otherwise such an id is
+        ignored with a warning.
 
         duplicates: for people and enterprises matching no record by
         natural key but looking like one stored or earlier in the file
@@ -543,6 +548,8 @@ class Store:
                                                      1 if dry_run else 0)
             _lib.qiaolian_import_options_set_lenient(options,
                                                      1 if lenient else 0)
+            _lib.qiaolian_import_options_set_trust_ids(options,
+                                                       1 if trust_ids else 0)
             if batch_rows is not None:
                 _lib.qiaolian_import_options_set_batch_rows(
                     options, _uint64(batch_rows, "batch_rows"))

@@ -1046,6 +1046,10 @@ struct Item {
   // export's meta.id and meta.revision); 0 when it names none.
   uint64_t record_id = 0;
   uint64_t record_revision = 0;
+  // JSON Lines: the meta.created_at the row gives (0 when none), which a
+  // record of this store shares only with its own export.
+  int64_t record_created_seconds = 0;
+  int32_t record_created_nanos = 0;
   bool rejected = false;
   std::string reject_field;
   std::string reject_reason;
@@ -1421,6 +1425,8 @@ class Importer {
       // rest of meta is the store's.
       item->record_id = meta.id();
       item->record_revision = meta.revision();
+      item->record_created_seconds = meta.created_at().seconds();
+      item->record_created_nanos = meta.created_at().nanos();
       MutableMetaOf(record.get())->Clear();
     } else {
       for (const MappedColumn& c : columns_) {
@@ -1703,15 +1709,22 @@ class Importer {
     }
     // A renamed record still agrees when the row shares enough else with
     // it to count as a likely duplicate (the same phone, a Latin name that
-    // reads as the Chinese one).
+    // reads as the Chinese one), when the row carries the record's creation
+    // time to the nanosecond (only its own JSON Lines export does), or when
+    // the caller vouches for the file's ids.
+    const google::protobuf::Timestamp& created = MetaOf(*existing).created_at();
+    const bool same_origin = item.record_created_seconds != 0 &&
+                             item.record_created_seconds == created.seconds() &&
+                             item.record_created_nanos == created.nanos();
     const bool agrees =
-        key_agrees || search::SameRecordByName(*record, *existing) ||
+        o_.trust_ids || same_origin || key_agrees ||
+        search::SameRecordByName(*record, *existing) ||
         ((o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE) &&
          CompareRecords(*record, *existing).score >= 60);
     if (!agrees) {
       Warn(absl::StrCat("id ignored: the ", kind,
                         " of this store that has it differs in name or codes "
-                        "(a file from another store?): \"",
+                        "(a file from another store? --trust-ids if not): \"",
                         id, "\""));
       return false;
     }

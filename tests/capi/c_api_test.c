@@ -1137,6 +1137,33 @@ static void test_import(void) {
   CHECK(qiaolian_import_options_set_mapping_file(io, NULL, 0) == QIAOLIAN_OK);
   CHECK(qiaolian_import_options_set_lenient(io, 1) == QIAOLIAN_OK);
 
+  /* A rename by id with nothing else to go by: ignored (a new record)
+   * unless the file's ids are trusted. */
+  snprintf(csv, sizeof csv, "%s/renamed.csv", dir);
+  f = fopen(csv, "w");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs("id,企业名称\n1,三久精密制造\n", f);
+  fclose(f);
+  CHECK(qiaolian_import_options_set_reject_file(io, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_mode(io, "update", 6) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_dry_run(io, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "id ignored"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_trust_ids(io, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"updated\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":0"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_trust_ids(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+
   qiaolian_import_options_destroy(io);
   qiaolian_import_options_destroy(NULL);
   qiaolian_close(db);

@@ -309,6 +309,11 @@ expect_ok "export --labels" "居民身份证" q export 'person where name = "导
 expect_ok "export --chinese-headers" "姓名,证件类型" q export 'person where name = "导出测试"' --chinese-headers --columns name,identity_documents.type
 expect_ok "export --chinese-headers to edit" "1 records exported" q export 'person where name = "导出测试"' --unmasked --chinese-headers --labels -o "$TMP/zh.xlsx"
 expect_ok "a Chinese-headed export imports back" "0 created, 0 updated, 1 unchanged" q import person "$TMP/zh.xlsx" --mode update
+q export 'person where name = "导出测试"' --columns id,name -o "$TMP/rename.csv" >/dev/null 2>&1
+sed -i 's/导出测试/导出测验/' "$TMP/rename.csv"
+expect_ok "a rename by id alone is not trusted" "1 created" q import person "$TMP/rename.csv" --mode update --dry-run
+expect_ok "import --trust-ids renames" "0 created, 1 updated" q import person "$TMP/rename.csv" --mode update --trust-ids
+expect_ok "the renamed person" "导出测验" q export 'person where name = "导出测验"' --columns name
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

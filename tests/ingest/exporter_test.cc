@@ -552,6 +552,67 @@ TEST_F(ExporterTest, IdsOfAnotherStoreAreIgnored) {
   }
 }
 
+// A rename with nothing else to go by (an id,name sheet): the id is not
+// trusted by default, since another store's ids would rename unrelated
+// records; trust_ids vouches for it, and a JSON Lines export carries its
+// records' creation times, which only this store's records share.
+TEST_F(ExporterTest, RenamesByIdWhenTrustedOrFromOwnJsonLines) {
+  for (const char* name : {"胡正大", "尹娟"}) {
+    v1::Person p;
+    p.set_name(name);
+    AddPerson(p);
+  }
+  std::string csv = ExportText(*store_, "person", Columns({"id", "name"}));
+  csv = absl::StrReplaceAll(csv, {{"胡正大", "胡正达"}});
+  const std::string path = dir_.Sub("renamed.csv");
+  std::ofstream(path, std::ios::binary) << csv;
+  ImportOptions io;
+  io.kind = v1::KIND_PERSON;
+  io.mode = ImportMode::kUpdate;
+  io.dry_run = true;
+  absl::StatusOr<ImportSummary> s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();  // A new 胡正达, with a warning.
+  EXPECT_THAT(s->ToString(), HasSubstr("id ignored"));
+  io.dry_run = false;
+  io.trust_ids = true;
+  s = Import(*store_, path, io);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->updated, 1u) << s->ToString();
+  EXPECT_EQ(s->unchanged, 1u) << s->ToString();
+  EXPECT_EQ(s->created + s->warned, 0u) << s->ToString();
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> got =
+      store_->Get(v1::KIND_PERSON, 1);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(static_cast<const v1::Person&>(**got).name(), "胡正达");
+
+  // JSON Lines of this store: renamed back without trust_ids.
+  ExportOptions jo;
+  jo.format = "jsonl";
+  std::string jsonl = ExportText(*store_, "person where name = \"胡正达\"", jo);
+  ASSERT_THAT(jsonl, HasSubstr("createdAt"));
+  jsonl = absl::StrReplaceAll(jsonl, {{"胡正达", "胡正大"}});
+  const std::string jpath = dir_.Sub("renamed.jsonl");
+  std::ofstream(jpath, std::ios::binary) << jsonl;
+  s = ImportBack(jpath, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->updated, 1u) << s->ToString();
+  EXPECT_EQ(s->created + s->warned, 0u) << s->ToString();
+  got = store_->Get(v1::KIND_PERSON, 1);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(static_cast<const v1::Person&>(**got).name(), "胡正大");
+  // The same line with another creation time (another store's record 1)
+  // is not trusted.
+  const size_t at = jsonl.find("\"createdAt\":\"") + 13;
+  jsonl[at + 3] = jsonl[at + 3] == '0' ? '1' : '0';  // Another year.
+  jsonl = absl::StrReplaceAll(jsonl, {{"胡正大", "胡正仁"}});
+  std::ofstream(jpath, std::ios::binary) << jsonl;
+  s = ImportBack(jpath, v1::KIND_PERSON);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->updated, 0u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("id ignored"));
+}
+
 // A masked export read back would replace real identifiers with masks:
 // such rows are rejected, saying so, and the records keep their values.
 // A JSON Lines export names the revision it was written at: a record

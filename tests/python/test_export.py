@@ -99,6 +99,21 @@ def test_labels_write_coded_values_in_chinese(store, tmp_path):
         store.export("person", tmp_path / "p.jsonl", labels=True)
 
 
+def test_a_rename_by_id_needs_trusted_ids(store, tmp_path):
+    """An id,name sheet with a new name: the id is not trusted unless the
+    caller says the file's ids are this store's."""
+    store.create("person", {"name": "胡正大"})
+    out = tmp_path / "names.csv"
+    store.export("person", out, columns=["id", "name"])
+    out.write_text(out.read_text(encoding="utf-8").replace("胡正大", "胡正达"),
+                   encoding="utf-8")
+    s = store.import_file(out, "person", mode="update", dry_run=True)
+    assert (s["created"], s["updated"]) == (1, 0), s
+    s = store.import_file(out, "person", mode="update", trust_ids=True)
+    assert (s["created"], s["updated"]) == (0, 1), s
+    assert store.get("person", 1)["name"] == "胡正达"
+
+
 def test_chinese_headers(store, tmp_path):
     store.create("person", {"name": "林淑芬", "gender": "GENDER_FEMALE"})
     out = tmp_path / "people.csv"
