@@ -148,6 +148,12 @@ int qiaolian_options_set_write_buffer_bytes(qiaolian_options_t* options,
   return QIAOLIAN_OK;
 }
 
+int qiaolian_options_set_map_tables(qiaolian_options_t* options, int value) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.map_tables = value != 0;
+  return QIAOLIAN_OK;
+}
+
 int qiaolian_options_set_encryption_key(qiaolian_options_t* options,
                                         const uint8_t* key, size_t key_len) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

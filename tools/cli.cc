@@ -44,7 +44,8 @@ std::string InputName(const std::string& file) {
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
-                                                 bool read_only) {
+                                                 bool read_only,
+                                                 bool map_tables) {
   if (g.store.empty()) {
     return absl::InvalidArgumentError(
         "no store given: use --store DIR or set QIAOLIAN_STORE");
@@ -53,6 +54,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
   o.create_if_missing = create;
   o.read_only = read_only;
   o.encryption_key = g.encryption_key;
+  o.map_tables = map_tables;
   return Store::Open(g.store, o);
 }
 

@@ -69,9 +69,10 @@ int Fail(absl::string_view msg);
 absl::StatusOr<std::string> ReadInput(const std::string& file);
 // FILE, or "<stdin>".
 std::string InputName(const std::string& file);
-// Opens g.store with g.encryption_key.
+// Opens g.store with g.encryption_key; `map_tables`: StoreOptions::map_tables.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
-                                                 bool read_only = false);
+                                                 bool read_only = false,
+                                                 bool map_tables = true);
 // Reads g->key_file (when set) into g->encryption_key: the file holds the
 // 32 key bytes, raw, or as 64 hex digits (surrounding white space ignored).
 // INVALID_ARGUMENT naming the file otherwise.

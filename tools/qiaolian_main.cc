@@ -487,7 +487,9 @@ int CmdImport(const Args& a) {
     return Fail(absl::InvalidArgumentError(
         "--duplicate-min-score: expected 1..100 (0: 60 to warn, 90 to merge)"));
   }
-  auto store = OpenStore(a, false);
+  // Tables read with pread: an import's resident memory does not grow with
+  // the store (StoreOptions::map_tables).
+  auto store = OpenStore(a, false, /*read_only=*/false, /*map_tables=*/false);
   if (!store.ok()) return Fail(store.status());
   ImportOptions o;
   o.kind = *kind;

@@ -153,6 +153,12 @@ QIAOLIAN_EXPORT int qiaolian_options_set_cache_bytes(
  * 64 KiB..1 GiB. */
 QIAOLIAN_EXPORT int qiaolian_options_set_write_buffer_bytes(
     qiaolian_options_t* options, uint64_t bytes);
+/* 1 (default): read table files through memory maps (fastest reads); 0:
+ * with pread into heap buffers, so that the process's resident memory stays
+ * bounded whatever the store's size (StoreOptions::map_tables; the CLI's
+ * import uses 0). */
+QIAOLIAN_EXPORT int qiaolian_options_set_map_tables(qiaolian_options_t* options,
+                                                    int value);
 /* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the
  * host's 32-byte data key (raw bytes, copied; never stored in the store).
  * A store created with a key keeps identity document numbers, contacts and

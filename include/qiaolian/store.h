@@ -100,6 +100,14 @@ struct StoreOptions {
   // default is 2 MiB). 8 MiB keeps a 1M-enterprise store at ~230 files, well
   // under LevelDB's 1000 memory-mapped and open tables, up to ~8 GB of data.
   size_t max_file_bytes = 8 << 20;
+  // Read table files through memory maps (LevelDB's default: a block is read
+  // in place, the fastest reads) or, when false, with pread(2) into heap
+  // buffers: the process's resident memory then stays bounded (block cache,
+  // plus the index and filter blocks of at most ~250 open tables) whatever
+  // the store's size, where mapped tables add every page a read touches,
+  // growing with the store. A read costs a system call and a copy more.
+  // `qiaolian import` opens its store with false (bench/RESULTS.md).
+  bool map_tables = true;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;

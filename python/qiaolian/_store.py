@@ -185,7 +185,10 @@ class Store:
     missing or empty), read_only, sync (default for every write: wait until
     it reaches the disk), cache_bytes (block cache, default 8 MiB),
     write_buffer_bytes (LevelDB's memtable, default 4 MiB; a larger one
-    saves a little CPU on a large import, see docs/import.md),
+    saves a little CPU on a large import, see docs/import.md), map_tables
+    (default True: read table files through memory maps, the fastest reads;
+    False: with pread, so that resident memory stays bounded whatever the
+    store's size, as the CLI's import does; see docs/import.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;
@@ -196,7 +199,7 @@ class Store:
 
     def __init__(self, path, *, create_if_missing=True, read_only=False,
                  sync=False, cache_bytes=None, write_buffer_bytes=None,
-                 messages=False, encryption_key=None):
+                 messages=False, encryption_key=None, map_tables=True):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -218,6 +221,8 @@ class Store:
             if write_buffer_bytes is not None:
                 _lib.qiaolian_options_set_write_buffer_bytes(
                     options, _uint64(write_buffer_bytes, "write_buffer_bytes"))
+            _lib.qiaolian_options_set_map_tables(options,
+                                                 1 if map_tables else 0)
             if encryption_key is not None:
                 set_encryption_key(options, encryption_key)
             db = _ffi.DbP()

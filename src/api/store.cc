@@ -165,6 +165,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   dbo.block_bytes = options.block_bytes;
   dbo.max_file_bytes = options.max_file_bytes;
   dbo.env = options.env;
+  dbo.map_tables = options.map_tables;
   if (!options.encryption_key.empty() &&
       options.encryption_key.size() != privacy::kEncryptionKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(

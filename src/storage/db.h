@@ -63,6 +63,9 @@ struct DbOptions {
   // through which every file operation goes; nullptr means
   // leveldb::Env::Default(). Must outlive the Db.
   leveldb::Env* env = nullptr;
+  // Memory-map table files (LevelDB's default) or read them with pread
+  // (src/storage/pread_env.h, StoreOptions::map_tables).
+  bool map_tables = true;
 };
 
 // Read options for every read of the store: block checksums verified
@@ -114,11 +117,12 @@ class Db {
   uint32_t schema_version() const { return schema_version_; }
 
  private:
-  Db(std::string path, std::unique_ptr<leveldb::DB> db,
-     std::unique_ptr<leveldb::Cache> cache);
+  Db(std::string path, std::unique_ptr<leveldb::Env> env,
+     std::unique_ptr<leveldb::DB> db, std::unique_ptr<leveldb::Cache> cache);
   absl::Status InitOrCheckVersion(const DbOptions& options, bool fresh);
 
   std::string path_;
+  std::unique_ptr<leveldb::Env> env_;      // Ours, or null. Outlives db_.
   std::unique_ptr<leveldb::Cache> cache_;  // Outlives db_ (declared first).
   std::unique_ptr<leveldb::DB> db_;
   uint32_t schema_version_ = 0;

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leveldb/db.h"
@@ -509,6 +510,68 @@ TEST(StoreTest, CompactDropsSupersededDataAndKeepsRecords) {
   ASSERT_NE(read_only, nullptr);
   EXPECT_EQ(read_only->Compact().status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// The table files of `dir` that this process has mapped into memory.
+int MappedTables(const std::string& dir) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  int n = 0;
+  while (std::getline(maps, line)) {
+    if (line.find(dir) != std::string::npos &&
+        line.find(".ldb") != std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// With map_tables = false the store reads its tables with pread: every
+// record reads back (through compaction and a reopen), and no table file
+// is mapped, so resident memory does not grow with the store. With the
+// default the same reads map the tables.
+TEST(StoreTest, TablesReadWithPreadWhenNotMapped) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  constexpr int kRecords = 3000;
+  for (bool map : {false, true}) {
+    SCOPED_TRACE(map ? "mapped" : "pread");
+    StoreOptions o;
+    o.map_tables = map;
+    o.max_file_bytes = 1 << 20;  // Several tables.
+    {
+      auto store = Store::Open(dir, o);
+      ASSERT_TRUE(store.ok()) << store.status();
+      if (!map) {
+        for (int i = 0; i < kRecords; ++i) {
+          v1::Enterprise e;
+          e.set_name(absl::StrCat("金坛第", i, "塑胶有限公司"));
+          e.set_business_scope(std::string(400, 'x'));
+          ASSERT_TRUE((*store)->Create(&e).ok());
+        }
+        ASSERT_TRUE((*store)->Compact().ok());
+      }
+    }
+    auto store = Store::Open(dir, o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (uint64_t id = 1; id <= kRecords; id += 7) {
+      auto got = (*store)->Get(v1::KIND_ENTERPRISE, id);
+      ASSERT_TRUE(got.ok()) << id << ": " << got.status();
+      EXPECT_EQ(static_cast<const v1::Enterprise&>(**got).name(),
+                absl::StrCat("金坛第", id - 1, "塑胶有限公司"));
+    }
+    auto page = (*store)->Query("enterprise where name prefix \"金坛第29\"");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->records.size(), 111u);  // 29, 290..299, 2900..2999.
+    auto report = (*store)->Verify();
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->problems.empty());
+    if (map) {
+      EXPECT_GT(MappedTables(dir), 0);
+    } else {
+      EXPECT_EQ(MappedTables(dir), 0);
+    }
+  }
 }
 
 }  // namespace

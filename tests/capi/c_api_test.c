@@ -370,6 +370,65 @@ static void test_write_buffer(void) {
   remove_tree(dir);
 }
 
+/* Lines of /proc/self/maps naming a table file under `dir`. */
+static int mapped_tables(const char* dir) {
+  char line[1024];
+  int n = 0;
+  FILE* f = fopen("/proc/self/maps", "r");
+  if (f == NULL) return -1;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strstr(line, dir) != NULL && strstr(line, ".ldb") != NULL) ++n;
+  }
+  fclose(f);
+  return n;
+}
+
+/* map_tables 0: tables are read with pread, none is mapped, every record
+ * reads back; the default maps them. */
+static void test_map_tables(void) {
+  char dir[256], path[320];
+  int round;
+  make_temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/store", dir);
+  for (round = 0; round < 2; ++round) {
+    qiaolian_options_t* o = qiaolian_options_create();
+    qiaolian_db_t* db = NULL;
+    char* err = NULL;
+    uint64_t id = 0;
+    int i;
+    CHECK(o != NULL);
+    CHECK(qiaolian_options_set_write_buffer_bytes(o, 64u << 10) == QIAOLIAN_OK);
+    if (round == 0) CHECK(qiaolian_options_set_map_tables(o, 0) == QIAOLIAN_OK);
+    CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
+    for (i = 0; round == 0 && i < 300; ++i) {
+      char json[256];
+      snprintf(json, sizeof json,
+               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
+               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
+               i, i);
+      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
+                               &id, &err),
+               QIAOLIAN_OK, err);
+    }
+    CHECK(count_tables(path) > 0);
+    for (id = 1; id <= 300; ++id) {
+      uint8_t* data = NULL;
+      size_t len = 0;
+      CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_ENTERPRISE, id,
+                            QIAOLIAN_FORMAT_JSON, &data, &len, &err),
+               QIAOLIAN_OK, err);
+      CHECK(data != NULL && contains((const char*)data, len, "测试有限公司"));
+      qiaolian_free(data);
+    }
+    CHECK(round == 0 ? mapped_tables(path) == 0 : mapped_tables(path) > 0);
+    qiaolian_close(db);
+    qiaolian_options_destroy(o);
+  }
+  CHECK(qiaolian_options_set_map_tables(NULL, 1) == QIAOLIAN_INVALID_ARGUMENT);
+  remove_tree(dir);
+}
+
 /* Create (JSON and protobuf), get (both formats), update, conflicts,
  * delete, count. */
 static void test_records(void) {
@@ -1180,6 +1239,7 @@ int main(int argc, char** argv) {
   test_schema();
   test_options();
   test_write_buffer();
+  test_map_tables();
   test_records();
   test_queries();
   test_maintenance();

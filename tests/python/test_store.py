@@ -197,6 +197,32 @@ def test_write_buffer_bytes_reaches_leveldb(tmp_path):
         qiaolian.Store(tmp_path / "bad", write_buffer_bytes="big")
 
 
+def test_map_tables_false_reads_tables_with_pread(tmp_path):
+    """map_tables=False: no table file is mapped into memory and every
+    record reads back; the default maps them."""
+    path = tmp_path / "store"
+
+    def mapped():
+        with open("/proc/self/maps", encoding="utf-8",
+                  errors="replace") as f:
+            return sum(1 for line in f
+                       if str(path) in line and ".ldb" in line)
+
+    with qiaolian.Store(path, write_buffer_bytes=64 << 10,
+                        map_tables=False) as s:
+        for i in range(300):
+            s.create("enterprise", {
+                "name": f"金坛第{i}测试有限公司",
+                "businessScope": f"电子产品、机械设备、五金交电的销售{i}"})
+        assert len(list(path.glob("*.ldb"))) > 0
+        names = [s.get("enterprise", i)["name"] for i in range(1, 301)]
+        assert names == [f"金坛第{i}测试有限公司" for i in range(300)]
+        assert mapped() == 0
+    with qiaolian.Store(path) as s:
+        assert s.get("enterprise", 300)["name"] == "金坛第299测试有限公司"
+        assert mapped() > 0
+
+
 def test_records_as_json_text_and_protobuf_bytes(store):
     eid = store.create("enterprise", json.dumps(example("enterprise", 1),
                                                 ensure_ascii=False))
