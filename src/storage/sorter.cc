@@ -17,6 +17,12 @@ namespace storage {
 namespace {
 
 constexpr size_t kRunIoBuffer = 64 << 10;
+// What the merge's read buffers may take together: a buffer of
+// kRunIoBuffer per run while there are few runs, smaller ones (down to
+// kMinRunReadBuffer) when there are many, so that the memory of a merge
+// does not grow with the number of runs (the size of the load).
+constexpr size_t kMergeReadBudget = 8 << 20;
+constexpr size_t kMinRunReadBuffer = 4 << 10;
 
 std::atomic<uint64_t> next_run_file{0};
 
@@ -29,7 +35,7 @@ void PutLength(std::string* dst, uint32_t n) {
 // Reads one run back, key by key.
 class RunReader {
  public:
-  explicit RunReader(FILE* f) : f_(f), buffer_(kRunIoBuffer) {
+  RunReader(FILE* f, size_t buffer_bytes) : f_(f), buffer_(buffer_bytes) {
     setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
   }
   // False at the end of the run; DATA_LOSS in `*st` on a short read.
@@ -193,7 +199,12 @@ absl::Status ExternalSorter::Finish(
   const size_t mem = runs_.size();
   std::vector<std::unique_ptr<RunReader>> readers;
   readers.reserve(runs_.size());
-  for (File& f : runs_) readers.push_back(std::make_unique<RunReader>(f.get()));
+  const size_t read_buffer =
+      std::clamp(kMergeReadBudget / std::max<size_t>(runs_.size(), 1),
+                 kMinRunReadBuffer, kRunIoBuffer);
+  for (File& f : runs_) {
+    readers.push_back(std::make_unique<RunReader>(f.get(), read_buffer));
+  }
   size_t mem_pos = 0;
   auto current = [&](size_t src) -> absl::string_view {
     if (src < mem) return readers[src]->key();

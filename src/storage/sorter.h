@@ -9,7 +9,9 @@
 // unlinked as soon as they are open: a crash leaves nothing behind.
 //
 // Not thread-safe: one caller at a time. Memory: about `memory_bytes`
-// (two buffers of half that), plus a 64 KiB read buffer per run in Finish.
+// (two buffers of half that), plus in Finish a read buffer per run: 64 KiB
+// each, less when there are more than 128 runs (8 MiB together, down to
+// 4 KiB a run).
 #ifndef QIAOLIAN_SRC_STORAGE_SORTER_H_
 #define QIAOLIAN_SRC_STORAGE_SORTER_H_
 
