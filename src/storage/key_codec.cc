@@ -1,5 +1,7 @@
 #include "src/storage/key_codec.h"
 
+#include <cstring>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -43,6 +45,41 @@ std::string Hex(absl::string_view s) {
   return absl::StrCat("0x", absl::BytesToHexString(s));
 }
 
+// Decodes the string component at the front of `*in` (its tag checked:
+// descending when `desc`) into `*s`, and consumes it. Copies the bytes
+// between escapes a run at a time (a memchr for the escape byte, then one
+// append): most strings have no 0x00 byte, so the whole value is one run.
+bool GetStringBody(absl::string_view* in, bool desc, std::string* s) {
+  const char escape = desc ? '\xff' : '\0';
+  s->clear();
+  size_t i = 1;
+  for (;;) {
+    const char* z = static_cast<const char*>(
+        std::memchr(in->data() + i, escape, in->size() - i));
+    if (z == nullptr) return false;
+    const size_t j = static_cast<size_t>(z - in->data());
+    const size_t from = s->size();
+    s->append(in->data() + i, j - i);
+    if (desc) {
+      for (size_t k = from; k < s->size(); ++k) {
+        (*s)[k] = static_cast<char>(~static_cast<uint8_t>((*s)[k]));
+      }
+    }
+    if (j + 1 >= in->size()) return false;
+    uint8_t next = static_cast<uint8_t>((*in)[j + 1]);
+    if (desc) next = static_cast<uint8_t>(~next);
+    if (next == 0xFF) {
+      s->push_back('\0');
+      i = j + 2;
+    } else if (next == 0x01) {
+      in->remove_prefix(j + 2);
+      return true;
+    } else {
+      return false;
+    }
+  }
+}
+
 }  // namespace
 
 void PutU8(std::string* dst, uint8_t v) {
@@ -77,9 +114,7 @@ bool GetU16(absl::string_view* in, uint16_t* v) {
 
 bool GetU64(absl::string_view* in, uint64_t* v) {
   if (in->size() < 8) return false;
-  uint64_t r = 0;
-  for (int i = 0; i < 8; ++i) r = (r << 8) | static_cast<uint8_t>((*in)[i]);
-  *v = r;
+  *v = LoadU64(in->data());
   in->remove_prefix(8);
   return true;
 }
@@ -147,8 +182,8 @@ bool GetComponent(absl::string_view* in, Component* c, Direction* dir) {
     case kTagInt64:
     case kTagUint64: {
       if (in->size() < 9) return false;
-      uint64_t v = 0;
-      for (size_t i = 1; i <= 8; ++i) v = (v << 8) | byte_at(i);
+      uint64_t v = LoadU64(in->data() + 1);
+      if (desc) v = ~v;
       if (tag == kTagInt64) {
         *c = static_cast<int64_t>(v ^ kSignBit);
       } else {
@@ -159,30 +194,34 @@ bool GetComponent(absl::string_view* in, Component* c, Direction* dir) {
     }
     case kTagString: {
       std::string s;
-      for (size_t i = 1; i < in->size(); ++i) {
-        uint8_t b = byte_at(i);
-        if (b != 0) {
-          s.push_back(static_cast<char>(b));
-          continue;
-        }
-        if (i + 1 >= in->size()) return false;
-        uint8_t next = byte_at(i + 1);
-        if (next == 0xFF) {
-          s.push_back('\0');
-          ++i;
-        } else if (next == 0x01) {
-          *c = std::move(s);
-          in->remove_prefix(i + 2);
-          return true;
-        } else {
-          return false;
-        }
-      }
-      return false;
+      if (!GetStringBody(in, desc, &s)) return false;
+      *c = std::move(s);
+      return true;
     }
     default:
       return false;
   }
+}
+
+bool GetString(absl::string_view* in, std::string* v, Direction* dir) {
+  if (in->empty()) return false;
+  const uint8_t tag = static_cast<uint8_t>((*in)[0]);
+  const bool desc = tag >= 0xC0;
+  if ((desc ? static_cast<uint8_t>(~tag) : tag) != kTagString) return false;
+  *dir = desc ? Direction::kDescending : Direction::kAscending;
+  return GetStringBody(in, desc, v);
+}
+
+bool GetInt64(absl::string_view* in, int64_t* v, Direction* dir) {
+  if (in->size() < 9) return false;
+  const uint8_t tag = static_cast<uint8_t>((*in)[0]);
+  const bool desc = tag >= 0xC0;
+  if ((desc ? static_cast<uint8_t>(~tag) : tag) != kTagInt64) return false;
+  *dir = desc ? Direction::kDescending : Direction::kAscending;
+  const uint64_t u = LoadU64(in->data() + 1);
+  *v = static_cast<int64_t>((desc ? ~u : u) ^ kSignBit);
+  in->remove_prefix(9);
+  return true;
 }
 
 std::string MetaKey(absl::string_view name) {

@@ -11,12 +11,6 @@ namespace {
 
 constexpr uint64_t kSign = uint64_t{1} << 63;
 
-uint64_t ReadBigEndian(absl::string_view s) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(s[i]);
-  return v;
-}
-
 void PutVarint(std::string* out, uint64_t v) {
   while (v >= 0x80) {
     out->push_back(static_cast<char>((v & 0x7F) | 0x80));
@@ -25,18 +19,36 @@ void PutVarint(std::string* out, uint64_t v) {
   out->push_back(static_cast<char>(v));
 }
 
-bool GetVarint(absl::string_view* in, uint64_t* v) {
-  uint64_t r = 0;
-  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
-    const uint8_t b = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    r |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) {
-      *v = r;
-      return true;
+// Decodes the posting after `*id` (the previous id, or the range start) from
+// the front of a block's bytes [*p, end); false when it is malformed or its
+// id is outside [start, start + kPostingRange). The two varints (at most
+// ten bytes each) are read through a pointer, a one-byte one (most deltas)
+// without entering the loop: this runs once per posting a search reads.
+inline bool NextInBlock(const char** p, const char* end, uint64_t start,
+                        uint64_t* id, int64_t* code) {
+  uint64_t v[2];
+  for (uint64_t& r : v) {
+    if (*p == end) return false;
+    uint8_t b = static_cast<uint8_t>(*(*p)++);
+    r = b & 0x7F;
+    for (int shift = 7; b >= 0x80; shift += 7) {
+      if (shift > 63 || *p == end) return false;
+      b = static_cast<uint8_t>(*(*p)++);
+      r |= static_cast<uint64_t>(b & 0x7F) << shift;
     }
   }
-  return false;
+  if (v[0] >= kPostingRange || *id + v[0] >= start + kPostingRange ||
+      static_cast<int64_t>(v[1]) == kBlockCode) {
+    return false;
+  }
+  *id += v[0];
+  *code = static_cast<int64_t>(v[1]);
+  return true;
+}
+
+absl::Status MalformedBlock(absl::string_view key) {
+  return absl::DataLossError(
+      absl::StrCat("malformed posting block ", DescribeKey(key)));
 }
 
 }  // namespace
@@ -49,9 +61,9 @@ bool ParsePostingKey(absl::string_view key, absl::string_view* head, Posting* p,
       static_cast<uint8_t>(tail[9]) != kTagInt64) {
     return false;
   }
-  p->id = ReadBigEndian(tail.substr(1));
-  p->code = static_cast<int64_t>(ReadBigEndian(tail.substr(10)) ^ kSign);
-  if (ReadBigEndian(tail.substr(18)) != p->id) return false;
+  p->id = LoadU64(tail.data() + 1);
+  p->code = static_cast<int64_t>(LoadU64(tail.data() + 10) ^ kSign);
+  if (LoadU64(tail.data() + 18) != p->id) return false;
   *head = key.substr(0, key.size() - kPostingTail);
   *block = p->code == kBlockCode;
   return true;
@@ -87,17 +99,14 @@ std::string EncodePostings(absl::Span<const Posting> postings) {
 absl::Status DecodePostings(absl::string_view key, uint64_t start,
                             absl::string_view value,
                             std::vector<Posting>* out) {
-  uint64_t id = start;
-  while (!value.empty()) {
-    uint64_t delta = 0, code = 0;
-    if (!GetVarint(&value, &delta) || !GetVarint(&value, &code) ||
-        delta >= kPostingRange || id + delta >= start + kPostingRange ||
-        static_cast<int64_t>(code) == kBlockCode) {
-      return absl::DataLossError(
-          absl::StrCat("malformed posting block ", DescribeKey(key)));
+  Posting p{start, 0};
+  const char* at = value.data();
+  const char* const end = at + value.size();
+  while (at != end) {
+    if (!NextInBlock(&at, end, start, &p.id, &p.code)) {
+      return MalformedBlock(key);
     }
-    id += delta;
-    out->push_back({id, static_cast<int64_t>(code)});
+    out->push_back(p);
   }
   return absl::OkStatus();
 }
@@ -194,9 +203,36 @@ void PostingCursor::SeekIt(const std::string& key) {
   it_known_ = false;
 }
 
+bool PostingCursor::NextInBuf() {
+  if (block_at_ == block_end_) {
+    have_buf_ = false;
+    return true;
+  }
+  if (!NextInBlock(&block_at_, block_end_, block_start_, &buf_.id,
+                   &buf_.code)) {
+    // The block key is the one the cursor read it from (ParsePostingKey
+    // checked that it is exactly this).
+    status_ = MalformedBlock(PostingBlockKey(head_, block_start_));
+    DropBuf();
+    return false;
+  }
+  have_buf_ = true;
+  return true;
+}
+
+void PostingCursor::SkipBufBelow(const Posting& target) {
+  while (have_buf_ && buf_ < target && NextInBuf()) {
+  }
+}
+
+void PostingCursor::DropBuf() {
+  have_buf_ = false;
+  block_at_ = block_end_ = nullptr;
+}
+
 void PostingCursor::Fill() {
   for (;;) {
-    const bool have_buf = pos_ < buf_.size();
+    const bool have_buf = have_buf_;
     if (!ParseIt()) {
       valid_ = false;
       return;
@@ -207,21 +243,24 @@ void PostingCursor::Fill() {
     // A block's postings all come before the next block's key and after its
     // own key, so the buffer is always emptied before the next block.
     if (have_it && block && !have_buf) {
-      buf_.clear();
-      pos_ = 0;
-      absl::string_view key(it_->key().data(), it_->key().size());
-      status_ = DecodePostings(
-          key, p.id,
-          absl::string_view(it_->value().data(), it_->value().size()), &buf_);
-      if (!status_.ok()) {
+      // Decoded one posting at a time as the cursor moves: a reader that
+      // stops early (the fuzzy tier reads a list's first ids) does not pay
+      // for a whole range. The value is copied, as the iterator moves on to
+      // the entries that merge with it.
+      block_.assign(it_->value().data(), it_->value().size());
+      block_at_ = block_.data();
+      block_end_ = block_at_ + block_.size();
+      block_start_ = p.id;
+      buf_ = {p.id, 0};
+      NextIt();
+      if (!NextInBuf()) {
         valid_ = false;
         return;
       }
-      NextIt();
       continue;
     }
-    if (have_buf && (!have_it || block || buf_[pos_] < p)) {
-      cur_ = buf_[pos_];
+    if (have_buf && (!have_it || block || buf_ < p)) {
+      cur_ = buf_;
       from_buf_ = true;
       valid_ = true;
       return;
@@ -236,7 +275,7 @@ void PostingCursor::Fill() {
 void PostingCursor::Next() {
   if (!valid_) return;
   if (from_buf_) {
-    ++pos_;
+    NextInBuf();  // Fill reports a malformed rest of the block.
   } else {
     NextIt();
   }
@@ -253,8 +292,7 @@ void PostingCursor::Seek(uint64_t id) {
     // that hold only postings below it without decoding them: where the
     // list is dense the next keys are in the same table block, and a step
     // costs far less than a seek.
-    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), target) -
-           buf_.begin();
+    SkipBufBelow(target);
     int steps = 0;
     for (; steps < kSeekSteps; ++steps) {
       if (!ParseIt() || !it_have_) break;  // Fill reports a malformed key.
@@ -268,8 +306,7 @@ void PostingCursor::Seek(uint64_t id) {
   }
   if (reseek) {
     positioned_ = true;
-    buf_.clear();
-    pos_ = 0;
+    DropBuf();
     SeekIt(PostingBlockKey(head_, id));
     if (ParseIt() && it_have_ && !it_block_ && it_posting_.id < id) {
       // No block for the range: go straight to the id.
@@ -278,9 +315,8 @@ void PostingCursor::Seek(uint64_t id) {
   }
   Fill();
   if (valid_ && from_buf_ && cur_.id < id) {
-    // A block just decoded holds the target's range.
-    pos_ = std::lower_bound(buf_.begin() + pos_, buf_.end(), target) -
-           buf_.begin();
+    // A block just reached holds the target's range.
+    SkipBufBelow(target);
     Fill();
   }
   while (valid_ && cur_.id < id) Next();

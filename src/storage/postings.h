@@ -125,11 +125,19 @@ class PostingCursor {
   bool Valid() const { return valid_; }
   const Posting& posting() const { return cur_; }
   void Next();
-  // The iterator's error, or DATA_LOSS for a malformed key or block.
+  // The iterator's error, or DATA_LOSS for a malformed key or block (a
+  // block is decoded as the cursor moves through it: a malformed rest is
+  // reported when the cursor reaches it, after the postings before it).
   absl::Status status() const;
 
  private:
   void Fill();
+  // Decodes the block's next posting into buf_ (have_buf_ false at its
+  // end); false, with status_ set, when the block is malformed there.
+  bool NextInBuf();
+  // Moves the block's position to its first posting >= `target`.
+  void SkipBufBelow(const Posting& target);
+  void DropBuf();
   // Parses the iterator's position once (into it_have_, it_block_,
   // it_posting_); false, with status_ set, for a malformed key of the head.
   bool ParseIt();
@@ -144,8 +152,14 @@ class PostingCursor {
   leveldb::Iterator* it_;
   bool positioned_ = false;  // The iterator was seeked once.
   std::string head_;
-  std::vector<Posting> buf_;  // The current block's postings.
-  size_t pos_ = 0;
+  // The current block: its value, the part not yet decoded [block_at_,
+  // block_end_), and its next posting (buf_, while have_buf_).
+  std::string block_;
+  const char* block_at_ = nullptr;
+  const char* block_end_ = nullptr;
+  uint64_t block_start_ = 0;
+  Posting buf_;
+  bool have_buf_ = false;
   Posting cur_;
   bool valid_ = false;
   bool from_buf_ = false;

@@ -77,6 +77,120 @@ TEST(KeyCodecTest, StringsRoundTripIncludingZeroBytes) {
   }
 }
 
+// GetComponent copies a string's bytes a run at a time between escapes:
+// escapes at either end, back to back, next to 0xFF bytes (the escape byte
+// of a descending component) and long runs all decode, in both directions,
+// and a component that follows is read from the right place.
+TEST(KeyCodecTest, StringRunsBetweenEscapesDecodeInBothDirections) {
+  std::vector<std::string> cases = {
+      std::string("\0", 1),
+      std::string("\0\0\0", 3),
+      std::string("\0abc", 4),
+      std::string("abc\0", 4),
+      std::string("a\0\0b", 4),
+      std::string("\xff\0\xff", 3),
+      std::string("\xff\xff", 2),
+      std::string("\x01\0\x01", 3),
+      std::string(300, 'x') + '\0' + std::string(200, '\xfe'),
+      "陈伟明"};
+  std::mt19937 rng(5);
+  for (int i = 0; i < 200; ++i) {
+    std::string s(rng() % 40, '\0');
+    // Mostly the bytes that matter: 0x00, 0x01, 0xFE, 0xFF.
+    for (char& ch : s) {
+      const uint32_t r = rng() % 8;
+      ch = static_cast<char>(r < 4 ? "\x00\x01\xfe\xff"[r] : rng() % 256);
+    }
+    cases.push_back(s);
+  }
+  for (const std::string& s : cases) {
+    for (Direction d : {Direction::kAscending, Direction::kDescending}) {
+      std::string k;
+      PutString(&k, s, d);
+      PutInt64(&k, -7, d);
+      absl::string_view in = k;
+      Component c, next;
+      Direction got;
+      ASSERT_TRUE(GetComponent(&in, &c, &got)) << DescribeKey(k);
+      EXPECT_EQ(got, d);
+      EXPECT_EQ(std::get<std::string>(c), s) << DescribeKey(k);
+      ASSERT_TRUE(GetComponent(&in, &next, &got));
+      EXPECT_EQ(std::get<int64_t>(next), -7);
+      EXPECT_TRUE(in.empty());
+      in = k;
+      std::string typed;
+      ASSERT_TRUE(GetString(&in, &typed, &got));
+      EXPECT_EQ(typed, s);
+    }
+  }
+}
+
+TEST(KeyCodecTest, TypedGettersReadWhatGetComponentReadsAndNothingElse) {
+  for (Direction d : {Direction::kAscending, Direction::kDescending}) {
+    std::string k;
+    PutString(&k, std::string("a\0b", 3), d);
+    PutInt64(&k, INT64_MIN, d);
+    PutString(&k, "", d);
+    PutInt64(&k, 42, d);
+    absl::string_view in = k;
+    std::string s = "left over from before";
+    int64_t v = 0;
+    Direction got;
+    ASSERT_TRUE(GetString(&in, &s, &got));
+    EXPECT_EQ(s, std::string("a\0b", 3));
+    EXPECT_EQ(got, d);
+    // Wrong types are rejected.
+    absl::string_view wrong = in;
+    EXPECT_FALSE(GetString(&wrong, &s, &got));
+    ASSERT_TRUE(GetInt64(&in, &v, &got));
+    EXPECT_EQ(v, INT64_MIN);
+    wrong = in;
+    EXPECT_FALSE(GetInt64(&wrong, &v, &got));
+    ASSERT_TRUE(GetString(&in, &s, &got));
+    EXPECT_EQ(s, "");
+    ASSERT_TRUE(GetInt64(&in, &v, &got));
+    EXPECT_EQ(v, 42);
+    EXPECT_TRUE(in.empty());
+  }
+  std::string u;
+  PutUint64(&u, 7);
+  absl::string_view in = u;
+  int64_t v;
+  Direction d;
+  EXPECT_FALSE(GetInt64(&in, &v, &d));  // A uint64 is not an int64.
+  in = absl::string_view(u).substr(0, 8);
+  EXPECT_FALSE(GetInt64(&in, &v, &d));  // Truncated.
+  std::string s;
+  in = "";
+  EXPECT_FALSE(GetString(&in, &s, &d));
+}
+
+TEST(KeyCodecTest, StringWithoutItsTerminatorIsRejected) {
+  for (const std::string& s :
+       {std::string("abc"), std::string("a\0b", 3), std::string()}) {
+    for (Direction d : {Direction::kAscending, Direction::kDescending}) {
+      std::string k;
+      PutString(&k, s, d);
+      // Cut the terminator (or its last byte), or make it a bad escape.
+      std::vector<std::string> bad = {k.substr(0, k.size() - 1),
+                                      k.substr(0, k.size() - 2)};
+      std::string wrong = k;
+      wrong.back() = static_cast<char>(
+          d == Direction::kAscending ? 0x02 : static_cast<uint8_t>(~0x02));
+      bad.push_back(wrong);
+      for (const std::string& b : bad) {
+        absl::string_view in = b;
+        Component c;
+        Direction got;
+        EXPECT_FALSE(GetComponent(&in, &c, &got)) << DescribeKey(b);
+        in = b;
+        std::string typed;
+        EXPECT_FALSE(GetString(&in, &typed, &got)) << DescribeKey(b);
+      }
+    }
+  }
+}
+
 // Byte order of encodings must equal the logical order of values (and be
 // its reverse for descending components).
 template <typename T>

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leveldb/db.h"
@@ -122,6 +123,29 @@ TEST(PostingCodecTest, BlocksRoundTripAndRejectWhatIsNotAPostingList) {
   EXPECT_THAT(st.message(), HasSubstr("malformed posting block"));
   EXPECT_FALSE(
       DecodePostings("k", 0, EncodePostings({{R - 1, 0}, {R, 0}}), &got).ok());
+}
+
+TEST(PostingCodecTest, VarintsOfEveryWidthAndOverlongOnesRejected) {
+  // Codes of one to ten varint bytes (negative ones take ten).
+  const std::vector<Posting> ps = {{R, 0},
+                                   {R, 127},
+                                   {R, 128},
+                                   {R + 1, int64_t{1} << 35},
+                                   {R + 1, INT64_MAX},
+                                   {R + 2, -1},
+                                   {2 * R - 1, kBlockCode + 1}};
+  std::vector<Posting> got;
+  ASSERT_TRUE(DecodePostings("k", R, EncodePostings(ps), &got).ok());
+  EXPECT_EQ(got, ps);
+  // An eleven-byte varint, a delta of a whole range, the block code.
+  for (const std::string& bad :
+       {std::string("\x00") + std::string(10, '\x80') + '\x01',
+        std::string("\x80\x08\x00", 3), EncodePostings({{0, kBlockCode}})}) {
+    got.clear();
+    EXPECT_EQ(DecodePostings("k", 0, bad, &got).code(),
+              absl::StatusCode::kDataLoss)
+        << absl::CHexEscape(bad);
+  }
 }
 
 TEST(PostingPackerTest, OneBlockPerHeadAndRangeMergedWithWhatIsThere) {
@@ -261,6 +285,49 @@ TEST_F(PostingsTest, MalformedBlockStopsTheCursorWithDataLoss) {
   EXPECT_FALSE(c->Valid());
   EXPECT_EQ(c->status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(c->status().message(), HasSubstr("malformed posting block"));
+}
+
+TEST_F(PostingsTest, BlockIsDecodedAsTheCursorMovesAndAMalformedTailStopsIt) {
+  const std::string head = Head("残");
+  // Range 0: three good postings, then a truncated varint; a single entry
+  // of the range merges between them.
+  std::string value = EncodePostings({{1, 0}, {5, 300}, {9, 1}});
+  value += '\x85';
+  leveldb::WriteBatch b;
+  b.Put(PostingBlockKey(head, 0), value);
+  b.Put(PostingKey(head, {7, 2}), "");
+  b.Put(PostingKey(head, {R + 1, 0}), "");
+  ASSERT_TRUE(db_->Write(leveldb::WriteOptions(), &b).ok());
+
+  // The postings before the malformed rest come out in order, then the
+  // cursor stops with DATA_LOSS naming the block.
+  std::unique_ptr<PostingCursor> c = Cursor(head);
+  std::vector<Posting> got;
+  for (c->Seek(0); c->Valid(); c->Next()) got.push_back(c->posting());
+  EXPECT_THAT(got, ElementsAre(Posting{1, 0}, Posting{5, 300}, Posting{7, 2},
+                               Posting{9, 1}));
+  EXPECT_EQ(c->status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(c->status().message(), HasSubstr("malformed posting block"));
+  EXPECT_THAT(c->status().message(),
+              HasSubstr(DescribeKey(PostingBlockKey(head, 0))));
+
+  // A seek within the good part finds its posting; one past the block runs
+  // into the malformed rest and reports it rather than skipping it.
+  c = Cursor(head);
+  c->Seek(5);
+  ASSERT_TRUE(c->Valid());
+  EXPECT_EQ(c->posting(), (Posting{5, 300}));
+  c->Seek(8);
+  ASSERT_TRUE(c->Valid());
+  EXPECT_EQ(c->posting(), (Posting{9, 1}));
+  c->Seek(R);
+  EXPECT_FALSE(c->Valid());
+  EXPECT_EQ(c->status().code(), absl::StatusCode::kDataLoss);
+  c = Cursor(head);
+  c->Seek(0);
+  c->Seek(10);
+  EXPECT_FALSE(c->Valid());
+  EXPECT_EQ(c->status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
