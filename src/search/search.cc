@@ -7,10 +7,12 @@
 #include "qiaolian/search.h"
 
 #include <algorithm>
-#include <bitset>
+#include <array>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -133,29 +135,49 @@ struct ScanEntry {
   absl::string_view group;  // The key up to the stored text (GroupCap).
 };
 
-absl::StatusOr<ScanEntry> ParseScanEntry(absl::string_view key,
-                                         size_t base_size) {
+// Parses `key` into `*e` (whose strings keep their capacity from one entry
+// of a scan to the next).
+absl::Status ParseScanEntry(absl::string_view key, size_t base_size,
+                            ScanEntry* e) {
   absl::string_view rest = key.substr(base_size);
-  storage::Component value, code, stored;
   storage::Direction dir;
-  ScanEntry e;
-  bool ok = storage::GetComponent(&rest, &value, &dir) &&
-            storage::GetComponent(&rest, &code, &dir);
-  e.group = key.substr(0, key.size() - rest.size());
-  ok = ok && storage::GetComponent(&rest, &stored, &dir) &&
-       storage::GetU64(&rest, &e.id) &&
-       std::holds_alternative<std::string>(value) &&
-       std::holds_alternative<int64_t>(code) &&
-       std::holds_alternative<std::string>(stored);
+  bool ok = storage::GetString(&rest, &e->value, &dir) &&
+            storage::GetInt64(&rest, &e->code, &dir);
+  e->group = key.substr(0, key.size() - rest.size());
+  ok = ok && storage::GetString(&rest, &e->stored, &dir) &&
+       storage::GetU64(&rest, &e->id);
   if (!ok) {
     return absl::DataLossError(
         absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
   }
-  e.value = std::move(std::get<std::string>(value));
-  e.code = std::get<int64_t>(code);
-  e.stored = std::move(std::get<std::string>(stored));
-  return e;
+  return absl::OkStatus();
 }
+
+// A set of up to 128 grams of a query (one bit each). Counted with a
+// branch-free bit count inline: std::bitset::count calls libgcc's
+// __popcountdi2 per word where the target lacks a popcount instruction, and
+// the fuzzy tier counts once per record and text.
+class GramBits {
+ public:
+  void set(size_t i) { w_[i / 64] |= uint64_t{1} << (i % 64); }
+  GramBits& operator|=(const GramBits& o) {
+    w_[0] |= o.w_[0];
+    w_[1] |= o.w_[1];
+    return *this;
+  }
+  size_t count() const {
+    return Count(w_[0]) + (w_[1] == 0 ? 0 : Count(w_[1]));
+  }
+
+ private:
+  static size_t Count(uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    return static_cast<size_t>((x * 0x0101010101010101u) >> 56);
+  }
+  uint64_t w_[2] = {0, 0};
+};
 
 class Searcher {
  public:
@@ -208,8 +230,13 @@ class Searcher {
 
   void Offer(Candidate c) {
     if (c.score <= 0 || c.score < options_.min_score) return;
-    auto [it, inserted] = best_.emplace(c.id, c);
-    if (!inserted && it->second.score < c.score) it->second = std::move(c);
+    // Moved, never copied: a candidate carries strings (text, detail).
+    auto it = best_.lower_bound(c.id);
+    if (it == best_.end() || it->first != c.id) {
+      best_.emplace_hint(it, c.id, std::move(c));
+    } else if (it->second.score < c.score) {
+      it->second = std::move(c);
+    }
   }
 
   bool Has(uint64_t id) const { return best_.count(id) != 0; }
@@ -228,13 +255,13 @@ class Searcher {
     size_t seen = 0, top_exact = 0;
     std::vector<Candidate> prefix;
     GroupCap group(options_.limit);
+    ScanEntry e;
     for (it_->Seek(open);
          it_->Valid() && it_->key().starts_with(open) && seen < cap_ * 4;
          ++seen) {
-      QL_ASSIGN_OR_RETURN(ScanEntry e,
-                          ParseScanEntry(absl::string_view(it_->key().data(),
-                                                           it_->key().size()),
-                                         base.size()));
+      QL_RETURN_IF_ERROR(ParseScanEntry(
+          absl::string_view(it_->key().data(), it_->key().size()), base.size(),
+          &e));
       if (group.Full(e.group)) {
         it_->Seek(group.Next());
         continue;
@@ -474,13 +501,13 @@ class Searcher {
     if (!exact) start.resize(start.size() - 2);
     size_t seen = 0;
     GroupCap group(options_.limit);
+    ScanEntry e;
     for (it_->Seek(start);
          it_->Valid() && it_->key().starts_with(start) && seen < cap_ * 4;
          ++seen) {
-      QL_ASSIGN_OR_RETURN(ScanEntry e,
-                          ParseScanEntry(absl::string_view(it_->key().data(),
-                                                           it_->key().size()),
-                                         base.size()));
+      QL_RETURN_IF_ERROR(ParseScanEntry(
+          absl::string_view(it_->key().data(), it_->key().size()), base.size(),
+          &e));
       if (group.Full(e.group)) {
         it_->Seek(group.Next());
         continue;
@@ -574,7 +601,8 @@ class Searcher {
     constexpr size_t kCharListCap = 32;
     // Grams() takes at most kMaxGramChars characters: at most 2 * 64 - 1
     // distinct grams, one bit each.
-    using GramSet = std::bitset<2 * search::kMaxGramChars>;
+    static_assert(2 * search::kMaxGramChars <= 128);
+    using GramSet = GramBits;
     // The grams a posting of each list shows: its own and, for a bigram XY,
     // the query characters X and Y (a text with XY has them too).
     // Each list's first `cap` ids (all their postings) are read one list
@@ -603,6 +631,7 @@ class Searcher {
         }
       }
       Postings p = Open(grams_, grams[gi], /*shared=*/true);
+      l.postings.reserve(2 * cap + 2);  // Most ids have one or two postings.
       for (size_t ids = 0; p.Valid(); p.Next()) {
         const storage::Posting& posting = p.cursor->posting();
         if (l.postings.empty() || l.postings.back().id != posting.id) {
@@ -658,8 +687,10 @@ class Searcher {
       Ranked r{n, id, 0, Field::kName};
       size_t most = 0;
       for (const Text& t : texts) {
-        if (t.has.count() > most) {
-          most = t.has.count();
+        // A record's only text has all its grams.
+        const size_t has = texts.size() == 1 ? n : t.has.count();
+        if (has > most) {
+          most = has;
           r.slot = t.slot;
           r.field = t.field;
         }
@@ -689,6 +720,7 @@ class Searcher {
   absl::StatusOr<std::optional<std::string>> StoredText(const Candidate& c) {
     if (c.slot < 0) return std::nullopt;
     std::string k = storage::IndexPrefix(texts_);
+    k.reserve(k.size() + 18);  // Two integer components: one allocation.
     storage::PutUint64(&k, c.id);
     storage::PutInt64(&k, c.slot);
     it_->Seek(k);
@@ -726,7 +758,7 @@ class Searcher {
               });
     if (all.size() > options_.limit) all.resize(options_.limit);
     std::vector<SearchHit> out;
-    for (const Candidate& c : all) {
+    for (Candidate& c : all) {
       SearchHit h;
       h.id = c.id;
       h.score = std::min(c.score, 100);
@@ -737,7 +769,7 @@ class Searcher {
         QL_ASSIGN_OR_RETURN(stored, StoredText(c));
       }
       if (c.text.has_value()) {
-        h.text = *c.text;
+        h.text = *std::move(c.text);
       } else if (stored.has_value()) {
         h.text = *std::move(stored);
       } else {
@@ -798,7 +830,13 @@ class Searcher {
   size_t cap_;
   uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0, trigrams_ = 0;
   std::string normalized_, compact_;
-  std::map<uint64_t, Candidate> best_;
+  // The candidates by id. A search offers some tens of them: their map
+  // nodes come from a buffer of the search's own, released at once, instead
+  // of a malloc and a free each.
+  std::array<std::byte, 8 * 1024> arena_buf_;
+  std::pmr::monotonic_buffer_resource arena_{arena_buf_.data(),
+                                             arena_buf_.size()};
+  std::pmr::map<uint64_t, Candidate> best_{&arena_};
   std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;
 };
 
