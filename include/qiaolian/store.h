@@ -103,7 +103,7 @@ struct StoreOptions {
   // Read table files through memory maps (LevelDB's default: a block is read
   // in place, the fastest reads) or, when false, with pread(2) into heap
   // buffers: the process's resident memory then stays bounded (block cache,
-  // plus the index and filter blocks of at most ~250 open tables) whatever
+  // plus the index and filter blocks of at most ~120 open tables) whatever
   // the store's size, where mapped tables add every page a read touches,
   // growing with the store. A read costs a system call and a copy more.
   // `qiaolian import` opens its store with false (bench/RESULTS.md).

@@ -20,9 +20,11 @@ namespace qiaolian {
 namespace storage {
 namespace {
 
-// leveldb::Options::max_open_files when tables are read with pread (about
-// 246 tables open, LevelDB keeping 10 descriptors for its other files).
-constexpr int kPreadMaxOpenFiles = 256;
+// leveldb::Options::max_open_files when tables are read with pread: about
+// 118 tables open (LevelDB keeps 10 descriptors for its other files), whose
+// index and filter blocks take up to ~0.45 MB each for tables of short keys
+// (index entries), ~55 MB in all.
+constexpr int kPreadMaxOpenFiles = 128;
 
 namespace fs = std::filesystem;
 
