@@ -82,7 +82,13 @@ struct Candidate {
   int score = 0;
   Tier tier = Tier::kExact;
   Field field = Field::kName;
-  std::string detail;  // Extra words for the reason.
+  // Extra words for the reason: the start of a fuzzy one ("2 of 3 n-grams
+  // in "), or of a pinyin one (a dialect surname), whose other words come
+  // from `pinyin_form` and `pinyin_prefix` (put together in Finish, for the
+  // hits returned only).
+  std::string detail;
+  PinyinForm pinyin_form = PinyinForm::kFull;
+  bool pinyin_prefix = false;  // The query is the start of the pinyin.
   // Index in SearchableTexts() of the text that matched, when known.
   int slot = -1;
   // The text that matched, as stored, when the index entry holds it (no
@@ -524,11 +530,9 @@ class Searcher {
       c.score = score(form, c.field,
                       static_cast<double>(value.size()) /
                           static_cast<double>(std::max<size_t>(s.size(), 1)));
-      const char* fname = form == PinyinForm::kInitials ? "initials"
-                          : form == PinyinForm::kGiven  ? "given-name pinyin"
-                                                        : "full pinyin";
-      c.detail =
-          absl::StrCat(detail_prefix, is_exact ? "" : "start of ", fname);
+      c.pinyin_form = form;
+      c.pinyin_prefix = !is_exact;
+      c.detail = detail_prefix;
       Offer(std::move(c));
     }
     return IterStatus("searching pinyin");
@@ -749,16 +753,25 @@ class Searcher {
   }
 
   absl::StatusOr<std::vector<SearchHit>> Finish() {
-    std::vector<Candidate> all;
+    // Ranked through pointers: a candidate is large (strings), and only the
+    // first `limit` are used.
+    std::vector<Candidate*> all;
     all.reserve(best_.size());
-    for (auto& [id, c] : best_) all.push_back(std::move(c));
-    std::sort(all.begin(), all.end(),
-              [](const Candidate& a, const Candidate& b) {
-                return a.score != b.score ? a.score > b.score : a.id < b.id;
-              });
-    if (all.size() > options_.limit) all.resize(options_.limit);
+    for (auto& [id, c] : best_) all.push_back(&c);
+    auto before = [](const Candidate* a, const Candidate* b) {
+      return a->score != b->score ? a->score > b->score : a->id < b->id;
+    };
+    if (all.size() > options_.limit) {
+      std::partial_sort(all.begin(), all.begin() + options_.limit, all.end(),
+                        before);
+      all.resize(options_.limit);
+    } else {
+      std::sort(all.begin(), all.end(), before);
+    }
     std::vector<SearchHit> out;
-    for (Candidate& c : all) {
+    out.reserve(all.size());
+    for (Candidate* hit : all) {
+      Candidate& c = *hit;
       SearchHit h;
       h.id = c.id;
       h.score = std::min(c.score, 100);
@@ -809,9 +822,15 @@ class Searcher {
         case Tier::kSubstring:
           h.reason = absl::StrCat(h.field, " contains the query");
           break;
-        case Tier::kPinyin:
-          h.reason = absl::StrCat(c.detail, " of ", h.field);
+        case Tier::kPinyin: {
+          const char* form = c.pinyin_form == PinyinForm::kInitials ? "initials"
+                             : c.pinyin_form == PinyinForm::kGiven
+                                 ? "given-name pinyin"
+                                 : "full pinyin";
+          h.reason = absl::StrCat(c.detail, c.pinyin_prefix ? "start of " : "",
+                                  form, " of ", h.field);
           break;
+        }
         case Tier::kFuzzy:
           h.reason = absl::StrCat(c.detail, h.field);
           break;
