@@ -1,7 +1,6 @@
 // Export of query results (include/qiaolian/export.h, docs/export.md).
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -35,6 +34,7 @@
 #include "qiaolian/v1/options.pb.h"
 #include "src/ingest/headers.h"
 #include "src/ingest/xlsx_writer.h"
+#include "src/model/value_types.h"
 #include "src/util/status_macros.h"
 #include "unicode/ucurr.h"
 
@@ -181,13 +181,8 @@ std::string RenderScalar(const Message& m, const FieldDescriptor* f, int index,
 struct ExportColumn {
   std::string header;                        // snake_case field path.
   std::vector<const FieldDescriptor*> path;  // Resolved.
+  bool list = false;  // The path passes through or ends in a repeated field.
 };
-
-bool IsValueMessage(const Descriptor* d) {
-  return d == v1::Date::descriptor() || d == v1::Money::descriptor() ||
-         d == v1::Ref::descriptor() ||
-         d == google::protobuf::Timestamp::descriptor();
-}
 
 absl::StatusOr<ExportColumn> ResolveColumn(Kind kind, absl::string_view text) {
   const Descriptor* d = DescriptorOf(kind);
@@ -214,9 +209,10 @@ absl::StatusOr<ExportColumn> ResolveColumn(Kind kind, absl::string_view text) {
                        cur->name()));
     }
     c.path.push_back(f);
+    c.list = c.list || f->is_repeated();
     names.push_back(std::string(f->name()));
     cur = f->message_type();
-    if (cur != nullptr && IsValueMessage(cur)) cur = nullptr;
+    if (cur != nullptr && model::IsValueMessage(cur)) cur = nullptr;
   }
   c.header = absl::StrJoin(names, ".");
   if (c.header == "meta.id") c.header = "id";
@@ -232,7 +228,7 @@ std::vector<std::string> DefaultColumns(const Descriptor* d) {
   std::vector<std::string> out = {"id"};
   auto is_value = [](const FieldDescriptor* f) {
     return f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
-           IsValueMessage(f->message_type());
+           model::IsValueMessage(f->message_type());
   };
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
@@ -294,9 +290,7 @@ std::string CellOf(const Message& m, const ExportColumn& c, bool labels) {
   std::string cell = absl::StrJoin(values, kListSeparator);
   // A list of one item that holds a separator the importer splits lists at
   // (陈明/阿明, "A,B"): a trailing 、 tells it that the cell is one item.
-  const bool list = std::any_of(c.path.begin(), c.path.end(),
-                                [](const auto* f) { return f->is_repeated(); });
-  if (list && values.size() == 1 &&
+  if (c.list && values.size() == 1 &&
       (cell.find_first_of(",;/\n") != std::string::npos ||
        absl::StrContains(cell, "，") || absl::StrContains(cell, "；"))) {
     absl::StrAppend(&cell, kListSeparator);

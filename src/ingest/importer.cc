@@ -34,6 +34,7 @@
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
+#include "src/model/value_types.h"
 #include "src/search/terms.h"
 #include "src/text/normalize.h"
 #include "src/util/json.h"
@@ -211,13 +212,6 @@ struct MappedColumn {
   std::vector<const FieldDescriptor*> path;  // Resolved for kField.
 };
 
-// A message a column holds whole, as one value.
-bool IsValueMessage(const Descriptor* d) {
-  return d == v1::Date::descriptor() || d == v1::Money::descriptor() ||
-         d == v1::Ref::descriptor() ||
-         d == google::protobuf::Timestamp::descriptor();
-}
-
 absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     const Descriptor* d, absl::string_view path) {
   std::vector<const FieldDescriptor*> out;
@@ -239,11 +233,11 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     }
     out.push_back(f);
     cur = f->message_type();
-    if (IsValueMessage(cur)) cur = nullptr;
+    if (model::IsValueMessage(cur)) cur = nullptr;
   }
   const FieldDescriptor* leaf = out.back();
   if (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-      !IsValueMessage(leaf->message_type())) {
+      !model::IsValueMessage(leaf->message_type())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field path \"", path, "\" names a message; name one of its fields"));
   }
@@ -575,6 +569,20 @@ void JoinHanNames(v1::Person* p) {
   }
 }
 
+// A resident identity number (checked) as the document it is.
+void SetResidentId(v1::IdentityDocument* doc, std::string number) {
+  doc->set_type(v1::IdentityDocument::TYPE_RESIDENT_ID);
+  doc->set_number(std::move(number));
+  if (doc->issuing_country().empty()) doc->set_issuing_country("CN");
+}
+
+// A phone number or e-mail address, normalised as such.
+void SetContact(v1::Contact* c, v1::Contact::Type type, absl::string_view v) {
+  c->set_type(type);
+  c->set_value(type == v1::Contact::TYPE_PHONE ? ingest::NormalizeCode(v)
+                                               : absl::AsciiStrToLower(v));
+}
+
 // A phone number as people write one: digits with + - ( ) or spaces, and
 // one of the shapes no other number has (a leading + or 0, an 11-digit
 // mobile number starting with 1, or separators); a bare run of digits
@@ -600,34 +608,31 @@ bool LooksLikePhone(absl::string_view v) {
 // column alone) get the type their value can only have: a valid resident
 // identity number, an e-mail address, a phone number. Others stay untyped.
 void TypeUntypedElements(Message* m) {
-  const Descriptor* d = m->GetDescriptor();
-  if (d == v1::Person::descriptor()) {
-    for (v1::IdentityDocument& doc :
-         *static_cast<v1::Person*>(m)->mutable_identity_documents()) {
+  google::protobuf::RepeatedPtrField<v1::Contact>* contacts = nullptr;
+  if (m->GetDescriptor() == v1::Person::descriptor()) {
+    auto* p = static_cast<v1::Person*>(m);
+    for (v1::IdentityDocument& doc : *p->mutable_identity_documents()) {
       if (doc.type() != v1::IdentityDocument::TYPE_UNSPECIFIED) continue;
-      const std::string number = ingest::NormalizeCode(doc.number());
-      if (!model::CheckResidentId(number).ok()) continue;
-      doc.set_type(v1::IdentityDocument::TYPE_RESIDENT_ID);
-      doc.set_number(number);
-      if (doc.issuing_country().empty()) doc.set_issuing_country("CN");
+      std::string number = ingest::NormalizeCode(doc.number());
+      if (model::CheckResidentId(number).ok()) {
+        SetResidentId(&doc, std::move(number));
+      }
     }
+    contacts = p->mutable_contacts();
+  } else if (m->GetDescriptor() == v1::Enterprise::descriptor()) {
+    contacts = static_cast<v1::Enterprise*>(m)->mutable_contacts();
   }
-  const FieldDescriptor* f = d->FindFieldByName("contacts");
-  if (f == nullptr || f->message_type() != v1::Contact::descriptor()) return;
-  const Reflection* r = m->GetReflection();
-  for (int i = 0; i < r->FieldSize(*m, f); ++i) {
-    auto* c = static_cast<v1::Contact*>(r->MutableRepeatedMessage(m, f, i));
-    if (c->type() != v1::Contact::TYPE_UNSPECIFIED) continue;
-    const std::string v = ingest::ToHalfWidth(c->value());
+  if (contacts == nullptr) return;
+  for (v1::Contact& c : *contacts) {
+    if (c.type() != v1::Contact::TYPE_UNSPECIFIED) continue;
+    const std::string v = ingest::ToHalfWidth(c.value());
     const size_t at = v.find('@');
     if (at != std::string::npos && at > 0 &&
         v.find('.', at) != std::string::npos &&
         v.find_first_of(" @", at + 1) == std::string::npos) {
-      c->set_type(v1::Contact::TYPE_EMAIL);
-      c->set_value(absl::AsciiStrToLower(v));
+      SetContact(&c, v1::Contact::TYPE_EMAIL, v);
     } else if (LooksLikePhone(v)) {
-      c->set_type(v1::Contact::TYPE_PHONE);
-      c->set_value(ingest::NormalizeCode(v));
+      SetContact(&c, v1::Contact::TYPE_PHONE, v);
     }
   }
 }
@@ -819,23 +824,22 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         QL_RETURN_IF_ERROR(model::CheckResidentId(number));
       }
       v1::IdentityDocument* doc = p->add_identity_documents();
-      doc->set_type(c.target == Target::kResidentId
-                        ? v1::IdentityDocument::TYPE_RESIDENT_ID
-                        : v1::IdentityDocument::TYPE_PASSPORT);
-      doc->set_number(number);
-      if (c.target == Target::kResidentId) doc->set_issuing_country("CN");
+      if (c.target == Target::kResidentId) {
+        SetResidentId(doc, std::move(number));
+      } else {
+        doc->set_type(v1::IdentityDocument::TYPE_PASSPORT);
+        doc->set_number(std::move(number));
+      }
       return absl::OkStatus();
     }
     case Target::kPhone:
     case Target::kEmail: {
       auto* p = static_cast<v1::Person*>(m);
       for (const std::string& v : SplitList(value)) {
-        v1::Contact* contact = p->add_contacts();
-        contact->set_type(c.target == Target::kPhone ? v1::Contact::TYPE_PHONE
-                                                     : v1::Contact::TYPE_EMAIL);
-        contact->set_value(c.target == Target::kPhone
-                               ? ingest::NormalizeCode(v)
-                               : absl::AsciiStrToLower(v));
+        SetContact(p->add_contacts(),
+                   c.target == Target::kPhone ? v1::Contact::TYPE_PHONE
+                                              : v1::Contact::TYPE_EMAIL,
+                   v);
       }
       return absl::OkStatus();
     }
@@ -1551,10 +1555,7 @@ class Importer {
           Reject(item.row, item.reject_field, item.reject_reason);
         } else {
           if (item.flagged) ++summary_.flagged;
-          if (!item.warning.empty()) {
-            ++summary_.warned;
-            ++summary_.warnings_by_reason[GeneralReason(item.warning)];
-          }
+          if (!item.warning.empty()) Warn(item.warning);
           QL_RETURN_IF_ERROR(Resolve(item));
         }
         if (pending_.size() >= o_.batch_rows) QL_RETURN_IF_ERROR(Flush());
@@ -1569,7 +1570,7 @@ class Importer {
     ingest::Row& row = item.row;
     std::unique_ptr<Message> record = std::move(item.record);
     if (item.record_id != 0) {
-      QL_ASSIGN_OR_RETURN(bool done, ResolveById(item, record));
+      QL_ASSIGN_OR_RETURN(bool done, ResolveById(item, *record));
       if (done) return absl::OkStatus();
     }
     std::vector<std::string> keys = NaturalKeys(o_.kind, *record);
@@ -1676,8 +1677,7 @@ class Importer {
   // phone). Otherwise the id is ignored with a warning (a file from another
   // store, a registry's own numbering) and the row is resolved by its keys
   // as any other. True when the row is done with.
-  absl::StatusOr<bool> ResolveById(const Item& item,
-                                   std::unique_ptr<Message>& record) {
+  absl::StatusOr<bool> ResolveById(const Item& item, Message& record) {
     const uint64_t id = item.record_id;
     const std::string kind(KindName(o_.kind));
     if (id >= first_new_id_) {
@@ -1697,7 +1697,7 @@ class Importer {
     if (!got.ok()) return got.status();
     std::unique_ptr<Message> existing = std::move(*got);
     bool key_agrees = false;
-    for (const std::string& k : NaturalKeys(o_.kind, *record)) {
+    for (const std::string& k : NaturalKeys(o_.kind, record)) {
       if (absl::StrContains(k, " where meta.source.")) continue;
       QL_ASSIGN_OR_RETURN(QueryPage found, store_.Query(k, QueryOptions()));
       if (found.records.empty()) continue;
@@ -1721,9 +1721,9 @@ class Importer {
                              item.record_created_nanos == created.nanos();
     const bool agrees =
         o_.trust_ids || same_origin || key_agrees ||
-        search::SameRecordByName(*record, *existing) ||
+        search::SameRecordByName(record, *existing) ||
         ((o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE) &&
-         CompareRecords(*record, *existing).score >= 60);
+         CompareRecords(record, *existing).score >= 60);
     if (!agrees) {
       Warn(absl::StrCat("id ignored: the ", kind,
                         " of this store that has it differs in name or codes "
@@ -1742,7 +1742,7 @@ class Importer {
                        item.record_revision, " in the file): export it again"));
       return true;
     }
-    QL_RETURN_IF_ERROR(UpdateExisting(item.row, *record, existing.get()));
+    QL_RETURN_IF_ERROR(UpdateExisting(item.row, record, existing.get()));
     return true;
   }
 

@@ -17,6 +17,7 @@
 #include "leveldb/db.h"
 #include "qiaolian/privacy.h"
 #include "src/api/store_access.h"
+#include "src/model/value_types.h"
 #include "src/privacy/audit_chain.h"
 #include "src/storage/key_codec.h"
 #include "src/util/status_macros.h"
@@ -111,13 +112,6 @@ void AuditChain::Rollback() {
 
 namespace {
 
-// Messages compared whole: a change inside is a change of the field.
-bool IsValueMessage(const Descriptor* d) {
-  return d == v1::Date::descriptor() || d == v1::Money::descriptor() ||
-         d == v1::Ref::descriptor() ||
-         d == google::protobuf::Timestamp::descriptor();
-}
-
 // Element `i` of repeated field `f` (i = -1: the singular value) as bytes
 // that are equal exactly when the values are.
 std::string ValueBytes(const Message& m, const FieldDescriptor* f, int i) {
@@ -181,7 +175,7 @@ void Diff(const Message* a, const Message* b, const Descriptor* d,
                                  ? std::string(f->name())
                                  : absl::StrCat(prefix, ".", f->name());
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-        !f->is_repeated() && !IsValueMessage(f->message_type())) {
+        !f->is_repeated() && !model::IsValueMessage(f->message_type())) {
       auto sub = [f](const Message* m) -> const Message* {
         if (m == nullptr || !m->GetReflection()->HasField(*m, f)) {
           return nullptr;
