@@ -596,12 +596,12 @@ class Searcher {
     // address's single characters are not indexed) and only serve records
     // that share scattered characters, as 陈大伟 does 陈伟. Among records
     // sharing as many grams, the lowest ids come first: the first `room`
-    // ids of every bigram list hold those of one bigram (less the hits of
-    // earlier tiers among them); twice that many are read, for records
-    // sharing more. (Four times, at least 64, read twice the blocks for the
-    // same answers on the benchmark's 500 names: bench/RESULTS.md.)
+    // ids of every bigram list that are not hits of earlier tiers hold
+    // those of one bigram, and only those are read. (Twice as many, at
+    // least 16, read 10 % more instructions for the same answers to the
+    // benchmark's 1,000 names; four times, at least 64, twice the blocks:
+    // bench/RESULTS.md.)
     const size_t room = options_.limit - best_.size();
-    const size_t list_cap = std::max<size_t>(room * 2, 16);
     constexpr size_t kCharListCap = 32;
     // Grams() takes at most kMaxGramChars characters: at most 2 * 64 - 1
     // distinct grams, one bit each.
@@ -625,8 +625,8 @@ class Searcher {
       List& l = lists[gi];
       l.shows.set(gi);
       const std::u32string cps = text::ToU32(grams[gi]);
-      const size_t cap = cps.size() == 1 ? kCharListCap : list_cap;
-      if (cps.size() == 2) {
+      const bool bigram = cps.size() == 2;
+      if (bigram) {
         for (char32_t c : cps) {
           std::string one;
           text::AppendUtf8(c, &one);
@@ -635,11 +635,16 @@ class Searcher {
         }
       }
       Postings p = Open(grams_, grams[gi], /*shared=*/true);
-      l.postings.reserve(2 * cap + 2);  // Most ids have one or two postings.
+      // Most ids have one or two postings.
+      l.postings.reserve(2 * (bigram ? room : kCharListCap) + 2);
+      // A bigram list: `room` ids that are not hits yet (at most `limit`
+      // in all, as fewer than `limit` hits are known); a character's list:
+      // its first kCharListCap ids.
       for (size_t ids = 0; p.Valid(); p.Next()) {
         const storage::Posting& posting = p.cursor->posting();
         if (l.postings.empty() || l.postings.back().id != posting.id) {
-          if (ids++ == cap) break;
+          if (ids == (bigram ? room : kCharListCap)) break;
+          ids += !bigram || !Has(posting.id);
         }
         l.postings.push_back(posting);
       }
