@@ -90,6 +90,11 @@ void HashFilter::Add(uint64_t h) {
   ++l.keys;
 }
 
+void HashFilter::Clear() {
+  std::vector<Layer>().swap(layers_);
+  bytes_ = 0;
+}
+
 bool HashFilter::MayContain(uint64_t h) const {
   const Bits k(h);
   for (const Layer& l : layers_) {
@@ -212,6 +217,14 @@ absl::StatusOr<bool> HashSet::Insert(uint64_t h) {
   }
   PutInTable(h);
   return true;
+}
+
+void HashSet::Clear() {
+  for (Run& r : runs_) close(r.fd);
+  std::vector<Run>().swap(runs_);
+  std::vector<uint64_t>().swap(slots_);
+  table_size_ = 0;
+  spilled_.Clear();
 }
 
 size_t HashSet::size() const {

@@ -38,6 +38,8 @@ class HashFilter {
   // False only when `h` was never added.
   bool MayContain(uint64_t h) const;
   size_t bytes() const { return bytes_; }
+  // Forgets every hash and frees the filter's memory (it may be used again).
+  void Clear();
 
  private:
   struct Free {
@@ -73,6 +75,8 @@ class HashSet {
 
   size_t size() const;
   size_t runs() const { return runs_.size(); }
+  // Forgets every hash, frees the table and closes the run files.
+  void Clear();
 
  private:
   struct Run {

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -1205,6 +1208,7 @@ class Importer {
     queue.Cancel();  // Stops the producer early if Consume failed.
     producer.join();
     if (consumed.ok()) consumed = Flush();
+    ReleaseRowState();
     if (bulk) {
       // Also after a failure: the rows written so far get their entries.
       if (o_.progress && consumed.ok()) {
@@ -1234,6 +1238,26 @@ class Importer {
   }
 
  private:
+  // Frees what resolving rows needed (the hashes of the rows read, the
+  // filters of keys written) once every row is written: a bulk load's index
+  // build, which comes next, then has that memory for its own buffers, and
+  // the import's peak is the larger of the two phases, not their sum.
+  void ReleaseRowState() {
+    seen_rows_.Clear();
+    created_keys_.Clear();
+    written_dup_keys_.Clear();
+    name_keys_without_uscc_.Clear();
+    std::unordered_map<std::string, size_t>().swap(pending_keys_);
+    std::unordered_multimap<std::string, size_t>().swap(pending_dup_keys_);
+    std::vector<Pending>().swap(pending_);
+#if defined(__GLIBC__)
+    // Hands the freed pages back to the system: glibc keeps freed memory in
+    // the arena of the thread that allocated it, and the parser thread's is
+    // no longer used.
+    malloc_trim(0);
+#endif
+  }
+
   absl::Status MapHeader(const ingest::Row& header) {
     if (!header.error.empty()) {
       return absl::InvalidArgumentError(

@@ -193,6 +193,7 @@ absl::Status ExternalSorter::Finish(
   if (finished_) return absl::FailedPreconditionError("sorter is finished");
   finished_ = true;
   if (absl::Status st = WaitForSpill(); !st.ok()) return st;
+  spilling_ = Buffer();  // Its memory goes before the read buffers come.
   filling_.Sort();
 
   // Sources: the runs, then the last buffer (index runs_.size()).

@@ -52,6 +52,40 @@ TEST(HashFilterTest, EmptyFilterHasNothing) {
   EXPECT_EQ(f.bytes(), 0u);
 }
 
+TEST(HashFilterTest, ClearForgetsEveryKeyAndFreesItsLayers) {
+  HashFilter f(4 << 20);
+  const std::vector<uint64_t> in = RandomHashes(200000, 7);
+  for (uint64_t h : in) f.Add(h);
+  ASSERT_GT(f.bytes(), 0u);
+  f.Clear();
+  EXPECT_EQ(f.bytes(), 0u);
+  for (uint64_t h : in) ASSERT_FALSE(f.MayContain(h)) << h;
+  // Usable again.
+  f.Add(in[0]);
+  EXPECT_TRUE(f.MayContain(in[0]));
+}
+
+size_t OpenDescriptors() {
+  return static_cast<size_t>(
+      std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                    std::filesystem::directory_iterator()));
+}
+
+TEST(HashSetTest, ClearForgetsEveryHashAndClosesItsRuns) {
+  TempDir tmp;
+  const size_t before = OpenDescriptors();
+  HashSet s(tmp.path(), /*memory_entries=*/1000);
+  const std::vector<uint64_t> in = RandomHashes(5000, 8);
+  for (uint64_t h : in) ASSERT_TRUE(s.Insert(h).value()) << h;
+  ASSERT_GE(s.runs(), 4u);
+  EXPECT_GE(OpenDescriptors(), before + 4);
+  s.Clear();
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_EQ(s.runs(), 0u);
+  EXPECT_EQ(OpenDescriptors(), before);
+  for (uint64_t h : in) ASSERT_TRUE(s.Insert(h).value()) << h;
+}
+
 TEST(HashSetTest, InMemoryAnswersExactly) {
   TempDir tmp;
   HashSet s(tmp.path());
