@@ -591,6 +591,13 @@ class Searcher {
   absl::Status Fuzzy() {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
+    if (kind_ == v1::KIND_PERSON) {
+      const std::u32string cps = text::ToU32(compact_);
+      if (cps.size() >= 3 && cps.size() <= search::kMaxGramChars &&
+          std::all_of(cps.begin(), cps.end(), text::IsHan)) {
+        return FuzzyNames(grams);
+      }
+    }
     // Ids read from the start of each bigram's list, and of each single
     // character's: those lists are long (every 陈 of the store's names; an
     // address's single characters are not indexed) and only serve records
@@ -719,6 +726,89 @@ class Searcher {
       c.score = 5 + static_cast<int>(34.0 * static_cast<double>(r.n) /
                                      static_cast<double>(grams.size()));
       c.detail = absl::StrCat(r.n, " of ", grams.size(), " n-grams in ");
+      Offer(std::move(c));
+    }
+    return absl::OkStatus();
+  }
+
+  // The fuzzy tier of a person query of three or more Han characters: the
+  // names that share a bigram with it (name-bigrams index), each with its
+  // text, so that no hit needs a read of its own. As in Fuzzy, each
+  // bigram's first `room` ids that are not hits yet are read, and records
+  // rank by how many of the query's `grams` (bigrams and characters) one of
+  // their names has (at least 60 %), then by id.
+  absl::Status FuzzyNames(const std::vector<std::string>& grams) {
+    const size_t room = options_.limit - best_.size();
+    const size_t need = std::max<size_t>(2, (grams.size() * 6 + 9) / 10);
+    struct Found {
+      size_t n = 0;
+      int64_t slot = 0;
+      Field field = Field::kName;
+      std::string text;
+    };
+    std::map<uint64_t, Found> found;
+    const std::string base = storage::IndexPrefix(search::kPersonNameBigrams);
+    std::string compact, stored;
+    for (const std::string& gram : grams) {
+      if (CodePoints(gram) != 2) continue;
+      std::string head = base;
+      storage::PutString(&head, gram);
+      size_t ids = 0;
+      uint64_t last = 0;
+      for (it_->Seek(head); it_->Valid() && it_->key().starts_with(head);
+           it_->Next()) {
+        absl::string_view rest(it_->key().data(), it_->key().size());
+        rest.remove_prefix(head.size());
+        uint64_t id = 0;
+        int64_t slot = 0, field = 0;
+        storage::Direction dir;
+        if (!storage::GetUint64(&rest, &id, &dir) ||
+            !storage::GetInt64(&rest, &slot, &dir) ||
+            !storage::GetInt64(&rest, &field, &dir) ||
+            !storage::GetString(&rest, &compact, &dir) ||
+            !storage::GetString(&rest, &stored, &dir)) {
+          return absl::DataLossError(
+              absl::StrCat("malformed search entry ",
+                           storage::DescribeKey(absl::string_view(
+                               it_->key().data(), it_->key().size()))));
+        }
+        if (id != last) {
+          if (ids == room) break;
+          ids += !Has(id);
+          last = id;
+        }
+        if (Has(id)) continue;
+        size_t n = 0;
+        for (const std::string& g : grams) n += absl::StrContains(compact, g);
+        Found& f = found[id];
+        if (n > f.n) {
+          f.n = n;
+          f.slot = slot;
+          f.field = static_cast<Field>(field);
+          f.text = stored.empty() ? compact : stored;
+        }
+      }
+      QL_RETURN_IF_ERROR(IterStatus("searching name bigrams"));
+    }
+    std::vector<std::pair<uint64_t, Found*>> ranked;
+    for (auto& [id, f] : found) {
+      if (f.n >= need) ranked.emplace_back(id, &f);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.second->n != b.second->n ? a.second->n > b.second->n
+                                        : a.first < b.first;
+    });
+    if (ranked.size() > room) ranked.resize(room);
+    for (auto& [id, f] : ranked) {
+      Candidate c;
+      c.id = id;
+      c.tier = Tier::kFuzzy;
+      c.field = f->field;
+      c.slot = static_cast<int>(f->slot);
+      c.text = std::move(f->text);
+      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(f->n) /
+                                     static_cast<double>(grams.size()));
+      c.detail = absl::StrCat(f->n, " of ", grams.size(), " n-grams in ");
       Offer(std::move(c));
     }
     return absl::OkStatus();

@@ -115,6 +115,37 @@ void TrigramsOf(const Message& m, std::vector<std::string>* out) {
   AppendGrams(m, /*trigrams=*/true, out);
 }
 
+// The entries of the name-bigrams index: bigram, id, slot, field, compact
+// text, text as stored (empty when it is the compact one).
+void NameBigramsOf(const Message& m, std::vector<std::string>* out) {
+  if (!IsPerson(m)) return;
+  const uint64_t id = RecordId(m);
+  if (id == 0) return;
+  const std::vector<FieldText> texts = SearchableTexts(m);
+  for (size_t slot = 0; slot < texts.size() && slot <= kMaxGramSlot; ++slot) {
+    if (!IsNameField(texts[slot].field)) continue;
+    const std::string c = text::Compact(texts[slot].text);
+    const absl::string_view display =
+        c == texts[slot].text ? absl::string_view() : texts[slot].text;
+    std::set<std::string> seen;
+    for (const PositionedGram& g : PositionedGrams(c, /*unigrams=*/false)) {
+      const std::u32string cps = text::ToU32(g.gram);
+      if (cps.size() != 2 || !text::IsHan(cps[0]) || !text::IsHan(cps[1]) ||
+          !seen.insert(g.gram).second) {
+        continue;
+      }
+      std::string t;
+      storage::PutString(&t, g.gram);
+      storage::PutUint64(&t, id);
+      storage::PutInt64(&t, static_cast<int64_t>(slot));
+      storage::PutInt64(&t, static_cast<int64_t>(texts[slot].field));
+      storage::PutString(&t, c);
+      storage::PutString(&t, display);
+      out->push_back(std::move(t));
+    }
+  }
+}
+
 void TextsOf(const Message& m, std::vector<std::string>* out) {
   const uint64_t id = RecordId(m);
   if (id == 0) return;
@@ -395,6 +426,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          TextsOf),
       IndexSpec::Derived(kPersonTrigrams, KIND_PERSON, "search.trigrams", "1",
                          TrigramsOf),
+      IndexSpec::Derived(kPersonNameBigrams, KIND_PERSON, "search.name_bigrams",
+                         "1", NameBigramsOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "3",
@@ -418,6 +451,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       case kPersonGrams:
       case kPersonTrigrams:
       case kPersonTexts:
+      case kPersonNameBigrams:
         s.sensitive_input = model::SensitiveInput::kExclude;
         break;
       case kPersonContact:

@@ -31,6 +31,15 @@
 //       characters intersects the lists of its trigrams: far shorter than
 //       those of its bigrams (陈伟明 against 陈伟 and 伟明), so the search
 //       reads a few postings where it read every 陈伟 of the store.
+//   148 person.search.name_bigrams  string bigram, uint64 id, int64 slot,
+//                                   int64 field, string compact, string text
+//       Every pair of adjacent Han characters of a person's names (current,
+//       former, Chinese part), once per text, with the text: compact, and as
+//       stored when that differs (陳偉明). The fuzzy tier of a query of three
+//       or more Han characters reads the first ids of its bigrams' entries
+//       and has the texts of its hits at once (a seek each in the texts
+//       index otherwise); names are short, so this costs a few entries a
+//       person.
 //   142 person.search.pinyin    string pinyin, int64 field*10 + form,
 //   242 enterprise.search.pinyin  string text
 //       Pinyin of the names that contain Han characters: the full pinyin
@@ -76,6 +85,7 @@ inline constexpr uint16_t kPersonContact = 144;
 inline constexpr uint16_t kPersonCrossScript = 145;
 inline constexpr uint16_t kPersonTexts = 146;
 inline constexpr uint16_t kPersonTrigrams = 147;
+inline constexpr uint16_t kPersonNameBigrams = 148;
 inline constexpr uint16_t kEnterpriseTerms = 240;
 inline constexpr uint16_t kEnterpriseGrams = 241;
 inline constexpr uint16_t kEnterprisePinyin = 242;

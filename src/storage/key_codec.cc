@@ -224,6 +224,18 @@ bool GetInt64(absl::string_view* in, int64_t* v, Direction* dir) {
   return true;
 }
 
+bool GetUint64(absl::string_view* in, uint64_t* v, Direction* dir) {
+  if (in->size() < 9) return false;
+  const uint8_t tag = static_cast<uint8_t>((*in)[0]);
+  const bool desc = tag >= 0xC0;
+  if ((desc ? static_cast<uint8_t>(~tag) : tag) != kTagUint64) return false;
+  *dir = desc ? Direction::kDescending : Direction::kAscending;
+  const uint64_t u = LoadU64(in->data() + 1);
+  *v = desc ? ~u : u;
+  in->remove_prefix(9);
+  return true;
+}
+
 std::string MetaKey(absl::string_view name) {
   std::string k;
   PutU8(&k, static_cast<uint8_t>(Keyspace::kMeta));

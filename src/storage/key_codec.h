@@ -109,12 +109,14 @@ void PutString(std::string* dst, absl::string_view v,
 ABSL_MUST_USE_RESULT bool GetComponent(absl::string_view* in, Component* c,
                                        Direction* dir);
 // GetComponent for a component that must be a string (into `*v`, reusing
-// its capacity) or an int64: false also when it is of another type. For
-// readers that decode many keys of a known layout (search scans).
+// its capacity), an int64 or a uint64: false also when it is of another type.
+// For readers that decode many keys of a known layout (search scans).
 ABSL_MUST_USE_RESULT bool GetString(absl::string_view* in, std::string* v,
                                     Direction* dir);
 ABSL_MUST_USE_RESULT bool GetInt64(absl::string_view* in, int64_t* v,
                                    Direction* dir);
+ABSL_MUST_USE_RESULT bool GetUint64(absl::string_view* in, uint64_t* v,
+                                    Direction* dir);
 
 // --- Whole keys.
 std::string MetaKey(absl::string_view name);

@@ -339,6 +339,65 @@ TEST_P(SearchTest, FuzzyMatchesAreNotLimitedToTheOldestRecordsOfACharacter) {
   EXPECT_EQ(h->text, "陈伟强");
 }
 
+// The fuzzy tier of a person query of three or more Han characters reads
+// the names that share a bigram with it, with their texts: a hit shows the
+// name as stored, counts the query's n-grams that one name has, and follows
+// updates and deletions. An address that shares a bigram is not a near
+// match of a name.
+TEST_P(SearchTest, FuzzyNamesShowTheirTextAndFollowUpdates) {
+  const uint64_t trad = AddPerson("陳偉東");
+  const uint64_t given = AddPerson("张伟明");
+  const uint64_t both = AddPerson("陈伟伟明");
+  const uint64_t former = AddPerson("李强", {"王伟明"});
+  const uint64_t street = AddPerson("赵六", {}, "", "伟明路8号");
+  std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "陈伟明");
+  const SearchHit* h = HitFor(hits, trad);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->match, "fuzzy");
+  EXPECT_EQ(h->text, "陳偉東");
+  EXPECT_EQ(h->field, "name");
+  EXPECT_EQ(h->reason, "3 of 5 n-grams in name");
+  h = HitFor(hits, given);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->text, "张伟明");
+  // All five n-grams, bigrams apart: the best fuzzy score, first of them.
+  h = HitFor(hits, both);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->reason, "5 of 5 n-grams in name");
+  EXPECT_EQ(h->score, 39);
+  EXPECT_EQ(hits[0].id, both);
+  h = HitFor(hits, former);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->text, "王伟明");
+  EXPECT_EQ(h->field, "former name");
+  EXPECT_EQ(HitFor(hits, street), nullptr);
+  // A rename takes the name out of the index; a deletion the record.
+  v1::Person p;
+  ASSERT_TRUE(store_->Get(v1::KIND_PERSON, given, &p).ok());
+  p.set_name("张三丰");
+  ASSERT_TRUE(store_->Update(&p).ok());
+  ASSERT_TRUE(store_->Delete(v1::KIND_PERSON, trad).ok());
+  unpacked_ = true;
+  ExpectVerifyClean();
+  hits = Find(v1::KIND_PERSON, "陈伟明");
+  EXPECT_EQ(HitFor(hits, given), nullptr);
+  EXPECT_EQ(HitFor(hits, trad), nullptr);
+  EXPECT_NE(HitFor(hits, both), nullptr);
+  // The index holds only names' Han bigrams, once per text.
+  const storage::Db& db = internal::StoreAccess::Db(*store_);
+  std::unique_ptr<leveldb::Iterator> it(
+      db.raw()->NewIterator(leveldb::ReadOptions()));
+  const std::string prefix = storage::IndexPrefix(search::kPersonNameBigrams);
+  size_t entries = 0;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    ++entries;
+  }
+  // 陈伟伟明: 陈伟 伟伟 伟明; 李强 强 and 王伟明: 李强, 王伟 伟明; 赵六: 赵六;
+  // 张三丰: 张三 三丰.
+  EXPECT_EQ(entries, 3u + 3u + 1u + 2u);
+}
+
 // A substring match needs the query's bigrams side by side in one text:
 // the same bigrams apart, or in two different texts, are at most fuzzy.
 TEST_P(SearchTest, SubstringNeedsTheBigramsSideBySideInOneText) {

@@ -160,6 +160,20 @@ TEST(KeyCodecTest, TypedGettersReadWhatGetComponentReadsAndNothingElse) {
   EXPECT_FALSE(GetInt64(&in, &v, &d));  // A uint64 is not an int64.
   in = absl::string_view(u).substr(0, 8);
   EXPECT_FALSE(GetInt64(&in, &v, &d));  // Truncated.
+  // Typed uint64s, both directions; an int64 is not one.
+  for (Direction dir : {Direction::kAscending, Direction::kDescending}) {
+    std::string k;
+    PutUint64(&k, 0xFEDCBA9876543210u, dir);
+    PutInt64(&k, -1, dir);
+    absl::string_view kin = k;
+    uint64_t uv = 0;
+    ASSERT_TRUE(GetUint64(&kin, &uv, &d));
+    EXPECT_EQ(uv, 0xFEDCBA9876543210u);
+    EXPECT_EQ(d, dir);
+    EXPECT_FALSE(GetUint64(&kin, &uv, &d));
+    kin = absl::string_view(k).substr(0, 8);
+    EXPECT_FALSE(GetUint64(&kin, &uv, &d));  // Truncated.
+  }
   std::string s;
   in = "";
   EXPECT_FALSE(GetString(&in, &s, &d));
