@@ -212,28 +212,33 @@ bool GetString(absl::string_view* in, std::string* v, Direction* dir) {
   return GetStringBody(in, desc, v);
 }
 
-bool GetInt64(absl::string_view* in, int64_t* v, Direction* dir) {
+namespace {
+
+// An 8-byte component with tag `want` (either direction), as stored.
+bool GetFixed(absl::string_view* in, uint8_t want, uint64_t* u,
+              Direction* dir) {
   if (in->size() < 9) return false;
   const uint8_t tag = static_cast<uint8_t>((*in)[0]);
   const bool desc = tag >= 0xC0;
-  if ((desc ? static_cast<uint8_t>(~tag) : tag) != kTagInt64) return false;
+  if ((desc ? static_cast<uint8_t>(~tag) : tag) != want) return false;
   *dir = desc ? Direction::kDescending : Direction::kAscending;
-  const uint64_t u = LoadU64(in->data() + 1);
-  *v = static_cast<int64_t>((desc ? ~u : u) ^ kSignBit);
+  const uint64_t raw = LoadU64(in->data() + 1);
+  *u = desc ? ~raw : raw;
   in->remove_prefix(9);
   return true;
 }
 
-bool GetUint64(absl::string_view* in, uint64_t* v, Direction* dir) {
-  if (in->size() < 9) return false;
-  const uint8_t tag = static_cast<uint8_t>((*in)[0]);
-  const bool desc = tag >= 0xC0;
-  if ((desc ? static_cast<uint8_t>(~tag) : tag) != kTagUint64) return false;
-  *dir = desc ? Direction::kDescending : Direction::kAscending;
-  const uint64_t u = LoadU64(in->data() + 1);
-  *v = desc ? ~u : u;
-  in->remove_prefix(9);
+}  // namespace
+
+bool GetInt64(absl::string_view* in, int64_t* v, Direction* dir) {
+  uint64_t u = 0;
+  if (!GetFixed(in, kTagInt64, &u, dir)) return false;
+  *v = static_cast<int64_t>(u ^ kSignBit);
   return true;
+}
+
+bool GetUint64(absl::string_view* in, uint64_t* v, Direction* dir) {
+  return GetFixed(in, kTagUint64, v, dir);
 }
 
 std::string MetaKey(absl::string_view name) {
