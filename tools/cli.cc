@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "qiaolian/record.h"
 
@@ -55,7 +56,24 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
   o.read_only = read_only;
   o.encryption_key = g.encryption_key;
   o.map_tables = map_tables;
-  return Store::Open(g.store, o);
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(g.store, o);
+  if (read_only && !store.ok() &&
+      store.status().code() == absl::StatusCode::kFailedPrecondition &&
+      absl::StrContains(store.status().message(), " needs index ")) {
+    // A store last written by an earlier version lacks an index that this
+    // one has (Store::Open in read-only mode does not build it): one
+    // writable open builds it, as the error asks, then the command reads.
+    std::cerr << "qiaolian: building the indexes this version adds to "
+              << g.store << " (once)\n";
+    StoreOptions w = o;
+    w.read_only = false;
+    w.create_if_missing = false;
+    absl::StatusOr<std::unique_ptr<Store>> built = Store::Open(g.store, w);
+    if (!built.ok()) return built.status();
+    built->reset();  // Closed: the read-only open takes the store's lock.
+    store = Store::Open(g.store, o);
+  }
+  return store;
 }
 
 absl::Status LoadKey(Global* g) {
