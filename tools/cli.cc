@@ -69,7 +69,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
     w.read_only = false;
     w.create_if_missing = false;
     absl::StatusOr<std::unique_ptr<Store>> built = Store::Open(g.store, w);
-    if (!built.ok()) return built.status();
+    if (!built.ok()) {
+      return absl::Status(
+          built.status().code(),
+          absl::StrCat(store.status().message(),
+                       "; opening it for writing to build them failed: ",
+                       built.status().message()));
+    }
     built->reset();  // Closed: the read-only open takes the store's lock.
     store = Store::Open(g.store, o);
   }
