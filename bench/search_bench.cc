@@ -25,7 +25,9 @@
 // FTS5 is timed twice: rowids in index order (its fastest query), and best
 // first (ORDER BY rank) with the texts, which is what qiaolian's Search
 // returns. QIAOLIAN_BENCH_QUERIES_ONLY=1 with DIR reruns only the queries
-// on the stores an earlier run left in DIR.
+// on the stores an earlier run left in DIR. QIAOLIAN_BENCH_MAP_TABLES=0
+// opens the store for the queries with its tables read by pread into the
+// block cache instead of memory-mapped (StoreOptions::map_tables).
 //
 // Not a Google Benchmark binary: percentiles need every query's own time.
 #include <sqlite3.h>
@@ -391,7 +393,13 @@ int Main(int argc, char** argv) {
   }
 
   // Queries, drawn deterministically from the data.
-  auto store = Store::Open(search_dir);
+  // QIAOLIAN_BENCH_MAP_TABLES=0: tables read with pread into the block cache
+  // (StoreOptions::map_tables) instead of memory-mapped.
+  StoreOptions query_options;
+  if (const char* m = std::getenv("QIAOLIAN_BENCH_MAP_TABLES"); m && *m) {
+    query_options.map_tables = std::string(m) != "0";
+  }
+  auto store = Store::Open(search_dir, query_options);
   if (!store.ok()) return 1;
   std::mt19937_64 rng(42);
   const size_t kQueries = 500;
