@@ -141,6 +141,12 @@ struct ScanEntry {
   absl::string_view group;  // The key up to the stored text (GroupCap).
 };
 
+// DATA_LOSS for a search index entry that does not parse.
+absl::Status MalformedEntry(absl::string_view key) {
+  return absl::DataLossError(
+      absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
+}
+
 // Parses `key` into `*e` (whose strings keep their capacity from one entry
 // of a scan to the next).
 absl::Status ParseScanEntry(absl::string_view key, size_t base_size,
@@ -152,11 +158,7 @@ absl::Status ParseScanEntry(absl::string_view key, size_t base_size,
   e->group = key.substr(0, key.size() - rest.size());
   ok = ok && storage::GetString(&rest, &e->stored, &dir) &&
        storage::GetU64(&rest, &e->id);
-  if (!ok) {
-    return absl::DataLossError(
-        absl::StrCat("malformed search entry ", storage::DescribeKey(key)));
-  }
-  return absl::OkStatus();
+  return ok ? absl::OkStatus() : MalformedEntry(key);
 }
 
 // A set of up to 128 grams of a query (one bit each). Counted with a
@@ -588,6 +590,43 @@ class Searcher {
         "same sound, ");
   }
 
+  // A record that shares `n` of the query's n-grams, in the text of `slot`
+  // (whose text the index entry gave, when it did).
+  struct FuzzyMatch {
+    size_t n = 0;
+    uint64_t id = 0;
+    size_t slot = 0;
+    Field field = Field::kName;
+    std::optional<std::string> text;
+  };
+
+  // How many of `grams` n-grams a fuzzy match shares at least: 60 %.
+  static size_t FuzzyNeed(size_t grams) {
+    return std::max<size_t>(2, (grams * 6 + 9) / 10);
+  }
+
+  // Offers the first `room` of `matches` (most n-grams shared, then lowest
+  // id) as fuzzy hits of a query of `grams` n-grams.
+  void OfferFuzzy(std::vector<FuzzyMatch> matches, size_t grams, size_t room) {
+    std::sort(matches.begin(), matches.end(),
+              [](const FuzzyMatch& a, const FuzzyMatch& b) {
+                return a.n != b.n ? a.n > b.n : a.id < b.id;
+              });
+    if (matches.size() > room) matches.resize(room);
+    for (FuzzyMatch& m : matches) {
+      Candidate c;
+      c.id = m.id;
+      c.tier = Tier::kFuzzy;
+      c.field = m.field;
+      c.slot = static_cast<int>(m.slot);
+      c.text = std::move(m.text);
+      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(m.n) /
+                                     static_cast<double>(grams));
+      c.detail = absl::StrCat(m.n, " of ", grams, " n-grams in ");
+      Offer(std::move(c));
+    }
+  }
+
   absl::Status Fuzzy() {
     std::vector<std::string> grams = search::Grams(compact_);
     if (grams.size() < 2) return absl::OkStatus();
@@ -657,23 +696,16 @@ class Searcher {
       }
       QL_RETURN_IF_ERROR(p.status());
     }
-    const size_t need = std::max<size_t>(
-        2, (grams.size() * 6 + 9) / 10);  // At least 60 % of the grams.
+    const size_t need = FuzzyNeed(grams.size());
     // Per record: how many of the query's grams it has, and the text that
     // shares the most of them. The lists are in id order: one merge, record
     // by record, with no sort.
-    struct Ranked {
-      size_t n;
-      uint64_t id;
-      size_t slot;
-      Field field;
-    };
     struct Text {
       size_t slot;
       Field field;
       GramSet has;
     };
-    std::vector<Ranked> ranked;
+    std::vector<FuzzyMatch> ranked;
     std::vector<Text> texts;  // Of one record, by slot.
     for (;;) {
       uint64_t id = std::numeric_limits<uint64_t>::max();
@@ -700,7 +732,7 @@ class Searcher {
       }
       const size_t n = all.count();
       if (n < need || Has(id)) continue;
-      Ranked r{n, id, 0, Field::kName};
+      FuzzyMatch r{n, id, 0, Field::kName, std::nullopt};
       size_t most = 0;
       for (const Text& t : texts) {
         // A record's only text has all its grams.
@@ -711,23 +743,9 @@ class Searcher {
           r.field = t.field;
         }
       }
-      ranked.push_back(r);
+      ranked.push_back(std::move(r));
     }
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-      return a.n != b.n ? a.n > b.n : a.id < b.id;
-    });
-    if (ranked.size() > room) ranked.resize(room);
-    for (const Ranked& r : ranked) {
-      Candidate c;
-      c.id = r.id;
-      c.tier = Tier::kFuzzy;
-      c.field = r.field;
-      c.slot = static_cast<int>(r.slot);
-      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(r.n) /
-                                     static_cast<double>(grams.size()));
-      c.detail = absl::StrCat(r.n, " of ", grams.size(), " n-grams in ");
-      Offer(std::move(c));
-    }
+    OfferFuzzy(std::move(ranked), grams.size(), room);
     return absl::OkStatus();
   }
 
@@ -739,14 +757,9 @@ class Searcher {
   // their names has (at least 60 %), then by id.
   absl::Status FuzzyNames(const std::vector<std::string>& grams) {
     const size_t room = options_.limit - best_.size();
-    const size_t need = std::max<size_t>(2, (grams.size() * 6 + 9) / 10);
-    struct Found {
-      size_t n = 0;
-      int64_t slot = 0;
-      Field field = Field::kName;
-      std::string text;
-    };
-    std::map<uint64_t, Found> found;
+    const size_t need = FuzzyNeed(grams.size());
+    // By id: the name that shares the most n-grams.
+    std::map<uint64_t, FuzzyMatch> found;
     const std::string base = storage::IndexPrefix(search::kPersonNameBigrams);
     std::string compact, stored;
     for (const std::string& gram : grams) {
@@ -767,10 +780,8 @@ class Searcher {
             !storage::GetInt64(&rest, &field, &dir) ||
             !storage::GetString(&rest, &compact, &dir) ||
             !storage::GetString(&rest, &stored, &dir)) {
-          return absl::DataLossError(
-              absl::StrCat("malformed search entry ",
-                           storage::DescribeKey(absl::string_view(
-                               it_->key().data(), it_->key().size()))));
+          return MalformedEntry(
+              absl::string_view(it_->key().data(), it_->key().size()));
         }
         if (id != last) {
           if (ids == room) break;
@@ -780,37 +791,22 @@ class Searcher {
         if (Has(id)) continue;
         size_t n = 0;
         for (const std::string& g : grams) n += absl::StrContains(compact, g);
-        Found& f = found[id];
+        FuzzyMatch& f = found[id];
+        f.id = id;
         if (n > f.n) {
           f.n = n;
-          f.slot = slot;
+          f.slot = static_cast<size_t>(slot);
           f.field = static_cast<Field>(field);
           f.text = stored.empty() ? compact : stored;
         }
       }
       QL_RETURN_IF_ERROR(IterStatus("searching name bigrams"));
     }
-    std::vector<std::pair<uint64_t, Found*>> ranked;
+    std::vector<FuzzyMatch> matches;
     for (auto& [id, f] : found) {
-      if (f.n >= need) ranked.emplace_back(id, &f);
+      if (f.n >= need) matches.push_back(std::move(f));
     }
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-      return a.second->n != b.second->n ? a.second->n > b.second->n
-                                        : a.first < b.first;
-    });
-    if (ranked.size() > room) ranked.resize(room);
-    for (auto& [id, f] : ranked) {
-      Candidate c;
-      c.id = id;
-      c.tier = Tier::kFuzzy;
-      c.field = f->field;
-      c.slot = static_cast<int>(f->slot);
-      c.text = std::move(f->text);
-      c.score = 5 + static_cast<int>(34.0 * static_cast<double>(f->n) /
-                                     static_cast<double>(grams.size()));
-      c.detail = absl::StrCat(f->n, " of ", grams.size(), " n-grams in ");
-      Offer(std::move(c));
-    }
+    OfferFuzzy(std::move(matches), grams.size(), room);
     return absl::OkStatus();
   }
 
@@ -836,10 +832,8 @@ class Searcher {
         !storage::GetComponent(&rest, &text, &dir) ||
         !std::holds_alternative<int64_t>(field) ||
         !std::holds_alternative<std::string>(text)) {
-      return absl::DataLossError(
-          absl::StrCat("malformed search entry ",
-                       storage::DescribeKey(absl::string_view(
-                           it_->key().data(), it_->key().size()))));
+      return MalformedEntry(
+          absl::string_view(it_->key().data(), it_->key().size()));
     }
     if (std::get<int64_t>(field) != static_cast<int64_t>(c.field)) {
       return std::nullopt;
