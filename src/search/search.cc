@@ -121,6 +121,9 @@ class GroupCap {
     return ++n_ > limit_;
   }
 
+  // Whether the entry just counted is the first of its group.
+  bool First() const { return n_ == 1; }
+
   // A key after every entry of the current group (the next component
   // starts with a type tag below 0xFF).
   std::string Next() const { return group_ + '\xff'; }
@@ -248,6 +251,17 @@ class Searcher {
   }
 
   bool Has(uint64_t id) const { return best_.count(id) != 0; }
+
+  // Whether `limit` candidates already score above `score`: a hit scoring
+  // `score` cannot be returned (hits rank by score, then id), now or later
+  // (a candidate's score only rises).
+  bool Beaten(int score) const {
+    size_t above = 0;
+    for (const auto& [id, c] : best_) {
+      if (c.score > score && ++above >= options_.limit) return true;
+    }
+    return false;
+  }
 
   absl::Status IterStatus(const char* what) {
     return storage::FromLevelDb(it_->status(), what);
@@ -516,22 +530,29 @@ class Searcher {
       QL_RETURN_IF_ERROR(ParseScanEntry(
           absl::string_view(it_->key().data(), it_->key().size()), base.size(),
           &e));
-      if (group.Full(e.group)) {
+      const auto form = static_cast<PinyinForm>(e.code % 10);
+      const auto field = static_cast<Field>(e.code / 10);
+      const std::string& s = e.value;
+      // One score for a whole group (same pinyin, field and form).
+      const int entry_score =
+          score(form, field,
+                static_cast<double>(value.size()) /
+                    static_cast<double>(std::max<size_t>(s.size(), 1)));
+      // Past the group's first `limit` entries, or a group none of whose
+      // entries can be returned: seek past it (the names of people who
+      // share initials are thousands; only the best `limit` are read).
+      if (group.Full(e.group) || (group.First() && Beaten(entry_score))) {
         it_->Seek(group.Next());
         continue;
       }
       it_->Next();
-      const auto form = static_cast<PinyinForm>(e.code % 10);
       Candidate c;
       c.id = e.id;
       c.tier = Tier::kPinyin;
-      c.field = static_cast<Field>(e.code / 10);
+      c.field = field;
       c.text = std::move(e.stored);
-      const std::string& s = e.value;
       const bool is_exact = s.size() == value.size();
-      c.score = score(form, c.field,
-                      static_cast<double>(value.size()) /
-                          static_cast<double>(std::max<size_t>(s.size(), 1)));
+      c.score = entry_score;
       c.pinyin_form = form;
       c.pinyin_prefix = !is_exact;
       c.detail = detail_prefix;

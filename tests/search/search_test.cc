@@ -316,6 +316,24 @@ TEST_P(SearchTest, ManyExactMatchesKeepTheBestInIdOrder) {
   EXPECT_EQ(hits[0].text, "陈伟");
 }
 
+// A pinyin group that cannot rank (`limit` hits already score above it) is
+// skipped, not read; one that still can is read: 30 names whose initials are
+// cw (52) and one former name with them (50).
+TEST_P(SearchTest, PinyinGroupsAreReadWhileTheyCanStillRank) {
+  const uint64_t former = AddPerson("李四", {"陈伟"});
+  std::vector<uint64_t> named;
+  for (int i = 0; i < 30; ++i) named.push_back(AddPerson("陈伟"));
+  std::vector<SearchHit> hits = Find(v1::KIND_PERSON, "cw", 31);
+  ASSERT_EQ(hits.size(), 31u);
+  EXPECT_EQ(hits.back().id, former);
+  EXPECT_EQ(hits.back().field, "former name");
+  EXPECT_EQ(hits.back().score, 50);
+  EXPECT_EQ(hits.front().score, 52);
+  hits = Find(v1::KIND_PERSON, "cw", 30);
+  ASSERT_EQ(hits.size(), 30u);
+  EXPECT_EQ(Ids(hits), named);
+}
+
 // Near matches (fuzzy) of a name are found among all the records that share
 // one of its bigrams, not only among the first records that have one of its
 // characters: here 300 older records have the surname 陈, and 陈伟强, added
