@@ -82,11 +82,12 @@ struct Candidate {
   int score = 0;
   Tier tier = Tier::kExact;
   Field field = Field::kName;
-  // Extra words for the reason: the start of a fuzzy one ("2 of 3 n-grams
-  // in "), or of a pinyin one (a dialect surname), whose other words come
-  // from `pinyin_form` and `pinyin_prefix` (put together in Finish, for the
-  // hits returned only).
+  // Extra words for the reason of a pinyin hit (a dialect surname), whose
+  // other words come from `pinyin_form` and `pinyin_prefix` (put together
+  // in Finish, for the hits returned only).
   std::string detail;
+  // A fuzzy hit: it shares `shared` of the query's `grams` n-grams.
+  uint16_t shared = 0, grams = 0;
   PinyinForm pinyin_form = PinyinForm::kFull;
   bool pinyin_prefix = false;  // The query is the start of the pinyin.
   // Index in SearchableTexts() of the text that matched, when known.
@@ -643,7 +644,8 @@ class Searcher {
       c.text = std::move(m.text);
       c.score = 5 + static_cast<int>(34.0 * static_cast<double>(m.n) /
                                      static_cast<double>(grams));
-      c.detail = absl::StrCat(m.n, " of ", grams, " n-grams in ");
+      c.shared = static_cast<uint16_t>(m.n);
+      c.grams = static_cast<uint16_t>(grams);
       Offer(std::move(c));
     }
   }
@@ -779,8 +781,9 @@ class Searcher {
   absl::Status FuzzyNames(const std::vector<std::string>& grams) {
     const size_t room = options_.limit - best_.size();
     const size_t need = FuzzyNeed(grams.size());
-    // By id: the name that shares the most n-grams.
-    std::map<uint64_t, FuzzyMatch> found;
+    // By id (a few tens): the name that shares the most n-grams.
+    std::vector<FuzzyMatch> found;
+    found.reserve(2 * room);
     const std::string base = storage::IndexPrefix(search::kPersonNameBigrams);
     std::string compact, stored;
     for (const std::string& gram : grams) {
@@ -812,8 +815,14 @@ class Searcher {
         if (Has(id)) continue;
         size_t n = 0;
         for (const std::string& g : grams) n += absl::StrContains(compact, g);
-        FuzzyMatch& f = found[id];
-        f.id = id;
+        auto at =
+            std::find_if(found.begin(), found.end(),
+                         [id](const FuzzyMatch& f) { return f.id == id; });
+        if (at == found.end()) {
+          at = found.emplace(found.end());
+          at->id = id;
+        }
+        FuzzyMatch& f = *at;
         if (n > f.n) {
           f.n = n;
           f.slot = static_cast<size_t>(slot);
@@ -823,11 +832,11 @@ class Searcher {
       }
       QL_RETURN_IF_ERROR(IterStatus("searching name bigrams"));
     }
-    std::vector<FuzzyMatch> matches;
-    for (auto& [id, f] : found) {
-      if (f.n >= need) matches.push_back(std::move(f));
-    }
-    OfferFuzzy(std::move(matches), grams.size(), room);
+    found.erase(
+        std::remove_if(found.begin(), found.end(),
+                       [need](const FuzzyMatch& f) { return f.n < need; }),
+        found.end());
+    OfferFuzzy(std::move(found), grams.size(), room);
     return absl::OkStatus();
   }
 
@@ -942,7 +951,8 @@ class Searcher {
           break;
         }
         case Tier::kFuzzy:
-          h.reason = absl::StrCat(c.detail, h.field);
+          h.reason =
+              absl::StrCat(c.shared, " of ", c.grams, " n-grams in ", h.field);
           break;
       }
       out.push_back(std::move(h));
