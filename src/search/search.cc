@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <memory_resource>
+#include <numeric>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -630,12 +631,23 @@ class Searcher {
   // Offers the first `room` of `matches` (most n-grams shared, then lowest
   // id) as fuzzy hits of a query of `grams` n-grams.
   void OfferFuzzy(std::vector<FuzzyMatch> matches, size_t grams, size_t room) {
-    std::sort(matches.begin(), matches.end(),
-              [](const FuzzyMatch& a, const FuzzyMatch& b) {
-                return a.n != b.n ? a.n > b.n : a.id < b.id;
-              });
-    if (matches.size() > room) matches.resize(room);
-    for (FuzzyMatch& m : matches) {
+    // Ranked by index: a match carries a string, costly to swap.
+    std::vector<uint32_t> order(matches.size());
+    std::iota(order.begin(), order.end(), 0u);
+    auto before = [&matches](uint32_t x, uint32_t y) {
+      const FuzzyMatch& a = matches[x];
+      const FuzzyMatch& b = matches[y];
+      return a.n != b.n ? a.n > b.n : a.id < b.id;
+    };
+    if (order.size() > room) {
+      std::partial_sort(order.begin(), order.begin() + room, order.end(),
+                        before);
+      order.resize(room);
+    } else {
+      std::sort(order.begin(), order.end(), before);
+    }
+    for (uint32_t i : order) {
+      FuzzyMatch& m = matches[i];
       Candidate c;
       c.id = m.id;
       c.tier = Tier::kFuzzy;
