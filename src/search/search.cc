@@ -826,7 +826,9 @@ class Searcher {
         }
         if (Has(id)) continue;
         size_t n = 0;
-        for (const std::string& g : grams) n += absl::StrContains(compact, g);
+        for (const std::string& g : grams) {
+          n += compact.find(g) != std::string::npos;
+        }
         auto at =
             std::find_if(found.begin(), found.end(),
                          [id](const FuzzyMatch& f) { return f.id == id; });

@@ -358,9 +358,11 @@ std::vector<PositionedGram> PositionedTrigrams(absl::string_view compact) {
 
 std::vector<std::string> Grams(absl::string_view compact) {
   std::vector<std::string> out;
-  std::set<std::string> seen;
+  // A query's grams: at most 2 * kMaxGramChars - 1, a linear look-up each.
   for (PositionedGram& g : PositionedGrams(compact)) {
-    if (seen.insert(g.gram).second) out.push_back(std::move(g.gram));
+    if (std::find(out.begin(), out.end(), g.gram) == out.end()) {
+      out.push_back(std::move(g.gram));
+    }
   }
   return out;
 }
