@@ -1,10 +1,7 @@
 #include "src/text/pinyin.h"
 
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
-#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,10 +9,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/text/icu_reading.h"
 #include "src/text/normalize.h"
 
 namespace qiaolian {
 namespace text {
+namespace readings_internal {
+// Generated at build time (gen/pinyin_readings.cc).
+extern const char32_t kFirst;
+extern const char32_t kLast;
+extern const char kText[];
+extern const uint32_t kStart[];
+}  // namespace readings_internal
+
 namespace {
 
 // Compound surnames (复姓), simplified, with their readings.
@@ -67,8 +73,11 @@ const std::map<char32_t, std::string>& SingleSurnames() {
   return *m;
 }
 
-// Per-character readings, computed once per character with ICU and kept:
-// the transliterator is slow (~30 us a character) and not thread-safe.
+// Per-character readings: from the table generated at build time for
+// U+3400..U+9FFF (cmake/gen_pinyin_readings.cc: what ICU's Han-Latin
+// transliterator gives, without creating it in every process: ~70 ms, and
+// ~30 µs a character); other characters (CJK extensions B and later) from
+// the transliterator itself, created on first need, and kept.
 class Readings {
  public:
   static Readings& Get() {
@@ -77,52 +86,30 @@ class Readings {
   }
 
   std::string Of(char32_t c) {
-    if (c < kFirst || c > kLast) return Compute(c);
-    const size_t i = c - kFirst;
-    if (ready_[i].load(std::memory_order_acquire)) return cache_[i];
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!ready_[i].load(std::memory_order_relaxed)) {
-      cache_[i] = ComputeLocked(c);
-      ready_[i].store(true, std::memory_order_release);
+    using namespace readings_internal;
+    if (c >= kFirst && c <= kLast) {
+      const size_t i = c - kFirst;
+      return std::string(kText + kStart[i], kStart[i + 1] - kStart[i]);
     }
-    return cache_[i];
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = others_.find(c);
+    if (it != others_.end()) return it->second;
+    if (!tried_) {
+      t_.reset(NewHanLatinTransliterator());
+      tried_ = true;
+    }
+    std::string r = t_ == nullptr ? "" : IcuReading(*t_, c);
+    others_.emplace(c, r);
+    return r;
   }
 
  private:
-  static constexpr char32_t kFirst = 0x3400;
-  static constexpr char32_t kLast = 0x9FFF;
+  Readings() = default;
 
-  Readings() : cache_(kLast - kFirst + 1), ready_(kLast - kFirst + 1) {
-    UErrorCode e = U_ZERO_ERROR;
-    t_.reset(icu::Transliterator::createInstance("Han-Latin; Latin-ASCII",
-                                                 UTRANS_FORWARD, e));
-    if (U_FAILURE(e)) t_.reset();
-  }
-
-  std::string Compute(char32_t c) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ComputeLocked(c);
-  }
-
-  std::string ComputeLocked(char32_t c) {
-    if (t_ == nullptr) return "";
-    icu::UnicodeString u(static_cast<UChar32>(c));
-    t_->transliterate(u);
-    std::string s;
-    u.toUTF8String(s);
-    std::string out;
-    for (char ch : s) {
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      if (ch >= 'a' && ch <= 'z') out.push_back(ch);
-    }
-    // Untransliterated (no reading): ICU returns the character itself.
-    return out;
-  }
-
-  std::unique_ptr<icu::Transliterator> t_;
   std::mutex mu_;
-  std::vector<std::string> cache_;
-  std::vector<std::atomic<bool>> ready_;
+  bool tried_ = false;
+  std::unique_ptr<icu::Transliterator> t_;
+  std::map<char32_t, std::string> others_;
 };
 
 // Surnames as overseas Chinese write them in Latin letters -> Hanyu Pinyin

@@ -1,8 +1,10 @@
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "src/text/icu_reading.h"
 #include "src/text/normalize.h"
 #include "src/text/pinyin.h"
 
@@ -109,6 +111,29 @@ TEST(TextPinyinTest, DialectSurnameVariantsOfLatinNames) {
   EXPECT_TRUE(DialectSurnameVariants("chen wei").empty());
   EXPECT_TRUE(DialectSurnameVariants("陈伟").empty());
   EXPECT_TRUE(DialectSurnameVariants("").empty());
+}
+
+// The readings table built at build time from ICU (gen/pinyin_readings.cc)
+// gives what ICU's transliterator gives at run time: the first and last
+// characters of the table, every 37th in between, a surname that is never
+// read as such (the table holds a character's own reading) and characters
+// beyond the table (CJK Extension B), which the transliterator still reads.
+TEST(TextPinyinTest, ReadingsTableIsIcus) {
+  std::unique_ptr<icu::Transliterator> t(NewHanLatinTransliterator());
+  ASSERT_NE(t, nullptr);
+  std::vector<char32_t> chars = {0x3400, 0x9FFF,  U'单',  U'陈',
+                                 U'曾',  0x20000, 0x2A6D6};
+  for (char32_t c = 0x3400; c <= 0x9FFF; c += 37) chars.push_back(c);
+  size_t with_reading = 0;
+  for (char32_t c : chars) {
+    const std::string want = IcuReading(*t, c);
+    EXPECT_EQ(CharReading(c), want) << "U+" << std::hex << uint32_t{c};
+    with_reading += !want.empty();
+  }
+  EXPECT_EQ(CharReading(U'陈'), "chen");
+  EXPECT_EQ(CharReading(U'单'), "dan");
+  EXPECT_EQ(CharReading(0x20000), "he");
+  EXPECT_GT(with_reading, chars.size() * 9 / 10);
 }
 
 }  // namespace
