@@ -639,13 +639,9 @@ class Searcher {
       const FuzzyMatch& b = matches[y];
       return a.n != b.n ? a.n > b.n : a.id < b.id;
     };
-    if (order.size() > room) {
-      std::partial_sort(order.begin(), order.begin() + room, order.end(),
-                        before);
-      order.resize(room);
-    } else {
-      std::sort(order.begin(), order.end(), before);
-    }
+    const size_t n = std::min(room, order.size());
+    std::partial_sort(order.begin(), order.begin() + n, order.end(), before);
+    order.resize(n);
     for (uint32_t i : order) {
       FuzzyMatch& m = matches[i];
       Candidate c;
@@ -819,12 +815,13 @@ class Searcher {
           return MalformedEntry(
               absl::string_view(it_->key().data(), it_->key().size()));
         }
+        const bool hit = Has(id);
         if (id != last) {
           if (ids == room) break;
-          ids += !Has(id);
+          ids += !hit;
           last = id;
         }
-        if (Has(id)) continue;
+        if (hit) continue;
         size_t n = 0;
         for (const std::string& g : grams) {
           n += compact.find(g) != std::string::npos;
@@ -894,13 +891,9 @@ class Searcher {
     auto before = [](const Candidate* a, const Candidate* b) {
       return a->score != b->score ? a->score > b->score : a->id < b->id;
     };
-    if (all.size() > options_.limit) {
-      std::partial_sort(all.begin(), all.begin() + options_.limit, all.end(),
-                        before);
-      all.resize(options_.limit);
-    } else {
-      std::sort(all.begin(), all.end(), before);
-    }
+    const size_t n = std::min(options_.limit, all.size());
+    std::partial_sort(all.begin(), all.begin() + n, all.end(), before);
+    all.resize(n);
     std::vector<SearchHit> out;
     out.reserve(all.size());
     for (Candidate* hit : all) {

@@ -127,13 +127,14 @@ void NameBigramsOf(const Message& m, std::vector<std::string>* out) {
     const std::string c = text::Compact(texts[slot].text);
     const absl::string_view display =
         c == texts[slot].text ? absl::string_view() : texts[slot].text;
-    std::set<std::string> seen;
+    std::vector<std::string> seen;  // A name's few bigrams.
     for (const PositionedGram& g : PositionedGrams(c, /*unigrams=*/false)) {
       const std::u32string cps = text::ToU32(g.gram);
       if (cps.size() != 2 || !text::IsHan(cps[0]) || !text::IsHan(cps[1]) ||
-          !seen.insert(g.gram).second) {
+          std::find(seen.begin(), seen.end(), g.gram) != seen.end()) {
         continue;
       }
+      seen.push_back(g.gram);
       std::string t;
       storage::PutString(&t, g.gram);
       storage::PutUint64(&t, id);

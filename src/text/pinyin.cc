@@ -86,10 +86,11 @@ class Readings {
   }
 
   std::string Of(char32_t c) {
-    using namespace readings_internal;
-    if (c >= kFirst && c <= kLast) {
-      const size_t i = c - kFirst;
-      return std::string(kText + kStart[i], kStart[i + 1] - kStart[i]);
+    namespace table = readings_internal;
+    if (c >= table::kFirst && c <= table::kLast) {
+      const size_t i = c - table::kFirst;
+      return std::string(table::kText + table::kStart[i],
+                         table::kStart[i + 1] - table::kStart[i]);
     }
     std::lock_guard<std::mutex> lock(mu_);
     auto it = others_.find(c);
