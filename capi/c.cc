@@ -626,6 +626,12 @@ int qiaolian_import_options_set_batch_rows(qiaolian_import_options_t* options,
                                           : static_cast<size_t>(batch_rows);
   return QIAOLIAN_OK;
 }
+int qiaolian_import_options_set_header_row(qiaolian_import_options_t* options,
+                                           uint64_t line) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.header_row = line;
+  return QIAOLIAN_OK;
+}
 int qiaolian_import_options_set_progress(qiaolian_import_options_t* options,
                                          qiaolian_progress_fn fn,
                                          void* user_data, uint64_t every_rows) {

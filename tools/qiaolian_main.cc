@@ -15,6 +15,7 @@
 //            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--trust-ids] [--json]
+//            [--header-row N]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
 //                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
@@ -71,7 +72,8 @@ struct Args : Global {
   std::string mapping;
   std::string format;
   bool lenient = false;
-  bool trust_ids = false;  // import --trust-ids
+  bool trust_ids = false;   // import --trust-ids
+  uint64_t header_row = 0;  // import --header-row
   std::string text;
   bool json = false;
   bool table = false;
@@ -504,6 +506,7 @@ int CmdImport(const Args& a) {
   o.format = a.format;
   o.lenient = a.lenient;
   o.trust_ids = a.trust_ids;
+  o.header_row = a.header_row;
   o.actor = a.actor;
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) {
@@ -709,6 +712,10 @@ int Main(int argc, char** argv) {
   import->add_option("--mapping", a.mapping,
                      "Mapping file: `column = field.path` per line");
   import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");
+  import->add_option("--header-row", a.header_row,
+                     "Line (worksheet row) of the header; the rows above it "
+                     "are skipped (default 0: the first row, or the first of "
+                     "the first 10 in which two columns name fields)");
   import->add_flag("--lenient", a.lenient,
                    "Keep USCCs that fail the check, flagged");
   import->add_flag("--trust-ids", a.trust_ids,

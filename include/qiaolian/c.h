@@ -352,6 +352,13 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_mapping_file(
 /* Recorded as the actor of every change. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_actor(
     qiaolian_import_options_t* options, const char* actor, size_t actor_len);
+/* The line (CSV, TSV) or worksheet row (.xlsx, .xls) of the header; the
+ * rows above it (a title) are skipped and listed in the summary's
+ * "above_header". 0 (default): the first row, or, when no column of it maps
+ * to a field, the first of the first 10 rows in which two or more do.
+ * ImportOptions::header_row. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_header_row(
+    qiaolian_import_options_t* options, uint64_t line);
 /* Records per all-or-nothing batch; 0: the default (1000). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_batch_rows(
     qiaolian_import_options_t* options, uint64_t batch_rows);

@@ -123,6 +123,13 @@ struct ImportOptions {
   // Optional mapping file: one `column = field.path` per line (# comments),
   // overriding the built-in header aliases.
   std::string mapping_file;
+  // The line (CSV, TSV) or worksheet row (.xlsx, .xls) of the header; the
+  // rows above it (a title, a note of who filled the sheet in) are skipped
+  // and listed in the summary. 0: the first row, unless no column of it
+  // maps to a field; then the first of the first kHeaderSearchRows rows in
+  // which two or more do. Not for JSON Lines, which has no header.
+  uint64_t header_row = 0;
+  static constexpr size_t kHeaderSearchRows = 10;
   // Recorded as the actor of every change.
   std::string actor;
   // Looking for likely duplicates among people and enterprises (other kinds
@@ -151,6 +158,13 @@ struct ImportSummary {
   std::string file;
   std::string encoding;  // As detected or given.
   uint64_t rows = 0;     // Data rows read (header excluded).
+  // The line (worksheet row) of the header, 0 for JSON Lines; the rows
+  // above it, which were not imported (ImportOptions::header_row), and the
+  // text of the first kMaxListedAboveHeader of them.
+  uint64_t header_line = 0;
+  uint64_t rows_above_header = 0;
+  static constexpr size_t kMaxListedAboveHeader = 20;
+  std::vector<std::string> above_header;
   uint64_t created = 0;
   uint64_t updated = 0;
   uint64_t unchanged = 0;

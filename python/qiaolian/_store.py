@@ -452,11 +452,12 @@ class Store:
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto",
-                    trust_ids=False):
+                    trust_ids=False, header_row=None):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
-        {"file", "encoding", "dry_run", "rows", "created", "updated",
+        {"file", "encoding", "dry_run", "header_line", "rows_above_header",
+        "above_header", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
         "warnings_by_reason", "merged", "likely_duplicates",
@@ -476,7 +477,11 @@ class Store:
         (an export's id column, JSON Lines meta.id) are this store's, so a
         row with an id updates that record even when nothing else in it
         agrees (a rename in an id,name sheet); otherwise such an id is
-        ignored with a warning.
+        ignored with a warning. header_row: the line (worksheet row) of the
+        header; the rows above it are listed in "above_header", not
+        imported (None: the first row, or, when none of its columns maps
+        to a field, the first of the first 10 rows in which two do, so a
+        title above the header is skipped).
 
         duplicates: for people and enterprises matching no record by
         natural key but looking like one stored or earlier in the file
@@ -555,6 +560,9 @@ class Store:
                                                      1 if lenient else 0)
             _lib.qiaolian_import_options_set_trust_ids(options,
                                                        1 if trust_ids else 0)
+            if header_row is not None:
+                _lib.qiaolian_import_options_set_header_row(
+                    options, _uint64(header_row, "header_row"))
             if batch_rows is not None:
                 _lib.qiaolian_import_options_set_batch_rows(
                     options, _uint64(batch_rows, "batch_rows"))

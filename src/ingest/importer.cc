@@ -1044,6 +1044,25 @@ std::vector<std::string> NaturalKeys(Kind kind, const Message& m) {
   return keys;
 }
 
+// A row above the header, as the summary shows it: its non-empty fields
+// joined by ", ", cut to at most 200 bytes (at a character boundary).
+std::string AboveHeaderText(const ingest::Row& row) {
+  std::vector<absl::string_view> cells;
+  for (const std::string& f : row.fields) {
+    absl::string_view t = absl::StripAsciiWhitespace(f);
+    if (!t.empty()) cells.push_back(t);
+  }
+  std::string s = absl::StrJoin(cells, ", ");
+  constexpr size_t kMaxBytes = 200;
+  if (s.size() > kMaxBytes) {
+    size_t cut = kMaxBytes;
+    while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+    s += "...";
+  }
+  return s;
+}
+
 // One row as the producer thread hands it over: a record ready to resolve,
 // or why the row is not imported.
 struct Item {
@@ -1177,14 +1196,11 @@ class Importer {
     check_duplicates_ =
         o_.duplicates != ImportDuplicates::kOff &&
         (o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE);
-    ingest::Row row;
     if (format != "jsonl") {
-      QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
-      if (!any) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path_, " is empty: expected a header row"));
-      }
-      QL_RETURN_IF_ERROR(MapHeader(row));
+      QL_RETURN_IF_ERROR(FindHeader(reader.get()));
+    } else if (o_.header_row > 0) {
+      return absl::InvalidArgumentError(
+          "a header row was given, but JSON Lines have no header");
     }
     // Two threads: this one resolves and writes, in file order, what a
     // producer thread reads, maps, normalises and validates (bounded queue
@@ -1258,16 +1274,16 @@ class Importer {
 #endif
   }
 
-  absl::Status MapHeader(const ingest::Row& header) {
-    if (!header.error.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path_, ":", header.line, ": header: ", header.error));
-    }
-    header_size_ = header.fields.size();
-    std::unordered_map<std::string, std::string> mapping;
-    if (!o_.mapping_file.empty()) {
-      QL_ASSIGN_OR_RETURN(mapping, ReadMapping(o_.mapping_file));
-    }
+  // How the columns of `header` map to fields (mapping_ first, then the
+  // aliases, then the fields' own names).
+  struct HeaderColumns {
+    std::vector<MappedColumn> columns;
+    std::vector<std::pair<std::string, std::string>> mapped;
+    std::vector<std::string> ignored;
+  };
+  absl::StatusOr<HeaderColumns> ColumnsOf(const ingest::Row& header) const {
+    HeaderColumns out;
+    const std::unordered_map<std::string, std::string>& mapping = mapping_;
     const Descriptor* d = DescriptorOf(o_.kind);
     for (size_t i = 0; i < header.fields.size(); ++i) {
       absl::string_view h = header.fields[i];
@@ -1294,14 +1310,14 @@ class Importer {
         // The record ids of an export read back (Resolve checks them).
         c.field = "meta.id";
         c.target = Target::kRecordId;
-        summary_.mapped_columns.emplace_back(
+        out.mapped.emplace_back(
             c.header, "meta.id (a record of this store, when it agrees)");
-        columns_.push_back(std::move(c));
+        out.columns.push_back(std::move(c));
         continue;
       }
       if (m != mapping.end()) {
         if (m->second.empty() || m->second == "-") {
-          summary_.ignored_columns.push_back(c.header);
+          out.ignored.push_back(c.header);
           continue;
         }
         c.field = m->second;
@@ -1331,7 +1347,7 @@ class Importer {
         }
       }
       if (!found) {
-        summary_.ignored_columns.push_back(c.header);
+        out.ignored.push_back(c.header);
         continue;
       }
       if (c.target == Target::kField) {
@@ -1352,14 +1368,113 @@ class Importer {
       if (c.target == Target::kUscc && c.field == "uscc") {
         shown = "uscc (legacy 13/15-character numbers: registration_number)";
       }
-      summary_.mapped_columns.emplace_back(c.header, shown);
-      columns_.push_back(std::move(c));
+      out.mapped.emplace_back(c.header, shown);
+      out.columns.push_back(std::move(c));
     }
-    if (columns_.empty()) {
+    return out;
+  }
+
+  // Reads rows up to the header and maps its columns: the row on line
+  // ImportOptions::header_row, or the first row, or, when no column of the
+  // first maps to a field (a title above the header, as sheets filled in
+  // for an office often have), the first of the first kHeaderSearchRows
+  // rows in which two or more do. The rows above it are listed in the
+  // summary, not imported.
+  absl::Status FindHeader(ingest::RowReader* reader) {
+    if (!o_.mapping_file.empty()) {
+      QL_ASSIGN_OR_RETURN(mapping_, ReadMapping(o_.mapping_file));
+    }
+    std::vector<ingest::Row> above;
+    ingest::Row header;
+    absl::StatusOr<HeaderColumns> columns;
+    const auto header_error = [this](const ingest::Row& row) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ":", row.line, ": header: ", row.error));
+    };
+    if (o_.header_row > 0) {
+      for (;;) {
+        ingest::Row row;
+        QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
+        if (!any || row.line > o_.header_row) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "no row of ", path_, " starts on line ", o_.header_row,
+              " (the header row given): ",
+              !any ? (above.empty() ? std::string("the file has no rows")
+                                    : absl::StrCat("its last row starts on "
+                                                   "line ",
+                                                   above.back().line))
+                   : absl::StrCat("the line is blank, empty or inside a "
+                                  "quoted field; the next row starts on "
+                                  "line ",
+                                  row.line)));
+        }
+        if (row.line == o_.header_row) {
+          header = std::move(row);
+          break;
+        }
+        above.push_back(std::move(row));
+      }
+      if (!header.error.empty()) return header_error(header);
+      columns = ColumnsOf(header);
+      QL_RETURN_IF_ERROR(columns.status());
+    } else {
+      QL_ASSIGN_OR_RETURN(bool any, reader->Next(&header));
+      if (!any) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path_, " is empty: expected a header row"));
+      }
+      if (!header.error.empty()) return header_error(header);
+      columns = ColumnsOf(header);
+      QL_RETURN_IF_ERROR(columns.status());
+      if (columns->columns.empty()) {
+        // Not found in the first row: look further down, without losing
+        // the first row's account of its columns for the error.
+        const ingest::Row first = header;
+        above.push_back(std::move(header));
+        bool found = false;
+        while (above.size() < ImportOptions::kHeaderSearchRows) {
+          ingest::Row row;
+          QL_ASSIGN_OR_RETURN(any, reader->Next(&row));
+          if (!any) break;
+          if (row.error.empty()) {
+            absl::StatusOr<HeaderColumns> c = ColumnsOf(row);
+            if (c.ok() && c->columns.size() >= 2) {
+              header = std::move(row);
+              columns = std::move(c);
+              found = true;
+              break;
+            }
+          }
+          above.push_back(std::move(row));
+        }
+        if (!found) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "no column of ", path_, " maps to a field of ", KindName(o_.kind),
+              " (header: ", absl::StrJoin(first.fields, ", "),
+              "), and no row among its first ", above.size(),
+              " has two columns that do; name the columns as the schema "
+              "does, give a mapping file, or give the header's line "
+              "(--header-row)"));
+        }
+      }
+    }
+    if (columns->columns.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "no column of ", path_, " maps to a field of ", KindName(o_.kind),
-          " (header: ", absl::StrJoin(header.fields, ", "),
+          " (header on line ", header.line, ": ",
+          absl::StrJoin(header.fields, ", "),
           "); name the columns as the schema does or give a mapping file"));
+    }
+    header_size_ = header.fields.size();
+    columns_ = std::move(columns->columns);
+    summary_.mapped_columns = std::move(columns->mapped);
+    summary_.ignored_columns = std::move(columns->ignored);
+    summary_.header_line = header.line;
+    summary_.rows_above_header = above.size();
+    for (const ingest::Row& row : above) {
+      if (summary_.above_header.size() == ImportSummary::kMaxListedAboveHeader)
+        break;
+      summary_.above_header.push_back(AboveHeaderText(row));
     }
     return absl::OkStatus();
   }
@@ -1953,6 +2068,8 @@ class Importer {
   std::string source_name_;
   ImportSummary summary_;
   std::vector<MappedColumn> columns_;
+  // The mapping file's `column = field.path` lines (ReadMapping).
+  std::unordered_map<std::string, std::string> mapping_;
   size_t header_size_ = 0;
   std::ofstream rejects_;
   std::vector<Pending> pending_;
@@ -2043,6 +2160,18 @@ std::string ImportSummary::ToString() const {
     absl::StrAppend(&s, ", ", likely_duplicates,
                     " looking like another record");
   }
+  if (rows_above_header > 0) {
+    absl::StrAppend(
+        &s, "\n  header on line ", header_line, "; ", rows_above_header,
+        rows_above_header == 1 ? " row" : " rows", " above it not imported:");
+    for (const std::string& t : above_header) {
+      absl::StrAppend(&s, "\n    ", t.empty() ? "(blank)" : t);
+    }
+    if (rows_above_header > above_header.size()) {
+      absl::StrAppend(&s, "\n    ", rows_above_header - above_header.size(),
+                      " more");
+    }
+  }
   if (bulk_load) {
     absl::StrAppend(&s, "\n  bulk load: ", deferred_index_entries,
                     " index entries written at the end in ",
@@ -2087,6 +2216,8 @@ std::string ImportSummary::ToJson() const {
   for (const std::string& col : ignored_columns) {
     ignored.push_back(JsonQuote(col));
   }
+  std::vector<std::string> above;
+  for (const std::string& t : above_header) above.push_back(JsonQuote(t));
   std::vector<std::string> dups;
   for (const ImportDuplicate& d : duplicate_rows) {
     std::vector<std::string> rs;
@@ -2099,17 +2230,19 @@ std::string ImportSummary::ToJson() const {
   }
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
-      ",\"dry_run\":", dry_run ? "true" : "false", ",\"rows\":", rows,
-      ",\"created\":", created, ",\"updated\":", updated,
-      ",\"unchanged\":", unchanged, ",\"duplicates\":", duplicates,
-      ",\"rejected\":", rejected, ",\"flagged\":", flagged,
-      ",\"rejected_by_reason\":{", absl::StrJoin(reasons, ","),
-      "},\"mapped_columns\":{", absl::StrJoin(mapped, ","),
-      "},\"ignored_columns\":[", absl::StrJoin(ignored, ","),
-      "],\"warned\":", warned, ",\"warnings_by_reason\":{",
-      absl::StrJoin(warnings, ","), "},\"merged\":", merged,
-      ",\"likely_duplicates\":", likely_duplicates, ",\"duplicate_rows\":[",
-      absl::StrJoin(dups, ","),
+      ",\"dry_run\":", dry_run ? "true" : "false",
+      ",\"header_line\":", header_line,
+      ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
+      absl::StrJoin(above, ","), "],\"rows\":", rows, ",\"created\":", created,
+      ",\"updated\":", updated, ",\"unchanged\":", unchanged,
+      ",\"duplicates\":", duplicates, ",\"rejected\":", rejected,
+      ",\"flagged\":", flagged, ",\"rejected_by_reason\":{",
+      absl::StrJoin(reasons, ","), "},\"mapped_columns\":{",
+      absl::StrJoin(mapped, ","), "},\"ignored_columns\":[",
+      absl::StrJoin(ignored, ","), "],\"warned\":", warned,
+      ",\"warnings_by_reason\":{", absl::StrJoin(warnings, ","),
+      "},\"merged\":", merged, ",\"likely_duplicates\":", likely_duplicates,
+      ",\"duplicate_rows\":[", absl::StrJoin(dups, ","),
       "],\"bulk_load\":", bulk_load ? "true" : "false",
       ",\"deferred_index_entries\":", deferred_index_entries,
       ",\"index_build_seconds\":", absl::StrFormat("%.3f", index_build_seconds),

@@ -1121,6 +1121,34 @@ static void test_import(void) {
   qiaolian_free(summary);
   summary = NULL;
 
+  /* The header's line given: the rows above it are skipped and listed; a
+   * line that starts no row is an error naming it. */
+  snprintf(csv, sizeof csv, "%s/titled.csv", dir);
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs("企业名单,\n企业名称,统一社会信用代码\n甲公司,91350100M000100Y43\n", f);
+  fclose(f);
+  CHECK(qiaolian_import_options_set_header_row(NULL, 2) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_header_row(io, 2) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len,
+                                    "\"header_line\":2,\"rows_above_header\":1,"
+                                    "\"above_header\":[\"企业名单\"]"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_header_row(io, 7) == QIAOLIAN_OK);
+  CHECK(qiaolian_import(db, csv, io, &summary, &summary_len, &err) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(err != NULL && strstr(err, "starts on line 7") != NULL);
+  qiaolian_free(err);
+  err = NULL;
+  CHECK(summary == NULL);
+  CHECK(qiaolian_import_options_set_header_row(io, 0) == QIAOLIAN_OK);
+
   /* Likely duplicates: 張三 is merged into 张三 (same name and birth date)
    * instead of being created; warn lists it; bad values are refused. */
   snprintf(csv, sizeof csv, "%s/people.csv", dir);

@@ -296,6 +296,11 @@ expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise
 expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
 expect_ok "after a bulk load the store verifies" "consistent" q verify
 expect_fail "import --bulk-load bogus" 1 "expected auto, on or off" q import enterprise "$TMP/export.xlsx" --bulk-load bogus
+printf '2023年侨资企业名单,\n\n企业名称,统一社会信用代码\n标题公司,91350100M000100Y43\n' > "$TMP/titled.csv"
+expect_ok "import finds the header below a title" "header on line 3; 1 row above it not imported:
+    2023年侨资企业名单" q import enterprise "$TMP/titled.csv" --dry-run
+expect_ok "import --header-row" "1 created" q import enterprise "$TMP/titled.csv" --header-row 3
+expect_fail "import --header-row on a blank line" 1 "no row of $TMP/titled.csv starts on line 2 (the header row given)" q import enterprise "$TMP/titled.csv" --header-row 2
 # The office's round trip: export, edit, import --mode update; the id column
 # finds the person (who has no natural key here). A masked export is refused.
 expect_ok "export for editing" "1 records exported" q export 'person where name = "导出测试"' --unmasked --columns id,name,notes -o "$TMP/edit.csv"

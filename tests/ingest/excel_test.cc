@@ -273,6 +273,34 @@ TEST(ExcelTest, ImportsXlsxEndToEnd) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A title in a merged cell above the header, a blank row between them:
+// the header is found on worksheet row 3, and rows keep their numbers.
+TEST(ExcelTest, TitleRowAboveTheHeaderIsSkipped) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("名单.xlsx");
+  const std::string rows =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>2023年侨资企业名单"
+      "</t></is></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>0</v></c><c r=\"B3\" t=\"s\">"
+      "<v>1</v></c></row>"
+      "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>6</v></c><c r=\"B4\" "
+      "t=\"str\"><v>91210204311478909W</v></c></row>";
+  ASSERT_TRUE(WriteZip(path, WorkbookParts(rows)));
+  auto store = Store::Open(tmp.Sub("s"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto s = Import(**store, path, {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->header_line, 3u);
+  EXPECT_THAT(s->above_header, ElementsAre("2023年侨资企业名单"));
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  auto page = (*store)->Query("enterprise where uscc = \"91210204311478909W\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& e = static_cast<const v1::Enterprise&>(*page->records[0]);
+  EXPECT_EQ(e.name(), "大连老字号商店");
+  EXPECT_EQ(e.meta().source().line(), 4u);
+}
+
 }  // namespace
 }  // namespace ingest
 }  // namespace qiaolian

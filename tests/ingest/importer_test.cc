@@ -488,6 +488,105 @@ TEST(ImporterTest, FileLevelErrorsAreClear) {
   EXPECT_THAT(binary.status().message(), HasSubstr("encoding"));
 }
 
+// Sheets filled in for an office often carry a title, and a line saying
+// who filled them in, above the header.
+TEST(ImporterTest, TitleRowsAboveTheHeaderAreSkippedAndListed) {
+  TempDir tmp;
+  const std::string rows =
+      "常州晨风制造有限公司,91350100M000100Y43,陈伟\n"
+      "上海定惠塑胶有限公司,91310000757904992P,张三\n";
+  WriteFile(tmp.Sub("title.csv"),
+            "金坛区侨资企业名单（2023年）,,\n"
+            "填报单位：金坛区侨联,填报日期：2023-12-01,\n"
+            "\n"
+            "企业名称,统一社会信用代码,法定代表人\n" +
+                rows);
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.dry_run = true;
+  auto found = Import(*store, tmp.Sub("title.csv"), o);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->header_line, 4u);
+  EXPECT_EQ(found->rows_above_header, 2u);
+  EXPECT_THAT(
+      found->above_header,
+      ::testing::ElementsAre("金坛区侨资企业名单（2023年）",
+                             "填报单位：金坛区侨联, 填报日期：2023-12-01"));
+  EXPECT_EQ(found->rows, 2u);
+  EXPECT_EQ(found->created, 2u) << found->ToString();
+  EXPECT_THAT(found->ToString(),
+              HasSubstr("header on line 4; 2 rows above it not imported:\n"
+                        "    金坛区侨资企业名单（2023年）"));
+  EXPECT_THAT(found->ToJson(),
+              HasSubstr("\"header_line\":4,\"rows_above_header\":2,"
+                        "\"above_header\":[\"金坛区侨资企业名单（2023年）\","));
+
+  // The header's line given: the same rows, and the records remember their
+  // own lines.
+  o.dry_run = false;
+  o.header_row = 4;
+  auto given = Import(*store, tmp.Sub("title.csv"), o);
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->created, 2u) << given->ToString();
+  EXPECT_EQ(given->rows_above_header, 2u);
+  auto e = ByUscc(*store, "91350100M000100Y43");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "常州晨风制造有限公司");
+  EXPECT_EQ(e->meta().source().line(), 5u);
+
+  // A line that starts no row, past the end, or holding no header.
+  o.dry_run = true;
+  o.header_row = 3;
+  auto blank = Import(*store, tmp.Sub("title.csv"), o);
+  EXPECT_EQ(blank.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(blank.status().message(),
+              HasSubstr("no row of " + tmp.Sub("title.csv") +
+                        " starts on line 3 (the header row given): the line "
+                        "is blank, empty or inside a quoted field; the next "
+                        "row starts on line 4"));
+  o.header_row = 9;
+  auto past = Import(*store, tmp.Sub("title.csv"), o);
+  EXPECT_THAT(past.status().message(),
+              HasSubstr("its last row starts on line 6"));
+  o.header_row = 5;
+  auto data = Import(*store, tmp.Sub("title.csv"), o);
+  EXPECT_THAT(data.status().message(),
+              HasSubstr("(header on line 5: 常州晨风制造有限公司, "));
+
+  // A first row with one known column is the header, as before: its other
+  // columns are ignored, not taken for a title.
+  WriteFile(tmp.Sub("one.csv"), "企业名称,备注栏\n甲公司,x\n");
+  o.header_row = 0;
+  auto one = Import(*store, tmp.Sub("one.csv"), o);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->header_line, 1u);
+  EXPECT_EQ(one->rows_above_header, 0u);
+  EXPECT_EQ(one->rows, 1u);
+  EXPECT_THAT(one->ToString(), ::testing::Not(HasSubstr("header on line")));
+
+  // Below a title, a header needs two known columns; otherwise the error
+  // says where it looked and how to name the line.
+  WriteFile(tmp.Sub("weak.csv"), "名单,\n企业名称,栏\n甲公司,x\n");
+  auto weak = Import(*store, tmp.Sub("weak.csv"), o);
+  EXPECT_EQ(weak.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(weak.status().message(),
+              HasSubstr("(header: 名单, ), and no row among its first 3 has "
+                        "two columns that do; name the columns as the schema "
+                        "does, give a mapping file, or give the header's line "
+                        "(--header-row)"));
+  o.header_row = 2;
+  auto named = Import(*store, tmp.Sub("weak.csv"), o);
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(named->rows, 1u);
+  EXPECT_EQ(named->above_header, std::vector<std::string>{"名单"});
+
+  // JSON Lines have no header.
+  WriteFile(tmp.Sub("e.jsonl"), "{\"name\":\"甲公司\"}\n");
+  auto jsonl = Import(*store, tmp.Sub("e.jsonl"), o);
+  EXPECT_EQ(jsonl.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(jsonl.status().message(), HasSubstr("JSON Lines have no header"));
+}
+
 TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.jsonl"),

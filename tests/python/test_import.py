@@ -108,6 +108,26 @@ def test_progress_exception_is_raised_after_the_import(store, shanghai):
     assert store.import_file(shanghai)["unchanged"] == 3
 
 
+def test_title_rows_above_the_header(store, tmp_path):
+    titled = write(tmp_path / "名单.csv",
+                   "2023年侨资企业名单,,,\n填报单位：侨联,,,\n" + HEADER +
+                   "".join(ROWS))
+    s = store.import_file(titled)
+    assert s["header_line"] == 3
+    assert s["rows_above_header"] == 2
+    assert s["above_header"] == ["2023年侨资企业名单", "填报单位：侨联"]
+    assert s["rows"] == 4 and s["created"] == 3 and s["rejected"] == 1
+    assert store.import_file(titled, header_row=3)["unchanged"] == 3
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match="starts on line 9 .*last row starts on line 7"):
+        store.import_file(titled, header_row=9)
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match="header on line 1: 2023年侨资企业名单"):
+        store.import_file(titled, header_row=1)
+    with pytest.raises(qiaolian.InvalidArgumentError, match="header_row"):
+        store.import_file(titled, header_row=-1)
+
+
 def test_progress_must_be_callable(store, shanghai):
     with pytest.raises(TypeError):
         store.import_file(shanghai, progress=42)
