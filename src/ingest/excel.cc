@@ -73,21 +73,27 @@ class RowShaper {
     bool any = false;
     for (const std::string& f : row->fields) any = any || !f.empty();
     if (!any) return false;
+    row->error.clear();
     if (width_ == 0) {
       while (!row->fields.empty() && row->fields.back().empty()) {
         row->fields.pop_back();
       }
       width_ = row->fields.size();
+      row->raw = absl::StrJoin(row->fields, ",");
     } else {
-      while (row->fields.size() > width_ && row->fields.back().empty()) {
-        row->fields.pop_back();
-      }
-      if (row->fields.size() < width_) row->fields.resize(width_);
+      Fit(row);
     }
-    row->raw = absl::StrJoin(row->fields, ",");
-    row->error.clear();
     return true;
   }
+  // Pads `row`, or trims its trailing empty cells, to the width.
+  void Fit(Row* row) const {
+    while (row->fields.size() > width_ && row->fields.back().empty()) {
+      row->fields.pop_back();
+    }
+    if (row->fields.size() < width_) row->fields.resize(width_);
+    row->raw = absl::StrJoin(row->fields, ",");
+  }
+  void set_width(size_t width) { width_ = width; }
 
  private:
   size_t width_ = 0;
@@ -399,10 +405,19 @@ class XlsxReader : public RowReader {
     if (rows_.empty()) return false;
     *row = std::move(rows_.front());
     rows_.pop_front();
+    // Parsed ahead, before the header's width was known.
+    if (refit_ > 0) {
+      --refit_;
+      shaper_.Fit(row);
+    }
     return true;
   }
   uint64_t source_bytes() const override { return zip_->read(); }
   uint64_t source_size() const override { return zip_->size(); }
+  void SetHeaderWidth(size_t width) override {
+    shaper_.set_width(width);
+    refit_ = rows_.size();
+  }
 
   // Expat callbacks.
   void Start(absl::string_view name, const char** atts) {
@@ -492,6 +507,7 @@ class XlsxReader : public RowReader {
   bool done_ = false;
   std::deque<Row> rows_;
   RowShaper shaper_;
+  size_t refit_ = 0;  // How many of rows_ were shaped to another width.
   // The row and cell being parsed.
   Row row_;
   bool in_row_ = false, in_cell_ = false, in_v_ = false, date_ = false;
@@ -615,6 +631,7 @@ class XlsReader : public RowReader {
   }
   uint64_t source_bytes() const override { return next_; }
   uint64_t source_size() const override { return rows_; }
+  void SetHeaderWidth(size_t width) override { shaper_.set_width(width); }
 
  private:
   std::string path_;

@@ -6,7 +6,8 @@
 // style is a date or time format as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or
 // "HH:MM:SS". Missing cells are empty fields; every row after the first is
 // padded (or its trailing empty cells trimmed) to the width of the first
-// row, the header; rows with no non-empty cell are skipped.
+// row, or of the header once RowReader::SetHeaderWidth names another (a
+// title above it); rows with no non-empty cell are skipped.
 #ifndef QIAOLIAN_SRC_INGEST_EXCEL_H_
 #define QIAOLIAN_SRC_INGEST_EXCEL_H_
 

@@ -1466,6 +1466,7 @@ class Importer {
           "); name the columns as the schema does or give a mapping file"));
     }
     header_size_ = header.fields.size();
+    if (!above.empty()) reader->SetHeaderWidth(header_size_);
     columns_ = std::move(columns->columns);
     summary_.mapped_columns = std::move(columns->mapped);
     summary_.ignored_columns = std::move(columns->ignored);

@@ -74,6 +74,10 @@ class RowReader {
   virtual absl::StatusOr<bool> Next(Row* row) = 0;
   virtual uint64_t source_bytes() const = 0;
   virtual uint64_t source_size() const = 0;
+  // The header's number of fields, when it is not the first row: the rows
+  // that follow are shaped to it by readers that shape rows (a worksheet's
+  // missing trailing cells); text rows stay as written.
+  virtual void SetHeaderWidth(size_t /*width*/) {}
 };
 
 // The longest record the CSV/TSV reader accepts, in bytes of text: the

@@ -274,7 +274,8 @@ TEST(ExcelTest, ImportsXlsxEndToEnd) {
 }
 
 // A title in a merged cell above the header, a blank row between them:
-// the header is found on worksheet row 3, and rows keep their numbers.
+// the header is found on worksheet row 3, rows keep their numbers, and a
+// row without its last cells has the header's width, not the title's.
 TEST(ExcelTest, TitleRowAboveTheHeaderIsSkipped) {
   TempDir tmp;
   const std::string path = tmp.Sub("名单.xlsx");
@@ -282,7 +283,7 @@ TEST(ExcelTest, TitleRowAboveTheHeaderIsSkipped) {
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>2023年侨资企业名单"
       "</t></is></c></row>"
       "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>0</v></c><c r=\"B3\" t=\"s\">"
-      "<v>1</v></c></row>"
+      "<v>1</v></c><c r=\"C3\" t=\"s\"><v>2</v></c></row>"
       "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>6</v></c><c r=\"B4\" "
       "t=\"str\"><v>91210204311478909W</v></c></row>";
   ASSERT_TRUE(WriteZip(path, WorkbookParts(rows)));
