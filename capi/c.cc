@@ -626,6 +626,11 @@ int qiaolian_import_options_set_batch_rows(qiaolian_import_options_t* options,
                                           : static_cast<size_t>(batch_rows);
   return QIAOLIAN_OK;
 }
+int qiaolian_import_options_set_sheet(qiaolian_import_options_t* options,
+                                      const char* sheet, size_t sheet_len) {
+  return SetImportText(options, sheet, sheet_len,
+                       &qiaolian::ImportOptions::sheet, "");
+}
 int qiaolian_import_options_set_header_row(qiaolian_import_options_t* options,
                                            uint64_t line) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

@@ -15,7 +15,7 @@
 //            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--trust-ids] [--json]
-//            [--header-row N]
+//            [--header-row N] [--sheet NAME|N]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
 //                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
@@ -74,6 +74,7 @@ struct Args : Global {
   bool lenient = false;
   bool trust_ids = false;   // import --trust-ids
   uint64_t header_row = 0;  // import --header-row
+  std::string sheet;        // import --sheet
   std::string text;
   bool json = false;
   bool table = false;
@@ -507,6 +508,7 @@ int CmdImport(const Args& a) {
   o.lenient = a.lenient;
   o.trust_ids = a.trust_ids;
   o.header_row = a.header_row;
+  o.sheet = a.sheet;
   o.actor = a.actor;
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) {
@@ -716,6 +718,9 @@ int Main(int argc, char** argv) {
                      "Line (worksheet row) of the header; the rows above it "
                      "are skipped (default 0: the first row, or the first of "
                      "the first 10 in which two columns name fields)");
+  import->add_option("--sheet", a.sheet,
+                     "Worksheet of a workbook: its name or number (default: "
+                     "the first that is not hidden)");
   import->add_flag("--lenient", a.lenient,
                    "Keep USCCs that fail the check, flagged");
   import->add_flag("--trust-ids", a.trust_ids,

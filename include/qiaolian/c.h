@@ -359,6 +359,12 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_actor(
  * ImportOptions::header_row. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_header_row(
     qiaolian_import_options_t* options, uint64_t line);
+/* The worksheet of a workbook (.xlsx, .xls) to read: its name, or else its
+ * number (1-based, in the workbook's order); NULL or empty: the first that
+ * is not hidden. The summary's "sheet" names the one read; an unknown sheet
+ * fails the import, listing the workbook's sheets. ImportOptions::sheet. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_sheet(
+    qiaolian_import_options_t* options, const char* sheet, size_t sheet_len);
 /* Records per all-or-nothing batch; 0: the default (1000). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_batch_rows(
     qiaolian_import_options_t* options, uint64_t batch_rows);

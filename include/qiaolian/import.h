@@ -130,6 +130,10 @@ struct ImportOptions {
   // which two or more do. Not for JSON Lines, which has no header.
   uint64_t header_row = 0;
   static constexpr size_t kHeaderSearchRows = 10;
+  // The worksheet of a workbook (.xlsx, .xls) to read: its name, or else
+  // its number (1-based, in the workbook's order). Empty: the first
+  // worksheet that is not hidden.
+  std::string sheet;
   // Recorded as the actor of every change.
   std::string actor;
   // Looking for likely duplicates among people and enterprises (other kinds
@@ -161,6 +165,7 @@ struct ImportSummary {
   // The line (worksheet row) of the header, 0 for JSON Lines; the rows
   // above it, which were not imported (ImportOptions::header_row), and the
   // text of the first kMaxListedAboveHeader of them.
+  std::string sheet;  // The worksheet read (workbooks only).
   uint64_t header_line = 0;
   uint64_t rows_above_header = 0;
   static constexpr size_t kMaxListedAboveHeader = 20;

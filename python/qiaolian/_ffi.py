@@ -156,6 +156,8 @@ PROTOTYPES = {
         _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_batch_rows": (_int, [ImportOptionsP, _u64]),
     "qiaolian_import_options_set_header_row": (_int, [ImportOptionsP, _u64]),
+    "qiaolian_import_options_set_sheet": (
+        _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_progress": (
         _int, [ImportOptionsP, ProgressFn, ctypes.c_void_p, _u64]),
     "qiaolian_import": (

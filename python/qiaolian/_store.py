@@ -452,11 +452,12 @@ class Store:
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto",
-                    trust_ids=False, header_row=None):
+                    trust_ids=False, header_row=None, sheet=None):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
-        {"file", "encoding", "dry_run", "header_line", "rows_above_header",
+        {"file", "encoding", "dry_run", "sheet", "header_line",
+        "rows_above_header",
         "above_header", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns", "warned",
@@ -481,7 +482,9 @@ class Store:
         header; the rows above it are listed in "above_header", not
         imported (None: the first row, or, when none of its columns maps
         to a field, the first of the first 10 rows in which two do, so a
-        title above the header is skipped).
+        title above the header is skipped). sheet: the worksheet of a
+        workbook to read, by name or number (1-based); None: the first that
+        is not hidden.
 
         duplicates: for people and enterprises matching no record by
         natural key but looking like one stored or earlier in the file
@@ -554,6 +557,9 @@ class Store:
                      None if mapping_file is None
                      else os.fspath(mapping_file), "mapping_file")
             set_text(_lib.qiaolian_import_options_set_actor, actor, "actor")
+            if sheet is not None:
+                set_text(_lib.qiaolian_import_options_set_sheet, str(sheet),
+                         "sheet")
             _lib.qiaolian_import_options_set_dry_run(options,
                                                      1 if dry_run else 0)
             _lib.qiaolian_import_options_set_lenient(options,

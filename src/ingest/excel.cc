@@ -16,11 +16,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "src/util/status_macros.h"
 
 namespace qiaolian {
 namespace ingest {
@@ -234,13 +236,23 @@ absl::Status ParseMember(const std::string& path, Zip& zip,
   }
 }
 
-// xl/workbook.xml: the first sheet's relationship id, the 1904 flag.
+// xl/workbook.xml: the sheets in order (name, relationship id, hidden),
+// the 1904 flag.
 struct WorkbookHandler {
-  std::string first_sheet_rid;
+  struct Sheet {
+    std::string name, rid;
+    bool hidden = false;
+  };
+  std::vector<Sheet> sheets;
   bool date1904 = false;
   void Start(absl::string_view name, const char** atts) {
-    if (name == "sheet" && first_sheet_rid.empty()) {
-      if (const char* id = Attr(atts, "id")) first_sheet_rid = id;
+    if (name == "sheet") {
+      Sheet sheet;
+      if (const char* n = Attr(atts, "name")) sheet.name = n;
+      if (const char* id = Attr(atts, "id")) sheet.rid = id;
+      const char* state = Attr(atts, "state");
+      sheet.hidden = state != nullptr && absl::string_view(state) != "visible";
+      sheets.push_back(std::move(sheet));
     } else if (name == "workbookPr") {
       const char* d = Attr(atts, "date1904");
       date1904 = d != nullptr && (absl::string_view(d) == "1" ||
@@ -251,14 +263,21 @@ struct WorkbookHandler {
   void Text(absl::string_view) {}
 };
 
-// xl/_rels/workbook.xml.rels: relationship id → target.
+// xl/_rels/workbook.xml.rels: relationship id → target, and the ids of
+// worksheets (not chart sheets, dialog sheets...).
 struct RelsHandler {
   std::map<std::string, std::string> targets;
+  std::set<std::string> worksheets;
   void Start(absl::string_view name, const char** atts) {
     if (name != "Relationship") return;
     const char* id = Attr(atts, "Id");
     const char* target = Attr(atts, "Target");
     if (id != nullptr && target != nullptr) targets[id] = target;
+    const char* type = Attr(atts, "Type");
+    if (id != nullptr && type != nullptr &&
+        absl::EndsWith(type, "/relationships/worksheet")) {
+      worksheets.insert(id);
+    }
   }
   void End(absl::string_view) {}
   void Text(absl::string_view) {}
@@ -517,6 +536,33 @@ class XlsxReader : public RowReader {
   StringCollector inline_;
 };
 
+// The sheet `want` names among `names` (in the workbook's order): by name,
+// else by its number (1-based); "" is the first sheet that is not hidden
+// (the first, if all are).
+absl::StatusOr<size_t> ChooseSheet(const std::string& path,
+                                   const std::vector<std::string>& names,
+                                   const std::vector<bool>& hidden,
+                                   const std::string& want) {
+  if (want.empty()) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!hidden[i]) return i;
+    }
+    return 0;
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == want) return i;
+  }
+  size_t n = 0;
+  if (absl::SimpleAtoi(want, &n) && n >= 1 && n <= names.size()) return n - 1;
+  std::vector<std::string> listed;
+  for (size_t i = 0; i < names.size(); ++i) {
+    listed.push_back(absl::StrCat(i + 1, " \"", names[i], "\""));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, " has no sheet \"", want, "\" (its sheets: ",
+                   absl::StrJoin(listed, ", "), "; give a name or a number)"));
+}
+
 // Resolves a relationship target against xl/.
 std::string PartPath(const std::string& target) {
   if (!target.empty() && target[0] == '/') return target.substr(1);
@@ -528,7 +574,9 @@ bool HasMember(Zip& zip, const std::string& name) {
   return zip.Open(name).ok();
 }
 
-absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path) {
+absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path,
+                                                    const std::string& want,
+                                                    ExcelSheets* sheets) {
   auto zip = std::make_unique<Zip>(path);
   if (!zip->ok()) return Invalid(path, "not a zip archive (.xlsx)");
   WorkbookHandler wb;
@@ -536,19 +584,37 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path) {
       !s.ok()) {
     return s;
   }
-  if (wb.first_sheet_rid.empty()) {
-    return Invalid(path, "xl/workbook.xml lists no sheet");
-  }
   RelsHandler rels;
   if (absl::Status s =
           ParseMember(path, *zip, "xl/_rels/workbook.xml.rels", &rels);
       !s.ok()) {
     return s;
   }
-  auto it = rels.targets.find(wb.first_sheet_rid);
+  // Worksheets only: a chart sheet has no cells.
+  std::vector<WorkbookHandler::Sheet> listed;
+  for (WorkbookHandler::Sheet& sh : wb.sheets) {
+    if (rels.targets.count(sh.rid) == 0 || rels.worksheets.count(sh.rid) > 0) {
+      listed.push_back(std::move(sh));
+    }
+  }
+  if (listed.empty()) return Invalid(path, "xl/workbook.xml lists no sheet");
+  std::vector<std::string> names;
+  std::vector<bool> hidden;
+  for (const WorkbookHandler::Sheet& sh : listed) {
+    names.push_back(sh.name);
+    hidden.push_back(sh.hidden);
+  }
+  QL_ASSIGN_OR_RETURN(size_t chosen, ChooseSheet(path, names, hidden, want));
+  const WorkbookHandler::Sheet& pick = listed[chosen];
+  auto it = rels.targets.find(pick.rid);
   if (it == rels.targets.end()) {
-    return Invalid(path, absl::StrCat("the first sheet's relationship ",
-                                      wb.first_sheet_rid, " is missing"));
+    return Invalid(path,
+                   absl::StrCat("the relationship ", pick.rid, " of sheet \"",
+                                pick.name, "\" is missing"));
+  }
+  if (sheets != nullptr) {
+    sheets->all = names;
+    sheets->chosen = pick.name;
   }
   const std::string sheet = PartPath(it->second);
   SharedStringsHandler ss;
@@ -642,7 +708,9 @@ class XlsReader : public RowReader {
   RowShaper shaper_;
 };
 
-absl::StatusOr<std::unique_ptr<RowReader>> OpenXls(const std::string& path) {
+absl::StatusOr<std::unique_ptr<RowReader>> OpenXls(const std::string& path,
+                                                   const std::string& want,
+                                                   ExcelSheets* sheets) {
   const void* h = nullptr;
   int rc = freexl_open(path.c_str(), &h);
   if (rc != FREEXL_OK) {
@@ -650,34 +718,67 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXls(const std::string& path) {
     return Invalid(
         path, absl::StrCat("not a BIFF .xls file (FreeXL error ", rc, ")"));
   }
+  unsigned count = 0;
+  if ((rc = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count)) != FREEXL_OK ||
+      count == 0) {
+    freexl_close(h);
+    return Invalid(path, absl::StrCat("no worksheet (FreeXL error ", rc, ")"));
+  }
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < count && i <= 0xFFFF; ++i) {
+    const char* name = nullptr;
+    names.push_back(freexl_get_worksheet_name(h, static_cast<unsigned short>(i),
+                                              &name) == FREEXL_OK &&
+                            name != nullptr
+                        ? std::string(name)
+                        : std::string());
+  }
+  absl::StatusOr<size_t> chosen =
+      ChooseSheet(path, names, std::vector<bool>(names.size(), false), want);
+  if (!chosen.ok()) {
+    freexl_close(h);
+    return chosen.status();
+  }
   unsigned rows = 0;
   unsigned short cols = 0;
-  if ((rc = freexl_select_active_worksheet(h, 0)) != FREEXL_OK ||
+  if ((rc = freexl_select_active_worksheet(
+           h, static_cast<unsigned short>(*chosen))) != FREEXL_OK ||
       (rc = freexl_worksheet_dimensions(h, &rows, &cols)) != FREEXL_OK) {
     freexl_close(h);
-    return Invalid(path, absl::StrCat("cannot read the first worksheet "
-                                      "(FreeXL error ",
-                                      rc, ")"));
+    return Invalid(path,
+                   absl::StrCat("cannot read the worksheet \"", names[*chosen],
+                                "\" (FreeXL error ", rc, ")"));
+  }
+  if (sheets != nullptr) {
+    sheets->all = names;
+    sheets->chosen = names[*chosen];
   }
   return std::unique_ptr<RowReader>(new XlsReader(path, h, rows, cols));
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(
-    const std::string& path, const std::string& format) {
+absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path,
+                                                     const std::string& format,
+                                                     const std::string& sheet,
+                                                     ExcelSheets* sheets) {
   std::string f = absl::AsciiStrToLower(format);
-  if (f == "xlsx" || f == "xlsm") return OpenXlsx(path);
-  if (f == "xls") return OpenXls(path);
+  if (f == "xlsx" || f == "xlsm") return OpenXlsx(path, sheet, sheets);
+  if (f == "xls") return OpenXls(path, sheet, sheets);
   return absl::InvalidArgumentError(absl::StrCat(
       path, ": not an Excel format \"", format, "\"; expected xlsx or xls"));
+}
+
+absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(
+    const std::string& path, const std::string& format) {
+  return OpenExcel(path, format, "", nullptr);
 }
 
 absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path) {
   std::string ext =
       absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
-  if (ext == ".xlsx" || ext == ".xlsm") return OpenXlsx(path);
-  if (ext == ".xls") return OpenXls(path);
+  if (ext == ".xlsx" || ext == ".xlsm") return OpenXlsx(path, "", nullptr);
+  if (ext == ".xls") return OpenXls(path, "", nullptr);
   return absl::InvalidArgumentError(absl::StrCat(
       path, ": not an Excel file name (expected .xlsx, .xlsm or .xls)"));
 }

@@ -1,4 +1,5 @@
-// Reading Excel workbooks as rows: the first worksheet of an .xlsx/.xlsm
+// Reading Excel workbooks as rows: one worksheet (the first that is not
+// hidden, or the one named) of an .xlsx/.xlsm
 // (Office Open XML, unzipped with minizip and parsed with expat, streaming)
 // or of an .xls (BIFF, read with FreeXL). Cells come back as UTF-8 text:
 // strings as written, numbers as written (whole numbers without ".0"),
@@ -13,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "src/ingest/text.h"
@@ -29,6 +31,21 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path);
 // The same, with the format given ("xlsx" or "xls") whatever the extension.
 absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path,
                                                      const std::string& format);
+
+// The worksheets of a workbook, in order, and the one read.
+struct ExcelSheets {
+  std::vector<std::string> all;
+  std::string chosen;
+};
+
+// The same, reading the worksheet `sheet` names: a name, or else a number
+// (1-based, in the workbook's order); "" reads the first worksheet that is
+// not hidden. INVALID_ARGUMENT listing the sheets when there is no such
+// sheet. `sheets`, when not null, receives the names and the one read.
+absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path,
+                                                     const std::string& format,
+                                                     const std::string& sheet,
+                                                     ExcelSheets* sheets);
 
 }  // namespace ingest
 }  // namespace qiaolian

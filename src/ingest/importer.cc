@@ -1170,8 +1170,25 @@ class Importer {
     std::unique_ptr<ingest::RowReader> reader;
     if (format == "xlsx" || format == "xls") {
       // Workbooks carry their own encoding: --encoding does not apply.
-      QL_ASSIGN_OR_RETURN(reader, ingest::OpenExcel(path_, format));
+      ingest::ExcelSheets sheets;
+      QL_ASSIGN_OR_RETURN(reader,
+                          ingest::OpenExcel(path_, format, o_.sheet, &sheets));
       summary_.encoding = format;
+      summary_.sheet = sheets.chosen;
+      if (sheets.all.size() > 1) {
+        std::vector<std::string> listed;
+        for (size_t i = 0; i < sheets.all.size(); ++i) {
+          listed.push_back(absl::StrCat(i + 1, " \"", sheets.all[i], "\""));
+        }
+        sheets_hint_ = absl::StrCat(
+            " (sheet \"", sheets.chosen,
+            "\"; the workbook's sheets: ", absl::StrJoin(listed, ", "),
+            "; --sheet reads another)");
+      }
+    } else if (!o_.sheet.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a sheet was given, but ", path_,
+                       " is not a workbook (.xlsx, .xls)"));
     } else {
       QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
                           ingest::OpenTextFile(path_, enc));
@@ -1449,7 +1466,8 @@ class Importer {
         }
         if (!found) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "no column of ", path_, " maps to a field of ", KindName(o_.kind),
+              "no column of ", path_, sheets_hint_, " maps to a field of ",
+              KindName(o_.kind),
               " (header: ", absl::StrJoin(first.fields, ", "),
               "), and no row among its first ", above.size(),
               " has two columns that do; name the columns as the schema "
@@ -1460,8 +1478,8 @@ class Importer {
     }
     if (columns->columns.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "no column of ", path_, " maps to a field of ", KindName(o_.kind),
-          " (header on line ", header.line, ": ",
+          "no column of ", path_, sheets_hint_, " maps to a field of ",
+          KindName(o_.kind), " (header on line ", header.line, ": ",
           absl::StrJoin(header.fields, ", "),
           "); name the columns as the schema does or give a mapping file"));
     }
@@ -2071,6 +2089,8 @@ class Importer {
   std::vector<MappedColumn> columns_;
   // The mapping file's `column = field.path` lines (ReadMapping).
   std::unordered_map<std::string, std::string> mapping_;
+  // For the errors of a workbook of several sheets: which one was read.
+  std::string sheets_hint_;
   size_t header_size_ = 0;
   std::ofstream rejects_;
   std::vector<Pending> pending_;
@@ -2147,11 +2167,11 @@ std::string DescribeDuplicate(const ImportDuplicate& d, Kind kind) {
 }  // namespace
 
 std::string ImportSummary::ToString() const {
-  std::string s =
-      absl::StrCat(dry_run ? "DRY RUN (nothing written): " : "", file, " (",
-                   encoding, "): ", rows, " rows: ", created, " created, ",
-                   updated, " updated, ", unchanged, " unchanged, ", duplicates,
-                   " duplicate rows, ", rejected, " rejected");
+  std::string s = absl::StrCat(
+      dry_run ? "DRY RUN (nothing written): " : "", file, " (", encoding,
+      sheet.empty() ? "" : ", sheet ", sheet, "): ", rows, " rows: ", created,
+      " created, ", updated, " updated, ", unchanged, " unchanged, ",
+      duplicates, " duplicate rows, ", rejected, " rejected");
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
   if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
   if (merged > 0) {
@@ -2232,7 +2252,7 @@ std::string ImportSummary::ToJson() const {
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
       ",\"dry_run\":", dry_run ? "true" : "false",
-      ",\"header_line\":", header_line,
+      ",\"sheet\":", JsonQuote(sheet), ",\"header_line\":", header_line,
       ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
       absl::StrJoin(above, ","), "],\"rows\":", rows, ",\"created\":", created,
       ",\"updated\":", updated, ",\"unchanged\":", unchanged,

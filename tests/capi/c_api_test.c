@@ -1148,6 +1148,15 @@ static void test_import(void) {
   err = NULL;
   CHECK(summary == NULL);
   CHECK(qiaolian_import_options_set_header_row(io, 0) == QIAOLIAN_OK);
+  /* A sheet is for workbooks; NULL clears it. */
+  CHECK(qiaolian_import_options_set_sheet(io, "名单", strlen("名单")) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import(db, csv, io, &summary, &summary_len, &err) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(err != NULL && strstr(err, "is not a workbook") != NULL);
+  qiaolian_free(err);
+  err = NULL;
+  CHECK(qiaolian_import_options_set_sheet(io, NULL, 0) == QIAOLIAN_OK);
 
   /* Likely duplicates: 張三 is merged into 张三 (same name and birth date)
    * instead of being created; warn lists it; bad values are refused. */

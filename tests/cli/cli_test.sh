@@ -293,6 +293,8 @@ expect_fail "export unknown format" 1 "unknown export format" q export 'enterpri
 expect_ok "export xlsx" "records exported" q export 'enterprise where uscc = "91320413723588143D"' --format xlsx -o "$TMP/export.xlsx"
 expect_eq "export xlsx is a zip" "$(head -c 2 "$TMP/export.xlsx")" "PK"
 expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise "$TMP/export.xlsx" --dry-run
+expect_ok "import --sheet 1 names the sheet" "(xlsx, sheet " q import enterprise "$TMP/export.xlsx" --dry-run --sheet 1
+expect_fail "import --sheet unknown lists the sheets" 1 "has no sheet \"名单\" (its sheets: 1 " q import enterprise "$TMP/export.xlsx" --dry-run --sheet 名单
 expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
 expect_ok "after a bulk load the store verifies" "consistent" q verify
 expect_fail "import --bulk-load bogus" 1 "expected auto, on or off" q import enterprise "$TMP/export.xlsx" --bulk-load bogus

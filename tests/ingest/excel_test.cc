@@ -273,6 +273,80 @@ TEST(ExcelTest, ImportsXlsxEndToEnd) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Sheets by name or number; by default the first that is not hidden and
+// is a worksheet (not a chart sheet).
+TEST(ExcelTest, SheetsByNameNumberHiddenAndCharts) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("book.xlsx");
+  ASSERT_TRUE(WriteZip(path, WorkbookParts(kRows)));
+  ExcelSheets sheets;
+  for (const char* want : {"其他", "2"}) {
+    auto r = OpenExcel(path, "xlsx", want, &sheets);
+    ASSERT_TRUE(r.ok()) << r.status();
+    auto rows = ReadAll(**r);
+    ASSERT_EQ(rows.size(), 1u) << want;
+    EXPECT_THAT(rows[0].fields, ElementsAre("wrong sheet"));
+    EXPECT_THAT(sheets.all, ElementsAre("企业", "其他"));
+    EXPECT_EQ(sheets.chosen, "其他");
+  }
+  auto missing = OpenExcel(path, "xlsx", "名单", &sheets);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("has no sheet \"名单\" (its sheets: 1 \"企业\", 2 "
+                        "\"其他\"; give a name or a number)"));
+  EXPECT_FALSE(OpenExcel(path, "xlsx", "3", &sheets).ok());
+
+  // The first sheet hidden, or a chart sheet: the second is read.
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"<sheet name=\"企业\" ", "<sheet state=\"hidden\" name=\"企业\" "},
+           {"relationships/worksheet\" Target=\"worksheets/sheet1.xml\"",
+            "relationships/chartsheet\" Target=\"worksheets/sheet1.xml\""}}) {
+    Parts parts = WorkbookParts(kRows);
+    bool replaced = false;
+    for (auto& [name, data] : parts) {
+      const size_t at = data.find(from);
+      if (at != std::string::npos) {
+        data.replace(at, from.size(), to);
+        replaced = true;
+      }
+    }
+    ASSERT_TRUE(replaced) << from;
+    const std::string other = tmp.Sub("other.xlsx");
+    ASSERT_TRUE(WriteZip(other, parts));
+    auto r = OpenExcel(other, "xlsx", "", &sheets);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(sheets.chosen, "其他") << to;
+    EXPECT_THAT(ReadAll(**r)[0].fields, ElementsAre("wrong sheet"));
+  }
+
+  // Through Import: the summary names the sheet, and a sheet with no header
+  // says which one was read and which others there are.
+  auto store = Store::Open(tmp.Sub("s"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ImportOptions o;
+  o.dry_run = true;
+  o.sheet = "企业";
+  auto s = Import(**store, path, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->sheet, "企业");
+  EXPECT_THAT(s->ToString(), HasSubstr("book.xlsx (xlsx, sheet 企业): 3 rows"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"sheet\":\"企业\""));
+  o.sheet = "2";
+  s = Import(**store, path, o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("no column of " + path +
+                        " (sheet \"其他\"; the workbook's sheets: 1 \"企业\", "
+                        "2 \"其他\"; --sheet reads another) maps to a field "
+                        "of enterprise"));
+  const std::string csv = tmp.Sub("a.csv");
+  std::ofstream(csv) << "企业名称\n甲\n";
+  s = Import(**store, csv, o);
+  EXPECT_THAT(s.status().message(), HasSubstr("a sheet was given, but " + csv +
+                                              " is not a workbook"));
+}
+
 // A title in a merged cell above the header, a blank row between them:
 // the header is found on worksheet row 3, rows keep their numbers, and a
 // row without its last cells has the header's width, not the title's.

@@ -117,6 +117,18 @@ def test_xls_workbook_imports(store, tmp_path):
     # Re-running changes nothing.
     again = store.import_file(path, "enterprise")
     assert (again["created"], again["unchanged"]) == (0, 2)
+    # The sheet by name or number; the summary names it; an unknown sheet
+    # lists the workbook's.
+    assert s["sheet"] == "企业"
+    by_name = store.import_file(path, "enterprise", sheet="企业")
+    assert (by_name["sheet"], by_name["unchanged"]) == ("企业", 2)
+    assert store.import_file(path, "enterprise", sheet=1)["unchanged"] == 2
+    try:
+        store.import_file(path, "enterprise", sheet="名单")
+    except qiaolian.InvalidArgumentError as e:
+        assert 'has no sheet "名单" (its sheets: 1 "企业"' in str(e)
+    else:
+        raise AssertionError("expected InvalidArgumentError")
 
 
 def test_not_a_workbook_is_invalid(store, tmp_path):
