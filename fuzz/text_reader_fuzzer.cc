@@ -1,10 +1,11 @@
-// Fuzzes the text readers (src/ingest/text.h): encoding detection (BOM,
-// strict UTF-8, strict GB18030), CSV/TSV per RFC 4180 and JSON Lines; with
+// Fuzzes the text readers (src/ingest/text.h): encoding detection (BOMs,
+// strict UTF-8, strict GB18030, UTF-16), CSV/TSV per RFC 4180 and JSON
+// Lines; with
 // bit 4 of the first byte, the whole import pipeline (header mapping,
 // normalisation, validation, natural keys) as a dry run on a small store.
 //
 // Input: one mode byte, then the file. Mode bits: 0-1 encoding (auto,
-// utf-8, gb18030, auto), 2-3 reader (csv, tsv, jsonl, csv), 4 import, 5-7
+// utf-8, gb18030, utf-16le), 2-3 reader (csv, tsv, jsonl, csv), 4 import, 5-7
 // kind for the import (person .. event).
 #include <cstdint>
 #include <memory>
@@ -35,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   std::string bytes(reinterpret_cast<const char*>(data + 1), size - 1);
   static const Encoding kEnc[] = {Encoding::kAuto, Encoding::kUtf8,
-                                  Encoding::kGb18030, Encoding::kAuto};
+                                  Encoding::kGb18030, Encoding::kUtf16Le};
   const int reader = (mode >> 2) & 3;
   if (mode & 16) {
     static const char* const kFormats[] = {"csv", "tsv", "jsonl", "csv"};

@@ -710,7 +710,8 @@ int Main(int argc, char** argv) {
   import->add_option("--reject-file", a.reject_file,
                      "Write rejected rows here (CSV: line, field, reason, "
                      "row)");
-  import->add_option("--encoding", a.encoding, "auto, utf-8 or gb18030");
+  import->add_option("--encoding", a.encoding,
+                     "auto, utf-8, gb18030, utf-16le or utf-16be");
   import->add_option("--mapping", a.mapping,
                      "Mapping file: `column = field.path` per line");
   import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");

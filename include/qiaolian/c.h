@@ -306,7 +306,7 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_kind(
 /* "csv", "tsv" or "jsonl"; empty: from the extension. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_format(
     qiaolian_import_options_t* options, const char* format, size_t format_len);
-/* "auto", "utf-8" or "gb18030" (also "gbk"). */
+/* "auto", "utf-8", "gb18030" (also "gbk"), "utf-16le" or "utf-16be". */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_encoding(
     qiaolian_import_options_t* options, const char* encoding,
     size_t encoding_len);

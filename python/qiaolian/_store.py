@@ -468,8 +468,9 @@ class Store:
 
         format: "csv", "tsv", "jsonl", "xlsx" or "xls" (None: from the
         extension).
-        encoding: "auto", "utf-8" or "gb18030". mode: what to do with rows
-        matching an existing record, "skip", "update" or "fill-empty".
+        encoding: "auto", "utf-8", "gb18030", "utf-16le" or "utf-16be".
+        mode: what to do with rows matching an existing record, "skip",
+        "update" or "fill-empty".
         dry_run: count, write nothing (the reject file is written). lenient:
         accept USCCs whose check character fails, flagged. reject_file:
         where rejected rows are written as CSV. mapping_file: `column =

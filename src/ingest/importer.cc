@@ -1044,6 +1044,18 @@ std::vector<std::string> NaturalKeys(Kind kind, const Message& m) {
   return keys;
 }
 
+// A .txt file is TSV when its first line holds a tab (Excel's "Text (tab
+// delimited)" and "Unicode text", in UTF-16), else CSV. A tab byte is a tab
+// in UTF-8, GB18030 (whose trailing bytes are 0x30 and above) and UTF-16.
+std::string TextFileFormat(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  const size_t tab = head.find('\t');
+  return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
+}
+
 // A row above the header, as the summary shows it: its non-empty fields
 // joined by ", ", cut to at most 200 bytes (at a character boundary).
 std::string AboveHeaderText(const ingest::Row& row) {
@@ -1159,7 +1171,8 @@ class Importer {
                : ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? "jsonl"
                : ext == ".xlsx" || ext == ".xlsm"                      ? "xlsx"
                : ext == ".xls"                                         ? "xls"
-                                                                       : "csv";
+               : ext == ".txt" ? TextFileFormat(path_)
+                               : "csv";
     }
     if (format != "csv" && format != "tsv" && format != "jsonl" &&
         format != "xlsx" && format != "xls") {

@@ -265,6 +265,123 @@ class Utf8Decoder : public Decoder {
   std::string carry_;  // The start of a sequence cut off by a chunk's end.
 };
 
+// UTF-16 code units to UTF-8, strictly: a surrogate pair may be split
+// across calls; an unpaired surrogate is an error.
+class Utf16ToUtf8 {
+ public:
+  // Appends units [p, end) as UTF-8, holding back a lead surrogate whose
+  // trail is in the next call. False on an unpaired surrogate, after
+  // appending the text before it; *bad (when not null) is then the index in
+  // [p, end) of the unit that could not be decoded (the trail that did not
+  // come counts as the unit after the lead).
+  template <typename Unit>
+  bool Append(const Unit* p, const Unit* end, std::string* out,
+              size_t* bad = nullptr) {
+    const Unit* const begin = p;
+    const size_t old = out->size();
+    out->resize(old + 3 * static_cast<size_t>(end - p) + 4);
+    char* o = out->data() + old;
+    bool ok = true;
+    for (; p < end; ++p) {
+      uint32_t c = static_cast<uint16_t>(*p);
+      if (lead_ != 0) {
+        if (c < 0xDC00 || c > 0xDFFF) {
+          ok = false;
+          break;
+        }
+        c = 0x10000 + ((lead_ - 0xD800) << 10) + (c - 0xDC00);
+        lead_ = 0;
+      } else if (c >= 0xD800 && c <= 0xDBFF) {
+        lead_ = c;
+        continue;
+      } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        ok = false;
+        break;
+      }
+      if (c < 0x80) {
+        *o++ = static_cast<char>(c);
+      } else if (c < 0x800) {
+        *o++ = static_cast<char>(0xC0 | (c >> 6));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      } else if (c < 0x10000) {
+        *o++ = static_cast<char>(0xE0 | (c >> 12));
+        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      } else {
+        *o++ = static_cast<char>(0xF0 | (c >> 18));
+        *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *o++ = static_cast<char>(0x80 | (c & 0x3F));
+      }
+    }
+    out->resize(static_cast<size_t>(o - out->data()));
+    if (!ok && bad != nullptr) *bad = static_cast<size_t>(p - begin);
+    return ok;
+  }
+  // A lead surrogate is waiting for its trail.
+  bool pending() const { return lead_ != 0; }
+
+ private:
+  uint32_t lead_ = 0;
+};
+
+// UTF-16 (little- or big-endian) as Windows' "Unicode text" exports are:
+// a byte order mark (dropped), then two-byte units, strictly.
+class Utf16Decoder : public Decoder {
+ public:
+  explicit Utf16Decoder(bool big_endian) : big_endian_(big_endian) {}
+
+  bool Decode(absl::string_view in, std::string* out) override {
+    const size_t start = out->size();
+    std::u16string units;
+    units.reserve((odd_.size() + in.size()) / 2);
+    size_t i = 0;
+    auto byte = [&](size_t k) -> uint8_t {
+      return static_cast<uint8_t>(k < odd_.size() ? odd_[k]
+                                                  : in[k - odd_.size()]);
+    };
+    const size_t total = odd_.size() + in.size();
+    for (; i + 2 <= total; i += 2) {
+      const uint16_t a = byte(i), b = byte(i + 1);
+      units.push_back(
+          static_cast<char16_t>(big_endian_ ? (a << 8) | b : (b << 8) | a));
+    }
+    const uint64_t base = offset_ - odd_.size();
+    std::string rest;
+    if (i < total) rest.push_back(static_cast<char>(byte(i)));
+    odd_.swap(rest);
+    offset_ += in.size();
+    size_t bad = 0;
+    const bool ok =
+        utf16_.Append(units.data(), units.data() + units.size(), out, &bad);
+    StripBom(out, start);
+    if (!ok) {
+      // A trail with no lead is the bad sequence; so is a lead followed by
+      // anything but a trail (the unit before, maybe of the last call).
+      bad_offset_ = base + 2 * static_cast<uint64_t>(bad);
+      if (!IsTrail(units, bad)) bad_offset_ -= 2;
+      return false;
+    }
+    return true;
+  }
+
+  bool Finish(std::string*) override {
+    if (odd_.empty() && !utf16_.pending()) return true;
+    bad_offset_ = offset_ - odd_.size() - (utf16_.pending() ? 2 : 0);
+    truncated_ = true;
+    return false;
+  }
+
+ private:
+  static bool IsTrail(const std::u16string& units, size_t k) {
+    return units[k] >= 0xDC00 && units[k] <= 0xDFFF;
+  }
+
+  const bool big_endian_;
+  std::string odd_;  // A unit's first byte, cut off by a chunk's end.
+  Utf16ToUtf8 utf16_;
+};
+
 // GB18030 through ICU, which converts to UTF-16; this converts on to UTF-8.
 class Gb18030Decoder : public Decoder {
  public:
@@ -357,7 +474,7 @@ class Gb18030Decoder : public Decoder {
       UErrorCode err = U_ZERO_ERROR;
       ucnv_toUnicode(cnv_, &target, units_.get() + kUnits, &src, limit, nullptr,
                      /*flush=*/true, &err);
-      if (!AppendUtf16(units_.get(), target, out)) {
+      if (!utf16_.Append(units_.get(), target, out)) {
         bad_offset_ = base + static_cast<uint64_t>(src - begin);
         StripBom(out, start);
         return false;
@@ -377,7 +494,7 @@ class Gb18030Decoder : public Decoder {
       }
       break;
     }
-    if (lead_ != 0) {  // ICU never ends a flushed call inside a pair.
+    if (utf16_.pending()) {  // ICU never ends a flushed call inside a pair.
       bad_offset_ = base + in.size();
       return false;
     }
@@ -385,73 +502,56 @@ class Gb18030Decoder : public Decoder {
     return true;
   }
 
-  // Appends UTF-16 [p, end) as UTF-8, holding back a lead surrogate whose
-  // trail is in the next batch. False on an unpaired surrogate.
-  bool AppendUtf16(const UChar* p, const UChar* end, std::string* out) {
-    const size_t old = out->size();
-    out->resize(old + 3 * static_cast<size_t>(end - p) + 4);
-    char* o = out->data() + old;
-    bool ok = true;
-    for (; p < end; ++p) {
-      uint32_t c = *p;
-      if (lead_ != 0) {
-        if (c < 0xDC00 || c > 0xDFFF) {
-          ok = false;
-          break;
-        }
-        c = 0x10000 + ((lead_ - 0xD800) << 10) + (c - 0xDC00);
-        lead_ = 0;
-      } else if (c >= 0xD800 && c <= 0xDBFF) {
-        lead_ = c;
-        continue;
-      } else if (c >= 0xDC00 && c <= 0xDFFF) {
-        ok = false;
-        break;
-      }
-      if (c < 0x80) {
-        *o++ = static_cast<char>(c);
-      } else if (c < 0x800) {
-        *o++ = static_cast<char>(0xC0 | (c >> 6));
-        *o++ = static_cast<char>(0x80 | (c & 0x3F));
-      } else if (c < 0x10000) {
-        *o++ = static_cast<char>(0xE0 | (c >> 12));
-        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        *o++ = static_cast<char>(0x80 | (c & 0x3F));
-      } else {
-        *o++ = static_cast<char>(0xF0 | (c >> 18));
-        *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        *o++ = static_cast<char>(0x80 | (c & 0x3F));
-      }
-    }
-    out->resize(static_cast<size_t>(o - out->data()));
-    return ok;
-  }
-
   UConverter* const cnv_;
   std::unique_ptr<UChar[]> units_;
   std::string carry_;  // The start of a sequence cut off by a chunk's end.
-  uint32_t lead_ = 0;  // A lead surrogate awaiting its trail.
+  Utf16ToUtf8 utf16_;
 };
 
 absl::StatusOr<std::unique_ptr<Decoder>> NewDecoder(Encoding encoding) {
-  if (encoding == Encoding::kGb18030) return Gb18030Decoder::Create();
-  return std::unique_ptr<Decoder>(new Utf8Decoder());
+  switch (encoding) {
+    case Encoding::kGb18030:
+      return Gb18030Decoder::Create();
+    case Encoding::kUtf16Le:
+    case Encoding::kUtf16Be:
+      return std::unique_ptr<Decoder>(
+          new Utf16Decoder(encoding == Encoding::kUtf16Be));
+    default:
+      return std::unique_ptr<Decoder>(new Utf8Decoder());
+  }
 }
 
 const char* DecoderName(Encoding encoding) {
-  return encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8";
+  switch (encoding) {
+    case Encoding::kGb18030:
+      return "GB18030";
+    case Encoding::kUtf16Le:
+      return "UTF-16LE";
+    case Encoding::kUtf16Be:
+      return "UTF-16BE";
+    default:
+      return "UTF-8";
+  }
 }
 
-absl::Status CheckNotUtf16(absl::string_view first, const std::string& name) {
-  if (first.size() >= 2 && ((first[0] == '\xFF' && first[1] == '\xFE') ||
-                            (first[0] == '\xFE' && first[1] == '\xFF'))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name,
-                     ": starts with a UTF-16 byte order mark; UTF-16 is not "
-                     "supported; save as UTF-8"));
-  }
-  return absl::OkStatus();
+// The UTF-16 byte order mark `first` starts with: kUtf16Le, kUtf16Be, or
+// kAuto for none.
+Encoding Utf16Bom(absl::string_view first) {
+  if (first.size() < 2) return Encoding::kAuto;
+  if (first[0] == '\xFF' && first[1] == '\xFE') return Encoding::kUtf16Le;
+  if (first[0] == '\xFE' && first[1] == '\xFF') return Encoding::kUtf16Be;
+  return Encoding::kAuto;
+}
+
+// A UTF-16 byte order mark on a file read as another encoding.
+absl::Status CheckBomAgrees(absl::string_view first, const std::string& name,
+                            Encoding encoding) {
+  const Encoding bom = Utf16Bom(first);
+  if (bom == Encoding::kAuto || bom == encoding) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      name, ": starts with a ", DecoderName(bom),
+      " byte order mark, but the encoding given is ", DecoderName(encoding),
+      "; give --encoding auto or ", EncodingName(bom)));
 }
 
 // ---------------------------------------------------------------------------
@@ -466,10 +566,10 @@ class DecodingSource : public TextSource {
         decoder_(std::move(decoder)),
         encoding_(encoding) {}
 
-  // Reads the first chunk, rejecting UTF-16.
+  // Reads the first chunk, checking a UTF-16 byte order mark.
   absl::Status Start() {
     QL_ASSIGN_OR_RETURN(first_, bytes_->Next());
-    return CheckNotUtf16(first_, name_);
+    return CheckBomAgrees(first_, name_, encoding_);
   }
 
   absl::StatusOr<size_t> Read(std::string* out) override {
@@ -541,10 +641,21 @@ absl::StatusOr<bool> Decodes(Decoder* decoder, absl::string_view first,
 // UTF-8, else strict GB18030.
 absl::StatusOr<Encoding> Detect(ByteStream* bytes, const std::string& name) {
   QL_ASSIGN_OR_RETURN(absl::string_view first, bytes->Next());
-  QL_RETURN_IF_ERROR(CheckNotUtf16(first, name));
+  if (const Encoding bom = Utf16Bom(first); bom != Encoding::kAuto) {
+    QL_RETURN_IF_ERROR(bytes->Rewind());
+    return bom;
+  }
   if (absl::StartsWith(first, kUtf8Bom)) {
     QL_RETURN_IF_ERROR(bytes->Rewind());
     return Encoding::kUtf8;
+  }
+  // No spreadsheet text holds NUL; UTF-16 without a byte order mark does
+  // (every ASCII character), and would pass for GB18030.
+  if (const size_t nul = first.find('\0'); nul != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot tell the encoding of ", name, ": a NUL byte at offset ", nul,
+        " (UTF-16 without a byte order mark?); say which with --encoding "
+        "(utf-16le, utf-16be, utf-8, gb18030)"));
   }
   Utf8Decoder utf8;
   QL_ASSIGN_OR_RETURN(bool is_utf8, Decodes(&utf8, first, bytes));
@@ -933,9 +1044,16 @@ absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
   if (n == "gb18030" || n == "gbk" || n == "gb2312" || n == "cp936") {
     return Encoding::kGb18030;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown encoding \"", name,
-                   "\"; use auto, utf-8 or gb18030 (gbk, gb2312, cp936)"));
+  // "UTF-16" and "Unicode" as Windows names them: little-endian.
+  if (n == "utf-16le" || n == "utf16le" || n == "utf-16" || n == "utf16" ||
+      n == "unicode") {
+    return Encoding::kUtf16Le;
+  }
+  if (n == "utf-16be" || n == "utf16be") return Encoding::kUtf16Be;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown encoding \"", name,
+      "\"; use auto, utf-8, gb18030 (gbk, gb2312, cp936), utf-16le or "
+      "utf-16be"));
 }
 
 const char* EncodingName(Encoding e) {
@@ -946,6 +1064,10 @@ const char* EncodingName(Encoding e) {
       return "utf-8";
     case Encoding::kGb18030:
       return "gb18030";
+    case Encoding::kUtf16Le:
+      return "utf-16le";
+    case Encoding::kUtf16Be:
+      return "utf-16be";
   }
   return "?";
 }

@@ -2,11 +2,13 @@
 // rows (CSV per RFC 4180, TSV). Streaming: memory stays bounded by the
 // chunk size and the longest row, whatever the file size.
 //
-// Encodings: a UTF-8 BOM (skipped) means UTF-8; otherwise `auto` accepts the
-// file as strict UTF-8 if every byte sequence is valid, else as strict
-// GB18030 (a superset of GBK and GB2312) if that decodes without error, else
-// fails with INVALID_ARGUMENT naming the byte offsets where each failed and
-// asking for --encoding. Nothing is ever replaced with U+FFFD.
+// Encodings: a UTF-8 BOM (skipped) means UTF-8, a UTF-16 one (skipped)
+// UTF-16 of that byte order (what Excel's "Unicode text" writes); otherwise
+// `auto` accepts the file as strict UTF-8 if every byte sequence is valid,
+// else as strict GB18030 (a superset of GBK and GB2312) if that decodes
+// without error, else fails with INVALID_ARGUMENT naming the byte offsets
+// where each failed and asking for --encoding (as it does for a NUL byte:
+// UTF-16 without a byte order mark). Nothing is ever replaced with U+FFFD.
 #ifndef QIAOLIAN_SRC_INGEST_TEXT_H_
 #define QIAOLIAN_SRC_INGEST_TEXT_H_
 
@@ -22,11 +24,12 @@
 namespace qiaolian {
 namespace ingest {
 
-enum class Encoding { kAuto, kUtf8, kGb18030 };
+enum class Encoding { kAuto, kUtf8, kGb18030, kUtf16Le, kUtf16Be };
 
-// "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"/"cp936" (any case).
+// "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"/"cp936",
+// "utf-16le"/"utf-16"/"unicode" (Windows' names), "utf-16be" (any case).
 absl::StatusOr<Encoding> ParseEncoding(absl::string_view name);
-const char* EncodingName(Encoding e);  // "auto", "utf-8", "gb18030"
+const char* EncodingName(Encoding e);  // "auto", "utf-8", "gb18030", ...
 
 // A stream of UTF-8 text decoded from some source.
 class TextSource {

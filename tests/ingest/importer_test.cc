@@ -440,6 +440,36 @@ TEST(ImporterTest, Gb18030FileIsDetected) {
             "上海卡耐尔化工有限公司");
 }
 
+// Excel's "Unicode text" (.txt): UTF-16LE with a byte order mark, tabs
+// between fields. A .txt file without tabs on its first line is CSV.
+TEST(ImporterTest, UnicodeTextFromExcelIsRead) {
+  TempDir tmp;
+  const std::u16string text =
+      u"\xFEFF企业名称\t统一社会信用代码\t注册地址\r\n"
+      u"上海卡耐尔化工有限公司\t91310115757910460R\t上海市, 浦东新区\r\n";
+  std::string bytes;
+  for (char16_t u : text) {
+    bytes += static_cast<char>(u & 0xFF);
+    bytes += static_cast<char>(u >> 8);
+  }
+  WriteFile(tmp.Sub("名单.txt"), bytes);
+  WriteFile(tmp.Sub("c.txt"),
+            "企业名称,统一社会信用代码\n上海定惠塑胶有限公司,"
+            "91310000757904992P\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("名单.txt"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->encoding, "utf-16le");
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  auto e = ByUscc(*store, "91310115757910460R");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "上海卡耐尔化工有限公司");
+  EXPECT_EQ(e->address().text(), "上海市, 浦东新区");
+  auto c = Import(*store, tmp.Sub("c.txt"), {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->created, 1u) << c->ToString();
+}
+
 TEST(ImporterTest, MappingFileAndLenientMode) {
   TempDir tmp;
   WriteFile(tmp.Sub("m.txt"),

@@ -50,6 +50,24 @@ std::string ToGb18030(const std::string& utf8) {
   return out;
 }
 
+// UTF-8 to UTF-16 bytes of either order, with a byte order mark or not.
+std::string ToUtf16(const std::string& utf8, bool big_endian, bool bom) {
+  UErrorCode err = U_ZERO_ERROR;
+  std::u16string units(utf8.size() + 1, u'\0');
+  int32_t n = 0;
+  u_strFromUTF8(units.data(), static_cast<int32_t>(units.size()), &n,
+                utf8.data(), static_cast<int32_t>(utf8.size()), &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
+  units.resize(static_cast<size_t>(n));
+  if (bom) units.insert(units.begin(), u'\xFEFF');
+  std::string out;
+  for (char16_t u : units) {
+    const char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xFF);
+    out += big_endian ? std::string{hi, lo} : std::string{lo, hi};
+  }
+  return out;
+}
+
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
   f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -122,7 +140,14 @@ TEST(EncodingTest, ParseAndName) {
   EXPECT_STREQ(EncodingName(Encoding::kAuto), "auto");
   EXPECT_STREQ(EncodingName(Encoding::kUtf8), "utf-8");
   EXPECT_STREQ(EncodingName(Encoding::kGb18030), "gb18030");
-  for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030}) {
+  for (const char* le : {"utf-16le", "UTF-16", "unicode", "utf16le"}) {
+    EXPECT_EQ(*ParseEncoding(le), Encoding::kUtf16Le) << le;
+  }
+  EXPECT_EQ(*ParseEncoding("UTF-16BE"), Encoding::kUtf16Be);
+  EXPECT_STREQ(EncodingName(Encoding::kUtf16Le), "utf-16le");
+  EXPECT_STREQ(EncodingName(Encoding::kUtf16Be), "utf-16be");
+  for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030,
+                     Encoding::kUtf16Le, Encoding::kUtf16Be}) {
     EXPECT_EQ(*ParseEncoding(EncodingName(e)), e);
   }
 }
@@ -542,16 +567,62 @@ TEST(DecodeTest, TextBeforeTheBadByteComesFirst) {
   }
 }
 
-TEST(DecodeTest, Utf16IsRejected) {
-  for (const char* bom : {"\xFF\xFE", "\xFE\xFF"}) {
-    for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030}) {
-      auto source =
-          TextFromBytes(std::string(bom, 2) + std::string("a\0b\0", 4), e);
-      ASSERT_FALSE(source.ok());
-      EXPECT_EQ(source.status().code(), absl::StatusCode::kInvalidArgument);
-      EXPECT_THAT(source.status().message(),
-                  HasSubstr("UTF-16 is not supported; save as UTF-8"));
+// Excel's "Unicode text": UTF-16 with a byte order mark, which says the
+// order; a character outside the BMP is a surrogate pair.
+TEST(DecodeTest, Utf16WithAByteOrderMark) {
+  const std::string utf8 = "企业名称\t代码\r\n𠀀记商行\tA1\r\n";
+  for (bool be : {false, true}) {
+    const Encoding order = be ? Encoding::kUtf16Be : Encoding::kUtf16Le;
+    for (Encoding e : {Encoding::kAuto, order}) {
+      auto source = Source(ToUtf16(utf8, be, /*bom=*/true), e);
+      ASSERT_NE(source, nullptr);
+      EXPECT_EQ(source->encoding(), order);
+      EXPECT_EQ(*ReadAll(source.get()), utf8);
     }
+    // Given its order, a file without the mark reads too.
+    EXPECT_EQ(*ReadAll(Source(ToUtf16(utf8, be, false), order).get()), utf8);
+    // Another encoding given for a marked file: an error saying so.
+    auto wrong = TextFromBytes(ToUtf16(utf8, be, true), Encoding::kUtf8);
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_THAT(wrong.status().message(),
+                HasSubstr(absl::StrCat("starts with a UTF-16", be ? "BE" : "LE",
+                                       " byte order mark, but the encoding "
+                                       "given is UTF-8; give --encoding auto "
+                                       "or utf-16",
+                                       be ? "be" : "le")));
+  }
+  // Without a mark, `auto` sees NUL bytes, which no text file holds, and
+  // asks rather than taking it for GB18030.
+  auto unmarked =
+      TextFromBytes(ToUtf16("name,代码\n", false, false), Encoding::kAuto);
+  ASSERT_FALSE(unmarked.ok());
+  EXPECT_THAT(unmarked.status().message(),
+              HasSubstr("a NUL byte at offset 1 (UTF-16 without a byte order "
+                        "mark?); say which with --encoding"));
+}
+
+TEST(DecodeTest, StrictUtf16) {
+  struct Case {
+    std::string bytes;  // Little-endian, after the mark.
+    uint64_t offset;    // Of the bad unit, counting the mark.
+    bool cut;
+  };
+  for (const Case& c : {
+           Case{std::string("a\0\x00\xDC", 4), 4, false},  // Lone trail.
+           Case{std::string("a\0\x3D\xD8"
+                            "b\0",
+                            6),
+                4, false},                         // Lead, no trail.
+           Case{std::string("a\0b", 3), 4, true},  // Half a unit at the end.
+           Case{std::string("a\0\x3D\xD8", 4), 4, true},  // Lead at the end.
+       }) {
+    auto source = Source("\xFF\xFE" + c.bytes, Encoding::kUtf16Le);
+    absl::StatusOr<std::string> text = ReadAll(source.get());
+    ASSERT_FALSE(text.ok()) << c.offset;
+    EXPECT_THAT(
+        text.status().message(),
+        HasSubstr(absl::StrCat("invalid UTF-16LE at byte offset ", c.offset,
+                               c.cut ? " (sequence cut off" : "")));
   }
 }
 
@@ -612,7 +683,9 @@ TEST(AutoDetectTest, Files) {
                                             "a\0",
                                             4));
   auto u16 = OpenTextFile(tmp.Sub("u16.csv"), Encoding::kAuto);
-  EXPECT_THAT(u16.status().message(), HasSubstr("UTF-16 is not supported"));
+  ASSERT_TRUE(u16.ok()) << u16.status();
+  EXPECT_EQ((*u16)->encoding(), Encoding::kUtf16Le);
+  EXPECT_EQ(*ReadAll(u16->get()), "a");
 }
 
 // A pipe cannot be read twice; auto-detection still works.
@@ -697,6 +770,32 @@ TEST(ChunkTest, Gb18030AcrossTheBoundary) {
   auto bad = Source(pad.substr(1) + "\x81\x30\x81\x0A", Encoding::kGb18030);
   EXPECT_THAT(ReadAll(bad.get()).status().message(),
               HasSubstr(absl::StrCat("GB18030 at byte offset ", kChunk - 2)));
+}
+
+// A unit, and a surrogate pair, split by a chunk's end; a bad pair there.
+TEST(ChunkTest, Utf16AcrossTheBoundary) {
+  TempDir tmp;
+  for (size_t pad = kChunk / 2 - 3; pad < kChunk / 2 + 1; ++pad) {
+    const std::string utf8 = std::string(pad, 'a') + "上𠀀,x\n";
+    for (bool be : {false, true}) {
+      const std::string bytes = ToUtf16(utf8, be, true);
+      EXPECT_EQ(*ReadAll(Source(bytes, Encoding::kAuto).get()), utf8) << pad;
+      WriteFile(tmp.Sub("f"), bytes);
+      auto file = OpenTextFile(tmp.Sub("f"), Encoding::kAuto);
+      ASSERT_TRUE(file.ok()) << file.status();
+      EXPECT_EQ(*ReadAll(file->get()), utf8) << pad;
+    }
+  }
+  // The mark, then a lead surrogate ending the first chunk, and 'b' after.
+  std::string bytes = "\xFF\xFE";
+  while (bytes.size() < kChunk - 2) bytes += std::string("a\0", 2);
+  bytes += std::string(
+      "\x3D\xD8"
+      "b\0",
+      4);
+  auto bad = Source(bytes, Encoding::kAuto);
+  EXPECT_THAT(ReadAll(bad.get()).status().message(),
+              HasSubstr(absl::StrCat("UTF-16LE at byte offset ", kChunk - 2)));
 }
 
 // Rows, and a quoted field with a CRLF, across chunk boundaries.
