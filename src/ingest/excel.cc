@@ -5,6 +5,7 @@
 #include <freexl.h>
 #include <unzip.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "src/util/status_macros.h"
 
@@ -397,17 +399,62 @@ int ColumnOf(absl::string_view ref) {
   return i == 0 ? -1 : col - 1;
 }
 
+// A cell reference ("C12"): column (0-based) and row (1-based); false when
+// it is not one.
+bool ParseCellRef(absl::string_view ref, int* col, uint64_t* row) {
+  size_t letters = 0;
+  while (letters < ref.size() && absl::ascii_isalpha(ref[letters])) ++letters;
+  *col = ColumnOf(ref.substr(0, letters));
+  return *col >= 0 && absl::SimpleAtoi(ref.substr(letters), row) && *row > 0;
+}
+
+// A range of merged cells spanning several rows (C3:C10: one 区县 for the
+// rows of a group): the rows below the first take the first row's value.
+struct MergedRange {
+  uint64_t first_row = 0, last_row = 0;
+  int col = 0;  // The range's first column, which holds the value.
+  std::string value;
+};
+
+// The <mergeCells> of a worksheet, which come after its rows: read in a
+// pass of their own before the rows are streamed.
+struct MergeCellsHandler {
+  std::vector<MergedRange> ranges;
+  void Start(absl::string_view name, const char** atts) {
+    if (name != "mergeCell") return;
+    const char* ref = Attr(atts, "ref");
+    if (ref == nullptr) return;
+    std::pair<absl::string_view, absl::string_view> ends =
+        absl::StrSplit(ref, absl::MaxSplits(':', 1));
+    MergedRange m;
+    int last_col;
+    if (ParseCellRef(ends.first, &m.col, &m.first_row) &&
+        ParseCellRef(ends.second, &last_col, &m.last_row) &&
+        m.last_row > m.first_row) {
+      ranges.push_back(std::move(m));
+    }
+  }
+  void End(absl::string_view) {}
+  void Text(absl::string_view) {}
+};
+
 class XlsxReader : public RowReader {
  public:
   XlsxReader(std::string path, std::unique_ptr<Zip> zip,
              std::vector<std::string> strings, std::vector<bool> date_styles,
-             bool date1904)
+             bool date1904, std::vector<MergedRange> merged)
       : path_(std::move(path)),
         zip_(std::move(zip)),
         strings_(std::move(strings)),
         date_styles_(std::move(date_styles)),
         date1904_(date1904),
-        parser_(this) {}
+        merged_(std::move(merged)),
+        parser_(this) {
+    std::sort(merged_.begin(), merged_.end(),
+              [](const MergedRange& a, const MergedRange& b) {
+                return a.first_row < b.first_row;
+              });
+  }
 
   absl::StatusOr<bool> Next(Row* row) override {
     while (rows_.empty() && !done_) {
@@ -470,6 +517,7 @@ class XlsxReader : public RowReader {
     if (name == "row" && in_row_) {
       in_row_ = false;
       last_line_ = row_.line;
+      if (!merged_.empty()) FillMerged(&row_);
       if (shaper_.Shape(&row_)) rows_.push_back(std::move(row_));
     } else if (name == "c" && in_cell_) {
       in_cell_ = false;
@@ -490,6 +538,33 @@ class XlsxReader : public RowReader {
   }
 
  private:
+  // Gives the empty cells of `row` that lie below the first row of a
+  // merged range that value; a row without any value of its own stays
+  // empty (and is skipped). Rows come in order.
+  void FillMerged(Row* row) {
+    const uint64_t line = row->line;
+    while (next_merged_ < merged_.size() &&
+           merged_[next_merged_].first_row <= line) {
+      active_.push_back(next_merged_++);
+    }
+    bool any = false;
+    for (const std::string& f : row->fields) any = any || !f.empty();
+    size_t kept = 0;
+    for (size_t i : active_) {
+      MergedRange& m = merged_[i];
+      if (m.last_row < line) continue;  // Over: dropped.
+      active_[kept++] = i;
+      const size_t col = static_cast<size_t>(m.col);
+      if (m.first_row == line) {
+        m.value = col < row->fields.size() ? row->fields[col] : "";
+      } else if (any && !m.value.empty()) {
+        if (col >= row->fields.size()) row->fields.resize(col + 1);
+        if (row->fields[col].empty()) row->fields[col] = m.value;
+      }
+    }
+    active_.resize(kept);
+  }
+
   std::string CellText() {
     if (type_ == "s") {
       size_t i;
@@ -520,6 +595,9 @@ class XlsxReader : public RowReader {
   std::vector<std::string> strings_;
   std::vector<bool> date_styles_;
   bool date1904_;
+  std::vector<MergedRange> merged_;  // By first row.
+  size_t next_merged_ = 0;           // The first not yet begun.
+  std::vector<size_t> active_;       // Begun, maybe not over.
   XmlParser<XlsxReader> parser_;
   absl::Status status_;
   char buf_[1 << 16];
@@ -631,10 +709,14 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path,
       return s;
     }
   }
+  MergeCellsHandler merged;
+  if (absl::Status s = ParseMember(path, *zip, sheet, &merged); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = zip->Open(sheet); !s.ok()) return s;
-  return std::unique_ptr<RowReader>(
-      new XlsxReader(path, std::move(zip), std::move(ss.strings),
-                     styles.DateStyles(), wb.date1904));
+  return std::unique_ptr<RowReader>(new XlsxReader(
+      path, std::move(zip), std::move(ss.strings), styles.DateStyles(),
+      wb.date1904, std::move(merged.ranges)));
 }
 
 // --- .xls

@@ -8,7 +8,9 @@
 // "HH:MM:SS". Missing cells are empty fields; every row after the first is
 // padded (or its trailing empty cells trimmed) to the width of the first
 // row, or of the header once RowReader::SetHeaderWidth names another (a
-// title above it); rows with no non-empty cell are skipped.
+// title above it); rows with no non-empty cell are skipped. In an .xlsx,
+// a cell merged down several rows gives its value to the empty cell of each
+// row below the first that has values of its own.
 #ifndef QIAOLIAN_SRC_INGEST_EXCEL_H_
 #define QIAOLIAN_SRC_INGEST_EXCEL_H_
 

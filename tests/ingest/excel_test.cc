@@ -43,7 +43,9 @@ bool WriteZip(const std::string& path, const Parts& parts) {
 const char kXmlDecl[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
-Parts WorkbookParts(const std::string& sheet_rows) {
+// `after_rows`: what the worksheet holds after <sheetData> (<mergeCells>).
+Parts WorkbookParts(const std::string& sheet_rows,
+                    const std::string& after_rows = "") {
   const std::string ns =
       "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
   const std::string rel_ns =
@@ -102,9 +104,9 @@ Parts WorkbookParts(const std::string& sheet_rows) {
            "<si><t>91310000757904992P</t></si>"                     // 5
            "<si><t xml:space=\"preserve\">大连老字号商店</t></si>"  // 6
            "</sst>"},
-      {"xl/worksheets/sheet1.xml", std::string(kXmlDecl) + "<worksheet " + ns +
-                                       "><sheetData>" + sheet_rows +
-                                       "</sheetData></worksheet>"},
+      {"xl/worksheets/sheet1.xml",
+       std::string(kXmlDecl) + "<worksheet " + ns + "><sheetData>" +
+           sheet_rows + "</sheetData>" + after_rows + "</worksheet>"},
       {"xl/worksheets/sheet2.xml",
        std::string(kXmlDecl) + "<worksheet " + ns +
            "><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>wrong "
@@ -198,17 +200,15 @@ TEST(ExcelTest, BadWorkbooksAreInvalidArgumentNamingFileAndProblem) {
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("xl/workbook.xml"));
 
-  // Broken XML in the sheet: reported when the reader gets there.
+  // Broken XML in the sheet: reported when the workbook is opened (the
+  // sheet's merged cells are read first), before any row is imported.
   const std::string broken = tmp.Sub("broken.xlsx");
   ASSERT_TRUE(
       WriteZip(broken, WorkbookParts("<row r=\"1\"><c><v>1</c></row>")));
   r = OpenExcel(broken);
-  ASSERT_TRUE(r.ok()) << r.status();
-  Row row;
-  auto next = (*r)->Next(&row);
-  ASSERT_FALSE(next.ok());
-  EXPECT_EQ(next.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(next.status().message(), HasSubstr("xl/worksheets/sheet1.xml"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("xl/worksheets/sheet1.xml"));
 
   // .xls: the error path here; a real BIFF8 workbook (built byte by byte,
   // as no BIFF writer ships with Debian) is imported in
@@ -345,6 +345,44 @@ TEST(ExcelTest, SheetsByNameNumberHiddenAndCharts) {
   s = Import(**store, csv, o);
   EXPECT_THAT(s.status().message(), HasSubstr("a sheet was given, but " + csv +
                                               " is not a workbook"));
+}
+
+// A column merged down a group of rows (one 地区 for three enterprises):
+// the rows below the first take its value; a cell of their own wins; a row
+// with nothing else stays skipped; a merge across columns fills nothing.
+TEST(ExcelTest, CellsMergedDownARangeTakeItsValue) {
+  auto cell = [](const std::string& ref, const std::string& text) {
+    return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text +
+           "</t></is></c>";
+  };
+  const std::string rows =
+      "<row r=\"1\">" + cell("A1", "企业名称") + cell("B1", "地区") +
+      cell("C1", "所在省份") + "</row>" +  //
+      "<row r=\"2\">" + cell("A2", "甲") + cell("B2", "金坛") +
+      cell("C2", "江苏") + "</row>" +                  //
+      "<row r=\"3\">" + cell("A3", "乙") + "</row>" +  //
+      "<row r=\"4\"><c r=\"B4\" s=\"0\"/></row>" +     //
+      "<row r=\"5\">" + cell("A5", "丙") + cell("B5", "溧阳") + "</row>" +
+      "<row r=\"6\">" + cell("A6", "丁") + "</row>" +  //
+      "<row r=\"7\">" + cell("A7", "戊") + "</row>";
+  TempDir tmp;
+  const std::string path = tmp.Sub("merged.xlsx");
+  ASSERT_TRUE(WriteZip(
+      path, WorkbookParts(rows,
+                          "<mergeCells count=\"3\"><mergeCell ref=\"B2:B5\"/>"
+                          "<mergeCell ref=\"C2:C3\"/><mergeCell "
+                          "ref=\"A7:C7\"/></mergeCells>")));
+  auto r = OpenExcel(path);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<Row> got = ReadAll(**r);
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_THAT(got[1].fields, ElementsAre("甲", "金坛", "江苏"));
+  EXPECT_THAT(got[2].fields, ElementsAre("乙", "金坛", "江苏"));
+  EXPECT_EQ(got[2].line, 3u);
+  EXPECT_THAT(got[3].fields, ElementsAre("丙", "溧阳", ""));
+  EXPECT_THAT(got[4].fields, ElementsAre("丁", "", ""));
+  EXPECT_THAT(got[5].fields, ElementsAre("戊", "", ""));
+  EXPECT_EQ(got[2].raw, "乙,金坛,江苏");
 }
 
 // A title in a merged cell above the header, a blank row between them:
