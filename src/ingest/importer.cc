@@ -1056,6 +1056,81 @@ std::string TextFileFormat(const std::string& path) {
   return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
 }
 
+// Whether `row` is a total, signature or note line of a sheet filled in for
+// an office (合计：56家, 填表人：张三, 注：…) rather than a record: its first
+// non-empty cell starts with a total (合计, 小计…) followed by nothing, a
+// space, a colon or a digit, or with a label (填表人, 注…) and a colon;
+// spaces between the characters (合　计) do not matter. Such rows would
+// otherwise become records named 合计.
+bool IsNoteRow(const ingest::Row& row) {
+  // Totals, alone or before a number; labels only before a colon (负责人
+  // alone may be a 职务 of a record).
+  static constexpr absl::string_view kWords[] = {"合计", "总计", "小计",
+                                                 "共计"};
+  static constexpr absl::string_view kNotes[] = {
+      "填表人",   "填报人",   "制表人",   "审核人",   "审批人",
+      "负责人",   "经办人",   "统计人",   "填表日期", "填报日期",
+      "制表日期", "报送日期", "填报单位", "填表单位", "报送单位",
+      "注",       "备注",     "说明",     "附注"};
+  auto skip_spaces = [](absl::string_view* t) {
+    for (;;) {
+      if (!t->empty() &&
+          absl::ascii_isspace(static_cast<unsigned char>(t->front()))) {
+        t->remove_prefix(1);
+      } else if (!absl::ConsumePrefix(t, "\u3000")) {
+        return;
+      }
+    }
+  };
+  // `word` at the start of `text`, spaces allowed between its characters
+  // (合　计, as rosters align them); then what follows it.
+  auto starts = [&](absl::string_view text, absl::string_view word,
+                    absl::string_view* rest) {
+    size_t i = 0;
+    while (i < word.size()) {
+      skip_spaces(&text);
+      size_t len = 1;
+      const auto lead = static_cast<unsigned char>(word[i]);
+      if (lead >= 0xF0) {
+        len = 4;
+      } else if (lead >= 0xE0) {
+        len = 3;
+      } else if (lead >= 0xC0) {
+        len = 2;
+      }
+      if (!absl::ConsumePrefix(&text, word.substr(i, len))) return false;
+      i += len;
+    }
+    *rest = text;
+    return true;
+  };
+  for (const std::string& f : row.fields) {
+    absl::string_view text = f;
+    skip_spaces(&text);
+    if (text.empty()) continue;
+    absl::string_view rest;
+    auto colon = [&] {
+      return absl::StartsWith(rest, ":") || absl::StartsWith(rest, "：");
+    };
+    for (absl::string_view w : kWords) {
+      if (starts(text, w, &rest) &&
+          (rest.empty() || colon() || absl::ascii_isdigit(rest[0]) ||
+           absl::ascii_isspace(static_cast<unsigned char>(rest[0])) ||
+           absl::StartsWith(rest, "\u3000"))) {
+        return true;
+      }
+    }
+    for (absl::string_view w : kNotes) {
+      if (starts(text, w, &rest)) {
+        skip_spaces(&rest);
+        if (colon()) return true;
+      }
+    }
+    return false;  // Only the first non-empty cell counts.
+  }
+  return false;
+}
+
 // A row above the header, as the summary shows it: its non-empty fields
 // joined by ", ", cut to at most 200 bytes (at a character boundary).
 std::string AboveHeaderText(const ingest::Row& row) {
@@ -1561,6 +1636,11 @@ class Importer {
       item->reject_reason = std::string(reason);
     };
     if (!row.error.empty()) return reject("", row.error);
+    if (!jsonl && IsNoteRow(row)) {
+      return reject("", absl::StrCat("not a record: a total, signature or "
+                                     "note line (合计, 填表人, 注：…): \"",
+                                     AboveHeaderText(row), "\""));
+    }
     if (!jsonl && row.fields.size() != header_size_) {
       return reject("", absl::StrCat("row has ", row.fields.size(),
                                      " fields but the header has ",

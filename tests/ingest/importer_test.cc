@@ -617,6 +617,41 @@ TEST(ImporterTest, TitleRowsAboveTheHeaderAreSkippedAndListed) {
   EXPECT_THAT(jsonl.status().message(), HasSubstr("JSON Lines have no header"));
 }
 
+// Lines under the records of an office's sheet: totals, signatures and
+// notes are rejected as what they are, not created as records named 合计.
+TEST(ImporterTest, TotalSignatureAndNoteLinesAreNotRecords) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("list.csv"),
+            "序号,企业名称,统一社会信用代码,职务\n"
+            "1,合计划咨询有限公司,91350100M000100Y43,负责人\n"
+            "2,注册服务有限公司,,\n"
+            "合　计,2家,,\n"
+            ",小计 2,,\n"
+            "填表人：张三　　审核人：李四,,,\n"
+            "注：本表由各镇（街道）侨联填报。,,,\n"
+            "说明 ：数据截至2023年底,,,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("list.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 5u) << s->ToString();
+  EXPECT_EQ(s->rejected_by_reason.at(
+                "row: not a record: a total, signature or note line (合计, "
+                "填表人, 注：…):"),
+            5u)
+      << s->ToString();
+  const std::string rejects = ReadFile(tmp.Sub("rejects.csv"));
+  EXPECT_THAT(rejects, HasSubstr("4,\"\",\"not a record: a total, signature or "
+                                 "note line (合计, 填表人, 注：…): \"\"合　计, "
+                                 "2家\"\"\",\"合　计,2家,,\"\n"));
+  EXPECT_THAT(rejects, HasSubstr("\n8,\"\",\"not a record"));
+  auto page = store->Query("enterprise where name = \"合计划咨询有限公司\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->records.size(), 1u);
+}
+
 TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.jsonl"),
