@@ -3,9 +3,11 @@
 
     PYTHONPATH=python QIAOLIAN_BUILD_DIR=build python3 examples/python/import_export.py [DIR]
 
-Writes a small CSV as registries send them (Chinese headers, dates and
-capital in several spellings, a full-width code, a placeholder, a bad check
-character, an exact duplicate row), imports it with a reject file, runs the
+Writes a small CSV as offices and registries send them (a title above the
+Chinese headers, dates and capital in several spellings, a full-width code,
+a placeholder, a bad check character, an exact duplicate row, a 合计 line
+and the name of who filled it in under the records), imports it with a
+reject file, runs the
 same import again (nothing changes), and exports the enterprises to .xlsx and
 CSV (with a BOM, for Excel). DIR defaults to a new temporary directory,
 removed at the end.
@@ -18,12 +20,15 @@ import tempfile
 
 import qiaolian
 
-CSV = """企业名称,统一社会信用代码,法定代表人,成立日期,注册资本,登记状态,投资国别
+CSV = """金坛区侨资企业名单（2020年）,,,,,,
+企业名称,统一社会信用代码,法定代表人,成立日期,注册资本,登记状态,投资国别
 常州三久制造有限公司,91320413723588143D,王建国,2001-05-07,"5,000(万元人民币)",存续（在营、开业、在册）,HK
 金坛一号农场,９１３２０４１３ＭＡ１ＭＱ７Ｋ３１Ｄ,李四,2008年5月7日,50万美元,在业,sg
 鑫品茶业有限公司,91320413608244193e,N/A,20100101,无,吊销，未注销,
 坏代码公司,91320413723588143X,张三,2001/1/1,100万元,存续,
 常州三久制造有限公司,91320413723588143D,王建国,2001-05-07,"5,000(万元人民币)",存续（在营、开业、在册）,HK
+合　计,4家,,,,,
+填表人：张三,,,,,,
 """
 
 
@@ -34,6 +39,8 @@ def main(d):
     with qiaolian.Store(os.path.join(d, "store")) as store:
         s = store.import_file(src, "enterprise",
                               reject_file=os.path.join(d, "rejects.csv"))
+        print(f"header on line {s['header_line']}, above it: "
+              f"{s['above_header']}")
         print(f"rows {s['rows']}: created {s['created']}, duplicates "
               f"{s['duplicates']}, rejected {s['rejected']}")
         # A new store: a bulk load, whose index entries were sorted and

@@ -224,6 +224,9 @@ def test_import_export_example_runs(tmp_path, run_example):
     """examples/python/import_export.py: a bulk load into a new store, the
     reject file, an idempotent second run, compaction and exports."""
     out = run_example("import_export.py", tmp_path)
+    assert "header on line 2, above it: ['金坛区侨资企业名单（2020年）']" in out
+    assert "rows 7: created 3, duplicates 1, rejected 3" in out
+    assert "rejected 2: row: not a record: a total, signature or note" in out
     assert "bulk load: True" in out
     assert "second run: created 0, unchanged 3, bulk load: False" in out
     assert "compacted: " in out
