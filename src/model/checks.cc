@@ -10,6 +10,7 @@
 #include <unicode/utf8.h>
 #include <unicode/utypes.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -19,6 +20,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
@@ -111,6 +113,39 @@ bool HasLower(absl::string_view s) {
 
 // Number of code points in valid UTF-8, or bytes when it is not valid (the
 // caller only uses it for a message).
+// What a code that a spreadsheet kept as a number looks like, said in the
+// error: scientific notation (3.20413E+17), or 18 digits ending in 000 (Excel
+// keeps 15 significant digits). Empty for anything else.
+std::string SpreadsheetNumberHint(absl::string_view code) {
+  auto digits = [](absl::string_view t, bool dot) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [dot](char c) {
+      return absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
+             (dot && c == '.');
+    });
+  };
+  const size_t e = code.find_first_of("Ee");
+  if (e != absl::string_view::npos) {
+    absl::string_view exponent = code.substr(e + 1);
+    absl::ConsumePrefix(&exponent, "+");
+    const absl::string_view mantissa = code.substr(0, e);
+    if (digits(mantissa, /*dot=*/true) &&
+        std::count(mantissa.begin(), mantissa.end(), '.') <= 1 &&
+        digits(exponent, false)) {
+      return absl::StrCat(
+          " (a number in scientific notation, \"", code,
+          "\": a spreadsheet stored the code as a number and lost its "
+          "digits; format the column as text, type the codes again and "
+          "export)");
+    }
+  }
+  if (code.size() == 18 && absl::EndsWith(code, "000") && digits(code, false)) {
+    return " (000 at the end is what a spreadsheet leaves of an 18-digit "
+           "code stored as a number; if so, format the column as text, type "
+           "the codes again and export)";
+  }
+  return "";
+}
+
 size_t CharCount(absl::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   size_t i = 0;
@@ -319,6 +354,8 @@ absl::Status CheckUscc(absl::string_view code) {
       hint = absl::StrCat(" (a ", n,
                           "-character legacy registration number (注册号) "
                           "belongs in registrationNumber)");
+    } else {
+      hint = SpreadsheetNumberHint(code);
     }
     return absl::InvalidArgumentError(
         absl::StrCat("18 characters expected, got ", n, hint));
@@ -345,7 +382,7 @@ absl::Status CheckUscc(absl::string_view code) {
   if (code[17] != expected) {
     return absl::InvalidArgumentError(
         absl::StrCat("check character is ", QuoteChar(code[17]), ", expected ",
-                     QuoteChar(expected)));
+                     QuoteChar(expected), SpreadsheetNumberHint(code)));
   }
   return absl::OkStatus();
 }
@@ -369,6 +406,8 @@ absl::Status CheckResidentId(absl::string_view number) {
       hint =
           " (a 15-digit first-generation number must be converted to the "
           "18-character form)";
+    } else {
+      hint = SpreadsheetNumberHint(number);
     }
     return absl::InvalidArgumentError(
         absl::StrCat("18 characters expected, got ", n, hint));
@@ -406,7 +445,7 @@ absl::Status CheckResidentId(absl::string_view number) {
   if (last != expected) {
     return absl::InvalidArgumentError(
         absl::StrCat("check character is ", QuoteChar(last), ", expected ",
-                     QuoteChar(expected)));
+                     QuoteChar(expected), SpreadsheetNumberHint(number)));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 
@@ -258,6 +259,31 @@ TEST(ChecksTest, ResidentIdRejectsWrongShape) {
   ExpectInvalid(CheckResidentId("1101051949A231002X"),
                 "character 'A' at position 11");
   EXPECT_EQ(ResidentIdCheckCharacter("1101051949123100"), '\0');
+}
+
+// Codes a spreadsheet kept as numbers: the error says what happened.
+TEST(ChecksTest, CodesStoredAsNumbersBySpreadsheetsAreExplained) {
+  for (const char* sci : {"3.20413E+17", "9.13204E+17", "1.1e17"}) {
+    ExpectInvalid(CheckResidentId(sci),
+                  absl::StrCat("(a number in scientific notation, \"", sci,
+                               "\": a spreadsheet stored the code as a number "
+                               "and lost its digits; format the column as "
+                               "text"));
+    ExpectInvalid(CheckUscc(sci), "a number in scientific notation");
+  }
+  // Excel keeps 15 significant digits: an 18-digit number ends in 000.
+  ExpectInvalid(CheckResidentId("320413198001011000"),
+                "check character is '0', expected '6' (000 at the end is what "
+                "a spreadsheet leaves of an 18-digit code stored as a number");
+  ExpectInvalid(CheckUscc("913204137235882000"), "000 at the end is what");
+  // Other mistakes get no such hint.
+  for (absl::Status st :
+       {CheckResidentId("110105194912310021"), CheckResidentId("1101051"),
+        CheckUscc("91310000757904992Q"), CheckUscc("E17"), CheckUscc("12E"),
+        CheckResidentId("1.2.3E+17")}) {
+    EXPECT_FALSE(st.ok());
+    EXPECT_FALSE(absl::StrContains(st.message(), "spreadsheet")) << st;
+  }
 }
 
 }  // namespace
