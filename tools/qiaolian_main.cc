@@ -711,7 +711,7 @@ int Main(int argc, char** argv) {
                      "Write rejected rows here (CSV: line, field, reason, "
                      "row)");
   import->add_option("--encoding", a.encoding,
-                     "auto, utf-8, gb18030, utf-16le or utf-16be");
+                     "auto, utf-8, gb18030, big5, utf-16le or utf-16be");
   import->add_option("--mapping", a.mapping,
                      "Mapping file: `column = field.path` per line");
   import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");

@@ -382,15 +382,18 @@ class Utf16Decoder : public Decoder {
   Utf16ToUtf8 utf16_;
 };
 
-// GB18030 through ICU, which converts to UTF-16; this converts on to UTF-8.
-class Gb18030Decoder : public Decoder {
+// A double-byte Chinese encoding through ICU, which converts to UTF-16;
+// this converts on to UTF-8: GB18030, or Big5 (with the Hong Kong
+// supplementary characters, HKSCS).
+class IcuDecoder : public Decoder {
  public:
-  static absl::StatusOr<std::unique_ptr<Decoder>> Create() {
+  static absl::StatusOr<std::unique_ptr<Decoder>> Create(Encoding encoding) {
+    const char* name = encoding == Encoding::kBig5 ? "Big5-HKSCS" : "gb18030";
     UErrorCode err = U_ZERO_ERROR;
-    UConverter* cnv = ucnv_open("gb18030", &err);
+    UConverter* cnv = ucnv_open(name, &err);
     if (U_FAILURE(err)) {
       return absl::InternalError(
-          absl::StrCat("ICU has no gb18030 converter: ", u_errorName(err)));
+          absl::StrCat("ICU has no ", name, " converter: ", u_errorName(err)));
     }
     ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr,
                         &err);
@@ -399,12 +402,13 @@ class Gb18030Decoder : public Decoder {
       return absl::InternalError(
           absl::StrCat("ucnv_setToUCallBack: ", u_errorName(err)));
     }
-    return std::unique_ptr<Decoder>(new Gb18030Decoder(cnv));
+    return std::unique_ptr<Decoder>(
+        new IcuDecoder(cnv, encoding == Encoding::kBig5));
   }
 
-  ~Gb18030Decoder() override { ucnv_close(cnv_); }
-  Gb18030Decoder(const Gb18030Decoder&) = delete;
-  Gb18030Decoder& operator=(const Gb18030Decoder&) = delete;
+  ~IcuDecoder() override { ucnv_close(cnv_); }
+  IcuDecoder(const IcuDecoder&) = delete;
+  IcuDecoder& operator=(const IcuDecoder&) = delete;
 
   bool Decode(absl::string_view in, std::string* out) override {
     // ICU is given whole sequences only (and flushed after each call), so
@@ -415,7 +419,7 @@ class Gb18030Decoder : public Decoder {
       carry_.append(in.data(), in.size());
       work = carry_;
     }
-    const size_t whole = WholeSequences(work);
+    const size_t whole = big5_ ? WholeBig5(work) : WholeSequences(work);
     const uint64_t base = offset_ - (work.size() - in.size());
     offset_ += in.size();
     if (!Convert(work.substr(0, whole), base, out)) return false;
@@ -436,8 +440,8 @@ class Gb18030Decoder : public Decoder {
  private:
   static constexpr size_t kUnits = 64 * 1024;
 
-  explicit Gb18030Decoder(UConverter* cnv)
-      : cnv_(cnv), units_(new UChar[kUnits]) {}
+  IcuDecoder(UConverter* cnv, bool big5)
+      : cnv_(cnv), big5_(big5), units_(new UChar[kUnits]) {}
 
   // The length of the prefix of `s` not ending inside a sequence, by the
   // form of GB18030: 00-7F; 81-FE 40-FE; 81-FE 30-39 81-FE 30-39. Bytes that
@@ -455,6 +459,23 @@ class Gb18030Decoder : public Decoder {
       } else if (p[i + 1] >= 0x30 && p[i + 1] <= 0x39) {
         if (i + 4 > n) break;
         i += 4;
+      } else {
+        i += 2;
+      }
+    }
+    return i;
+  }
+
+  // The same for Big5: 00-80 alone, 81-FE with one trailing byte.
+  static size_t WholeBig5(absl::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+      if (p[i] <= 0x80 || p[i] == 0xFF) {
+        ++i;
+      } else if (i + 1 == n) {
+        break;
       } else {
         i += 2;
       }
@@ -503,6 +524,7 @@ class Gb18030Decoder : public Decoder {
   }
 
   UConverter* const cnv_;
+  const bool big5_;
   std::unique_ptr<UChar[]> units_;
   std::string carry_;  // The start of a sequence cut off by a chunk's end.
   Utf16ToUtf8 utf16_;
@@ -511,7 +533,8 @@ class Gb18030Decoder : public Decoder {
 absl::StatusOr<std::unique_ptr<Decoder>> NewDecoder(Encoding encoding) {
   switch (encoding) {
     case Encoding::kGb18030:
-      return Gb18030Decoder::Create();
+    case Encoding::kBig5:
+      return IcuDecoder::Create(encoding);
     case Encoding::kUtf16Le:
     case Encoding::kUtf16Be:
       return std::unique_ptr<Decoder>(
@@ -525,6 +548,8 @@ const char* DecoderName(Encoding encoding) {
   switch (encoding) {
     case Encoding::kGb18030:
       return "GB18030";
+    case Encoding::kBig5:
+      return "Big5";
     case Encoding::kUtf16Le:
       return "UTF-16LE";
     case Encoding::kUtf16Be:
@@ -637,8 +662,46 @@ absl::StatusOr<bool> Decodes(Decoder* decoder, absl::string_view first,
   return decoder->Finish(&scratch);
 }
 
-// The encoding of `bytes` (rewound afterwards): a UTF-8 BOM, else strict
-// UTF-8, else strict GB18030.
+// Of the two-byte sequences of `bytes` read as GB18030, the percentage
+// outside GB2312 (a lead or trailing byte below 0xA1): ~0 for simplified
+// text, whose rare characters (喆, 堃 in names) are a few per cent; 40-60
+// for Big5, whose trailing bytes 40-7E and A1-FE both read as GB18030. 0
+// when there are fewer than 8 such sequences to judge by.
+size_t OutsideGb2312Percent(absl::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t pairs = 0, outside = 0;
+  for (size_t i = 0; i + 1 < bytes.size();) {
+    if (p[i] < 0x81 || p[i] == 0xFF) {
+      ++i;
+    } else if (p[i + 1] >= 0x30 && p[i + 1] <= 0x39) {
+      i += 4;  // A four-byte GB18030 sequence.
+    } else {
+      ++pairs;
+      outside += p[i] < 0xA1 || p[i + 1] < 0xA1;
+      i += 2;
+    }
+  }
+  return pairs < 8 ? 0 : outside * 100 / pairs;
+}
+constexpr size_t kBig5LikePercent = 25;
+
+// The first line of `bytes` (at most 200 bytes) decoded as `encoding`, as
+// far as it decodes: for an error that shows a user both readings.
+std::string FirstLineAs(Encoding encoding, absl::string_view bytes) {
+  absl::string_view line = bytes.substr(0, bytes.find('\n'));
+  if (line.size() > 200) line = line.substr(0, 200);
+  line = absl::StripTrailingAsciiWhitespace(line);
+  absl::StatusOr<std::unique_ptr<Decoder>> d = IcuDecoder::Create(encoding);
+  if (!d.ok()) return "";
+  std::string out;
+  (void)(*d)->Decode(line, &out);
+  return out;
+}
+
+// The encoding of `bytes` (rewound afterwards): a UTF-16 or UTF-8 BOM,
+// else strict UTF-8, else strict GB18030 or Big5, whichever decodes; when
+// both do and the text looks like Big5 read as GB18030, an error that shows
+// the first line both ways.
 absl::StatusOr<Encoding> Detect(ByteStream* bytes, const std::string& name) {
   QL_ASSIGN_OR_RETURN(absl::string_view first, bytes->Next());
   if (const Encoding bom = Utf16Bom(first); bom != Encoding::kAuto) {
@@ -662,15 +725,48 @@ absl::StatusOr<Encoding> Detect(ByteStream* bytes, const std::string& name) {
   QL_RETURN_IF_ERROR(bytes->Rewind());
   if (is_utf8) return Encoding::kUtf8;
 
-  QL_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> gb, Gb18030Decoder::Create());
+  QL_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> gb,
+                      IcuDecoder::Create(Encoding::kGb18030));
   QL_ASSIGN_OR_RETURN(first, bytes->Next());
+  const size_t outside = OutsideGb2312Percent(first);
   QL_ASSIGN_OR_RETURN(bool is_gb, Decodes(gb.get(), first, bytes));
   QL_RETURN_IF_ERROR(bytes->Rewind());
-  if (is_gb) return Encoding::kGb18030;
+  // Big5 (traditional Chinese from Hong Kong, Macau, Taiwan, and many
+  // associations abroad) nearly always decodes as GB18030 too, into other
+  // characters: tried when GB18030 fails, or when it succeeds with many
+  // characters that simplified text rarely uses.
+  bool is_big5 = false;
+  std::unique_ptr<Decoder> big5;
+  if (!is_gb || outside >= kBig5LikePercent) {
+    QL_ASSIGN_OR_RETURN(big5, IcuDecoder::Create(Encoding::kBig5));
+    QL_ASSIGN_OR_RETURN(first, bytes->Next());
+    QL_ASSIGN_OR_RETURN(is_big5, Decodes(big5.get(), first, bytes));
+    QL_RETURN_IF_ERROR(bytes->Rewind());
+  }
+  if (is_gb && !is_big5) return Encoding::kGb18030;
+  if (is_big5 && !is_gb) return Encoding::kBig5;
+  if (is_gb && is_big5) {
+    QL_ASSIGN_OR_RETURN(first, bytes->Next());
+    std::string as_gb = FirstLineAs(Encoding::kGb18030, first);
+    std::string as_big5 = FirstLineAs(Encoding::kBig5, first);
+    QL_RETURN_IF_ERROR(bytes->Rewind());
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot tell the encoding of ", name,
+        ": it reads as GB18030 and as "
+        "Big5, and ",
+        outside,
+        "% of its Chinese characters as GB18030 are "
+        "outside GB2312, as when Big5 is read as GB18030. Its first line as "
+        "GB18030: \"",
+        as_gb, "\"; as Big5: \"", as_big5,
+        "\". Say which "
+        "with --encoding gb18030 or --encoding big5"));
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("cannot tell the encoding of ", name,
                    ": not UTF-8 (invalid byte at offset ", utf8.bad_offset(),
-                   ") and not GB18030 (invalid at offset ", gb->bad_offset(),
+                   "), not GB18030 (invalid at offset ", gb->bad_offset(),
+                   ") and not Big5 (invalid at offset ", big5->bad_offset(),
                    "); say which with --encoding"));
 }
 
@@ -1050,10 +1146,13 @@ absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
     return Encoding::kUtf16Le;
   }
   if (n == "utf-16be" || n == "utf16be") return Encoding::kUtf16Be;
+  if (n == "big5" || n == "big5-hkscs" || n == "big5hkscs" || n == "cp950") {
+    return Encoding::kBig5;
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown encoding \"", name,
-      "\"; use auto, utf-8, gb18030 (gbk, gb2312, cp936), utf-16le or "
-      "utf-16be"));
+      "\"; use auto, utf-8, gb18030 (gbk, gb2312, cp936), big5 (big5-hkscs, "
+      "cp950), utf-16le or utf-16be"));
 }
 
 const char* EncodingName(Encoding e) {
@@ -1064,6 +1163,8 @@ const char* EncodingName(Encoding e) {
       return "utf-8";
     case Encoding::kGb18030:
       return "gb18030";
+    case Encoding::kBig5:
+      return "big5";
     case Encoding::kUtf16Le:
       return "utf-16le";
     case Encoding::kUtf16Be:

@@ -5,10 +5,13 @@
 // Encodings: a UTF-8 BOM (skipped) means UTF-8, a UTF-16 one (skipped)
 // UTF-16 of that byte order (what Excel's "Unicode text" writes); otherwise
 // `auto` accepts the file as strict UTF-8 if every byte sequence is valid,
-// else as strict GB18030 (a superset of GBK and GB2312) if that decodes
-// without error, else fails with INVALID_ARGUMENT naming the byte offsets
-// where each failed and asking for --encoding (as it does for a NUL byte:
-// UTF-16 without a byte order mark). Nothing is ever replaced with U+FFFD.
+// else as strict GB18030 (a superset of GBK and GB2312) or strict Big5
+// (HKSCS), whichever decodes without error — when both do and a quarter of
+// its characters read as GB18030 lie outside GB2312, as Big5 text's do, it
+// asks, showing the first line both ways — else fails with INVALID_ARGUMENT
+// naming the byte offsets where each failed and asking for --encoding (as
+// it does for a NUL byte: UTF-16 without a byte order mark). Nothing is
+// ever replaced with U+FFFD.
 #ifndef QIAOLIAN_SRC_INGEST_TEXT_H_
 #define QIAOLIAN_SRC_INGEST_TEXT_H_
 
@@ -24,9 +27,10 @@
 namespace qiaolian {
 namespace ingest {
 
-enum class Encoding { kAuto, kUtf8, kGb18030, kUtf16Le, kUtf16Be };
+enum class Encoding { kAuto, kUtf8, kGb18030, kUtf16Le, kUtf16Be, kBig5 };
 
 // "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"/"cp936",
+// "big5"/"big5-hkscs"/"cp950" (read as Big5-HKSCS),
 // "utf-16le"/"utf-16"/"unicode" (Windows' names), "utf-16be" (any case).
 absl::StatusOr<Encoding> ParseEncoding(absl::string_view name);
 const char* EncodingName(Encoding e);  // "auto", "utf-8", "gb18030", ...

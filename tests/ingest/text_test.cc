@@ -30,15 +30,15 @@ using testing::TempDir;
 // chunk boundaries.
 constexpr size_t kChunk = 256 * 1024;
 
-// UTF-8 to GB18030 with ICU.
-std::string ToGb18030(const std::string& utf8) {
+// UTF-8 to the ICU charset `name`.
+std::string ToCharset(const std::string& utf8, const char* name) {
   UErrorCode err = U_ZERO_ERROR;
   std::u16string units(utf8.size() + 1, u'\0');
   int32_t nunits = 0;
   u_strFromUTF8(units.data(), static_cast<int32_t>(units.size()), &nunits,
                 utf8.data(), static_cast<int32_t>(utf8.size()), &err);
   EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
-  UConverter* cnv = ucnv_open("gb18030", &err);
+  UConverter* cnv = ucnv_open(name, &err);
   EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
   std::string out(4 * static_cast<size_t>(nunits) + 4, '\0');
   const int32_t n =
@@ -48,6 +48,10 @@ std::string ToGb18030(const std::string& utf8) {
   ucnv_close(cnv);
   out.resize(static_cast<size_t>(n));
   return out;
+}
+
+std::string ToGb18030(const std::string& utf8) {
+  return ToCharset(utf8, "gb18030");
 }
 
 // UTF-8 to UTF-16 bytes of either order, with a byte order mark or not.
@@ -144,10 +148,14 @@ TEST(EncodingTest, ParseAndName) {
     EXPECT_EQ(*ParseEncoding(le), Encoding::kUtf16Le) << le;
   }
   EXPECT_EQ(*ParseEncoding("UTF-16BE"), Encoding::kUtf16Be);
+  for (const char* b5 : {"big5", "Big5-HKSCS", "cp950"}) {
+    EXPECT_EQ(*ParseEncoding(b5), Encoding::kBig5) << b5;
+  }
+  EXPECT_STREQ(EncodingName(Encoding::kBig5), "big5");
   EXPECT_STREQ(EncodingName(Encoding::kUtf16Le), "utf-16le");
   EXPECT_STREQ(EncodingName(Encoding::kUtf16Be), "utf-16be");
   for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030,
-                     Encoding::kUtf16Le, Encoding::kUtf16Be}) {
+                     Encoding::kUtf16Le, Encoding::kUtf16Be, Encoding::kBig5}) {
     EXPECT_EQ(*ParseEncoding(EncodingName(e)), e);
   }
 }
@@ -647,14 +655,49 @@ TEST(AutoDetectTest, ChoosesUtf8OrGb18030) {
   EXPECT_EQ(*ReadAll(bom.get()), "a");
 }
 
+// Traditional Chinese from Hong Kong, Macau, Taiwan and associations
+// abroad: Big5 (with HKSCS), which GB18030 would also read, wrongly.
+TEST(DecodeTest, Big5) {
+  const std::string utf8 =
+      "姓名,地址\n陳偉明,香港九龍彌敦道100號\n黃麗華,台北市中山區南京東路\n"
+      "林志強,澳門新馬路\n";
+  const std::string big5 = ToCharset(utf8, "Big5-HKSCS");
+  ASSERT_NE(big5, utf8);
+  EXPECT_EQ(*ReadAll(Source(big5, Encoding::kBig5).get()), utf8);
+  // Read as GB18030 it decodes, into other characters: `auto` asks, and
+  // shows the first line both ways.
+  EXPECT_NE(*ReadAll(Source(big5, Encoding::kGb18030).get()), utf8);
+  auto asked = TextFromBytes(big5, Encoding::kAuto);
+  ASSERT_FALSE(asked.ok());
+  EXPECT_THAT(asked.status().message(),
+              HasSubstr("it reads as GB18030 and as Big5, and "));
+  EXPECT_THAT(asked.status().message(),
+              HasSubstr("% of its Chinese characters as GB18030 are outside "
+                        "GB2312, as when Big5 is read as GB18030."));
+  EXPECT_THAT(asked.status().message(),
+              HasSubstr("; as Big5: \"姓名,地址\". Say which with --encoding "
+                        "gb18030 or --encoding big5"));
+  // Simplified text with the rare characters of names (喆, 堃, 玥) stays
+  // GB18030.
+  auto gb = Source(ToGb18030("姓名,地址\n王喆,金坛区东门大街\n李堃,常州市天宁区"
+                             "\n张玥,溧阳市\n"),
+                   Encoding::kAuto);
+  EXPECT_EQ(gb->encoding(), Encoding::kGb18030);
+  // Strict: a lead byte without its trailing byte.
+  auto bad = Source(std::string("ab\xA4\x0A", 4), Encoding::kBig5);
+  EXPECT_THAT(ReadAll(bad.get()).status().message(),
+              HasSubstr("invalid Big5 at byte offset 2"));
+}
+
 TEST(AutoDetectTest, NeitherNamesBothOffsets) {
   // C9 CF is GB18030 (上) but not UTF-8; FF is neither.
   auto source = TextFromBytes("\xC9\xCF,abc\xFF\n", Encoding::kAuto);
   ASSERT_FALSE(source.ok());
   EXPECT_EQ(source.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(source.status().message(),
-              HasSubstr("not UTF-8 (invalid byte at offset 0) and not GB18030 "
-                        "(invalid at offset 6); say which with --encoding"));
+              HasSubstr("not UTF-8 (invalid byte at offset 0), not GB18030 "
+                        "(invalid at offset 6) and not Big5 (invalid at offset "
+                        "6); say which with --encoding"));
 }
 
 TEST(AutoDetectTest, Files) {
@@ -677,7 +720,7 @@ TEST(AutoDetectTest, Files) {
               HasSubstr(absl::StrCat("cannot tell the encoding of ",
                                      tmp.Sub("bad.csv"))));
   EXPECT_THAT(bad.status().message(), HasSubstr("not UTF-8 (invalid byte at "
-                                                "offset 3) and not GB18030 "
+                                                "offset 3), not GB18030 "
                                                 "(invalid at offset 5)"));
   WriteFile(tmp.Sub("u16.csv"), std::string("\xFF\xFE"
                                             "a\0",
@@ -796,6 +839,14 @@ TEST(ChunkTest, Utf16AcrossTheBoundary) {
   auto bad = Source(bytes, Encoding::kAuto);
   EXPECT_THAT(ReadAll(bad.get()).status().message(),
               HasSubstr(absl::StrCat("UTF-16LE at byte offset ", kChunk - 2)));
+}
+
+TEST(ChunkTest, Big5AcrossTheBoundary) {
+  const std::string pad(kChunk - 1, 'a');
+  const std::string utf8 = pad + "陳偉明\n";
+  EXPECT_EQ(
+      *ReadAll(Source(ToCharset(utf8, "Big5-HKSCS"), Encoding::kBig5).get()),
+      utf8);
 }
 
 // Rows, and a quoted field with a CRLF, across chunk boundaries.
