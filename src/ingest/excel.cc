@@ -221,6 +221,35 @@ class XmlParser {
   XML_Parser parser_;
 };
 
+// The bytes of member `name` (decompressed, not parsed) from the start of
+// the first element whose name contains `needle` ("<x:mergeCells ...") to
+// the end of the member; empty when `needle` does not occur.
+absl::StatusOr<std::string> MemberTail(Zip& zip, const std::string& name,
+                                       absl::string_view needle) {
+  if (absl::Status s = zip.Open(name); !s.ok()) return s;
+  std::string window;  // The end of the last chunk, then the next chunk.
+  std::string tail;    // Once found: everything from the element's '<'.
+  char buf[1 << 16];
+  constexpr size_t kKept = 64;  // Enough for "<prefix:" before the name.
+  for (;;) {
+    absl::StatusOr<size_t> n = zip.Read(buf, sizeof(buf));
+    if (!n.ok()) return n.status();
+    if (*n == 0) return tail;
+    if (!tail.empty()) {
+      tail.append(buf, *n);
+      continue;
+    }
+    window.append(buf, *n);
+    const size_t at = absl::string_view(window).find(needle);
+    if (at != std::string::npos) {
+      const size_t lt = window.rfind('<', at);
+      tail = window.substr(lt == std::string::npos ? at : lt);
+      continue;
+    }
+    window.erase(0, window.size() - std::min(window.size(), kKept));
+  }
+}
+
 // Reads a whole (small) member through a handler.
 template <typename Handler>
 absl::Status ParseMember(const std::string& path, Zip& zip,
@@ -709,9 +738,26 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path,
       return s;
     }
   }
+  // Most sheets (every export) merge nothing, and the list comes after the
+  // rows: the sheet's bytes are scanned for it, and only the list is
+  // parsed (the whole sheet, should the list not parse on its own).
   MergeCellsHandler merged;
-  if (absl::Status s = ParseMember(path, *zip, sheet, &merged); !s.ok()) {
-    return s;
+  QL_ASSIGN_OR_RETURN(std::string tail, MemberTail(*zip, sheet, "mergeCells"));
+  if (!tail.empty()) {
+    const size_t end = tail.rfind("mergeCells>");
+    bool parsed = false;
+    if (end != std::string::npos) {
+      tail.resize(end + std::strlen("mergeCells>"));
+      tail = absl::StrCat("<tail>", tail, "</tail>");
+      XmlParser<MergeCellsHandler> parser(&merged);
+      parsed = parser.Feed(path, *zip, tail.data(), tail.size(), true).ok();
+    }
+    if (!parsed) {
+      merged = MergeCellsHandler();
+      if (absl::Status s = ParseMember(path, *zip, sheet, &merged); !s.ok()) {
+        return s;
+      }
+    }
   }
   if (absl::Status s = zip->Open(sheet); !s.ok()) return s;
   return std::unique_ptr<RowReader>(new XlsxReader(
