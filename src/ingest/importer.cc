@@ -8,6 +8,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <limits>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +30,7 @@
 #include "qiaolian/duplicates.h"
 #include "qiaolian/import.h"
 #include "qiaolian/limits.h"
+#include "qiaolian/search.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
@@ -331,11 +333,22 @@ absl::StatusOr<bool> ParseBool(absl::string_view s) {
       absl::StrCat("\"", s, "\" is not yes/no (是/否, true/false, 1/0)"));
 }
 
+// A reference a cell gave by name ("enterprise:常州三久制造有限公司", as a
+// visit log in a spreadsheet has it), to be looked up in the store by the
+// writer; until then the Ref has its kind and kUnresolvedId.
+struct NamedRef {
+  v1::Ref* ref = nullptr;
+  std::string name;
+  std::string column;
+};
+constexpr uint64_t kUnresolvedId = std::numeric_limits<uint64_t>::max();
+
 // Sets one field path of `m` from a cleaned value; a path through a list
-// of messages (`contacts.value`) goes to SetParallel.
+// of messages (`contacts.value`) goes to SetParallel. References given by
+// name are added to `named`.
 absl::Status SetPath(Message* m,
                      const std::vector<const FieldDescriptor*>& path,
-                     absl::string_view value);
+                     absl::string_view value, std::vector<NamedRef>* named);
 
 // A cell of a column into a list of messages (`contacts.value`): item i of
 // the cell (separated by 、 as exports write them, ；, ; or line breaks;
@@ -343,7 +356,8 @@ absl::Status SetPath(Message* m,
 // value of element i.
 absl::Status SetParallel(Message* m,
                          const std::vector<const FieldDescriptor*>& path,
-                         absl::string_view value) {
+                         absl::string_view value,
+                         std::vector<NamedRef>* named) {
   const std::string items =
       absl::StrReplaceAll(value, {{"；", "、"}, {";", "、"}, {"\n", "、"}});
   const Reflection* r = m->GetReflection();
@@ -352,8 +366,8 @@ absl::Status SetParallel(Message* m,
     const std::string v = ingest::CleanText(item);
     if (!v.empty() && !ingest::IsPlaceholder(v)) {
       while (r->FieldSize(*m, path[0]) <= i) r->AddMessage(m, path[0]);
-      absl::Status st =
-          SetPath(r->MutableRepeatedMessage(m, path[0], i), {path[1]}, v);
+      absl::Status st = SetPath(r->MutableRepeatedMessage(m, path[0], i),
+                                {path[1]}, v, named);
       if (!st.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat("item ", i + 1, ": ", st.message()));
@@ -366,9 +380,9 @@ absl::Status SetParallel(Message* m,
 
 absl::Status SetPath(Message* m,
                      const std::vector<const FieldDescriptor*>& path,
-                     absl::string_view value) {
+                     absl::string_view value, std::vector<NamedRef>* named) {
   if (path.size() == 2 && path[0]->is_repeated()) {
-    return SetParallel(m, path, value);
+    return SetParallel(m, path, value, named);
   }
   Message* cur = m;
   for (size_t i = 0; i + 1 < path.size(); ++i) {
@@ -474,17 +488,35 @@ absl::Status SetPath(Message* m,
                               ingest::ParseTimestampSeconds(v));
           static_cast<google::protobuf::Timestamp*>(sub)->set_seconds(seconds);
         } else if (f->message_type() == v1::Ref::descriptor()) {
+          // enterprise:42, or by name: enterprise:常州三久制造有限公司,
+          // person:胡正明 (the colon may be full-width).
+          std::string text(v);
+          absl::StrReplaceAll({{"：", ":"}}, &text);
           std::pair<std::string, std::string> kv =
-              absl::StrSplit(ingest::ToHalfWidth(v), ':');
-          absl::StatusOr<Kind> k = ParseKind(kv.first);
+              absl::StrSplit(text, absl::MaxSplits(':', 1));
+          absl::StatusOr<Kind> k = ParseKind(
+              absl::StripAsciiWhitespace(ingest::ToHalfWidth(kv.first)));
+          const std::string target = ingest::CleanText(kv.second);
           uint64_t id = 0;
-          if (!k.ok() || !absl::SimpleAtoi(kv.second, &id)) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "\"", v, "\" is not a reference such as enterprise:42"));
-          }
           auto* ref = static_cast<v1::Ref*>(sub);
-          ref->set_kind(*k);
-          ref->set_id(id);
+          if (k.ok() && absl::SimpleAtoi(ingest::ToHalfWidth(target), &id)) {
+            ref->set_kind(*k);
+            ref->set_id(id);
+          } else if (k.ok() && *k != v1::KIND_PERSON &&
+                     *k != v1::KIND_ENTERPRISE) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("a ", KindName(*k), " is referred to by its id (",
+                             KindName(*k), ":42), not \"", target, "\""));
+          } else if (k.ok() && !target.empty() && named != nullptr) {
+            ref->set_kind(*k);
+            ref->set_id(kUnresolvedId);
+            named->push_back(NamedRef{ref, target, ""});
+          } else {
+            return absl::InvalidArgumentError(
+                absl::StrCat("\"", v,
+                             "\" is not a reference such as enterprise:42 or "
+                             "enterprise:常州三久制造有限公司"));
+          }
         }
         break;
       }
@@ -544,6 +576,7 @@ v1::Enterprise::Status StatusFromText(absl::string_view t) {
 struct CellResult {
   bool flagged = false;
   std::string warning;  // "column: what" when a value is taken with a doubt.
+  std::vector<NamedRef> named_refs;
 };
 
 // A Chinese name as rosters align it ("王　五", "林 淑 芬"): the spaces
@@ -738,8 +771,14 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
   switch (c.target) {
     case Target::kRecordId:  // Read by Prepare, not put into the record.
       return absl::OkStatus();
-    case Target::kField:
-      return SetPath(m, c.path, value);
+    case Target::kField: {
+      const size_t before = result->named_refs.size();
+      QL_RETURN_IF_ERROR(SetPath(m, c.path, value, &result->named_refs));
+      for (size_t i = before; i < result->named_refs.size(); ++i) {
+        result->named_refs[i].column = c.header;
+      }
+      return absl::OkStatus();
+    }
     case Target::kUscc: {
       auto* e = static_cast<v1::Enterprise*>(m);
       std::string code = ingest::NormalizeCode(value);
@@ -1154,7 +1193,8 @@ std::string AboveHeaderText(const ingest::Row& row) {
 // or why the row is not imported.
 struct Item {
   ingest::Row row;
-  std::unique_ptr<Message> record;  // Set when the row is to be resolved.
+  std::unique_ptr<Message> record;   // Set when the row is to be resolved.
+  std::vector<NamedRef> named_refs;  // Refs of `record` given by name.
   bool duplicate = false;
   bool flagged = false;
   std::string warning;  // CellResult::warning.
@@ -1742,6 +1782,7 @@ class Importer {
     if (!valid.ok()) return reject(FieldOf(valid.message()), valid.message());
     item->flagged = cell_result.flagged;
     item->warning = std::move(cell_result.warning);
+    item->named_refs = std::move(cell_result.named_refs);
     item->record = std::move(record);
   }
 
@@ -1805,9 +1846,15 @@ class Importer {
         } else if (item.rejected) {
           Reject(item.row, item.reject_field, item.reject_reason);
         } else {
-          if (item.flagged) ++summary_.flagged;
-          if (!item.warning.empty()) Warn(item.warning);
-          QL_RETURN_IF_ERROR(Resolve(item));
+          std::string field, reason;
+          QL_ASSIGN_OR_RETURN(bool found, FindNamedRefs(item, &field, &reason));
+          if (!found) {
+            Reject(item.row, field, reason);
+          } else {
+            if (item.flagged) ++summary_.flagged;
+            if (!item.warning.empty()) Warn(item.warning);
+            QL_RETURN_IF_ERROR(Resolve(item));
+          }
         }
         if (pending_.size() >= o_.batch_rows) QL_RETURN_IF_ERROR(Flush());
         if (o_.progress && summary_.rows % o_.progress_every == 0) {
@@ -1815,6 +1862,84 @@ class Importer {
         }
       }
     }
+  }
+
+  // Sets the ids of the references `item` gave by name: false, with the
+  // column and the reason, when a name names no stored record or several.
+  absl::StatusOr<bool> FindNamedRefs(Item& item, std::string* field,
+                                     std::string* reason) {
+    for (NamedRef& n : item.named_refs) {
+      const std::string key =
+          absl::StrCat(static_cast<int>(n.ref->kind()), ":", n.name);
+      auto it = named_ref_ids_.find(key);
+      if (it == named_ref_ids_.end()) {
+        QL_ASSIGN_OR_RETURN(NamedRefId found, LookUp(n.ref->kind(), n.name));
+        it = named_ref_ids_.emplace(key, std::move(found)).first;
+      }
+      if (it->second.id == 0) {
+        *field = n.column;
+        *reason = it->second.reason;
+        return false;
+      }
+      n.ref->set_id(it->second.id);
+    }
+    return true;
+  }
+
+  struct NamedRefId {
+    uint64_t id = 0;
+    std::string reason;  // Why there is none, when id is 0.
+  };
+
+  // The stored record of `kind` that `name` names: an enterprise by its
+  // USCC or registration number, a person or an enterprise by an exact
+  // match of its name (simplified or traditional, full-width or not), or
+  // else of a former name.
+  absl::StatusOr<NamedRefId> LookUp(Kind kind, const std::string& name) {
+    const std::string what = KindName(kind);
+    std::set<uint64_t> ids;
+    if (kind == v1::KIND_ENTERPRISE) {
+      const std::string code = ingest::NormalizeCode(name);
+      const bool uscc = code.size() == 18 && model::CheckUscc(code).ok();
+      const bool legacy = code.size() == 15 || code.size() == 13;
+      if (uscc || legacy) {
+        QL_ASSIGN_OR_RETURN(
+            QueryPage page,
+            store_.Query(absl::StrCat("enterprise where ",
+                                      uscc ? "uscc" : "registration_number",
+                                      " = ", JsonQuote(code)),
+                         QueryOptions()));
+        for (const auto& r : page.records) ids.insert(MetaOf(*r).id());
+      }
+    }
+    if (ids.empty()) {
+      SearchOptions so;
+      so.limit = 20;
+      so.min_score = 90;  // Exact matches only.
+      QL_ASSIGN_OR_RETURN(std::vector<SearchHit> hits,
+                          Search(store_, kind, name, so));
+      std::set<uint64_t> former;
+      for (const SearchHit& h : hits) {
+        if (h.match != "exact") continue;
+        (h.field == search::FieldLabel(search::Field::kFormerName) ? former
+                                                                   : ids)
+            .insert(h.id);
+      }
+      if (ids.empty()) ids = std::move(former);
+    }
+    if (ids.size() == 1) return NamedRefId{*ids.begin(), ""};
+    if (ids.empty()) {
+      return NamedRefId{
+          0, absl::StrCat("no ", what, " of this store is named \"", name,
+                          "\"; give its id (", what,
+                          ":42) or check the name with `qiaolian search ", what,
+                          " ", name, "`")};
+    }
+    std::vector<std::string> listed;
+    for (uint64_t id : ids) listed.push_back(absl::StrCat(what, ":", id));
+    return NamedRefId{0, absl::StrCat(ids.size(), " ", what, "s are named \"",
+                                      name, "\" (", absl::StrJoin(listed, ", "),
+                                      "); give the id of the one meant")};
   }
 
   absl::Status Resolve(Item& item) {
@@ -2184,6 +2309,8 @@ class Importer {
   std::unordered_map<std::string, std::string> mapping_;
   // For the errors of a workbook of several sheets: which one was read.
   std::string sheets_hint_;
+  // The references given by name, looked up once per import.
+  std::unordered_map<std::string, NamedRefId> named_ref_ids_;
   size_t header_size_ = 0;
   std::ofstream rejects_;
   std::vector<Pending> pending_;

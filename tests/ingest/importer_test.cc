@@ -676,6 +676,89 @@ TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   EXPECT_EQ(*store->Count(v1::KIND_EVENT), 2u);
 }
 
+// A visit log kept in a spreadsheet names whom it visited: references by
+// name (or USCC) are looked up in the store; a name that is not there, or
+// names several records, rejects the row saying so.
+TEST(ImporterTest, ReferencesByNameAreLookedUp) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  auto add_enterprise = [&](const std::string& name, const std::string& uscc) {
+    v1::Enterprise e;
+    e.set_name(name);
+    e.set_uscc(uscc);
+    auto id = store->Create(&e);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  };
+  auto add_person = [&](const std::string& name, const std::string& former) {
+    v1::Person p;
+    p.set_name(name);
+    if (!former.empty()) p.add_former_names(former);
+    auto id = store->Create(&p);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  };
+  const uint64_t sanjiu =
+      add_enterprise("常州三久制造有限公司", "91320413723588143D");
+  const uint64_t tea = add_enterprise("鑫品茶业有限公司", "91320413608244193E");
+  const uint64_t hu = add_person("胡正明", "");
+  const uint64_t li = add_person("李四", "李小四");
+  add_person("张三", "");
+  add_person("张三", "");
+  WriteFile(
+      tmp.Sub("visits.csv"),
+      "活动类型,日期,participants.ref\n"
+      "走访企业,2020-05-06,enterprise:常州三久制造有限公司\n"
+      "走访企业,2020-05-07,enterprise：９１３２０４１３６０８２４４１９３Ｅ\n"
+      "走访企业,2020-05-08,enterprise:鑫品茶業有限公司、enterprise:1\n"
+      "走访慰问,2020-05-09,person:胡正明\n"
+      "走访慰问,2020-05-10,person:李小四\n"
+      "走访慰问,2020-05-11,person:张三\n"
+      "走访慰问,2020-05-12,person:王五\n"
+      "会议,2020-05-13,case:全委会\n"
+      "走访慰问,2020-05-14,person:李四\n");
+  ImportOptions o;
+  o.kind = v1::KIND_EVENT;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("visits.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 6u) << s->ToString();
+  EXPECT_EQ(s->rejected, 3u) << s->ToString();
+  auto refs_on = [&](int day) {
+    std::vector<std::pair<int, uint64_t>> out;
+    auto page = store->Query(absl::StrCat("event where date = 2020-05-", day));
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok() || page->records.size() != 1) return out;
+    for (const auto& p :
+         static_cast<const v1::Event&>(*page->records[0]).participants()) {
+      out.emplace_back(p.ref().kind(), p.ref().id());
+    }
+    return out;
+  };
+  using Refs = std::vector<std::pair<int, uint64_t>>;
+  const int kE = v1::KIND_ENTERPRISE, kP = v1::KIND_PERSON;
+  EXPECT_EQ(refs_on(6), (Refs{{kE, sanjiu}}));
+  EXPECT_EQ(refs_on(7), (Refs{{kE, tea}}));           // By USCC, full-width.
+  EXPECT_EQ(refs_on(8), (Refs{{kE, tea}, {kE, 1}}));  // Traditional.
+  EXPECT_EQ(refs_on(9), (Refs{{kP, hu}}));
+  EXPECT_EQ(refs_on(10), (Refs{{kP, li}}));  // A former name.
+  EXPECT_EQ(refs_on(14), (Refs{{kP, li}}));  // A name before a former one.
+  const std::string rejects = ReadFile(tmp.Sub("rejects.csv"));
+  EXPECT_THAT(rejects, HasSubstr("7,\"participants.ref\",\"2 persons are named "
+                                 "\"\"张三\"\" (person:"));
+  EXPECT_THAT(rejects, HasSubstr("8,\"participants.ref\",\"no person of this "
+                                 "store is named \"\"王五\"\"; give its id "
+                                 "(person:42)"));
+  EXPECT_THAT(rejects, HasSubstr("9,\"participants.ref\",\"item 1: a case is "
+                                 "referred to by its id (case:42), not "
+                                 "\"\"全委会\"\"\""));
+  // Again: the same records, found by their source lines.
+  auto again = Import(*store, tmp.Sub("visits.csv"), o);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->unchanged, 6u) << again->ToString();
+  EXPECT_EQ(again->created, 0u);
+}
+
 // Generates a registry of `n` rows with valid, distinct USCCs.
 std::string GenerateRegistry(int n) {
   static const char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -128,6 +128,23 @@ def test_title_rows_above_the_header(store, tmp_path):
         store.import_file(titled, header_row=-1)
 
 
+def test_visit_log_names_the_enterprises(store, shanghai, tmp_path):
+    store.import_file(shanghai)  # 三久制造, 一号农场, 鑫品茶业.
+    log = write(tmp_path / "走访记录.csv",
+                "活动类型,日期,participants.ref\n"
+                "走访企业,2020-05-06,enterprise:一号农场\n"
+                "走访企业,2020-05-07,enterprise:无此企业\n")
+    s = store.import_file(log, "event")
+    assert (s["created"], s["rejected"]) == (1, 1)
+    assert list(s["rejected_by_reason"]) == [
+        "participants.ref: no enterprise of this store is named"]
+    farm = by_uscc(store)["91320413MA1MQ7K31D"]
+    visits = store.query("event where participants.ref = enterprise:" +
+                         farm["meta"]["id"])
+    assert [v["date"] for v in visits] == [{"year": 2020, "month": 5,
+                                            "day": 6}]
+
+
 def test_progress_must_be_callable(store, shanghai):
     with pytest.raises(TypeError):
         store.import_file(shanghai, progress=42)
