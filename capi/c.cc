@@ -4,7 +4,14 @@
 // capi/*.cc next to this file and share capi/internal.h.
 #include <openssl/crypto.h>
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "capi/internal.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 using qiaolian::Kind;
 using qiaolian::Store;
@@ -681,6 +688,90 @@ int qiaolian_import(qiaolian_db_t* db, const char* path,
         return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
       }
       *summary_len = s.size();
+      return Ok(errmsg);
+    });
+  });
+}
+
+namespace {
+
+// The (name, value) pairs of a JSON object of fields for qiaolian_add:
+// strings as they are, numbers and booleans as their text.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> FieldsOf(
+    const char* json, size_t len) {
+  google::protobuf::Struct s;
+  auto st = google::protobuf::util::JsonStringToMessage(
+      std::string(json, len), &s, google::protobuf::util::JsonParseOptions());
+  if (!st.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fields are not a JSON object of names and values: ",
+                     std::string(st.message())));
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : s.fields()) {
+    switch (value.kind_case()) {
+      case google::protobuf::Value::kStringValue:
+        out.emplace_back(name, value.string_value());
+        break;
+      case google::protobuf::Value::kNumberValue:
+        out.emplace_back(name, absl::StrCat(value.number_value()));
+        break;
+      case google::protobuf::Value::kBoolValue:
+        out.emplace_back(name, value.bool_value() ? "true" : "false");
+        break;
+      case google::protobuf::Value::kNullValue:
+        break;  // No value.
+      default:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "field \"", name,
+            "\": a string, number or boolean is expected (a list as a cell "
+            "holds it: items separated by 、)"));
+    }
+  }
+  std::sort(out.begin(), out.end());  // A deterministic order.
+  return out;
+}
+
+}  // namespace
+
+int qiaolian_add(qiaolian_db_t* db, const qiaolian_write_options_t* options,
+                 int kind, const char* fields_json, size_t len, uint64_t* id,
+                 char** warnings_json, size_t* warnings_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (fields_json == nullptr) return Null(errmsg, "fields_json");
+    if (id == nullptr) return Null(errmsg, "id");
+    if (warnings_json != nullptr && warnings_len == nullptr) {
+      return Null(errmsg, "warnings_len");
+    }
+    if (warnings_json != nullptr) {
+      *warnings_json = nullptr;
+      *warnings_len = 0;
+    }
+    if (absl::Status st = CheckKind(kind); !st.ok()) return Fail(errmsg, st);
+    auto fields = FieldsOf(fields_json, len);
+    if (!fields.ok()) return Fail(errmsg, fields.status());
+    return WithStore(db, errmsg, [&](Store& store) {
+      std::vector<std::string> warnings;
+      auto record = qiaolian::RecordFromFields(store, static_cast<Kind>(kind),
+                                               *fields, &warnings);
+      if (!record.ok()) return Fail(errmsg, record.status());
+      qiaolian::WriteOptions wo;
+      if (options != nullptr) wo = options->o;
+      auto created = store.Create(record->get(), wo);
+      if (!created.ok()) return Fail(errmsg, created.status());
+      *id = *created;
+      if (warnings_json != nullptr) {
+        std::vector<std::string> quoted;
+        for (const std::string& w : warnings) {
+          quoted.push_back(qiaolian::JsonQuote(w));
+        }
+        std::string s = absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
+        *warnings_json = CopyString(s);
+        if (*warnings_json == nullptr) {
+          return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+        }
+        *warnings_len = s.size();
+      }
       return Ok(errmsg);
     });
   });

@@ -2,6 +2,8 @@
 //
 //   qiaolian --store DIR init
 //   qiaolian --store DIR put KIND [FILE|-]       one JSON object per line
+//   qiaolian --store DIR add KIND NAME=VALUE...  one record, fields as imports
+//                                                read columns
 //   qiaolian --store DIR get KIND ID [--pretty] [--unmasked]
 //   qiaolian --store DIR update KIND ID [FILE|-] [--force]
 //   qiaolian --store DIR delete KIND ID [--revision N]
@@ -48,7 +50,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "qiaolian/duplicates.h"
 #include "qiaolian/export.h"
 #include "qiaolian/import.h"
 #include "qiaolian/privacy.h"
@@ -163,6 +167,56 @@ int CmdPut(const Args& a) {
     return Fail(st);
   }
   for (auto* r : ptrs) std::cout << MetaOf(*r).id() << "\n";
+  return 0;
+}
+
+// add KIND NAME=VALUE...: one record from fields named as imports read
+// them (docs/import.md), e.g. a visit:
+//   add event 活动类型=走访企业 日期=2020-05-06
+//   participants.ref=enterprise:三久制造
+int CmdAdd(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const std::string& f : a.columns) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "expected NAME=VALUE (活动类型=走访企业, 日期=2020-05-06), not \"", f,
+          "\"")));
+    }
+    fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+  }
+  auto store = OpenStore(a, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  std::vector<std::string> warnings;
+  auto record = RecordFromFields(**store, *kind, fields, &warnings);
+  if (!record.ok()) return Fail(record.status());
+  for (const std::string& w : warnings) {
+    std::cerr << "qiaolian: warning: " << w << "\n";
+  }
+  if (*kind == v1::KIND_PERSON || *kind == v1::KIND_ENTERPRISE) {
+    DuplicateOptions d;
+    d.min_score = 60;
+    d.limit = 5;
+    auto dups = FindDuplicatesOf(**store, **record, d);
+    if (!dups.ok()) return Fail(dups.status());
+    for (const DuplicatePair& p : *dups) {
+      std::cerr << "qiaolian: looks like " << KindName(*kind) << " " << p.b
+                << " (" << p.score << ": " << absl::StrJoin(p.reasons, "; ")
+                << ")\n";
+    }
+  }
+  if (a.dry_run) {
+    MaskRecord(record->get());
+    std::cout << "DRY RUN (nothing written):\n";
+    return PrintRecord(**record, a.pretty);
+  }
+  WriteOptions wo;
+  wo.actor = a.actor;
+  auto id = (*store)->Create(record->get(), wo);
+  if (!id.ok()) return Fail(id.status());
+  std::cout << *id << "\n";
   return 0;
 }
 
@@ -641,6 +695,18 @@ int Main(int argc, char** argv) {
   get->add_flag("--pretty", a.pretty, "Indented JSON");
   get->add_flag("--unmasked", a.unmasked,
                 "Show sensitive fields as stored (written to the audit log)");
+  auto* add = app.add_subcommand(
+      "add",
+      "Create one record from NAME=VALUE fields, named and read as imports "
+      "read columns (docs/import.md); prints its id");
+  add->add_option("kind", a.kind, kinds)->required();
+  add->add_option("fields", a.columns,
+                  "e.g. 活动类型=走访企业 日期=2020-05-06 "
+                  "participants.ref=enterprise:三久制造")
+      ->required();
+  add->add_flag("--dry-run", a.dry_run,
+                "Print the record (masked) instead of creating it");
+  add->add_flag("--pretty", a.pretty, "Indented JSON (with --dry-run)");
   auto* update = app.add_subcommand(
       "update", "Replace a record with JSON (meta.revision = the base)");
   update->add_option("kind", a.kind, kinds)->required();
@@ -802,6 +868,7 @@ int Main(int argc, char** argv) {
   if (absl::Status st = LoadKey(&a); !st.ok()) return Fail(st);
   if (*init) return CmdInit(a);
   if (*put) return CmdPut(a);
+  if (*add) return CmdAdd(a);
   if (*get) return CmdGet(a);
   if (*update) return CmdUpdate(a);
   if (*del) return CmdDelete(a);

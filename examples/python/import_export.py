@@ -57,6 +57,15 @@ def main(d):
         again = store.import_file(src, "enterprise")
         print(f"second run: created {again['created']}, unchanged "
               f"{again['unchanged']}, bulk load: {again['bulk_load']}")
+        # A visit recorded as staff would note it: fields named as in a
+        # sheet, the enterprise by its name.
+        visit = store.add("event", {"活动类型": "走访企业",
+                                    "日期": "2020年5月6日",
+                                    "participants.ref":
+                                        "enterprise:常州三久制造有限公司",
+                                    "participants.role": "走访对象"})
+        print(f"visit recorded: event {visit}, "
+              f"{store.get('event', visit)['participants'][0]['ref']}")
         sizes = store.compact()  # After a large import: faster reads.
         print(f"compacted: {sizes['bytes_after']} bytes on disk")
 

@@ -207,6 +207,22 @@ QIAOLIAN_EXPORT int qiaolian_create(qiaolian_db_t* db,
                                     const qiaolian_write_options_t* options,
                                     int kind, int format, const uint8_t* data,
                                     size_t len, uint64_t* id, char** errmsg);
+/* Creates one record of `kind` from fields given as a JSON object of names
+ * and values, as a file's header and cells are read on import
+ * (docs/import.md): {"活动类型":"走访企业","日期":"2020-05-06",
+ * "participants.ref":"enterprise:常州三久制造有限公司"} — names are headers
+ * (活动类型, 企业名称) or field paths, values are normalised (dates, capital,
+ * codes, labels), references may name their record. Values are strings
+ * (numbers and booleans are taken as their text). On success *id is the new
+ * id and, when warnings_json is not NULL, *warnings_json a JSON array of the
+ * values taken with a doubt (owned: qiaolian_free()). INVALID_ARGUMENT names
+ * the field: a name that maps to no field, a value that cannot be read, a
+ * reference by a name no record or several records have. */
+QIAOLIAN_EXPORT int qiaolian_add(qiaolian_db_t* db,
+                                 const qiaolian_write_options_t* options,
+                                 int kind, const char* fields_json, size_t len,
+                                 uint64_t* id, char** warnings_json,
+                                 size_t* warnings_len, char** errmsg);
 /* Reads record `id`. Owned: free *out with qiaolian_free(). JSON output is
  * NUL-terminated (not counted in *out_len). */
 QIAOLIAN_EXPORT int qiaolian_get(qiaolian_db_t* db, int kind, uint64_t id,

@@ -26,7 +26,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -210,6 +212,20 @@ struct ImportSummary {
 // or the store failed.
 absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
                                      const ImportOptions& options);
+
+// One record of `kind` from (name, value) pairs, read as a row of a file
+// with those columns would be (docs/import.md): names are headers as imports
+// read them (活动类型, 企业名称, 日期) or field paths
+// (legal_representative.name, participants.ref); values are normalised (dates,
+// capital, codes, labels such as 走访企业) and references may name their record
+// (enterprise:常州三久制造有限公司). The record is validated, not written:
+// give it to Store::Create. INVALID_ARGUMENT naming the field when a name
+// maps to no field or a value cannot be read. Values taken with a doubt are
+// described in `warnings` (may be null).
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
+    Store& store, Kind kind,
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace qiaolian
 

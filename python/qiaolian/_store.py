@@ -15,6 +15,7 @@ thread at a time.
 import ctypes
 import json
 import os
+import warnings
 
 from . import _ffi
 from . import _messages
@@ -326,6 +327,44 @@ class Store:
                 _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
+        return new_id.value
+
+    def add(self, kind, fields, *, actor=None, sync=None):
+        """Creates one record from a dict of fields named and written as a
+        file's columns and cells are read on import (docs/import.md);
+        returns its new id. For example a visit:
+
+            store.add("event", {"活动类型": "走访企业", "日期": "2020-05-06",
+                                "participants.ref": "enterprise:三久制造"})
+
+        Names are headers (活动类型, 企业名称, 姓名) or field paths; values
+        are text as a cell holds it (dates, capital, codes, labels such as
+        走访企业 are normalised; references may name their record); numbers
+        and booleans are taken as their text. Values taken with a doubt are
+        reported with warnings.warn. InvalidArgumentError names a field that
+        maps to nothing, a value that cannot be read, or a reference by a
+        name that no record, or several, have.
+        """
+        number, _ = _kind(kind)
+        if not isinstance(fields, dict):
+            raise TypeError("fields must be a dict of names and values")
+        data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        options = _write_options(actor, sync)
+        new_id = _u64()
+        out = _void_p()
+        n = _size_t()
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_add(self._db, options, number, data, len(data),
+                                   _byref(new_id), _byref(out), _byref(n),
+                                   _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_write_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        for w in json.loads(_ffi.take(out, n.value)):
+            warnings.warn(w, stacklevel=2)
         return new_id.value
 
     def get(self, kind, id):

@@ -1275,6 +1275,65 @@ class Importer {
     source_name_ = std::filesystem::path(path).filename().string();
   }
 
+  // One record built from `fields` (header or field path, and value) as a
+  // row of a file with those columns would be: mapped, normalised,
+  // validated, references by name looked up; not written. Every name must
+  // map to a field. Warnings (a value taken with a doubt) go to `warnings`.
+  absl::StatusOr<std::unique_ptr<Message>> BuildOne(
+      const std::vector<std::pair<std::string, std::string>>& fields,
+      std::vector<std::string>* warnings) {
+    if (fields.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no field given for the ", KindName(o_.kind)));
+    }
+    ingest::Row header, row;
+    header.line = 1;
+    row.line = 2;
+    for (const auto& [name, value] : fields) {
+      header.fields.push_back(name);
+      row.fields.push_back(value);
+    }
+    row.raw = absl::StrJoin(row.fields, ",");
+    QL_ASSIGN_OR_RETURN(HeaderColumns columns, ColumnsOf(header));
+    if (!columns.ignored.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no field of ", KindName(o_.kind), " is called \"",
+          columns.ignored.front(),
+          "\" (a header as imports read them, 企业名称 or 活动类型, or a "
+          "field path such as legal_representative.name)"));
+    }
+    header_size_ = header.fields.size();
+    columns_ = std::move(columns.columns);
+    Item item;
+    item.row = std::move(row);
+    Prepare(/*jsonl=*/false, &item);
+    QL_RETURN_IF_ERROR(prepare_error_);
+    if (item.duplicate) {
+      return absl::InvalidArgumentError("a field is given twice");
+    }
+    if (item.rejected) {
+      return absl::InvalidArgumentError(
+          item.reject_field.empty() ||
+                  absl::StartsWith(item.reject_reason, item.reject_field)
+              ? item.reject_reason
+              : absl::StrCat(item.reject_field, ": ", item.reject_reason));
+    }
+    std::string field, reason;
+    QL_ASSIGN_OR_RETURN(bool found, FindNamedRefs(item, &field, &reason));
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+    }
+    std::unique_ptr<Message> record = std::move(item.record);
+    MutableMetaOf(record.get())->clear_source();  // Not from a file.
+    if (!item.warning.empty()) warnings->push_back(item.warning);
+    if (o_.kind == v1::KIND_PERSON) {
+      const std::string warning =
+          FillFromResidentId(static_cast<v1::Person*>(record.get()));
+      if (!warning.empty()) warnings->push_back(warning);
+    }
+    return record;
+  }
+
   absl::StatusOr<ImportSummary> Run() {
     QL_ASSIGN_OR_RETURN(ingest::Encoding enc,
                         ingest::ParseEncoding(o_.encoding));
@@ -2498,6 +2557,20 @@ absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
   }
   Importer importer(store, path, options);
   return importer.Run();
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
+    Store& store, Kind kind,
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    std::vector<std::string>* warnings) {
+  if (DescriptorOf(kind) == nullptr || kind == v1::KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError("unknown kind");
+  }
+  ImportOptions options;
+  options.kind = kind;
+  Importer importer(store, "", options);
+  std::vector<std::string> ignored;
+  return importer.BuildOne(fields, warnings != nullptr ? warnings : &ignored);
 }
 
 }  // namespace qiaolian

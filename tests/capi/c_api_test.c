@@ -1121,6 +1121,52 @@ static void test_import(void) {
   qiaolian_free(summary);
   summary = NULL;
 
+  /* One record from fields named as an import reads them: a visit to an
+   * enterprise given by name. */
+  {
+    static const char kVisit[] =
+        "{\"活动类型\":\"走访企业\",\"日期\":\"2020年5月6日\","
+        "\"participants.ref\":\"enterprise:一号农场\"}";
+    static const char kUnknown[] =
+        "{\"活动类型\":\"走访企业\",\"日期\":\"2020-05-06\","
+        "\"participants.ref\":\"enterprise:无此企业\"}";
+    uint64_t visit = 0;
+    char* warnings = NULL;
+    size_t warnings_len = 0;
+    uint8_t* json = NULL;
+    size_t json_len = 0;
+    CHECK_RC(qiaolian_add(db, NULL, QIAOLIAN_KIND_EVENT, kVisit, strlen(kVisit),
+                          &visit, &warnings, &warnings_len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(visit == 1);
+    CHECK(warnings != NULL && strcmp(warnings, "[]") == 0 && warnings_len == 2);
+    qiaolian_free(warnings);
+    CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_EVENT, visit, QIAOLIAN_FORMAT_JSON,
+                          &json, &json_len, &err),
+             QIAOLIAN_OK, err);
+    CHECK(json != NULL &&
+          contains((const char*)json, json_len,
+                   "\"date\":{\"year\":2020,\"month\":5,\"day\":6}"));
+    CHECK(json != NULL &&
+          contains((const char*)json, json_len,
+                   "\"ref\":{\"kind\":\"KIND_ENTERPRISE\",\"id\":\"2\"}"));
+    qiaolian_free(json);
+    CHECK(qiaolian_add(db, NULL, QIAOLIAN_KIND_EVENT, kUnknown,
+                       strlen(kUnknown), &visit, NULL, NULL,
+                       &err) == QIAOLIAN_INVALID_ARGUMENT);
+    CHECK(err != NULL &&
+          strstr(err,
+                 "participants.ref: no enterprise of this store is "
+                 "named \"无此企业\"") != NULL);
+    qiaolian_free(err);
+    err = NULL;
+    CHECK(qiaolian_add(db, NULL, QIAOLIAN_KIND_EVENT, "[1]", 3, &visit, NULL,
+                       NULL, &err) == QIAOLIAN_INVALID_ARGUMENT);
+    CHECK(err != NULL && strstr(err, "not a JSON object") != NULL);
+    qiaolian_free(err);
+    err = NULL;
+  }
+
   /* The header's line given: the rows above it are skipped and listed; a
    * line that starts no row is an error naming it. */
   snprintf(csv, sizeof csv, "%s/titled.csv", dir);

@@ -44,6 +44,8 @@ NULL_ACCEPTED = {
     ("qiaolian_compact", "bytes_before"),
     ("qiaolian_compact", "bytes_after"),
     ("qiaolian_import", "options"),
+    ("qiaolian_add", "options"),
+    ("qiaolian_add", "warnings_json"),
     # NULL with length 0: the first page.
     ("qiaolian_timeline", "cursor"),
     ("qiaolian_merge", "options"),
@@ -79,6 +81,9 @@ POINTER_VALUES = {
         '(const uint8_t*)"0123456789abcdef0123456789abcdef"',
     ("const uint8_t*", None): "(const uint8_t*)f.new_json",
     ("qiaolian_import", "path"): "g_import_csv",
+    # A new enterprise each call: a name is all it needs.
+    ("qiaolian_add", "fields_json"):
+        '"{\\"企业名称\\":\\"空指针测试\\"}"',
     ("qiaolian_donation_totals", "request"): '"{\\"by\\":\\"purpose\\"}"',
     ("qiaolian_event_counts", "request"): '"{\\"by\\":\\"kind\\"}"',
     ("qiaolian_timeline", "cursor"): '""',

@@ -266,6 +266,17 @@ expect_ok "query unindexed field --allow-scan" "古籍印刷厂" q query 'enterp
 write "$TMP/dup-uscc.jsonl" '{"name":"重复企业","uscc":"91320413723588143D"}'
 expect_rejected "duplicate USCC" enterprise "already used by" "$TMP/dup-uscc.jsonl"
 expect_rejected "duplicate USCC names the holder" enterprise "enterprise 1" "$TMP/dup-uscc.jsonl"
+# add: one record from fields named as imports read them; a visit to the
+# enterprise of that USCC, given by name.
+visited=$(q query 'enterprise where uscc = "91320413723588143D"' | sed -n 's/.*"name":"\([^"]*\)".*/\1/p' | head -n 1)
+run q add event 活动类型=走访企业 日期=2020年5月6日 "participants.ref=enterprise:$visited" participants.role=走访对象
+if [ "$rc" != 0 ]; then fail "add event"; fi
+visit=$(cat "$OUT")
+expect_ok "add event: the visit names the enterprise" '"participants":[{"ref":{"kind":"KIND_ENTERPRISE","id":"1"},"role":"ROLE_VISITED"}]' q get event "$visit"
+expect_ok "add --dry-run writes nothing" "DRY RUN (nothing written)" q add event 活动类型=会议 日期=2020-05-07 --dry-run
+expect_fail "add: an unknown field" 1 'no field of event is called "类型"' q add event 类型=会议
+expect_fail "add: NAME=VALUE expected" 1 "expected NAME=VALUE" q add event 会议
+expect_fail "add: a name no enterprise has" 1 'no enterprise of this store is named "无此企业"' q add event 活动类型=走访企业 日期=2020-05-06 participants.ref=enterprise:无此企业
 
 # --- Not a store ------------------------------------------------------------
 mkdir "$TMP/notastore"

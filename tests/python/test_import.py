@@ -246,6 +246,37 @@ def test_import_export_example_runs(tmp_path, run_example):
     assert "rejected 2: row: not a record: a total, signature or note" in out
     assert "bulk load: True" in out
     assert "second run: created 0, unchanged 3, bulk load: False" in out
+    assert ("visit recorded: event 1, {'kind': 'KIND_ENTERPRISE', "
+            "'id': '1'}") in out
     assert "compacted: " in out
     assert "records exported to 存续企业.xlsx" in out
     assert "edited sheet: updated 1, unchanged 1" in out
+
+
+def test_add_one_record_from_fields(store, shanghai):
+    store.import_file(shanghai)  # 三久制造, 一号农场, 鑫品茶业.
+    visit = store.add("event", {"活动类型": "走访企业", "日期": "2020年5月6日",
+                                "participants.ref": "enterprise:三久制造",
+                                "participants.role": "走访对象"},
+                      actor="王干事")
+    e = store.get("event", visit)
+    assert e["type"] == "TYPE_ENTERPRISE_VISIT"
+    assert e["date"] == {"year": 2020, "month": 5, "day": 6}
+    assert e["participants"][0]["role"] == "ROLE_VISITED"
+    assert e["meta"]["updatedBy"] == "王干事"
+    sanjiu = by_uscc(store)["91320413723588143D"]
+    assert e["participants"][0]["ref"]["id"] == sanjiu["meta"]["id"]
+    # A value taken with a doubt is a warning; the record is created.
+    with pytest.warns(UserWarning, match="ID differs in birth date"):
+        pid = store.add("person", {"姓名": "王小明", "出生日期": "1980-03-04",
+                                   "身份证号": "11010519491231002X"})
+    assert store.get("person", pid)["name"] == "王小明"
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match='no field of event is called "类型"'):
+        store.add("event", {"类型": "走访企业"})
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match="no enterprise of this store is named"):
+        store.add("event", {"活动类型": "走访企业", "日期": "2020-05-06",
+                            "participants.ref": "enterprise:无此企业"})
+    with pytest.raises(TypeError):
+        store.add("event", [("活动类型", "走访企业")])
