@@ -777,6 +777,27 @@ int qiaolian_add(qiaolian_db_t* db, const qiaolian_write_options_t* options,
   });
 }
 
+int qiaolian_set(qiaolian_db_t* db, const qiaolian_write_options_t* options,
+                 int kind, uint64_t id, const char* fields_json, size_t len,
+                 uint64_t* revision, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (fields_json == nullptr) return Null(errmsg, "fields_json");
+    if (revision == nullptr) return Null(errmsg, "revision");
+    if (absl::Status st = CheckKind(kind); !st.ok()) return Fail(errmsg, st);
+    auto fields = FieldsOf(fields_json, len);
+    if (!fields.ok()) return Fail(errmsg, fields.status());
+    return WithStore(db, errmsg, [&](Store& store) {
+      qiaolian::WriteOptions wo;
+      if (options != nullptr) wo = options->o;
+      auto r = qiaolian::UpdateFromFields(store, static_cast<Kind>(kind), id,
+                                          *fields, wo);
+      if (!r.ok()) return Fail(errmsg, r.status());
+      *revision = *r;
+      return Ok(errmsg);
+    });
+  });
+}
+
 int qiaolian_verify(qiaolian_db_t* db, int* consistent, char** report,
                     size_t* report_len, char** errmsg) {
   return Guard(errmsg, [&] {

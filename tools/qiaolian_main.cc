@@ -4,6 +4,7 @@
 //   qiaolian --store DIR put KIND [FILE|-]       one JSON object per line
 //   qiaolian --store DIR add KIND NAME=VALUE...  one record, fields as imports
 //                                                read columns
+//   qiaolian --store DIR set KIND ID NAME=VALUE...  change those fields
 //   qiaolian --store DIR get KIND ID [--pretty] [--unmasked]
 //   qiaolian --store DIR update KIND ID [FILE|-] [--force]
 //   qiaolian --store DIR delete KIND ID [--revision N]
@@ -174,23 +175,31 @@ int CmdPut(const Args& a) {
 // them (docs/import.md), e.g. a visit:
 //   add event 活动类型=走访企业 日期=2020-05-06
 //   participants.ref=enterprise:三久制造
-int CmdAdd(const Args& a) {
-  auto kind = ParseKind(a.kind);
-  if (!kind.ok()) return Fail(kind.status());
+// NAME=VALUE arguments (add, set).
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFieldArgs(
+    const std::vector<std::string>& args) {
   std::vector<std::pair<std::string, std::string>> fields;
-  for (const std::string& f : a.columns) {
+  for (const std::string& f : args) {
     const size_t eq = f.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
+      return absl::InvalidArgumentError(absl::StrCat(
           "expected NAME=VALUE (活动类型=走访企业, 日期=2020-05-06), not \"", f,
-          "\"")));
+          "\""));
     }
     fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
+  return fields;
+}
+
+int CmdAdd(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto fields = ParseFieldArgs(a.columns);
+  if (!fields.ok()) return Fail(fields.status());
   auto store = OpenStore(a, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   std::vector<std::string> warnings;
-  auto record = RecordFromFields(**store, *kind, fields, &warnings);
+  auto record = RecordFromFields(**store, *kind, *fields, &warnings);
   if (!record.ok()) return Fail(record.status());
   for (const std::string& w : warnings) {
     std::cerr << "qiaolian: warning: " << w << "\n";
@@ -217,6 +226,36 @@ int CmdAdd(const Args& a) {
   auto id = (*store)->Create(record->get(), wo);
   if (!id.ok()) return Fail(id.status());
   std::cout << *id << "\n";
+  return 0;
+}
+
+// set KIND ID NAME=VALUE...: changes those fields of a record, as an import
+// in update mode would (e.g. a new phone number: set person 5 电话=139...).
+int CmdSet(const Args& a) {
+  auto kind = ParseKind(a.kind);
+  if (!kind.ok()) return Fail(kind.status());
+  auto fields = ParseFieldArgs(a.columns);
+  if (!fields.ok()) return Fail(fields.status());
+  auto store = OpenStore(a, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  std::vector<std::string> warnings;
+  WriteOptions wo;
+  wo.actor = a.actor;
+  auto before = (*store)->Get(*kind, a.id);
+  if (!before.ok()) return Fail(before.status());
+  auto revision =
+      UpdateFromFields(**store, *kind, a.id, *fields, wo, &warnings);
+  for (const std::string& w : warnings) {
+    std::cerr << "qiaolian: warning: " << w << "\n";
+  }
+  if (!revision.ok()) return Fail(revision.status());
+  if (*revision == MetaOf(**before).revision()) {
+    std::cout << KindName(*kind) << " " << a.id << " unchanged (revision "
+              << *revision << ")\n";
+  } else {
+    std::cout << KindName(*kind) << " " << a.id << " revision " << *revision
+              << "\n";
+  }
   return 0;
 }
 
@@ -707,6 +746,14 @@ int Main(int argc, char** argv) {
   add->add_flag("--dry-run", a.dry_run,
                 "Print the record (masked) instead of creating it");
   add->add_flag("--pretty", a.pretty, "Indented JSON (with --dry-run)");
+  auto* set = app.add_subcommand(
+      "set",
+      "Change fields of a record, given as NAME=VALUE and read as add reads "
+      "them (as import --mode update changes a record)");
+  set->add_option("kind", a.kind, kinds)->required();
+  set->add_option("id", a.id, "Record id")->required();
+  set->add_option("fields", a.columns, "e.g. 电话=13900001111 地址=金坛区…")
+      ->required();
   auto* update = app.add_subcommand(
       "update", "Replace a record with JSON (meta.revision = the base)");
   update->add_option("kind", a.kind, kinds)->required();
@@ -869,6 +916,7 @@ int Main(int argc, char** argv) {
   if (*init) return CmdInit(a);
   if (*put) return CmdPut(a);
   if (*add) return CmdAdd(a);
+  if (*set) return CmdSet(a);
   if (*get) return CmdGet(a);
   if (*update) return CmdUpdate(a);
   if (*del) return CmdDelete(a);

@@ -223,6 +223,15 @@ QIAOLIAN_EXPORT int qiaolian_add(qiaolian_db_t* db,
                                  int kind, const char* fields_json, size_t len,
                                  uint64_t* id, char** warnings_json,
                                  size_t* warnings_len, char** errmsg);
+/* Changes the fields of record `id` that `fields_json` names (read as
+ * qiaolian_add reads them), as an import in update mode would: each field
+ * given replaces the record's; the others stay. *revision is the record's
+ * revision afterwards (unchanged when nothing changed: nothing is written
+ * then). NOT_FOUND without the record; INVALID_ARGUMENT names the field. */
+QIAOLIAN_EXPORT int qiaolian_set(qiaolian_db_t* db,
+                                 const qiaolian_write_options_t* options,
+                                 int kind, uint64_t id, const char* fields_json,
+                                 size_t len, uint64_t* revision, char** errmsg);
 /* Reads record `id`. Owned: free *out with qiaolian_free(). JSON output is
  * NUL-terminated (not counted in *out_len). */
 QIAOLIAN_EXPORT int qiaolian_get(qiaolian_db_t* db, int kind, uint64_t id,

@@ -227,6 +227,20 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
     const std::vector<std::pair<std::string, std::string>>& fields,
     std::vector<std::string>* warnings = nullptr);
 
+// Changes the fields `fields` names (read as RecordFromFields reads them) of
+// record `id` of `kind`, as an import in update mode would: each field given
+// replaces the record's (a list replaces the list, keeping stored elements
+// the given ones match; a part of a message such as legal_representative.name
+// replaces that message); fields not given stay. Returns the record's
+// revision: the new one, or the current one when nothing changes (nothing is
+// written then). NOT_FOUND without the record; INVALID_ARGUMENT naming the
+// field when a value cannot be read or the changed record is not valid.
+absl::StatusOr<uint64_t> UpdateFromFields(
+    Store& store, Kind kind, uint64_t id,
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    const WriteOptions& write_options = {},
+    std::vector<std::string>* warnings = nullptr);
+
 }  // namespace qiaolian
 
 #endif  // QIAOLIAN_IMPORT_H_

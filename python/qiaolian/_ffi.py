@@ -111,6 +111,9 @@ PROTOTYPES = {
     "qiaolian_add": (
         _int, [DbP, WriteOptionsP, _int, _text, _size, _p(_u64), _out,
                _p(_size), _out]),
+    "qiaolian_set": (
+        _int, [DbP, WriteOptionsP, _int, _u64, _text, _size, _p(_u64),
+               _out]),
     "qiaolian_get": (_int, [DbP, _int, _u64, _int, _out, _p(_size), _out]),
     "qiaolian_update": (
         _int, [DbP, WriteOptionsP, _int, _int, _text, _size, _p(_u64), _out]),

@@ -367,6 +367,31 @@ class Store:
             warnings.warn(w, stacklevel=2)
         return new_id.value
 
+    def set(self, kind, id, fields, *, actor=None, sync=None):
+        """Changes the fields of record `id` that the dict `fields` names
+        (read as add() reads them), as import_file(mode="update") would:
+        each field given replaces the record's, the others stay. Returns
+        the record's revision afterwards (the same one when nothing
+        changed, and nothing is written). NotFoundError without the record;
+        InvalidArgumentError names the field."""
+        number, _ = _kind(kind)
+        if not isinstance(fields, dict):
+            raise TypeError("fields must be a dict of names and values")
+        data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        options = _write_options(actor, sync)
+        revision = _u64()
+        err = _void_p()
+        try:
+            rc = _lib.qiaolian_set(self._db, options, number,
+                                   _uint64(id, "id"), data, len(data),
+                                   _byref(revision), _byref(err))
+        finally:
+            if options is not None:
+                _lib.qiaolian_write_options_destroy(options)
+        if rc:
+            _raise(rc, err)
+        return revision.value
+
     def get(self, kind, id):
         """Record `id` of `kind` (a dict, or a message with messages=True).
         NotFoundError when there is none."""

@@ -1279,9 +1279,12 @@ class Importer {
   // row of a file with those columns would be: mapped, normalised,
   // validated, references by name looked up; not written. Every name must
   // map to a field. Warnings (a value taken with a doubt) go to `warnings`.
+  // `partial`: the fields of a stored record to change, not a whole
+  // record: not validated on their own, nor completed.
   absl::StatusOr<std::unique_ptr<Message>> BuildOne(
       const std::vector<std::pair<std::string, std::string>>& fields,
-      std::vector<std::string>* warnings) {
+      std::vector<std::string>* warnings, bool partial = false) {
+    partial_ = partial;
     if (fields.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("no field given for the ", KindName(o_.kind)));
@@ -1326,7 +1329,7 @@ class Importer {
     std::unique_ptr<Message> record = std::move(item.record);
     MutableMetaOf(record.get())->clear_source();  // Not from a file.
     if (!item.warning.empty()) warnings->push_back(item.warning);
-    if (o_.kind == v1::KIND_PERSON) {
+    if (o_.kind == v1::KIND_PERSON && !partial) {
       const std::string warning =
           FillFromResidentId(static_cast<v1::Person*>(record.get()));
       if (!warning.empty()) warnings->push_back(warning);
@@ -1837,8 +1840,12 @@ class Importer {
     v1::SourceLocation* src = MutableMetaOf(record.get())->mutable_source();
     src->set_file(source_name_);
     src->set_line(row.line);
-    absl::Status valid = ValidateRecord(*record);
-    if (!valid.ok()) return reject(FieldOf(valid.message()), valid.message());
+    // The fields of a partial record (UpdateFromFields) are validated once
+    // merged into the stored record.
+    if (!partial_) {
+      absl::Status valid = ValidateRecord(*record);
+      if (!valid.ok()) return reject(FieldOf(valid.message()), valid.message());
+    }
     item->flagged = cell_result.flagged;
     item->warning = std::move(cell_result.warning);
     item->named_refs = std::move(cell_result.named_refs);
@@ -2368,6 +2375,8 @@ class Importer {
   std::unordered_map<std::string, std::string> mapping_;
   // For the errors of a workbook of several sheets: which one was read.
   std::string sheets_hint_;
+  // Building the fields of a partial record (BuildOne): not validated.
+  bool partial_ = false;
   // The references given by name, looked up once per import.
   std::unordered_map<std::string, NamedRefId> named_ref_ids_;
   size_t header_size_ = 0;
@@ -2557,6 +2566,30 @@ absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
   }
   Importer importer(store, path, options);
   return importer.Run();
+}
+
+absl::StatusOr<uint64_t> UpdateFromFields(
+    Store& store, Kind kind, uint64_t id,
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    const WriteOptions& write_options, std::vector<std::string>* warnings) {
+  if (DescriptorOf(kind) == nullptr || kind == v1::KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError("unknown kind");
+  }
+  QL_ASSIGN_OR_RETURN(std::unique_ptr<google::protobuf::Message> record,
+                      store.Get(kind, id));
+  ImportOptions options;
+  options.kind = kind;
+  Importer importer(store, "", options);
+  std::vector<std::string> ignored;
+  QL_ASSIGN_OR_RETURN(
+      std::unique_ptr<google::protobuf::Message> changes,
+      importer.BuildOne(fields, warnings != nullptr ? warnings : &ignored,
+                        /*partial=*/true));
+  if (!Merge(*changes, ImportMode::kUpdate, record.get())) {
+    return MetaOf(*record).revision();  // Already so: nothing written.
+  }
+  QL_RETURN_IF_ERROR(store.Update(record.get(), write_options));
+  return MetaOf(*record).revision();
 }
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(

@@ -1165,6 +1165,32 @@ static void test_import(void) {
     CHECK(err != NULL && strstr(err, "not a JSON object") != NULL);
     qiaolian_free(err);
     err = NULL;
+    /* set: the visit's title given; the rest stays. */
+    {
+      static const char kTitle[] = "{\"标题\":\"走访一号农场\"}";
+      uint64_t revision = 0;
+      CHECK_RC(qiaolian_set(db, NULL, QIAOLIAN_KIND_EVENT, 1, kTitle,
+                            strlen(kTitle), &revision, &err),
+               QIAOLIAN_OK, err);
+      CHECK(revision == 2);
+      CHECK_RC(qiaolian_set(db, NULL, QIAOLIAN_KIND_EVENT, 1, kTitle,
+                            strlen(kTitle), &revision, &err),
+               QIAOLIAN_OK, err);
+      CHECK(revision == 2); /* Nothing changed. */
+      CHECK_RC(qiaolian_get(db, QIAOLIAN_KIND_EVENT, 1, QIAOLIAN_FORMAT_JSON,
+                            &json, &json_len, &err),
+               QIAOLIAN_OK, err);
+      CHECK(json != NULL && contains((const char*)json, json_len,
+                                     "\"title\":\"走访一号农场\""));
+      CHECK(json != NULL &&
+            contains((const char*)json, json_len, "\"month\":5,\"day\":6"));
+      qiaolian_free(json);
+      CHECK(qiaolian_set(db, NULL, QIAOLIAN_KIND_EVENT, 99, kTitle,
+                         strlen(kTitle), &revision,
+                         &err) == QIAOLIAN_NOT_FOUND);
+      qiaolian_free(err);
+      err = NULL;
+    }
   }
 
   /* The header's line given: the rows above it are skipped and listed; a

@@ -46,6 +46,7 @@ NULL_ACCEPTED = {
     ("qiaolian_import", "options"),
     ("qiaolian_add", "options"),
     ("qiaolian_add", "warnings_json"),
+    ("qiaolian_set", "options"),
     # NULL with length 0: the first page.
     ("qiaolian_timeline", "cursor"),
     ("qiaolian_merge", "options"),
@@ -84,6 +85,8 @@ POINTER_VALUES = {
     # A new enterprise each call: a name is all it needs.
     ("qiaolian_add", "fields_json"):
         '"{\\"企业名称\\":\\"空指针测试\\"}"',
+    ("qiaolian_set", "fields_json"):
+        '"{\\"注册地址\\":\\"金坛区东门大街1号\\"}"',
     ("qiaolian_donation_totals", "request"): '"{\\"by\\":\\"purpose\\"}"',
     ("qiaolian_event_counts", "request"): '"{\\"by\\":\\"kind\\"}"',
     ("qiaolian_timeline", "cursor"): '""',

@@ -276,6 +276,10 @@ expect_ok "add event: the visit names the enterprise" '"participants":[{"ref":{"
 expect_ok "add --dry-run writes nothing" "DRY RUN (nothing written)" q add event 活动类型=会议 日期=2020-05-07 --dry-run
 expect_fail "add: an unknown field" 1 'no field of event is called "类型"' q add event 类型=会议
 expect_fail "add: NAME=VALUE expected" 1 "expected NAME=VALUE" q add event 会议
+expect_ok "set: a field of the visit" "event $visit revision 2" q set event "$visit" 标题=走访侨资企业
+expect_ok "set: the field changed, the others stayed" '"title":"走访侨资企业"' q get event "$visit"
+expect_ok "set: the same again changes nothing" "unchanged (revision 2)" q set event "$visit" 标题=走访侨资企业
+expect_fail "set: a value that cannot be read" 1 "日期" q set event "$visit" 日期=2020-02-30
 expect_fail "add: a name no enterprise has" 1 'no enterprise of this store is named "无此企业"' q add event 活动类型=走访企业 日期=2020-05-06 participants.ref=enterprise:无此企业
 
 # --- Not a store ------------------------------------------------------------

@@ -759,6 +759,78 @@ TEST(ImporterTest, ReferencesByNameAreLookedUp) {
   EXPECT_EQ(again->created, 0u);
 }
 
+// One record from fields (qiaolian add), and fields of a stored record
+// changed (qiaolian set), read as an import reads a header and cells.
+TEST(ImporterTest, RecordFromFieldsAndUpdateFromFields) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  std::vector<std::string> warnings;
+  auto e = RecordFromFields(
+      *store, v1::KIND_ENTERPRISE,
+      {{"企业名称", "　常州三久制造有限公司 "},
+       {"统一社会信用代码", "９１３２０４１３７２３５８８１４３ｄ"},
+       {"注册资本", "5,000(万元人民币)"},
+       {"成立日期", "2001年5月7日"}},
+      &warnings);
+  ASSERT_TRUE(e.ok()) << e.status();
+  const auto& ent = static_cast<const v1::Enterprise&>(**e);
+  EXPECT_EQ(ent.name(), "常州三久制造有限公司");
+  EXPECT_EQ(ent.uscc(), "91320413723588143D");
+  EXPECT_EQ(ent.registered_capital().amount_minor(), 5000000000);
+  EXPECT_EQ(ent.established().year(), 2001);
+  EXPECT_FALSE(ent.meta().has_source());  // Not from a file.
+  auto id = store->Create(e->get());
+  ASSERT_TRUE(id.ok()) << id.status();
+
+  // A visit naming it; a name no field has, or a value that cannot be
+  // read, is an error naming it.
+  auto visit = RecordFromFields(
+      *store, v1::KIND_EVENT,
+      {{"活动类型", "走访企业"},
+       {"日期", "2020-05-06"},
+       {"participants.ref", "enterprise:常州三久制造有限公司"}});
+  ASSERT_TRUE(visit.ok()) << visit.status();
+  EXPECT_EQ(static_cast<const v1::Event&>(**visit).participants(0).ref().id(),
+            *id);
+  auto unknown = RecordFromFields(*store, v1::KIND_EVENT, {{"类型", "会议"}});
+  EXPECT_THAT(unknown.status().message(),
+              HasSubstr("no field of event is called \"类型\""));
+  auto bad = RecordFromFields(*store, v1::KIND_EVENT,
+                              {{"活动类型", "会议"}, {"日期", "2020-02-30"}});
+  EXPECT_THAT(bad.status().message(), HasSubstr("日期: "));
+  auto missing = RecordFromFields(*store, v1::KIND_EVENT, {{"标题", "全委会"}});
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+
+  // set: the fields given replace the record's; the others stay.
+  auto r = UpdateFromFields(
+      *store, v1::KIND_ENTERPRISE, *id,
+      {{"法定代表人", "王建国"}, {"注册地址", "金坛区东门大街1号"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, 2u);
+  auto after = store->Get(v1::KIND_ENTERPRISE, *id);
+  ASSERT_TRUE(after.ok());
+  const auto& a = static_cast<const v1::Enterprise&>(**after);
+  EXPECT_EQ(a.legal_representative().name(), "王建国");
+  EXPECT_EQ(a.address().text(), "金坛区东门大街1号");
+  EXPECT_EQ(a.uscc(), "91320413723588143D");
+  EXPECT_EQ(a.established().year(), 2001);
+  // The same again changes nothing and writes nothing.
+  r = UpdateFromFields(*store, v1::KIND_ENTERPRISE, *id,
+                       {{"法定代表人", "王建国"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, 2u);
+  // A value the record cannot take leaves it as it was.
+  r = UpdateFromFields(*store, v1::KIND_ENTERPRISE, *id,
+                       {{"统一社会信用代码", "91320413723588143X"}});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MetaOf(**store->Get(v1::KIND_ENTERPRISE, *id)).revision(), 2u);
+  EXPECT_EQ(UpdateFromFields(*store, v1::KIND_ENTERPRISE, *id + 1,
+                             {{"法定代表人", "x"}})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
 // Generates a registry of `n` rows with valid, distinct USCCs.
 std::string GenerateRegistry(int n) {
   static const char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -280,3 +280,20 @@ def test_add_one_record_from_fields(store, shanghai):
                             "participants.ref": "enterprise:无此企业"})
     with pytest.raises(TypeError):
         store.add("event", [("活动类型", "走访企业")])
+
+
+def test_set_fields_of_a_record(store, shanghai):
+    store.import_file(shanghai)
+    farm = by_uscc(store)["91320413MA1MQ7K31D"]
+    fid = int(farm["meta"]["id"])
+    rev = store.set("enterprise", fid, {"法定代表人": "李四", "所属行业": "农业"},
+                    actor="王干事")
+    assert rev == 2
+    e = store.get("enterprise", fid)
+    assert (e["legalRepresentative"]["name"], e["industry"]) == ("李四", "农业")
+    assert e["meta"]["updatedBy"] == "王干事"
+    assert store.set("enterprise", fid, {"所属行业": "农业"}) == 2  # Same.
+    with pytest.raises(qiaolian.NotFoundError):
+        store.set("enterprise", 999, {"所属行业": "农业"})
+    with pytest.raises(qiaolian.InvalidArgumentError, match="成立日期"):
+        store.set("enterprise", fid, {"成立日期": "2020-02-30"})
