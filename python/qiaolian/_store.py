@@ -67,6 +67,13 @@ def _kind(kind):
                     f"not {type(kind).__name__}")
 
 
+def _fields_json(fields):
+    """The fields of add() and set() as the JSON object the C API reads."""
+    if not isinstance(fields, dict):
+        raise TypeError("fields must be a dict of names and values")
+    return json.dumps(fields, ensure_ascii=False).encode("utf-8")
+
+
 def _uint64(value, what):
     """An id or revision as int: accepts ints and decimal strings (the JSON
     mapping writes 64-bit integers as strings)."""
@@ -346,9 +353,7 @@ class Store:
         name that no record, or several, have.
         """
         number, _ = _kind(kind)
-        if not isinstance(fields, dict):
-            raise TypeError("fields must be a dict of names and values")
-        data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        data = _fields_json(fields)
         options = _write_options(actor, sync)
         new_id = _u64()
         out = _void_p()
@@ -375,9 +380,7 @@ class Store:
         changed, and nothing is written). NotFoundError without the record;
         InvalidArgumentError names the field."""
         number, _ = _kind(kind)
-        if not isinstance(fields, dict):
-            raise TypeError("fields must be a dict of names and values")
-        data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        data = _fields_json(fields)
         options = _write_options(actor, sync)
         revision = _u64()
         err = _void_p()
