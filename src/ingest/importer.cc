@@ -1674,6 +1674,9 @@ class Importer {
           "); name the columns as the schema does or give a mapping file"));
     }
     header_size_ = header.fields.size();
+    for (const std::string& h : header.fields) {
+      header_texts_.push_back(ingest::CleanText(h));
+    }
     if (!above.empty()) reader->SetHeaderWidth(header_size_);
     columns_ = std::move(columns->columns);
     summary_.mapped_columns = std::move(columns->mapped);
@@ -1729,6 +1732,21 @@ class Importer {
     }
   }
 
+  // Whether `row` repeats the header (sheets printed on several pages
+  // repeat it on each; a second header row under merged group headers
+  // takes their texts): two or more of its non-empty cells, and at least
+  // half, are the header's cell of their column.
+  bool RepeatsHeader(const ingest::Row& row) const {
+    size_t filled = 0, same = 0;
+    for (size_t i = 0; i < row.fields.size(); ++i) {
+      const std::string v = ingest::CleanText(row.fields[i]);
+      if (v.empty()) continue;
+      ++filled;
+      same += i < header_texts_.size() && v == header_texts_[i];
+    }
+    return same >= 2 && 2 * same >= filled;
+  }
+
   // Producer side: everything about one row that needs no store.
   void Prepare(bool jsonl, Item* item) {
     const ingest::Row& row = item->row;
@@ -1741,6 +1759,12 @@ class Importer {
     if (!jsonl && IsNoteRow(row)) {
       return reject("", absl::StrCat("not a record: a total, signature or "
                                      "note line (合计, 填表人, 注：…): \"",
+                                     AboveHeaderText(row), "\""));
+    }
+    if (!jsonl && RepeatsHeader(row)) {
+      return reject("", absl::StrCat("not a record: it repeats the header (as "
+                                     "sheets printed on several pages, or "
+                                     "with a second header row, do): \"",
                                      AboveHeaderText(row), "\""));
     }
     if (!jsonl && row.fields.size() != header_size_) {
@@ -2380,6 +2404,8 @@ class Importer {
   // The references given by name, looked up once per import.
   std::unordered_map<std::string, NamedRefId> named_ref_ids_;
   size_t header_size_ = 0;
+  // The header's cells, cleaned (RepeatsHeader); none without a file.
+  std::vector<std::string> header_texts_;
   std::ofstream rejects_;
   std::vector<Pending> pending_;
   std::unordered_map<std::string, size_t> pending_keys_;

@@ -397,6 +397,44 @@ TEST(ExcelTest, CellsMergedDownARangeTakeItsValue) {
   }
 }
 
+// A two-level header: 企业名称 and 注册地址 merged down two rows, 法定代表人
+// across two columns over 姓名 and 国籍. The second row, once its merged
+// cells are filled, repeats the header: rejected, not an enterprise named
+// 企业名称; the records below import, the legal representative's name from
+// the column under 法定代表人.
+TEST(ExcelTest, TwoLevelHeaderWithMergedCells) {
+  auto cell = [](const std::string& ref, const std::string& text) {
+    return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text +
+           "</t></is></c>";
+  };
+  const std::string rows = "<row r=\"1\">" + cell("A1", "企业名称") +
+                           cell("B1", "法定代表人") + cell("D1", "注册地址") +
+                           "</row><row r=\"2\">" + cell("B2", "姓名") +
+                           cell("C2", "国籍") + "</row><row r=\"3\">" +
+                           cell("A3", "甲公司") + cell("B3", "王建国") +
+                           cell("C3", "中国") + cell("D3", "金坛区") + "</row>";
+  TempDir tmp;
+  const std::string path = tmp.Sub("两级表头.xlsx");
+  ASSERT_TRUE(WriteZip(
+      path, WorkbookParts(rows,
+                          "<mergeCells><mergeCell ref=\"A1:A2\"/><mergeCell "
+                          "ref=\"B1:C1\"/><mergeCell ref=\"D1:D2\"/>"
+                          "</mergeCells>")));
+  auto store = Store::Open(tmp.Sub("s"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto s = Import(**store, path, {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("not a record: it repeats the header"));
+  auto page = (*store)->Query("enterprise where name = \"甲公司\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& e = static_cast<const v1::Enterprise&>(*page->records[0]);
+  EXPECT_EQ(e.legal_representative().name(), "王建国");
+  EXPECT_EQ(e.address().text(), "金坛区");
+}
+
 // A title in a merged cell above the header, a blank row between them:
 // the header is found on worksheet row 3, rows keep their numbers, and a
 // row without its last cells has the header's width, not the title's.

@@ -652,6 +652,36 @@ TEST(ImporterTest, TotalSignatureAndNoteLinesAreNotRecords) {
   EXPECT_EQ(page->records.size(), 1u);
 }
 
+// A sheet printed on several pages repeats its header on each: those rows
+// are rejected as what they are, not created as an enterprise named 企业名称.
+TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("pages.csv"),
+            "企业名称,注册地址,所属行业\n"
+            "甲公司,金坛区东门大街1号,制造业\n"
+            "企业名称,注册地址,所属行业\n"
+            "乙公司,金坛区西门大街2号,农业\n"
+            ",注册地址,所属行业\n");  // Most of a header: one too.
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("pages.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 2u) << s->ToString();
+  EXPECT_THAT(
+      ReadFile(tmp.Sub("rejects.csv")),
+      HasSubstr("3,\"\",\"not a record: it repeats the header (as "
+                "sheets printed on several pages, or with a second "
+                "header row, do): \"\"企业名称, 注册地址, 所属行业\"\"\""));
+  // A record with one cell that happens to be its column's header is one.
+  WriteFile(tmp.Sub("one.csv"),
+            "企业名称,所属行业,注册地址\n丁公司,所属行业,金坛区\n");
+  auto one = Import(*store, tmp.Sub("one.csv"), o);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->created, 1u) << one->ToString();
+}
+
 TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.jsonl"),
