@@ -148,6 +148,30 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"备注", "notes"},
       {"notes", "notes"},
       {"标签", "tags"},
+      // As registry lookup services (企查查, 天眼查, 启信宝) export them.
+      {"英文名", "foreign_name"},
+      {"英文名称", "foreign_name"},
+      {"外文名称", "foreign_name"},
+      {"所属省份", "registration_division.province"},
+      {"所属城市", "registration_division.region"},
+      {"所在城市", "registration_division.region"},
+      {"所属地市", "registration_division.region"},
+      {"所属区县", "registration_division.district"},
+      {"所在区县", "registration_division.district"},
+      {"企业地址", "address.text"},
+      {"经营地址", "address.text"},
+      {"通信地址", "address.text"},
+      {"官网", "website"},
+      {"网站", "website"},
+      {"企业官网", "website"},
+      {"电话", "", Target::kPhone},
+      {"联系电话", "", Target::kPhone},
+      {"企业电话", "", Target::kPhone},
+      {"更多电话", "", Target::kPhone},
+      {"邮箱", "", Target::kEmail},
+      {"电子邮箱", "", Target::kEmail},
+      {"企业邮箱", "", Target::kEmail},
+      {"更多邮箱", "", Target::kEmail},
   };
   static const auto* person = new std::vector<Alias>{
       {"姓名", "name"},
@@ -876,9 +900,16 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     }
     case Target::kPhone:
     case Target::kEmail: {
-      auto* p = static_cast<v1::Person*>(m);
+      // People's and enterprises' contacts (the same message).
+      const FieldDescriptor* contacts =
+          m->GetDescriptor()->FindFieldByName("contacts");
+      if (contacts == nullptr ||
+          contacts->message_type() != v1::Contact::descriptor()) {
+        return absl::InvalidArgumentError("this kind has no contacts");
+      }
       for (const std::string& v : SplitList(value)) {
-        SetContact(p->add_contacts(),
+        SetContact(static_cast<v1::Contact*>(
+                       m->GetReflection()->AddMessage(m, contacts)),
                    c.target == Target::kPhone ? v1::Contact::TYPE_PHONE
                                               : v1::Contact::TYPE_EMAIL,
                    v);

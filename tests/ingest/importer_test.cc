@@ -682,6 +682,38 @@ TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {
   EXPECT_EQ(one->created, 1u) << one->ToString();
 }
 
+// The columns of a registry lookup service's export (企查查, 天眼查):
+// English name, province / city / district, phones and e-mails, address,
+// website; columns with no field (实缴资本, 参保人数) are listed as ignored.
+TEST(ImporterTest, RegistryServiceExportColumns) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("qcc.csv"),
+            "企业名称,英文名,所属省份,所属城市,所属区县,电话,更多电话,邮箱,"
+            "企业地址,官网,统一社会信用代码,实缴资本,参保人数\n"
+            "常州三久制造有限公司,Changzhou Sanjiu Manufacturing,江苏省,常州市,"
+            "金坛区,0519-82345678,13900001111;13900002222,info@sanjiu.cn,"
+            "金坛区东门大街1号,http://www.sanjiu.cn,91320413723588143D,"
+            "100万元人民币,56\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("qcc.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ignored_columns,
+              ::testing::ElementsAre("实缴资本", "参保人数"));
+  auto e = ByUscc(*store, "91320413723588143D");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->foreign_name(), "Changzhou Sanjiu Manufacturing");
+  EXPECT_EQ(e->registration_division().province(), "江苏省");
+  EXPECT_EQ(e->registration_division().region(), "常州市");
+  EXPECT_EQ(e->registration_division().district(), "金坛区");
+  EXPECT_EQ(e->address().text(), "金坛区东门大街1号");
+  EXPECT_EQ(e->website(), "http://www.sanjiu.cn");
+  ASSERT_EQ(e->contacts_size(), 4);
+  EXPECT_EQ(e->contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(e->contacts(2).value(), "13900002222");
+  EXPECT_EQ(e->contacts(3).type(), v1::Contact::TYPE_EMAIL);
+}
+
 TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.jsonl"),
