@@ -70,6 +70,8 @@ enum class Target {
   kPassport,          // 护照号: an IdentityDocument of type passport.
   kPhone,             // A Contact of type phone.
   kEmail,             // A Contact of type e-mail.
+  kWeChat,            // A Contact of type WeChat (微信号).
+  kQq,                // A Contact of type QQ.
   kRecordId,          // id / meta.id: the record of this store (an export).
 };
 
@@ -197,6 +199,24 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"邮箱", "", Target::kEmail},
       {"电子邮箱", "", Target::kEmail},
       {"email", "", Target::kEmail},
+      // As rosters of 侨眷 and 华侨 name their columns.
+      {"出生年月", "birth_date"},
+      {"侨居国", "residence_country"},
+      {"所在国家", "residence_country"},
+      {"现居住国", "residence_country"},
+      {"现居住国家", "residence_country"},
+      {"现居住地", "address.text"},
+      {"现住址", "address.text"},
+      {"家庭住址", "address.text"},
+      {"居住地址", "address.text"},
+      {"手机号码", "", Target::kPhone},
+      {"手机号", "", Target::kPhone},
+      {"移动电话", "", Target::kPhone},
+      {"微信", "", Target::kWeChat},
+      {"微信号", "", Target::kWeChat},
+      {"qq", "", Target::kQq},
+      {"qq号", "", Target::kQq},
+      {"qq号码", "", Target::kQq},
       {"籍贯", "hometown.text"},
       {"工作单位", "employer_name"},
       {"单位", "employer_name"},
@@ -899,7 +919,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     }
     case Target::kPhone:
-    case Target::kEmail: {
+    case Target::kEmail:
+    case Target::kWeChat:
+    case Target::kQq: {
       // People's and enterprises' contacts (the same message).
       const FieldDescriptor* contacts =
           m->GetDescriptor()->FindFieldByName("contacts");
@@ -910,8 +932,10 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       for (const std::string& v : SplitList(value)) {
         SetContact(static_cast<v1::Contact*>(
                        m->GetReflection()->AddMessage(m, contacts)),
-                   c.target == Target::kPhone ? v1::Contact::TYPE_PHONE
-                                              : v1::Contact::TYPE_EMAIL,
+                   c.target == Target::kPhone    ? v1::Contact::TYPE_PHONE
+                   : c.target == Target::kEmail  ? v1::Contact::TYPE_EMAIL
+                   : c.target == Target::kWeChat ? v1::Contact::TYPE_WECHAT
+                                                 : v1::Contact::TYPE_QQ,
                    v);
       }
       return absl::OkStatus();
@@ -1602,6 +1626,8 @@ class Importer {
         shown = "identity_documents (居民身份证)";
       if (c.target == Target::kPassport) shown = "identity_documents (护照)";
       if (c.target == Target::kPhone) shown = "contacts (电话)";
+      if (c.target == Target::kWeChat) shown = "contacts (微信)";
+      if (c.target == Target::kQq) shown = "contacts (QQ)";
       if (c.target == Target::kEmail) shown = "contacts (电子邮箱)";
       if (c.target == Target::kUscc && c.field == "uscc") {
         shown = "uscc (legacy 13/15-character numbers: registration_number)";

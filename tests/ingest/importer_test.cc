@@ -714,6 +714,37 @@ TEST(ImporterTest, RegistryServiceExportColumns) {
   EXPECT_EQ(e->contacts(3).type(), v1::Contact::TYPE_EMAIL);
 }
 
+// The columns rosters of 侨眷 and 华侨 have: 出生年月 (a year and month),
+// 侨居国, 现居住地, 手机号码, 微信号, QQ号.
+TEST(ImporterTest, RosterColumns) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("roster.csv"),
+            "序号,姓名,出生年月,侨居国,现居住地,手机号码,微信号,QQ号,民族\n"
+            "1,陈伟明,1966.05,美国,纽约市,13900001111,ChenWM_66,12345678,汉\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("roster.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ignored_columns, ::testing::ElementsAre("序号", "民族"));
+  auto page = store->Query("person where name = \"陈伟明\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& p = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(p.birth_date().year(), 1966);
+  EXPECT_EQ(p.birth_date().month(), 5);
+  EXPECT_EQ(p.birth_date().day(), 0);
+  EXPECT_EQ(p.residence_country(), "US");
+  EXPECT_EQ(p.address().text(), "纽约市");
+  ASSERT_EQ(p.contacts_size(), 3);
+  EXPECT_EQ(p.contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(p.contacts(1).type(), v1::Contact::TYPE_WECHAT);
+  EXPECT_EQ(p.contacts(1).value(), "chenwm_66");
+  EXPECT_EQ(p.contacts(2).type(), v1::Contact::TYPE_QQ);
+  EXPECT_EQ(p.contacts(2).value(), "12345678");
+}
+
 TEST(ImporterTest, JsonLinesOfEventsAreIdempotentBySourceLine) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.jsonl"),
