@@ -114,8 +114,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr absl::string_view kDateForms =
     "expected a date such as 2008-05-07, 2008/5/7, 2008.5.7, 2008年5月7日 "
-    "or 20080507 (optionally followed by a time), or a year and month such "
-    "as 2008-05 or 2008年5月";
+    "or 20080507 (optionally followed by a time), a year and month such "
+    "as 2008-05, 2008年5月 or 200805, or a year (2008)";
 
 // A cursor over half-width, cleaned text.
 class Cursor {
@@ -591,6 +591,23 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
   int day = 0;
   bool has_day = true;
   const size_t run = c.DigitRun();
+  // A year alone (2008: how exports write a date known to the year) or a
+  // year and month run together (200805, as personnel forms write 出生年月),
+  // for years 1800..2100 only: other runs of 4 or 6 digits are not dates.
+  if ((run == 4 || run == 6) && run == t.size()) {
+    int y = 0, m = 0;
+    c.Fixed(4, &y);
+    if (run == 6) c.Fixed(2, &m);
+    if (y < 1800 || y > 2100) return DateError(s);
+    if (run == 6 && (m < 1 || m > 12)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "month %d in %s does not exist (1..12)", m, Quote(s)));
+    }
+    v1::Date date;
+    date.set_year(y);
+    date.set_month(m);
+    return date;
+  }
   if (run == 8) {
     // 20080507
     c.Fixed(4, &year);

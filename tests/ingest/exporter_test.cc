@@ -393,6 +393,13 @@ TEST_F(ExporterTest, ExportReadBackByIdChangesOnlyWhatWasEdited) {
     p.set_name(name);
     p.add_tags("胡氏奖助金");
     p.set_notes("以视频连线方式出席颁奖。");
+    // Birth dates known to the year, or to the month: written "1947",
+    // "1950-03", and read back as the same.
+    if (std::string(name) == "胡正明") p.mutable_birth_date()->set_year(1947);
+    if (std::string(name) == "胡正大") {
+      p.mutable_birth_date()->set_year(1950);
+      p.mutable_birth_date()->set_month(3);
+    }
     AddPerson(p);
   }
   // Lists of documents and contacts: parallel columns (contacts.type,

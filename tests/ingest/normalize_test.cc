@@ -277,16 +277,34 @@ TEST(ParseDateTest, ThirteenthMonth) {
   ExpectBadDate("2008-00", "month 0");
 }
 
+// A year alone, as exports write a date known to the year, and a year and
+// month run together, as personnel forms write 出生年月.
+TEST(ParseDateTest, YearAloneAndYearMonthRunTogether) {
+  auto year = ParseDate("2008");
+  ASSERT_TRUE(year.ok()) << year.status();
+  EXPECT_EQ(year->year(), 2008);
+  EXPECT_EQ(year->month(), 0);
+  EXPECT_EQ(year->day(), 0);
+  auto ym = ParseDate("１９６６０５");
+  ASSERT_TRUE(ym.ok()) << ym.status();
+  EXPECT_EQ(ym->year(), 1966);
+  EXPECT_EQ(ym->month(), 5);
+  EXPECT_EQ(ym->day(), 0);
+  EXPECT_THAT(std::string(ParseDate("196613").status().message()),
+              ::testing::HasSubstr("month 13 in \"196613\" does not exist"));
+}
+
 TEST(ParseDateTest, Garbage) {
   for (absl::string_view in : {"abc",
                                "谭勇",
                                "N/A",
-                               "2008",
                                "2008年",
+                               "0507",
+                               "2200",
+                               "080507",
                                "08-05-07",
                                "5/7/2008",
                                "07.05.2008",
-                               "200805",
                                "39575",
                                "2008-05/07",
                                "2008/05-07",
