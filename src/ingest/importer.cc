@@ -2076,10 +2076,25 @@ class Importer {
     }
     if (ids.size() == 1) return NamedRefId{*ids.begin(), ""};
     if (ids.empty()) {
+      // What staff most often mean is a name in full that starts with or
+      // contains what they wrote (三久制造 for 常州三久制造有限公司).
+      SearchOptions so;
+      so.limit = 3;
+      so.min_score = 60;  // Exact, prefix and substring matches.
+      QL_ASSIGN_OR_RETURN(std::vector<SearchHit> near,
+                          Search(store_, kind, name, so));
+      std::vector<std::string> listed;
+      for (const SearchHit& h : near) {
+        listed.push_back(absl::StrCat(what, ":", h.id, " ", h.text));
+      }
       return NamedRefId{
-          0, absl::StrCat("no ", what, " of this store is named \"", name,
-                          "\"; give its id (", what,
-                          ":42) or check the name with `qiaolian search ", what,
+          0, absl::StrCat("no ", what, " of this store is named \"", name, "\"",
+                          listed.empty()
+                              ? ""
+                              : absl::StrCat(" (did you mean ",
+                                             absl::StrJoin(listed, ", "), "?)"),
+                          "; give its full name or its id (", what,
+                          ":42), or look it up with `qiaolian search ", what,
                           " ", name, "`")};
     }
     std::vector<std::string> listed;

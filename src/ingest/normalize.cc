@@ -625,10 +625,17 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
         if (!c.Digits(1, 2, &day)) return DateError(s);
       }
     } else {
-      // 2008年5月7日 (日 or 号, optional), spaces allowed between parts.
+      // 2008年5月7日 (日 or 号, optional), spaces allowed between parts;
+      // 2008年 alone, a year.
       c.SkipSpaces();
       if (!c.Consume("年")) return DateError(s);
       c.SkipSpaces();
+      if (c.AtEnd()) {
+        if (year < 1800 || year > 2100) return DateError(s);
+        v1::Date date;
+        date.set_year(year);
+        return date;
+      }
       if (!c.Digits(1, 2, &month)) return DateError(s);
       c.SkipSpaces();
       if (!c.Consume("月")) return DateError(s);

@@ -809,14 +809,15 @@ TEST(ImporterTest, ReferencesByNameAreLookedUp) {
       "走访慰问,2020-05-11,person:张三\n"
       "走访慰问,2020-05-12,person:王五\n"
       "会议,2020-05-13,case:全委会\n"
-      "走访慰问,2020-05-14,person:李四\n");
+      "走访慰问,2020-05-14,person:李四\n"
+      "走访企业,2020-05-15,enterprise:三久制造\n");
   ImportOptions o;
   o.kind = v1::KIND_EVENT;
   o.reject_file = tmp.Sub("rejects.csv");
   auto s = Import(*store, tmp.Sub("visits.csv"), o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->created, 6u) << s->ToString();
-  EXPECT_EQ(s->rejected, 3u) << s->ToString();
+  EXPECT_EQ(s->rejected, 4u) << s->ToString();
   auto refs_on = [&](int day) {
     std::vector<std::pair<int, uint64_t>> out;
     auto page = store->Query(absl::StrCat("event where date = 2020-05-", day));
@@ -840,11 +841,16 @@ TEST(ImporterTest, ReferencesByNameAreLookedUp) {
   EXPECT_THAT(rejects, HasSubstr("7,\"participants.ref\",\"2 persons are named "
                                  "\"\"张三\"\" (person:"));
   EXPECT_THAT(rejects, HasSubstr("8,\"participants.ref\",\"no person of this "
-                                 "store is named \"\"王五\"\"; give its id "
-                                 "(person:42)"));
+                                 "store is named \"\"王五\"\"; give its full "
+                                 "name or its id (person:42)"));
   EXPECT_THAT(rejects, HasSubstr("9,\"participants.ref\",\"item 1: a case is "
                                  "referred to by its id (case:42), not "
                                  "\"\"全委会\"\"\""));
+  // Part of a name: the records whose names hold it are suggested.
+  EXPECT_THAT(rejects, HasSubstr(absl::StrCat(
+                           "no enterprise of this store is named "
+                           "\"\"三久制造\"\" (did you mean enterprise:",
+                           sanjiu, " 常州三久制造有限公司?)")));
   // Again: the same records, found by their source lines.
   auto again = Import(*store, tmp.Sub("visits.csv"), o);
   ASSERT_TRUE(again.ok()) << again.status();

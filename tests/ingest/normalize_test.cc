@@ -285,6 +285,10 @@ TEST(ParseDateTest, YearAloneAndYearMonthRunTogether) {
   EXPECT_EQ(year->year(), 2008);
   EXPECT_EQ(year->month(), 0);
   EXPECT_EQ(year->day(), 0);
+  auto nian = ParseDate("2008 年");
+  ASSERT_TRUE(nian.ok()) << nian.status();
+  EXPECT_EQ(nian->year(), 2008);
+  EXPECT_EQ(nian->month(), 0);
   auto ym = ParseDate("１９６６０５");
   ASSERT_TRUE(ym.ok()) << ym.status();
   EXPECT_EQ(ym->year(), 1966);
@@ -298,7 +302,7 @@ TEST(ParseDateTest, Garbage) {
   for (absl::string_view in : {"abc",
                                "谭勇",
                                "N/A",
-                               "2008年",
+                               "1066年",
                                "0507",
                                "2200",
                                "080507",
