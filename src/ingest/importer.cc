@@ -1365,10 +1365,7 @@ class Importer {
     Item item;
     item.row = std::move(row);
     Prepare(/*jsonl=*/false, &item);
-    QL_RETURN_IF_ERROR(prepare_error_);
-    if (item.duplicate) {
-      return absl::InvalidArgumentError("a field is given twice");
-    }
+    QL_RETURN_IF_ERROR(prepare_error_);  // (A first row repeats no other.)
     if (item.rejected) {
       return absl::InvalidArgumentError(
           item.reject_field.empty() ||
@@ -1650,11 +1647,6 @@ class Importer {
     }
     std::vector<ingest::Row> above;
     ingest::Row header;
-    absl::StatusOr<HeaderColumns> columns;
-    const auto header_error = [this](const ingest::Row& row) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path_, ":", row.line, ": header: ", row.error));
-    };
     if (o_.header_row > 0) {
       for (;;) {
         ingest::Row row;
@@ -1678,52 +1670,50 @@ class Importer {
         }
         above.push_back(std::move(row));
       }
-      if (!header.error.empty()) return header_error(header);
-      columns = ColumnsOf(header);
-      QL_RETURN_IF_ERROR(columns.status());
     } else {
       QL_ASSIGN_OR_RETURN(bool any, reader->Next(&header));
       if (!any) {
         return absl::InvalidArgumentError(
             absl::StrCat(path_, " is empty: expected a header row"));
       }
-      if (!header.error.empty()) return header_error(header);
-      columns = ColumnsOf(header);
-      QL_RETURN_IF_ERROR(columns.status());
-      if (columns->columns.empty()) {
-        // Not found in the first row: look further down, without losing
-        // the first row's account of its columns for the error.
-        const ingest::Row first = header;
-        above.push_back(std::move(header));
-        bool found = false;
-        while (above.size() < ImportOptions::kHeaderSearchRows) {
-          ingest::Row row;
-          QL_ASSIGN_OR_RETURN(any, reader->Next(&row));
-          if (!any) break;
-          if (row.error.empty()) {
-            absl::StatusOr<HeaderColumns> c = ColumnsOf(row);
-            if (c.ok() && c->columns.size() >= 2) {
-              header = std::move(row);
-              columns = std::move(c);
-              found = true;
-              break;
-            }
+    }
+    if (!header.error.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ":", header.line, ": header: ", header.error));
+    }
+    QL_ASSIGN_OR_RETURN(HeaderColumns columns, ColumnsOf(header));
+    if (o_.header_row == 0 && columns.columns.empty()) {
+      // Not found in the first row (above.front(), named in the error):
+      // look further down.
+      above.push_back(std::move(header));
+      bool found = false;
+      while (!found && above.size() < ImportOptions::kHeaderSearchRows) {
+        ingest::Row row;
+        QL_ASSIGN_OR_RETURN(bool any, reader->Next(&row));
+        if (!any) break;
+        if (row.error.empty()) {
+          absl::StatusOr<HeaderColumns> c = ColumnsOf(row);
+          if (c.ok() && c->columns.size() >= 2) {
+            header = std::move(row);
+            columns = *std::move(c);
+            found = true;
+            continue;
           }
-          above.push_back(std::move(row));
         }
-        if (!found) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "no column of ", path_, sheets_hint_, " maps to a field of ",
-              KindName(o_.kind),
-              " (header: ", absl::StrJoin(first.fields, ", "),
-              "), and no row among its first ", above.size(),
-              " has two columns that do; name the columns as the schema "
-              "does, give a mapping file, or give the header's line "
-              "(--header-row)"));
-        }
+        above.push_back(std::move(row));
+      }
+      if (!found) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "no column of ", path_, sheets_hint_, " maps to a field of ",
+            KindName(o_.kind),
+            " (header: ", absl::StrJoin(above.front().fields, ", "),
+            "), and no row among its first ", above.size(),
+            " has two columns that do; name the columns as the schema "
+            "does, give a mapping file, or give the header's line "
+            "(--header-row)"));
       }
     }
-    if (columns->columns.empty()) {
+    if (columns.columns.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "no column of ", path_, sheets_hint_, " maps to a field of ",
           KindName(o_.kind), " (header on line ", header.line, ": ",
@@ -1735,9 +1725,9 @@ class Importer {
       header_texts_.push_back(ingest::CleanText(h));
     }
     if (!above.empty()) reader->SetHeaderWidth(header_size_);
-    columns_ = std::move(columns->columns);
-    summary_.mapped_columns = std::move(columns->mapped);
-    summary_.ignored_columns = std::move(columns->ignored);
+    columns_ = std::move(columns.columns);
+    summary_.mapped_columns = std::move(columns.mapped);
+    summary_.ignored_columns = std::move(columns.ignored);
     summary_.header_line = header.line;
     summary_.rows_above_header = above.size();
     for (const ingest::Row& row : above) {
