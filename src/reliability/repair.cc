@@ -89,11 +89,9 @@ absl::Status FixBookkeeping(const std::string& dir, RepairReport* report) {
     }
   }
   std::unique_ptr<leveldb::Cache> cache(leveldb::NewLRUCache(8 << 20));
-  std::unique_ptr<const leveldb::FilterPolicy> bloom(
-      leveldb::NewBloomFilterPolicy(10));
   leveldb::Options lo;
   lo.block_cache = cache.get();
-  lo.filter_policy = bloom.get();
+  lo.filter_policy = storage::TableFilterPolicy();
   lo.paranoid_checks = true;
   leveldb::DB* raw = nullptr;
   QL_RETURN_IF_ERROR(
@@ -379,6 +377,7 @@ absl::StatusOr<RepairReport> RepairStore(const std::string& dir,
     const std::set<std::string> lost_before = LostFiles(dir);
     leveldb::Options lo;
     lo.paranoid_checks = true;
+    lo.filter_policy = storage::TableFilterPolicy();
     QL_RETURN_IF_ERROR(storage::FromLevelDb(
         leveldb::RepairDB(dir, lo), absl::StrCat("repairing store ", dir)));
     for (const std::string& f : LostFiles(dir)) {

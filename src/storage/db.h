@@ -68,6 +68,11 @@ struct DbOptions {
   bool map_tables = true;
 };
 
+// The filter policy of every store's tables (src/storage/db.cc): Bloom
+// filters over the keys that point reads look up, not over index entries.
+// Whatever opens a store's LevelDB directly (repair) uses it too.
+const leveldb::FilterPolicy* TableFilterPolicy();
+
 // Read options for every read of the store: block checksums verified
 // (a flipped byte is DATA_LOSS, never wrong data), at `snapshot` (nullptr:
 // latest), filling the block cache unless `fill_cache` is false (scans).
