@@ -24,6 +24,7 @@
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
 #include "src/storage/postings.h"
+#include "src/storage/pread_env.h"
 #include "src/text/normalize.h"
 #include "src/text/pinyin.h"
 #include "src/util/status_macros.h"
@@ -201,6 +202,8 @@ class Searcher {
         options_(options),
         cap_(std::max<size_t>(options.limit * 4, 64)) {
     ro_.snapshot = snap_.get();
+    // Cold reads (cold_): a search reads most of its blocks once.
+    ro_.fill_cache = false;
     it_.reset(db_.raw()->NewIterator(ro_));
     const bool person = kind == v1::KIND_PERSON;
     terms_ = person ? search::kPersonTerms : search::kEnterpriseTerms;
@@ -967,6 +970,10 @@ class Searcher {
     return out;
   }
 
+  // Declared first, so that every read of the search is in its scope: the
+  // blocks of a search's index ranges are read with pread rather than
+  // faulted into the mapping one page at a time (src/storage/pread_env.h).
+  storage::ColdReads cold_;
   const storage::Db& db_;
   storage::Snapshot snap_;
   leveldb::ReadOptions ro_;

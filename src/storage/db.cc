@@ -203,10 +203,18 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   // compaction fails the open (DATA_LOSS) instead of being skipped.
   lo.paranoid_checks = true;
   if (options.env != nullptr) lo.env = options.env;
-  std::unique_ptr<leveldb::Env> pread_env;
-  if (!options.map_tables) {
-    pread_env = NewPreadEnv(lo.env);
-    lo.env = pread_env.get();
+  std::unique_ptr<leveldb::Env> table_env;
+  if (options.map_tables) {
+    // Mapped as LevelDB maps them, with cold reads for searches
+    // (src/storage/pread_env.h). A host's Env (tests inject faults through
+    // one) is used as it is.
+    if (options.env == nullptr) {
+      table_env = NewMappedEnv(lo.env);
+      lo.env = table_env.get();
+    }
+  } else {
+    table_env = NewPreadEnv(lo.env);
+    lo.env = table_env.get();
     // Each open table keeps its index and filter blocks on the heap (about
     // 0.3 MB for an 8 MiB table): at most this many tables stay open.
     lo.max_open_files = kPreadMaxOpenFiles;
@@ -222,7 +230,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
     }
     return FromLevelDb(s, absl::StrCat("opening store ", dir));
   }
-  std::unique_ptr<Db> db(new Db(dir, std::move(pread_env),
+  std::unique_ptr<Db> db(new Db(dir, std::move(table_env),
                                 std::unique_ptr<leveldb::DB>(raw),
                                 std::move(cache)));
   QL_RETURN_IF_ERROR(db->InitOrCheckVersion(options, fresh));

@@ -1,8 +1,13 @@
 #include "src/storage/pread_env.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -18,6 +23,26 @@ leveldb::Status PosixError(const std::string& context, int err) {
   return leveldb::Status::IOError(context, std::strerror(err));
 }
 
+// Reads `n` bytes at `offset` of `fd` into `scratch`; fewer at the end of
+// the file, as LevelDB expects.
+leveldb::Status PreadAll(const std::string& name, int fd, uint64_t offset,
+                         size_t n, leveldb::Slice* result, char* scratch) {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd, scratch + done, n - done,
+                              static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      *result = leveldb::Slice(scratch, 0);
+      return PosixError(name, errno);
+    }
+    if (r == 0) break;
+    done += static_cast<size_t>(r);
+  }
+  *result = leveldb::Slice(scratch, done);
+  return leveldb::Status::OK();
+}
+
 class PreadFile final : public leveldb::RandomAccessFile {
  public:
   PreadFile(std::string name, int fd) : name_(std::move(name)), fd_(fd) {}
@@ -25,25 +50,147 @@ class PreadFile final : public leveldb::RandomAccessFile {
 
   leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result,
                        char* scratch) const override {
-    size_t done = 0;
-    while (done < n) {
-      const ssize_t r = ::pread(fd_, scratch + done, n - done,
-                                static_cast<off_t>(offset + done));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        *result = leveldb::Slice(scratch, 0);
-        return PosixError(name_, errno);
-      }
-      if (r == 0) break;  // End of file: a short read, as LevelDB expects.
-      done += static_cast<size_t>(r);
-    }
-    *result = leveldb::Slice(scratch, done);
-    return leveldb::Status::OK();
+    return PreadAll(name_, fd_, offset, n, result, scratch);
   }
 
  private:
   const std::string name_;
   const int fd_;
+};
+
+// Depth of the ColdReads scopes of this thread.
+thread_local int cold_reads = 0;
+
+// A process-wide count of held resources (mapped files, kept descriptors)
+// with a ceiling, as LevelDB's Env limits its own.
+class Limiter {
+ public:
+  explicit Limiter(int max) : left_(max) {}
+  bool Acquire() {
+    if (left_.fetch_sub(1, std::memory_order_acquire) > 0) return true;
+    left_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  void Release() { left_.fetch_add(1, std::memory_order_release); }
+
+ private:
+  std::atomic<int> left_;
+};
+
+// At most 1,000 mapped files, LevelDB's limit on 64-bit hosts.
+Limiter& MapLimiter() {
+  static Limiter* l = new Limiter(1000);
+  return *l;
+}
+
+// Descriptors kept open for cold reads: a fifth of the process's limit, as
+// LevelDB keeps for the table files it reads with pread.
+Limiter& FdLimiter() {
+  static Limiter* l = [] {
+    struct rlimit rl;
+    int max = 50;
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+      max = rl.rlim_cur == RLIM_INFINITY
+                ? 1 << 20
+                : static_cast<int>(std::min<rlim_t>(rl.rlim_cur / 5, 1 << 20));
+    }
+    return new Limiter(max);
+  }();
+  return *l;
+}
+
+class MappedFile final : public leveldb::RandomAccessFile {
+ public:
+  // `fd` is -1 when no descriptor is kept (reads are then in place only).
+  MappedFile(std::string name, const char* base, size_t length, int fd)
+      : name_(std::move(name)),
+        base_(base),
+        length_(length),
+        fd_(fd),
+        touched_(fd >= 0 ? new std::atomic<bool>[length / kPage + 1]()
+                         : nullptr) {}
+  ~MappedFile() override {
+    ::munmap(const_cast<char*>(base_), length_);
+    MapLimiter().Release();
+    if (fd_ >= 0) {
+      ::close(fd_);
+      FdLimiter().Release();
+    }
+  }
+
+  leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result,
+                       char* scratch) const override {
+    if (offset + n > length_) {
+      *result = leveldb::Slice();
+      return PosixError(name_, EINVAL);
+    }
+    if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0 &&
+        FirstTouch(offset, n)) {
+      return PreadAll(name_, fd_, offset, n, result, scratch);
+    }
+    *result = leveldb::Slice(base_ + offset, n);
+    return leveldb::Status::OK();
+  }
+
+ private:
+  // Whether a cold read of [offset, offset + n) is the first read of one
+  // of its pages: a block read once is read with pread; read again, it is
+  // read in place (its pages faulted into the mapping, once), and from
+  // then on in place like any other read.
+  bool FirstTouch(uint64_t offset, size_t n) const {
+    const size_t first = offset / kPage, last = (offset + n - 1) / kPage;
+    bool first_touch = false;
+    for (size_t p = first; p <= last; ++p) {
+      first_touch |= !touched_[p].exchange(true, std::memory_order_relaxed);
+    }
+    return first_touch;
+  }
+
+  static constexpr size_t kPage = 4096;
+  const std::string name_;
+  const char* const base_;
+  const size_t length_;
+  const int fd_;
+  // Pages read by a cold read (kept only with a descriptor).
+  const std::unique_ptr<std::atomic<bool>[]> touched_;
+};
+
+class MappedEnv final : public leveldb::EnvWrapper {
+ public:
+  explicit MappedEnv(leveldb::Env* target) : leveldb::EnvWrapper(target) {}
+
+  leveldb::Status NewRandomAccessFile(
+      const std::string& name, leveldb::RandomAccessFile** result) override {
+    *result = nullptr;
+    const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError(name, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return PosixError(name, err);
+    }
+    const size_t length = static_cast<size_t>(st.st_size);
+    if (length == 0 || !MapLimiter().Acquire()) {
+      *result = new PreadFile(name, fd);
+      return leveldb::Status::OK();
+    }
+    void* base = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+    if (base == MAP_FAILED) {
+      MapLimiter().Release();
+      *result = new PreadFile(name, fd);
+      return leveldb::Status::OK();
+    }
+    int kept = -1;
+    if (FdLimiter().Acquire()) {
+      kept = fd;
+    } else {
+      ::close(fd);
+    }
+    *result =
+        new MappedFile(name, static_cast<const char*>(base), length, kept);
+    return leveldb::Status::OK();
+  }
 };
 
 class PreadEnv final : public leveldb::EnvWrapper {
@@ -65,6 +212,13 @@ class PreadEnv final : public leveldb::EnvWrapper {
 std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target) {
   return std::make_unique<PreadEnv>(target);
 }
+
+std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target) {
+  return std::make_unique<MappedEnv>(target);
+}
+
+ColdReads::ColdReads() { ++cold_reads; }
+ColdReads::~ColdReads() { --cold_reads; }
 
 }  // namespace storage
 }  // namespace qiaolian

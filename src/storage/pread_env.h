@@ -1,5 +1,8 @@
-// A leveldb::Env that reads table files with pread(2) instead of mapping
-// them into memory (StoreOptions::map_tables = false).
+// How a store reads its table files: two leveldb::Env wrappers, and a scope
+// for reads that touch each block once.
+//
+// NewPreadEnv: table files read with pread(2) instead of mapped into memory
+// (StoreOptions::map_tables = false).
 //
 // LevelDB's default Env memory-maps up to 1000 table files and reads their
 // blocks in place: fast, but every page a read touches (compaction inputs,
@@ -14,6 +17,7 @@
 #ifndef QIAOLIAN_SRC_STORAGE_PREAD_ENV_H_
 #define QIAOLIAN_SRC_STORAGE_PREAD_ENV_H_
 
+#include <cstddef>
 #include <memory>
 
 #include "leveldb/env.h"
@@ -24,6 +28,40 @@ namespace storage {
 // Every call goes to `target` (not owned; must outlive the result) except
 // NewRandomAccessFile, which opens the file for pread.
 std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
+
+// Table files memory-mapped and read in place, as LevelDB's default Env
+// reads them (StoreOptions::map_tables, the default), except the first read
+// of a block that a thread makes inside a ColdReads scope: a block of at
+// most kColdReadMaxBytes (a data block) is then read with pread into
+// LevelDB's buffer. Read again, in or out of a scope, it is read in place,
+// its pages mapped from then on. The first touch of a page of a mapping
+// costs a page fault, about 3 times a pread of the block on the machines
+// measured (bench/RESULTS.md, "Cold reads (session 15)"): a search over a
+// large store reads most of its blocks once, and a fault for each made a
+// store's first searches slower than later ones, while the blocks searched
+// again and again (a small store, common names) stay mapped, read with no
+// system call. A byte a page of the mapped files records which pages were
+// read so. As in LevelDB's Env, at most 1,000 files are mapped at a time
+// (others are read with pread), and a mapped file keeps its descriptor for
+// cold reads only while fewer than a fifth of the process's limit of file
+// descriptors are kept so (the others are read in place even in a scope).
+// Every other call goes to `target`.
+std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target);
+
+inline constexpr size_t kColdReadMaxBytes = 16 << 10;
+
+// While one is alive, the reads of this thread from mapped tables are cold
+// reads (NewMappedEnv). Scopes nest. The reads should not fill the block
+// cache (leveldb::ReadOptions::fill_cache = false): a block read into a
+// buffer that is freed at once reuses the same memory, where a block kept
+// in the cache takes a fresh page of memory, and a fault, of its own.
+class ColdReads {
+ public:
+  ColdReads();
+  ~ColdReads();
+  ColdReads(const ColdReads&) = delete;
+  ColdReads& operator=(const ColdReads&) = delete;
+};
 
 }  // namespace storage
 }  // namespace qiaolian
