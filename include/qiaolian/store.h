@@ -107,9 +107,9 @@ struct StoreOptions {
   // the store's size, where mapped tables add every page a read touches,
   // growing with the store. A read costs a system call and a copy more.
   // `qiaolian import` opens its store with false (bench/RESULTS.md). Mapped,
-  // a search reads a block it has not read before with pread too, since the
-  // first touch of a mapped page (a page fault) costs more than that; from
-  // its second read on a block is read in place (docs/ARCHITECTURE.md).
+  // a search reads a block the first two times with pread too, since the
+  // first touch of a mapped page (a page fault) costs about three preads;
+  // from its third read on a block is read in place (docs/ARCHITECTURE.md).
   bool map_tables = true;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
