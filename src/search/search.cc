@@ -280,7 +280,7 @@ class Searcher {
     storage::PutString(&exact, compact_);
     std::string open = exact.substr(0, exact.size() - 2);  // No terminator.
     size_t seen = 0, top_exact = 0;
-    std::vector<Candidate> prefix;
+    PrefixMatches prefix(options_.limit);
     GroupCap group(options_.limit);
     ScanEntry e;
     for (it_->Seek(open);
@@ -298,11 +298,19 @@ class Searcher {
       Candidate c;
       c.id = e.id;
       c.field = static_cast<Field>(e.code);
-      // Empty: the stored text is the compact one.
-      c.text = e.stored.empty() ? v : std::move(e.stored);
       if (v.size() == compact_.size()) {
         c.tier = Tier::kExact;
         c.score = 90 + FieldBonus(c.field);
+      } else {
+        c.tier = Tier::kPrefix;
+        const double cover = static_cast<double>(CodePoints(compact_)) /
+                             static_cast<double>(CodePoints(v));
+        c.score = 75 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
+        if (!prefix.Wants(c.score, c.id)) continue;
+      }
+      // Empty: the stored text is the compact one.
+      c.text = e.stored.empty() ? v : std::move(e.stored);
+      if (c.tier == Tier::kExact) {
         top_exact += c.score == kTopScore;
         Offer(std::move(c));
         // Exact matches in the name field come first, in id order, with
@@ -310,17 +318,73 @@ class Searcher {
         // in the scan (or in another tier) can rank above them.
         if (top_exact >= options_.limit) break;
       } else {
-        c.tier = Tier::kPrefix;
-        const double cover = static_cast<double>(CodePoints(compact_)) /
-                             static_cast<double>(CodePoints(v));
-        c.score = 75 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
-        prefix.push_back(std::move(c));
+        prefix.Add(std::move(c));
       }
     }
     QL_RETURN_IF_ERROR(IterStatus("searching terms"));
-    for (Candidate& c : prefix) Offer(std::move(c));
+    prefix.OfferTo(this);
     return absl::OkStatus();
   }
+
+  // The prefix matches of a terms scan that can still be returned: the
+  // best `limit` by score, then id, one per record. A match outside them
+  // cannot be (`limit` records rank above it, and their scores only rise),
+  // so a short query whose prefix matches are thousands (zh: every Latin
+  // name starting with zh) keeps tens of them, not the scan's hundreds.
+  // Above kMaxKept, every match is kept (the search's candidates by id
+  // sort them out, as they do the other tiers').
+  class PrefixMatches {
+   public:
+    explicit PrefixMatches(size_t limit) : limit_(limit) {}
+
+    // Whether a match of `score` for record `id` would be kept (Add).
+    bool Wants(int score, uint64_t id) const {
+      if (limit_ > kMaxKept) return true;
+      for (const Candidate& k : kept_) {
+        if (k.id == id) return score > k.score;
+      }
+      return kept_.size() < limit_ || Before(score, id, kept_[worst_]);
+    }
+
+    // Adds `c`, which Wants.
+    void Add(Candidate c) {
+      if (limit_ > kMaxKept) {
+        kept_.push_back(std::move(c));
+        return;
+      }
+      auto same =
+          std::find_if(kept_.begin(), kept_.end(),
+                       [&c](const Candidate& k) { return k.id == c.id; });
+      if (same != kept_.end()) {
+        *same = std::move(c);
+      } else if (kept_.size() < limit_) {
+        kept_.push_back(std::move(c));
+      } else {
+        kept_[worst_] = std::move(c);
+      }
+      worst_ = 0;
+      for (size_t i = 1; i < kept_.size(); ++i) {
+        const Candidate& a = kept_[i];
+        if (!Before(a.score, a.id, kept_[worst_])) worst_ = i;
+      }
+    }
+
+    void OfferTo(Searcher* s) {
+      for (Candidate& c : kept_) s->Offer(std::move(c));
+    }
+
+   private:
+    static constexpr size_t kMaxKept = 64;
+
+    // Whether (score, id) ranks before `c`: higher score, then lower id.
+    static bool Before(int score, uint64_t id, const Candidate& c) {
+      return score != c.score ? score > c.score : id < c.id;
+    }
+
+    size_t limit_;
+    std::vector<Candidate> kept_;
+    size_t worst_ = 0;
+  };
 
   // The row of `id`, read once per search.
   absl::StatusOr<const google::protobuf::Message*> Row(uint64_t id) {
