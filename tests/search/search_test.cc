@@ -198,6 +198,53 @@ TEST_P(SearchTest, LatinNameEitherOrder) {
   EXPECT_EQ(First(v1::KIND_PERSON, "tan"), tan);
 }
 
+// A short query with many prefix matches (zh: every Latin name starting
+// with zh), some records matching in two fields: a search keeps only the
+// matches that can still be returned, and its answer is the start of the
+// answer to the same search with a larger limit, in rank order (score,
+// then id).
+TEST_P(SearchTest, ManyPrefixMatchesRankTheSameWhateverTheLimit) {
+  const std::vector<std::string> surnames = {"Zha",  "Zhai", "Zhan",  "Zhang",
+                                             "Zhao", "Zhen", "Zhong", "Zhu"};
+  const std::vector<std::string> given = {
+      "Li", "Wei", "Hui Min", "Yu", "Ming", "Jian Guo", "An", "Xiu Ying"};
+  // Names in an order unrelated to their rank; every name distinct.
+  for (size_t i = 0; i < surnames.size() * given.size(); ++i) {
+    const size_t k = (i * 37) % (surnames.size() * given.size());
+    const std::string latin = absl::StrCat(surnames[k % surnames.size()], " ",
+                                           given[k / surnames.size()]);
+    if (k % 5 == 0) {
+      // Also a prefix match in the name field, which scores higher.
+      AddPerson(latin, {}, absl::StrCat(latin, " Jr"));
+    } else {
+      AddPerson(absl::StrCat("人", i), {}, latin);
+    }
+  }
+  const std::vector<SearchHit> all = Find(v1::KIND_PERSON, "zh", 200);
+  ASSERT_GE(all.size(), 60u);
+  std::set<uint64_t> distinct;
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].match, "prefix") << i;
+    EXPECT_TRUE(distinct.insert(all[i].id).second) << "twice: " << all[i].id;
+    if (i > 0) {
+      EXPECT_TRUE(
+          all[i - 1].score > all[i].score ||
+          (all[i - 1].score == all[i].score && all[i - 1].id < all[i].id))
+          << i;
+    }
+  }
+  for (size_t limit : {1, 3, 7, 20}) {
+    const std::vector<SearchHit> some = Find(v1::KIND_PERSON, "zh", limit);
+    ASSERT_EQ(some.size(), limit);
+    for (size_t i = 0; i < limit; ++i) {
+      EXPECT_EQ(some[i].id, all[i].id) << "limit " << limit << ", hit " << i;
+      EXPECT_EQ(some[i].score, all[i].score);
+      EXPECT_EQ(some[i].field, all[i].field);
+      EXPECT_EQ(some[i].text, all[i].text);
+    }
+  }
+}
+
 TEST_P(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
   const uint64_t chen = AddPerson("陈伟明");
   const uint64_t lin = AddPerson("林美玲");
