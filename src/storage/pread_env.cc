@@ -181,15 +181,18 @@ class MappedEnv final : public leveldb::EnvWrapper {
       return PosixError(name, err);
     }
     const size_t length = static_cast<size_t>(st.st_size);
+    // Past the limit of mapped files (or a file that cannot be mapped), the
+    // target's own file, which LevelDB's Env reads with pread under its own
+    // limit of open descriptors.
     if (length == 0 || !MapLimiter().Acquire()) {
-      *result = new PreadFile(name, fd);
-      return leveldb::Status::OK();
+      ::close(fd);
+      return target()->NewRandomAccessFile(name, result);
     }
     void* base = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
       MapLimiter().Release();
-      *result = new PreadFile(name, fd);
-      return leveldb::Status::OK();
+      ::close(fd);
+      return target()->NewRandomAccessFile(name, result);
     }
     int kept = -1;
     if (FdLimiter().Acquire()) {

@@ -43,8 +43,9 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 // searched again and again (a small store, common names) end up mapped and
 // read with no system call. A byte a page of the mapped files counts its
 // preads. As in LevelDB's Env, at most 1,000 files are mapped at a time
-// (others are read with pread), and a mapped file keeps its descriptor for
-// cold reads only while fewer than a fifth of the process's limit of file
+// (others are the target's files: LevelDB's Env reads them with pread under
+// its own limit of open descriptors), and a mapped file keeps its descriptor
+// for cold reads only while fewer than a fifth of the process's limit of file
 // descriptors are kept so (the others are read in place even in a scope).
 // Every other call goes to `target`.
 std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target);

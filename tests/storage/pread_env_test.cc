@@ -2,9 +2,12 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -96,6 +99,33 @@ TEST_F(MappedEnvTest, ReadPastTheEndIsAnError) {
   ColdReads cold;
   EXPECT_FALSE(
       file_->Read(contents_.size() + 1, 10, &got, scratch.data()).ok());
+}
+
+// Past the limit of mapped files (1,000 in the process), a file is opened
+// by the target Env (LevelDB's, which reads it with pread): every file still
+// reads back, in and out of a cold scope.
+TEST(MappedEnvLimitTest, FilesPastTheMappingLimitReadBack) {
+  TempDir tmp;
+  std::unique_ptr<leveldb::Env> env = NewMappedEnv(leveldb::Env::Default());
+  std::vector<std::unique_ptr<leveldb::RandomAccessFile>> files;
+  constexpr int kFiles = 1100;
+  for (int i = 0; i < kFiles; ++i) {
+    const std::string path = tmp.Sub(absl::StrCat(i, ".ldb"));
+    std::ofstream(path, std::ios::binary) << std::string(6000, 'a' + i % 26);
+    leveldb::RandomAccessFile* f = nullptr;
+    ASSERT_TRUE(env->NewRandomAccessFile(path, &f).ok()) << i;
+    files.emplace_back(f);
+  }
+  std::string scratch(4096, '\0');
+  for (int i = 0; i < kFiles; ++i) {
+    for (bool cold : {false, true}) {
+      std::optional<ColdReads> scope;
+      if (cold) scope.emplace();
+      leveldb::Slice got;
+      ASSERT_TRUE(files[i]->Read(1000, 4096, &got, scratch.data()).ok()) << i;
+      EXPECT_EQ(got.ToString(), std::string(4096, 'a' + i % 26)) << i;
+    }
+  }
 }
 
 TEST_F(MappedEnvTest, MissingFileIsNotFound) {
