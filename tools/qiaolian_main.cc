@@ -171,10 +171,6 @@ int CmdPut(const Args& a) {
   return 0;
 }
 
-// add KIND NAME=VALUE...: one record from fields named as imports read
-// them (docs/import.md), e.g. a visit:
-//   add event 活动类型=走访企业 日期=2020-05-06
-//   participants.ref=enterprise:三久制造
 // NAME=VALUE arguments (add, set).
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFieldArgs(
     const std::vector<std::string>& args) {
@@ -191,6 +187,10 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFieldArgs(
   return fields;
 }
 
+// add KIND NAME=VALUE...: one record from fields named as imports read
+// them (docs/import.md), e.g. a visit:
+//   add event 活动类型=走访企业 日期=2020-05-06
+//   participants.ref=enterprise:三久制造
 int CmdAdd(const Args& a) {
   auto kind = ParseKind(a.kind);
   if (!kind.ok()) return Fail(kind.status());

@@ -178,16 +178,12 @@ def register_case(store, record, *, rules="", calendar="",
     record, then created. Returns the id. Nothing is written on error."""
     data, fmt = store._encode("case", record)
     r, cal = _text(rules, "rules"), _calendar(calendar)
-    options = _write_options(actor, None)
     new_id = _u64()
     err = _void_p()
-    try:
+    with _write_options(actor, None) as options:
         rc = _lib.qiaolian_case_register(
             store._db, options, fmt, data, len(data), r, len(r), cal,
             len(cal), 1 if weekends_only else 0, _byref(new_id), _byref(err))
-    finally:
-        if options is not None:
-            _lib.qiaolian_write_options_destroy(options)
     if rc:
         _raise(rc, err)
     return new_id.value
@@ -205,17 +201,13 @@ def transition(store, id, status, *, note="", at=None, actor=None,
                                         "outcome")
     n, w = _text(note, "note"), _when(at)
     ref = _text(referred_to, "referred_to")
-    options = _write_options(actor, None)
     rev = _u64()
     err = _void_p()
-    try:
+    with _write_options(actor, None) as options:
         rc = _lib.qiaolian_case_transition(
             store._db, options, _uint64(id, "id"), s, n, len(n), w, len(w),
             ref, len(ref), o, _uint64(expected_revision, "expected_revision"),
             _byref(rev), _byref(err))
-    finally:
-        if options is not None:
-            _lib.qiaolian_write_options_destroy(options)
     if rc:
         _raise(rc, err)
     return rev.value
@@ -226,17 +218,13 @@ def record_reply(store, id, *, note="", at=None, actor=None,
     """Records a reply to the applicant (status unchanged); returns the new
     revision."""
     n, w = _text(note, "note"), _when(at)
-    options = _write_options(actor, None)
     rev = _u64()
     err = _void_p()
-    try:
+    with _write_options(actor, None) as options:
         rc = _lib.qiaolian_case_reply(
             store._db, options, _uint64(id, "id"), n, len(n), w, len(w),
             _uint64(expected_revision, "expected_revision"), _byref(rev),
             _byref(err))
-    finally:
-        if options is not None:
-            _lib.qiaolian_write_options_destroy(options)
     if rc:
         _raise(rc, err)
     return rev.value

@@ -219,17 +219,13 @@ def erase(store, kind, id, *, force=False, actor=None, sync=None):
     while other records refer to it, unless force=True (then the references
     are removed from them). Returns the report dict."""
     number, _ = _store._kind(kind)
-    options = _store._write_options(actor, sync)
     out = _void_p()
     n = _size_t()
     err = _void_p()
-    try:
+    with _store._write_options(actor, sync) as options:
         rc = _lib.qiaolian_erase(store._db, options, number,
                                  _store._uint64(id, "id"), 1 if force else 0,
                                  _byref(out), _byref(n), _byref(err))
-    finally:
-        if options is not None:
-            _lib.qiaolian_write_options_destroy(options)
     if rc:
         _store._raise(rc, err)
     return json.loads(_ffi.take(out, n.value))

@@ -96,15 +96,11 @@ def merge(store, kind, survivor, merged, *, actor=None):
     reference moves to the survivor; histories are kept). Returns
     {"survivor", "merged", "refs_moved", "moved": [{"kind", "id"}]}."""
     number, _ = _store._kind(kind)
-    options = _store._write_options(actor, None)
-    try:
+    with _store._write_options(actor, None) as options:
         return json.loads(_json_call(
             _lib.qiaolian_merge, _db(store), options, number,
             _store._uint64(survivor, "survivor"),
             _store._uint64(merged, "merged")))
-    finally:
-        if options:
-            _lib.qiaolian_write_options_destroy(options)
 
 
 def normalize(text, *, compact=False):

@@ -12,6 +12,7 @@ each call, and the C db handle is thread-safe). A Cursor must be used by one
 thread at a time.
 """
 
+import contextlib
 import ctypes
 import json
 import os
@@ -143,11 +144,13 @@ def _query_options(allow_scan, page_size, page_token):
     return options
 
 
+@contextlib.contextmanager
 def _write_options(actor, sync):
-    """A new qiaolian_write_options_t, or None for the defaults. The caller
-    destroys it."""
+    """A qiaolian_write_options_t for the `with` block (None for the
+    defaults), destroyed when the block ends."""
     if actor is None and sync is None:
-        return None
+        yield None
+        return
     options = _lib.qiaolian_write_options_create()
     if not options:
         raise errors.ResourceExhaustedError("out of memory")
@@ -158,10 +161,9 @@ def _write_options(actor, sync):
                 raise errors.InvalidArgumentError("cannot set actor")
         if sync is not None:
             _lib.qiaolian_write_options_set_sync(options, 1 if sync else 0)
-    except BaseException:
+        yield options
+    finally:
         _lib.qiaolian_write_options_destroy(options)
-        raise
-    return options
 
 
 def set_encryption_key(options, key):
@@ -323,15 +325,11 @@ class Store:
         """
         number, name = _kind(kind)
         data, fmt = self._encode(name, record)
-        options = _write_options(actor, sync)
         new_id = _u64()
         err = _void_p()
-        try:
+        with _write_options(actor, sync) as options:
             rc = _lib.qiaolian_create(self._db, options, number, fmt, data,
                                       len(data), _byref(new_id), _byref(err))
-        finally:
-            if options is not None:
-                _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
         return new_id.value
@@ -354,18 +352,14 @@ class Store:
         """
         number, _ = _kind(kind)
         data = _fields_json(fields)
-        options = _write_options(actor, sync)
         new_id = _u64()
         out = _void_p()
         n = _size_t()
         err = _void_p()
-        try:
+        with _write_options(actor, sync) as options:
             rc = _lib.qiaolian_add(self._db, options, number, data, len(data),
                                    _byref(new_id), _byref(out), _byref(n),
                                    _byref(err))
-        finally:
-            if options is not None:
-                _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
         for w in json.loads(_ffi.take(out, n.value)):
@@ -381,16 +375,12 @@ class Store:
         InvalidArgumentError names the field."""
         number, _ = _kind(kind)
         data = _fields_json(fields)
-        options = _write_options(actor, sync)
         revision = _u64()
         err = _void_p()
-        try:
+        with _write_options(actor, sync) as options:
             rc = _lib.qiaolian_set(self._db, options, number,
                                    _uint64(id, "id"), data, len(data),
                                    _byref(revision), _byref(err))
-        finally:
-            if options is not None:
-                _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
         return revision.value
@@ -415,16 +405,12 @@ class Store:
         Returns the new revision."""
         number, name = _kind(kind)
         data, fmt = self._encode(name, record)
-        options = _write_options(actor, sync)
         revision = _u64()
         err = _void_p()
-        try:
+        with _write_options(actor, sync) as options:
             rc = _lib.qiaolian_update(self._db, options, number, fmt, data,
                                       len(data), _byref(revision),
                                       _byref(err))
-        finally:
-            if options is not None:
-                _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
         return revision.value
@@ -434,15 +420,11 @@ class Store:
         (else ConflictError). FailedPreconditionError when another record
         refers to it."""
         number, _ = _kind(kind)
-        options = _write_options(actor, sync)
         err = _void_p()
-        try:
+        with _write_options(actor, sync) as options:
             rc = _lib.qiaolian_delete(
                 self._db, options, number, _uint64(id, "id"),
                 _uint64(expected_revision, "expected_revision"), _byref(err))
-        finally:
-            if options is not None:
-                _lib.qiaolian_write_options_destroy(options)
         if rc:
             _raise(rc, err)
 

@@ -280,6 +280,7 @@ class Searcher {
     storage::PutString(&exact, compact_);
     std::string open = exact.substr(0, exact.size() - 2);  // No terminator.
     size_t seen = 0, top_exact = 0;
+    const double query_chars = static_cast<double>(CodePoints(compact_));
     PrefixMatches prefix(options_.limit);
     GroupCap group(options_.limit);
     ScanEntry e;
@@ -303,8 +304,7 @@ class Searcher {
         c.score = 90 + FieldBonus(c.field);
       } else {
         c.tier = Tier::kPrefix;
-        const double cover = static_cast<double>(CodePoints(compact_)) /
-                             static_cast<double>(CodePoints(v));
+        const double cover = query_chars / static_cast<double>(CodePoints(v));
         c.score = 75 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
         if (!prefix.Wants(c.score, c.id)) continue;
       }
