@@ -32,7 +32,9 @@
 namespace qiaolian {
 namespace {
 
+using search::CodePoints;
 using search::Field;
+using search::FieldBonus;
 using search::PinyinForm;
 
 enum class Tier { kExact, kPrefix, kSubstring, kPinyin, kFuzzy };
@@ -51,26 +53,6 @@ const char* TierName(Tier t) {
       return "fuzzy";
   }
   return "";
-}
-
-// 0..10: how much a match in this field counts.
-int FieldBonus(Field f) {
-  switch (f) {
-    case Field::kName:
-      return 10;
-    case Field::kChineseName:
-    case Field::kLatinName:
-    case Field::kOtherScript:
-    case Field::kPinyinName:
-      return 8;
-    case Field::kFormerName:
-      return 6;
-    case Field::kForeignName:
-      return 5;
-    case Field::kAddress:
-      return 0;
-  }
-  return 0;
 }
 
 // The best score of all: an exact match of the name.
@@ -98,12 +80,6 @@ struct Candidate {
   // row read for the hit).
   std::optional<std::string> text;
 };
-
-size_t CodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 // Entries of one group of a terms or pinyin scan (same text, same field or
 // pinyin code) have the same score and come in order of stored text, then
@@ -211,6 +187,8 @@ class Searcher {
     pinyin_ = person ? search::kPersonPinyin : search::kEnterprisePinyin;
     texts_ = person ? search::kPersonTexts : search::kEnterpriseTexts;
     trigrams_ = person ? search::kPersonTrigrams : search::kEnterpriseTrigrams;
+    short_prefixes_ = person ? search::kPersonShortPrefixes
+                             : search::kEnterpriseShortPrefixes;
   }
 
   absl::StatusOr<std::vector<SearchHit>> Run(absl::string_view query) {
@@ -273,19 +251,22 @@ class Searcher {
   }
 
   // Exact and prefix matches in the terms index: keys
-  // prefix(terms) string(value) int64(field) string(stored) id.
+  // prefix(terms) string(value) int64(field) string(stored) id. A query of
+  // at most kMaxShortPrefixChars characters takes only its exact matches
+  // from there, and its prefix matches from the short-prefixes index.
   absl::Status Terms() {
     const std::string base = storage::IndexPrefix(terms_);
-    std::string exact = base;
-    storage::PutString(&exact, compact_);
-    std::string open = exact.substr(0, exact.size() - 2);  // No terminator.
+    const size_t query_chars = CodePoints(compact_);
+    const bool short_query = query_chars <= search::kMaxShortPrefixChars;
+    std::string start = base;
+    storage::PutString(&start, compact_);
+    if (!short_query) start.resize(start.size() - 2);  // No terminator.
     size_t seen = 0, top_exact = 0;
-    const double query_chars = static_cast<double>(CodePoints(compact_));
     PrefixMatches prefix(options_.limit);
     GroupCap group(options_.limit);
     ScanEntry e;
-    for (it_->Seek(open);
-         it_->Valid() && it_->key().starts_with(open) && seen < cap_ * 4;
+    for (it_->Seek(start);
+         it_->Valid() && it_->key().starts_with(start) && seen < cap_ * 4;
          ++seen) {
       QL_RETURN_IF_ERROR(ParseScanEntry(
           absl::string_view(it_->key().data(), it_->key().size()), base.size(),
@@ -304,8 +285,7 @@ class Searcher {
         c.score = 90 + FieldBonus(c.field);
       } else {
         c.tier = Tier::kPrefix;
-        const double cover = query_chars / static_cast<double>(CodePoints(v));
-        c.score = 75 + FieldBonus(c.field) / 2 + static_cast<int>(cover * 9);
+        c.score = search::PrefixScore(c.field, query_chars, CodePoints(v));
         if (!prefix.Wants(c.score, c.id)) continue;
       }
       // Empty: the stored text is the compact one.
@@ -322,6 +302,9 @@ class Searcher {
       }
     }
     QL_RETURN_IF_ERROR(IterStatus("searching terms"));
+    if (short_query && top_exact < options_.limit) {
+      QL_RETURN_IF_ERROR(ShortPrefixes(&prefix));
+    }
     prefix.OfferTo(this);
     return absl::OkStatus();
   }
@@ -385,6 +368,48 @@ class Searcher {
     std::vector<Candidate> kept_;
     size_t worst_ = 0;
   };
+
+  // Prefix matches of a short query: keys prefix(short_prefixes)
+  // string(query) int64(rank) uint64(id) int64(field) string(shown) id, in
+  // order of score (best first), then id. Once `limit` records are known,
+  // every later entry ranks after them, or is a lesser match of one of them.
+  absl::Status ShortPrefixes(PrefixMatches* prefix) {
+    std::string start = storage::IndexPrefix(short_prefixes_);
+    storage::PutString(&start, compact_);
+    std::vector<uint64_t> records;  // Sorted.
+    size_t seen = 0;
+    int64_t rank = 0, field = 0;
+    uint64_t id = 0;
+    std::string shown;
+    for (it_->Seek(start); it_->Valid() && it_->key().starts_with(start) &&
+                           records.size() < options_.limit && seen < cap_ * 4;
+         it_->Next(), ++seen) {
+      absl::string_view rest(it_->key().data() + start.size(),
+                             it_->key().size() - start.size());
+      storage::Direction dir;
+      if (!storage::GetInt64(&rest, &rank, &dir) ||
+          !storage::GetUint64(&rest, &id, &dir) ||
+          !storage::GetInt64(&rest, &field, &dir) ||
+          !storage::GetString(&rest, &shown, &dir) || rank < 0 ||
+          rank > search::kMaxPrefixScore) {
+        return MalformedEntry(
+            absl::string_view(it_->key().data(), it_->key().size()));
+      }
+      auto at = std::lower_bound(records.begin(), records.end(), id);
+      if (at == records.end() || *at != id) records.insert(at, id);
+      const int score = search::kMaxPrefixScore - static_cast<int>(rank);
+      if (score < options_.min_score) break;  // So is every later entry.
+      if (!prefix->Wants(score, id)) continue;
+      Candidate c;
+      c.id = id;
+      c.tier = Tier::kPrefix;
+      c.field = static_cast<Field>(field);
+      c.score = score;
+      c.text = std::move(shown);
+      prefix->Add(std::move(c));
+    }
+    return IterStatus("searching short prefixes");
+  }
 
   // The row of `id`, read once per search.
   absl::StatusOr<const google::protobuf::Message*> Row(uint64_t id) {
@@ -1045,7 +1070,8 @@ class Searcher {
   Kind kind_;
   SearchOptions options_;
   size_t cap_;
-  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0, trigrams_ = 0;
+  uint16_t terms_ = 0, grams_ = 0, pinyin_ = 0, texts_ = 0, trigrams_ = 0,
+           short_prefixes_ = 0;
   std::string normalized_, compact_;
   // The candidates by id. A search offers some tens of them: their map
   // nodes come from a buffer of the search's own, released at once, instead

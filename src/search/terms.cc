@@ -53,7 +53,10 @@ bool IsPerson(const Message& m) {
   return m.GetDescriptor() == v1::Person::descriptor();
 }
 
-void Terms(const Message& m, std::vector<std::string>* out) {
+// Calls fn(compact text, field, text as stored or empty when it is the
+// compact one) for each entry of the terms index of `m`.
+template <typename Fn>
+void ForEachTerm(const Message& m, Fn fn) {
   for (const FieldText& ft : SearchableTexts(m)) {
     const std::string n = text::Normalize(ft.text);
     const std::string c = text::Compact(n);
@@ -62,13 +65,17 @@ void Terms(const Message& m, std::vector<std::string>* out) {
     // empty when it is the compact form itself (most Chinese texts).
     const absl::string_view display =
         c == ft.text ? absl::string_view() : absl::string_view(ft.text);
-    out->push_back(Tuple(c, static_cast<int64_t>(ft.field), display));
+    fn(c, ft.field, display);
     if (ft.field != Field::kAddress) {
-      for (const std::string& r : OtherNameOrders(n)) {
-        out->push_back(Tuple(r, static_cast<int64_t>(ft.field), ft.text));
-      }
+      for (const std::string& r : OtherNameOrders(n)) fn(r, ft.field, ft.text);
     }
   }
+}
+
+void Terms(const Message& m, std::vector<std::string>* out) {
+  ForEachTerm(m, [out](absl::string_view c, Field f, absl::string_view shown) {
+    out->push_back(Tuple(c, static_cast<int64_t>(f), shown));
+  });
 }
 
 uint64_t RecordId(const Message& m) {
@@ -77,6 +84,30 @@ uint64_t RecordId(const Message& m) {
     return static_cast<const v1::Enterprise&>(m).meta().id();
   }
   return 0;
+}
+
+void ShortPrefixesOf(const Message& m, std::vector<std::string>* out) {
+  // The id in the tuple puts entries of one prefix and score in id order
+  // (as in the grams); a record without one (not stored) has none.
+  const uint64_t id = RecordId(m);
+  if (id == 0) return;
+  ForEachTerm(m, [&](absl::string_view c, Field f, absl::string_view shown) {
+    const size_t chars = CodePoints(c);
+    size_t end = 0;  // Byte length of the prefix of k characters.
+    for (size_t k = 1; k <= kMaxShortPrefixChars && k < chars; ++k) {
+      do {
+        ++end;
+      } while (end < c.size() &&
+               (static_cast<unsigned char>(c[end]) & 0xC0) == 0x80);
+      std::string t;
+      storage::PutString(&t, c.substr(0, end));
+      storage::PutInt64(&t, kMaxPrefixScore - PrefixScore(f, k, chars));
+      storage::PutUint64(&t, id);
+      storage::PutInt64(&t, static_cast<int64_t>(f));
+      storage::PutString(&t, shown.empty() ? c : shown);
+      out->push_back(std::move(t));
+    }
+  });
 }
 
 // The entries of the grams index (`trigrams` false) or of the trigrams
@@ -282,6 +313,39 @@ std::vector<FieldText> SearchableTexts(const Message& record) {
   return out;
 }
 
+int FieldBonus(Field f) {
+  switch (f) {
+    case Field::kName:
+      return 10;
+    case Field::kChineseName:
+    case Field::kLatinName:
+    case Field::kOtherScript:
+    case Field::kPinyinName:
+      return 8;
+    case Field::kFormerName:
+      return 6;
+    case Field::kForeignName:
+      return 5;
+    case Field::kAddress:
+      return 0;
+  }
+  return 0;
+}
+
+int PrefixScore(Field f, size_t query_chars, size_t text_chars) {
+  // In doubles, as search has always computed it (scores are part of the
+  // short-prefixes index's keys: a change needs a new index version).
+  const double cover = static_cast<double>(query_chars) /
+                       static_cast<double>(std::max<size_t>(text_chars, 1));
+  return 75 + FieldBonus(f) / 2 + static_cast<int>(cover * 9);
+}
+
+size_t CodePoints(absl::string_view utf8) {
+  size_t n = 0;
+  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 const char* FieldLabel(Field f) {
   switch (f) {
     case Field::kName:
@@ -431,6 +495,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          TrigramsOf),
       IndexSpec::Derived(kPersonNameBigrams, KIND_PERSON, "search.name_bigrams",
                          "1", NameBigramsOf),
+      IndexSpec::Derived(kPersonShortPrefixes, KIND_PERSON,
+                         "search.short_prefixes", "1", ShortPrefixesOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "3",
@@ -441,6 +507,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          TextsOf),
       IndexSpec::Derived(kEnterpriseTrigrams, KIND_ENTERPRISE,
                          "search.trigrams", "1", TrigramsOf),
+      IndexSpec::Derived(kEnterpriseShortPrefixes, KIND_ENTERPRISE,
+                         "search.short_prefixes", "1", ShortPrefixesOf),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed
@@ -451,6 +519,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                s.id == kPersonTrigrams || s.id == kEnterpriseTrigrams;
     switch (s.id) {
       case kPersonTerms:
+      case kPersonShortPrefixes:
       case kPersonGrams:
       case kPersonTrigrams:
       case kPersonTexts:

@@ -47,6 +47,15 @@
 //       people, the full pinyin from the given name on ("weiming", form 2),
 //       with the name as stored.
 //       Person names read their surname by the surname table.
+//   149 person.search.short_prefixes  string prefix, int64 rank, uint64 id,
+//   245 enterprise.search.short_prefixes  int64 field, string text
+//       The first one and the first two characters (kMaxShortPrefixChars)
+//       of each text of the terms index that is longer, with what a prefix
+//       match of that query scores (rank: kMaxPrefixScore - PrefixScore, so
+//       the best come first, then by id) and the text to show. A query of
+//       one or two characters starts tens of thousands of texts (zh, 陈); in
+//       the terms index the best of them (the shortest, in names) are spread
+//       over the whole range, here they are the first entries.
 //   146 person.search.texts     uint64 id, int64 slot, int64 field,
 //   243 enterprise.search.texts   string text
 //       Every searchable text as stored, by record and slot (its index in
@@ -86,11 +95,17 @@ inline constexpr uint16_t kPersonCrossScript = 145;
 inline constexpr uint16_t kPersonTexts = 146;
 inline constexpr uint16_t kPersonTrigrams = 147;
 inline constexpr uint16_t kPersonNameBigrams = 148;
+inline constexpr uint16_t kPersonShortPrefixes = 149;
 inline constexpr uint16_t kEnterpriseTerms = 240;
 inline constexpr uint16_t kEnterpriseGrams = 241;
 inline constexpr uint16_t kEnterprisePinyin = 242;
 inline constexpr uint16_t kEnterpriseTexts = 243;
 inline constexpr uint16_t kEnterpriseTrigrams = 244;
+inline constexpr uint16_t kEnterpriseShortPrefixes = 245;
+
+// Queries of at most this many characters find their prefix matches in the
+// short-prefixes index, longer ones in the terms index.
+inline constexpr size_t kMaxShortPrefixChars = 2;
 
 // The indexes FindDuplicatesOf and DuplicateKeys read for records of `kind`
 // (duplicates.cc): an import keeps them up to date while it runs.
@@ -142,6 +157,19 @@ struct FieldText {
 // The searchable texts of a person or an enterprise (empty for other
 // kinds), in field order.
 std::vector<FieldText> SearchableTexts(const google::protobuf::Message& record);
+
+// 0..10: how much a match in this field counts in a search's score.
+int FieldBonus(Field f);
+
+// The score of a prefix match (search.h: 75-89): a query of `query_chars`
+// characters that starts a text of `text_chars` (more) characters of field
+// `f`. The short-prefixes index stores it; search computes it for the
+// terms index's matches.
+inline constexpr int kMaxPrefixScore = 89;
+int PrefixScore(Field f, size_t query_chars, size_t text_chars);
+
+// Code points of UTF-8 text (its lead bytes).
+size_t CodePoints(absl::string_view utf8);
 
 // "name", "former name", ... (for reasons shown to users).
 const char* FieldLabel(Field f);

@@ -245,6 +245,75 @@ TEST_P(SearchTest, ManyPrefixMatchesRankTheSameWhateverTheLimit) {
   }
 }
 
+// A query of one or two characters starts far more texts than a search
+// reads; the best prefix matches (the shortest texts, in the best fields)
+// are found wherever they sort among them.
+TEST_P(SearchTest, ShortQueriesFindTheirBestPrefixMatchesAmongThousands) {
+  // 400 long Latin names that sort before every better match: zhaa...
+  // (each text distinct, so that none is skipped as a repeat of another).
+  for (int i = 0; i < 400; ++i) {
+    const std::string tail = {static_cast<char>('a' + i / 26 % 26),
+                              static_cast<char>('a' + i % 26)};
+    AddPerson(absl::StrCat("陈", 100 + i), {},
+              absl::StrCat("Zha Aabbcc", tail));
+  }
+  const uint64_t zhu1 = AddPerson("人甲", {}, "Zhu Li");
+  const uint64_t zhu2 = AddPerson("人乙", {}, "Zhu Li");
+  const uint64_t named = AddPerson("Zhou Yi");
+  // Two-character Chinese names, sorting after the 400 four-character
+  // names 陈100...陈499 (digits sort before Han characters).
+  const uint64_t chen1 = AddPerson("陈龙");
+  const uint64_t chen2 = AddPerson("陈龟");
+  Pack();
+  for (const std::string q : {"zh", "z", "ZH"}) {
+    const std::vector<SearchHit> hits = Find(v1::KIND_PERSON, q, 3);
+    ASSERT_EQ(hits.size(), 3u) << q;
+    // zhouyi as the name: 75 + 5 + 2 * 9 / 6; zhuli as a Latin name: 75 +
+    // 4 + 2 * 9 / 5, then by id; each zhaaabbcc.. 75 + 4 + 2 * 9 / 11.
+    EXPECT_EQ(hits[0].id, named) << q;
+    EXPECT_EQ(hits[1].id, zhu1) << q;
+    EXPECT_EQ(hits[2].id, zhu2) << q;
+    for (const SearchHit& h : hits) EXPECT_EQ(h.match, "prefix") << q;
+    EXPECT_EQ(hits[0].field, "name");
+    EXPECT_EQ(hits[1].field, "Latin-script name");
+    EXPECT_EQ(hits[1].text, "Zhu Li") << "the text as stored";
+    EXPECT_EQ(hits[0].score, q == "z" ? 81 : 83) << q;
+    EXPECT_EQ(hits[1].score, q == "z" ? 80 : 82) << q;
+  }
+  const std::vector<SearchHit> chen = Find(v1::KIND_PERSON, "陈", 2);
+  ASSERT_EQ(chen.size(), 2u);
+  EXPECT_EQ(chen[0].id, chen1);
+  EXPECT_EQ(chen[1].id, chen2);
+  EXPECT_EQ(chen[0].score, 75 + 5 + 4);
+  // The same answers as the whole ranking's first entries, for any limit.
+  const std::vector<SearchHit> all = Find(v1::KIND_PERSON, "zh", 500);
+  ASSERT_EQ(all.size(), 403u);
+  for (size_t limit : {1, 5, 20, 64, 65, 100}) {
+    const std::vector<SearchHit> some = Find(v1::KIND_PERSON, "zh", limit);
+    ASSERT_EQ(some.size(), limit);
+    for (size_t i = 0; i < limit; ++i) {
+      EXPECT_EQ(some[i].id, all[i].id) << "limit " << limit << ", hit " << i;
+      EXPECT_EQ(some[i].score, all[i].score);
+      EXPECT_EQ(some[i].text, all[i].text);
+    }
+  }
+  // Updates and deletes move the entries along.
+  v1::Person p;
+  ASSERT_TRUE(store_->Get(v1::KIND_PERSON, named, &p).ok());
+  p.set_name("周一");
+  ASSERT_TRUE(store_->Update(&p).ok());
+  ASSERT_TRUE(store_->Delete(v1::KIND_PERSON, zhu1).ok());
+  Pack();
+  ExpectVerifyClean();
+  const std::vector<SearchHit> after = Find(v1::KIND_PERSON, "zh", 2);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].id, zhu2);
+  EXPECT_EQ(after[1].score, 75 + 4 + 1) << "then the long names";
+  // An exact match still ranks first.
+  const uint64_t exact = AddPerson("ZH");
+  EXPECT_EQ(First(v1::KIND_PERSON, "zh"), exact);
+}
+
 TEST_P(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
   const uint64_t chen = AddPerson("陈伟明");
   const uint64_t lin = AddPerson("林美玲");
