@@ -606,7 +606,10 @@ class Searcher {
   }
 
   // One scan of the pinyin index for `value` (whole component when
-  // `exact`, else as a prefix); `score(form, field, cover)` gives the score.
+  // `exact`, else as a prefix); `score(form, field, cover)` gives the score
+  // (0: no match), which for an exact scan must not rise from one group of
+  // the pinyin to the next (in the order of PinyinCode: ExactPinyinScore,
+  // best first).
   absl::Status ScanPinyin(
       const std::string& value, bool exact,
       const std::function<int(PinyinForm, Field, double)>& score,
@@ -624,8 +627,8 @@ class Searcher {
       QL_RETURN_IF_ERROR(ParseScanEntry(
           absl::string_view(it_->key().data(), it_->key().size()), base.size(),
           &e));
-      const auto form = static_cast<PinyinForm>(e.code % 10);
-      const auto field = static_cast<Field>(e.code / 10);
+      const PinyinForm form = search::PinyinCodeForm(e.code);
+      const Field field = search::PinyinCodeField(e.code);
       const std::string& s = e.value;
       // One score for a whole group (same pinyin, field and form).
       const int entry_score =
@@ -635,7 +638,14 @@ class Searcher {
       // Past the group's first `limit` entries, or a group none of whose
       // entries can be returned: seek past it (the names of people who
       // share initials are thousands; only the best `limit` are read).
-      if (group.Full(e.group) || (group.First() && Beaten(entry_score))) {
+      if (group.Full(e.group)) {
+        it_->Seek(group.Next());
+        continue;
+      }
+      if (group.First() && (entry_score <= 0 || Beaten(entry_score))) {
+        // An exact scan reads one pinyin, whose groups come best first
+        // (PinyinCode): none after this one can rank either.
+        if (exact) break;
         it_->Seek(group.Next());
         continue;
       }
@@ -660,10 +670,7 @@ class Searcher {
       QL_RETURN_IF_ERROR(ScanPinyin(
           compact_, /*exact=*/true,
           [](PinyinForm f, Field field, double) {
-            const int bonus = FieldBonus(field) / 2;
-            return f == PinyinForm::kFull       ? 54 + bonus
-                   : f == PinyinForm::kInitials ? 47 + bonus
-                                                : 44 + bonus;
+            return search::ExactPinyinScore(f, field);
           },
           ""));
       if (Enough()) return absl::OkStatus();

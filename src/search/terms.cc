@@ -200,22 +200,20 @@ void PinyinOf(const Message& m, std::vector<std::string>* out) {
     if (!HasHan(n)) continue;
     text::Pinyin p = text::ToPinyin(n, person);
     if (!p.has_han || p.syllables.empty()) continue;
-    const int64_t base = static_cast<int64_t>(ft.field) * 10;
     std::string full = p.Full();
     if (full.size() > 2 * kMaxGramChars) full.resize(2 * kMaxGramChars);
     out->push_back(
-        Tuple(full, base + static_cast<int64_t>(PinyinForm::kFull), ft.text));
+        Tuple(full, PinyinCode(ft.field, PinyinForm::kFull), ft.text));
     out->push_back(Tuple(p.Initials(),
-                         base + static_cast<int64_t>(PinyinForm::kInitials),
-                         ft.text));
+                         PinyinCode(ft.field, PinyinForm::kInitials), ft.text));
     if (person && p.surname_tokens > 0 &&
         p.syllables.size() > p.surname_tokens) {
       std::string given;
       for (size_t i = p.surname_tokens; i < p.syllables.size(); ++i) {
         given += p.syllables[i];
       }
-      out->push_back(Tuple(
-          given, base + static_cast<int64_t>(PinyinForm::kGiven), ft.text));
+      out->push_back(
+          Tuple(given, PinyinCode(ft.field, PinyinForm::kGiven), ft.text));
     }
   }
 }
@@ -338,6 +336,26 @@ int PrefixScore(Field f, size_t query_chars, size_t text_chars) {
   const double cover = static_cast<double>(query_chars) /
                        static_cast<double>(std::max<size_t>(text_chars, 1));
   return 75 + FieldBonus(f) / 2 + static_cast<int>(cover * 9);
+}
+
+int ExactPinyinScore(PinyinForm form, Field f) {
+  const int bonus = FieldBonus(f) / 2;
+  return form == PinyinForm::kFull       ? 54 + bonus
+         : form == PinyinForm::kInitials ? 47 + bonus
+                                         : 44 + bonus;
+}
+
+int64_t PinyinCode(Field f, PinyinForm form) {
+  return int64_t{kMaxExactPinyinScore - ExactPinyinScore(form, f)} * 100 +
+         static_cast<int64_t>(f) * 10 + static_cast<int64_t>(form);
+}
+
+Field PinyinCodeField(int64_t code) {
+  return static_cast<Field>(code % 100 / 10);
+}
+
+PinyinForm PinyinCodeForm(int64_t code) {
+  return static_cast<PinyinForm>(code % 10);
 }
 
 size_t CodePoints(absl::string_view utf8) {
@@ -481,7 +499,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kPersonTerms, KIND_PERSON, "search.terms", "3", Terms),
       IndexSpec::Derived(kPersonGrams, KIND_PERSON, "search.grams", "3",
                          GramsOf),
-      IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "2",
+      IndexSpec::Derived(kPersonPinyin, KIND_PERSON, "search.pinyin", "3",
                          PinyinOf),
       IndexSpec::Derived(kPersonNameBirth, KIND_PERSON, "dup.name_birth", "1",
                          NameBirth),
@@ -502,7 +520,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "3",
                          GramsOf),
       IndexSpec::Derived(kEnterprisePinyin, KIND_ENTERPRISE, "search.pinyin",
-                         "2", PinyinOf),
+                         "3", PinyinOf),
       IndexSpec::Derived(kEnterpriseTexts, KIND_ENTERPRISE, "search.texts", "1",
                          TextsOf),
       IndexSpec::Derived(kEnterpriseTrigrams, KIND_ENTERPRISE,

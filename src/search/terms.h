@@ -40,12 +40,13 @@
 //       and has the texts of its hits at once (a seek each in the texts
 //       index otherwise); names are short, so this costs a few entries a
 //       person.
-//   142 person.search.pinyin    string pinyin, int64 field*10 + form,
-//   242 enterprise.search.pinyin  string text
+//   142 person.search.pinyin    string pinyin, int64 PinyinCode(field,
+//   242 enterprise.search.pinyin  form), string text
 //       Pinyin of the names that contain Han characters: the full pinyin
 //       ("chenweiming", form 0), the initials ("cwm", form 1) and, for
 //       people, the full pinyin from the given name on ("weiming", form 2),
-//       with the name as stored.
+//       with the name as stored. The entries of one pinyin come in the
+//       order a query that is that pinyin ranks them (ExactPinyinScore).
 //       Person names read their surname by the surname table.
 //   149 person.search.short_prefixes  string prefix, int64 rank, uint64 id,
 //   245 enterprise.search.short_prefixes  int64 field, string text
@@ -170,6 +171,18 @@ int PrefixScore(Field f, size_t query_chars, size_t text_chars);
 
 // Code points of UTF-8 text (its lead bytes).
 size_t CodePoints(absl::string_view utf8);
+
+// The score of a query of Latin letters that is the pinyin of a name in
+// `form` (search.h: 44-59).
+inline constexpr int kMaxExactPinyinScore = 59;
+int ExactPinyinScore(PinyinForm form, Field f);
+
+// The code component of a pinyin entry: (kMaxExactPinyinScore -
+// ExactPinyinScore) * 100 + field * 10 + form, so that the groups of one
+// pinyin (same field and form) come best first; and back.
+int64_t PinyinCode(Field f, PinyinForm form);
+Field PinyinCodeField(int64_t code);
+PinyinForm PinyinCodeForm(int64_t code);
 
 // "name", "former name", ... (for reasons shown to users).
 const char* FieldLabel(Field f);

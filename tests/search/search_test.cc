@@ -1,6 +1,7 @@
 // Search ranking on hand-built hard cases, and index consistency.
 #include "qiaolian/search.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -312,6 +313,61 @@ TEST_P(SearchTest, ShortQueriesFindTheirBestPrefixMatchesAmongThousands) {
   // An exact match still ranks first.
   const uint64_t exact = AddPerson("ZH");
   EXPECT_EQ(First(v1::KIND_PERSON, "zh"), exact);
+}
+
+// The initials of many names: the best groups (name, then Chinese name,
+// then former name) are read first, and a scan goes on to the next group
+// only while it can still rank.
+TEST_P(SearchTest, PinyinGroupsAreReadBestFirst) {
+  std::vector<uint64_t> named;
+  for (int i = 0; i < 25; ++i) named.push_back(AddPerson("陈伟明"));
+  v1::Person chinese;
+  chinese.set_name("Chen Weiming");
+  chinese.mutable_name_parts()->set_chinese("陈伟明");
+  ASSERT_TRUE(store_->Create(&chinese).ok());
+  const uint64_t former = AddPerson("李四", {"陈伟明"});
+  const std::vector<SearchHit> top = Find(v1::KIND_PERSON, "cwm", 20);
+  ASSERT_EQ(top.size(), 20u);
+  for (size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(top[i].id, named[i]);
+    EXPECT_EQ(top[i].score, 52);
+    EXPECT_EQ(top[i].reason, "initials of name");
+  }
+  const std::vector<SearchHit> all = Find(v1::KIND_PERSON, "cwm", 30);
+  ASSERT_EQ(all.size(), 27u);
+  EXPECT_EQ(all[25].id, chinese.meta().id());
+  EXPECT_EQ(all[25].score, 51);
+  EXPECT_EQ(all[25].field, "Chinese name");
+  EXPECT_EQ(all[26].id, former);
+  EXPECT_EQ(all[26].score, 50);
+  EXPECT_EQ(all[26].field, "former name");
+  // A Chinese query finds the names that sound the same, best field first.
+  const std::vector<SearchHit> sound = Find(v1::KIND_PERSON, "陈卫明", 30);
+  ASSERT_EQ(sound.size(), 27u);
+  EXPECT_EQ(sound[0].match, "pinyin");
+  EXPECT_EQ(sound[25].id, chinese.meta().id());
+  EXPECT_EQ(sound[26].id, former);
+}
+
+TEST(PinyinCodeTest, GroupsOfOnePinyinComeInTheOrderTheyScore) {
+  using search::Field;
+  using search::PinyinForm;
+  std::vector<std::pair<int64_t, int>> codes;  // (code, exact score)
+  for (int f = 1; f <= 8; ++f) {
+    for (PinyinForm form :
+         {PinyinForm::kFull, PinyinForm::kInitials, PinyinForm::kGiven}) {
+      const auto field = static_cast<Field>(f);
+      const int64_t code = search::PinyinCode(field, form);
+      EXPECT_EQ(search::PinyinCodeField(code), field);
+      EXPECT_EQ(search::PinyinCodeForm(code), form);
+      codes.emplace_back(code, search::ExactPinyinScore(form, field));
+    }
+  }
+  std::sort(codes.begin(), codes.end());
+  for (size_t i = 1; i < codes.size(); ++i) {
+    EXPECT_GE(codes[i - 1].second, codes[i].second) << codes[i].first;
+  }
+  EXPECT_EQ(codes.front().second, search::kMaxExactPinyinScore);
 }
 
 TEST_P(SearchTest, DialectSurnamesOnPassportsFindThePinyin) {
