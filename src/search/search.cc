@@ -370,7 +370,8 @@ class Searcher {
   };
 
   // Prefix matches of a short query: keys prefix(short_prefixes)
-  // string(query) int64(rank) uint64(id) int64(field) string(shown) id, in
+  // string(query) int64(rank) uint64(id) int64(field) int64(slot)
+  // string(shown) id, in
   // order of score (best first), then id. Once `limit` records are known,
   // every later entry ranks after them, or is a lesser match of one of them.
   absl::Status ShortPrefixes(PrefixMatches* prefix) {
@@ -378,7 +379,7 @@ class Searcher {
     storage::PutString(&start, compact_);
     std::vector<uint64_t> records;  // Sorted.
     size_t seen = 0;
-    int64_t rank = 0, field = 0;
+    int64_t rank = 0, field = 0, slot = 0;
     uint64_t id = 0;
     std::string shown;
     for (it_->Seek(start); it_->Valid() && it_->key().starts_with(start) &&
@@ -390,8 +391,9 @@ class Searcher {
       if (!storage::GetInt64(&rest, &rank, &dir) ||
           !storage::GetUint64(&rest, &id, &dir) ||
           !storage::GetInt64(&rest, &field, &dir) ||
+          !storage::GetInt64(&rest, &slot, &dir) ||
           !storage::GetString(&rest, &shown, &dir) || rank < 0 ||
-          rank > search::kMaxPrefixScore) {
+          rank > search::kMaxPrefixScore || slot < 0) {
         return MalformedEntry(
             absl::string_view(it_->key().data(), it_->key().size()));
       }
@@ -405,7 +407,11 @@ class Searcher {
       c.tier = Tier::kPrefix;
       c.field = static_cast<Field>(field);
       c.score = score;
-      c.text = std::move(shown);
+      if (slot <= static_cast<int64_t>(search::kMaxGramSlot)) {
+        c.slot = static_cast<int>(slot);  // A slot of the texts index.
+      }
+      // Empty: an address, shown from the texts index (Finish).
+      if (!shown.empty()) c.text = std::move(shown);
       prefix->Add(std::move(c));
     }
     return IterStatus("searching short prefixes");

@@ -54,10 +54,13 @@ bool IsPerson(const Message& m) {
 }
 
 // Calls fn(compact text, field, text as stored or empty when it is the
-// compact one) for each entry of the terms index of `m`.
+// compact one, slot) for each entry of the terms index of `m` (slot: the
+// text's index in SearchableTexts).
 template <typename Fn>
 void ForEachTerm(const Message& m, Fn fn) {
-  for (const FieldText& ft : SearchableTexts(m)) {
+  const std::vector<FieldText> texts = SearchableTexts(m);
+  for (size_t slot = 0; slot < texts.size(); ++slot) {
+    const FieldText& ft = texts[slot];
     const std::string n = text::Normalize(ft.text);
     const std::string c = text::Compact(n);
     if (c.empty()) continue;
@@ -65,17 +68,20 @@ void ForEachTerm(const Message& m, Fn fn) {
     // empty when it is the compact form itself (most Chinese texts).
     const absl::string_view display =
         c == ft.text ? absl::string_view() : absl::string_view(ft.text);
-    fn(c, ft.field, display);
+    fn(c, ft.field, display, slot);
     if (ft.field != Field::kAddress) {
-      for (const std::string& r : OtherNameOrders(n)) fn(r, ft.field, ft.text);
+      for (const std::string& r : OtherNameOrders(n)) {
+        fn(r, ft.field, ft.text, slot);
+      }
     }
   }
 }
 
 void Terms(const Message& m, std::vector<std::string>* out) {
-  ForEachTerm(m, [out](absl::string_view c, Field f, absl::string_view shown) {
-    out->push_back(Tuple(c, static_cast<int64_t>(f), shown));
-  });
+  ForEachTerm(
+      m, [out](absl::string_view c, Field f, absl::string_view shown, size_t) {
+        out->push_back(Tuple(c, static_cast<int64_t>(f), shown));
+      });
 }
 
 uint64_t RecordId(const Message& m) {
@@ -91,7 +97,11 @@ void ShortPrefixesOf(const Message& m, std::vector<std::string>* out) {
   // (as in the grams); a record without one (not stored) has none.
   const uint64_t id = RecordId(m);
   if (id == 0) return;
-  ForEachTerm(m, [&](absl::string_view c, Field f, absl::string_view shown) {
+  ForEachTerm(m, [&](absl::string_view c, Field f, absl::string_view shown,
+                     size_t slot) {
+    // An address's text is left out (the texts index has it): addresses
+    // are long, and their prefix matches rank last.
+    const bool in_texts = f == Field::kAddress && slot <= kMaxGramSlot;
     const size_t chars = CodePoints(c);
     size_t end = 0;  // Byte length of the prefix of k characters.
     for (size_t k = 1; k <= kMaxShortPrefixChars && k < chars; ++k) {
@@ -104,7 +114,10 @@ void ShortPrefixesOf(const Message& m, std::vector<std::string>* out) {
       storage::PutInt64(&t, kMaxPrefixScore - PrefixScore(f, k, chars));
       storage::PutUint64(&t, id);
       storage::PutInt64(&t, static_cast<int64_t>(f));
-      storage::PutString(&t, shown.empty() ? c : shown);
+      storage::PutInt64(&t, static_cast<int64_t>(slot));
+      storage::PutString(&t, in_texts        ? absl::string_view()
+                             : shown.empty() ? c
+                                             : shown);
       out->push_back(std::move(t));
     }
   });
@@ -514,7 +527,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kPersonNameBigrams, KIND_PERSON, "search.name_bigrams",
                          "1", NameBigramsOf),
       IndexSpec::Derived(kPersonShortPrefixes, KIND_PERSON,
-                         "search.short_prefixes", "1", ShortPrefixesOf),
+                         "search.short_prefixes", "2", ShortPrefixesOf),
       IndexSpec::Derived(kEnterpriseTerms, KIND_ENTERPRISE, "search.terms", "2",
                          Terms),
       IndexSpec::Derived(kEnterpriseGrams, KIND_ENTERPRISE, "search.grams", "3",
@@ -526,7 +539,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kEnterpriseTrigrams, KIND_ENTERPRISE,
                          "search.trigrams", "1", TrigramsOf),
       IndexSpec::Derived(kEnterpriseShortPrefixes, KIND_ENTERPRISE,
-                         "search.short_prefixes", "1", ShortPrefixesOf),
+                         "search.short_prefixes", "2", ShortPrefixesOf),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed

@@ -49,11 +49,14 @@
 //       order a query that is that pinyin ranks them (ExactPinyinScore).
 //       Person names read their surname by the surname table.
 //   149 person.search.short_prefixes  string prefix, int64 rank, uint64 id,
-//   245 enterprise.search.short_prefixes  int64 field, string text
+//   245 enterprise.search.short_prefixes  int64 field, int64 slot,
+//                                         string text
 //       The first one and the first two characters (kMaxShortPrefixChars)
 //       of each text of the terms index that is longer, with what a prefix
 //       match of that query scores (rank: kMaxPrefixScore - PrefixScore, so
-//       the best come first, then by id) and the text to show. A query of
+//       the best come first, then by id), the text's slot in
+//       SearchableTexts and the text to show (empty for an address, whose
+//       text the texts index holds: long, and ranked last). A query of
 //       one or two characters starts tens of thousands of texts (zh, 陈); in
 //       the terms index the best of them (the shortest, in names) are spread
 //       over the whole range, here they are the first entries.

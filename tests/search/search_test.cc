@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -313,6 +314,26 @@ TEST_P(SearchTest, ShortQueriesFindTheirBestPrefixMatchesAmongThousands) {
   // An exact match still ranks first.
   const uint64_t exact = AddPerson("ZH");
   EXPECT_EQ(First(v1::KIND_PERSON, "zh"), exact);
+}
+
+// An address's entries in the short-prefixes index leave its text to the
+// texts index: a hit still shows it, as stored.
+TEST_P(SearchTest, ShortQueriesShowTheAddressTheyStart) {
+  const uint64_t e =
+      AddEnterprise("晨风科技有限公司", "北京市 朝阳区建国路1号");
+  const uint64_t p = AddPerson("王五", {}, "", "北京市海淀区");
+  for (const auto& [kind, id, text] :
+       {std::make_tuple(v1::KIND_ENTERPRISE, e, "北京市 朝阳区建国路1号"),
+        std::make_tuple(v1::KIND_PERSON, p, "北京市海淀区")}) {
+    for (const std::string q : {"北", "北京"}) {
+      const std::vector<SearchHit> hits = Find(kind, q);
+      ASSERT_EQ(hits.size(), 1u) << q;
+      EXPECT_EQ(hits[0].id, id);
+      EXPECT_EQ(hits[0].match, "prefix") << q;
+      EXPECT_EQ(hits[0].field, "address");
+      EXPECT_EQ(hits[0].text, text) << q;
+    }
+  }
 }
 
 // The initials of many names: the best groups (name, then Chinese name,
