@@ -371,9 +371,9 @@ class Searcher {
 
   // Prefix matches of a short query: keys prefix(short_prefixes)
   // string(query) int64(rank) uint64(id) int64(field) int64(slot)
-  // string(shown) id, in
-  // order of score (best first), then id. Once `limit` records are known,
-  // every later entry ranks after them, or is a lesser match of one of them.
+  // string(shown) id, in order of score (best first), then id. Once `limit`
+  // records are known, every later entry ranks after them, or is a lesser
+  // match of one of them.
   absl::Status ShortPrefixes(PrefixMatches* prefix) {
     std::string start = storage::IndexPrefix(short_prefixes_);
     storage::PutString(&start, compact_);
