@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <queue>
@@ -64,6 +65,14 @@ class RunReader {
   std::string key_;
 };
 
+// `v` as read from memory, taken as a big-endian number.
+uint64_t BigEndian(uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return __builtin_bswap64(v);
+  }
+  return v;
+}
+
 }  // namespace
 
 absl::StatusOr<int> CreateScratchFile(const std::string& dir,
@@ -84,11 +93,14 @@ absl::StatusOr<int> CreateScratchFile(const std::string& dir,
 void ExternalSorter::Buffer::Sort() {
   const char* base = bytes.data();
   // Zero padding keeps the prefixes in byte order (a key sorts before its
-  // extensions); equal prefixes fall back to the whole keys.
+  // extensions); equal prefixes fall back to the rest of the keys, or to
+  // the whole keys when one is shorter than its prefix (padding or zeros).
   std::sort(keys.begin(), keys.end(), [base](const Key& a, const Key& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return absl::string_view(base + a.offset, a.length) <
-           absl::string_view(base + b.offset, b.length);
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    const size_t skip = a.length >= 16 && b.length >= 16 ? 16 : 0;
+    return absl::string_view(base + a.offset + skip, a.length - skip) <
+           absl::string_view(base + b.offset + skip, b.length - skip);
   });
 }
 
@@ -175,12 +187,18 @@ absl::Status ExternalSorter::Add(absl::string_view key) {
   if (filling_.bytes.size() + key.size() > 0xFFFFFFFFu) {
     return absl::ResourceExhaustedError("sort buffer larger than 4 GiB");
   }
-  uint64_t prefix = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    prefix = prefix << 8 |
-             (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  uint64_t half[2] = {0, 0};
+  if (key.size() >= 16) {
+    std::memcpy(half, key.data(), 16);
+    half[0] = BigEndian(half[0]);
+    half[1] = BigEndian(half[1]);
+  } else {
+    for (size_t i = 0; i < key.size(); ++i) {
+      half[i / 8] |= uint64_t{static_cast<unsigned char>(key[i])}
+                     << (56 - 8 * (i % 8));
+    }
   }
-  filling_.keys.push_back(Key{prefix,
+  filling_.keys.push_back(Key{half[0], half[1],
                               static_cast<uint32_t>(filling_.bytes.size()),
                               static_cast<uint32_t>(key.size())});
   filling_.bytes.append(key.data(), key.size());

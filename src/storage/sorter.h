@@ -61,9 +61,10 @@ class ExternalSorter {
 
  private:
   struct Key {
-    // The first 8 bytes, big-endian, zero-padded: most comparisons end
-    // here, without reading `bytes` (a cache miss per key).
-    uint64_t prefix;
+    // The first 16 bytes, big-endian, zero-padded: most comparisons end
+    // here, without reading `bytes` (a cache miss per key). Index keys
+    // share their first 4-8 bytes (keyspace, index, the start of a gram).
+    uint64_t high, low;
     uint32_t offset;  // In `bytes`.
     uint32_t length;
   };

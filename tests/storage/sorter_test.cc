@@ -51,6 +51,27 @@ TEST(ExternalSorterTest, InMemorySortIsByteOrderWithoutRepeats) {
               ElementsAre("", "a", std::string("a\0b", 3), "b", "z", "\xff"));
 }
 
+// Keys that share their first 16 bytes (the part compared inline) or are
+// shorter, with NUL bytes that look like the padding: one buffer, no runs.
+TEST(ExternalSorterTest, KeysSharingTheirInlinePrefixSortInByteOrder) {
+  TempDir tmp;
+  ExternalSorter s(tmp.path(), 16 << 20);
+  std::mt19937 rng(11);
+  std::set<std::string> want;
+  for (int i = 0; i < 20000; ++i) {
+    std::string k(rng() % 34, '\0');
+    for (size_t j = 0; j < k.size(); ++j) {
+      // The first 14 bytes mostly equal, then 0 or 1.
+      k[j] = static_cast<char>(j < 14 && rng() % 8 != 0 ? 'x' : rng() % 2);
+    }
+    want.insert(k);
+    ASSERT_TRUE(s.Add(k).ok());
+  }
+  EXPECT_EQ(s.runs(), 0u);
+  std::vector<std::string> got = Drain(&s);
+  EXPECT_EQ(got, std::vector<std::string>(want.begin(), want.end()));
+}
+
 TEST(ExternalSorterTest, ManyRunsMergeToTheSortedSetOfKeys) {
   TempDir tmp;
   // A 4 KiB budget: hundreds of runs on disk.
