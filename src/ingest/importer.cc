@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 #include <limits>
+#include <map>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -239,12 +240,19 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
   }
 }
 
-// Header text for matching: cleaned, lower-case, without spaces, '_' or
-// '-', and without a trailing "(...)" note such as "(万元)".
-std::string HeaderKey(absl::string_view header) {
+// A header without its "(...)" note, such as "(万元)", cleaned and in
+// half-width forms: "注册资本（万元）" → "注册资本".
+std::string WithoutNote(absl::string_view header) {
   std::string h = ingest::ToHalfWidth(ingest::CleanText(header));
   size_t paren = h.find('(');
   if (paren != std::string::npos && paren > 0) h.resize(paren);
+  return h;
+}
+
+// Header text for matching: cleaned, lower-case, without spaces, '_' or
+// '-', and without a "(...)" note.
+std::string HeaderKey(absl::string_view header) {
+  const std::string h = WithoutNote(header);
   std::string out;
   for (char c : h) {
     if (c == ' ' || c == '_' || c == '-') continue;
@@ -259,7 +267,79 @@ struct MappedColumn {
   std::string field;  // Field path (may be empty for special targets).
   Target target = Target::kField;
   std::vector<const FieldDescriptor*> path;  // Resolved for kField.
+  // A money column whose header names a unit ("注册资本（万元）"): the unit
+  // of a number written without one in its cells ("万元"); "" otherwise.
+  std::string money_unit;
+  // The column (a position in the mapped columns) this one stands in for:
+  // both give the same single value (two 企业名称 columns; 住所 and
+  // 经营地址), and this one gives it only where that one's cell is empty.
+  // -1: none.
+  int fallback_of = -1;
 };
+
+// Whether a column gives one value (a second column to the same field
+// would overwrite it), not an item of a list.
+bool SingleValued(const MappedColumn& c) {
+  switch (c.target) {
+    case Target::kField:
+      return std::none_of(
+          c.path.begin(), c.path.end(),
+          [](const FieldDescriptor* f) { return f->is_repeated(); });
+    case Target::kUscc:
+    case Target::kCapital:
+    case Target::kEnterpriseType:
+    case Target::kEnterpriseStatus:
+    case Target::kRecordId:
+      return true;
+    default:  // Contacts and identity documents: items of lists.
+      return false;
+  }
+}
+
+// The note of a header that ends in "(...)": "注册资本（万元）" → "万元",
+// "金额(单位：元)" → "元"; "" when there is none.
+std::string HeaderNote(absl::string_view header) {
+  const std::string h = ingest::ToHalfWidth(ingest::CleanText(header));
+  if (h.empty() || h.back() != ')') return "";
+  const size_t open = h.rfind('(');
+  if (open == std::string::npos || open == 0) return "";
+  absl::string_view note = absl::StripAsciiWhitespace(
+      absl::string_view(h).substr(open + 1, h.size() - open - 2));
+  if (absl::ConsumePrefix(&note, "单位")) {
+    absl::ConsumePrefix(&note, ":");
+    note = absl::StripAsciiWhitespace(note);
+  }
+  return std::string(note);
+}
+
+// Whether `v` is a number alone, without unit or currency: "500",
+// "1,000.5", "-3", "５００".
+bool IsBareNumber(absl::string_view v) {
+  const std::string t = ingest::ToHalfWidth(v);
+  absl::string_view s = t;
+  if (!absl::ConsumePrefix(&s, "-")) absl::ConsumePrefix(&s, "+");
+  bool digit = false, dot = false;
+  for (char ch : s) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) {
+      digit = true;
+    } else if (ch == ',' && digit && !dot) {
+      continue;
+    } else if (ch == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
+// A cell of money column `c` with the unit its header names, when the cell
+// is a number alone ("500" under 注册资本（万元）: "500(万元)"); else the
+// cell as it is (a cell that names its own unit keeps it).
+std::string WithHeaderUnit(const MappedColumn& c, absl::string_view value) {
+  if (c.money_unit.empty() || !IsBareNumber(value)) return std::string(value);
+  return absl::StrCat(value, "(", c.money_unit, ")");
+}
 
 absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(
     const Descriptor* d, absl::string_view path) {
@@ -817,7 +897,8 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     case Target::kField: {
       const size_t before = result->named_refs.size();
-      QL_RETURN_IF_ERROR(SetPath(m, c.path, value, &result->named_refs));
+      QL_RETURN_IF_ERROR(
+          SetPath(m, c.path, WithHeaderUnit(c, value), &result->named_refs));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
       }
@@ -869,10 +950,12 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       auto* e = static_cast<v1::Enterprise*>(m);
       // The registry's wording is kept; an amount as exports write it
       // ("USD 500000.00") is ours, not wording.
-      if (!IsRenderedMoney(value)) {
-        e->set_registered_capital_text(std::string(value));
-      }
-      QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(value));
+      // A number alone under a header that names the unit is kept with it
+      // ("500" under 注册资本（万元）: "500(万元)"), so that the wording says
+      // what the amount says.
+      const std::string text = WithHeaderUnit(c, value);
+      if (!IsRenderedMoney(value)) e->set_registered_capital_text(text);
+      QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(text));
       *e->mutable_registered_capital() = money;
       return absl::OkStatus();
     }
@@ -954,13 +1037,57 @@ std::string CsvQuote(absl::string_view s) {
   return out;
 }
 
-// A reason without its values, to count reasons by kind: values are quoted
-// ("..." or '0'), so what precedes the first quote is the kind.
+// Longest reason of ImportSummary::rejected_by_reason and
+// warnings_by_reason (a message longer than this is cut), and most kinds of
+// reason each lists: the rest count under kOtherReasons.
+constexpr size_t kMaxReasonBytes = 256;
+constexpr size_t kMaxReasons = 100;
+constexpr char kOtherReasons[] = "other reasons (the reject file has each row)";
+
+// Counts one more `reason` in `by_reason`, or in kOtherReasons once it has
+// kMaxReasons others.
+void CountReason(std::string reason,
+                 std::map<std::string, uint64_t>* by_reason) {
+  if (by_reason->size() >= kMaxReasons && by_reason->count(reason) == 0) {
+    reason = kOtherReasons;
+  }
+  ++(*by_reason)[std::move(reason)];
+}
+
+// A reason without its values, to count reasons by kind: the messages quote
+// the values they read ("..." or '0'), which become "…".
 std::string GeneralReason(absl::string_view r) {
-  const size_t quote = r.find_first_of("\"'");
-  return std::string(absl::StripTrailingAsciiWhitespace(r.substr(
-      0, quote == absl::string_view::npos ? std::min<size_t>(r.size(), 60)
-                                          : quote)));
+  // Each quoted value ("…", '…', or `…` for a command) becomes an
+  // ellipsis.
+  std::string out;
+  size_t i = 0;
+  while (i < r.size()) {
+    const char q = r[i];
+    const size_t close = q == '"' || q == '\'' || q == '`'
+                             ? r.find(q, i + 1)
+                             : absl::string_view::npos;
+    if (close == absl::string_view::npos) {
+      out.push_back(q);
+      ++i;
+      continue;
+    }
+    out += "…";
+    i = close + 1;
+  }
+  absl::string_view g = out;
+  // A message that starts with the value ("\"2019-02-30\": ...") says the
+  // same without it.
+  absl::ConsumePrefix(&g, "…: ");
+  g = absl::StripTrailingAsciiWhitespace(g);
+  // At most kMaxReasonBytes, cut before a UTF-8 character, not inside one.
+  if (g.size() > kMaxReasonBytes) {
+    size_t cut = kMaxReasonBytes;
+    while (cut > 0 && (static_cast<unsigned char>(g[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    g = absl::StripTrailingAsciiWhitespace(g.substr(0, cut));
+  }
+  return std::string(g);
 }
 
 // The field named at the start of a validation message ("enterprise.uscc:
@@ -1353,6 +1480,15 @@ class Importer {
     }
     row.raw = absl::StrJoin(row.fields, ",");
     QL_ASSIGN_OR_RETURN(HeaderColumns columns, ColumnsOf(header));
+    for (const MappedColumn& c : columns.columns) {
+      if (c.fallback_of < 0) continue;
+      const MappedColumn& first =
+          columns.columns[static_cast<size_t>(c.fallback_of)];
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", first.header, "\" and \"", c.header, "\" both give ",
+          first.field.empty() ? first.header : first.field, " of the ",
+          KindName(o_.kind), "; give it once"));
+    }
     if (!columns.ignored.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "no field of ", KindName(o_.kind), " is called \"",
@@ -1362,6 +1498,9 @@ class Importer {
     }
     header_size_ = header.fields.size();
     columns_ = std::move(columns.columns);
+    has_fallbacks_ =
+        std::any_of(columns_.begin(), columns_.end(),
+                    [](const MappedColumn& c) { return c.fallback_of >= 0; });
     Item item;
     item.row = std::move(row);
     Prepare(/*jsonl=*/false, &item);
@@ -1552,9 +1691,13 @@ class Importer {
       c.header = ingest::CleanText(h);
       // A Chinese header of an export (ExportOptions::chinese_headers) reads
       // as the field path it stands for, unless a mapping file says more.
+      // So does one with a note ("金额（万元）").
       std::string as_path = c.header;
-      if (absl::string_view p = ingest::PathOfChineseHeader(o_.kind, c.header);
-          !p.empty() && mapping.count(c.header) == 0 &&
+      absl::string_view p = ingest::PathOfChineseHeader(o_.kind, c.header);
+      if (p.empty()) {
+        p = ingest::PathOfChineseHeader(o_.kind, WithoutNote(c.header));
+      }
+      if (!p.empty() && mapping.count(c.header) == 0 &&
           mapping.count(HeaderKey(c.header)) == 0) {
         as_path = std::string(p);
       }
@@ -1628,6 +1771,30 @@ class Importer {
       if (c.target == Target::kEmail) shown = "contacts (电子邮箱)";
       if (c.target == Target::kUscc && c.field == "uscc") {
         shown = "uscc (legacy 13/15-character numbers: registration_number)";
+      }
+      const bool money =
+          c.target == Target::kCapital ||
+          (c.target == Target::kField &&
+           c.path.back()->message_type() == v1::Money::descriptor());
+      if (money) {
+        std::string note = HeaderNote(c.header);
+        if (!note.empty() &&
+            ingest::ParseCapital(absl::StrCat("1", note)).ok()) {
+          absl::StrAppend(&shown, " (a number without a unit: in ", note, ")");
+          c.money_unit = std::move(note);
+        }
+      }
+      if (SingleValued(c)) {
+        for (size_t j = 0; j < out.columns.size(); ++j) {
+          const MappedColumn& p = out.columns[j];
+          if (p.fallback_of < 0 && p.target == c.target && p.field == c.field &&
+              SingleValued(p)) {
+            c.fallback_of = static_cast<int>(j);
+            absl::StrAppend(&shown, ", where column ", p.index + 1, " (",
+                            p.header, ") is empty");
+            break;
+          }
+        }
       }
       out.mapped.emplace_back(c.header, shown);
       out.columns.push_back(std::move(c));
@@ -1726,6 +1893,9 @@ class Importer {
     }
     if (!above.empty()) reader->SetHeaderWidth(header_size_);
     columns_ = std::move(columns.columns);
+    has_fallbacks_ =
+        std::any_of(columns_.begin(), columns_.end(),
+                    [](const MappedColumn& c) { return c.fallback_of >= 0; });
     summary_.mapped_columns = std::move(columns.mapped);
     summary_.ignored_columns = std::move(columns.ignored);
     summary_.header_line = header.line;
@@ -1771,8 +1941,9 @@ class Importer {
               absl::string_view reason) {
     ++summary_.rejected;
     // Group reasons by their kind, not their values.
-    ++summary_.rejected_by_reason[absl::StrCat(field.empty() ? "row" : field,
-                                               ": ", GeneralReason(reason))];
+    CountReason(absl::StrCat(field.empty() ? "row" : field, ": ",
+                             GeneralReason(reason)),
+                &summary_.rejected_by_reason);
     if (rejects_.is_open()) {
       rejects_ << row.line << "," << CsvQuote(field) << "," << CsvQuote(reason)
                << "," << CsvQuote(row.raw) << "\n";
@@ -1860,7 +2031,14 @@ class Importer {
       item->record_created_nanos = meta.created_at().nanos();
       MutableMetaOf(record.get())->Clear();
     } else {
-      for (const MappedColumn& c : columns_) {
+      // Which columns (by the first of each group of columns giving one
+      // value) gave their value: a stand-in column fills only the others.
+      std::vector<char> filled(has_fallbacks_ ? columns_.size() : 0);
+      for (size_t ci = 0; ci < columns_.size(); ++ci) {
+        const MappedColumn& c = columns_[ci];
+        const size_t group =
+            c.fallback_of < 0 ? ci : static_cast<size_t>(c.fallback_of);
+        if (c.fallback_of >= 0 && filled[group]) continue;
         std::string value = ingest::CleanText(row.fields[c.index]);
         // A cell an export neutralised for spreadsheets ('=..., '+86...):
         // as in Excel, the apostrophe is not part of the value.
@@ -1883,6 +2061,7 @@ class Importer {
         absl::Status st =
             ApplyCell(c, value, record.get(), o_.lenient, &cell_result);
         if (!st.ok()) return reject(c.header, st.message());
+        if (has_fallbacks_) filled[group] = 1;
       }
     }
     if (o_.kind == v1::KIND_PERSON) {
@@ -2193,7 +2372,7 @@ class Importer {
 
   void Warn(absl::string_view warning) {
     ++summary_.warned;
-    ++summary_.warnings_by_reason[GeneralReason(warning)];
+    CountReason(GeneralReason(warning), &summary_.warnings_by_reason);
   }
 
   // A row that names a record by id (an export read back). The id is used
@@ -2457,6 +2636,8 @@ class Importer {
   std::string source_name_;
   ImportSummary summary_;
   std::vector<MappedColumn> columns_;
+  bool has_fallbacks_ = false;  // Whether a column of columns_ stands in.
+
   // The mapping file's `column = field.path` lines (ReadMapping).
   std::unordered_map<std::string, std::string> mapping_;
   // For the errors of a workbook of several sheets: which one was read.

@@ -639,7 +639,7 @@ TEST(ImporterTest, TotalSignatureAndNoteLinesAreNotRecords) {
   EXPECT_EQ(s->rejected, 5u) << s->ToString();
   EXPECT_EQ(s->rejected_by_reason.at(
                 "row: not a record: a total, signature or note line (合计, "
-                "填表人, 注：…):"),
+                "填表人, 注：…): …"),
             5u)
       << s->ToString();
   const std::string rejects = ReadFile(tmp.Sub("rejects.csv"));
@@ -928,6 +928,158 @@ TEST(ImporterTest, RecordFromFieldsAndUpdateFromFields) {
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
+}
+
+// Registries and ledgers often give the unit once, in the header:
+// "注册资本（万元）" over cells of numbers alone. A number alone is in that
+// unit; a cell that names its own unit keeps it.
+TEST(ImporterTest, AUnitInTheHeaderAppliesToNumbersWithoutOne) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,注册资本（万元）\n"
+            "甲公司,91310000757904992P,500\n"
+            "乙公司,91320413723588143D,\"1,000.5\"\n"
+            "丙公司,91310115757910815T,50万美元\n"
+            "丁公司,91210204311478909W,８０\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u) << s->ToString();
+  EXPECT_THAT(s->mapped_columns,
+              ::testing::Contains(::testing::Pair(
+                  "注册资本（万元）",
+                  "registered_capital (a number without a unit: in 万元)")));
+  auto a = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->registered_capital().currency(), "CNY");
+  EXPECT_EQ(a->registered_capital().amount_minor(), 500000000);  // 500万元.
+  EXPECT_EQ(a->registered_capital_text(), "500(万元)");
+  EXPECT_EQ(
+      ByUscc(*store, "91320413723588143D")->registered_capital().amount_minor(),
+      1000500000);
+  auto c = ByUscc(*store, "91310115757910815T");
+  EXPECT_EQ(c->registered_capital().currency(), "USD");
+  EXPECT_EQ(c->registered_capital().amount_minor(), 50000000);
+  EXPECT_EQ(c->registered_capital_text(), "50万美元");
+  EXPECT_EQ(
+      ByUscc(*store, "91210204311478909W")->registered_capital().amount_minor(),
+      80000000);
+
+  // "单位：" before the unit; a currency with it; any money field.
+  WriteFile(tmp.Sub("e2.csv"),
+            "企业名称,统一社会信用代码,注册资金(单位：万美元)\n"
+            "戊公司,91310000MA1FL4TK6D,20\n");
+  s = Import(*store, tmp.Sub("e2.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  auto e = ByUscc(*store, "91310000MA1FL4TK6D");
+  EXPECT_EQ(e->registered_capital().currency(), "USD");
+  EXPECT_EQ(e->registered_capital().amount_minor(), 20000000);
+  WriteFile(tmp.Sub("d.csv"),
+            "方向,捐赠形式,捐赠日期,摘要,金额（万元）\n"
+            "受捐,资金,2024-03-01,侨商捐资助学,3\n"
+            "受捐,资金,2024-03-02,侨团捐款,\"1,500元\"\n");
+  ImportOptions o;
+  o.kind = v1::KIND_DONATION;
+  s = Import(*store, tmp.Sub("d.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 2u) << s->ToString();
+  auto page = store->Query("donation order by date");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 2u);
+  EXPECT_EQ(static_cast<const v1::Donation&>(*page->records[0])
+                .money()
+                .amount_minor(),
+            3000000);  // 3万元.
+  EXPECT_EQ(static_cast<const v1::Donation&>(*page->records[1])
+                .money()
+                .amount_minor(),
+            150000);  // 1,500元, as the cell says.
+
+  // A note that is not a unit changes nothing.
+  WriteFile(tmp.Sub("e3.csv"),
+            "企业名称,统一社会信用代码,注册资本(认缴)\n"
+            "己公司,91320413723588144G,100\n");
+  s = Import(*store, tmp.Sub("e3.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(
+      ByUscc(*store, "91320413723588144G")->registered_capital().amount_minor(),
+      10000);  // 100 yuan.
+}
+
+// Rows rejected for the same thing count under one reason, whatever the
+// values they hold; the reject file keeps each row's own message.
+TEST(ImporterTest, RejectedRowsCountByReasonWithoutTheirValues) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,注册资本\n"
+            "甲,91310000757904992Q,1\n"  // Check character P.
+            "乙,91320413723588143A,2\n"  // D.
+            "丙,91310115757910815X,3\n"  // T.
+            "丁,91210204311478909W,很多\n"
+            "戊,91310000MA1FL4TK6D,若干\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("e.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 5u) << s->ToString();
+  EXPECT_THAT(s->rejected_by_reason,
+              ::testing::UnorderedElementsAre(
+                  ::testing::Pair(
+                      "统一社会信用代码: check character is …, expected …", 3u),
+                  ::testing::Pair("注册资本: not a number: …", 2u)));
+  const std::string rejects = ReadFile(tmp.Sub("rejects.csv"));
+  EXPECT_THAT(rejects, HasSubstr("check character is 'X', expected 'T'"));
+  EXPECT_THAT(rejects, HasSubstr("not a number: \"\"若干\"\""));
+}
+
+// Two columns that give the same single value (a name column twice; 住所
+// and 经营地址) do not overwrite each other: the first gives it, the
+// later one only where the first is empty, and the summary says so.
+TEST(ImporterTest, TwoColumnsForOneValueFillItInTheirOrder) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,住所,经营地址,企业名称\n"
+            "甲公司,91310000757904992P,住所一,经营地一,甲公司（副本）\n"
+            "乙公司,91320413723588143D,,经营地二,\n"
+            ",91310115757910815T,住所三,,丙公司\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_THAT(
+      s->mapped_columns,
+      ::testing::IsSupersetOf(
+          {::testing::Pair("经营地址",
+                           "address.text, where column 3 (住所) is empty"),
+           ::testing::Pair("企业名称",
+                           "name, where column 1 (企业名称) is empty")}));
+  auto a = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->name(), "甲公司");
+  EXPECT_EQ(a->address().text(), "住所一");
+  auto b = ByUscc(*store, "91320413723588143D");
+  EXPECT_EQ(b->name(), "乙公司");
+  EXPECT_EQ(b->address().text(), "经营地二");
+  auto c = ByUscc(*store, "91310115757910815T");
+  EXPECT_EQ(c->name(), "丙公司");
+  EXPECT_EQ(c->address().text(), "住所三");
+
+  // Columns of lists add up: two phone columns give two phones.
+  WriteFile(tmp.Sub("p.csv"),
+            "企业名称,统一社会信用代码,电话,更多电话\n"
+            "丁公司,91210204311478909W,0519-82345678,13900001111\n");
+  s = Import(*store, tmp.Sub("p.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(ByUscc(*store, "91210204311478909W")->contacts_size(), 2);
+
+  // Given fields, the same field twice is an error.
+  auto twice = RecordFromFields(*store, v1::KIND_ENTERPRISE,
+                                {{"企业名称", "甲"}, {"name", "乙"}});
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(twice.status().message(),
+              HasSubstr("\"企业名称\" and \"name\" both give name"));
 }
 
 // Generates a registry of `n` rows with valid, distinct USCCs.

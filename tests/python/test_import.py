@@ -136,8 +136,11 @@ def test_visit_log_names_the_enterprises(store, shanghai, tmp_path):
                 "走访企业,2020-05-07,enterprise:无此企业\n")
     s = store.import_file(log, "event")
     assert (s["created"], s["rejected"]) == (1, 1)
+    # Counted by kind: the name (and the command that looks it up) is left
+    # to the reject file.
     assert list(s["rejected_by_reason"]) == [
-        "participants.ref: no enterprise of this store is named"]
+        "participants.ref: no enterprise of this store is named …; give its "
+        "full name or its id (enterprise:42), or look it up with …"]
     farm = by_uscc(store)["91320413MA1MQ7K31D"]
     visits = store.query("event where participants.ref = enterprise:" +
                          farm["meta"]["id"])
