@@ -240,10 +240,16 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
   }
 }
 
-// A header without its "(...)" note, such as "(万元)", cleaned and in
-// half-width forms: "注册资本（万元）" → "注册资本".
+// A header as it names its field: cleaned, in half-width forms, without
+// spaces (a header wrapped onto two lines, 统一社会\n信用代码; 注 册 资 本),
+// without the asterisks of required columns (*企业名称) and without a
+// "(...)" note such as "(万元)": "*注册资本（万元）" → "注册资本".
 std::string WithoutNote(absl::string_view header) {
-  std::string h = ingest::ToHalfWidth(ingest::CleanText(header));
+  const std::string cleaned = ingest::ToHalfWidth(ingest::CleanText(header));
+  std::string h;
+  for (char c : cleaned) {
+    if (c != ' ' && c != '*') h.push_back(c);
+  }
   size_t paren = h.find('(');
   if (paren != std::string::npos && paren > 0) h.resize(paren);
   return h;
@@ -255,7 +261,7 @@ std::string HeaderKey(absl::string_view header) {
   const std::string h = WithoutNote(header);
   std::string out;
   for (char c : h) {
-    if (c == ' ' || c == '_' || c == '-') continue;
+    if (c == '_' || c == '-') continue;
     out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   }
   return out;
@@ -1940,10 +1946,16 @@ class Importer {
   void Reject(const ingest::Row& row, absl::string_view field,
               absl::string_view reason) {
     ++summary_.rejected;
-    // Group reasons by their kind, not their values.
-    CountReason(absl::StrCat(field.empty() ? "row" : field, ": ",
-                             GeneralReason(reason)),
-                &summary_.rejected_by_reason);
+    // Group reasons by their kind, not their values; a validation message
+    // names its field already.
+    absl::string_view kind = reason;
+    if (!field.empty() && absl::StartsWith(kind, field)) {
+      absl::string_view rest = kind.substr(field.size());
+      if (absl::ConsumePrefix(&rest, ": ")) kind = rest;
+    }
+    CountReason(
+        absl::StrCat(field.empty() ? "row" : field, ": ", GeneralReason(kind)),
+        &summary_.rejected_by_reason);
     if (rejects_.is_open()) {
       rejects_ << row.line << "," << CsvQuote(field) << "," << CsvQuote(reason)
                << "," << CsvQuote(row.raw) << "\n";

@@ -1034,6 +1034,32 @@ TEST(ImporterTest, RejectedRowsCountByReasonWithoutTheirValues) {
   EXPECT_THAT(rejects, HasSubstr("not a number: \"\"若干\"\""));
 }
 
+// Headers as templates and hand-made sheets write them: wrapped onto two
+// lines inside the cell, spaced out to fill it, marked required with an
+// asterisk, with a note in brackets.
+TEST(ImporterTest, WrappedSpacedAndStarredHeadersMap) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "\"*企业\n名称\",统一社会 信用代码,注 册 资 本,"
+            "\"法定代表人\r\n（负责人）\",＊成立日期\n"
+            "甲公司,91310000757904992P,100,张三,2001-05-07\n"
+            ",91320413723588143D,,李四,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  auto e = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "甲公司");
+  EXPECT_EQ(e->registered_capital().amount_minor(), 10000);
+  EXPECT_EQ(e->legal_representative().name(), "张三");
+  EXPECT_EQ(e->established().year(), 2001);
+  // The row without a name: its reason names the field once.
+  EXPECT_THAT(s->rejected_by_reason, ::testing::ElementsAre(::testing::Pair(
+                                         "enterprise.name: required", 1u)));
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.
