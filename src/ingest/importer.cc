@@ -743,10 +743,25 @@ void SetResidentId(v1::IdentityDocument* doc, std::string number) {
 }
 
 // A phone number or e-mail address, normalised as such.
+// A number that a program wrote as a float: "13900001111.0" (pandas writes
+// a column of numbers with a gap in it so) → "13900001111"; else `v`.
+std::string WithoutFloatTail(std::string v) {
+  if (v.size() > 2 && absl::EndsWith(v, ".0") &&
+      std::all_of(v.begin() + (v[0] == '+' ? 1 : 0), v.end() - 2, [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    v.resize(v.size() - 2);
+  }
+  return v;
+}
+
 void SetContact(v1::Contact* c, v1::Contact::Type type, absl::string_view v) {
   c->set_type(type);
-  c->set_value(type == v1::Contact::TYPE_PHONE ? ingest::NormalizeCode(v)
-                                               : absl::AsciiStrToLower(v));
+  if (type == v1::Contact::TYPE_PHONE || type == v1::Contact::TYPE_QQ) {
+    c->set_value(WithoutFloatTail(ingest::NormalizeCode(v)));
+  } else {
+    c->set_value(absl::AsciiStrToLower(v));
+  }
 }
 
 // A phone number as people write one: digits with + - ( ) or spaces, and

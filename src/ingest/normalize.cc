@@ -234,21 +234,16 @@ struct CurrencyWord {
 };
 
 // Longest words first where one could shadow another at the same position.
-constexpr std::array<CurrencyWord, 14> kCurrencyWords = {{
-    {"瑞士法郎", "CHF"},
-    {"新加坡元", "SGD"},
-    {"加拿大元", "CAD"},
-    {"人民币", "CNY"},
-    {"新台币", "TWD"},
-    {"美元", "USD"},
-    {"港元", "HKD"},
-    {"港币", "HKD"},
-    {"欧元", "EUR"},
-    {"日元", "JPY"},
-    {"英镑", "GBP"},
-    {"澳元", "AUD"},
-    {"加元", "CAD"},
-    {"韩元", "KRW"},
+// The signs as Chinese registries and ledgers use them: ¥ (and full-width
+// ￥) is the yuan, $ the US dollar.
+constexpr std::array<CurrencyWord, 19> kCurrencyWords = {{
+    {"瑞士法郎", "CHF"}, {"新加坡元", "SGD"}, {"加拿大元", "CAD"},
+    {"人民币", "CNY"},   {"新台币", "TWD"},   {"美元", "USD"},
+    {"港元", "HKD"},     {"港币", "HKD"},     {"欧元", "EUR"},
+    {"日元", "JPY"},     {"英镑", "GBP"},     {"澳元", "AUD"},
+    {"加元", "CAD"},     {"韩元", "KRW"},     {"US$", "USD"},
+    {"HK$", "HKD"},      {"$", "USD"},        {"¥", "CNY"},
+    {"￥", "CNY"},
 }};
 
 constexpr absl::string_view kYuan = "元";

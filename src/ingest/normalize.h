@@ -53,7 +53,8 @@ absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s);
 // (no unit: yuan). 万 multiplies by 10,000 (亿 by 100,000,000); the currency
 // comes from the text (人民币/元 → CNY, 美元 → USD, 港元/港币 → HKD, 欧元 →
 // EUR, 日元 → JPY, 英镑 → GBP, 瑞士法郎 → CHF, 新加坡元 → SGD, 澳元 →
-// AUD, 加元/加拿大元 → CAD, 新台币 → TWD, 韩元 → KRW; none: CNY). Amounts
+// AUD, 加元/加拿大元 → CAD, 新台币 → TWD, 韩元 → KRW; the signs ¥ and ￥
+// → CNY, $ and US$ → USD, HK$ → HKD; none: CNY). Amounts
 // are exact (decimal arithmetic, no floating point) in the currency's minor
 // unit (2 decimals; JPY and KRW have none). INVALID_ARGUMENT naming what
 // could not be read ("unknown currency 瑞郎", "not a number").

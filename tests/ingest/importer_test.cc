@@ -1060,6 +1060,39 @@ TEST(ImporterTest, WrappedSpacedAndStarredHeadersMap) {
                                          "enterprise.name: required", 1u)));
 }
 
+// A column of numbers with a gap in it comes out of pandas (and some
+// database exports) as floats: "13900001111.0". A phone or QQ number keeps
+// its digits, without the ".0".
+TEST(ImporterTest, PhoneAndQqNumbersWrittenAsFloats) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("p.csv"),
+            "姓名,手机号码,QQ号\n"
+            "张三,13900001111.0,12345678.0\n"
+            "李四,+8613900002222.0,\n"
+            "王五,139.00,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("p.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 3u) << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 3u);
+  const auto& a = static_cast<const v1::Person&>(*page->records[0]);
+  ASSERT_EQ(a.contacts_size(), 2);
+  EXPECT_EQ(a.contacts(0).value(), "13900001111");
+  EXPECT_EQ(a.contacts(1).type(), v1::Contact::TYPE_QQ);
+  EXPECT_EQ(a.contacts(1).value(), "12345678");
+  EXPECT_EQ(
+      static_cast<const v1::Person&>(*page->records[1]).contacts(0).value(),
+      "+8613900002222");
+  // Only a whole number's ".0": anything else stays as written.
+  EXPECT_EQ(
+      static_cast<const v1::Person&>(*page->records[2]).contacts(0).value(),
+      "139.00");
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.

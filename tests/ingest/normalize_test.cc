@@ -376,6 +376,16 @@ TEST(ParseCapitalTest, RealSpellingsForeignCurrencies) {
   ExpectMoney("12.5(万瑞士法郎)", "CHF", 12500000);
 }
 
+// Ledgers and lookup-service exports write the currency as a sign.
+TEST(ParseCapitalTest, CurrencySigns) {
+  ExpectMoney("¥100万元", "CNY", 100000000);
+  ExpectMoney("￥1,500.50", "CNY", 150050);
+  ExpectMoney("$50万", "USD", 50000000);
+  ExpectMoney("US$ 12.5万", "USD", 12500000);
+  ExpectMoney("HK$200万", "HKD", 200000000);
+  ExpectBadCapital("¥100万美元", "two currencies (CNY and USD)");
+}
+
 TEST(ParseCapitalTest, RealSpellingsWithoutParentheses) {
   ExpectMoney("50万人民币", "CNY", 50000000);
   ExpectMoney("1,234万人民币", "CNY", 1234000000);
