@@ -743,6 +743,19 @@ void SetResidentId(v1::IdentityDocument* doc, std::string number) {
 }
 
 // A phone number or e-mail address, normalised as such.
+// Whether `v` is the value a spreadsheet shows for a formula it could not
+// compute (#REF!, #VALUE!, #DIV/0! ...; #N/A, "not available", reads as no
+// value, see IsPlaceholder): the cell's value is lost, not this text.
+bool IsFormulaError(absl::string_view v) {
+  if (v.size() < 4 || v[0] != '#') return false;
+  for (absl::string_view e :
+       {"#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+        "#CALC!", "#FIELD!", "#GETTING_DATA", "#BLOCKED!", "#UNKNOWN!"}) {
+    if (absl::EqualsIgnoreCase(v, e)) return true;
+  }
+  return false;
+}
+
 // A number that a program wrote as a float: "13900001111.0" (pandas writes
 // a column of numbers with a gap in it so) → "13900001111"; else `v`.
 std::string WithoutFloatTail(std::string v) {
@@ -2075,6 +2088,14 @@ class Importer {
           value.erase(0, 1);
         }
         if (value.empty() || ingest::IsPlaceholder(value)) continue;
+        if (IsFormulaError(value)) {
+          return reject(
+              c.header,
+              absl::StrCat("a formula error of the spreadsheet (", value,
+                           "), not a value: correct the formula (or "
+                           "clear the cell) and import the row "
+                           "again"));
+        }
         if (c.target == Target::kRecordId) {
           if (!absl::SimpleAtoi(ingest::ToHalfWidth(value), &item->record_id) ||
               item->record_id == 0) {

@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -229,6 +230,47 @@ TEST(ExcelTest, BadWorkbooksAreInvalidArgumentNamingFileAndProblem) {
 
   EXPECT_FALSE(OpenExcel(tmp.Sub("missing.xls")).ok());
   EXPECT_FALSE(OpenExcel(tmp.Sub("missing.xlsx")).ok());
+}
+
+// A formula the spreadsheet could not compute leaves an error where its
+// value should be: #N/A (a lookup that found nothing) is no value, another
+// error (#REF!, #DIV/0!) rejects the row naming the cell, in a workbook as
+// in a CSV file saved from one.
+TEST(ExcelTest, FormulaErrorsAreNotValues) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("公式.xlsx");
+  const std::string rows =
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\">"
+      "<v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" "
+      "t=\"inlineStr\"><is><t>注册资本</t></is></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>4</v></c><c r=\"B2\" t=\"s\">"
+      "<v>5</v></c><c r=\"C2\" t=\"e\"><f>VLOOKUP(A2,X!A:B,2,0)</f>"
+      "<v>#N/A</v></c><c r=\"D2\"><v>50</v></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>6</v></c><c r=\"B3\" t=\"str\">"
+      "<v>91210204311478909W</v></c><c r=\"C3\" t=\"inlineStr\"><is><t>李四"
+      "</t></is></c><c r=\"D3\" t=\"e\"><f>E3/0</f><v>#DIV/0!</v></c></row>";
+  ASSERT_TRUE(WriteZip(path, WorkbookParts(rows)));
+  auto store = Store::Open(tmp.Sub("s"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ImportOptions o;
+  o.reject_file = tmp.Sub("r.csv");
+  auto s = Import(**store, path, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(
+      s->ToString(),
+      HasSubstr("注册资本: a formula error of the spreadsheet (#DIV/0!)"));
+  auto page = (*store)->Query("enterprise");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& e = static_cast<const v1::Enterprise&>(*page->records[0]);
+  EXPECT_EQ(e.uscc(), "91310000757904992P");
+  EXPECT_FALSE(e.has_legal_representative());  // #N/A: no value.
+  std::ifstream in(tmp.Sub("r.csv"));
+  std::stringstream rejects;
+  rejects << in.rdbuf();
+  EXPECT_THAT(rejects.str(), HasSubstr("3,\"注册资本\",\"a formula error"));
 }
 
 TEST(ExcelTest, ImportsXlsxEndToEnd) {
