@@ -23,8 +23,13 @@
 //   fuzzy      1-39     most of the query's n-grams occur in a text
 //
 // and within a match by field (name first) and by how much of the text the
-// query covers. Each record appears once, with its best match. Reads one
-// snapshot; thread-safe.
+// query covers. A query that can be a code (letters, digits, + - ( ) and at
+// least 5 digits, or an e-mail address) finds first, exact at 100, the
+// records whose USCC or registration number (enterprises), identity
+// document number or contact (people) it is, however spaced or in whichever
+// width or case; field "uscc", "registration number", "identity document"
+// or "contact", text the record's name. Each record appears once, with its
+// best match. Reads one snapshot; thread-safe.
 #ifndef QIAOLIAN_SEARCH_H_
 #define QIAOLIAN_SEARCH_H_
 

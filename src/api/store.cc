@@ -739,6 +739,13 @@ const model::IndexRegistry& StoreAccess::Indexes(const Store& store) {
   return *store.rep_->indexes;
 }
 
+absl::StatusOr<const leveldb::Snapshot*> StoreAccess::RawSnapshot(
+    const Store& store, const StoreSnapshot& snapshot) {
+  QueryOptions o;
+  o.snapshot = &snapshot;
+  return store.SnapshotOf(o);
+}
+
 absl::Status StoreAccess::Commit(
     Store& store, absl::Span<google::protobuf::Message* const> updates,
     absl::Span<const std::pair<Kind, uint64_t>> deletes,

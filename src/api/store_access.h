@@ -67,6 +67,9 @@ struct StoreAccess {
 
   static const storage::Db& Db(const Store& store);
   static const model::IndexRegistry& Indexes(const Store& store);
+  // The LevelDB snapshot of `snapshot` (taken from `store`).
+  static absl::StatusOr<const leveldb::Snapshot*> RawSnapshot(
+      const Store& store, const StoreSnapshot& snapshot);
 
   // Deletes the records `deletes` and replaces the records `updates` (each
   // carrying the revision it was based on in meta.revision, as Update), all

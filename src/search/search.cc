@@ -14,11 +14,15 @@
 #include <memory>
 #include <memory_resource>
 #include <numeric>
+#include <optional>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "leveldb/db.h"
+#include "qiaolian/query.h"
 #include "src/api/store_access.h"
 #include "src/search/terms.h"
 #include "src/storage/db.h"
@@ -171,13 +175,16 @@ class GramBits {
 
 class Searcher {
  public:
-  Searcher(const Store& store, Kind kind, const SearchOptions& options)
+  // Reads at `at` when given, else at a snapshot of its own.
+  Searcher(const Store& store, Kind kind, const SearchOptions& options,
+           const leveldb::Snapshot* at = nullptr)
       : db_(internal::StoreAccess::Db(store)),
         snap_(db_.raw()),
+        at_(at != nullptr ? at : snap_.get()),
         kind_(kind),
         options_(options),
         cap_(std::max<size_t>(options.limit * 4, 64)) {
-    ro_.snapshot = snap_.get();
+    ro_.snapshot = at_;
     // Cold reads (cold_): a search reads most of its blocks once.
     ro_.fill_cache = false;
     it_.reset(db_.raw()->NewIterator(ro_));
@@ -432,7 +439,7 @@ class Searcher {
       uint64_t id) {
     std::unique_ptr<google::protobuf::Message> m = NewRecord(kind_);
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
-                        db_.Get(storage::RowKey(kind_, id), snap_.get()));
+                        db_.Get(storage::RowKey(kind_, id), at_));
     if (!row.has_value()) {
       return absl::DataLossError(absl::StrCat("search entry for missing ",
                                               KindName(kind_), " ", id,
@@ -1078,6 +1085,7 @@ class Searcher {
   storage::ColdReads cold_;
   const storage::Db& db_;
   storage::Snapshot snap_;
+  const leveldb::Snapshot* at_;  // What the search reads: snap_ or given.
   leveldb::ReadOptions ro_;
   std::unique_ptr<leveldb::Iterator> it_;
   Kind kind_;
@@ -1096,6 +1104,115 @@ class Searcher {
   std::map<uint64_t, std::unique_ptr<google::protobuf::Message>> rows_;
 };
 
+// The query as a code or a contact value, when it can be one: a USCC,
+// registration or identity document number, phone or QQ number (letters,
+// digits, + - ( ) and at least 5 digits; spaces dropped, half-width, upper
+// case, as imports store codes), or an e-mail address (lower case).
+std::optional<std::string> CodeQuery(absl::string_view text) {
+  // Most queries are names: told apart without normalising them twice.
+  size_t raw_digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (absl::ascii_isdigit(b) || b == '@') {
+      ++raw_digits;
+    } else if (b == 0xEF && i + 2 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0xBC) {
+      const auto c = static_cast<unsigned char>(text[i + 2]);
+      if ((c >= 0x90 && c <= 0x99) || c == 0xA0) ++raw_digits;  // ０-９ ＠
+    }
+  }
+  if (raw_digits == 0 ||
+      (raw_digits < 5 && text.find('@') == absl::string_view::npos &&
+       text.find("\xEF\xBC\xA0") == absl::string_view::npos)) {
+    return std::nullopt;
+  }
+  const std::string n = text::Normalize(text);  // Half-width, lower case.
+  std::string code;
+  size_t digits = 0;
+  const bool email = absl::StrContains(n, "@");
+  for (char c : n) {
+    if (c == ' ') continue;
+    const auto u = static_cast<unsigned char>(c);
+    if (absl::ascii_isdigit(u)) {
+      ++digits;
+    } else if (!absl::ascii_isalpha(u) && c != '+' && c != '-' && c != '(' &&
+               c != ')' && !(email && (c == '@' || c == '.' || c == '_'))) {
+      return std::nullopt;
+    }
+    code.push_back(email ? c : absl::ascii_toupper(u));
+  }
+  if (email ? code.find('@') == 0 || code.size() < 3 : digits < 5) {
+    return std::nullopt;
+  }
+  return code;
+}
+
+// The records whose USCC or registration number (enterprises), identity
+// document number or contact (people) is `code`: exact hits, score 100, at
+// most `limit`. A lookup that no index serves is skipped (a store with
+// indexes of its own).
+absl::StatusOr<std::vector<SearchHit>> CodeHits(const Store& store, Kind kind,
+                                                const std::string& code,
+                                                size_t limit,
+                                                const StoreSnapshot& at) {
+  struct Lookup {
+    const char* path;
+    const char* field;
+    const char* reason;
+  };
+  static constexpr Lookup kEnterprise[] = {
+      {"uscc", "uscc", "USCC is the query"},
+      {"unverified_uscc", "uscc", "USCC (failing its check) is the query"},
+      {"registration_number", "registration number",
+       "registration number is the query"},
+  };
+  static constexpr Lookup kPerson[] = {
+      {"identity_documents.number", "identity document",
+       "identity document number is the query"},
+      {"contacts.value", "contact",
+       "contact (phone, e-mail, WeChat, QQ) is "
+       "the query"},
+  };
+  const bool person = kind == v1::KIND_PERSON;
+  std::vector<SearchHit> hits;
+  QueryOptions o;
+  o.snapshot = &at;
+  for (const Lookup& l : person ? absl::MakeConstSpan(kPerson)
+                                : absl::MakeConstSpan(kEnterprise)) {
+    if (absl::StrContains(code, "@") && !person) break;
+    absl::StatusOr<QueryPage> page =
+        store.Query(absl::StrCat(KindName(kind), " where ", l.path, " = \"",
+                                 code, "\" limit ", limit),
+                    o);
+    if (!page.ok()) {
+      if (absl::IsInvalidArgument(page.status()) ||
+          absl::IsFailedPrecondition(page.status())) {
+        continue;  // No such field or index, or not a value it can hold.
+      }
+      return page.status();
+    }
+    for (const auto& r : page->records) {
+      const uint64_t id = MetaOf(*r).id();
+      if (hits.size() == limit ||
+          std::any_of(hits.begin(), hits.end(),
+                      [id](const SearchHit& h) { return h.id == id; })) {
+        continue;
+      }
+      SearchHit h;
+      h.id = id;
+      h.score = 100;
+      h.match = "exact";
+      h.field = l.field;
+      const google::protobuf::FieldDescriptor* name =
+          r->GetDescriptor()->FindFieldByName("name");
+      if (name != nullptr) h.text = r->GetReflection()->GetString(*r, name);
+      h.reason = l.reason;
+      hits.push_back(std::move(h));
+    }
+  }
+  return hits;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
@@ -1113,8 +1230,29 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
     return absl::InvalidArgumentError(absl::StrCat(
         "search min_score ", options.min_score, " is not in 1..100"));
   }
-  Searcher s(store, kind, options);
-  return s.Run(text);
+  std::optional<std::string> code = CodeQuery(text);
+  if (!code.has_value()) {
+    Searcher s(store, kind, options);
+    return s.Run(text);
+  }
+  // Codes are looked up with queries (which know the indexes, and the
+  // keyed hashes of an encrypted store), at the snapshot the text search
+  // reads too.
+  const std::unique_ptr<StoreSnapshot> snapshot = store.NewSnapshot();
+  QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at,
+                      internal::StoreAccess::RawSnapshot(store, *snapshot));
+  QL_ASSIGN_OR_RETURN(std::vector<SearchHit> hits,
+                      CodeHits(store, kind, *code, options.limit, *snapshot));
+  Searcher s(store, kind, options, at);
+  QL_ASSIGN_OR_RETURN(std::vector<SearchHit> by_text, s.Run(text));
+  for (SearchHit& h : by_text) {
+    if (hits.size() == options.limit) break;
+    if (std::none_of(hits.begin(), hits.end(),
+                     [&h](const SearchHit& c) { return c.id == h.id; })) {
+      hits.push_back(std::move(h));
+    }
+  }
+  return hits;
 }
 
 }  // namespace qiaolian

@@ -413,7 +413,7 @@ TEST_F(EncryptionTest, MovedCiphertextDoesNotDecrypt) {
             absl::StatusCode::kDataLoss);
 }
 
-TEST_F(EncryptionTest, SearchLeavesAddressesOutDuplicatesByPhoneStay) {
+TEST_F(EncryptionTest, SearchLeavesAddressesOutCodesAndDuplicatesByPhoneStay) {
   const uint64_t id = AddSecretive(5);
   auto by_name = Search(*store_, v1::KIND_PERSON, kName);
   ASSERT_TRUE(by_name.ok()) << by_name.status();
@@ -422,6 +422,18 @@ TEST_F(EncryptionTest, SearchLeavesAddressesOutDuplicatesByPhoneStay) {
   auto by_address = Search(*store_, v1::KIND_PERSON, "尧塘镇谢桥村");
   ASSERT_TRUE(by_address.ok()) << by_address.status();
   EXPECT_THAT(*by_address, IsEmpty());
+  // The phone and the identity number, stored encrypted, still find it
+  // (their index entries are keyed hashes); the old phone no longer does.
+  for (const char* code : {kPhone, kIdNumber}) {
+    auto by_code = Search(*store_, v1::KIND_PERSON, code);
+    ASSERT_TRUE(by_code.ok()) << by_code.status();
+    ASSERT_EQ(by_code->size(), 1u) << code;
+    EXPECT_EQ((*by_code)[0].id, id);
+    EXPECT_EQ((*by_code)[0].score, 100);
+  }
+  auto by_old = Search(*store_, v1::KIND_PERSON, kOldPhone);
+  ASSERT_TRUE(by_old.ok()) << by_old.status();
+  EXPECT_THAT(*by_old, IsEmpty());
 
   v1::Person again;
   again.set_name("司马清");

@@ -30,6 +30,20 @@ def test_search_ranks_and_explains(people):
     assert qiaolian.search(store, "person", "zzzz") == []
 
 
+def test_search_by_phone_or_code(people):
+    store, ids = people
+    wang = store.create("person", {
+        "name": "王芳",
+        "contacts": [{"type": "TYPE_PHONE", "value": "+8613900001111"}]})
+    ent = store.create("enterprise", {"name": "常州三久制造有限公司",
+                                      "uscc": "91320413723588143D"})
+    hits = qiaolian.search(store, "person", "+86 139 0000 1111")
+    assert [(h["id"], h["field"], h["text"]) for h in hits] == [
+        (wang, "contact", "王芳")]
+    hits = qiaolian.search(store, "enterprise", "91320413723588143d")
+    assert [(h["id"], h["score"]) for h in hits] == [(ent, 100)]
+
+
 def test_search_errors(people):
     store, _ = people
     with pytest.raises(qiaolian.InvalidArgumentError):

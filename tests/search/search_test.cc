@@ -467,6 +467,75 @@ TEST_P(SearchTest, EnterpriseSubstringAndAddress) {
   EXPECT_EQ(py[0].match, "pinyin");
 }
 
+// Staff paste a code or a phone number into the search box: the record
+// whose USCC, registration number, identity document number or contact it
+// is comes first (exact, 100), however it was typed (full-width, spaced,
+// lower case), before what the text search finds.
+TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
+  v1::Enterprise e;
+  e.set_name("上海定惠塑胶有限公司");
+  e.set_uscc("91310000757904992P");
+  auto ent = store_->Create(&e);
+  ASSERT_TRUE(ent.ok()) << ent.status();
+  v1::Enterprise legacy;
+  legacy.set_name("大连老字号商店");
+  legacy.set_registration_number("210200000123456");
+  auto old = store_->Create(&legacy);
+  ASSERT_TRUE(old.ok()) << old.status();
+  // An address holding the same digits: found too, after the code's record.
+  const uint64_t addr = AddEnterprise("另一家公司", "某路210200000123456号");
+  v1::Person p;
+  p.set_name("林淑芬");
+  auto* doc = p.add_identity_documents();
+  doc->set_type(v1::IdentityDocument::TYPE_PASSPORT);
+  doc->set_number("E12345678");
+  auto* phone = p.add_contacts();
+  phone->set_type(v1::Contact::TYPE_PHONE);
+  phone->set_value("+6591234567");
+  auto* mail = p.add_contacts();
+  mail->set_type(v1::Contact::TYPE_EMAIL);
+  mail->set_value("shufen.lin@example.com");
+  auto person = store_->Create(&p);
+  ASSERT_TRUE(person.ok()) << person.status();
+  unpacked_ = true;
+
+  for (const char* q :
+       {"91310000757904992P", "９１３１００００７５７９０４９９２ｐ",
+        "9131 0000 7579 0499 2P"}) {
+    SCOPED_TRACE(q);
+    auto hits = Find(v1::KIND_ENTERPRISE, q);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, *ent);
+    EXPECT_EQ(hits[0].score, 100);
+    EXPECT_EQ(hits[0].match, "exact");
+    EXPECT_EQ(hits[0].field, "uscc");
+    EXPECT_EQ(hits[0].text, "上海定惠塑胶有限公司");
+  }
+  auto hits = Find(v1::KIND_ENTERPRISE, "210200000123456");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, *old);
+  EXPECT_EQ(hits[0].field, "registration number");
+  EXPECT_EQ(hits[1].id, addr);
+  EXPECT_EQ(hits[1].field, "address");
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "210200000123456", 1)),
+            (std::vector<uint64_t>{*old}));
+
+  for (const char* q : {"e12345678", "+65 9123 4567", "+6591234567",
+                        "Shufen.Lin@example.com"}) {
+    SCOPED_TRACE(q);
+    hits = Find(v1::KIND_PERSON, q);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, *person);
+    EXPECT_EQ(hits[0].score, 100);
+    EXPECT_EQ(hits[0].text, "林淑芬");
+  }
+  EXPECT_EQ(Find(v1::KIND_PERSON, "E12345678")[0].field, "identity document");
+  EXPECT_EQ(Find(v1::KIND_PERSON, "+6591234567")[0].field, "contact");
+  // Another code, or too few digits to be one: no match by code.
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "91310000757904993X").empty());
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "1234").empty());
+}
+
 TEST_P(SearchTest, SingleCharacterAndLimit) {
   for (int i = 0; i < 30; ++i) AddPerson("陈" + std::to_string(i));
   const uint64_t inside = AddPerson("欧阳陈");
