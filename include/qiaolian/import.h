@@ -169,6 +169,10 @@ struct ImportSummary {
   // above it, which were not imported (ImportOptions::header_row), and the
   // text of the first kMaxListedAboveHeader of them.
   std::string sheet;  // The worksheet read (workbooks only).
+  // What separates the fields of a text file: "," (CSV), "\t" (TSV) or ";"
+  // (CSV as Excel saves it where the decimal mark is a comma, found when
+  // no header reads with commas); empty for JSON Lines and workbooks.
+  std::string delimiter;
   uint64_t header_line = 0;
   uint64_t rows_above_header = 0;
   static constexpr size_t kMaxListedAboveHeader = 20;

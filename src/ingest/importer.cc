@@ -1311,6 +1311,17 @@ std::string TextFileFormat(const std::string& path) {
   return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
 }
 
+// Whether the first 64 KiB of the file hold a semicolon (a byte no
+// multi-byte character of GB18030, Big5 or UTF-8 contains; in UTF-16 one
+// of the pair).
+bool HeadHasSemicolon(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return head.find(';') != std::string::npos;
+}
+
 // Whether `row` is a total, signature or note line of a sheet filled in for
 // an office (合计：56家, 填表人：张三, 注：…) rather than a record: its first
 // non-empty cell starts with a total (合计, 小计…) followed by nothing, a
@@ -1608,10 +1619,13 @@ class Importer {
       QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
                           ingest::OpenTextFile(path_, enc));
       summary_.encoding = ingest::EncodingName(text->encoding());
-      reader = format == "jsonl"
-                   ? ingest::NewLineReader(std::move(text))
-                   : ingest::NewDelimitedReader(std::move(text),
-                                                format == "tsv" ? '\t' : ',');
+      if (format == "jsonl") {
+        reader = ingest::NewLineReader(std::move(text));
+      } else {
+        const char delimiter = format == "tsv" ? '\t' : ',';
+        summary_.delimiter = std::string(1, delimiter);
+        reader = ingest::NewDelimitedReader(std::move(text), delimiter);
+      }
     }
     if (!o_.reject_file.empty()) {
       rejects_.open(o_.reject_file, std::ios::binary | std::ios::trunc);
@@ -1629,7 +1643,23 @@ class Importer {
         o_.duplicates != ImportDuplicates::kOff &&
         (o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE);
     if (format != "jsonl") {
-      QL_RETURN_IF_ERROR(FindHeader(reader.get()));
+      absl::Status found = FindHeader(reader.get());
+      if (!found.ok() && format == "csv" && absl::IsInvalidArgument(found) &&
+          HeadHasSemicolon(path_)) {
+        // Excel saves "CSV" separated by semicolons where the decimal mark
+        // is a comma (much of Europe, where many associations abroad are):
+        // read so when no header reads with commas.
+        QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
+                            ingest::OpenTextFile(path_, enc));
+        std::unique_ptr<ingest::RowReader> semicolons =
+            ingest::NewDelimitedReader(std::move(text), ';');
+        if (FindHeader(semicolons.get()).ok()) {
+          reader = std::move(semicolons);
+          summary_.delimiter = ";";
+          found = absl::OkStatus();
+        }
+      }
+      QL_RETURN_IF_ERROR(found);
     } else if (o_.header_row > 0) {
       return absl::InvalidArgumentError(
           "a header row was given, but JSON Lines have no header");
@@ -2774,9 +2804,10 @@ std::string DescribeDuplicate(const ImportDuplicate& d, Kind kind) {
 std::string ImportSummary::ToString() const {
   std::string s = absl::StrCat(
       dry_run ? "DRY RUN (nothing written): " : "", file, " (", encoding,
-      sheet.empty() ? "" : ", sheet ", sheet, "): ", rows, " rows: ", created,
-      " created, ", updated, " updated, ", unchanged, " unchanged, ",
-      duplicates, " duplicate rows, ", rejected, " rejected");
+      sheet.empty() ? "" : ", sheet ", sheet,
+      delimiter == ";" ? ", separated by ;" : "", "): ", rows,
+      " rows: ", created, " created, ", updated, " updated, ", unchanged,
+      " unchanged, ", duplicates, " duplicate rows, ", rejected, " rejected");
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
   if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
   if (merged > 0) {
@@ -2857,7 +2888,8 @@ std::string ImportSummary::ToJson() const {
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
       ",\"dry_run\":", dry_run ? "true" : "false",
-      ",\"sheet\":", JsonQuote(sheet), ",\"header_line\":", header_line,
+      ",\"sheet\":", JsonQuote(sheet), ",\"delimiter\":", JsonQuote(delimiter),
+      ",\"header_line\":", header_line,
       ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
       absl::StrJoin(above, ","), "],\"rows\":", rows, ",\"created\":", created,
       ",\"updated\":", updated, ",\"unchanged\":", unchanged,

@@ -1093,6 +1093,45 @@ TEST(ImporterTest, PhoneAndQqNumbersWrittenAsFloats) {
       "139.00");
 }
 
+// Excel saves "CSV" with semicolons where the decimal mark is a comma (as
+// lists from associations in much of Europe come): read so when no header
+// reads with commas; a comma file stays a comma file.
+TEST(ImporterTest, SemicolonSeparatedCsv) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "欧洲侨团名单;;\r\n"
+            "企业名称;统一社会信用代码;经营范围\r\n"
+            "甲公司;91310000757904992P;进出口, 批发\r\n"
+            "\"乙;公司\";91320413723588143D;零售\r\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->delimiter, ";");
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->header_line, 2u);
+  EXPECT_THAT(s->ToString(), HasSubstr("(utf-8, separated by ;)"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"delimiter\":\";\""));
+  EXPECT_EQ(ByUscc(*store, "91310000757904992P")->business_scope(),
+            "进出口, 批发");
+  EXPECT_EQ(ByUscc(*store, "91320413723588143D")->name(), "乙;公司");
+
+  // Semicolons inside the fields of a comma file do not change it.
+  WriteFile(tmp.Sub("c.csv"),
+            "企业名称,统一社会信用代码,经营范围\n"
+            "丙公司,91310115757910815T,生产;销售;维修\n");
+  s = Import(*store, tmp.Sub("c.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->delimiter, ",");
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(ByUscc(*store, "91310115757910815T")->business_scope(),
+            "生产;销售;维修");
+  // Neither way: the error of the comma reading.
+  WriteFile(tmp.Sub("x.csv"), "甲;乙\n1;2\n");
+  s = Import(*store, tmp.Sub("x.csv"), {});
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(), HasSubstr("(header: 甲;乙)"));
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.
