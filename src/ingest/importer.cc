@@ -45,6 +45,7 @@
 #include "src/text/normalize.h"
 #include "src/util/json.h"
 #include "src/util/status_macros.h"
+#include "unicode/uchar.h"
 
 namespace qiaolian {
 namespace {
@@ -733,6 +734,64 @@ void JoinHanNames(v1::Person* p) {
     p->mutable_name_parts()->set_chinese(
         JoinHanName(p->name_parts().chinese()));
   }
+}
+
+// A cell holding a person's Chinese and Latin names together, as rosters
+// from abroad write them ("陈伟明 Tan Wei Ming", "陈伟明（Tan Wei Ming）",
+// "Tan Wei Ming / 陈伟明"): the Chinese name becomes the name, and the
+// parts the Chinese and Latin names where the row gave none. Anything else
+// (one script, digits, two Chinese names) stays as written.
+void SplitMixedName(v1::Person* p) {
+  const std::u32string cps = text::ToU32(p->name());
+  std::vector<std::u32string> tokens;
+  std::u32string cur;
+  for (char32_t c : cps) {
+    const bool separator = c == U' ' || c == U'(' || c == U')' ||
+                           c == U'\uFF08' || c == U'\uFF09' || c == U'/' ||
+                           c == U',' || c == U'\uFF0C' || c == U'\u3000';
+    if (!separator) {
+      cur.push_back(c);
+    } else if (!cur.empty()) {
+      tokens.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) tokens.push_back(std::move(cur));
+  // 'H': Han (with the middle dot of transcribed names), 'L': Latin.
+  auto kind_of = [](const std::u32string& t) {
+    bool han = true, latin = true;
+    for (char32_t c : t) {
+      const bool dot = c == U'\u00B7' || c == U'\u30FB';
+      han = han && (text::IsHan(c) || dot);
+      latin = latin && ((c < 0x250 && u_isalpha(static_cast<UChar32>(c))) ||
+                        c == U'-' || c == U'\'' || c == U'.');
+    }
+    return han ? 'H' : latin ? 'L' : '?';
+  };
+  std::string kinds;
+  for (const std::u32string& t : tokens) kinds.push_back(kind_of(t));
+  const size_t han = kinds.find('H');
+  if (han == std::string::npos ||
+      kinds.find('H', han + 1) != std::string::npos ||
+      kinds.find('?') != std::string::npos ||
+      kinds.find('L') == std::string::npos) {
+    return;
+  }
+  // The Latin tokens side by side, before or after the Chinese one.
+  const size_t first_l = kinds.find('L'), last_l = kinds.rfind('L');
+  if (kinds.substr(first_l, last_l - first_l + 1).find('H') !=
+      std::string::npos) {
+    return;
+  }
+  std::vector<std::string> latin;
+  for (size_t i = first_l; i <= last_l; ++i) {
+    latin.push_back(text::ToUtf8(tokens[i]));
+  }
+  const std::string chinese = text::ToUtf8(tokens[han]);
+  v1::Person::NameParts* parts = p->mutable_name_parts();
+  if (parts->chinese().empty()) parts->set_chinese(chinese);
+  if (parts->latin().empty()) parts->set_latin(absl::StrJoin(latin, " "));
+  p->set_name(chinese);
 }
 
 // A resident identity number (checked) as the document it is.
@@ -2144,6 +2203,7 @@ class Importer {
     }
     if (o_.kind == v1::KIND_PERSON) {
       JoinHanNames(static_cast<v1::Person*>(record.get()));
+      if (!jsonl) SplitMixedName(static_cast<v1::Person*>(record.get()));
     }
     if (!jsonl) TypeUntypedElements(record.get());
     if (o_.kind == v1::KIND_ENTERPRISE) {

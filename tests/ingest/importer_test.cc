@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
 #include "qiaolian/record.h"
+#include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/ingest/hash_sets.h"
@@ -1130,6 +1132,53 @@ TEST(ImporterTest, SemicolonSeparatedCsv) {
   s = Import(*store, tmp.Sub("x.csv"), {});
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.status().message(), HasSubstr("(header: 甲;乙)"));
+}
+
+// Rosters from abroad often hold both names in one cell. The Chinese name
+// becomes the name and both become the name's parts, so that search and
+// duplicate detection meet them; a cell in one script stays as written.
+TEST(ImporterTest, ChineseAndLatinNamesInOneCell) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("p.csv"),
+            "姓名,外文姓名\n"
+            "陈伟明 Tan Wei Ming,\n"
+            "林淑芬（Lim Siew Hoon）,\n"
+            "Nguyen Van An / 阮文安,\n"
+            "阿依古丽·买买提 Ayguli,\n"
+            "黄  志  强 Wong Chi Keung,Ng Chi Keung\n"
+            "Tan Ah Kow,\n"
+            "陈伟明 李娜,\n"  // Spaces between Han characters go.
+            "王五 2号,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  o.duplicates = ImportDuplicates::kOff;
+  auto s = Import(*store, tmp.Sub("p.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 8u) << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok()) << page.status();
+  std::vector<std::tuple<std::string, std::string, std::string>> got;
+  for (const auto& r : page->records) {
+    const auto& p = static_cast<const v1::Person&>(*r);
+    got.emplace_back(p.name(), p.name_parts().chinese(),
+                     p.name_parts().latin());
+  }
+  using T = std::tuple<std::string, std::string, std::string>;
+  EXPECT_THAT(
+      got, ::testing::ElementsAre(
+               T{"陈伟明", "陈伟明", "Tan Wei Ming"},
+               T{"林淑芬", "林淑芬", "Lim Siew Hoon"},
+               T{"阮文安", "阮文安", "Nguyen Van An"},
+               T{"阿依古丽·买买提", "阿依古丽·买买提", "Ayguli"},
+               // A Latin name of its own column is kept.
+               T{"黄志强", "黄志强", "Ng Chi Keung"}, T{"Tan Ah Kow", "", ""},
+               T{"陈伟明李娜", "", ""}, T{"王五 2号", "", ""}));
+  // Found by either name.
+  auto hits = Search(*store, v1::KIND_PERSON, "Lim Siew Hoon");
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ((*hits)[0].text, "Lim Siew Hoon");
 }
 
 // Two columns that give the same single value (a name column twice; 住所
