@@ -15,6 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "qiaolian/record.h"
+#include "qiaolian/v1/options.pb.h"
+#include "src/ingest/headers.h"
 #include "src/model/checks.h"
 #include "src/model/units.h"
 #include "src/query/parser.h"
@@ -108,6 +110,25 @@ struct Resolver {
   const model::IndexRegistry& registry;
 
   absl::StatusOr<FieldPath> Field(absl::string_view name, size_t pos) const {
+    // A Chinese name (姓名, 居住国, 登记状态): the column header exports
+    // write for the field (src/ingest/headers.h).
+    if (std::any_of(name.begin(), name.end(), [](char c) {
+          return static_cast<unsigned char>(c) >= 0x80;
+        })) {
+      const absl::string_view path = ingest::PathOfChineseHeader(kind, name);
+      if (path.empty()) {
+        return ErrorAt(
+            pos,
+            absl::StrCat("no field of ", KindName(kind), " is called \"", name,
+                         "\" (a field path, or its column header as "
+                         "exports write it: ",
+                         kind == v1::KIND_ENTERPRISE
+                             ? "企业名称, 统一社会信用代码, 登记状态"
+                             : "姓名, 性别, 出生日期, 居住国",
+                         " …; docs/export.md)"));
+      }
+      name = path;
+    }
     // An index alias (investor_country) stands for its field.
     for (const model::Index* idx : registry.OfKind(kind)) {
       if (idx->paths.size() != 1) continue;
@@ -156,24 +177,38 @@ struct Resolver {
           v.i = lit.integer;
           return v;
         }
-        if (lit.type != Literal::Type::kIdentifier) {
+        if (lit.type != Literal::Type::kIdentifier &&
+            lit.type != Literal::Type::kString) {
           return mismatch(absl::StrCat("a value of ", path.enum_type->name()));
         }
-        // Full name (STATUS_ACTIVE) or short (ACTIVE, active).
+        // Full name (STATUS_ACTIVE) or short (ACTIVE, active), or, as a
+        // string, one of its Chinese labels (男, 存续, 走访企业: the
+        // (qiaolian.v1.label) options of the schema).
         const std::string upper = absl::AsciiStrToUpper(lit.text);
         std::vector<std::string> names;
         for (int i = 0; i < path.enum_type->value_count(); ++i) {
           const auto* ev = path.enum_type->value(i);
           if (ev->number() == 0) continue;
+          const google::protobuf::EnumValueOptions& vo = ev->options();
           absl::string_view shortname = ev->name();
           shortname.remove_prefix(
               std::min(shortname.size(), shortname.find('_') + 1));
-          if (ev->name() == lit.text || ev->name() == upper ||
+          bool labelled = false;
+          for (int j = 0; j < vo.ExtensionSize(v1::label); ++j) {
+            labelled =
+                labelled || (lit.type == Literal::Type::kString &&
+                             absl::EqualsIgnoreCase(
+                                 vo.GetExtension(v1::label, j), lit.text));
+          }
+          if (labelled || ev->name() == lit.text || ev->name() == upper ||
               shortname == upper) {
             v.i = ev->number();
             return v;
           }
-          names.push_back(std::string(shortname));
+          names.push_back(vo.ExtensionSize(v1::label) > 0
+                              ? absl::StrCat(shortname, " (",
+                                             vo.GetExtension(v1::label, 0), ")")
+                              : std::string(shortname));
         }
         return ErrorAt(
             lit.pos,
@@ -188,7 +223,12 @@ struct Resolver {
           v.i = absl::EqualsIgnoreCase(lit.text, "true") ? 1 : 0;
           return v;
         }
-        return mismatch("true or false");
+        if (lit.type == Literal::Type::kString &&
+            (lit.text == "是" || lit.text == "否")) {
+          v.i = lit.text == "是" ? 1 : 0;
+          return v;
+        }
+        return mismatch("true or false (是 or 否)");
       case LeafType::kInt:
         if (lit.type != Literal::Type::kInteger) return mismatch("an integer");
         v.i = lit.integer;

@@ -26,6 +26,8 @@
 #include "absl/strings/string_view.h"
 #include "qiaolian/limits.h"
 #include "src/util/status_macros.h"
+#include "unicode/uchar.h"
+#include "unicode/utf8.h"
 
 namespace qiaolian {
 namespace query {
@@ -144,6 +146,9 @@ absl::Status SyntaxError(size_t pos, absl::string_view expected,
 enum class TokenType {
   kEnd,
   kWord,  // IDENT or FIELD: letters, digits, '_' and inner '.'.
+  // A word with letters beyond ASCII (姓名, 陈伟明, QQ号): a field's Chinese
+  // name, or a value as if quoted. Never a keyword.
+  kText,
   kString,
   kInt,
   kDate,
@@ -210,10 +215,55 @@ class Lexer {
     return t;
   }
 
+  // The length of the letter beyond ASCII (Han, or any script's letter, or
+  // the middle dot of transcribed names) that starts text_[k], or 0.
+  size_t WideLetterAt(size_t k) const {
+    if (k >= text_.size() || static_cast<uint8_t>(text_[k]) < 0x80) return 0;
+    const size_t n = Utf8SequenceLength(text_, k);
+    if (n == 0) return 0;
+    UChar32 cp = 0;
+    size_t at = k;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(text_.data()), at, text_.size(),
+            cp);
+    const bool letter = u_isalpha(cp) || cp == 0x00B7 || cp == 0x30FB;
+    return letter ? n : 0;
+  }
+
+  // A run of letters with at least one beyond ASCII, and ASCII letters,
+  // digits and '_' (姓名, QQ号, 2号楼): kText.
+  Token Text() {
+    const size_t start = i_;
+    size_t end = start;
+    while (end < text_.size()) {
+      if (const size_t n = WideLetterAt(end); n > 0) {
+        end += n;
+      } else if (IsWordChar(At(end))) {
+        ++end;
+      } else {
+        break;
+      }
+    }
+    Token t = Make(TokenType::kText, start, end);
+    t.value = std::string(t.text);
+    return t;
+  }
+
+  // Whether the word starting at `start` (ASCII letters, digits, '_') runs
+  // on into letters beyond ASCII (QQ号).
+  bool RunsIntoWideLetters(size_t start) const {
+    size_t end = start;
+    while (IsWordChar(At(end))) ++end;
+    return WideLetterAt(end) > 0;
+  }
+
   Token Next() {
     const size_t start = i_;
     if (start >= text_.size()) return Make(TokenType::kEnd, start, start);
     const char c = text_[start];
+    if (WideLetterAt(start) > 0 ||
+        (IsLetter(c) && RunsIntoWideLetters(start))) {
+      return Text();
+    }
     if (IsLetter(c)) return Word();
     if (IsDigit(c) || (c == '-' && IsDigit(At(start + 1)))) return Number();
     if (c == '"' || c == '\'') return String();
@@ -583,7 +633,9 @@ class Parser {
   }
 
   bool IsField(const Token& t) const {
-    return t.type == TokenType::kWord && (t.dotted || !IsReservedWord(t.text));
+    return (t.type == TokenType::kWord &&
+            (t.dotted || !IsReservedWord(t.text))) ||
+           t.type == TokenType::kText;
   }
 
   absl::Status ParseField(std::string* field, size_t* pos,
@@ -691,7 +743,8 @@ class Parser {
     }
     if (Accept("prefix")) {
       p->op = Predicate::Op::kPrefix;
-      if (Peek().type != TokenType::kString) {
+      if (Peek().type != TokenType::kString &&
+          Peek().type != TokenType::kText) {
         return Fail("a string after 'prefix'");
       }
       return ParseValue(p, "");
@@ -718,6 +771,7 @@ class Parser {
     v.pos = t.pos;
     switch (t.type) {
       case TokenType::kString:
+      case TokenType::kText:  // 陈伟明, 男, 存续: as if quoted.
         v.type = Literal::Type::kString;
         v.text = t.value;
         break;

@@ -1660,6 +1660,61 @@ void ExpectClean(const Store& store) {
   EXPECT_TRUE(r->problems.empty()) << absl::StrJoin(r->problems, "\n");
 }
 
+// Queries in Chinese, as staff write them: a field by the column header
+// exports give it (姓名, 居住国, 登记状态), an enum value by its label (男,
+// 存续), a yes/no by 是/否, and values without quotes.
+TEST(ChineseQueryTest, HeadersLabelsAndBareValues) {
+  TempDir tmp;
+  std::unique_ptr<Store> store = OpenStore(tmp.Sub("s"));
+  ASSERT_NE(store, nullptr);
+  auto person = [&](const std::string& name, v1::Person::Gender g,
+                    const std::string& country, bool key) {
+    v1::Person p;
+    p.set_name(name);
+    p.set_gender(g);
+    p.set_residence_country(country);
+    p.set_key_person(key);
+    absl::StatusOr<uint64_t> id = store->Create(&p);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  };
+  const uint64_t chen = person("陈伟明", v1::Person::GENDER_MALE, "MY", true);
+  const uint64_t lin = person("林淑芬", v1::Person::GENDER_FEMALE, "MY", false);
+  person("王五", v1::Person::GENDER_MALE, "US", false);
+  auto ids = [&](const std::string& q) {
+    QueryOptions o;
+    o.allow_scan = true;
+    absl::StatusOr<QueryPage> page = store->Query(q, o);
+    EXPECT_TRUE(page.ok()) << q << ": " << page.status();
+    std::vector<uint64_t> out;
+    if (page.ok()) {
+      for (const auto& r : page->records) out.push_back(MetaOf(*r).id());
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("person where 姓名 = 陈伟明"), (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(ids("person where 居住国 = \"MY\" and 性别 = 女"),
+            (std::vector<uint64_t>{lin}));
+  EXPECT_EQ(ids("person where 居住国 = \"MY\" and gender = \"男\""),
+            (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(ids("person where 重点人士 = 是"), (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(ids("person where name prefix 林"), (std::vector<uint64_t>{lin}));
+  absl::StatusOr<AggregateResult> by_country =
+      store->Aggregate("person group by 居住国");
+  ASSERT_TRUE(by_country.ok()) << by_country.status();
+  EXPECT_EQ(by_country->groups.size(), 2u);
+
+  absl::StatusOr<QueryPage> bad = store->Query("person where 名字 = 陈伟明");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("no field of person is called \"名字\""));
+  bad = store->Query("person where name = \"陈伟明\" and 性别 = 中性");
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("\"中性\" is not a value of qiaolian.v1.Person.Gender "
+                        "(expected one of: MALE (男), FEMALE (女), OTHER "
+                        "(其他))"));
+}
+
 TEST(UniqueTest, UsccIsUniqueAcrossCreateUpdateAndDelete) {
   TempDir tmp;
   std::unique_ptr<Store> store = OpenStore(tmp.Sub("s"));

@@ -373,6 +373,36 @@ TEST(ParserTest, Strings) {
   EXPECT_EQ(Pred(q).values[0].type, Literal::Type::kString);
 }
 
+// Staff write Chinese: a word with letters beyond ASCII is a field's
+// Chinese name where a field goes (the engine resolves it), and a string
+// where a value goes, as if quoted.
+TEST(ParserTest, ChineseWordsAsFieldsAndValues) {
+  Query q = MustParse("person where 姓名 = 胡正明");
+  EXPECT_EQ(Pred(q).field, "姓名");
+  ASSERT_EQ(Pred(q).values.size(), 1u);
+  EXPECT_EQ(Pred(q).values[0].type, Literal::Type::kString);
+  EXPECT_EQ(Pred(q).values[0].text, "胡正明");
+  EXPECT_EQ(ToString(q), "person where 姓名 = \"胡正明\"");
+  q = MustParse("person where gender in (男, 女) and QQ号 exists");
+  ASSERT_EQ(q.where->children.size(), 2u);
+  EXPECT_EQ(q.where->children[0].predicate.values[1].text, "女");
+  EXPECT_EQ(q.where->children[1].predicate.field, "QQ号");
+  q = MustParse(
+      "enterprise where 住所 prefix 金坛区 group by 登记状态 "
+      "order by 成立日期 desc");
+  EXPECT_EQ(Pred(q).values[0].text, "金坛区");
+  EXPECT_EQ(q.group_by->field, "登记状态");
+  EXPECT_EQ(q.order_by->field, "成立日期");
+  // Middle dots of transcribed names stay in the word.
+  EXPECT_EQ(
+      Pred(MustParse("person where name = 阿依古丽·买买提")).values[0].text,
+      "阿依古丽·买买提");
+  // Never a keyword or a kind.
+  ExpectError("人员 where name = 1",
+              "at column 1: expected a kind (person, enterprise, case, "
+              "donation, event), found '人员'");
+}
+
 TEST(ParserTest, KeywordsAreCaseInsensitive) {
   Query a = MustParse(
       "Donation WHERE Amount >= 5 AnD (kind = Cash Or kind IN (x)) aNd n "
@@ -572,8 +602,12 @@ TEST(ParserTest, ErrorsInPredicates) {
               "'order by', 'limit' or end of query, found ':'");
   ExpectError("person where a = - 1",
               "at column 18: expected a value after '=', found '-'");
-  ExpectError("person where a = 胡",
-              "at column 18: expected a value after '=', found '胡'");
+  ExpectError("person where a = ，",
+              "at column 18: expected a value after '=', found '，'");
+  ExpectError("person where 姓名 胡",
+              "at column 21: expected an operator ('=', '!=', '<', '<=', "
+              "'>', '>=', 'between', 'in', 'prefix', 'exists' or 'not "
+              "exists') after '姓名', found '胡'");
   ExpectError("person where a = \xff",
               "at column 18: expected a value after '=', found '\\xff'");
   ExpectError("person where where = 1",
