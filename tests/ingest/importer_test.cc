@@ -1181,6 +1181,31 @@ TEST(ImporterTest, ChineseAndLatinNamesInOneCell) {
   EXPECT_EQ((*hits)[0].text, "Lim Siew Hoon");
 }
 
+// 企业类型 and 登记状态: classified, and the registry's wording kept, unless
+// the cell is the class's own Chinese label (which says no more).
+TEST(ImporterTest, TypeAndStatusWordingIsKeptUnlessItIsTheLabel) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,企业类型,登记状态\n"
+            "甲公司,91310000757904992P,有限责任公司,存续\n"
+            "乙公司,91320413723588143D,有限责任公司（自然人投资或控股）,"
+            "存续（在营、开业、在册）\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 2u) << s->ToString();
+  auto a = ByUscc(*store, "91310000757904992P");
+  EXPECT_EQ(a->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
+  EXPECT_EQ(a->status(), v1::Enterprise::STATUS_ACTIVE);
+  EXPECT_EQ(a->type_text(), "");
+  EXPECT_EQ(a->status_text(), "");
+  auto b = ByUscc(*store, "91320413723588143D");
+  EXPECT_EQ(b->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
+  EXPECT_EQ(b->status(), v1::Enterprise::STATUS_ACTIVE);
+  EXPECT_EQ(b->type_text(), "有限责任公司（自然人投资或控股）");
+  EXPECT_EQ(b->status_text(), "存续（在营、开业、在册）");
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.

@@ -1704,6 +1704,20 @@ TEST(ChineseQueryTest, HeadersLabelsAndBareValues) {
   ASSERT_TRUE(by_country.ok()) << by_country.status();
   EXPECT_EQ(by_country->groups.size(), 2u);
 
+  v1::Enterprise e;
+  e.set_name("常州三久制造有限公司");
+  e.set_status(v1::Enterprise::STATUS_ACTIVE);
+  e.set_type(v1::Enterprise::TYPE_LIMITED_COMPANY);
+  ASSERT_TRUE(store->Create(&e).ok());
+  e.Clear();
+  e.set_name("金坛侨商会");
+  e.set_type(v1::Enterprise::TYPE_ASSOCIATION);
+  ASSERT_TRUE(store->Create(&e).ok());
+  EXPECT_EQ(ids("enterprise where 登记状态 = 存续"),
+            (std::vector<uint64_t>{1}));
+  EXPECT_EQ(ids("enterprise where 企业类型 in (商会, 社团)"),
+            (std::vector<uint64_t>{2}));
+
   absl::StatusOr<QueryPage> bad = store->Query("person where 名字 = 陈伟明");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(),
