@@ -222,6 +222,20 @@ bool ConsumeTime(Cursor* c) {
 }
 
 absl::Status DateError(absl::string_view original) {
+  // Five digits from 1927 to 2099 as Excel counts days (from 1899-12-30):
+  // a date cell that reached the file as its serial number.
+  const std::string t = ToHalfWidth(CleanText(original));
+  int serial = 0;
+  if (t.size() == 5 && absl::SimpleAtoi(t, &serial) && serial >= 10000 &&
+      serial <= 73050) {
+    const absl::CivilDay day = absl::CivilDay(1899, 12, 30) + serial;
+    return absl::InvalidArgumentError(absl::StrCat(
+        kDateForms, "; got ", Quote(original),
+        ", which looks like a spreadsheet's serial number of a date (\"",
+        absl::FormatCivilTime(day),
+        "\"): format the column as dates, or as text, and save the file "
+        "again"));
+  }
   return absl::InvalidArgumentError(
       absl::StrCat(kDateForms, "; got ", Quote(original)));
 }

@@ -266,6 +266,18 @@ TEST(ParseDateTest, DatesThatDoNotExist) {
   ExpectBadDate("0000-01-01", "year must be 1..9999");
 }
 
+// A date cell that reached a CSV file as the spreadsheet's serial number:
+// rejected (a number of five digits is no date), saying which date it is.
+TEST(ParseDateTest, SpreadsheetSerialNumbersAreNamed) {
+  ExpectBadDate("43831", "serial number of a date (\"2020-01-01\")");
+  ExpectBadDate("３６５２６", "(\"2000-01-01\")");
+  ExpectBadDate("60000", "(\"2064-04-08\")");
+  const absl::StatusOr<v1::Date> other = ParseDate("12345678");
+  ASSERT_FALSE(other.ok());
+  EXPECT_THAT(std::string(other.status().message()),
+              ::testing::Not(::testing::HasSubstr("serial")));
+}
+
 TEST(ParseDateTest, ThirteenthMonth) {
   ExpectBadDate("2008-13-01", "month 13");
   ExpectBadDate("2008/13/1", "month 13");
