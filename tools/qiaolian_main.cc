@@ -89,6 +89,7 @@ struct Args : Global {
   std::string kind;
   uint64_t id = 0;
   std::string file;
+  std::vector<std::string> files;  // import FILE...
   bool pretty = false;
   bool force = false;
   uint64_t revision = 0;
@@ -624,11 +625,31 @@ int CmdImport(const Args& a) {
                    static_cast<unsigned long long>(p.rows), p.rows_per_second);
     };
   }
-  auto summary = Import(**store, a.file, o);
-  if (tty) std::fprintf(stderr, "\n");
-  if (!summary.ok()) return Fail(summary.status());
-  std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
-  return 0;
+  // Several files (a folder of county lists) are imported one after the
+  // other, each on its own: a file that fails is reported and the others
+  // still imported; the status says whether all were.
+  bool all_ok = true;
+  for (const std::string& file : a.files) {
+    if (a.files.size() > 1 && !a.reject_file.empty()) {
+      // One reject file each: rejects.csv -> rejects-上海.csv.
+      const std::filesystem::path r(a.reject_file);
+      o.reject_file = (r.parent_path() /
+                       absl::StrCat(r.stem().string(), "-",
+                                    std::filesystem::path(file).stem().string(),
+                                    r.extension().string()))
+                          .string();
+    }
+    auto summary = Import(**store, file, o);
+    if (tty) std::fprintf(stderr, "\n");
+    if (!summary.ok()) {
+      if (a.files.size() == 1) return Fail(summary.status());
+      std::cerr << "qiaolian: " << file << ": " << summary.status() << "\n";
+      all_ok = false;
+      continue;
+    }
+    std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
+  }
+  return all_ok ? 0 : 1;
 }
 
 int CmdVerify(const Args& a) {
@@ -805,7 +826,11 @@ int Main(int argc, char** argv) {
       "import",
       "Import a CSV, TSV, JSON Lines, .xlsx or .xls file (docs/import.md)");
   import->add_option("kind", a.kind, kinds)->required();
-  import->add_option("file", a.file, "The file to import")->required();
+  import
+      ->add_option("file", a.files,
+                   "The file(s) to import, one after the other (with "
+                   "--reject-file R, each file's rejects go to R-FILE)")
+      ->required();
   import->add_option("--mode", a.mode,
                      "For rows matching a record: skip (default), update, "
                      "fill-empty");

@@ -317,6 +317,13 @@ printf '2023年侨资企业名单,\n\n企业名称,统一社会信用代码\n标
 expect_ok "import finds the header below a title" "header on line 3; 1 row above it not imported:
     2023年侨资企业名单" q import enterprise "$TMP/titled.csv" --dry-run
 expect_ok "import --header-row" "1 created" q import enterprise "$TMP/titled.csv" --header-row 3
+# Several files, one after the other: one that cannot be read is reported,
+# the others imported; each file's rejects in a reject file of its own.
+printf '企业名称,统一社会信用代码\n县一公司,91320482MA20ABCD1E\n坏码公司,91320482MA20ABCD1X\n' > "$TMP/县一.csv"
+printf '企业名称;统一社会信用代码\n县二公司;91310115MA1K3NQ279\n' > "$TMP/县二.csv"
+expect_fail "import of several files goes on past a missing one" 1 "$TMP/none.csv: NOT_FOUND" q import enterprise "$TMP/县一.csv" "$TMP/none.csv" "$TMP/县二.csv" --reject-file "$TMP/r.csv"
+expect_ok "the files around it were imported" "2" q count 'enterprise where name prefix "县"'
+expect_eq "each file's rejects apart" "$(tail -n +2 "$TMP/r-县一.csv" | cut -d, -f1)" "3"
 expect_fail "import --header-row on a blank line" 1 "no row of $TMP/titled.csv starts on line 2 (the header row given)" q import enterprise "$TMP/titled.csv" --header-row 2
 # The office's round trip: export, edit, import --mode update; the id column
 # finds the person (who has no natural key here). A masked export is refused.
