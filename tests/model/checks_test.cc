@@ -53,7 +53,19 @@ TEST(ChecksTest, CountryCodeByName) {
            {"澳门", "MO"},
            {"UK", "GB"},
            {"英国", "GB"},
-           {"肯尼亚", "KE"}}) {
+           {"肯尼亚", "KE"},
+           // Full and short names registries and rosters use.
+           {"香港特别行政区", "HK"},
+           {"中国澳门特别行政区", "MO"},
+           {"台湾地区", "TW"},
+           {"英属维尔京群岛", "VG"},
+           {"英属维京群岛", "VG"},
+           {"BVI", "VG"},
+           {"开曼群岛", "KY"},
+           {"萨摩亚", "WS"},
+           {"印尼", "ID"},
+           {"澳洲", "AU"},
+           {"阿联酋", "AE"}}) {
     EXPECT_EQ(model::CountryCodeByName(name), code) << name;
   }
   EXPECT_EQ(model::CountryCodeByName("纳尼亚"), "");
