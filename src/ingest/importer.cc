@@ -243,17 +243,27 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
 
 // A header as it names its field: cleaned, in half-width forms, without
 // spaces (a header wrapped onto two lines, 统一社会\n信用代码; 注 册 资 本),
-// without the asterisks of required columns (*企业名称) and without a
-// "(...)" note such as "(万元)": "*注册资本（万元）" → "注册资本".
+// without the asterisks of required columns (*企业名称) and without its
+// "(...)" notes such as "(万元)": "*注册资本（万元）" → "注册资本".
 std::string WithoutNote(absl::string_view header) {
   const std::string cleaned = ingest::ToHalfWidth(ingest::CleanText(header));
   std::string h;
   for (char c : cleaned) {
     if (c != ' ' && c != '*') h.push_back(c);
   }
-  size_t paren = h.find('(');
-  if (paren != std::string::npos && paren > 0) h.resize(paren);
-  return h;
+  // Each "(...)" goes, wherever it is: 企业(机构)名称 is 企业名称.
+  std::string out;
+  int depth = 0;
+  for (char c : h) {
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      out.push_back(c);
+    }
+  }
+  return out.empty() ? h : out;
 }
 
 // Header text for matching: cleaned, lower-case, without spaces, '_' or

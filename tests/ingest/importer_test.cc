@@ -1060,6 +1060,13 @@ TEST(ImporterTest, WrappedSpacedAndStarredHeadersMap) {
   // The row without a name: its reason names the field once.
   EXPECT_THAT(s->rejected_by_reason, ::testing::ElementsAre(::testing::Pair(
                                          "enterprise.name: required", 1u)));
+  // A note inside the header, not at its end.
+  WriteFile(tmp.Sub("e2.csv"),
+            "企业（机构）名称,统一社会信用代码\n乙公司,91320413723588143D\n");
+  s = Import(*store, tmp.Sub("e2.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  EXPECT_EQ(ByUscc(*store, "91320413723588143D")->name(), "乙公司");
 }
 
 // A column of numbers with a gap in it comes out of pandas (and some
