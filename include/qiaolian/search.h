@@ -28,8 +28,12 @@
 // records whose USCC or registration number (enterprises), identity
 // document number or contact (people) it is, however spaced or in whichever
 // width or case; field "uscc", "registration number", "identity document"
-// or "contact", text the record's name. Each record appears once, with its
-// best match. Reads one snapshot; thread-safe.
+// or "contact", text the record's name. An enterprise search for two to
+// four Han characters (a person's name) also finds the enterprises whose
+// legal representative has exactly that name: match "exact", score 60
+// (below the enterprises named with it), field "legal representative".
+// Each record appears once, with its best match. Reads one snapshot;
+// thread-safe.
 #ifndef QIAOLIAN_SEARCH_H_
 #define QIAOLIAN_SEARCH_H_
 

@@ -1147,19 +1147,60 @@ std::optional<std::string> CodeQuery(absl::string_view text) {
   return code;
 }
 
+// One lookup of a search by equality (a code, a contact, a legal
+// representative's name): the field queried, and how a hit shows it.
+struct Lookup {
+  const char* path;
+  const char* field;   // SearchHit::field.
+  const char* reason;  // SearchHit::reason.
+};
+
+// Adds to `hits` the records of `kind` whose `l.path` is `value`, scoring
+// `score` (match "exact", text the record's name), up to `limit` hits in
+// all, none twice. A lookup that no index serves is skipped (a store with
+// indexes of its own), as is a value the field cannot hold.
+absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
+                    const std::string& value, int score, size_t limit,
+                    const StoreSnapshot& at, std::vector<SearchHit>* hits) {
+  QueryOptions o;
+  o.snapshot = &at;
+  absl::StatusOr<QueryPage> page =
+      store.Query(absl::StrCat(KindName(kind), " where ", l.path, " = \"",
+                               value, "\" limit ", limit),
+                  o);
+  if (!page.ok()) {
+    if (absl::IsInvalidArgument(page.status()) ||
+        absl::IsFailedPrecondition(page.status())) {
+      return absl::OkStatus();
+    }
+    return page.status();
+  }
+  for (const auto& r : page->records) {
+    const uint64_t id = MetaOf(*r).id();
+    if (hits->size() == limit ||
+        std::any_of(hits->begin(), hits->end(),
+                    [id](const SearchHit& h) { return h.id == id; })) {
+      continue;
+    }
+    SearchHit h;
+    h.id = id;
+    h.score = score;
+    h.match = "exact";
+    h.field = l.field;
+    const google::protobuf::FieldDescriptor* name =
+        r->GetDescriptor()->FindFieldByName("name");
+    if (name != nullptr) h.text = r->GetReflection()->GetString(*r, name);
+    h.reason = l.reason;
+    hits->push_back(std::move(h));
+  }
+  return absl::OkStatus();
+}
+
 // The records whose USCC or registration number (enterprises), identity
-// document number or contact (people) is `code`: exact hits, score 100, at
-// most `limit`. A lookup that no index serves is skipped (a store with
-// indexes of its own).
-absl::StatusOr<std::vector<SearchHit>> CodeHits(const Store& store, Kind kind,
-                                                const std::string& code,
-                                                size_t limit,
-                                                const StoreSnapshot& at) {
-  struct Lookup {
-    const char* path;
-    const char* field;
-    const char* reason;
-  };
+// document number or contact (people) is `code`: exact hits, score 100.
+absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
+                      size_t limit, const StoreSnapshot& at,
+                      std::vector<SearchHit>* hits) {
   static constexpr Lookup kEnterprise[] = {
       {"uscc", "uscc", "USCC is the query"},
       {"unverified_uscc", "uscc", "USCC (failing its check) is the query"},
@@ -1170,47 +1211,33 @@ absl::StatusOr<std::vector<SearchHit>> CodeHits(const Store& store, Kind kind,
       {"identity_documents.number", "identity document",
        "identity document number is the query"},
       {"contacts.value", "contact",
-       "contact (phone, e-mail, WeChat, QQ) is "
-       "the query"},
+       "contact (phone, e-mail, WeChat, QQ) is the query"},
   };
   const bool person = kind == v1::KIND_PERSON;
-  std::vector<SearchHit> hits;
-  QueryOptions o;
-  o.snapshot = &at;
+  if (absl::StrContains(code, "@") && !person) return absl::OkStatus();
   for (const Lookup& l : person ? absl::MakeConstSpan(kPerson)
                                 : absl::MakeConstSpan(kEnterprise)) {
-    if (absl::StrContains(code, "@") && !person) break;
-    absl::StatusOr<QueryPage> page =
-        store.Query(absl::StrCat(KindName(kind), " where ", l.path, " = \"",
-                                 code, "\" limit ", limit),
-                    o);
-    if (!page.ok()) {
-      if (absl::IsInvalidArgument(page.status()) ||
-          absl::IsFailedPrecondition(page.status())) {
-        continue;  // No such field or index, or not a value it can hold.
-      }
-      return page.status();
-    }
-    for (const auto& r : page->records) {
-      const uint64_t id = MetaOf(*r).id();
-      if (hits.size() == limit ||
-          std::any_of(hits.begin(), hits.end(),
-                      [id](const SearchHit& h) { return h.id == id; })) {
-        continue;
-      }
-      SearchHit h;
-      h.id = id;
-      h.score = 100;
-      h.match = "exact";
-      h.field = l.field;
-      const google::protobuf::FieldDescriptor* name =
-          r->GetDescriptor()->FindFieldByName("name");
-      if (name != nullptr) h.text = r->GetReflection()->GetString(*r, name);
-      h.reason = l.reason;
-      hits.push_back(std::move(h));
-    }
+    QL_RETURN_IF_ERROR(LookUp(store, kind, l, code, 100, limit, at, hits));
   }
-  return hits;
+  return absl::OkStatus();
+}
+
+// The score of an enterprise whose legal representative's name is the
+// query: below the enterprise's own names (a name that starts or contains
+// the query ranks first), above sounds and fuzzy matches.
+constexpr int kLegalRepresentativeScore = 60;
+
+// The query as a person's name, for an enterprise search to look up the
+// legal representatives: two to four Han characters (simplified, as the
+// search compares), nullopt otherwise.
+std::optional<std::string> RepresentativeQuery(absl::string_view text) {
+  std::string compact = text::Compact(text);
+  const std::u32string cps = text::ToU32(compact);
+  if (cps.size() < 2 || cps.size() > 4 ||
+      !std::all_of(cps.begin(), cps.end(), text::IsHan)) {
+    return std::nullopt;
+  }
+  return compact;
 }
 
 }  // namespace
@@ -1231,27 +1258,51 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
         "search min_score ", options.min_score, " is not in 1..100"));
   }
   std::optional<std::string> code = CodeQuery(text);
-  if (!code.has_value()) {
+  std::optional<std::string> representative;
+  if (kind == v1::KIND_ENTERPRISE &&
+      options.min_score <= kLegalRepresentativeScore) {
+    representative = RepresentativeQuery(text);
+  }
+  if (!code.has_value() && !representative.has_value()) {
     Searcher s(store, kind, options);
     return s.Run(text);
   }
-  // Codes are looked up with queries (which know the indexes, and the
-  // keyed hashes of an encrypted store), at the snapshot the text search
-  // reads too.
+  // Codes and names are looked up with queries (which know the indexes, and
+  // the keyed hashes of an encrypted store), at the snapshot the text
+  // search reads too.
   const std::unique_ptr<StoreSnapshot> snapshot = store.NewSnapshot();
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* at,
                       internal::StoreAccess::RawSnapshot(store, *snapshot));
-  QL_ASSIGN_OR_RETURN(std::vector<SearchHit> hits,
-                      CodeHits(store, kind, *code, options.limit, *snapshot));
+  std::vector<SearchHit> hits;
+  if (code.has_value()) {
+    QL_RETURN_IF_ERROR(
+        CodeHits(store, kind, *code, options.limit, *snapshot, &hits));
+  }
   Searcher s(store, kind, options, at);
   QL_ASSIGN_OR_RETURN(std::vector<SearchHit> by_text, s.Run(text));
   for (SearchHit& h : by_text) {
-    if (hits.size() == options.limit) break;
     if (std::none_of(hits.begin(), hits.end(),
                      [&h](const SearchHit& c) { return c.id == h.id; })) {
       hits.push_back(std::move(h));
     }
   }
+  // Enterprises whose legal representative the query names, when they can
+  // rank: fewer hits than the limit, or some scoring lower.
+  if (representative.has_value() &&
+      (hits.size() < options.limit ||
+       hits.back().score < kLegalRepresentativeScore)) {
+    static constexpr Lookup kRepresentative = {
+        "legal_representative.name", "legal representative",
+        "legal representative's name is the query"};
+    QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, *representative,
+                              kLegalRepresentativeScore,
+                              hits.size() + options.limit, *snapshot, &hits));
+  }
+  std::stable_sort(
+      hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+        return a.score != b.score ? a.score > b.score : a.id < b.id;
+      });
+  if (hits.size() > options.limit) hits.resize(options.limit);
   return hits;
 }
 

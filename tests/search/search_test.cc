@@ -536,6 +536,51 @@ TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
   EXPECT_TRUE(Find(v1::KIND_PERSON, "1234").empty());
 }
 
+// Staff remember a boss, not the company: an enterprise search for a
+// person's name also finds the enterprises whose legal representative has
+// it (exact, at 60: below the enterprises named with it, above sounds).
+TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
+  auto with_representative = [&](const std::string& name,
+                                 const std::string& representative) {
+    v1::Enterprise e;
+    e.set_name(name);
+    e.mutable_legal_representative()->set_name(representative);
+    unpacked_ = true;
+    auto id = store_->Create(&e);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : 0;
+  };
+  const uint64_t sanjiu = with_representative("常州三久制造有限公司", "胡正明");
+  const uint64_t named = with_representative("胡正明食品有限公司", "李四");
+  const uint64_t other = with_representative("金坛侨商会", "胡正");
+  auto hits = Find(v1::KIND_ENTERPRISE, "胡正明");
+  ASSERT_EQ(Ids(hits), (std::vector<uint64_t>{named, sanjiu}));
+  EXPECT_EQ(hits[0].match, "prefix");
+  EXPECT_EQ(hits[1].score, 60);
+  EXPECT_EQ(hits[1].match, "exact");
+  EXPECT_EQ(hits[1].field, "legal representative");
+  EXPECT_EQ(hits[1].text, "常州三久制造有限公司");
+  // Traditional characters, as everywhere.
+  const uint64_t chen = with_representative("金坛晨风贸易有限公司", "陈伟");
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "陳偉")),
+            (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "李四")),
+            (std::vector<uint64_t>{named}));
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "胡正")),
+            (std::vector<uint64_t>{named, other}));
+  // The whole name only, and only with room for it.
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "正明").size() == 1u);
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "胡正明", 1)),
+            (std::vector<uint64_t>{named}));
+  SearchOptions o;
+  o.min_score = 61;
+  auto strict = Search(*store_, v1::KIND_ENTERPRISE, "胡正明", o);
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_EQ(Ids(*strict), (std::vector<uint64_t>{named}));
+  // People are not searched by their companies' representatives.
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "胡正明").empty());
+}
+
 TEST_P(SearchTest, SingleCharacterAndLimit) {
   for (int i = 0; i < 30; ++i) AddPerson("陈" + std::to_string(i));
   const uint64_t inside = AddPerson("欧阳陈");
