@@ -35,13 +35,17 @@ def test_search_by_phone_or_code(people):
     wang = store.create("person", {
         "name": "王芳",
         "contacts": [{"type": "TYPE_PHONE", "value": "+8613900001111"}]})
-    ent = store.create("enterprise", {"name": "常州三久制造有限公司",
-                                      "uscc": "91320413723588143D"})
+    ent = store.create("enterprise", {
+        "name": "常州三久制造有限公司", "uscc": "91320413723588143D",
+        "legalRepresentative": {"name": "胡正明"}})
     hits = qiaolian.search(store, "person", "+86 139 0000 1111")
     assert [(h["id"], h["field"], h["text"]) for h in hits] == [
         (wang, "contact", "王芳")]
     hits = qiaolian.search(store, "enterprise", "91320413723588143d")
     assert [(h["id"], h["score"]) for h in hits] == [(ent, 100)]
+    hits = qiaolian.search(store, "enterprise", "胡正明")
+    assert [(h["id"], h["field"]) for h in hits] == [
+        (ent, "legal representative")]
 
 
 def test_search_errors(people):
