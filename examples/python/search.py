@@ -14,11 +14,22 @@ with qiaolian.Store(path) as store:
     a = store.create("person", {"name": "陈伟", "birthDate": born})
     b = store.create("person", {"name": "陳偉", "birthDate": born,
                                 "formerNames": ["陈小伟"]})
-    store.create("person", {"name": "Wei Chen"})
-    for query in ("陳偉", "chen wei", "cw", "陈小伟"):
+    store.create("person", {
+        "name": "Wei Chen",
+        "contacts": [{"type": "TYPE_PHONE", "value": "+6591234567"}]})
+    # A name in any script, pinyin, initials, a former name, a phone number.
+    for query in ("陳偉", "chen wei", "cw", "陈小伟", "+65 9123 4567"):
         for hit in qiaolian.search(store, "person", query, limit=5):
             print(f"{query!r:12} {hit['score']:3} {hit['match']:9} "
                   f"person {hit['id']}  {hit['text']}  ({hit['reason']})")
+    # Enterprises by their code, or by the name of their legal representative.
+    store.create("enterprise", {"name": "常州三久制造有限公司",
+                                "uscc": "91320413723588143D",
+                                "legalRepresentative": {"name": "胡正明"}})
+    for query in ("91320413723588143D", "胡正明"):
+        for hit in qiaolian.search(store, "enterprise", query):
+            print(f"{query!r:12} {hit['score']:3} {hit['field']:20} "
+                  f"enterprise {hit['id']}  {hit['text']}")
     for pair in qiaolian.duplicates(store, "person"):
         print("duplicate?", pair["a"], pair["b"], pair["score"],
               "; ".join(pair["reasons"]))

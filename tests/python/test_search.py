@@ -91,3 +91,12 @@ def test_text_functions():
         "full": "shanxiongxin", "spaced": "shan xiong xin",
         "initials": "sxx"}
     assert qiaolian.pinyin("单位")["full"] == "danwei"
+
+
+def test_search_example_runs(tmp_path, run_example):
+    """examples/python/search.py: names across scripts, a phone number, a
+    USCC, a legal representative, duplicates and a merge."""
+    out = run_example("search.py", tmp_path / "store")
+    assert "'+65 9123 4567' 100 exact     person 3  Wei Chen" in out
+    assert "'胡正明'         60 legal representative enterprise 1" in out
+    assert "'survivor': 1, 'merged': 2" in out
