@@ -91,11 +91,15 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"名称", "name"},
       {"单位名称", "name"},
       {"公司名称", "name"},
+      {"机构名称", "name"},
+      {"组织名称", "name"},
       {"enterprisename", "name"},
       {"companyname", "name"},
       {"统一社会信用代码", "uscc", Target::kUscc},
       {"社会信用代码", "uscc", Target::kUscc},
       {"信用代码", "uscc", Target::kUscc},
+      {"统一信用代码", "uscc", Target::kUscc},
+      {"社会统一信用代码", "uscc", Target::kUscc},  // A common slip.
       {"uscc", "uscc", Target::kUscc},
       {"unifiedsocialcreditcode", "uscc", Target::kUscc},
       {"creditcode", "uscc", Target::kUscc},
@@ -111,6 +115,8 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"注册日期", "established"},
       {"登记日期", "established"},
       {"设立日期", "established"},
+      {"成立时间", "established"},
+      {"注册时间", "established"},
       {"established", "established"},
       {"registrationdate", "established"},
       {"注册资本", "registered_capital", Target::kCapital},
@@ -129,6 +135,8 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"注册地址", "address.text"},
       {"地址", "address.text"},
       {"经营场所", "address.text"},
+      {"详细地址", "address.text"},
+      {"注册地", "address.text"},
       {"address", "address.text"},
       {"所属行业", "industry"},
       {"行业", "industry"},
@@ -140,6 +148,7 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"province", "registration_division.province"},
       {"地区", "registration_division.region"},
       {"所在地区", "registration_division.region"},
+      {"所属地区", "registration_division.region"},
       {"城市", "registration_division.region"},
       {"region", "registration_division.region"},
       {"区县", "registration_division.district"},
@@ -179,16 +188,19 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
   };
   static const auto* person = new std::vector<Alias>{
       {"姓名", "name"},
+      {"名字", "name"},
       {"name", "name"},
       {"曾用名", "former_names"},
       {"性别", "gender"},
       {"出生日期", "birth_date"},
       {"生日", "birth_date"},
+      {"出生年月日", "birth_date"},
       {"国籍", "nationalities"},
       {"居住国", "residence_country"},
       {"居住国家", "residence_country"},
       {"类别", "categories"},
       {"人员类别", "categories"},
+      {"身份证", "", Target::kResidentId},
       {"身份证号", "", Target::kResidentId},
       {"身份证号码", "", Target::kResidentId},
       {"公民身份号码", "", Target::kResidentId},
@@ -208,6 +220,7 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"现居住国", "residence_country"},
       {"现居住国家", "residence_country"},
       {"现居住地", "address.text"},
+      {"居住地", "address.text"},
       {"现住址", "address.text"},
       {"家庭住址", "address.text"},
       {"居住地址", "address.text"},
@@ -241,6 +254,16 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
   }
 }
 
+std::string HeaderKey(absl::string_view header);
+
+// The alias of `kind` whose header's key is `key`, or nullptr.
+const Alias* AliasOf(Kind kind, absl::string_view key) {
+  for (const Alias& a : AliasesFor(kind)) {
+    if (HeaderKey(a.header) == key) return &a;
+  }
+  return nullptr;
+}
+
 // A header as it names its field: cleaned, in half-width forms, without
 // spaces (a header wrapped onto two lines, 统一社会\n信用代码; 注 册 资 本),
 // without the asterisks of required columns (*企业名称) and without its
@@ -267,9 +290,9 @@ std::string WithoutNote(absl::string_view header) {
 }
 
 // Header text for matching: cleaned, lower-case, without spaces, '_' or
-// '-', and without a "(...)" note.
+// '-', and without a "(...)" note; "、" and "／" read as "/".
 std::string HeaderKey(absl::string_view header) {
-  const std::string h = WithoutNote(header);
+  const std::string h = absl::StrReplaceAll(WithoutNote(header), {{"、", "/"}});
   std::string out;
   for (char c : h) {
     if (c == '_' || c == '-') continue;
@@ -1865,13 +1888,26 @@ class Importer {
         }
       }
       if (!found) {
-        for (const Alias& a : AliasesFor(o_.kind)) {
-          if (HeaderKey(a.header) == key) {
-            c.field = a.field;
-            c.target = a.target;
-            found = true;
-            break;
+        const Alias* a = AliasOf(o_.kind, key);
+        if (a == nullptr && key.find('/') != std::string::npos) {
+          // Two names for one column, "法定代表人/负责人": each names the
+          // same field.
+          bool same = true;
+          for (absl::string_view part :
+               absl::StrSplit(key, '/', absl::SkipEmpty())) {
+            const Alias* p = AliasOf(o_.kind, part);
+            same = same && p != nullptr &&
+                   (a == nullptr || (absl::string_view(p->field) == a->field &&
+                                     p->target == a->target));
+            if (!same) break;
+            a = p;
           }
+          if (!same) a = nullptr;
+        }
+        if (a != nullptr) {
+          c.field = a->field;
+          c.target = a->target;
+          found = true;
         }
       }
       if (!found) {

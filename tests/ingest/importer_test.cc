@@ -1213,6 +1213,44 @@ TEST(ImporterTest, TypeAndStatusWordingIsKeptUnlessItIsTheLabel) {
   EXPECT_EQ(b->status_text(), "存续（在营、开业、在册）");
 }
 
+// More headers as hand-made lists write them, and a header giving two
+// names of one field ("法定代表人/负责人"); two names of different fields
+// ("姓名/电话") map to neither.
+TEST(ImporterTest, HeaderAliasesAndTwoNamesForOneColumn) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "机构名称,社会统一信用代码,法定代表人/负责人,成立时间,详细地址,"
+            "企业名称／电话\n"
+            "甲商会,91310000757904992P,张三,2001-05-07,金坛区东门大街1号,x\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ignored_columns, ::testing::ElementsAre("企业名称／电话"));
+  auto e = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "甲商会");
+  EXPECT_EQ(e->legal_representative().name(), "张三");
+  EXPECT_EQ(e->established().year(), 2001);
+  EXPECT_EQ(e->address().text(), "金坛区东门大街1号");
+
+  WriteFile(tmp.Sub("p.csv"),
+            "名字,身份证,出生年月日,居住地\n"
+            "王五,11010519491231002X,1949-12-31,吉隆坡\n");
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  s = Import(*store, tmp.Sub("p.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok()) << page.status();
+  const auto& p = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(p.name(), "王五");
+  EXPECT_EQ(p.identity_documents(0).number(), "11010519491231002X");
+  EXPECT_EQ(p.address().text(), "吉隆坡");
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.
