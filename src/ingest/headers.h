@@ -7,6 +7,8 @@
 #ifndef QIAOLIAN_SRC_INGEST_HEADERS_H_
 #define QIAOLIAN_SRC_INGEST_HEADERS_H_
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 #include "qiaolian/record.h"
 
@@ -21,6 +23,13 @@ absl::string_view ChineseHeader(Kind kind, absl::string_view path);
 // The field path whose Chinese header is `header` (compared after trimming
 // spaces), or "" when no column of `kind` has it.
 absl::string_view PathOfChineseHeader(Kind kind, absl::string_view header);
+
+// The field path a column headed `header` fills on import, for the names
+// of a query (`person where 姓名 = ...`): the Chinese header an export
+// writes for it (PathOfChineseHeader), else one of the importer's header
+// aliases (名字, 社会统一信用代码; contacts: "contacts.value", documents:
+// "identity_documents.number"); "" when none. Defined in importer.cc.
+std::string FieldOfHeader(Kind kind, absl::string_view header);
 
 }  // namespace ingest
 }  // namespace qiaolian

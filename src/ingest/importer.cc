@@ -3061,4 +3061,31 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
   return importer.BuildOne(fields, warnings != nullptr ? warnings : &ignored);
 }
 
+namespace ingest {
+
+std::string FieldOfHeader(Kind kind, absl::string_view header) {
+  if (absl::string_view p = PathOfChineseHeader(kind, header); !p.empty()) {
+    return std::string(p);
+  }
+  if (absl::string_view p = PathOfChineseHeader(kind, WithoutNote(header));
+      !p.empty()) {
+    return std::string(p);
+  }
+  const Alias* a = AliasOf(kind, HeaderKey(header));
+  if (a == nullptr) return "";
+  switch (a->target) {
+    case Target::kResidentId:
+    case Target::kPassport:
+      return "identity_documents.number";
+    case Target::kPhone:
+    case Target::kEmail:
+    case Target::kWeChat:
+    case Target::kQq:
+      return "contacts.value";
+    default:
+      return a->field;
+  }
+}
+
+}  // namespace ingest
 }  // namespace qiaolian

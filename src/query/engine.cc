@@ -110,24 +110,26 @@ struct Resolver {
   const model::IndexRegistry& registry;
 
   absl::StatusOr<FieldPath> Field(absl::string_view name, size_t pos) const {
-    // A Chinese name (姓名, 居住国, 登记状态): the column header exports
-    // write for the field (src/ingest/headers.h).
+    std::string path_of_header;  // What `name` points at, when Chinese.
+    // A Chinese name (姓名, 居住国, 登记状态, 手机): the column header
+    // exports write for the field, or one imports read as it
+    // (src/ingest/headers.h).
     if (std::any_of(name.begin(), name.end(), [](char c) {
           return static_cast<unsigned char>(c) >= 0x80;
         })) {
-      const absl::string_view path = ingest::PathOfChineseHeader(kind, name);
-      if (path.empty()) {
+      path_of_header = ingest::FieldOfHeader(kind, name);
+      if (path_of_header.empty()) {
         return ErrorAt(
             pos,
             absl::StrCat("no field of ", KindName(kind), " is called \"", name,
-                         "\" (a field path, or its column header as "
-                         "exports write it: ",
+                         "\" (a field path, or a column header as "
+                         "exports write it or imports read it: ",
                          kind == v1::KIND_ENTERPRISE
                              ? "企业名称, 统一社会信用代码, 登记状态"
                              : "姓名, 性别, 出生日期, 居住国",
-                         " …; docs/export.md)"));
+                         " …; docs/queries.md)"));
       }
-      name = path;
+      name = path_of_header;
     }
     // An index alias (investor_country) stands for its field.
     for (const model::Index* idx : registry.OfKind(kind)) {

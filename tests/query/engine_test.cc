@@ -1693,6 +1693,9 @@ TEST(ChineseQueryTest, HeadersLabelsAndBareValues) {
     return out;
   };
   EXPECT_EQ(ids("person where 姓名 = 陈伟明"), (std::vector<uint64_t>{chen}));
+  // A header imports read (名字, 侨居国) names the same fields.
+  EXPECT_EQ(ids("person where 名字 = 陈伟明 and 侨居国 = \"MY\""),
+            (std::vector<uint64_t>{chen}));
   EXPECT_EQ(ids("person where 居住国 = \"MY\" and 性别 = 女"),
             (std::vector<uint64_t>{lin}));
   EXPECT_EQ(ids("person where 居住国 = \"MY\" and gender = \"男\""),
@@ -1718,10 +1721,10 @@ TEST(ChineseQueryTest, HeadersLabelsAndBareValues) {
   EXPECT_EQ(ids("enterprise where 企业类型 in (商会, 社团)"),
             (std::vector<uint64_t>{2}));
 
-  absl::StatusOr<QueryPage> bad = store->Query("person where 名字 = 陈伟明");
+  absl::StatusOr<QueryPage> bad = store->Query("person where 绰号 = 陈伟明");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(),
-              HasSubstr("no field of person is called \"名字\""));
+              HasSubstr("no field of person is called \"绰号\""));
   bad = store->Query("person where name = \"陈伟明\" and 性别 = 中性");
   EXPECT_THAT(bad.status().message(),
               HasSubstr("\"中性\" is not a value of qiaolian.v1.Person.Gender "
