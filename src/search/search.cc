@@ -1231,6 +1231,13 @@ constexpr int kLegalRepresentativeScore = 60;
 // legal representatives: two to four Han characters (simplified, as the
 // search compares), nullopt otherwise.
 std::optional<std::string> RepresentativeQuery(absl::string_view text) {
+  // Told apart cheaply first: a Han character takes 3 or 4 bytes.
+  if (text.size() < 6 || text.size() > 64 ||
+      std::none_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0xE0;
+      })) {
+    return std::nullopt;
+  }
   std::string compact = text::Compact(text);
   const std::u32string cps = text::ToU32(compact);
   if (cps.size() < 2 || cps.size() > 4 ||
