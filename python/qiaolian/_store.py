@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import json
 import os
+import tempfile
 import warnings
 
 from . import _ffi
@@ -176,6 +177,35 @@ def set_encryption_key(options, key):
         raise errors.from_code(
             rc, f"encryption_key: must be 32 bytes (AES-256), got {len(key)}",
             "INVALID_ARGUMENT")
+
+
+@contextlib.contextmanager
+def _mapping_file(mapping):
+    """A mapping file (`column = field` lines, `-` to ignore) holding the
+    dict `mapping`, removed afterwards."""
+    if not isinstance(mapping, dict):
+        raise TypeError("mapping must be a dict {column: field or None}")
+    lines = []
+    for column, field in mapping.items():
+        field = "-" if field is None else field
+        for what, text in (("column", column), ("field", field)):
+            if not isinstance(text, str):
+                raise TypeError(f"mapping {what} {text!r} is not a str")
+            if "\n" in text or "\r" in text or (
+                    what == "column" and
+                    ("=" in text or text.lstrip().startswith("#"))):
+                raise errors.InvalidArgumentError(
+                    f"mapping {what} {text!r} cannot hold a line break" +
+                    (" or '=', or start with '#'" if what == "column"
+                     else ""))
+        lines.append(f"{column} = {field}\n")
+    fd, name = tempfile.mkstemp(prefix="qiaolian-mapping-", suffix=".txt")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        yield name
+    finally:
+        os.unlink(name)
 
 
 class Store:
@@ -501,11 +531,12 @@ class Store:
                     actor=None, batch_rows=None, progress=None,
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto",
-                    trust_ids=False, header_row=None, sheet=None):
+                    trust_ids=False, header_row=None, sheet=None,
+                    mapping=None):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
-        {"file", "encoding", "dry_run", "sheet", "header_line",
+        {"file", "encoding", "dry_run", "sheet", "delimiter", "header_line",
         "rows_above_header",
         "above_header", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
@@ -524,7 +555,9 @@ class Store:
         dry_run: count, write nothing (the reject file is written). lenient:
         accept USCCs whose check character fails, flagged. reject_file:
         where rejected rows are written as CSV. mapping_file: `column =
-        field.path` lines overriding the header aliases. batch_rows: records
+        field.path` lines overriding the header aliases; mapping: the same
+        as a dict {column: field path, or None to ignore the column}, e.g.
+        {"公司": "name", "备注2": None}. batch_rows: records
         per all-or-nothing batch (default 1000). trust_ids: the file's ids
         (an export's id column, JSON Lines meta.id) are this store's, so a
         row with an id updates that record even when nothing else in it
@@ -560,6 +593,20 @@ class Store:
         unknown encoding, no mappable column, ...) raise qiaolian.Error.
         """
         number, _ = _kind(kind)
+        if mapping is not None:
+            if mapping_file is not None:
+                raise errors.InvalidArgumentError(
+                    "give mapping or mapping_file, not both")
+            with _mapping_file(mapping) as written:
+                return self.import_file(
+                    path, kind, format=format, encoding=encoding, mode=mode,
+                    dry_run=dry_run, lenient=lenient, reject_file=reject_file,
+                    mapping_file=written, actor=actor, batch_rows=batch_rows,
+                    progress=progress, progress_every=progress_every,
+                    duplicates=duplicates,
+                    duplicate_min_score=duplicate_min_score,
+                    bulk_load=bulk_load, trust_ids=trust_ids,
+                    header_row=header_row, sheet=sheet)
         options = _lib.qiaolian_import_options_create()
         if not options:
             raise errors.ResourceExhaustedError("out of memory")

@@ -300,3 +300,26 @@ def test_set_fields_of_a_record(store, shanghai):
         store.set("enterprise", 999, {"所属行业": "农业"})
     with pytest.raises(qiaolian.InvalidArgumentError, match="成立日期"):
         store.set("enterprise", fid, {"成立日期": "2020-02-30"})
+
+
+def test_mapping_as_a_dict(store, tmp_path):
+    """A mapping given as a dict, as a script has it: column -> field path,
+    None to ignore a column; no file left behind."""
+    path = write(tmp_path / "list.csv",
+                 "公司,代码,老板,备注2\n"
+                 "三久制造,91320413723588143D,胡正明,x\n")
+    s = store.import_file(path, "enterprise", mapping={
+        "公司": "name", "代码": "uscc", "老板": "legal_representative.name",
+        "备注2": None})
+    assert s["created"] == 1, s
+    assert s["ignored_columns"] == ["备注2"]
+    e = by_uscc(store)["91320413723588143D"]
+    assert (e["name"], e["legalRepresentative"]["name"]) == ("三久制造",
+                                                             "胡正明")
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.import_file(path, "enterprise", mapping={"a=b": "name"})
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        store.import_file(path, "enterprise", mapping={"公司": "name"},
+                          mapping_file=tmp_path / "m.txt")
+    with pytest.raises(TypeError):
+        store.import_file(path, "enterprise", mapping=[("公司", "name")])
