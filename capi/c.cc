@@ -693,6 +693,32 @@ int qiaolian_import(qiaolian_db_t* db, const char* path,
   });
 }
 
+int qiaolian_workbook_sheets(const char* path, char** sheets_json,
+                             size_t* sheets_len, char** errmsg) {
+  return Guard(errmsg, [&] {
+    if (path == nullptr) return Null(errmsg, "path");
+    if (sheets_json == nullptr) return Null(errmsg, "sheets_json");
+    if (sheets_len == nullptr) return Null(errmsg, "sheets_len");
+    *sheets_json = nullptr;
+    *sheets_len = 0;
+    absl::StatusOr<std::vector<std::string>> sheets =
+        qiaolian::WorkbookSheets(path);
+    if (!sheets.ok()) return Fail(errmsg, sheets.status());
+    std::string s = "[";
+    for (size_t i = 0; i < sheets->size(); ++i) {
+      if (i > 0) s += ",";
+      s += qiaolian::JsonQuote((*sheets)[i]);
+    }
+    s += "]";
+    *sheets_json = CopyString(s);
+    if (*sheets_json == nullptr) {
+      return SetError(errmsg, QIAOLIAN_RESOURCE_EXHAUSTED, "out of memory");
+    }
+    *sheets_len = s.size();
+    return Ok(errmsg);
+  });
+}
+
 namespace {
 
 // The (name, value) pairs of a JSON object of fields for qiaolian_add:

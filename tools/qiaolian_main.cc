@@ -80,6 +80,7 @@ struct Args : Global {
   bool trust_ids = false;   // import --trust-ids
   uint64_t header_row = 0;  // import --header-row
   std::string sheet;        // import --sheet
+  bool all_sheets = false;  // import --all-sheets
   std::string text;
   bool json = false;
   bool table = false;
@@ -625,29 +626,55 @@ int CmdImport(const Args& a) {
                    static_cast<unsigned long long>(p.rows), p.rows_per_second);
     };
   }
-  // Several files (a folder of county lists) are imported one after the
-  // other, each on its own: a file that fails is reported and the others
+  // Several files (a folder of county lists), and with --all-sheets every
+  // worksheet of a workbook (one sheet a district), are imported one after
+  // the other, each on its own: one that fails is reported and the others
   // still imported; the status says whether all were.
+  if (a.all_sheets && !a.sheet.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--sheet and --all-sheets: give one of them"));
+  }
   bool all_ok = true;
   for (const std::string& file : a.files) {
-    if (a.files.size() > 1 && !a.reject_file.empty()) {
-      // One reject file each: rejects.csv -> rejects-上海.csv.
-      const std::filesystem::path r(a.reject_file);
-      o.reject_file = (r.parent_path() /
-                       absl::StrCat(r.stem().string(), "-",
-                                    std::filesystem::path(file).stem().string(),
-                                    r.extension().string()))
-                          .string();
+    std::vector<std::string> sheets = {a.sheet};
+    if (a.all_sheets) {
+      absl::StatusOr<std::vector<std::string>> all =
+          WorkbookSheets(file, a.format);
+      if (!all.ok()) {
+        if (a.files.size() == 1) return Fail(all.status());
+        std::cerr << "qiaolian: " << file << ": " << all.status() << "\n";
+        all_ok = false;
+        continue;
+      }
+      if (!all->empty()) sheets = *std::move(all);  // A text file: itself.
     }
-    auto summary = Import(**store, file, o);
-    if (tty) std::fprintf(stderr, "\n");
-    if (!summary.ok()) {
-      if (a.files.size() == 1) return Fail(summary.status());
-      std::cerr << "qiaolian: " << file << ": " << summary.status() << "\n";
-      all_ok = false;
-      continue;
+    for (size_t k = 0; k < sheets.size(); ++k) {
+      o.sheet = sheets[k];
+      if (!a.reject_file.empty() && (a.files.size() > 1 || a.all_sheets)) {
+        // One reject file each: rejects.csv -> rejects-上海[-sheet].csv.
+        const std::filesystem::path r(a.reject_file);
+        o.reject_file =
+            (r.parent_path() /
+             absl::StrCat(r.stem().string(), "-",
+                          std::filesystem::path(file).stem().string(),
+                          o.sheet.empty() ? "" : "-", o.sheet,
+                          r.extension().string()))
+                .string();
+      }
+      auto summary = Import(**store, file, o);
+      if (tty) std::fprintf(stderr, "\n");
+      if (!summary.ok()) {
+        if (a.files.size() == 1 && sheets.size() == 1) {
+          return Fail(summary.status());
+        }
+        std::cerr << "qiaolian: " << file
+                  << (o.sheet.empty() ? "" : absl::StrCat(", sheet ", o.sheet))
+                  << ": " << summary.status() << "\n";
+        all_ok = false;
+        continue;
+      }
+      std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
     }
-    std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
   }
   return all_ok ? 0 : 1;
 }
@@ -857,6 +884,9 @@ int Main(int argc, char** argv) {
                      "Line (worksheet row) of the header; the rows above it "
                      "are skipped (default 0: the first row, or the first of "
                      "the first 10 in which two columns name fields)");
+  import->add_flag("--all-sheets", a.all_sheets,
+                   "Every worksheet of a workbook that is not hidden, one "
+                   "after the other (one sheet a district)");
   import->add_option("--sheet", a.sheet,
                      "Worksheet of a workbook: its name or number (default: "
                      "the first that is not hidden)");

@@ -418,6 +418,17 @@ QIAOLIAN_EXPORT int qiaolian_import(qiaolian_db_t* db, const char* path,
                                     char** summary_json, size_t* summary_len,
                                     char** errmsg);
 
+/* The worksheets of the workbook at `path` (NUL-terminated; .xlsx, .xlsm or
+ * .xls by its name) that are not hidden, in order, as a JSON array of names
+ * (["金坛区","溧阳市"]): what qiaolian_import_options_set_sheet() can name,
+ * to import each in turn. [] for a text file (CSV, TSV, JSON Lines). Owned,
+ * NUL-terminated: free *sheets_json with qiaolian_free(). Errors: NOT_FOUND
+ * or UNAVAILABLE (the file cannot be read), INVALID_ARGUMENT (not the
+ * workbook its name says). */
+QIAOLIAN_EXPORT int qiaolian_workbook_sheets(const char* path,
+                                             char** sheets_json,
+                                             size_t* sheets_len, char** errmsg);
+
 /* ---- Maintenance. */
 
 /* Checks rows against index entries both ways. *consistent is 1 when no

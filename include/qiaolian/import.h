@@ -169,6 +169,10 @@ struct ImportSummary {
   // above it, which were not imported (ImportOptions::header_row), and the
   // text of the first kMaxListedAboveHeader of them.
   std::string sheet;  // The worksheet read (workbooks only).
+  // The workbook's worksheets that are not hidden, in order (workbooks
+  // only): to import each in turn (ImportOptions::sheet), as `qiaolian
+  // import --all-sheets` does.
+  std::vector<std::string> sheets;
   // What separates the fields of a text file: "," (CSV), "\t" (TSV) or ";"
   // (CSV as Excel saves it where the decimal mark is a comma, found when
   // no header reads with commas); empty for JSON Lines and workbooks.
@@ -216,6 +220,14 @@ struct ImportSummary {
 // or the store failed.
 absl::StatusOr<ImportSummary> Import(Store& store, const std::string& path,
                                      const ImportOptions& options);
+
+// The worksheets of the workbook at `path` (.xlsx, .xlsm, .xls, or as
+// `format` says) that are not hidden, in order: what ImportOptions::sheet
+// can name, to import each in turn (`qiaolian import --all-sheets`). Empty
+// for a text file (CSV, TSV, JSON Lines), which has no sheets. Errors: the
+// file cannot be read, or is not the workbook its name says.
+absl::StatusOr<std::vector<std::string>> WorkbookSheets(
+    const std::string& path, const std::string& format = "");
 
 // One record of `kind` from (name, value) pairs, read as a row of a file
 // with those columns would be (docs/import.md): names are headers as imports

@@ -24,7 +24,7 @@ file was loaded.
 from . import _ffi
 from ._store import (KIND_CASE, KIND_DONATION, KIND_ENTERPRISE, KIND_EVENT,
                      KIND_PERSON, KINDS, Cursor, Page, Store, message_class,
-                     schema)
+                     schema, workbook_sheets)
 from .errors import (AbortedError, AlreadyExistsError, CancelledError,
                      ConflictError, DataLossError, DeadlineExceededError,
                      Error, FailedPreconditionError, InternalError,
@@ -68,6 +68,7 @@ __all__ = [
     "version", "version_number", "library_path",
     "read", "read_query", "mask", "audit_list", "audit_verify", "erase",
     "search", "duplicates", "merge", "normalize", "pinyin",
+    "workbook_sheets",
     "KINDS", "KIND_PERSON", "KIND_ENTERPRISE", "KIND_CASE", "KIND_DONATION",
     "KIND_EVENT",
     "is_working_day", "add_working_days", "working_days_between",

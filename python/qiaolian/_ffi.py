@@ -168,6 +168,8 @@ PROTOTYPES = {
         _int, [ImportOptionsP, ProgressFn, ctypes.c_void_p, _u64]),
     "qiaolian_import": (
         _int, [DbP, ctypes.c_char_p, ImportOptionsP, _out, _p(_size), _out]),
+    "qiaolian_workbook_sheets": (
+        _int, [ctypes.c_char_p, _out, _p(_size), _out]),
     # Maintenance.
     "qiaolian_verify": (_int, [DbP, _p(_int), _out, _p(_size), _out]),
     "qiaolian_reindex": (_int, [DbP, _out]),

@@ -179,6 +179,23 @@ def set_encryption_key(options, key):
             "INVALID_ARGUMENT")
 
 
+def workbook_sheets(path):
+    """The worksheets of the workbook at `path` (.xlsx, .xlsm, .xls) that are
+    not hidden, in order; [] for a text file. To import each in turn:
+
+        for sheet in qiaolian.workbook_sheets("名单.xlsx"):
+            store.import_file("名单.xlsx", "person", sheet=sheet)
+    """
+    out = _void_p()
+    n = _size_t()
+    err = _void_p()
+    rc = _lib.qiaolian_workbook_sheets(os.fsencode(os.fspath(path)),
+                                       _byref(out), _byref(n), _byref(err))
+    if rc:
+        _raise(rc, err)
+    return json.loads(_ffi.take(out, n.value))
+
+
 @contextlib.contextmanager
 def _mapping_file(mapping):
     """A mapping file (`column = field` lines, `-` to ignore) holding the

@@ -721,6 +721,7 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsx(const std::string& path,
   }
   if (sheets != nullptr) {
     sheets->all = names;
+    sheets->hidden = hidden;
     sheets->chosen = pick.name;
   }
   const std::string sheet = PartPath(it->second);
@@ -879,6 +880,7 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXls(const std::string& path,
   }
   if (sheets != nullptr) {
     sheets->all = names;
+    sheets->hidden.assign(names.size(), false);
     sheets->chosen = names[*chosen];
   }
   return std::unique_ptr<RowReader>(new XlsReader(path, h, rows, cols));

@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenExcel(const std::string& path,
 // The worksheets of a workbook, in order, and the one read.
 struct ExcelSheets {
   std::vector<std::string> all;
+  std::vector<bool> hidden;  // Of each of `all` (.xls: not known, false).
   std::string chosen;
 };
 

@@ -1693,6 +1693,11 @@ class Importer {
                           ingest::OpenExcel(path_, format, o_.sheet, &sheets));
       summary_.encoding = format;
       summary_.sheet = sheets.chosen;
+      for (size_t i = 0; i < sheets.all.size(); ++i) {
+        if (i >= sheets.hidden.size() || !sheets.hidden[i]) {
+          summary_.sheets.push_back(sheets.all[i]);
+        }
+      }
       if (sheets.all.size() > 1) {
         std::vector<std::string> listed;
         for (size_t i = 0; i < sheets.all.size(); ++i) {
@@ -2979,8 +2984,9 @@ std::string ImportSummary::ToJson() const {
   for (const std::string& col : ignored_columns) {
     ignored.push_back(JsonQuote(col));
   }
-  std::vector<std::string> above;
+  std::vector<std::string> above, sheet_names;
   for (const std::string& t : above_header) above.push_back(JsonQuote(t));
+  for (const std::string& t : sheets) sheet_names.push_back(JsonQuote(t));
   std::vector<std::string> dups;
   for (const ImportDuplicate& d : duplicate_rows) {
     std::vector<std::string> rs;
@@ -2994,7 +3000,8 @@ std::string ImportSummary::ToJson() const {
   return absl::StrCat(
       "{\"file\":", JsonQuote(file), ",\"encoding\":", JsonQuote(encoding),
       ",\"dry_run\":", dry_run ? "true" : "false",
-      ",\"sheet\":", JsonQuote(sheet), ",\"delimiter\":", JsonQuote(delimiter),
+      ",\"sheet\":", JsonQuote(sheet), ",\"sheets\":[",
+      absl::StrJoin(sheet_names, ","), "],\"delimiter\":", JsonQuote(delimiter),
       ",\"header_line\":", header_line,
       ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
       absl::StrJoin(above, ","), "],\"rows\":", rows, ",\"created\":", created,
@@ -3059,6 +3066,29 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
   Importer importer(store, "", options);
   std::vector<std::string> ignored;
   return importer.BuildOne(fields, warnings != nullptr ? warnings : &ignored);
+}
+
+absl::StatusOr<std::vector<std::string>> WorkbookSheets(
+    const std::string& path, const std::string& format) {
+  std::string f = absl::AsciiStrToLower(format);
+  if (f.empty()) {
+    const std::string ext =
+        absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
+    f = ext == ".xlsx" || ext == ".xlsm" ? "xlsx" : ext == ".xls" ? "xls" : "";
+  }
+  if (!std::ifstream(path, std::ios::binary)) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  }
+  if (f != "xlsx" && f != "xls") return std::vector<std::string>{};
+  ingest::ExcelSheets sheets;
+  QL_RETURN_IF_ERROR(ingest::OpenExcel(path, f, "", &sheets).status());
+  std::vector<std::string> out;
+  for (size_t i = 0; i < sheets.all.size(); ++i) {
+    if (i >= sheets.hidden.size() || !sheets.hidden[i]) {
+      out.push_back(sheets.all[i]);
+    }
+  }
+  return out;
 }
 
 namespace ingest {

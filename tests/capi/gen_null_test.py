@@ -82,6 +82,7 @@ POINTER_VALUES = {
         '(const uint8_t*)"0123456789abcdef0123456789abcdef"',
     ("const uint8_t*", None): "(const uint8_t*)f.new_json",
     ("qiaolian_import", "path"): "g_import_csv",
+    ("qiaolian_workbook_sheets", "path"): "g_import_csv",
     # A new enterprise each call: a name is all it needs.
     ("qiaolian_add", "fields_json"):
         '"{\\"企业名称\\":\\"空指针测试\\"}"',

@@ -309,6 +309,8 @@ expect_ok "export xlsx" "records exported" q export 'enterprise where uscc = "91
 expect_eq "export xlsx is a zip" "$(head -c 2 "$TMP/export.xlsx")" "PK"
 expect_ok "exported xlsx re-imports (dry run)" "1 unchanged" q import enterprise "$TMP/export.xlsx" --dry-run
 expect_ok "import --sheet 1 names the sheet" "(xlsx, sheet " q import enterprise "$TMP/export.xlsx" --dry-run --sheet 1
+expect_ok "import --all-sheets reads each sheet" "(xlsx, sheet " q import enterprise "$TMP/export.xlsx" --dry-run --all-sheets
+expect_fail "import --all-sheets with --sheet" 1 "give one of them" q import enterprise "$TMP/export.xlsx" --all-sheets --sheet 1
 expect_fail "import --sheet unknown lists the sheets" 1 "has no sheet \"名单\" (its sheets: 1 " q import enterprise "$TMP/export.xlsx" --dry-run --sheet 名单
 expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
 expect_ok "after a bulk load the store verifies" "consistent" q verify

@@ -366,7 +366,22 @@ TEST(ExcelTest, SheetsByNameNumberHiddenAndCharts) {
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(sheets.chosen, "其他") << to;
     EXPECT_THAT(ReadAll(**r)[0].fields, ElementsAre("wrong sheet"));
+    // The sheets an import can read, one after the other.
+    auto names = WorkbookSheets(other);
+    ASSERT_TRUE(names.ok()) << names.status();
+    EXPECT_THAT(*names, ElementsAre("其他")) << to;
   }
+  auto names = WorkbookSheets(path);
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_THAT(*names, ElementsAre("企业", "其他"));
+  std::ofstream(tmp.Sub("t.csv")) << "企业名称\n甲\n";
+  names = WorkbookSheets(tmp.Sub("t.csv"));
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_TRUE(names->empty());  // A text file has no sheets.
+  EXPECT_EQ(WorkbookSheets(tmp.Sub("none.xlsx")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(WorkbookSheets(tmp.Sub("t.csv"), "xlsx").status().code(),
+            absl::StatusCode::kInvalidArgument);
 
   // Through Import: the summary names the sheet, and a sheet with no header
   // says which one was read and which others there are.
@@ -378,6 +393,7 @@ TEST(ExcelTest, SheetsByNameNumberHiddenAndCharts) {
   auto s = Import(**store, path, o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->sheet, "企业");
+  EXPECT_THAT(s->sheets, ElementsAre("企业", "其他"));
   EXPECT_THAT(s->ToString(), HasSubstr("book.xlsx (xlsx, sheet 企业): 3 rows"));
   EXPECT_THAT(s->ToJson(), HasSubstr("\"sheet\":\"企业\""));
   o.sheet = "2";

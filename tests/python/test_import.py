@@ -323,3 +323,17 @@ def test_mapping_as_a_dict(store, tmp_path):
                           mapping_file=tmp_path / "m.txt")
     with pytest.raises(TypeError):
         store.import_file(path, "enterprise", mapping=[("公司", "name")])
+
+
+def test_workbook_sheets(store, shanghai, tmp_path):
+    """The worksheets an import can read, to import each in turn."""
+    store.import_file(shanghai)
+    book = tmp_path / "企业.xlsx"
+    store.export("enterprise", book, allow_scan=True)
+    sheets = qiaolian.workbook_sheets(book)
+    assert len(sheets) == 1
+    s = store.import_file(book, "enterprise", sheet=sheets[0], dry_run=True)
+    assert (s["sheet"], s["sheets"], s["unchanged"]) == (sheets[0], sheets, 3)
+    assert qiaolian.workbook_sheets(shanghai) == []
+    with pytest.raises(qiaolian.NotFoundError):
+        qiaolian.workbook_sheets(tmp_path / "none.xlsx")
