@@ -26,7 +26,7 @@
 // query covers. A query that can be a code (letters, digits, + - ( ) and at
 // least 5 digits, or an e-mail address) finds first, exact at 100, the
 // records whose USCC or registration number (enterprises), identity
-// document number or contact (people) it is, however spaced or in whichever
+// document number (people) or contact it is, however spaced or in whichever
 // width or case; field "uscc", "registration number", "identity document"
 // or "contact", text the record's name. An enterprise search for two to
 // four Han characters (a person's name) also finds the enterprises whose

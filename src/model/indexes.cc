@@ -103,6 +103,12 @@ std::vector<IndexSpec> FieldSpecs() {
        false,
        {"region"}},
       {220, KIND_ENTERPRISE, {"unverified_uscc"}},
+      // Phones and e-mails (企查查 exports have them): search by one.
+      {221,
+       KIND_ENTERPRISE,
+       {"contacts.value"},
+       false,
+       {"contact", "phone", "email"}},
       // The associations an enterprise is a member of: the reverse of
       // Enterprise.memberships, for relations (src/records/relations.cc).
       {230, KIND_ENTERPRISE, {"memberships.organization"}},

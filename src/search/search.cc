@@ -1197,7 +1197,7 @@ absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
 }
 
 // The records whose USCC or registration number (enterprises), identity
-// document number or contact (people) is `code`: exact hits, score 100.
+// document number (people) or contact is `code`: exact hits, score 100.
 absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
                       size_t limit, const StoreSnapshot& at,
                       std::vector<SearchHit>* hits) {
@@ -1206,6 +1206,7 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
       {"unverified_uscc", "uscc", "USCC (failing its check) is the query"},
       {"registration_number", "registration number",
        "registration number is the query"},
+      {"contacts.value", "contact", "contact (phone, e-mail) is the query"},
   };
   static constexpr Lookup kPerson[] = {
       {"identity_documents.number", "identity document",
@@ -1214,7 +1215,6 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
        "contact (phone, e-mail, WeChat, QQ) is the query"},
   };
   const bool person = kind == v1::KIND_PERSON;
-  if (absl::StrContains(code, "@") && !person) return absl::OkStatus();
   for (const Lookup& l : person ? absl::MakeConstSpan(kPerson)
                                 : absl::MakeConstSpan(kEnterprise)) {
     QL_RETURN_IF_ERROR(LookUp(store, kind, l, code, 100, limit, at, hits));

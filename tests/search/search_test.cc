@@ -519,6 +519,19 @@ TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
   EXPECT_EQ(hits[1].field, "address");
   EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "210200000123456", 1)),
             (std::vector<uint64_t>{*old}));
+  // An enterprise's phone (企查查 exports have them).
+  v1::Enterprise with_phone;
+  with_phone.set_name("常州三久制造有限公司");
+  auto* tel = with_phone.add_contacts();
+  tel->set_type(v1::Contact::TYPE_PHONE);
+  tel->set_value("0519-82345678");
+  auto sanjiu = store_->Create(&with_phone);
+  ASSERT_TRUE(sanjiu.ok()) << sanjiu.status();
+  unpacked_ = true;
+  hits = Find(v1::KIND_ENTERPRISE, "0519-82345678");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, *sanjiu);
+  EXPECT_EQ(hits[0].field, "contact");
 
   for (const char* q : {"e12345678", "+65 9123 4567", "+6591234567",
                         "Shufen.Lin@example.com"}) {
