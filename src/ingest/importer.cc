@@ -1115,6 +1115,22 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kPassport: {
       auto* p = static_cast<v1::Person*>(m);
       std::string number = ingest::NormalizeCode(value);
+      if (c.target == Target::kResidentId && number.size() == 15 &&
+          std::all_of(number.begin(), number.end(), [](char ch) {
+            return absl::ascii_isdigit(static_cast<unsigned char>(ch));
+          })) {
+        // A first-generation number (issued to 1999): the birth year gets
+        // its "19" and the number its check character (GB 11643-1999).
+        std::string converted =
+            absl::StrCat(number.substr(0, 6), "19", number.substr(6));
+        converted.push_back(model::ResidentIdCheckCharacter(converted));
+        if (model::CheckResidentId(converted).ok()) {
+          result->warning = absl::StrCat(
+              c.header, ": the 15-digit number \"", number,
+              "\" was converted to the 18-character \"", converted, "\"");
+          number = std::move(converted);
+        }
+      }
       if (c.target == Target::kResidentId) {
         QL_RETURN_IF_ERROR(model::CheckResidentId(number));
       }

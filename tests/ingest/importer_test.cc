@@ -1251,6 +1251,36 @@ TEST(ImporterTest, HeaderAliasesAndTwoNamesForOneColumn) {
   EXPECT_EQ(p.address().text(), "吉隆坡");
 }
 
+// Older rosters hold first-generation resident numbers (15 digits, issued
+// to 1999): converted to the 18-character form (the year's "19" and the
+// check character), with a warning that names both.
+TEST(ImporterTest, FifteenDigitResidentNumbersAreConverted) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("p.csv"),
+            "姓名,身份证号码\n"
+            "张三,110105491231002\n"
+            "李四,110105491331002\n");  // Month 13: no date, rejected.
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("p.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_EQ(s->warned, 1u) << s->ToString();
+  EXPECT_THAT(s->warnings_by_reason,
+              ::testing::ElementsAre(::testing::Pair(
+                  "身份证号码: the 15-digit number … was converted to the "
+                  "18-character …",
+                  1u)));
+  auto page = store->Query("person where id_number = \"11010519491231002X\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& p = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(p.name(), "张三");
+  EXPECT_EQ(p.birth_date().year(), 1949);
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.
