@@ -24,6 +24,7 @@
 #include "leveldb/db.h"
 #include "qiaolian/query.h"
 #include "src/api/store_access.h"
+#include "src/model/checks.h"
 #include "src/search/terms.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
@@ -1218,6 +1219,18 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
   for (const Lookup& l : person ? absl::MakeConstSpan(kPerson)
                                 : absl::MakeConstSpan(kEnterprise)) {
     QL_RETURN_IF_ERROR(LookUp(store, kind, l, code, 100, limit, at, hits));
+  }
+  if (person && code.size() == 15 &&
+      std::all_of(code.begin(), code.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    // A first-generation resident number, as imports store it: in its
+    // 18-character form.
+    std::string converted =
+        absl::StrCat(code.substr(0, 6), "19", code.substr(6));
+    converted.push_back(model::ResidentIdCheckCharacter(converted));
+    QL_RETURN_IF_ERROR(
+        LookUp(store, kind, kPerson[0], converted, 100, limit, at, hits));
   }
   return absl::OkStatus();
 }

@@ -1279,6 +1279,11 @@ TEST(ImporterTest, FifteenDigitResidentNumbersAreConverted) {
   const auto& p = static_cast<const v1::Person&>(*page->records[0]);
   EXPECT_EQ(p.name(), "张三");
   EXPECT_EQ(p.birth_date().year(), 1949);
+  // Searched for by the old number, as staff may still have it.
+  auto hits = Search(*store, v1::KIND_PERSON, "110105491231002");
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].field, "identity document");
 }
 
 // Two columns that give the same single value (a name column twice; 住所
