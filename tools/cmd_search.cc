@@ -1,9 +1,10 @@
 // Search, duplicates and merge on the command line (docs/search.md):
 //
-//   qiaolian search KIND TEXT [--limit N] [--min-score N] [--json]
+//   qiaolian search [KIND] TEXT [--limit N] [--min-score N] [--json]
 //   qiaolian duplicates KIND [--min-score N] [--limit N] [--json]
 //   qiaolian merge KIND SURVIVOR MERGED
 //   qiaolian pinyin TEXT [--name]
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -56,27 +57,54 @@ std::string NameOf(const Store& store, Kind kind, uint64_t id) {
 }
 
 int RunSearch(const Global& g, const SearchArgs& a) {
-  auto kind = ParseKind(a.kind);
-  if (!kind.ok()) return Fail(kind.status());
+  // `search TEXT` (no kind): people and enterprises both, best first.
+  std::vector<Kind> kinds;
+  std::string text = a.text;
+  if (text.empty()) {
+    if (ParseKind(a.kind).ok()) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("search ", a.kind, ": give the text to look for")));
+    }
+    text = a.kind;
+    kinds = {v1::KIND_PERSON, v1::KIND_ENTERPRISE};
+  } else {
+    auto kind = ParseKind(a.kind);
+    if (!kind.ok()) return Fail(kind.status());
+    kinds = {*kind};
+  }
   auto store = OpenStore(g, false, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   SearchOptions o;
   o.limit = a.limit;
   o.min_score = a.min_score;
-  auto hits = Search(**store, *kind, a.text, o);
-  if (!hits.ok()) return Fail(hits.status());
-  for (const SearchHit& h : *hits) {
+  std::vector<std::pair<Kind, SearchHit>> all;
+  for (Kind kind : kinds) {
+    auto hits = Search(**store, kind, text, o);
+    if (!hits.ok()) return Fail(hits.status());
+    for (SearchHit& h : *hits) all.emplace_back(kind, std::move(h));
+  }
+  std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+    return x.second.score > y.second.score;
+  });
+  if (all.size() > a.limit) all.resize(a.limit);
+  for (const auto& [kind, h] : all) {
     if (a.json) {
-      std::cout << search::HitToJson(h) << "\n";
+      std::string j = search::HitToJson(h);
+      // Both kinds: each hit says which.
+      if (kinds.size() > 1) {
+        j.insert(1, absl::StrCat("\"kind\":\"", KindName(kind), "\","));
+      }
+      std::cout << j << "\n";
       continue;
     }
-    const std::string name = NameOf(**store, *kind, h.id);
-    std::cout << h.score << "\t" << h.match << "\t" << KindName(*kind) << " "
+    const std::string name = NameOf(**store, kind, h.id);
+    std::cout << h.score << "\t" << h.match << "\t" << KindName(kind) << " "
               << h.id << "\t" << name;
     if (h.text != name) std::cout << "\t(" << h.field << ": " << h.text << ")";
     std::cout << "\t" << h.reason << "\n";
   }
-  if (hits->empty() && !a.json) std::cerr << "no match\n";
+  const bool none = all.empty();
+  if (none && !a.json) std::cerr << "no match\n";
   return 0;
 }
 
@@ -130,9 +158,11 @@ void AddSearchCommands(CLI::App& app, const Global& g, Commands& c) {
   auto* search = app.add_subcommand(
       "search",
       "Find people or enterprises by name, former name, pinyin or address");
-  search->add_option("kind", s->kind, "person or enterprise")->required();
-  search->add_option("text", s->text, "What to look for (any script)")
+  search
+      ->add_option("kind", s->kind,
+                   "person or enterprise (left out: both, best first)")
       ->required();
+  search->add_option("text", s->text, "What to look for (any script)");
   search->add_option("--limit", s->limit, "At most N hits (default 20)")
       ->check(CLI::Range(1, 1000));
   search->add_option("--min-score", s->min_score, "Lowest score (1..100)")

@@ -48,6 +48,12 @@ expect 0 "address substring" "address contains the query" "$BIN" --store "$S" se
 expect 0 "enterprise substring" "常州晨风制造有限公司" "$BIN" --store "$S" search enterprise 晨风
 checks=$((checks + 1))
 if grep -qF "晨光" "$OUT"; then fail "晨风 must not find 晨光"; fi
+# Without a kind: people and enterprises, best first, each hit naming its kind.
+expect 0 "search both kinds" "enterprise 1	常州晨风制造有限公司" "$BIN" --store "$S" search 晨风
+expect 0 "search both kinds, person first" "person 1	陈伟" "$BIN" --store "$S" search 陳偉
+first_line_has "the exact person first" "person 1"
+expect 0 "search both kinds as JSON" '"kind":"enterprise"' "$BIN" --store "$S" search 晨风 --json
+expect 1 "a kind without text" "give the text to look for" "$BIN" --store "$S" search person
 expect 0 "json hits" '"match":"exact"' "$BIN" --store "$S" search person 陈伟 --json
 expect 0 "no match" "no match" "$BIN" --store "$S" search person 诸葛亮
 expect 1 "other kind" "INVALID_ARGUMENT" "$BIN" --store "$S" search event 陈伟
