@@ -76,7 +76,17 @@ def _db(store):
 def search(store, kind, text, *, limit=20, min_score=1):
     """Hits for `text` among people or enterprises, best first: a list of
     {"id", "score", "match", "field", "text", "reason"} dicts. `match` is
-    "exact", "prefix", "substring", "pinyin" or "fuzzy"."""
+    "exact", "prefix", "substring", "pinyin" or "fuzzy". With kind None,
+    people and enterprises both, best first, each hit with its "kind"."""
+    if kind is None:
+        hits = []
+        for k in ("person", "enterprise"):
+            for hit in search(store, k, text, limit=limit,
+                              min_score=min_score):
+                hit["kind"] = k
+                hits.append(hit)
+        hits.sort(key=lambda hit: -hit["score"])  # Stable: people first.
+        return hits[:limit]
     number, _ = _store._kind(kind)
     q = _store._text(text, "text")
     return json.loads(_json_call(_lib.qiaolian_search, _db(store), number, q,

@@ -46,6 +46,11 @@ def test_search_by_phone_or_code(people):
     hits = qiaolian.search(store, "enterprise", "胡正明")
     assert [(h["id"], h["field"]) for h in hits] == [
         (ent, "legal representative")]
+    # Both kinds at once: the person named so first, then his enterprise.
+    hu = store.create("person", {"name": "胡正明"})
+    hits = qiaolian.search(store, None, "胡正明")
+    assert [(h["kind"], h["id"], h["score"]) for h in hits] == [
+        ("person", hu, 100), ("enterprise", ent, 60)]
 
 
 def test_search_errors(people):
