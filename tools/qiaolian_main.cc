@@ -635,6 +635,9 @@ int CmdImport(const Args& a) {
         "--sheet and --all-sheets: give one of them"));
   }
   bool all_ok = true;
+  // Over all the files and sheets imported, for a total line.
+  uint64_t runs = 0, failed = 0, rows = 0, created = 0, updated = 0,
+           unchanged = 0, repeats = 0, rejected = 0;
   for (const std::string& file : a.files) {
     std::vector<std::string> sheets = {a.sheet};
     if (a.all_sheets) {
@@ -644,6 +647,7 @@ int CmdImport(const Args& a) {
         if (a.files.size() == 1) return Fail(all.status());
         std::cerr << "qiaolian: " << file << ": " << all.status() << "\n";
         all_ok = false;
+        ++failed;
         continue;
       }
       if (!all->empty()) sheets = *std::move(all);  // A text file: itself.
@@ -671,10 +675,26 @@ int CmdImport(const Args& a) {
                   << (o.sheet.empty() ? "" : absl::StrCat(", sheet ", o.sheet))
                   << ": " << summary.status() << "\n";
         all_ok = false;
+        ++failed;
         continue;
       }
       std::cout << (a.json ? summary->ToJson() : summary->ToString()) << "\n";
+      ++runs;
+      rows += summary->rows;
+      created += summary->created;
+      updated += summary->updated;
+      unchanged += summary->unchanged;
+      repeats += summary->duplicates;
+      rejected += summary->rejected;
     }
+  }
+  if (!a.json && runs + failed > 1) {
+    std::cout << "total: " << runs << (runs == 1 ? " file" : " files")
+              << (a.all_sheets ? " or sheets" : "") << " imported"
+              << (failed > 0 ? absl::StrCat(", ", failed, " not") : "") << "; "
+              << rows << " rows: " << created << " created, " << updated
+              << " updated, " << unchanged << " unchanged, " << repeats
+              << " duplicate rows, " << rejected << " rejected\n";
   }
   return all_ok ? 0 : 1;
 }

@@ -325,6 +325,7 @@ printf '企业名称,统一社会信用代码\n县一公司,91320482MA20ABCD1E\n
 printf '企业名称;统一社会信用代码\n县二公司;91310115MA1K3NQ279\n' > "$TMP/县二.csv"
 expect_fail "import of several files goes on past a missing one" 1 "$TMP/none.csv: NOT_FOUND" q import enterprise "$TMP/县一.csv" "$TMP/none.csv" "$TMP/县二.csv" --reject-file "$TMP/r.csv"
 expect_ok "the files around it were imported" "2" q count 'enterprise where name prefix "县"'
+expect_fail "a total line for several files" 1 "total: 2 files imported, 1 not; 3 rows: 0 created, 0 updated, 2 unchanged, 0 duplicate rows, 1 rejected" q import enterprise "$TMP/县一.csv" "$TMP/none.csv" "$TMP/县二.csv" --dry-run
 expect_eq "each file's rejects apart" "$(tail -n +2 "$TMP/r-县一.csv" | cut -d, -f1)" "3"
 expect_fail "import --header-row on a blank line" 1 "no row of $TMP/titled.csv starts on line 2 (the header row given)" q import enterprise "$TMP/titled.csv" --header-row 2
 # The office's round trip: export, edit, import --mode update; the id column
