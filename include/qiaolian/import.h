@@ -191,6 +191,10 @@ struct ImportSummary {
   // Header column → field it was mapped to; columns that were not mapped.
   std::vector<std::pair<std::string, std::string>> mapped_columns;
   std::vector<std::string> ignored_columns;
+  // An ignored column whose header is one character away from a header the
+  // importer knows → that header and its field ("企业名称 is name"): a
+  // typing slip to fix, or a mapping to give.
+  std::map<std::string, std::string> suggested_columns;
   bool dry_run = false;
   // Rows imported with a warning (counted within created/updated/unchanged),
   // e.g. a USCC whose inner organisation code fails its GB 11714 check

@@ -264,6 +264,36 @@ const Alias* AliasOf(Kind kind, absl::string_view key) {
   return nullptr;
 }
 
+// An alias of `kind` whose header is one character away from `key` (a
+// header's key: 企业名 for 企业名称, 法人代表人 for 法人代表, 统一社会信用
+// 代碼 typed with one character wrong), for an ignored column's hint; keys
+// of fewer than three characters have no near alias. nullptr when none.
+const Alias* NearAlias(Kind kind, absl::string_view key) {
+  const std::u32string k = text::ToU32(key);
+  if (k.size() < 3) return nullptr;
+  // A character left out or added first (a header cut short, 注册资 for
+  // 注册资本), then one changed.
+  for (const bool same_size : {false, true}) {
+    for (const Alias& a : AliasesFor(kind)) {
+      const std::u32string h = text::ToU32(HeaderKey(a.header));
+      if (h.size() < 3 || h == k || (h.size() == k.size()) != same_size) {
+        continue;
+      }
+      const std::u32string& longer = h.size() >= k.size() ? h : k;
+      const std::u32string& shorter = h.size() >= k.size() ? k : h;
+      if (longer.size() - shorter.size() > 1) continue;
+      size_t i = 0;
+      while (i < shorter.size() && shorter[i] == longer[i]) ++i;
+      // The rest equal, in order, past the one character.
+      if (longer.compare(i + 1, std::u32string::npos, shorter,
+                         i + (same_size ? 1 : 0)) == 0) {
+        return &a;
+      }
+    }
+  }
+  return nullptr;
+}
+
 // A header as it names its field: cleaned, in half-width forms, without
 // spaces (a header wrapped onto two lines, 统一社会\n信用代码; 注 册 资 本),
 // without the asterisks of required columns (*企业名称) and without its
@@ -1855,6 +1885,7 @@ class Importer {
     std::vector<MappedColumn> columns;
     std::vector<std::pair<std::string, std::string>> mapped;
     std::vector<std::string> ignored;
+    std::map<std::string, std::string> suggested;  // See ImportSummary.
   };
   absl::StatusOr<HeaderColumns> ColumnsOf(const ingest::Row& header) const {
     HeaderColumns out;
@@ -1940,6 +1971,13 @@ class Importer {
       }
       if (!found) {
         out.ignored.push_back(c.header);
+        if (const Alias* near = NearAlias(o_.kind, key); near != nullptr) {
+          out.suggested[c.header] =
+              absl::StrCat(near->header, " is ",
+                           near->field[0] != '\0' ? near->field
+                                                  : "a contact or "
+                                                    "document");
+        }
         continue;
       }
       if (c.target == Target::kField) {
@@ -2088,6 +2126,7 @@ class Importer {
                     [](const MappedColumn& c) { return c.fallback_of >= 0; });
     summary_.mapped_columns = std::move(columns.mapped);
     summary_.ignored_columns = std::move(columns.ignored);
+    summary_.suggested_columns = std::move(columns.suggested);
     summary_.header_line = header.line;
     summary_.rows_above_header = above.size();
     for (const ingest::Row& row : above) {
@@ -2981,7 +3020,12 @@ std::string ImportSummary::ToString() const {
     absl::StrAppend(&s, "\n  column ", col, " -> ", field);
   }
   for (const std::string& col : ignored_columns) {
-    absl::StrAppend(&s, "\n  column ", col, " ignored (no matching field)");
+    auto near = suggested_columns.find(col);
+    absl::StrAppend(&s, "\n  column ", col, " ignored (no matching field",
+                    near == suggested_columns.end()
+                        ? ""
+                        : absl::StrCat("; a close header: ", near->second),
+                    ")");
   }
   return s;
 }
@@ -2999,6 +3043,10 @@ std::string ImportSummary::ToJson() const {
   }
   for (const std::string& col : ignored_columns) {
     ignored.push_back(JsonQuote(col));
+  }
+  std::vector<std::string> suggested;
+  for (const auto& [col, hint] : suggested_columns) {
+    suggested.push_back(absl::StrCat(JsonQuote(col), ":", JsonQuote(hint)));
   }
   std::vector<std::string> above, sheet_names;
   for (const std::string& t : above_header) above.push_back(JsonQuote(t));
@@ -3026,7 +3074,8 @@ std::string ImportSummary::ToJson() const {
       ",\"flagged\":", flagged, ",\"rejected_by_reason\":{",
       absl::StrJoin(reasons, ","), "},\"mapped_columns\":{",
       absl::StrJoin(mapped, ","), "},\"ignored_columns\":[",
-      absl::StrJoin(ignored, ","), "],\"warned\":", warned,
+      absl::StrJoin(ignored, ","), "],\"suggested_columns\":{",
+      absl::StrJoin(suggested, ","), "},\"warned\":", warned,
       ",\"warnings_by_reason\":{", absl::StrJoin(warnings, ","),
       "},\"merged\":", merged, ",\"likely_duplicates\":", likely_duplicates,
       ",\"duplicate_rows\":[", absl::StrJoin(dups, ","),

@@ -1286,6 +1286,34 @@ TEST(ImporterTest, FifteenDigitResidentNumbersAreConverted) {
   EXPECT_EQ((*hits)[0].field, "identity document");
 }
 
+// A column ignored for a slip in its header (a character left out, added
+// or changed) says which known header it is close to.
+TEST(ImporterTest, IgnoredColumnsNameTheHeaderTheyAreCloseTo) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名,统一社会信用代码,法人代表人,注册资,序号\n"
+            "甲公司,91310000757904992P,张三,100,1\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.dry_run = true;
+  auto s = Import(*store, tmp.Sub("e.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(s->ignored_columns,
+              ::testing::ElementsAre("企业名", "法人代表人", "注册资", "序号"));
+  EXPECT_THAT(s->suggested_columns,
+              ::testing::UnorderedElementsAre(
+                  ::testing::Pair("企业名", "企业名称 is name"),
+                  ::testing::Pair("法人代表人",
+                                  "法人代表 is legal_representative.name"),
+                  ::testing::Pair("注册资", "注册资本 is registered_capital")));
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("column 企业名 ignored (no matching field; a close "
+                        "header: 企业名称 is name)"));
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("column 序号 ignored (no matching field)"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"suggested_columns\":{"));
+}
+
 // Two columns that give the same single value (a name column twice; 住所
 // and 经营地址) do not overwrite each other: the first gives it, the
 // later one only where the first is empty, and the summary says so.
