@@ -553,7 +553,8 @@ class Store:
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
-        {"file", "encoding", "dry_run", "sheet", "delimiter", "header_line",
+        {"file", "encoding", "dry_run", "sheet", "sheets", "delimiter",
+        "header_line",
         "rows_above_header",
         "above_header", "rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
