@@ -173,9 +173,10 @@ struct ImportSummary {
   // only): to import each in turn (ImportOptions::sheet), as `qiaolian
   // import --all-sheets` does.
   std::vector<std::string> sheets;
-  // What separates the fields of a text file: "," (CSV), "\t" (TSV) or ";"
-  // (CSV as Excel saves it where the decimal mark is a comma, found when
-  // no header reads with commas); empty for JSON Lines and workbooks.
+  // What separates the fields of a text file: "," (CSV), "\t" (TSV, or a
+  // ".csv" holding tabs) or ";" (CSV as Excel saves it where the decimal
+  // mark is a comma), the last two found when no header reads with commas;
+  // empty for JSON Lines and workbooks.
   std::string delimiter;
   uint64_t header_line = 0;
   uint64_t rows_above_header = 0;

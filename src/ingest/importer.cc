@@ -1449,15 +1449,15 @@ std::string TextFileFormat(const std::string& path) {
   return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
 }
 
-// Whether the first 64 KiB of the file hold a semicolon (a byte no
-// multi-byte character of GB18030, Big5 or UTF-8 contains; in UTF-16 one
-// of the pair).
-bool HeadHasSemicolon(const std::string& path) {
+// Whether the first 64 KiB of the file hold the byte `c`, a tab or a
+// semicolon (bytes no multi-byte character of GB18030, Big5 or UTF-8
+// contains; in UTF-16 one of a pair).
+bool HeadHas(const std::string& path, char c) {
   std::ifstream in(path, std::ios::binary);
   std::string head(64 * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  return head.find(';') != std::string::npos;
+  return head.find(c) != std::string::npos;
 }
 
 // Whether `row` is a total, signature or note line of a sheet filled in for
@@ -1787,18 +1787,22 @@ class Importer {
         (o_.kind == v1::KIND_PERSON || o_.kind == v1::KIND_ENTERPRISE);
     if (format != "jsonl") {
       absl::Status found = FindHeader(reader.get());
-      if (!found.ok() && format == "csv" && absl::IsInvalidArgument(found) &&
-          HeadHasSemicolon(path_)) {
-        // Excel saves "CSV" separated by semicolons where the decimal mark
-        // is a comma (much of Europe, where many associations abroad are):
-        // read so when no header reads with commas.
+      // A ".csv" separated otherwise, when no header reads with commas:
+      // tabs (what some systems export under that name), or semicolons
+      // (what Excel saves where the decimal mark is a comma: much of
+      // Europe, where many associations abroad are).
+      for (const char other : {'\t', ';'}) {
+        if (found.ok() || format != "csv" || !absl::IsInvalidArgument(found) ||
+            !HeadHas(path_, other)) {
+          continue;
+        }
         QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
                             ingest::OpenTextFile(path_, enc));
-        std::unique_ptr<ingest::RowReader> semicolons =
-            ingest::NewDelimitedReader(std::move(text), ';');
-        if (FindHeader(semicolons.get()).ok()) {
-          reader = std::move(semicolons);
-          summary_.delimiter = ";";
+        std::unique_ptr<ingest::RowReader> retry =
+            ingest::NewDelimitedReader(std::move(text), other);
+        if (FindHeader(retry.get()).ok()) {
+          reader = std::move(retry);
+          summary_.delimiter = std::string(1, other);
           found = absl::OkStatus();
         }
       }
@@ -2967,13 +2971,29 @@ std::string DescribeDuplicate(const ImportDuplicate& d, Kind kind) {
 
 }  // namespace
 
+namespace {
+
+// Whether a file's name says it holds tabs (.tsv, .tab, .txt as Excel's
+// text export), so that a summary need not.
+bool TabsByName(absl::string_view file) {
+  for (absl::string_view ext : {".tsv", ".tab", ".txt"}) {
+    if (absl::EndsWithIgnoreCase(file, ext)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string ImportSummary::ToString() const {
   std::string s = absl::StrCat(
       dry_run ? "DRY RUN (nothing written): " : "", file, " (", encoding,
       sheet.empty() ? "" : ", sheet ", sheet,
-      delimiter == ";" ? ", separated by ;" : "", "): ", rows,
-      " rows: ", created, " created, ", updated, " updated, ", unchanged,
-      " unchanged, ", duplicates, " duplicate rows, ", rejected, " rejected");
+      delimiter == ";"                         ? ", separated by ;"
+      : delimiter == "\t" && !TabsByName(file) ? ", separated by tabs"
+                                               : "",
+      "): ", rows, " rows: ", created, " created, ", updated, " updated, ",
+      unchanged, " unchanged, ", duplicates, " duplicate rows, ", rejected,
+      " rejected");
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
   if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
   if (merged > 0) {

@@ -1105,7 +1105,7 @@ TEST(ImporterTest, PhoneAndQqNumbersWrittenAsFloats) {
 // Excel saves "CSV" with semicolons where the decimal mark is a comma (as
 // lists from associations in much of Europe come): read so when no header
 // reads with commas; a comma file stays a comma file.
-TEST(ImporterTest, SemicolonSeparatedCsv) {
+TEST(ImporterTest, SemicolonOrTabSeparatedCsv) {
   TempDir tmp;
   WriteFile(tmp.Sub("e.csv"),
             "欧洲侨团名单;;\r\n"
@@ -1134,6 +1134,14 @@ TEST(ImporterTest, SemicolonSeparatedCsv) {
   EXPECT_EQ(s->created, 1u) << s->ToString();
   EXPECT_EQ(ByUscc(*store, "91310115757910815T")->business_scope(),
             "生产;销售;维修");
+  // A ".csv" that holds tabs, as some systems export under that name.
+  WriteFile(tmp.Sub("t.csv"),
+            "企业名称\t统一社会信用代码\n丁公司\t91210204311478909W\n");
+  s = Import(*store, tmp.Sub("t.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->delimiter, "\t");
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("(utf-8, separated by tabs)"));
   // Neither way: the error of the comma reading.
   WriteFile(tmp.Sub("x.csv"), "甲;乙\n1;2\n");
   s = Import(*store, tmp.Sub("x.csv"), {});
