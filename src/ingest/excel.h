@@ -39,6 +39,15 @@ struct ExcelSheets {
   std::vector<std::string> all;
   std::vector<bool> hidden;  // Of each of `all` (.xls: not known, false).
   std::string chosen;
+
+  // The sheets of `all` that are not hidden, in order.
+  std::vector<std::string> Visible() const {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i >= hidden.size() || !hidden[i]) out.push_back(all[i]);
+    }
+    return out;
+  }
 };
 
 // The same, reading the worksheet `sheet` names: a name, or else a number

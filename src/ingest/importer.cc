@@ -1145,16 +1145,10 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kPassport: {
       auto* p = static_cast<v1::Person*>(m);
       std::string number = ingest::NormalizeCode(value);
-      if (c.target == Target::kResidentId && number.size() == 15 &&
-          std::all_of(number.begin(), number.end(), [](char ch) {
-            return absl::ascii_isdigit(static_cast<unsigned char>(ch));
-          })) {
-        // A first-generation number (issued to 1999): the birth year gets
-        // its "19" and the number its check character (GB 11643-1999).
-        std::string converted =
-            absl::StrCat(number.substr(0, 6), "19", number.substr(6));
-        converted.push_back(model::ResidentIdCheckCharacter(converted));
-        if (model::CheckResidentId(converted).ok()) {
+      if (c.target == Target::kResidentId) {
+        // A first-generation number (issued to 1999), as it is now.
+        std::string converted = model::ResidentIdOfFirstGeneration(number);
+        if (!converted.empty()) {
           result->warning = absl::StrCat(
               c.header, ": the 15-digit number \"", number,
               "\" was converted to the 18-character \"", converted, "\"");
@@ -1437,27 +1431,34 @@ std::vector<std::string> NaturalKeys(Kind kind, const Message& m) {
   return keys;
 }
 
-// A .txt file is TSV when its first line holds a tab (Excel's "Text (tab
-// delimited)" and "Unicode text", in UTF-16), else CSV. A tab byte is a tab
-// in UTF-8, GB18030 (whose trailing bytes are 0x30 and above) and UTF-16.
-std::string TextFileFormat(const std::string& path) {
+// The first 64 KiB of the file (less when it is shorter or unreadable), to
+// tell its delimiter: a tab or a semicolon byte is that character in UTF-8,
+// GB18030 and Big5 (no multi-byte character holds one) and one of the pair
+// in UTF-16.
+std::string FileHead(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string head(64 * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  const size_t tab = head.find('\t');
-  return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
+  return head;
 }
 
-// Whether the first 64 KiB of the file hold the byte `c`, a tab or a
-// semicolon (bytes no multi-byte character of GB18030, Big5 or UTF-8
-// contains; in UTF-16 one of a pair).
-bool HeadHas(const std::string& path, char c) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(64 * 1024, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  return head.find(c) != std::string::npos;
+// The format a file's name gives: csv, tsv, jsonl, xlsx or xls. A .txt
+// file is TSV when its first line holds a tab (Excel's "Text (tab
+// delimited)" and "Unicode text", in UTF-16), else CSV.
+std::string FormatOf(const std::string& path) {
+  const std::string ext =
+      absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
+  if (ext == ".tsv" || ext == ".tab") return "tsv";
+  if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return "jsonl";
+  if (ext == ".xlsx" || ext == ".xlsm") return "xlsx";
+  if (ext == ".xls") return "xls";
+  if (ext == ".txt") {
+    const std::string head = FileHead(path);
+    const size_t tab = head.find('\t');
+    return tab != std::string::npos && tab < head.find('\n') ? "tsv" : "csv";
+  }
+  return "csv";
 }
 
 // Whether `row` is a total, signature or note line of a sheet filled in for
@@ -1715,16 +1716,7 @@ class Importer {
     QL_ASSIGN_OR_RETURN(ingest::Encoding enc,
                         ingest::ParseEncoding(o_.encoding));
     std::string format = absl::AsciiStrToLower(o_.format);
-    if (format.empty()) {
-      std::string ext = absl::AsciiStrToLower(
-          std::filesystem::path(path_).extension().string());
-      format = ext == ".tsv" || ext == ".tab"                          ? "tsv"
-               : ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? "jsonl"
-               : ext == ".xlsx" || ext == ".xlsm"                      ? "xlsx"
-               : ext == ".xls"                                         ? "xls"
-               : ext == ".txt" ? TextFileFormat(path_)
-                               : "csv";
-    }
+    if (format.empty()) format = FormatOf(path_);
     if (format != "csv" && format != "tsv" && format != "jsonl" &&
         format != "xlsx" && format != "xls") {
       return absl::InvalidArgumentError(
@@ -1739,11 +1731,7 @@ class Importer {
                           ingest::OpenExcel(path_, format, o_.sheet, &sheets));
       summary_.encoding = format;
       summary_.sheet = sheets.chosen;
-      for (size_t i = 0; i < sheets.all.size(); ++i) {
-        if (i >= sheets.hidden.size() || !sheets.hidden[i]) {
-          summary_.sheets.push_back(sheets.all[i]);
-        }
-      }
+      summary_.sheets = sheets.Visible();
       if (sheets.all.size() > 1) {
         std::vector<std::string> listed;
         for (size_t i = 0; i < sheets.all.size(); ++i) {
@@ -1791,11 +1779,12 @@ class Importer {
       // tabs (what some systems export under that name), or semicolons
       // (what Excel saves where the decimal mark is a comma: much of
       // Europe, where many associations abroad are).
+      const std::string head =
+          !found.ok() && format == "csv" && absl::IsInvalidArgument(found)
+              ? FileHead(path_)
+              : std::string();
       for (const char other : {'\t', ';'}) {
-        if (found.ok() || format != "csv" || !absl::IsInvalidArgument(found) ||
-            !HeadHas(path_, other)) {
-          continue;
-        }
+        if (found.ok() || head.find(other) == std::string::npos) continue;
         QL_ASSIGN_OR_RETURN(std::unique_ptr<ingest::TextSource> text,
                             ingest::OpenTextFile(path_, enc));
         std::unique_ptr<ingest::RowReader> retry =
@@ -3155,25 +3144,15 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RecordFromFields(
 
 absl::StatusOr<std::vector<std::string>> WorkbookSheets(
     const std::string& path, const std::string& format) {
-  std::string f = absl::AsciiStrToLower(format);
-  if (f.empty()) {
-    const std::string ext =
-        absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
-    f = ext == ".xlsx" || ext == ".xlsm" ? "xlsx" : ext == ".xls" ? "xls" : "";
-  }
   if (!std::ifstream(path, std::ios::binary)) {
     return absl::NotFoundError(absl::StrCat("cannot open ", path));
   }
+  const std::string f =
+      format.empty() ? FormatOf(path) : absl::AsciiStrToLower(format);
   if (f != "xlsx" && f != "xls") return std::vector<std::string>{};
   ingest::ExcelSheets sheets;
   QL_RETURN_IF_ERROR(ingest::OpenExcel(path, f, "", &sheets).status());
-  std::vector<std::string> out;
-  for (size_t i = 0; i < sheets.all.size(); ++i) {
-    if (i >= sheets.hidden.size() || !sheets.hidden[i]) {
-      out.push_back(sheets.all[i]);
-    }
-  }
-  return out;
+  return sheets.Visible();
 }
 
 namespace ingest {

@@ -415,6 +415,19 @@ char ResidentIdCheckCharacter(absl::string_view first17) {
   return kResidentIdCheck[sum % 11];
 }
 
+std::string ResidentIdOfFirstGeneration(absl::string_view number) {
+  if (number.size() != 15 ||
+      !std::all_of(number.begin(), number.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    return "";
+  }
+  std::string converted =
+      absl::StrCat(number.substr(0, 6), "19", number.substr(6));
+  converted.push_back(ResidentIdCheckCharacter(converted));
+  return CheckResidentId(converted).ok() ? converted : "";
+}
+
 absl::Status CheckResidentId(absl::string_view number) {
   if (number.size() != 18) {
     const size_t n = CharCount(number);

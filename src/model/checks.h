@@ -5,6 +5,8 @@
 #ifndef QIAOLIAN_SRC_MODEL_CHECKS_H_
 #define QIAOLIAN_SRC_MODEL_CHECKS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "qiaolian/v1/common.pb.h"
@@ -47,6 +49,10 @@ char UsccCheckCharacter(absl::string_view first17);
 absl::Status CheckResidentId(absl::string_view number);
 // The check character for the first 17 digits, or '\0' if not 17 digits.
 char ResidentIdCheckCharacter(absl::string_view first17);
+// A first-generation resident number (15 digits, issued to 1999) in the
+// 18-character form: "19" before the year and the check character. "" when
+// `number` is not 15 digits or the result fails CheckResidentId (no date).
+std::string ResidentIdOfFirstGeneration(absl::string_view number);
 
 }  // namespace model
 }  // namespace qiaolian

@@ -1220,15 +1220,10 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
                                 : absl::MakeConstSpan(kEnterprise)) {
     QL_RETURN_IF_ERROR(LookUp(store, kind, l, code, 100, limit, at, hits));
   }
-  if (person && code.size() == 15 &&
-      std::all_of(code.begin(), code.end(), [](char c) {
-        return absl::ascii_isdigit(static_cast<unsigned char>(c));
-      })) {
-    // A first-generation resident number, as imports store it: in its
-    // 18-character form.
-    std::string converted =
-        absl::StrCat(code.substr(0, 6), "19", code.substr(6));
-    converted.push_back(model::ResidentIdCheckCharacter(converted));
+  // A first-generation resident number, as imports store it: in its
+  // 18-character form.
+  if (const std::string converted = model::ResidentIdOfFirstGeneration(code);
+      person && !converted.empty()) {
     QL_RETURN_IF_ERROR(
         LookUp(store, kind, kPerson[0], converted, 100, limit, at, hits));
   }
