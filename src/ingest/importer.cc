@@ -345,7 +345,60 @@ struct MappedColumn {
   // 经营地址), and this one gives it only where that one's cell is empty.
   // -1: none.
   int fallback_of = -1;
+  // A column of numbers in a file separated by ';', which Excel saves so
+  // where the decimal mark is a comma: its numbers are read with that mark
+  // (1.234,5 is 1234.5).
+  bool decimal_comma = false;
 };
+
+// Whether column `c` holds numbers: money, or a whole number.
+bool NumericColumn(const MappedColumn& c) {
+  if (c.target == Target::kCapital) return true;
+  if (c.target != Target::kField || c.path.empty()) return false;
+  const FieldDescriptor* f = c.path.back();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return true;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return f->message_type() == v1::Money::descriptor();
+    default:
+      return false;
+  }
+}
+
+// The cell of a decimal-comma column as the number readers take it: the
+// marks of its number swapped (1.234,5 → 1,234.5; 1,5 → 1.5), the rest as
+// written ("1.234,5万欧元" → "1,234.5万欧元"). Other cells as they are.
+std::string DecimalPointForm(const MappedColumn& c, absl::string_view value) {
+  std::string v =
+      c.decimal_comma ? ingest::ToHalfWidth(value) : std::string(value);
+  if (!c.decimal_comma) return v;
+  size_t i = v.find_first_of("0123456789");
+  for (; i < v.size(); ++i) {
+    char& ch = v[i];
+    if (ch == ',') {
+      ch = '.';
+    } else if (ch == '.') {
+      ch = ',';
+    } else if (ch < '0' || ch > '9') {
+      break;
+    }
+  }
+  return v;
+}
+
+// The error of a decimal-comma cell that does not read, saying how it was
+// read.
+absl::Status WithDecimalComma(const MappedColumn& c, absl::Status st) {
+  if (st.ok() || !c.decimal_comma) return st;
+  return absl::Status(st.code(),
+                      absl::StrCat(st.message(),
+                                   " (read with the decimal comma of a file "
+                                   "separated by ;: 1.234,5 is 1234.5)"));
+}
 
 // Whether a column gives one value (a second column to the same field
 // would overwrite it), not an item of a list.
@@ -1053,8 +1106,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     case Target::kField: {
       const size_t before = result->named_refs.size();
-      QL_RETURN_IF_ERROR(
-          SetPath(m, c.path, WithHeaderUnit(c, value), &result->named_refs));
+      QL_RETURN_IF_ERROR(WithDecimalComma(
+          c, SetPath(m, c.path, WithHeaderUnit(c, DecimalPointForm(c, value)),
+                     &result->named_refs)));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
       }
@@ -1109,10 +1163,18 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       // A number alone under a header that names the unit is kept with it
       // ("500" under 注册资本（万元）: "500(万元)"), so that the wording says
       // what the amount says.
-      const std::string text = WithHeaderUnit(c, value);
-      if (!IsRenderedMoney(value)) e->set_registered_capital_text(text);
-      QL_ASSIGN_OR_RETURN(v1::Money money, ingest::ParseCapital(text));
-      *e->mutable_registered_capital() = money;
+      // A decimal comma stays as written in the wording.
+      const std::string number = DecimalPointForm(c, value);
+      const bool bare = !c.money_unit.empty() && IsBareNumber(number);
+      if (!IsRenderedMoney(value)) {
+        e->set_registered_capital_text(
+            bare ? absl::StrCat(value, "(", c.money_unit, ")")
+                 : std::string(value));
+      }
+      absl::StatusOr<v1::Money> money = ingest::ParseCapital(
+          bare ? absl::StrCat(number, "(", c.money_unit, ")") : number);
+      QL_RETURN_IF_ERROR(WithDecimalComma(c, money.status()));
+      *e->mutable_registered_capital() = *std::move(money);
       return absl::OkStatus();
     }
     case Target::kEnterpriseType: {
@@ -1796,6 +1858,17 @@ class Importer {
         }
       }
       QL_RETURN_IF_ERROR(found);
+      if (summary_.delimiter == ";") {
+        // mapped_columns is in the order of columns_.
+        for (size_t i = 0; i < columns_.size(); ++i) {
+          MappedColumn& c = columns_[i];
+          c.decimal_comma = NumericColumn(c);
+          if (c.decimal_comma && i < summary_.mapped_columns.size()) {
+            absl::StrAppend(&summary_.mapped_columns[i].second,
+                            " (decimal comma: 1.234,5 is 1234.5)");
+          }
+        }
+      }
     } else if (o_.header_row > 0) {
       return absl::InvalidArgumentError(
           "a header row was given, but JSON Lines have no header");

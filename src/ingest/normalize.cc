@@ -28,6 +28,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "src/model/checks.h"
+#include "src/text/normalize.h"
 
 namespace qiaolian {
 namespace ingest {
@@ -113,9 +114,75 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // --- Dates -------------------------------------------------------------
 
 constexpr absl::string_view kDateForms =
-    "expected a date such as 2008-05-07, 2008/5/7, 2008.5.7, 2008年5月7日 "
-    "or 20080507 (optionally followed by a time), a year and month such "
+    "expected a date such as 2008-05-07, 2008/5/7, 2008.5.7, 2008年5月7日, "
+    "二〇〇八年五月七日 or 20080507 (optionally followed by a time), a year "
+    "and month such "
     "as 2008-05, 2008年5月 or 200805, or a year (2008)";
+
+// The value of a Chinese numeral digit (〇/○/零 0, 一 … 九), -1 for
+// another character.
+int HanDigit(char32_t c) {
+  static constexpr char32_t kDigits[] = U"〇一二三四五六七八九";
+  for (int i = 0; i < 10; ++i) {
+    if (kDigits[i] == c) return i;
+  }
+  return c == U'零' || c == U'○' ? 0 : -1;
+}
+
+// A month or day in Chinese numerals (五, 十, 十二, 二十, 三十一; or two
+// digits, 〇五) as Arabic digits; "" when `n` is not such a number.
+std::string HanSmallNumber(const std::u32string& n) {
+  const size_t ten = n.find(U'十');
+  if (ten == std::u32string::npos) {
+    if (n.empty() || n.size() > 2) return "";
+    std::string out;
+    for (char32_t c : n) out.push_back(static_cast<char>('0' + HanDigit(c)));
+    return out;
+  }
+  if (ten > 1 || n.size() - ten > 2) return "";
+  const int tens = ten == 0 ? 1 : HanDigit(n[0]);
+  const int units = ten + 1 < n.size() ? HanDigit(n[ten + 1]) : 0;
+  if (tens < 1 || units < 0 || (ten + 1 < n.size() && units == 0)) return "";
+  return std::to_string(tens * 10 + units);
+}
+
+// A date in Chinese numerals, as formal documents and certificates write
+// it (二〇〇八年五月七日, 二零零八年十二月三十一日), with Arabic digits
+// (2008年5月7日); `t` itself when it has none; "" when its numerals are
+// out of place (a year not digit by digit, 十 in a year, a month of 二十一).
+std::string ArabicDate(const std::string& t) {
+  const std::u32string cps = text::ToU32(t);
+  bool any = false;
+  for (char32_t c : cps) any = any || HanDigit(c) >= 0 || c == U'十';
+  if (!any) return t;
+  std::string out;
+  std::u32string run;
+  for (size_t i = 0; i <= cps.size(); ++i) {
+    const char32_t c = i < cps.size() ? cps[i] : 0;
+    if (c != 0 && (HanDigit(c) >= 0 || c == U'十')) {
+      run.push_back(c);
+      continue;
+    }
+    if (!run.empty()) {
+      size_t next = i;  // The character after the run, spaces aside.
+      while (next < cps.size() && cps[next] == U' ') ++next;
+      if (next < cps.size() && cps[next] == U'年') {
+        // The year, digit by digit.
+        for (char32_t d : run) {
+          if (HanDigit(d) < 0) return "";
+          out.push_back(static_cast<char>('0' + HanDigit(d)));
+        }
+      } else {
+        const std::string n = HanSmallNumber(run);
+        if (n.empty()) return "";
+        out += n;
+      }
+      run.clear();
+    }
+    if (c != 0) text::AppendUtf8(c, &out);
+  }
+  return out;
+}
 
 // A cursor over half-width, cleaned text.
 class Cursor {
@@ -590,9 +657,14 @@ absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s) {
 }
 
 absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
-  const std::string t = ToHalfWidth(CleanText(s));
+  std::string t = ToHalfWidth(CleanText(s));
   if (t.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("empty date; ", kDateForms));
+  }
+  // 二〇〇八年五月七日: only a date with 年 can be written so.
+  if (t.find("年") != std::string::npos) {
+    t = ArabicDate(t);
+    if (t.empty()) return DateError(s);
   }
   Cursor c(t);
   int year = 0;

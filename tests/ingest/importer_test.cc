@@ -1102,6 +1102,70 @@ TEST(ImporterTest, PhoneAndQqNumbersWrittenAsFloats) {
       "139.00");
 }
 
+// A file separated by ';' comes from where the decimal mark is a comma:
+// its amounts and whole numbers are read so (1.234,5 is 1234.5), the
+// wording keeps what the cell says, and a number that does not read that
+// way is rejected saying how it was read.
+TEST(ImporterTest, DecimalCommaInSemicolonFile) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称;统一社会信用代码;注册资本（万元）\n"
+            "甲公司;91310000757904992P;1.234,5\n"
+            "乙公司;91320413723588143D;1,5\n"
+            "丙公司;91310115757910815T;50,25万欧元\n"
+            "丁公司;91210204311478909W;1,2,3\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = tmp.Sub("r.csv");
+  auto s = Import(*store, tmp.Sub("e.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("in 万元) (decimal comma"));
+  auto a = ByUscc(*store, "91310000757904992P");
+  EXPECT_EQ(a->registered_capital().currency(), "CNY");
+  EXPECT_EQ(a->registered_capital().amount_minor(), 1234500000);  // 万元.
+  EXPECT_EQ(a->registered_capital_text(), "1.234,5(万元)");
+  EXPECT_EQ(
+      ByUscc(*store, "91320413723588143D")->registered_capital().amount_minor(),
+      1500000);
+  auto c = ByUscc(*store, "91310115757910815T");
+  EXPECT_EQ(c->registered_capital().currency(), "EUR");
+  EXPECT_EQ(c->registered_capital().amount_minor(), 50250000);
+  EXPECT_EQ(c->registered_capital_text(), "50,25万欧元");
+  const std::string rejects = ReadFile(tmp.Sub("r.csv"));
+  EXPECT_THAT(rejects, HasSubstr("decimal comma"));
+  EXPECT_THAT(rejects, HasSubstr("注册资本（万元）"));
+
+  // Donations: an amount column with its decimal comma.
+  WriteFile(tmp.Sub("d.csv"),
+            "方向;捐赠形式;捐赠日期;摘要;金额（元）\n"
+            "受捐;资金;2024-03-01;侨团捐款;1.500,50\n");
+  ImportOptions d;
+  d.kind = v1::KIND_DONATION;
+  s = Import(*store, tmp.Sub("d.csv"), d);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  auto page = store->Query("donation");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Donation&>(*page->records[0])
+                .money()
+                .amount_minor(),
+            150050);
+
+  // The same cells in a file separated by commas keep the comma as the
+  // thousands separator it is there.
+  WriteFile(tmp.Sub("c.csv"),
+            "企业名称,统一社会信用代码,注册资本（万元）\n"
+            "戊公司,91310115757910460R,\"1,500\"\n");
+  s = Import(*store, tmp.Sub("c.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(
+      ByUscc(*store, "91310115757910460R")->registered_capital().amount_minor(),
+      1500000000);
+}
+
 // Excel saves "CSV" with semicolons where the decimal mark is a comma (as
 // lists from associations in much of Europe come): read so when no header
 // reads with commas; a comma file stays a comma file.
