@@ -20,6 +20,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/types/span.h"
 #include "leveldb/db.h"
 #include "qiaolian/query.h"
@@ -1236,23 +1238,57 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
 constexpr int kLegalRepresentativeScore = 60;
 
 // The query as a person's name, for an enterprise search to look up the
-// legal representatives: two to four Han characters (simplified, as the
-// search compares), nullopt otherwise.
-std::optional<std::string> RepresentativeQuery(absl::string_view text) {
+// legal representatives by equality, in the forms registries write them:
+// two to four Han characters simplified (as the search compares) and as
+// typed (a traditional 陳偉明 as a Hong Kong registry keeps it); two to
+// four Latin words (Tan Wei Ming, Nguyen Van An) as typed, in capitals and
+// in title case. Empty for other queries.
+std::vector<std::string> RepresentativeQueries(absl::string_view text) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string v) {
+    if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) {
+      out.push_back(std::move(v));
+    }
+  };
+  const std::string typed =
+      absl::StrJoin(absl::StrSplit(text, ' ', absl::SkipWhitespace()), " ");
+  if (typed.size() > 64) return out;
   // Told apart cheaply first: a Han character takes 3 or 4 bytes.
-  if (text.size() < 6 || text.size() > 64 ||
-      std::none_of(text.begin(), text.end(), [](char c) {
-        return static_cast<unsigned char>(c) >= 0xE0;
-      })) {
-    return std::nullopt;
+  const bool wide = std::any_of(typed.begin(), typed.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0xE0;
+  });
+  if (wide) {
+    if (typed.size() < 6) return out;
+    std::string compact = text::Compact(typed);
+    const std::u32string cps = text::ToU32(compact);
+    if (cps.size() < 2 || cps.size() > 4 ||
+        !std::all_of(cps.begin(), cps.end(), text::IsHan)) {
+      return out;
+    }
+    add(std::move(compact));
+    add(typed);
+    return out;
   }
-  std::string compact = text::Compact(text);
-  const std::u32string cps = text::ToU32(compact);
-  if (cps.size() < 2 || cps.size() > 4 ||
-      !std::all_of(cps.begin(), cps.end(), text::IsHan)) {
-    return std::nullopt;
+  const std::vector<absl::string_view> words = absl::StrSplit(typed, ' ');
+  if (words.size() < 2 || words.size() > 4) return out;
+  for (absl::string_view w : words) {
+    if (std::none_of(w.begin(), w.end(), absl::ascii_isalpha) ||
+        !std::all_of(w.begin(), w.end(), [](char c) {
+          return absl::ascii_isalpha(c) || c == '-' || c == '\'' || c == '.';
+        })) {
+      return out;
+    }
   }
-  return compact;
+  add(typed);
+  add(absl::AsciiStrToUpper(typed));
+  std::string title = absl::AsciiStrToLower(typed);
+  for (size_t i = 0; i < title.size(); ++i) {
+    if (i == 0 || title[i - 1] == ' ' || title[i - 1] == '-') {
+      title[i] = absl::ascii_toupper(title[i]);
+    }
+  }
+  add(std::move(title));
+  return out;
 }
 
 }  // namespace
@@ -1273,12 +1309,12 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
         "search min_score ", options.min_score, " is not in 1..100"));
   }
   std::optional<std::string> code = CodeQuery(text);
-  std::optional<std::string> representative;
+  std::vector<std::string> representatives;
   if (kind == v1::KIND_ENTERPRISE &&
       options.min_score <= kLegalRepresentativeScore) {
-    representative = RepresentativeQuery(text);
+    representatives = RepresentativeQueries(text);
   }
-  if (!code.has_value() && !representative.has_value()) {
+  if (!code.has_value() && representatives.empty()) {
     Searcher s(store, kind, options);
     return s.Run(text);
   }
@@ -1303,15 +1339,18 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
   }
   // Enterprises whose legal representative the query names, when they can
   // rank: fewer hits than the limit, or some scoring lower.
-  if (representative.has_value() &&
+  if (!representatives.empty() &&
       (hits.size() < options.limit ||
        hits.back().score < kLegalRepresentativeScore)) {
     static constexpr Lookup kRepresentative = {
         "legal_representative.name", "legal representative",
         "legal representative's name is the query"};
-    QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, *representative,
-                              kLegalRepresentativeScore,
-                              hits.size() + options.limit, *snapshot, &hits));
+    const size_t most = hits.size() + options.limit;
+    for (const std::string& name : representatives) {
+      QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, name,
+                                kLegalRepresentativeScore, most, *snapshot,
+                                &hits));
+    }
   }
   std::stable_sort(
       hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {

@@ -592,6 +592,26 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
   EXPECT_EQ(Ids(*strict), (std::vector<uint64_t>{named}));
   // People are not searched by their companies' representatives.
   EXPECT_TRUE(Find(v1::KIND_PERSON, "胡正明").empty());
+  // Kept in traditional characters (a Hong Kong registry): found when
+  // typed so.
+  const uint64_t hk = with_representative("香港晨風貿易有限公司", "陳大文");
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "陳大文")),
+            (std::vector<uint64_t>{hk}));
+  // A Latin name (a foreign-invested enterprise's director), as typed, in
+  // capitals or in title case, whichever the registry wrote.
+  const uint64_t tan =
+      with_representative("新加坡陈氏投资有限公司", "TAN WEI MING");
+  const uint64_t lim =
+      with_representative("金坛林氏贸易有限公司", "Lim Siew Hoon");
+  for (const char* q : {"Tan Wei Ming", "tan wei ming", "TAN  WEI MING"}) {
+    SCOPED_TRACE(q);
+    hits = Find(v1::KIND_ENTERPRISE, q);
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].id, tan);
+    EXPECT_EQ(hits[0].field, "legal representative");
+  }
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "LIM SIEW HOON")),
+            (std::vector<uint64_t>{lim}));
 }
 
 TEST_P(SearchTest, SingleCharacterAndLimit) {
