@@ -278,8 +278,12 @@ int Main(int argc, char** argv) {
     auto finish = [&] {
       if (!bulk) return;
       auto done = internal::StoreAccess::FinishBulkLoad(**store);
-      if (!done.ok()) {
-        std::fprintf(stderr, "%s\n", done.status().ToString().c_str());
+      // Then one level, as Import does after a bulk load.
+      absl::Status compacted =
+          done.ok() ? internal::StoreAccess::CompactAfterLoad(**store)
+                    : done.status();
+      if (!compacted.ok()) {
+        std::fprintf(stderr, "%s\n", compacted.ToString().c_str());
         std::exit(1);
       }
     };

@@ -610,8 +610,10 @@ int CmdImport(const Args& a) {
     o.progress_every = 2000;
     o.progress = [](const ImportProgress& p) {
       if (p.building_indexes) {
-        std::fprintf(stderr, "\n%llu rows written; building indexes ...",
-                     static_cast<unsigned long long>(p.rows));
+        std::fprintf(
+            stderr,
+            "\n%llu rows written; building indexes, then compacting ...",
+            static_cast<unsigned long long>(p.rows));
         return;
       }
       const int width = 30;

@@ -210,10 +210,13 @@ struct ImportSummary {
   static constexpr size_t kMaxListedDuplicates = 1000;
   std::vector<ImportDuplicate> duplicate_rows;
   // A bulk load (ImportBulkLoad; docs/import.md): the index entries it put
-  // off, and the seconds spent writing them at the end.
+  // off, the seconds spent writing them at the end, and the seconds spent
+  // compacting the store's tables into one level after that (so that
+  // searches and queries read one table per key range, not one per level).
   bool bulk_load = false;
   uint64_t deferred_index_entries = 0;
   double index_build_seconds = 0;
+  double compact_seconds = 0;
 
   std::string ToString() const;  // Human-readable, several lines.
   std::string ToJson() const;

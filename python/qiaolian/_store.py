@@ -562,7 +562,7 @@ class Store:
         "suggested_columns", "warned",
         "warnings_by_reason", "merged", "likely_duplicates",
         "duplicate_rows", "bulk_load", "deferred_index_entries",
-        "index_build_seconds"}; each of duplicate_rows is {"line", "id",
+        "index_build_seconds", "compact_seconds"}; each of duplicate_rows is {"line", "id",
         "other_line", "score", "reasons", "merged"}.
 
         format: "csv", "tsv", "jsonl", "xlsx" or "xls" (None: from the

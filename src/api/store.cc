@@ -714,6 +714,17 @@ absl::StatusOr<uint64_t> StoreAccess::FinishBulkLoad(Store& s) {
   return entries;
 }
 
+absl::Status StoreAccess::CompactAfterLoad(Store& s) {
+  Store::Rep* rep = s.rep_.get();
+  QL_RETURN_IF_ERROR(rep->CheckWritable());
+  // Without write_mu: writers go on meanwhile (LevelDB compacts beside
+  // them), and a kill leaves the tables LevelDB had.
+  rep->db->raw()->CompactRange(nullptr, nullptr);
+  // A compaction that failed (disk full, I/O error) shows on the next write.
+  leveldb::WriteBatch nothing;
+  return rep->db->Write(&nothing, /*sync=*/true);
+}
+
 std::string StoreAccess::CountKey(Kind kind) {
   return qiaolian::CountKey(kind);
 }

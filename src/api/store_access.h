@@ -63,6 +63,12 @@ struct StoreAccess {
   // queries; returns how many entries it wrote. A no-op (0) without a load
   // in progress.
   static absl::StatusOr<uint64_t> FinishBulkLoad(Store& s);
+  // After a bulk load: rewrites the store's tables into one level, as fast
+  // loaders do after a load (docs/ARCHITECTURE.md, "After a bulk load"). A
+  // load leaves its rows, history and index entries spread over LevelDB's
+  // levels, and every seek of a search or a query reads a table of each
+  // level; afterwards it reads one.
+  static absl::Status CompactAfterLoad(Store& s);
   static bool Sync(const Store& s, std::optional<bool> sync);
 
   static const storage::Db& Db(const Store& store);

@@ -16,12 +16,15 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "leveldb/db.h"
 #include "qiaolian/import.h"
 #include "qiaolian/record.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/options.pb.h"
+#include "src/api/store_access.h"
 #include "src/ingest/hash_sets.h"
+#include "src/storage/db.h"
 #include "tests/testing/temp_dir.h"
 #include "unicode/ucnv.h"
 
@@ -1482,6 +1485,41 @@ TEST(ImporterTest, RepeatsFarApartAreFoundAfterRowHashesSpill) {
     EXPECT_THAT(e.path().filename().string(),
                 ::testing::Not(HasSubstr("qiaolian-scratch")));
   }
+}
+
+// A bulk load ends with the store's tables in one level, so that a search
+// or a query seeks one table per key range instead of one per level; what
+// it loaded reads back.
+TEST(ImporterTest, BulkLoadLeavesTheTablesInOneLevel) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("r.csv"), GenerateRegistry(5000));
+  StoreOptions so;
+  so.create_if_missing = true;
+  so.write_buffer_bytes = 64 << 10;  // Many flushes, several levels.
+  auto store = Store::Open(tmp.Sub("s"), so);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto s = Import(**store, tmp.Sub("r.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->bulk_load);
+  EXPECT_EQ(s->created, 5000u);
+  EXPECT_THAT(s->ToString(), HasSubstr("tables compacted in"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"compact_seconds\":"));
+  leveldb::DB* db = internal::StoreAccess::Db(**store).raw();
+  int levels = 0;
+  std::string files;
+  for (int level = 0; level < 7; ++level) {
+    std::string n;
+    ASSERT_TRUE(
+        db->GetProperty(absl::StrCat("leveldb.num-files-at-level", level), &n));
+    files += n + " ";
+    levels += n != "0";
+  }
+  EXPECT_EQ(levels, 1) << "files by level: " << files;
+  auto hits = Search(**store, v1::KIND_ENTERPRISE, "测试企业4999有限公司", {});
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().score, 100);
+  EXPECT_TRUE((*store)->Verify()->problems.empty());
 }
 
 // Killing the process in the middle of an import leaves a store that opens,

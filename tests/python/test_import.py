@@ -230,6 +230,8 @@ def test_likely_duplicates_are_listed_or_merged(store, tmp_path):
     s = store.import_file(people, kind="person", duplicates="merge",
                           bulk_load="on")
     assert s["bulk_load"] and s["unchanged"] == 1 and s["created"] == 0
+    # A bulk load ends by compacting the store, and says how long it took.
+    assert s["compact_seconds"] >= 0 and "index_build_seconds" in s
     assert store.verify()["problems"] == []
     with pytest.raises(qiaolian.InvalidArgumentError, match="auto, on or off"):
         store.import_file(people, kind="person", bulk_load="yes")
