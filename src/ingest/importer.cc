@@ -345,11 +345,21 @@ struct MappedColumn {
   // 经营地址), and this one gives it only where that one's cell is empty.
   // -1: none.
   int fallback_of = -1;
-  // A column of numbers in a file separated by ';', which Excel saves so
-  // where the decimal mark is a comma: its numbers are read with that mark
-  // (1.234,5 is 1234.5).
+  // A column of a file separated by ';', which Excel saves so where the
+  // decimal mark is a comma (most of continental Europe): its numbers are
+  // read with that mark (1.234,5 is 1234.5), its dates day first as those
+  // places write them (07.05.2008 is 2008-05-07).
   bool decimal_comma = false;
+  bool day_first = false;
 };
+
+// Whether column `c` holds dates (or dates and times).
+bool DateColumn(const MappedColumn& c) {
+  if (c.target != Target::kField || c.path.empty()) return false;
+  const Descriptor* d = c.path.back()->message_type();
+  return d == v1::Date::descriptor() ||
+         d == google::protobuf::Timestamp::descriptor();
+}
 
 // Whether column `c` holds numbers: money, or a whole number.
 bool NumericColumn(const MappedColumn& c) {
@@ -390,14 +400,53 @@ std::string DecimalPointForm(const MappedColumn& c, absl::string_view value) {
   return v;
 }
 
-// The error of a decimal-comma cell that does not read, saying how it was
-// read.
-absl::Status WithDecimalComma(const MappedColumn& c, absl::Status st) {
-  if (st.ok() || !c.decimal_comma) return st;
-  return absl::Status(st.code(),
-                      absl::StrCat(st.message(),
-                                   " (read with the decimal comma of a file "
-                                   "separated by ;: 1.234,5 is 1234.5)"));
+// The cell of a day-first column as the date readers take it: a date
+// written day, month, year (07.05.2008, 7/5/2008, 07-05-2008, a time
+// after it) with its year first (2008-05-07); other cells as they are.
+std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
+  if (!c.day_first) return std::string(value);
+  const std::string v = ingest::ToHalfWidth(value);
+  auto digits = [&v](size_t at) {
+    size_t n = 0;
+    while (at + n < v.size() && absl::ascii_isdigit(v[at + n])) ++n;
+    return n;
+  };
+  const size_t d = digits(0);
+  if (d < 1 || d > 2 || d >= v.size()) return v;
+  const char sep = v[d];
+  if (sep != '.' && sep != '/' && sep != '-') return v;
+  const size_t m = digits(d + 1);
+  const size_t at_year = d + 1 + m + 1;
+  if (m < 1 || m > 2 || at_year > v.size() || v[d + 1 + m] != sep ||
+      digits(at_year) != 4) {
+    return v;
+  }
+  const absl::string_view rest = absl::string_view(v).substr(at_year + 4);
+  if (!rest.empty() && rest[0] != ' ' && rest[0] != 'T') return v;
+  return absl::StrCat(v.substr(at_year, 4), "-", v.substr(d + 1, m), "-",
+                      v.substr(0, d), rest);
+}
+
+// The cell of column `c` as the readers of its values take it
+// (DecimalPointForm, YearFirstForm).
+std::string ReadableForm(const MappedColumn& c, absl::string_view value) {
+  if (c.decimal_comma) return DecimalPointForm(c, value);
+  if (c.day_first) return YearFirstForm(c, value);
+  return std::string(value);
+}
+
+// The error of a cell of a file separated by ';' that does not read,
+// saying how it was read.
+absl::Status WithLocaleNote(const MappedColumn& c, absl::Status st) {
+  if (st.ok() || !(c.decimal_comma || c.day_first)) return st;
+  return absl::Status(
+      st.code(),
+      absl::StrCat(st.message(),
+                   c.decimal_comma ? " (read with the decimal comma of a file "
+                                     "separated by ;: 1.234,5 is 1234.5)"
+                                   : " (read day first, as a file separated "
+                                     "by ; writes dates: 07.05.2008 is "
+                                     "2008-05-07)"));
 }
 
 // Whether a column gives one value (a second column to the same field
@@ -1106,8 +1155,8 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     case Target::kField: {
       const size_t before = result->named_refs.size();
-      QL_RETURN_IF_ERROR(WithDecimalComma(
-          c, SetPath(m, c.path, WithHeaderUnit(c, DecimalPointForm(c, value)),
+      QL_RETURN_IF_ERROR(WithLocaleNote(
+          c, SetPath(m, c.path, WithHeaderUnit(c, ReadableForm(c, value)),
                      &result->named_refs)));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
@@ -1173,7 +1222,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       }
       absl::StatusOr<v1::Money> money = ingest::ParseCapital(
           bare ? absl::StrCat(number, "(", c.money_unit, ")") : number);
-      QL_RETURN_IF_ERROR(WithDecimalComma(c, money.status()));
+      QL_RETURN_IF_ERROR(WithLocaleNote(c, money.status()));
       *e->mutable_registered_capital() = *std::move(money);
       return absl::OkStatus();
     }
@@ -1863,9 +1912,15 @@ class Importer {
         for (size_t i = 0; i < columns_.size(); ++i) {
           MappedColumn& c = columns_[i];
           c.decimal_comma = NumericColumn(c);
-          if (c.decimal_comma && i < summary_.mapped_columns.size()) {
+          c.day_first = DateColumn(c);
+          if (i >= summary_.mapped_columns.size()) continue;
+          if (c.decimal_comma) {
             absl::StrAppend(&summary_.mapped_columns[i].second,
                             " (decimal comma: 1.234,5 is 1234.5)");
+          }
+          if (c.day_first) {
+            absl::StrAppend(&summary_.mapped_columns[i].second,
+                            " (day first: 07.05.2008 is 2008-05-07)");
           }
         }
       }

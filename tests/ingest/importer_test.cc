@@ -1169,6 +1169,50 @@ TEST(ImporterTest, DecimalCommaInSemicolonFile) {
       1500000000);
 }
 
+// Where the decimal mark is a comma, dates are written day first
+// (07.05.2008 in Germany, 07/05/2008 in France, 7-5-2008 in the
+// Netherlands): in a file separated by ';' they are read so; dates with
+// the year first read as everywhere.
+TEST(ImporterTest, DayFirstDatesInSemicolonFile) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称;统一社会信用代码;成立日期\n"
+            "甲公司;91310000757904992P;07.05.2008\n"
+            "乙公司;91320413723588143D;7/5/2008\n"
+            "丙公司;91310115757910815T;2008-05-07\n"
+            "丁公司;91210204311478909W;31.02.2020\n"
+            "戊公司;91310115757910460R;07-05-2008 00:00:00\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.reject_file = tmp.Sub("r.csv");
+  auto s = Import(*store, tmp.Sub("e.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("established (day first"));
+  for (const char* uscc : {"91310000757904992P", "91320413723588143D",
+                           "91310115757910815T", "91310115757910460R"}) {
+    SCOPED_TRACE(uscc);
+    auto e = ByUscc(*store, uscc);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->established().year(), 2008);
+    EXPECT_EQ(e->established().month(), 5);
+    EXPECT_EQ(e->established().day(), 7);
+  }
+  const std::string rejects = ReadFile(tmp.Sub("r.csv"));
+  EXPECT_THAT(rejects, HasSubstr("not a calendar date"));
+  EXPECT_THAT(rejects, HasSubstr("read day first"));
+
+  // In a file separated by commas a date is not read day first: 07.05.2008
+  // could be either, and is rejected as before.
+  WriteFile(tmp.Sub("c.csv"),
+            "企业名称,统一社会信用代码,成立日期\n"
+            "己公司,91320413608244193E,07.05.2008\n");
+  s = Import(*store, tmp.Sub("c.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+}
+
 // Excel saves "CSV" with semicolons where the decimal mark is a comma (as
 // lists from associations in much of Europe come): read so when no header
 // reads with commas; a comma file stays a comma file.
