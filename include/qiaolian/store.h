@@ -264,7 +264,8 @@ class Store {
   absl::StatusOr<VerifyReport> Verify() const;
 
   // Drops and rebuilds all index entries from the rows (holds the writer
-  // lock throughout).
+  // lock throughout), then compacts the store into one level (as Compact;
+  // writers go on meanwhile), where searches and queries read fastest.
   absl::Status Reindex();
 
   // Rewrites the store's tables so that deleted and overwritten data is

@@ -563,14 +563,30 @@ absl::StatusOr<VerifyReport> Store::Verify() const {
   return internal::Verify(*rep_->db, *readable, building);
 }
 
+namespace {
+// Every table into one level (LevelDB's CompactRange over all keys), then
+// an empty synced write: a compaction that failed (disk full, I/O error)
+// shows there.
+absl::Status CompactTables(storage::Db& db) {
+  db.raw()->CompactRange(nullptr, nullptr);
+  leveldb::WriteBatch nothing;
+  return db.Write(&nothing, /*sync=*/true);
+}
+}  // namespace
+
 absl::Status Store::Reindex() {
   QL_RETURN_IF_ERROR(rep_->CheckWritable());
-  absl::MutexLock lock(&rep_->write_mu);
-  if (rep_->deferred != nullptr) {
-    return absl::FailedPreconditionError(
-        "an import is building indexes; reindex after it finishes");
+  {
+    absl::MutexLock lock(&rep_->write_mu);
+    if (rep_->deferred != nullptr) {
+      return absl::FailedPreconditionError(
+          "an import is building indexes; reindex after it finishes");
+    }
+    QL_RETURN_IF_ERROR(internal::Reindex(rep_->db.get(), *rep_->indexes));
   }
-  return internal::Reindex(rep_->db.get(), *rep_->indexes);
+  // Then one level, as after a bulk load: every index entry was written
+  // again, and would otherwise be spread over the levels.
+  return CompactTables(*rep_->db);
 }
 
 namespace {
@@ -602,10 +618,7 @@ absl::StatusOr<CompactReport> Store::Compact() {
           internal::PackPostings(rep_->db.get(), *rep_->indexes));
     }
   }
-  rep_->db->raw()->CompactRange(nullptr, nullptr);
-  // A compaction that failed (disk full, I/O error) shows on the next write.
-  leveldb::WriteBatch nothing;
-  QL_RETURN_IF_ERROR(rep_->db->Write(&nothing, /*sync=*/true));
+  QL_RETURN_IF_ERROR(CompactTables(*rep_->db));
   report.bytes_after = DirectoryBytes(path());
   return report;
 }
@@ -719,10 +732,7 @@ absl::Status StoreAccess::CompactAfterLoad(Store& s) {
   QL_RETURN_IF_ERROR(rep->CheckWritable());
   // Without write_mu: writers go on meanwhile (LevelDB compacts beside
   // them), and a kill leaves the tables LevelDB had.
-  rep->db->raw()->CompactRange(nullptr, nullptr);
-  // A compaction that failed (disk full, I/O error) shows on the next write.
-  leveldb::WriteBatch nothing;
-  return rep->db->Write(&nothing, /*sync=*/true);
+  return CompactTables(*rep->db);
 }
 
 std::string StoreAccess::CountKey(Kind kind) {

@@ -15,7 +15,9 @@
 #include "leveldb/db.h"
 #include "leveldb/write_batch.h"
 #include "qiaolian/store.h"
+#include "src/api/store_access.h"
 #include "src/model/indexes.h"
+#include "src/storage/db.h"
 #include "src/storage/key_codec.h"
 #include "tests/testing/temp_dir.h"
 
@@ -398,6 +400,44 @@ TEST(IndexMaintenanceTest, VerifyFindsMissingAndStrayEntriesReindexFixes) {
   EXPECT_THAT(all2, HasSubstr("unique keys"));
   ASSERT_TRUE(store->Reindex().ok());
   VerifyClean(*store);
+}
+
+// Reindex writes every index entry again, and ends with the store in one
+// level, as a bulk load does: a seek then reads one table, not one a level.
+TEST(IndexMaintenanceTest, ReindexLeavesTheTablesInOneLevel) {
+  TempDir tmp;
+  StoreOptions o;
+  o.create_if_missing = true;
+  o.write_buffer_bytes = 64 << 10;  // Many flushes, several levels.
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(tmp.Sub("s"), o);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<v1::Enterprise> es(3000);
+  std::vector<google::protobuf::Message*> batch;
+  for (size_t i = 0; i < es.size(); ++i) {
+    es[i].set_name(absl::StrCat("金坛测试企业", i, "有限公司"));
+    es[i].mutable_address()->set_text(absl::StrCat("金坛区华城路", i, "号"));
+    batch.push_back(&es[i]);
+  }
+  ASSERT_TRUE((*store)->CreateAll(batch).ok());
+  ASSERT_TRUE((*store)->Reindex().ok());
+  leveldb::DB* db = internal::StoreAccess::Db(**store).raw();
+  int levels = 0;
+  std::string files;
+  for (int level = 0; level < 7; ++level) {
+    std::string n;
+    ASSERT_TRUE(
+        db->GetProperty(absl::StrCat("leveldb.num-files-at-level", level), &n));
+    files += n + " ";
+    levels += n != "0";
+  }
+  EXPECT_EQ(levels, 1) << "files by level: " << files;
+  absl::StatusOr<VerifyReport> r = (*store)->Verify();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->rows, 3000u);
+  EXPECT_TRUE(r->problems.empty()) << absl::StrJoin(r->problems, "\n");
+  EXPECT_THAT(
+      QueryIds(**store, "enterprise where name = \"金坛测试企业2999有限公司\""),
+      Contains(3000u));
 }
 
 }  // namespace
