@@ -759,14 +759,153 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
   return date;
 }
 
+namespace {
+
+// The value of a Chinese numeral digit in an amount (financial 壹贰叁 or
+// common 一二三, 两 and 〇 too), -1 for another character.
+int AmountDigit(char32_t c) {
+  static constexpr std::pair<char32_t, int> kDigits[] = {
+      {U'零', 0}, {U'〇', 0}, {U'壹', 1}, {U'一', 1}, {U'贰', 2},
+      {U'貳', 2}, {U'二', 2}, {U'两', 2}, {U'兩', 2}, {U'叁', 3},
+      {U'參', 3}, {U'三', 3}, {U'肆', 4}, {U'四', 4}, {U'伍', 5},
+      {U'五', 5}, {U'陆', 6}, {U'陸', 6}, {U'六', 6}, {U'柒', 7},
+      {U'七', 7}, {U'捌', 8}, {U'八', 8}, {U'玖', 9}, {U'九', 9}};
+  for (const auto& [ch, v] : kDigits) {
+    if (ch == c) return v;
+  }
+  return -1;
+}
+
+// The power of ten of a Chinese numeral unit (拾/十 1 … 亿 8), -1 for
+// another character.
+int AmountUnit(char32_t c) {
+  switch (c) {
+    case U'拾':
+    case U'十':
+      return 1;
+    case U'佰':
+    case U'百':
+      return 2;
+    case U'仟':
+    case U'千':
+      return 3;
+    case U'万':
+    case U'萬':
+      return 4;
+    case U'亿':
+    case U'億':
+      return 8;
+    default:
+      return -1;
+  }
+}
+
+// An amount written in Chinese numerals, as receipts and ledgers write
+// them (人民币壹拾贰万叁仟元整, 伍角, 五十万美元), with Arabic digits
+// (人民币123000元, 0.5元, 500000美元); "" when `t` has no such amount or
+// one that does not read (a digit with no unit between two others).
+std::string ArabicAmount(absl::string_view t) {
+  const std::u32string cps = text::ToU32(t);
+  size_t begin = 0;
+  while (begin < cps.size() && AmountDigit(cps[begin]) < 0 &&
+         AmountUnit(cps[begin]) < 0) {
+    ++begin;
+  }
+  if (begin == cps.size()) return "";
+  // The whole part, in sections of up to 万 and 亿.
+  uint64_t total = 0, section = 0, number = 0;
+  bool pending = false, any_digit = false;
+  size_t i = begin;
+  constexpr uint64_t kMax = uint64_t{1} << 60;
+  for (; i < cps.size(); ++i) {
+    const int d = AmountDigit(cps[i]);
+    const int u = AmountUnit(cps[i]);
+    if (d >= 0) {
+      if (pending) return "";  // 二三, 二〇: no unit between.
+      number = static_cast<uint64_t>(d);
+      pending = d != 0;
+      any_digit = true;
+    } else if (u >= 1 && u <= 3) {
+      // A unit counts its digit; 十 alone at the start is ten (十二).
+      if (!pending && !(u == 1 && section == 0)) return "";
+      uint64_t unit = 1;
+      for (int k = 0; k < u; ++k) unit *= 10;
+      section += (pending ? number : 1) * unit;
+      number = 0;
+      pending = false;
+      any_digit = true;
+    } else if (u == 4 || u == 8) {
+      const uint64_t unit = u == 4 ? 10000 : 100000000;
+      const uint64_t part = section + (pending ? number : 0);
+      if (u == 8) {
+        total = (total + part) * unit;
+      } else {
+        total += part * unit;
+      }
+      if (total > kMax) return "";
+      section = number = 0;
+      pending = false;
+    } else {
+      break;
+    }
+  }
+  if (!any_digit) return "";
+  total += section + (pending ? number : 0);
+  // Then 元 (圆), and tenths and hundredths: 伍角, 叁分.
+  std::string out = text::ToUtf8(cps.substr(0, begin));
+  int jiao = 0, fen = 0;
+  bool yuan = false;
+  // 伍角, 叁分; 零 before either (壹元零伍分).
+  auto tenths = [&cps, &i](char32_t mark, int* part) {
+    size_t at = i;
+    if (at < cps.size() && cps[at] == U'零') ++at;
+    if (at + 1 < cps.size() && AmountDigit(cps[at]) >= 0 &&
+        cps[at + 1] == mark) {
+      *part = AmountDigit(cps[at]);
+      i = at + 2;
+    }
+  };
+  if (i < cps.size() && (cps[i] == U'元' || cps[i] == U'圆')) {
+    yuan = true;
+    ++i;
+    tenths(U'角', &jiao);
+    tenths(U'分', &fen);
+  } else if (i < cps.size() && (cps[i] == U'角' || cps[i] == U'分') &&
+             total < 10) {
+    // 叁角, 伍分, 叁角伍分: no yuan.
+    yuan = true;
+    (cps[i] == U'角' ? jiao : fen) = static_cast<int>(total);
+    const bool tenth = cps[i] == U'角';
+    total = 0;
+    ++i;
+    if (tenth) tenths(U'分', &fen);
+  }
+  absl::StrAppend(&out, total);
+  if (jiao != 0 || fen != 0) absl::StrAppend(&out, ".", jiao, fen);
+  if (yuan) out += "元";
+  // 整 (正): "exactly", as receipts close an amount.
+  if (i < cps.size() && (cps[i] == U'整' || cps[i] == U'正')) ++i;
+  out += text::ToUtf8(cps.substr(i));
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Money> ParseCapital(absl::string_view s) {
   if (IsPlaceholder(s)) {
     return absl::InvalidArgumentError(
         absl::StrCat("no amount: ", Quote(s), " is a placeholder for nothing"));
   }
-  const std::string t = ToHalfWidth(CleanText(s));
-  // The number: the first run of digits, ',' and '.'.
-  const size_t begin = t.find_first_of("0123456789");
+  std::string t = ToHalfWidth(CleanText(s));
+  // The number: the first run of digits, ',' and '.'; or an amount in
+  // Chinese numerals (壹万元整), as the number it writes.
+  size_t begin = t.find_first_of("0123456789");
+  if (begin == std::string::npos) {
+    t = ArabicAmount(t);
+    begin = t.find_first_of("0123456789");
+  } else if (absl::EndsWith(t, "元整") || absl::EndsWith(t, "元正")) {
+    t.resize(t.size() - 3);  // 1000元整: exactly 1000 yuan.
+  }
   if (begin == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("not a number: ", Quote(s)));
   }
