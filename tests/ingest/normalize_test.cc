@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <system_error>
@@ -226,6 +227,34 @@ TEST(ParseCapitalTest, ChineseNumerals) {
     SCOPED_TRACE(std::string(in));
     EXPECT_EQ(ParseCapital(in).status().code(),
               absl::StatusCode::kInvalidArgument);
+  }
+}
+
+// Mixes of numerals, units and marks (run under ASan in CI): an amount or
+// a date reads, or is an InvalidArgument naming what was expected; never
+// another error, a negative amount or a crash.
+TEST(ParseCapitalTest, MixesOfNumeralsReadOrAreRejected) {
+  const std::vector<std::string> pieces = {
+      "零", "〇", "壹", "一", "贰", "两", "叁",   "九",     "拾",
+      "十", "佰", "百", "仟", "千", "万", "亿",   "元",     "圆",
+      "角", "分", "整", "年", "月", "日", "美元", "人民币", "1",
+      "0",  "5",  ",",  ".",  "(",  ")",  " ",    "-",      "/"};
+  std::mt19937 rng(18);
+  for (int n = 0; n < 20000; ++n) {
+    std::string in;
+    const int len = 1 + static_cast<int>(rng() % 9);
+    for (int k = 0; k < len; ++k) in += pieces[rng() % pieces.size()];
+    SCOPED_TRACE(in);
+    const absl::StatusOr<v1::Money> money = ParseCapital(in);
+    if (money.ok()) {
+      EXPECT_GE(money->amount_minor(), 0);
+    } else {
+      EXPECT_EQ(money.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+    const absl::StatusOr<v1::Date> date = ParseDate(in);
+    if (!date.ok()) {
+      EXPECT_EQ(date.status().code(), absl::StatusCode::kInvalidArgument);
+    }
   }
 }
 
