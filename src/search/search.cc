@@ -1158,18 +1158,25 @@ struct Lookup {
   const char* reason;  // SearchHit::reason.
 };
 
-// Adds to `hits` the records of `kind` whose `l.path` is `value`, scoring
-// `score` (match "exact", text the record's name), up to `limit` hits in
-// all, none twice. A lookup that no index serves is skipped (a store with
-// indexes of its own), as is a value the field cannot hold.
+// Adds to `hits` the records of `kind` whose `l.path` is one of `values`
+// (one query), scoring `score` (match "exact", text the record's name), up
+// to `limit` hits in all, none twice. A lookup that no index serves is
+// skipped (a store with indexes of its own), as is a value the field
+// cannot hold.
 absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
-                    const std::string& value, int score, size_t limit,
-                    const StoreSnapshot& at, std::vector<SearchHit>* hits) {
+                    absl::Span<const std::string> values, int score,
+                    size_t limit, const StoreSnapshot& at,
+                    std::vector<SearchHit>* hits) {
   QueryOptions o;
   o.snapshot = &at;
+  const std::string quoted =
+      absl::StrJoin(values, ", ", [](std::string* out, const std::string& v) {
+        absl::StrAppend(out, "\"", v, "\"");
+      });
   absl::StatusOr<QueryPage> page =
-      store.Query(absl::StrCat(KindName(kind), " where ", l.path, " = \"",
-                               value, "\" limit ", limit),
+      store.Query(absl::StrCat(KindName(kind), " where ", l.path,
+                               values.size() == 1 ? " = " : " in (", quoted,
+                               values.size() == 1 ? "" : ")", " limit ", limit),
                   o);
   if (!page.ok()) {
     if (absl::IsInvalidArgument(page.status()) ||
@@ -1220,14 +1227,14 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
   const bool person = kind == v1::KIND_PERSON;
   for (const Lookup& l : person ? absl::MakeConstSpan(kPerson)
                                 : absl::MakeConstSpan(kEnterprise)) {
-    QL_RETURN_IF_ERROR(LookUp(store, kind, l, code, 100, limit, at, hits));
+    QL_RETURN_IF_ERROR(LookUp(store, kind, l, {code}, 100, limit, at, hits));
   }
   // A first-generation resident number, as imports store it: in its
   // 18-character form.
   if (const std::string converted = model::ResidentIdOfFirstGeneration(code);
       person && !converted.empty()) {
     QL_RETURN_IF_ERROR(
-        LookUp(store, kind, kPerson[0], converted, 100, limit, at, hits));
+        LookUp(store, kind, kPerson[0], {converted}, 100, limit, at, hits));
   }
   return absl::OkStatus();
 }
@@ -1345,12 +1352,9 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
     static constexpr Lookup kRepresentative = {
         "legal_representative.name", "legal representative",
         "legal representative's name is the query"};
-    const size_t most = hits.size() + options.limit;
-    for (const std::string& name : representatives) {
-      QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, name,
-                                kLegalRepresentativeScore, most, *snapshot,
-                                &hits));
-    }
+    QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, representatives,
+                              kLegalRepresentativeScore,
+                              hits.size() + options.limit, *snapshot, &hits));
   }
   std::stable_sort(
       hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
