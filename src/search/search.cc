@@ -1247,7 +1247,7 @@ constexpr int kLegalRepresentativeScore = 60;
 // The query as a person's name, for an enterprise search to look up the
 // legal representatives by equality, in the forms registries write them:
 // two to four Han characters simplified (as the search compares) and as
-// typed (a traditional 陳偉明 as a Hong Kong registry keeps it); two to
+// typed (Search adds the traditional form when it looks them up); two to
 // four Latin words (Tan Wei Ming, Nguyen Van An) as typed, in capitals and
 // in title case. Empty for other queries.
 std::vector<std::string> RepresentativeQueries(absl::string_view text) {
@@ -1352,6 +1352,16 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
     static constexpr Lookup kRepresentative = {
         "legal_representative.name", "legal representative",
         "legal representative's name is the query"};
+    // A Han name in traditional characters too: mainland registries often
+    // keep a Hong Kong or Taiwan representative's name as on the person's
+    // papers (陳大文). Converted only now, when the lookup runs.
+    if (static_cast<unsigned char>(representatives[0][0]) >= 0xE0) {
+      std::string traditional = text::ToTraditional(representatives[0]);
+      if (std::find(representatives.begin(), representatives.end(),
+                    traditional) == representatives.end()) {
+        representatives.push_back(std::move(traditional));
+      }
+    }
     QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, representatives,
                               kLegalRepresentativeScore,
                               hits.size() + options.limit, *snapshot, &hits));

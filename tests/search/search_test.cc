@@ -592,10 +592,13 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
   EXPECT_EQ(Ids(*strict), (std::vector<uint64_t>{named}));
   // People are not searched by their companies' representatives.
   EXPECT_TRUE(Find(v1::KIND_PERSON, "胡正明").empty());
-  // Kept in traditional characters (a Hong Kong registry): found when
-  // typed so.
+  // Kept in traditional characters (a Hong Kong representative's name as
+  // on the person's papers): found typed either way.
   const uint64_t hk = with_representative("香港晨風貿易有限公司", "陳大文");
   EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "陳大文")),
+            (std::vector<uint64_t>{hk}));
+  // And typed in simplified characters, as staff type it.
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "陈大文")),
             (std::vector<uint64_t>{hk}));
   // A Latin name (a foreign-invested enterprise's director), as typed, in
   // capitals or in title case, whichever the registry wrote.
