@@ -22,6 +22,19 @@ namespace {
 constexpr char32_t kTableFirst = 0x3400;
 constexpr char32_t kTableLast = 0x9FFF;
 
+// `s` converted by the open OpenCC converter `cc` (under `mu`: OpenCC's
+// converter is not documented as thread-safe); `s` itself when OpenCC
+// fails.
+std::string ConvertWith(opencc_t cc, std::mutex* mu, absl::string_view s) {
+  if (s.empty()) return std::string(s);
+  std::lock_guard<std::mutex> lock(*mu);
+  char* out = opencc_convert_utf8(cc, s.data(), s.size());
+  if (out == nullptr) return std::string(s);
+  std::string r(out);
+  opencc_convert_utf8_free(out);
+  return r;
+}
+
 // Traditional -> simplified. OpenCC converts phrase by phrase, which matters
 // for a few one-to-many characters; most text is already simplified, so a
 // per-character table (built once with OpenCC) tells whether a string needs
@@ -50,13 +63,8 @@ class Simplifier {
   }
 
   std::string Convert(absl::string_view s) const {
-    if (!status_.ok() || s.empty()) return std::string(s);
-    std::lock_guard<std::mutex> lock(mu_);
-    char* out = opencc_convert_utf8(cc_, s.data(), s.size());
-    if (out == nullptr) return std::string(s);
-    std::string r(out);
-    opencc_convert_utf8_free(out);
-    return r;
+    if (!status_.ok()) return std::string(s);
+    return ConvertWith(cc_, &mu_, s);
   }
 
  private:
@@ -265,13 +273,8 @@ std::string ToTraditional(absl::string_view s) {
     return c;
   }();
   static std::mutex mu;  // As for t2s: not documented as thread-safe.
-  if (cc == reinterpret_cast<opencc_t>(-1) || s.empty()) return std::string(s);
-  std::lock_guard<std::mutex> lock(mu);
-  char* out = opencc_convert_utf8(cc, s.data(), s.size());
-  if (out == nullptr) return std::string(s);
-  std::string r(out);
-  opencc_convert_utf8_free(out);
-  return r;
+  if (cc == reinterpret_cast<opencc_t>(-1)) return std::string(s);
+  return ConvertWith(cc, &mu, s);
 }
 
 std::string Normalize(absl::string_view s) {

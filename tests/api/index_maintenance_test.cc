@@ -15,10 +15,9 @@
 #include "leveldb/db.h"
 #include "leveldb/write_batch.h"
 #include "qiaolian/store.h"
-#include "src/api/store_access.h"
 #include "src/model/indexes.h"
-#include "src/storage/db.h"
 #include "src/storage/key_codec.h"
+#include "tests/testing/store_levels.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -420,16 +419,8 @@ TEST(IndexMaintenanceTest, ReindexLeavesTheTablesInOneLevel) {
   }
   ASSERT_TRUE((*store)->CreateAll(batch).ok());
   ASSERT_TRUE((*store)->Reindex().ok());
-  leveldb::DB* db = internal::StoreAccess::Db(**store).raw();
   int levels = 0;
-  std::string files;
-  for (int level = 0; level < 7; ++level) {
-    std::string n;
-    ASSERT_TRUE(
-        db->GetProperty(absl::StrCat("leveldb.num-files-at-level", level), &n));
-    files += n + " ";
-    levels += n != "0";
-  }
+  const std::string files = testing::FilesByLevel(**store, &levels);
   EXPECT_EQ(levels, 1) << "files by level: " << files;
   absl::StatusOr<VerifyReport> r = (*store)->Verify();
   ASSERT_TRUE(r.ok()) << r.status();

@@ -16,15 +16,13 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "leveldb/db.h"
 #include "qiaolian/import.h"
 #include "qiaolian/record.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/options.pb.h"
-#include "src/api/store_access.h"
 #include "src/ingest/hash_sets.h"
-#include "src/storage/db.h"
+#include "tests/testing/store_levels.h"
 #include "tests/testing/temp_dir.h"
 #include "unicode/ucnv.h"
 
@@ -1548,16 +1546,8 @@ TEST(ImporterTest, BulkLoadLeavesTheTablesInOneLevel) {
   EXPECT_EQ(s->created, 5000u);
   EXPECT_THAT(s->ToString(), HasSubstr("tables compacted in"));
   EXPECT_THAT(s->ToJson(), HasSubstr("\"compact_seconds\":"));
-  leveldb::DB* db = internal::StoreAccess::Db(**store).raw();
   int levels = 0;
-  std::string files;
-  for (int level = 0; level < 7; ++level) {
-    std::string n;
-    ASSERT_TRUE(
-        db->GetProperty(absl::StrCat("leveldb.num-files-at-level", level), &n));
-    files += n + " ";
-    levels += n != "0";
-  }
+  const std::string files = testing::FilesByLevel(**store, &levels);
   EXPECT_EQ(levels, 1) << "files by level: " << files;
   auto hits = Search(**store, v1::KIND_ENTERPRISE, "测试企业4999有限公司", {});
   ASSERT_TRUE(hits.ok()) << hits.status();
