@@ -330,6 +330,10 @@ constexpr std::array<CurrencyWord, 19> kCurrencyWords = {{
 constexpr absl::string_view kYuan = "元";
 constexpr absl::string_view kWan = "万";
 constexpr absl::string_view kYi = "亿";
+// Registries qualify a capital as subscribed (认缴) or paid in (实缴); the
+// amount is the same, and the wording keeps which it is.
+constexpr absl::string_view kCapitalQualifiers[] = {"认缴", "实缴", "認繳",
+                                                    "實繳"};
 
 // Decimal places of the minor unit (Money.amount_minor). JPY and KRW have
 // none; the other currencies named in words have 2; other ISO codes as ICU
@@ -397,6 +401,9 @@ absl::Status ReadCapitalWords(absl::string_view text, bool after_number,
     for (absl::string_view w : {kYuan, kWan, kYi}) {
       if (absl::StartsWith(rest, w)) return w.size();
     }
+    for (absl::string_view w : kCapitalQualifiers) {
+      if (absl::StartsWith(rest, w)) return w.size();
+    }
     return 0;
   };
   skip_punct();
@@ -430,6 +437,17 @@ absl::Status ReadCapitalWords(absl::string_view text, bool after_number,
       continue;
     }
     bool matched = false;
+    for (absl::string_view w : kCapitalQualifiers) {
+      if (absl::StartsWith(rest, w)) {
+        pos += w.size();
+        matched = true;
+        break;
+      }
+    }
+    if (matched) {
+      skip_punct();
+      continue;
+    }
     for (const CurrencyWord& w : kCurrencyWords) {
       if (absl::StartsWith(rest, w.word)) {
         if (absl::Status s = SetCurrency(w.code, original, words); !s.ok()) {

@@ -640,6 +640,15 @@ TEST(ParseCapitalTest, Negative) {
   ExpectBadCapital("- 100", "negative amount");
 }
 
+// Subscribed (认缴) or paid-in (实缴) capital: the amount as written.
+TEST(ParseCapitalTest, SubscribedOrPaidIn) {
+  ExpectMoney("500万元人民币（实缴）", "CNY", 500000000);
+  ExpectMoney("认缴500万元", "CNY", 500000000);
+  ExpectMoney("实缴 100 万美元", "USD", 100000000);
+  ExpectMoney("500万(認繳)", "CNY", 500000000);
+  ExpectBadCapital("认缴", "not a number");
+}
+
 TEST(ParseCapitalTest, UnknownWords) {
   ExpectBadCapital("20(万瑞郎)", "unknown currency 瑞郎");
   ExpectBadCapital("100万卢布", "unknown currency 卢布");
