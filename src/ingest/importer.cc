@@ -383,9 +383,8 @@ bool NumericColumn(const MappedColumn& c) {
 // marks of its number swapped (1.234,5 → 1,234.5; 1,5 → 1.5), the rest as
 // written ("1.234,5万欧元" → "1,234.5万欧元"). Other cells as they are.
 std::string DecimalPointForm(const MappedColumn& c, absl::string_view value) {
-  std::string v =
-      c.decimal_comma ? ingest::ToHalfWidth(value) : std::string(value);
-  if (!c.decimal_comma) return v;
+  if (!c.decimal_comma) return std::string(value);
+  std::string v = ingest::ToHalfWidth(value);
   size_t i = v.find_first_of("0123456789");
   for (; i < v.size(); ++i) {
     char& ch = v[i];
@@ -428,11 +427,11 @@ std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
 }
 
 // The cell of column `c` as the readers of its values take it
-// (DecimalPointForm, YearFirstForm).
-std::string ReadableForm(const MappedColumn& c, absl::string_view value) {
-  if (c.decimal_comma) return DecimalPointForm(c, value);
-  if (c.day_first) return YearFirstForm(c, value);
-  return std::string(value);
+// (DecimalPointForm, YearFirstForm); most cells as they are, not copied.
+std::string ReadableForm(const MappedColumn& c, std::string cell) {
+  if (c.decimal_comma) return DecimalPointForm(c, cell);
+  if (c.day_first) return YearFirstForm(c, cell);
+  return cell;
 }
 
 // The error of a cell of a file separated by ';' that does not read,
@@ -506,10 +505,13 @@ bool IsBareNumber(absl::string_view v) {
 }
 
 // A cell of money column `c` with the unit its header names, when the cell
-// is a number alone ("500" under 注册资本（万元）: "500(万元)"); else the
-// cell as it is (a cell that names its own unit keeps it).
+// is a number alone ("500" under 注册资本（万元）: "500(万元)"; with a
+// decimal comma, "1.234,5(万元)"); else the cell as it is (a cell that
+// names its own unit keeps it).
 std::string WithHeaderUnit(const MappedColumn& c, absl::string_view value) {
-  if (c.money_unit.empty() || !IsBareNumber(value)) return std::string(value);
+  if (c.money_unit.empty() || !IsBareNumber(DecimalPointForm(c, value))) {
+    return std::string(value);
+  }
   return absl::StrCat(value, "(", c.money_unit, ")");
 }
 
@@ -1156,7 +1158,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kField: {
       const size_t before = result->named_refs.size();
       QL_RETURN_IF_ERROR(WithLocaleNote(
-          c, SetPath(m, c.path, WithHeaderUnit(c, ReadableForm(c, value)),
+          c, SetPath(m, c.path, ReadableForm(c, WithHeaderUnit(c, value)),
                      &result->named_refs)));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
@@ -1213,15 +1215,10 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       // ("500" under 注册资本（万元）: "500(万元)"), so that the wording says
       // what the amount says.
       // A decimal comma stays as written in the wording.
-      const std::string number = DecimalPointForm(c, value);
-      const bool bare = !c.money_unit.empty() && IsBareNumber(number);
-      if (!IsRenderedMoney(value)) {
-        e->set_registered_capital_text(
-            bare ? absl::StrCat(value, "(", c.money_unit, ")")
-                 : std::string(value));
-      }
-      absl::StatusOr<v1::Money> money = ingest::ParseCapital(
-          bare ? absl::StrCat(number, "(", c.money_unit, ")") : number);
+      const std::string text = WithHeaderUnit(c, value);
+      if (!IsRenderedMoney(value)) e->set_registered_capital_text(text);
+      absl::StatusOr<v1::Money> money =
+          ingest::ParseCapital(DecimalPointForm(c, text));
       QL_RETURN_IF_ERROR(WithLocaleNote(c, money.status()));
       *e->mutable_registered_capital() = *std::move(money);
       return absl::OkStatus();

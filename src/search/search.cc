@@ -1273,7 +1273,13 @@ std::vector<std::string> RepresentativeQueries(absl::string_view text) {
       return out;
     }
     add(std::move(compact));
-    add(typed);
+    // As typed only when it is a name of Han characters alone (陳偉明):
+    // other characters cannot match, and would spoil the one query the
+    // forms go in.
+    const std::u32string typed_cps = text::ToU32(typed);
+    if (std::all_of(typed_cps.begin(), typed_cps.end(), text::IsHan)) {
+      add(typed);
+    }
     return out;
   }
   const std::vector<absl::string_view> words = absl::StrSplit(typed, ' ');

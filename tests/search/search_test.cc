@@ -590,6 +590,9 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
   auto strict = Search(*store_, v1::KIND_ENTERPRISE, "胡正明", o);
   ASSERT_TRUE(strict.ok()) << strict.status();
   EXPECT_EQ(Ids(*strict), (std::vector<uint64_t>{named}));
+  // A stray mark typed into the name does not lose the lookup.
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "胡正\"明")),
+            (std::vector<uint64_t>{named, sanjiu}));
   // People are not searched by their companies' representatives.
   EXPECT_TRUE(Find(v1::KIND_PERSON, "胡正明").empty());
   // Kept in traditional characters (a Hong Kong representative's name as
