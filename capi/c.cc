@@ -584,6 +584,20 @@ int qiaolian_import_options_set_bulk_load(qiaolian_import_options_t* options,
                          &qiaolian::ParseImportBulkLoad,
                          &qiaolian::ImportOptions::bulk_load);
 }
+int qiaolian_import_options_set_date_order(qiaolian_import_options_t* options,
+                                           const char* order,
+                                           size_t order_len) {
+  return SetImportChoice(options, order, order_len,
+                         &qiaolian::ParseImportDateOrder,
+                         &qiaolian::ImportOptions::date_order);
+}
+int qiaolian_import_options_set_decimal_mark(qiaolian_import_options_t* options,
+                                             const char* mark,
+                                             size_t mark_len) {
+  return SetImportChoice(options, mark, mark_len,
+                         &qiaolian::ParseImportDecimalMark,
+                         &qiaolian::ImportOptions::decimal_mark);
+}
 int qiaolian_import_options_set_duplicate_min_score(
     qiaolian_import_options_t* options, int score) {
   if (options == nullptr || score < 0 || score > 100) {

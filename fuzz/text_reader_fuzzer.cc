@@ -48,6 +48,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     o.encoding = qiaolian::ingest::EncodingName(kEnc[mode & 3]);
     o.dry_run = true;
     o.lenient = (mode & 32) != 0;
+    if (reader == 3) {
+      // A CSV file read as from elsewhere: dates day or month first,
+      // numbers with a decimal comma.
+      o.date_order = (mode & 64) != 0 ? qiaolian::ImportDateOrder::kMonthFirst
+                                      : qiaolian::ImportDateOrder::kDayFirst;
+      o.decimal_mark = qiaolian::ImportDecimalMark::kComma;
+    }
     (void)qiaolian::Import(TheStore(), path, o);
     return 0;
   }

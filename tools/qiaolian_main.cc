@@ -18,7 +18,8 @@
 //            [--duplicates warn|merge|off] [--duplicate-min-score N]
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--trust-ids] [--json]
-//            [--header-row N] [--sheet NAME|N]
+//            [--header-row N] [--sheet NAME|N] [--date-order ymd|dmy|mdy]
+//            [--decimal-mark point|comma]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
 //                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
@@ -70,6 +71,8 @@ struct Args : Global {
   std::string mode = "skip";
   std::string duplicates = "warn";
   std::string bulk_load = "auto";
+  std::string date_order = "auto";    // import --date-order
+  std::string decimal_mark = "auto";  // import --decimal-mark
   int duplicate_min_score = 0;
   bool dry_run = false;
   std::string reject_file;
@@ -581,6 +584,10 @@ int CmdImport(const Args& a) {
   if (!duplicates.ok()) return Fail(duplicates.status());
   auto bulk_load = ParseImportBulkLoad(a.bulk_load);
   if (!bulk_load.ok()) return Fail(bulk_load.status());
+  auto date_order = ParseImportDateOrder(a.date_order);
+  if (!date_order.ok()) return Fail(date_order.status());
+  auto decimal_mark = ParseImportDecimalMark(a.decimal_mark);
+  if (!decimal_mark.ok()) return Fail(decimal_mark.status());
   if (a.duplicate_min_score < 0 || a.duplicate_min_score > 100) {
     return Fail(absl::InvalidArgumentError(
         "--duplicate-min-score: expected 1..100 (0: 60 to warn, 90 to merge)"));
@@ -595,6 +602,8 @@ int CmdImport(const Args& a) {
   o.duplicates = *duplicates;
   o.duplicate_min_score = a.duplicate_min_score;
   o.bulk_load = *bulk_load;
+  o.date_order = *date_order;
+  o.decimal_mark = *decimal_mark;
   o.dry_run = a.dry_run;
   o.reject_file = a.reject_file;
   o.encoding = a.encoding;
@@ -893,6 +902,14 @@ int Main(int argc, char** argv) {
                      "Sort most index entries and write them at the end: "
                      "auto (default: into a store without records of the "
                      "kind, or from a file of 64 MiB or more), on, off");
+  import->add_option("--date-order", a.date_order,
+                     "Dates written 07/05/2008: auto (default: day first in "
+                     "a file separated by ;, else rejected), ymd, dmy (day "
+                     "first) or mdy (month first)");
+  import->add_option("--decimal-mark", a.decimal_mark,
+                     "Numbers of a CSV or TSV file: auto (default: a comma "
+                     "in a file separated by ;, else a point), point or "
+                     "comma (1.234,5 is 1234.5)");
   import->add_flag("--dry-run", a.dry_run, "Report what would happen");
   import->add_option("--reject-file", a.reject_file,
                      "Write rejected rows here (CSV: line, field, reason, "

@@ -353,6 +353,22 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicates(
  * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_bulk_load(
     qiaolian_import_options_t* options, const char* mode, size_t mode_len);
+/* How dates written with the day and month before the year (07/05/2008)
+ * are read: "auto" (the default: day first in a file separated by ';',
+ * else such a date is rejected as ambiguous), "ymd" (rejected), "dmy" (day
+ * first) or "mdy" (month first, as Excel writes them in the United States).
+ * Not for JSON Lines. NULL restores the default. Other values are
+ * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged).
+ * ImportOptions::date_order. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_date_order(
+    qiaolian_import_options_t* options, const char* order, size_t order_len);
+/* The decimal mark of a CSV or TSV file's numbers: "auto" (the default: a
+ * comma in a file separated by ';', else a point), "point" or "comma"
+ * (1.234,5 is 1234.5). NULL restores the default. Other values are
+ * QIAOLIAN_INVALID_ARGUMENT (the option is unchanged).
+ * ImportOptions::decimal_mark. */
+QIAOLIAN_EXPORT int qiaolian_import_options_set_decimal_mark(
+    qiaolian_import_options_t* options, const char* mark, size_t mark_len);
 /* The score (1..100) from which a likely duplicate counts; 0: 60 to warn,
  * 90 to merge. Outside 0..100: QIAOLIAN_INVALID_ARGUMENT. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_duplicate_min_score(

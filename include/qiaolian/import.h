@@ -79,6 +79,39 @@ enum class ImportBulkLoad {
 // "auto", "on", "off".
 absl::StatusOr<ImportBulkLoad> ParseImportBulkLoad(absl::string_view name);
 
+// How the date cells of a CSV, TSV or workbook that write the day and the
+// month as numbers before the year (07/05/2008, 07.05.2008, 7-5-2008) are
+// read. Dates written year first (2008-05-07, 2008/5/7, 2008年5月7日,
+// 20080507) read the same whatever the order.
+enum class ImportDateOrder {
+  kAuto,        // Day first in a file separated by ';' (which Excel saves
+                // where dates are written day first), else kYearFirst.
+  kYearFirst,   // Such a date is ambiguous and its row rejected.
+  kDayFirst,    // 07/05/2008 is 7 May 2008: Europe, Hong Kong, Singapore,
+                // Malaysia, Australia, most of the world.
+  kMonthFirst,  // 05/07/2008 is 7 May 2008: the United States (Excel's
+                // en-US exports).
+};
+
+// "auto", "ymd" (also "year-first"), "dmy" ("day-first"), "mdy"
+// ("month-first").
+absl::StatusOr<ImportDateOrder> ParseImportDateOrder(absl::string_view name);
+
+// The decimal mark of the numbers (amounts, capital, counts) in a CSV or
+// TSV file. A workbook holds numbers as numbers and JSON Lines as JSON:
+// neither takes a decimal mark other than kAuto.
+enum class ImportDecimalMark {
+  kAuto,   // A comma in a file separated by ';' (which Excel saves where
+           // the decimal mark is a comma), else a point.
+  kPoint,  // 1,234.5 is 1234.5.
+  kComma,  // 1.234,5 is 1234.5 (a cell of a comma-separated file holding
+           // a comma is quoted: "1.234,5").
+};
+
+// "auto", "point" (also "."), "comma" (also ",").
+absl::StatusOr<ImportDecimalMark> ParseImportDecimalMark(
+    absl::string_view name);
+
 // The file size from which kAuto bulk-loads into a store that already has
 // records of the kind: 64 MiB, about 120,000 rows of a registry extract.
 inline constexpr uint64_t kBulkLoadAutoBytes = uint64_t{64} << 20;
@@ -155,6 +188,11 @@ struct ImportOptions {
   // Records per all-or-nothing batch.
   size_t batch_rows = 1000;
   ImportBulkLoad bulk_load = ImportBulkLoad::kAuto;
+  // How dates written with the day and month first are read, and the
+  // decimal mark of numbers (ImportDateOrder, ImportDecimalMark): for files
+  // from places that write them otherwise than the Chinese mainland does.
+  ImportDateOrder date_order = ImportDateOrder::kAuto;
+  ImportDecimalMark decimal_mark = ImportDecimalMark::kAuto;
   // Called every `progress_every` rows and at the end.
   std::function<void(const ImportProgress&)> progress;
   uint64_t progress_every = 10000;

@@ -149,6 +149,10 @@ PROTOTYPES = {
         _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_bulk_load": (
         _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_date_order": (
+        _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_set_decimal_mark": (
+        _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_duplicate_min_score": (
         _int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_dry_run": (_int, [ImportOptionsP, _int]),

@@ -43,6 +43,15 @@ _KIND_BY_NAME.update({f"kind_{name}": number
 
 _UINT64_MAX = (1 << 64) - 1
 
+# The values import_file's choices take (an invalid one's error says so).
+_IMPORT_CHOICES = {
+    "mode": "skip, update or fill-empty",
+    "duplicates": "warn, merge or off",
+    "bulk_load": "auto, on or off",
+    "date_order": "auto, ymd, dmy or mdy",
+    "decimal_mark": "auto, point or comma",
+}
+
 
 def _raise(rc, err):
     """Raises the exception for result code `rc`, freeing errmsg `err`."""
@@ -549,7 +558,7 @@ class Store:
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto",
                     trust_ids=False, header_row=None, sheet=None,
-                    mapping=None):
+                    mapping=None, date_order="auto", decimal_mark="auto"):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
@@ -602,6 +611,16 @@ class Store:
         entries are sorted on the side and written at the end, which is
         faster for large files (docs/import.md, "Bulk load").
 
+        date_order: how dates written with the day and month before the
+        year (07/05/2008) are read: "auto" (day first in a file separated
+        by ";", else such a date is rejected as ambiguous), "ymd"
+        (rejected), "dmy" (day first: Europe, Hong Kong, Singapore,
+        Malaysia...) or "mdy" (month first, as Excel writes them in the
+        United States). Not for JSON Lines.
+        decimal_mark: the decimal mark of a CSV or TSV file's numbers:
+        "auto" (a comma in a file separated by ";", else a point), "point"
+        or "comma" (1.234,5 is 1234.5).
+
         progress: a callable(rows, bytes, total_bytes), called on this
         thread every `progress_every` rows (default 10000) and at the end.
         It must not use this Store. If it raises, it is not called again,
@@ -625,7 +644,8 @@ class Store:
                     duplicates=duplicates,
                     duplicate_min_score=duplicate_min_score,
                     bulk_load=bulk_load, trust_ids=trust_ids,
-                    header_row=header_row, sheet=sheet)
+                    header_row=header_row, sheet=sheet,
+                    date_order=date_order, decimal_mark=decimal_mark)
         options = _lib.qiaolian_import_options_create()
         if not options:
             raise errors.ResourceExhaustedError("out of memory")
@@ -640,14 +660,10 @@ class Store:
                 data = (os.fsencode(value) if what.endswith("_file")
                         else _text(value, what))
                 if setter(options, data, len(data)):
+                    expected = _IMPORT_CHOICES.get(what)
                     raise errors.InvalidArgumentError(
                         f"invalid {what} {value!r}" +
-                        ("; expected skip, update or fill-empty"
-                         if what == "mode" else
-                         "; expected warn, merge or off"
-                         if what == "duplicates" else
-                         "; expected auto, on or off"
-                         if what == "bulk_load" else ""))
+                        (f"; expected {expected}" if expected else ""))
 
             set_text(_lib.qiaolian_import_options_set_format, format,
                      "format")
@@ -658,6 +674,10 @@ class Store:
                      "duplicates")
             set_text(_lib.qiaolian_import_options_set_bulk_load, bulk_load,
                      "bulk_load")
+            set_text(_lib.qiaolian_import_options_set_date_order, date_order,
+                     "date_order")
+            set_text(_lib.qiaolian_import_options_set_decimal_mark,
+                     decimal_mark, "decimal_mark")
             if duplicate_min_score is not None:
                 if (isinstance(duplicate_min_score, bool) or
                         not isinstance(duplicate_min_score, int) or

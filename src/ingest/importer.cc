@@ -10,6 +10,7 @@
 #endif
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -345,12 +346,17 @@ struct MappedColumn {
   // 经营地址), and this one gives it only where that one's cell is empty.
   // -1: none.
   int fallback_of = -1;
-  // A column of a file separated by ';', which Excel saves so where the
-  // decimal mark is a comma (most of continental Europe): its numbers are
-  // read with that mark (1.234,5 is 1234.5), its dates day first as those
-  // places write them (07.05.2008 is 2008-05-07).
+  // How the column's numbers or dates are read where the file comes from
+  // places that write them otherwise than the Chinese mainland
+  // (ImportOptions::decimal_mark, date_order; by default so in a file
+  // separated by ';', which Excel saves where the decimal mark is a
+  // comma): numbers with a decimal comma (1.234,5 is 1234.5), dates day
+  // first (07.05.2008 is 2008-05-07) or month first (05/07/2008 is
+  // 2008-05-07). `told`: by the import's options, not for the ';' (a column
+  // holds numbers or dates, not both).
   bool decimal_comma = false;
-  bool day_first = false;
+  ImportDateOrder date_order = ImportDateOrder::kYearFirst;
+  bool told = false;
 };
 
 // Whether column `c` holds dates (or dates and times).
@@ -399,53 +405,89 @@ std::string DecimalPointForm(const MappedColumn& c, absl::string_view value) {
   return v;
 }
 
-// The cell of a day-first column as the date readers take it: a date
-// written day, month, year (07.05.2008, 7/5/2008, 07-05-2008, a time
-// after it) with its year first (2008-05-07); other cells as they are.
-std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
-  if (!c.day_first) return std::string(value);
-  const std::string v = ingest::ToHalfWidth(value);
-  auto digits = [&v](size_t at) {
+// A date written with two numbers before its year (07.05.2008, 7/5/2008,
+// 07-05-2008, a time after it), in half-width characters: the numbers in
+// the order written, the year, and what follows it.
+struct NumbersBeforeYear {
+  absl::string_view first, second, year, rest;
+};
+
+std::optional<NumbersBeforeYear> SplitNumbersBeforeYear(absl::string_view v) {
+  auto digits = [v](size_t at) {
     size_t n = 0;
     while (at + n < v.size() && absl::ascii_isdigit(v[at + n])) ++n;
     return n;
   };
   const size_t d = digits(0);
-  if (d < 1 || d > 2 || d >= v.size()) return v;
+  if (d < 1 || d > 2 || d >= v.size()) return std::nullopt;
   const char sep = v[d];
-  if (sep != '.' && sep != '/' && sep != '-') return v;
+  if (sep != '.' && sep != '/' && sep != '-') return std::nullopt;
   const size_t m = digits(d + 1);
   const size_t at_year = d + 1 + m + 1;
   if (m < 1 || m > 2 || at_year > v.size() || v[d + 1 + m] != sep ||
       digits(at_year) != 4) {
-    return v;
+    return std::nullopt;
   }
-  const absl::string_view rest = absl::string_view(v).substr(at_year + 4);
-  if (!rest.empty() && rest[0] != ' ' && rest[0] != 'T') return v;
-  return absl::StrCat(v.substr(at_year, 4), "-", v.substr(d + 1, m), "-",
-                      v.substr(0, d), rest);
+  const absl::string_view rest = v.substr(at_year + 4);
+  if (!rest.empty() && rest[0] != ' ' && rest[0] != 'T') return std::nullopt;
+  return NumbersBeforeYear{v.substr(0, d), v.substr(d + 1, m),
+                           v.substr(at_year, 4), rest};
+}
+
+// The cell of a day-first or month-first column as the date readers take
+// it: a date written with the day and month before the year with its year
+// first (07.05.2008 day first, 05/07/2008 month first: 2008-05-07); other
+// cells as they are.
+std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
+  if (c.date_order == ImportDateOrder::kYearFirst) return std::string(value);
+  const std::string v = ingest::ToHalfWidth(value);
+  const std::optional<NumbersBeforeYear> n = SplitNumbersBeforeYear(v);
+  if (!n) return v;
+  const bool day_first = c.date_order == ImportDateOrder::kDayFirst;
+  return absl::StrCat(n->year, "-", day_first ? n->second : n->first, "-",
+                      day_first ? n->first : n->second, n->rest);
 }
 
 // The cell of column `c` as the readers of its values take it
 // (DecimalPointForm, YearFirstForm); most cells as they are, not copied.
 std::string ReadableForm(const MappedColumn& c, std::string cell) {
   if (c.decimal_comma) return DecimalPointForm(c, cell);
-  if (c.day_first) return YearFirstForm(c, cell);
+  if (c.date_order != ImportDateOrder::kYearFirst)
+    return YearFirstForm(c, cell);
   return cell;
 }
 
-// The error of a cell of a file separated by ';' that does not read,
-// saying how it was read.
-absl::Status WithLocaleNote(const MappedColumn& c, absl::Status st) {
-  if (st.ok() || !(c.decimal_comma || c.day_first)) return st;
-  return absl::Status(
-      st.code(),
-      absl::StrCat(st.message(),
-                   c.decimal_comma ? " (read with the decimal comma of a file "
-                                     "separated by ;: 1.234,5 is 1234.5)"
-                                   : " (read day first, as a file separated "
-                                     "by ; writes dates: 07.05.2008 is "
-                                     "2008-05-07)"));
+// The error of cell `value` of column `c` that does not read, saying how
+// it was read where the file's numbers or dates were read otherwise than
+// the Chinese mainland writes them, or, for a date written with the day and
+// month before the year that was not, how to have it read.
+absl::Status WithLocaleNote(const MappedColumn& c, absl::string_view value,
+                            absl::Status st) {
+  if (st.ok()) return st;
+  const char* why = c.told ? "as the import was told"
+                           : "as a file separated by ; writes them";
+  std::string note;
+  if (c.decimal_comma) {
+    note = absl::StrCat(" (read with a decimal comma, ", why,
+                        ": 1.234,5 is 1234.5)");
+  } else if (c.date_order == ImportDateOrder::kDayFirst) {
+    note =
+        absl::StrCat(" (read day first, ", why, ": 07.05.2008 is 2008-05-07)");
+  } else if (c.date_order == ImportDateOrder::kMonthFirst) {
+    note = absl::StrCat(" (read month first, ", why,
+                        ": 05/07/2008 is 2008-05-07)");
+  } else if (!c.told && DateColumn(c) &&
+             SplitNumbersBeforeYear(ingest::ToHalfWidth(value))) {
+    return absl::Status(
+        st.code(),
+        absl::StrCat("\"", value,
+                     "\" writes the day and the month before the year: give "
+                     "the file's date order (dmy: day first, mdy: month "
+                     "first)"));
+  } else {
+    return st;
+  }
+  return absl::Status(st.code(), absl::StrCat(st.message(), note));
 }
 
 // Whether a column gives one value (a second column to the same field
@@ -1158,8 +1200,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kField: {
       const size_t before = result->named_refs.size();
       QL_RETURN_IF_ERROR(WithLocaleNote(
-          c, SetPath(m, c.path, ReadableForm(c, WithHeaderUnit(c, value)),
-                     &result->named_refs)));
+          c, value,
+          SetPath(m, c.path, ReadableForm(c, WithHeaderUnit(c, value)),
+                  &result->named_refs)));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
       }
@@ -1219,7 +1262,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       if (!IsRenderedMoney(value)) e->set_registered_capital_text(text);
       absl::StatusOr<v1::Money> money =
           ingest::ParseCapital(DecimalPointForm(c, text));
-      QL_RETURN_IF_ERROR(WithLocaleNote(c, money.status()));
+      QL_RETURN_IF_ERROR(WithLocaleNote(c, value, money.status()));
       *e->mutable_registered_capital() = *std::move(money);
       return absl::OkStatus();
     }
@@ -1820,6 +1863,43 @@ class Importer {
     return record;
   }
 
+  // Sets how each mapped column's numbers and dates are read
+  // (MappedColumn::decimal_comma, date_order: ImportOptions::decimal_mark
+  // and date_order, or, when those are kAuto, as a file separated by ';'
+  // writes them) and notes it in the summary's column list.
+  void ReadNumbersAndDatesAsWritten() {
+    const bool semicolons = summary_.delimiter == ";";
+    const bool comma =
+        o_.decimal_mark == ImportDecimalMark::kComma ||
+        (o_.decimal_mark == ImportDecimalMark::kAuto && semicolons);
+    ImportDateOrder order = o_.date_order;
+    if (order == ImportDateOrder::kAuto) {
+      order =
+          semicolons ? ImportDateOrder::kDayFirst : ImportDateOrder::kYearFirst;
+    }
+    // mapped_columns is in the order of columns_.
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      MappedColumn& c = columns_[i];
+      const char* note = nullptr;
+      if (NumericColumn(c)) {
+        c.decimal_comma = comma;
+        c.told = o_.decimal_mark != ImportDecimalMark::kAuto;
+        if (comma) note = " (decimal comma: 1.234,5 is 1234.5)";
+      } else if (DateColumn(c)) {
+        c.date_order = order;
+        c.told = o_.date_order != ImportDateOrder::kAuto;
+        if (order == ImportDateOrder::kDayFirst) {
+          note = " (day first: 07.05.2008 is 2008-05-07)";
+        } else if (order == ImportDateOrder::kMonthFirst) {
+          note = " (month first: 05/07/2008 is 2008-05-07)";
+        }
+      }
+      if (note != nullptr && i < summary_.mapped_columns.size()) {
+        absl::StrAppend(&summary_.mapped_columns[i].second, note);
+      }
+    }
+  }
+
   absl::StatusOr<ImportSummary> Run() {
     QL_ASSIGN_OR_RETURN(ingest::Encoding enc,
                         ingest::ParseEncoding(o_.encoding));
@@ -1830,6 +1910,18 @@ class Importer {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown format \"", o_.format,
                        "\"; expected csv, tsv, jsonl, xlsx or xls"));
+    }
+    if (o_.decimal_mark != ImportDecimalMark::kAuto && format != "csv" &&
+        format != "tsv") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a decimal mark was given, but ", path_,
+          " is not a CSV or TSV file (a workbook holds numbers as numbers, "
+          "JSON Lines as JSON)"));
+    }
+    if (o_.date_order != ImportDateOrder::kAuto && format == "jsonl") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a date order was given, but ", path_,
+                       " is JSON Lines, whose dates are written year first"));
     }
     std::unique_ptr<ingest::RowReader> reader;
     if (format == "xlsx" || format == "xls") {
@@ -1904,23 +1996,7 @@ class Importer {
         }
       }
       QL_RETURN_IF_ERROR(found);
-      if (summary_.delimiter == ";") {
-        // mapped_columns is in the order of columns_.
-        for (size_t i = 0; i < columns_.size(); ++i) {
-          MappedColumn& c = columns_[i];
-          c.decimal_comma = NumericColumn(c);
-          c.day_first = DateColumn(c);
-          if (i >= summary_.mapped_columns.size()) continue;
-          if (c.decimal_comma) {
-            absl::StrAppend(&summary_.mapped_columns[i].second,
-                            " (decimal comma: 1.234,5 is 1234.5)");
-          }
-          if (c.day_first) {
-            absl::StrAppend(&summary_.mapped_columns[i].second,
-                            " (day first: 07.05.2008 is 2008-05-07)");
-          }
-        }
-      }
+      ReadNumbersAndDatesAsWritten();
     } else if (o_.header_row > 0) {
       return absl::InvalidArgumentError(
           "a header row was given, but JSON Lines have no header");
@@ -3064,6 +3140,28 @@ absl::StatusOr<ImportBulkLoad> ParseImportBulkLoad(absl::string_view name) {
   if (n == "off") return ImportBulkLoad::kOff;
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown bulk load setting \"", name, "\"; expected auto, on or off"));
+}
+
+absl::StatusOr<ImportDateOrder> ParseImportDateOrder(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return ImportDateOrder::kAuto;
+  if (n == "ymd" || n == "year-first") return ImportDateOrder::kYearFirst;
+  if (n == "dmy" || n == "day-first") return ImportDateOrder::kDayFirst;
+  if (n == "mdy" || n == "month-first") return ImportDateOrder::kMonthFirst;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown date order \"", name,
+                   "\"; expected auto, ymd (year first), dmy (day first) or "
+                   "mdy (month first)"));
+}
+
+absl::StatusOr<ImportDecimalMark> ParseImportDecimalMark(
+    absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return ImportDecimalMark::kAuto;
+  if (n == "point" || n == ".") return ImportDecimalMark::kPoint;
+  if (n == "comma" || n == ",") return ImportDecimalMark::kComma;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown decimal mark \"", name, "\"; expected auto, point or comma"));
 }
 
 absl::StatusOr<ImportDuplicates> ParseImportDuplicates(absl::string_view name) {

@@ -1278,6 +1278,47 @@ static void test_import(void) {
   qiaolian_free(summary);
   summary = NULL;
   CHECK(qiaolian_import_options_set_bulk_load(io, NULL, 0) == QIAOLIAN_OK);
+
+  /* A file from a place that writes dates day first and numbers with a
+   * decimal comma: read as told; without being told its date is rejected,
+   * the reason saying what to give. */
+  snprintf(csv, sizeof csv, "%s/hk.csv", dir);
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs(
+      "企业名称,统一社会信用代码,成立日期,注册资本（万元）\n"
+      "香港甲公司,91310115757910460R,07/05/2008,\"1.234,5\"\n",
+      f);
+  fclose(f);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_ENTERPRISE) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_dry_run(io, 1) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"rejected\":1"));
+  CHECK(summary != NULL &&
+        contains(summary, summary_len, "give the file's date order"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_date_order(io, "d/m/y", 5) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_decimal_mark(io, "dot", 3) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_set_date_order(io, "dmy", 3) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_decimal_mark(io, "comma", 5) ==
+        QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len, "\"rejected\":0"));
+  CHECK(summary != NULL && contains(summary, summary_len, "day first"));
+  CHECK(summary != NULL && contains(summary, summary_len, "decimal comma"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_set_date_order(io, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_decimal_mark(io, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_dry_run(io, 0) == QIAOLIAN_OK);
   snprintf(csv, sizeof csv, "%s/上海.csv", dir);
 
   /* Errors. */

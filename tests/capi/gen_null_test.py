@@ -95,6 +95,8 @@ POINTER_VALUES = {
     ("qiaolian_import_options_set_mode", "mode"): '"update"',
     ("qiaolian_import_options_set_duplicates", "mode"): '"merge"',
     ("qiaolian_import_options_set_bulk_load", "mode"): '"on"',
+    ("qiaolian_import_options_set_date_order", "order"): '"dmy"',
+    ("qiaolian_import_options_set_decimal_mark", "mark"): '"comma"',
     ("qiaolian_export_options_set_format", "format"): '"csv"',
     ("qiaolian_export", "query"): "f.query",
     ("qiaolian_case_register", "data"):

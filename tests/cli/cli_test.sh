@@ -315,6 +315,13 @@ expect_fail "import --sheet unknown lists the sheets" 1 "has no sheet \"名单\"
 expect_ok "import --bulk-load on into a store with enterprises" "bulk load: " q import enterprise "$TMP/export.xlsx" --bulk-load on
 expect_ok "after a bulk load the store verifies" "consistent" q verify
 expect_fail "import --bulk-load bogus" 1 "expected auto, on or off" q import enterprise "$TMP/export.xlsx" --bulk-load bogus
+printf '企业名称,统一社会信用代码,成立日期,注册资本（万元）\n新加坡公司,91210204311478909W,13/05/2008,"1.234,5"\n' > "$TMP/sg.csv"
+expect_ok "import: a date written day first is rejected, saying what to give" "give the file's date order (dmy: day first, mdy: month first)" q import enterprise "$TMP/sg.csv" --dry-run
+expect_ok "import --date-order dmy --decimal-mark comma" "1 created" q import enterprise "$TMP/sg.csv" --date-order dmy --decimal-mark comma
+expect_ok "the date read day first" '"established":{"year":2008,"month":5,"day":13}' q query 'enterprise where uscc = "91210204311478909W"'
+expect_ok "the capital read with its decimal comma" '"amountMinor":"1234500000"' q query 'enterprise where uscc = "91210204311478909W"'
+expect_fail "import --date-order bogus" 1 "expected auto, ymd (year first), dmy (day first) or mdy (month first)" q import enterprise "$TMP/sg.csv" --date-order dd/mm
+expect_fail "import --decimal-mark with a workbook" 1 "is not a CSV or TSV file" q import enterprise "$TMP/export.xlsx" --decimal-mark comma
 printf '2023年侨资企业名单,\n\n企业名称,统一社会信用代码\n标题公司,91350100M000100Y43\n' > "$TMP/titled.csv"
 expect_ok "import finds the header below a title" "header on line 3; 1 row above it not imported:
     2023年侨资企业名单" q import enterprise "$TMP/titled.csv" --dry-run

@@ -30,6 +30,7 @@ namespace qiaolian {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::TempDir;
 
 void WriteFile(const std::string& path, const std::string& bytes) {
@@ -1209,6 +1210,157 @@ TEST(ImporterTest, DayFirstDatesInSemicolonFile) {
   s = Import(*store, tmp.Sub("c.csv"), {});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
+}
+
+// Files from places that write dates day first (Hong Kong, Singapore,
+// Malaysia, Europe) or month first (Excel in the United States), and
+// numbers with a decimal comma, read as the import is told.
+TEST(ImporterTest, DateOrderAsTold) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,成立日期\n"
+            "甲公司,91310000757904992P,07/05/2008\n"
+            "乙公司,91320413723588143D,7.5.2008\n"
+            "丙公司,91310115757910815T,2008-05-07\n"
+            "丁公司,91210204311478909W,13/05/2008\n");
+  struct Case {
+    ImportDateOrder order;
+    uint64_t created;
+    // The established dates of 甲, 乙, 丙 and 丁 (month * 100 + day; 0:
+    // rejected).
+    int dates[4];
+    const char* reason;  // Of the first rejected row.
+  };
+  const Case cases[] = {
+      {ImportDateOrder::kDayFirst, 4, {507, 507, 507, 513}, nullptr},
+      {ImportDateOrder::kMonthFirst,
+       3,
+       {705, 705, 507, 0},
+       "read month first, as the import was told"},
+      {ImportDateOrder::kYearFirst, 1, {0, 0, 507, 0}, "expected a date"},
+      {ImportDateOrder::kAuto,
+       1,
+       {0, 0, 507, 0},
+       "07/05/2008\"\" writes the day and the month before the year: give "
+       "the file's date order (dmy: day first, mdy: month first)"},
+  };
+  const char* uscc_of[] = {"91310000757904992P", "91320413723588143D",
+                           "91310115757910815T", "91210204311478909W"};
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(static_cast<int>(c.order));
+    auto store = OpenStore(tmp.Sub(absl::StrCat("s", ++n)));
+    ImportOptions o;
+    o.date_order = c.order;
+    o.reject_file = tmp.Sub("r.csv");
+    auto s = Import(*store, tmp.Sub("e.csv"), o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->created, c.created) << s->ToString();
+    EXPECT_EQ(s->rejected, 4 - c.created) << s->ToString();
+    for (int i = 0; i < 4; ++i) {
+      SCOPED_TRACE(uscc_of[i]);
+      auto e = ByUscc(*store, uscc_of[i]);
+      if (c.dates[i] == 0) {
+        EXPECT_EQ(e, nullptr);
+        continue;
+      }
+      ASSERT_NE(e, nullptr);
+      EXPECT_EQ(e->established().year(), 2008);
+      EXPECT_EQ(e->established().month() * 100 + e->established().day(),
+                c.dates[i]);
+    }
+    if (c.reason != nullptr) {
+      EXPECT_THAT(ReadFile(tmp.Sub("r.csv")), HasSubstr(c.reason));
+    }
+  }
+  // The column list says how the dates were read.
+  auto store = OpenStore(tmp.Sub("list"));
+  ImportOptions o;
+  o.date_order = ImportDateOrder::kMonthFirst;
+  o.dry_run = true;
+  auto s = Import(*store, tmp.Sub("e.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(s->ToString(), HasSubstr("established (month first"));
+
+  // Told year first, a file separated by ';' is not read day first, and
+  // no hint follows the error.
+  WriteFile(tmp.Sub("semi.csv"),
+            "企业名称;统一社会信用代码;成立日期\n"
+            "甲公司;91310000757904992P;07.05.2008\n");
+  o = {};
+  o.date_order = ImportDateOrder::kYearFirst;
+  o.reject_file = tmp.Sub("r.csv");
+  s = Import(*OpenStore(tmp.Sub("semi")), tmp.Sub("semi.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(ReadFile(tmp.Sub("r.csv")), Not(HasSubstr("date order")));
+
+  // JSON Lines write dates year first.
+  WriteFile(tmp.Sub("e.jsonl"), "{\"name\": \"甲公司\"}\n");
+  o = {};
+  o.date_order = ImportDateOrder::kDayFirst;
+  s = Import(*store, tmp.Sub("e.jsonl"), o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("a date order was given"));
+}
+
+TEST(ImporterTest, DecimalMarkAsTold) {
+  TempDir tmp;
+  // A TSV file from a place with the decimal comma (nothing in it says so).
+  WriteFile(tmp.Sub("e.tsv"),
+            "企业名称\t统一社会信用代码\t注册资本（万元）\n"
+            "甲公司\t91310000757904992P\t1.234,5\n"
+            "乙公司\t91320413723588143D\t1,2,3\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.decimal_mark = ImportDecimalMark::kComma;
+  o.reject_file = tmp.Sub("r.csv");
+  auto s = Import(*store, tmp.Sub("e.tsv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("(decimal comma: 1.234,5 is 1234.5)"));
+  auto a = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->registered_capital().amount_minor(), 1234500000);  // 万元.
+  EXPECT_EQ(a->registered_capital_text(), "1.234,5(万元)");
+  EXPECT_THAT(ReadFile(tmp.Sub("r.csv")),
+              HasSubstr("read with a decimal comma, as the import was told"));
+
+  // Told the point, a file separated by ';' keeps it: 1,234.5 is 1234.5
+  // (read with the comma, it would be rejected).
+  WriteFile(tmp.Sub("semi.csv"),
+            "企业名称;统一社会信用代码;注册资本（万元）\n"
+            "丙公司;91310115757910815T;1,234.5\n");
+  o = {};
+  o.decimal_mark = ImportDecimalMark::kPoint;
+  s = Import(*store, tmp.Sub("semi.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), Not(HasSubstr("decimal comma")));
+  EXPECT_EQ(
+      ByUscc(*store, "91310115757910815T")->registered_capital().amount_minor(),
+      1234500000);
+
+  // A workbook holds numbers as numbers: a decimal mark is refused before
+  // the file is read.
+  o = {};
+  o.decimal_mark = ImportDecimalMark::kComma;
+  s = Import(*store, tmp.Sub("e.xlsx"), o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("not a CSV or TSV file"));
+}
+
+TEST(ImporterTest, DateOrderAndDecimalMarkNames) {
+  EXPECT_EQ(*ParseImportDateOrder("DMY"), ImportDateOrder::kDayFirst);
+  EXPECT_EQ(*ParseImportDateOrder("month-first"), ImportDateOrder::kMonthFirst);
+  EXPECT_EQ(*ParseImportDateOrder("ymd"), ImportDateOrder::kYearFirst);
+  EXPECT_EQ(*ParseImportDateOrder("auto"), ImportDateOrder::kAuto);
+  EXPECT_THAT(ParseImportDateOrder("dd/mm/yyyy").status().message(),
+              HasSubstr("expected auto, ymd (year first), dmy"));
+  EXPECT_EQ(*ParseImportDecimalMark(","), ImportDecimalMark::kComma);
+  EXPECT_EQ(*ParseImportDecimalMark("Point"), ImportDecimalMark::kPoint);
+  EXPECT_THAT(ParseImportDecimalMark("dot").status().message(),
+              HasSubstr("expected auto, point or comma"));
 }
 
 // Excel saves "CSV" with semicolons where the decimal mark is a comma (as

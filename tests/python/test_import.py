@@ -238,6 +238,10 @@ def test_likely_duplicates_are_listed_or_merged(store, tmp_path):
 
     with pytest.raises(qiaolian.InvalidArgumentError, match="warn, merge"):
         store.import_file(people, kind="person", duplicates="maybe")
+    with pytest.raises(qiaolian.InvalidArgumentError, match="ymd, dmy or mdy"):
+        store.import_file(people, kind="person", date_order="dd/mm/yyyy")
+    with pytest.raises(qiaolian.InvalidArgumentError, match="point or comma"):
+        store.import_file(people, kind="person", decimal_mark="dot")
     with pytest.raises(qiaolian.InvalidArgumentError, match="1..100"):
         store.import_file(people, kind="person", duplicate_min_score=0)
 
@@ -256,6 +260,8 @@ def test_import_export_example_runs(tmp_path, run_example):
     assert "compacted: " in out
     assert "records exported to 存续企业.xlsx" in out
     assert "edited sheet: updated 1, unchanged 1" in out
+    assert ("donation from Malaysia: created 1, {'year': 2020, 'month': 5, "
+            "'day': 13}, 12500.0 CNY") in out
 
 
 def test_add_one_record_from_fields(store, shanghai):
@@ -339,3 +345,29 @@ def test_workbook_sheets(store, shanghai, tmp_path):
     assert qiaolian.workbook_sheets(shanghai) == []
     with pytest.raises(qiaolian.NotFoundError):
         qiaolian.workbook_sheets(tmp_path / "none.xlsx")
+
+
+def test_import_date_order_and_decimal_mark(tmp_path, store):
+    """A list from Malaysia: dates day first, a decimal comma in its
+    amounts (a TSV file, where nothing says so)."""
+    f = tmp_path / "donations.tsv"
+    f.write_text("方向\t捐赠形式\t捐赠日期\t摘要\t金额（元）\n"
+                 "受捐\t资金\t13/05/2024\t侨团捐款\t1.500,50\n",
+                 encoding="utf-8")
+    # Untold, the date is rejected, the reason saying what to give.
+    s = store.import_file(f, kind="donation", dry_run=True)
+    assert s["rejected"] == 1
+    assert any("give the file's date order" in r
+               for r in s["rejected_by_reason"])
+    s = store.import_file(f, kind="donation", date_order="dmy",
+                          decimal_mark="comma")
+    assert (s["created"], s["rejected"]) == (1, 0), s
+    assert "day first" in s["mapped_columns"]["捐赠日期"]
+    (d,) = list(store.query("donation", allow_scan=True))
+    assert d["date"] == {"year": 2024, "month": 5, "day": 13}
+    assert d["money"]["amountMinor"] == "150050"
+    # Month first, as Excel in the United States writes them: 13 is no
+    # month.
+    s = store.import_file(f, kind="donation", date_order="mdy", dry_run=True)
+    assert s["rejected"] == 1
+    assert any("read month first" in r for r in s["rejected_by_reason"])
