@@ -406,8 +406,9 @@ std::string DecimalPointForm(const MappedColumn& c, absl::string_view value) {
 }
 
 // A date written with two numbers before its year (07.05.2008, 7/5/2008,
-// 07-05-2008, a time after it), in half-width characters: the numbers in
-// the order written, the year, and what follows it.
+// 07-05-2008, a time after it; 7/5/08, whose year of two digits no order
+// reads), in half-width characters: the numbers in the order written, the
+// year, and what follows it.
 struct NumbersBeforeYear {
   absl::string_view first, second, year, rest;
 };
@@ -424,14 +425,15 @@ std::optional<NumbersBeforeYear> SplitNumbersBeforeYear(absl::string_view v) {
   if (sep != '.' && sep != '/' && sep != '-') return std::nullopt;
   const size_t m = digits(d + 1);
   const size_t at_year = d + 1 + m + 1;
-  if (m < 1 || m > 2 || at_year > v.size() || v[d + 1 + m] != sep ||
-      digits(at_year) != 4) {
+  if (m < 1 || m > 2 || at_year > v.size() || v[d + 1 + m] != sep) {
     return std::nullopt;
   }
-  const absl::string_view rest = v.substr(at_year + 4);
+  const size_t y = digits(at_year);
+  if (y != 4 && y != 2) return std::nullopt;
+  const absl::string_view rest = v.substr(at_year + y);
   if (!rest.empty() && rest[0] != ' ' && rest[0] != 'T') return std::nullopt;
   return NumbersBeforeYear{v.substr(0, d), v.substr(d + 1, m),
-                           v.substr(at_year, 4), rest};
+                           v.substr(at_year, y), rest};
 }
 
 // The cell of a day-first or month-first column as the date readers take
@@ -442,7 +444,7 @@ std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
   if (c.date_order == ImportDateOrder::kYearFirst) return std::string(value);
   const std::string v = ingest::ToHalfWidth(value);
   const std::optional<NumbersBeforeYear> n = SplitNumbersBeforeYear(v);
-  if (!n) return v;
+  if (!n || n->year.size() != 4) return v;
   const bool day_first = c.date_order == ImportDateOrder::kDayFirst;
   return absl::StrCat(n->year, "-", day_first ? n->second : n->first, "-",
                       day_first ? n->first : n->second, n->rest);
@@ -464,6 +466,18 @@ std::string ReadableForm(const MappedColumn& c, std::string cell) {
 absl::Status WithLocaleNote(const MappedColumn& c, absl::string_view value,
                             absl::Status st) {
   if (st.ok()) return st;
+  // Views of `half_width`.
+  const std::string half_width =
+      DateColumn(c) ? ingest::ToHalfWidth(value) : std::string();
+  const std::optional<NumbersBeforeYear> before_year =
+      SplitNumbersBeforeYear(half_width);
+  if (before_year && before_year->year.size() == 2) {
+    return absl::Status(
+        st.code(),
+        absl::StrCat("\"", value, "\" has a year of two digits (",
+                     before_year->year, ": 19", before_year->year, " or 20",
+                     before_year->year, "?): write the year in full"));
+  }
   const char* why = c.told ? "as the import was told"
                            : "as a file separated by ; writes them";
   std::string note;
@@ -476,8 +490,7 @@ absl::Status WithLocaleNote(const MappedColumn& c, absl::string_view value,
   } else if (c.date_order == ImportDateOrder::kMonthFirst) {
     note = absl::StrCat(" (read month first, ", why,
                         ": 05/07/2008 is 2008-05-07)");
-  } else if (!c.told && DateColumn(c) &&
-             SplitNumbersBeforeYear(ingest::ToHalfWidth(value))) {
+  } else if (!c.told && before_year) {
     return absl::Status(
         st.code(),
         absl::StrCat("\"", value,

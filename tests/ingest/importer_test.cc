@@ -1295,6 +1295,24 @@ TEST(ImporterTest, DateOrderAsTold) {
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
   EXPECT_THAT(ReadFile(tmp.Sub("r.csv")), Not(HasSubstr("date order")));
 
+  // A year of two digits reads in no order.
+  WriteFile(tmp.Sub("short.csv"),
+            "企业名称,统一社会信用代码,成立日期\n"
+            "甲公司,91310000757904992P,7/5/08 0:00\n");
+  for (ImportDateOrder order :
+       {ImportDateOrder::kAuto, ImportDateOrder::kDayFirst}) {
+    o = {};
+    o.date_order = order;
+    o.reject_file = tmp.Sub("r.csv");
+    s = Import(*OpenStore(tmp.Sub(absl::StrCat("short", ++n))),
+               tmp.Sub("short.csv"), o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->rejected, 1u) << s->ToString();
+    EXPECT_THAT(ReadFile(tmp.Sub("r.csv")),
+                HasSubstr("has a year of two digits (08: 1908 or 2008?): "
+                          "write the year in full"));
+  }
+
   // JSON Lines write dates year first.
   WriteFile(tmp.Sub("e.jsonl"), "{\"name\": \"甲公司\"}\n");
   o = {};
