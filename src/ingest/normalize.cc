@@ -115,9 +115,9 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr absl::string_view kDateForms =
     "expected a date such as 2008-05-07, 2008/5/7, 2008.5.7, 2008年5月7日, "
-    "二〇〇八年五月七日 or 20080507 (optionally followed by a time), a year "
-    "and month such "
-    "as 2008-05, 2008年5月 or 200805, or a year (2008)";
+    "二〇〇八年五月七日, 7 May 2008 or 20080507 (optionally followed by a "
+    "time), a year and month such as 2008-05, 2008年5月, May 2008 or 200805, "
+    "or a year (2008)";
 
 // The value of a Chinese numeral digit (〇/○/零 0, 一 … 九), -1 for
 // another character.
@@ -185,6 +185,146 @@ std::string ArabicDate(const std::string& t) {
 }
 
 // A cursor over half-width, cleaned text.
+// The month (1..12) an English month name or its abbreviation of three
+// letters or more names (may, sep, sept, september; any case), 0 for
+// another word.
+int EnglishMonth(absl::string_view word) {
+  static constexpr absl::string_view kMonths[] = {
+      "january", "february", "march",     "april",   "may",      "june",
+      "july",    "august",   "september", "october", "november", "december"};
+  if (word.size() < 3) return 0;
+  const std::string w = absl::AsciiStrToLower(word);
+  for (int m = 0; m < 12; ++m) {
+    if (absl::StartsWith(kMonths[m], w)) return m + 1;
+  }
+  return 0;
+}
+
+// Whether `word` is an English weekday or its abbreviation (wed, Wednesday).
+bool EnglishWeekday(absl::string_view word) {
+  static constexpr absl::string_view kDays[] = {
+      "monday", "tuesday",  "wednesday", "thursday",
+      "friday", "saturday", "sunday"};
+  if (word.size() < 3) return false;
+  const std::string w = absl::AsciiStrToLower(word);
+  for (absl::string_view d : kDays) {
+    if (absl::StartsWith(d, w)) return true;
+  }
+  return false;
+}
+
+// A date with its month in English, as lists from Hong Kong, Singapore,
+// Malaysia and elsewhere abroad write it (7 May 2008, 07-May-2008, 7th May
+// 2008, May 7, 2008, Wed, 7 May 2008, 2008-May-07; May 2008), with the
+// year first in digits (2008-05-07, 2008-05), any time after it kept;
+// `t` itself when no word of it names a month in English, "" when one does
+// but `t` is not such a date. *two_digit_year: the
+// date is one of those but with a year of two digits (07-May-08), which is
+// not read.
+std::string NumericMonthDate(const std::string& t, bool* two_digit_year) {
+  *two_digit_year = false;
+  bool names_month = false;
+  for (size_t i = 0; i < t.size() && !names_month;) {
+    size_t n = 0;
+    while (i + n < t.size() &&
+           absl::ascii_isalpha(static_cast<unsigned char>(t[i + n]))) {
+      ++n;
+    }
+    names_month = EnglishMonth(absl::string_view(t).substr(i, n)) != 0;
+    i += n == 0 ? 1 : n;
+  }
+  if (!names_month) return t;
+  // Tokens: numbers and words, between spaces and , - / . (an ordinal's
+  // st, nd, rd, th goes with its number); the date ends where a time
+  // (a number followed by ':') begins.
+  struct Token {
+    absl::string_view text;
+    bool number = false;
+  };
+  std::vector<Token> tokens;
+  size_t i = 0;
+  size_t rest = t.size();
+  auto separator = [](char ch) {
+    return ch == ' ' || ch == ',' || ch == '-' || ch == '/' || ch == '.';
+  };
+  while (i < t.size()) {
+    while (i < t.size() && separator(t[i])) ++i;
+    if (i == t.size()) break;
+    const size_t start = i;
+    const auto ch = static_cast<unsigned char>(t[i]);
+    if (absl::ascii_isdigit(ch)) {
+      while (i < t.size() &&
+             absl::ascii_isdigit(static_cast<unsigned char>(t[i]))) {
+        ++i;
+      }
+      if (i < t.size() && t[i] == ':') {
+        rest = start;
+        break;
+      }
+      tokens.push_back({absl::string_view(t).substr(start, i - start), true});
+      for (absl::string_view ordinal : {"st", "nd", "rd", "th"}) {
+        if (absl::StartsWithIgnoreCase(absl::string_view(t).substr(i),
+                                       ordinal)) {
+          i += 2;
+          break;
+        }
+      }
+    } else if (absl::ascii_isalpha(ch)) {
+      while (i < t.size() &&
+             absl::ascii_isalpha(static_cast<unsigned char>(t[i]))) {
+        ++i;
+      }
+      tokens.push_back({absl::string_view(t).substr(start, i - start), false});
+    } else {
+      return "";
+    }
+    if (i < t.size() && !separator(t[i])) return "";
+  }
+  if (!tokens.empty() && !tokens[0].number && EnglishWeekday(tokens[0].text) &&
+      EnglishMonth(tokens[0].text) == 0) {
+    tokens.erase(tokens.begin());
+  }
+  // The month word, and the numbers around it.
+  int month = 0;
+  std::vector<absl::string_view> numbers;
+  size_t month_at = 0;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (tokens[k].number) {
+      numbers.push_back(tokens[k].text);
+    } else if (month == 0 && (month = EnglishMonth(tokens[k].text)) != 0) {
+      month_at = k;
+    } else {
+      return "";
+    }
+  }
+  if (month == 0 || numbers.empty() || numbers.size() > 2) return "";
+  // Which number is the year: four digits (two: a year not read); the
+  // other, of one or two digits, the day.
+  absl::string_view year, day;
+  if (numbers.size() == 1) {
+    if (numbers[0].size() != 4) return "";  // 7 May: no year.
+    year = numbers[0];
+  } else if (numbers[0].size() == 4 && month_at == 1) {  // 2008-May-07
+    year = numbers[0];
+    day = numbers[1];
+  } else {  // 7 May 2008, May 7, 2008
+    day = numbers[0];
+    year = numbers[1];
+  }
+  if (year.size() == 2 && day.size() <= 2) {
+    *two_digit_year = true;
+    return "";
+  }
+  if (year.size() != 4 || day.size() > 2) return "";
+  std::string out = absl::StrFormat("%s-%02d", year, month);
+  if (!day.empty()) absl::StrAppend(&out, "-", day);
+  if (rest < t.size()) {
+    if (day.empty()) return "";
+    absl::StrAppend(&out, " ", absl::string_view(t).substr(rest));
+  }
+  return out;
+}
+
 class Cursor {
  public:
   explicit Cursor(absl::string_view s) : s_(s) {}
@@ -684,6 +824,15 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
     t = ArabicDate(t);
     if (t.empty()) return DateError(s);
   }
+  bool two_digit_year = false;
+  t = NumericMonthDate(t, &two_digit_year);
+  if (two_digit_year) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quote(s),
+                     " has a year of two digits (19.. or 20..?): write the "
+                     "year in full"));
+  }
+  if (t.empty()) return DateError(s);
   Cursor c(t);
   int year = 0;
   int month = 0;

@@ -297,6 +297,40 @@ TEST(ParseDateTest, ChineseNumerals) {
   ExpectBadDate("二〇二一年二月三十日", "is not a calendar date");
 }
 
+// As lists from Hong Kong, Singapore, Malaysia and elsewhere abroad write
+// dates, and Excel's d-mmm-yyyy: the month in English, whatever the order.
+TEST(ParseDateTest, EnglishMonthNames) {
+  for (absl::string_view in :
+       {"7 May 2008", "07 May 2008", "7-May-2008", "07-MAY-2008", "7 may, 2008",
+        "7th May 2008", "May 7, 2008", "May 7 2008", "MAY 07, 2008",
+        "Wed, 7 May 2008", "Wednesday 7 May 2008", "2008-May-07", "7.May.2008",
+        "７ Ｍａｙ ２００８"}) {
+    ExpectDate(in, 2008, 5, 7);
+  }
+  ExpectDate("1 Sept 1999", 1999, 9, 1);
+  ExpectDate("31 December 1999", 1999, 12, 31);
+  ExpectDate("Feb 29, 2020", 2020, 2, 29);
+  ExpectDate("Jan. 3rd, 2021", 2021, 1, 3);
+  ExpectDate("May 2008", 2008, 5, 0);
+  ExpectDate("September 2008", 2008, 9, 0);
+  // A time after it, as in a date and time.
+  ExpectDate("7 May 2008 10:30", 2008, 5, 7);
+  // A year of two digits (Excel's d-mmm-yy) is not read.
+  ExpectBadDate("07-May-08", "has a year of two digits (19.. or 20..?)");
+  ExpectBadDate("May 7, 08", "has a year of two digits");
+  // Not dates: each says what a date is expected to be.
+  for (absl::string_view in :
+       {"7 May", "May", "May 7", "7 Mayday 2008", "7 May 2008 May", "7 Ma 2008",
+        "2008 7 May 5", "7 May 2008 garbage", "123 May 2008",
+        "7 May 2008 10:30 PM", "May 2008 10:30"}) {
+    SCOPED_TRACE(std::string(in));
+    const absl::StatusOr<v1::Date> date = ParseDate(in);
+    EXPECT_EQ(date.status().code(), absl::StatusCode::kInvalidArgument)
+        << date.status();
+  }
+  ExpectBadDate("30 Feb 2021", "is not a calendar date");
+}
+
 TEST(ParseDateTest, FullWidthAndSpaces) {
   for (absl::string_view in :
        {"２００８－０５－０７", "２００８年５月７日", "２００８／５／７",
