@@ -10,11 +10,13 @@
 #include <unicode/utf8.h>
 #include <unicode/utypes.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -25,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "src/model/checks.h"
@@ -384,6 +387,8 @@ class Cursor {
     while (!AtEnd() && s_[pos_] == ' ') ++pos_;
   }
 
+  void Skip(size_t n) { pos_ = std::min(s_.size(), pos_ + n); }
+
  private:
   absl::string_view s_;
   size_t pos_ = 0;
@@ -392,6 +397,19 @@ class Cursor {
 // A time of day after a date: H:MM, H:MM:SS or H:MM:SS.fff, then an
 // optional zone (Z, +08:00, +0800, -05). The time and the zone are checked
 // and ignored: the date is taken as written.
+// The AM or PM of a 12-hour clock at the start of `s` (AM, pm, a.m.), as
+// times in English are written (Excel's 5/7/2008 1:45 PM): the hours to add
+// to the hour, taken modulo 12 (0 for AM, 12 for PM), and its length; -1
+// and 0 for neither.
+std::pair<int, size_t> Meridiem(absl::string_view s) {
+  static constexpr std::pair<absl::string_view, int> kForms[] = {
+      {"a.m.", 0}, {"p.m.", 12}, {"am", 0}, {"pm", 12}};
+  for (const auto& [form, hours] : kForms) {
+    if (absl::StartsWithIgnoreCase(s, form)) return {hours, form.size()};
+  }
+  return {-1, 0};
+}
+
 bool ConsumeTime(Cursor* c) {
   int hour = 0;
   int minute = 0;
@@ -407,8 +425,14 @@ bool ConsumeTime(Cursor* c) {
       if (!c->Digits(1, 9, &fraction)) return false;
     }
   }
-  if (hour > 23 || minute > 59 || second > 60) return false;
   c->SkipSpaces();
+  if (const auto [hours, length] = Meridiem(c->Rest()); length > 0) {
+    if (hour < 1 || hour > 12) return false;
+    hour = hour % 12 + hours;
+    c->Skip(length);
+    c->SkipSpaces();
+  }
+  if (hour > 23 || minute > 59 || second > 60) return false;
   if (c->Consume("Z")) return true;
   char sign = 0;
   if (c->ConsumeAnyOf("+-", &sign)) {
@@ -792,17 +816,40 @@ absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s) {
   if (absl::ParseTime(absl::RFC3339_full, t, &when, &err)) {
     return absl::ToUnixSeconds(when);
   }
-  // A date, then a time of day: hours and minutes, seconds optional.
-  const size_t space = t.find_first_of(" T");
-  if (space != std::string::npos) {
-    absl::StatusOr<v1::Date> d = ParseDate(t.substr(0, space));
+  // A date (7 May 2008 too), then a time of day: hours and minutes,
+  // seconds optional, an AM or PM after them (1:45 PM).
+  absl::string_view body = t;
+  int meridiem = -1;
+  for (size_t length : {4, 2}) {  // a.m., am
+    if (body.size() <= length ||
+        !absl::ascii_isdigit(
+            static_cast<unsigned char>(absl::StripTrailingAsciiWhitespace(
+                                           body.substr(0, body.size() - length))
+                                           .back()))) {
+      continue;
+    }
+    const auto [hours, read] = Meridiem(body.substr(body.size() - length));
+    if (read != length) continue;
+    meridiem = hours;
+    body = absl::StripTrailingAsciiWhitespace(
+        body.substr(0, body.size() - length));
+    break;
+  }
+  size_t space = body.rfind(' ');
+  if (space == absl::string_view::npos) space = body.find('T');
+  if (space != absl::string_view::npos) {
+    absl::StatusOr<v1::Date> d = ParseDate(body.substr(0, space));
     std::vector<absl::string_view> hms =
-        absl::StrSplit(absl::string_view(t).substr(space + 1), ':');
+        absl::StrSplit(body.substr(space + 1), ':');
     int h = 0, m = 0, sec = 0;
-    if (d.ok() && d->day() != 0 && (hms.size() == 2 || hms.size() == 3) &&
+    const bool read =
+        d.ok() && d->day() != 0 && (hms.size() == 2 || hms.size() == 3) &&
         absl::SimpleAtoi(hms[0], &h) && absl::SimpleAtoi(hms[1], &m) &&
-        (hms.size() == 2 || absl::SimpleAtoi(hms[2], &sec)) && h >= 0 &&
-        h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
+        (hms.size() == 2 || absl::SimpleAtoi(hms[2], &sec));
+    if (read && meridiem >= 0) {
+      h = h >= 1 && h <= 12 ? h % 12 + meridiem : -1;
+    }
+    if (read && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
       const absl::CivilSecond cs(d->year(), d->month(), d->day(), h, m, sec);
       return absl::ToUnixSeconds(
           absl::FromCivil(cs, absl::FixedTimeZone(8 * 3600)));
@@ -811,7 +858,8 @@ absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s) {
   return absl::InvalidArgumentError(absl::StrCat(
       "\"", s,
       "\" is not a date and time (expected 2020-03-05T09:30:00Z, "
-      "2020-03-05T09:30:00+08:00 or 2020-03-05 09:30, China time)"));
+      "2020-03-05T09:30:00+08:00, 2020-03-05 09:30 or 5 Mar 2020 9:30 AM, "
+      "China time)"));
 }
 
 absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {

@@ -189,14 +189,25 @@ TEST(ParseTimestampTest, ExportFormAndOfficeForms) {
   EXPECT_EQ(*ParseTimestampSeconds("2020-03-05T09:30:00+08:00"), k0930China);
   for (absl::string_view in :
        {"2020-03-05 09:30", "2020-03-05 09:30:00", "2020/3/5 9:30",
-        "２０２０－０３－０５　０９：３０", "2020年3月5日 9:30"}) {
+        "２０２０－０３－０５　０９：３０", "2020年3月5日 9:30",
+        // In English, on a 12-hour clock, as Excel writes them.
+        "5 Mar 2020 9:30", "Mar 5, 2020 9:30 AM", "5 March 2020 9:30am",
+        "2020-03-05 9:30 a.m."}) {
     absl::StatusOr<int64_t> t = ParseTimestampSeconds(in);
     ASSERT_TRUE(t.ok()) << in << ": " << t.status();
     EXPECT_EQ(*t, k0930China) << in;
   }
+  // 12 AM is midnight, 12 PM noon, 1:05 PM 13:05.
+  EXPECT_EQ(*ParseTimestampSeconds("2020-03-05 12:00 AM"),
+            k0930China - (9 * 60 + 30) * 60);
+  EXPECT_EQ(*ParseTimestampSeconds("2020-03-05 12:00 PM"),
+            k0930China + (2 * 60 + 30) * 60);
+  EXPECT_EQ(*ParseTimestampSeconds("5 Mar 2020 1:05:30 PM"),
+            k0930China + (3 * 60 + 35) * 60 + 30);
   for (absl::string_view in :
        {"2020-03-05", "09:30", "2020-03-05 25:00", "2020-02-30 09:30",
-        "2020-03 09:30", "yesterday"}) {
+        "2020-03 09:30", "yesterday", "2020-03-05 13:00 PM",
+        "2020-03-05 0:30 AM", "2020-03-05 PM", "5 Mar 2020 9:30 XM"}) {
     absl::StatusOr<int64_t> t = ParseTimestampSeconds(in);
     EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << in;
     EXPECT_THAT(t.status().message(), ::testing::HasSubstr("2020-03-05 09:30"))
@@ -315,6 +326,7 @@ TEST(ParseDateTest, EnglishMonthNames) {
   ExpectDate("September 2008", 2008, 9, 0);
   // A time after it, as in a date and time.
   ExpectDate("7 May 2008 10:30", 2008, 5, 7);
+  ExpectDate("7 May 2008 10:30 PM", 2008, 5, 7);
   // A year of two digits (Excel's d-mmm-yy) is not read.
   ExpectBadDate("07-May-08", "has a year of two digits (19.. or 20..?)");
   ExpectBadDate("May 7, 08", "has a year of two digits");
@@ -322,7 +334,7 @@ TEST(ParseDateTest, EnglishMonthNames) {
   for (absl::string_view in :
        {"7 May", "May", "May 7", "7 Mayday 2008", "7 May 2008 May", "7 Ma 2008",
         "2008 7 May 5", "7 May 2008 garbage", "123 May 2008",
-        "7 May 2008 10:30 PM", "May 2008 10:30"}) {
+        "7 May 2008 10:30 XM", "7 May 2008 13:30 PM", "May 2008 10:30"}) {
     SCOPED_TRACE(std::string(in));
     const absl::StatusOr<v1::Date> date = ParseDate(in);
     EXPECT_EQ(date.status().code(), absl::StatusCode::kInvalidArgument)
@@ -346,9 +358,14 @@ TEST(ParseDateTest, WithTime) {
         "2008/5/7 0:00", "2008-05-07 00:00:00.000", "2008-05-07T08:30:00",
         "2008-05-07T08:30:00Z", "2008-05-07T08:30:00+08:00",
         "2008-05-07T23:30:00-0500", "2008-05-07 12:00 +08", "20080507 12:00",
-        "2008年5月7日 10:30", "２００８－０５－０７　００：００：００"}) {
+        "2008年5月7日 10:30", "２００８－０５－０７　００：００：００",
+        // A 12-hour clock, as Excel in English writes times.
+        "2008-05-07 1:45 PM", "2008-05-07 12:00am",
+        "2008-05-07 9:05:30 a.m."}) {
     ExpectDate(in, 2008, 5, 7);
   }
+  ExpectBadDate("2008-05-07 13:45 PM", "unexpected text after the date");
+  ExpectBadDate("2008-05-07 0:45 AM", "unexpected text after the date");
 }
 
 TEST(ParseDateTest, YearAndMonth) {
