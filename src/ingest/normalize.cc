@@ -478,20 +478,86 @@ struct CurrencyWord {
   absl::string_view code;
 };
 
-// Longest words first where one could shadow another at the same position.
-// The signs as Chinese registries and ledgers use them: ¥ (and full-width
-// ￥) is the yuan, $ the US dollar.
-constexpr std::array<CurrencyWord, 19> kCurrencyWords = {{
-    {"瑞士法郎", "CHF"}, {"新加坡元", "SGD"}, {"加拿大元", "CAD"},
-    {"人民币", "CNY"},   {"新台币", "TWD"},   {"美元", "USD"},
-    {"港元", "HKD"},     {"港币", "HKD"},     {"欧元", "EUR"},
-    {"日元", "JPY"},     {"英镑", "GBP"},     {"澳元", "AUD"},
-    {"加元", "CAD"},     {"韩元", "KRW"},     {"US$", "USD"},
-    {"HK$", "HKD"},      {"$", "USD"},        {"¥", "CNY"},
+// Longest words first where one could shadow another at the same position
+// (RMB before RM). The signs as Chinese registries and ledgers use them: ¥
+// (and full-width ￥) is the yuan, $ the US dollar. The currencies of the
+// places most investors and donors abroad come from, as mainland documents
+// name them; traditional characters (港幣, 新臺幣, 萬) are read in simplified
+// ones (ParseCapital).
+constexpr CurrencyWord kCurrencyWords[] = {
+    {"马来西亚林吉特", "MYR"},
+    {"马来西亚令吉", "MYR"},
+    {"印度尼西亚盾", "IDR"},
+    {"澳门帕塔卡", "MOP"},
+    {"澳大利亚元", "AUD"},
+    {"菲律宾比索", "PHP"},
+    {"墨西哥比索", "MXN"},
+    {"柬埔寨瑞尔", "KHR"},
+    {"巴西雷亚尔", "BRL"},
+    {"俄罗斯卢布", "RUB"},
+    {"瑞士法郎", "CHF"},
+    {"新加坡元", "SGD"},
+    {"加拿大元", "CAD"},
+    {"新西兰元", "NZD"},
+    {"印度卢比", "INR"},
+    {"南非兰特", "ZAR"},
+    {"瑞典克朗", "SEK"},
+    {"挪威克朗", "NOK"},
+    {"丹麦克朗", "DKK"},
+    {"老挝基普", "LAK"},
+    {"人民币", "CNY"},
+    {"新台币", "TWD"},
+    {"林吉特", "MYR"},
+    {"印尼盾", "IDR"},
+    {"越南盾", "VND"},
+    {"澳门元", "MOP"},
+    {"澳门币", "MOP"},
+    {"文莱元", "BND"},
+    {"缅甸元", "MMK"},
+    {"美元", "USD"},
+    {"美金", "USD"},
+    {"港元", "HKD"},
+    {"港币", "HKD"},
+    {"欧元", "EUR"},
+    {"日元", "JPY"},
+    {"英镑", "GBP"},
+    {"澳元", "AUD"},
+    {"加元", "CAD"},
+    {"韩元", "KRW"},
+    {"新元", "SGD"},
+    {"新币", "SGD"},
+    {"马币", "MYR"},
+    {"令吉", "MYR"},
+    {"泰铢", "THB"},
+    {"台币", "TWD"},
+    {"纽元", "NZD"},
+    {"缅元", "MMK"},
+    {"卢布", "RUB"},
+    {"MOP$", "MOP"},
+    {"US$", "USD"},
+    {"HK$", "HKD"},
+    {"NT$", "TWD"},
+    {"NZ$", "NZD"},
+    {"S$", "SGD"},
+    {"A$", "AUD"},
+    {"C$", "CAD"},
+    {"RMB", "CNY"},
+    {"RM", "MYR"},
+    {"Rp", "IDR"},
+    {"$", "USD"},
+    {"¥", "CNY"},
     {"￥", "CNY"},
-}};
+    {"€", "EUR"},
+    {"£", "GBP"},
+    {"₩", "KRW"},
+    {"฿", "THB"},
+    {"₱", "PHP"},
+    {"₫", "VND"},
+    {"₹", "INR"},
+};
 
-constexpr absl::string_view kYuan = "元";
+// 元, and 圆 as banknotes and formal receipts write it (人民币壹万圆整).
+constexpr absl::string_view kYuanWords[] = {"元", "圆"};
 constexpr absl::string_view kWan = "万";
 constexpr absl::string_view kYi = "亿";
 // Registries qualify a capital as subscribed (认缴) or paid in (实缴); the
@@ -499,14 +565,10 @@ constexpr absl::string_view kYi = "亿";
 constexpr absl::string_view kCapitalQualifiers[] = {"认缴", "实缴", "認繳",
                                                     "實繳"};
 
-// Decimal places of the minor unit (Money.amount_minor). JPY and KRW have
-// none; the other currencies named in words have 2; other ISO codes as ICU
-// (CLDR) says.
+// Decimal places of the minor unit (Money.amount_minor): 2 for the yuan and
+// the dollar, as ICU (CLDR) says for other ISO codes (0 for JPY, KRW, VND).
 int MinorDigits(absl::string_view code) {
-  if (code == "JPY" || code == "KRW") return 0;
-  for (const CurrencyWord& w : kCurrencyWords) {
-    if (w.code == code) return 2;
-  }
+  if (code == "CNY" || code == "USD" || code == "HKD") return 2;
   if (code.size() != 3) return 2;
   UChar u[4] = {static_cast<UChar>(code[0]), static_cast<UChar>(code[1]),
                 static_cast<UChar>(code[2]), 0};
@@ -562,7 +624,7 @@ absl::Status ReadCapitalWords(absl::string_view text, bool after_number,
     for (const CurrencyWord& w : kCurrencyWords) {
       if (absl::StartsWith(rest, w.word)) return w.word.size();
     }
-    for (absl::string_view w : {kYuan, kWan, kYi}) {
+    for (absl::string_view w : {kYuanWords[0], kYuanWords[1], kWan, kYi}) {
       if (absl::StartsWith(rest, w)) return w.size();
     }
     for (absl::string_view w : kCapitalQualifiers) {
@@ -591,12 +653,13 @@ absl::Status ReadCapitalWords(absl::string_view text, bool after_number,
     first_word = false;
     // 元: yuan, or the generic "unit of money" of 万元(美元); it names no
     // currency by itself (none named at all means CNY).
-    if (absl::StartsWith(rest, kYuan)) {
+    if (absl::StartsWith(rest, kYuanWords[0]) ||
+        absl::StartsWith(rest, kYuanWords[1])) {
       if (!after_number) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("元 before the number in ", Quote(original)));
+        return absl::InvalidArgumentError(absl::StrCat(
+            rest.substr(0, 3), " before the number in ", Quote(original)));
       }
-      pos += kYuan.size();
+      pos += 3;  // Either is 3 bytes.
       skip_punct();
       continue;
     }
@@ -1106,19 +1169,18 @@ std::string ArabicAmount(absl::string_view t) {
 
 }  // namespace
 
-absl::StatusOr<v1::Money> ParseCapital(absl::string_view s) {
-  if (IsPlaceholder(s)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no amount: ", Quote(s), " is a placeholder for nothing"));
-  }
-  std::string t = ToHalfWidth(CleanText(s));
+namespace {
+
+// ParseCapital of `t`, the cell `s` cleaned and in half-width characters.
+absl::StatusOr<v1::Money> ReadCapital(std::string t, absl::string_view s) {
   // The number: the first run of digits, ',' and '.'; or an amount in
   // Chinese numerals (壹万元整), as the number it writes.
   size_t begin = t.find_first_of("0123456789");
   if (begin == std::string::npos) {
     t = ArabicAmount(t);
     begin = t.find_first_of("0123456789");
-  } else if (absl::EndsWith(t, "元整") || absl::EndsWith(t, "元正")) {
+  } else if (absl::EndsWith(t, "元整") || absl::EndsWith(t, "元正") ||
+             absl::EndsWith(t, "圆整")) {
     t.resize(t.size() - 3);  // 1000元整: exactly 1000 yuan.
   }
   if (begin == std::string::npos) {
@@ -1196,6 +1258,24 @@ absl::StatusOr<v1::Money> ParseCapital(absl::string_view s) {
   money.set_currency(words.currency);
   money.set_amount_minor(amount);
   return money;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Money> ParseCapital(absl::string_view s) {
+  if (IsPlaceholder(s)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no amount: ", Quote(s), " is a placeholder for nothing"));
+  }
+  const std::string t = ToHalfWidth(CleanText(s));
+  absl::StatusOr<v1::Money> money = ReadCapital(t, s);
+  if (money.ok()) return money;
+  // In traditional characters, as files from Hong Kong, Macau and Taiwan
+  // write amounts (500萬港幣, 新臺幣1億元, 人民幣壹佰萬圓整): read in
+  // simplified ones, whose error is then the one that says what is wrong.
+  std::string simplified = text::ToSimplified(t);
+  if (simplified == t) return money;
+  return ReadCapital(std::move(simplified), s);
 }
 
 }  // namespace ingest

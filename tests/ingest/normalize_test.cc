@@ -522,6 +522,56 @@ TEST(ParseCapitalTest, RealSpellingsForeignCurrencies) {
 }
 
 // Ledgers and lookup-service exports write the currency as a sign.
+// The currencies of the places investors and donors abroad come from, by
+// sign and by their mainland names.
+TEST(ParseCapitalTest, CurrenciesOfSoutheastAsiaAndBeyond) {
+  ExpectMoney("S$50万", "SGD", 50000000);
+  ExpectMoney("50万新元", "SGD", 50000000);
+  ExpectMoney("新加坡元100", "SGD", 10000);
+  ExpectMoney("RM 1,000,000", "MYR", 100000000);
+  ExpectMoney("100万林吉特", "MYR", 100000000);
+  ExpectMoney("马币100万", "MYR", 100000000);
+  ExpectMoney("100万马来西亚令吉", "MYR", 100000000);
+  ExpectMoney("RMB 100万", "CNY", 100000000);  // Not RM.
+  ExpectMoney("NT$300万", "TWD", 300000000);
+  ExpectMoney("100万台币", "TWD", 100000000);
+  ExpectMoney("MOP$100万", "MOP", 100000000);
+  ExpectMoney("100万澳门元", "MOP", 100000000);
+  ExpectMoney("100万泰铢", "THB", 100000000);
+  ExpectMoney("฿1000", "THB", 100000);
+  ExpectMoney("₱5000", "PHP", 500000);
+  ExpectMoney("100万菲律宾比索", "PHP", 100000000);
+  ExpectMoney("100万印尼盾", "IDR", 100000000);
+  ExpectMoney("Rp 1000000", "IDR", 100000000);
+  ExpectMoney("100万越南盾", "VND", 1000000);  // No minor unit.
+  ExpectMoney("€1,000", "EUR", 100000);
+  ExpectMoney("£2,000.50", "GBP", 200050);
+  ExpectMoney("A$100", "AUD", 10000);
+  ExpectMoney("C$100", "CAD", 10000);
+  ExpectMoney("500万美金", "USD", 500000000);
+  ExpectMoney("100万文莱元", "BND", 100000000);
+  ExpectMoney("100万卢布", "RUB", 100000000);
+}
+
+// Files from Hong Kong, Macau and Taiwan write amounts in traditional
+// characters (and 圆 is the yuan of banknotes and formal receipts).
+TEST(ParseCapitalTest, TraditionalCharacters) {
+  ExpectMoney("500萬港幣", "HKD", 500000000);
+  ExpectMoney("HK$500萬", "HKD", 500000000);
+  ExpectMoney("港幣500萬元", "HKD", 500000000);
+  ExpectMoney("1億新臺幣", "TWD", 10000000000);
+  ExpectMoney("人民幣100萬元", "CNY", 100000000);
+  ExpectMoney("500萬元", "CNY", 500000000);
+  ExpectMoney("100萬澳門元", "MOP", 100000000);
+  ExpectMoney("壹佰萬圓", "CNY", 100000000);
+  ExpectMoney("人民币壹万圆整", "CNY", 1000000);
+  ExpectMoney("1000圆整", "CNY", 100000);
+  // Wrong in simplified characters too: that reading's error, which names
+  // what is wrong, quoting the cell as written.
+  ExpectBadCapital("500萬港幣美元",
+                   "two currencies (HKD and USD) in \"500萬港幣美元\"");
+}
+
 TEST(ParseCapitalTest, CurrencySigns) {
   ExpectMoney("¥100万元", "CNY", 100000000);
   ExpectMoney("￥1,500.50", "CNY", 150050);
@@ -702,7 +752,7 @@ TEST(ParseCapitalTest, SubscribedOrPaidIn) {
 
 TEST(ParseCapitalTest, UnknownWords) {
   ExpectBadCapital("20(万瑞郎)", "unknown currency 瑞郎");
-  ExpectBadCapital("100万卢布", "unknown currency 卢布");
+  ExpectBadCapital("100万第纳尔", "unknown currency 第纳尔");
   ExpectBadCapital("100 XYZ", "unknown currency XYZ");
   ExpectBadCapital("100 dollars", "unknown currency dollars");
   ExpectBadCapital("100abc", "unknown currency abc");
