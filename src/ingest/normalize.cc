@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -748,6 +749,21 @@ absl::Status ReadNumber(absl::string_view number, absl::string_view original,
     return absl::InvalidArgumentError(absl::StrCat(
         "not a number: ", Quote(number), " (", why, ") in ", Quote(original)));
   };
+  // Points between groups of three, as Indonesia and much of Europe write
+  // thousands (Rp 1.000.000): two or more of them cannot be decimal points.
+  if (std::count(number.begin(), number.end(), '.') >= 2 &&
+      !absl::StrContains(number, ',')) {
+    const std::vector<absl::string_view> groups = absl::StrSplit(number, '.');
+    bool thousands = !groups[0].empty() && groups[0].size() <= 3;
+    for (size_t i = 1; i < groups.size() && thousands; ++i) {
+      thousands = groups[i].size() == 3;
+    }
+    if (thousands) {
+      *digits = absl::StrJoin(groups, "");
+      *decimals = 0;
+      return absl::OkStatus();
+    }
+  }
   const size_t point = number.find('.');
   absl::string_view whole = number.substr(0, point);
   absl::string_view fraction;

@@ -543,6 +543,14 @@ TEST(ParseCapitalTest, CurrenciesOfSoutheastAsiaAndBeyond) {
   ExpectMoney("100万菲律宾比索", "PHP", 100000000);
   ExpectMoney("100万印尼盾", "IDR", 100000000);
   ExpectMoney("Rp 1000000", "IDR", 100000000);
+  // Points between thousands, as Indonesia writes them: two or more
+  // cannot be decimal points.
+  ExpectMoney("Rp 1.000.000", "IDR", 100000000);
+  ExpectMoney("Rp 12.500.000", "IDR", 1250000000);
+  // With a decimal comma after them, the number is the import's to read
+  // (ImportOptions::decimal_mark), and alone the points are rejected.
+  ExpectBadCapital("12.500.000,00 IDR", "more than one decimal point");
+  ExpectBadCapital("1.000.00", "more than one decimal point");
   ExpectMoney("100万越南盾", "VND", 1000000);  // No minor unit.
   ExpectMoney("€1,000", "EUR", 100000);
   ExpectMoney("£2,000.50", "GBP", 200050);
