@@ -454,8 +454,9 @@ std::string YearFirstForm(const MappedColumn& c, absl::string_view value) {
 // (DecimalPointForm, YearFirstForm); most cells as they are, not copied.
 std::string ReadableForm(const MappedColumn& c, std::string cell) {
   if (c.decimal_comma) return DecimalPointForm(c, cell);
-  if (c.date_order != ImportDateOrder::kYearFirst)
+  if (c.date_order != ImportDateOrder::kYearFirst) {
     return YearFirstForm(c, cell);
+  }
   return cell;
 }
 

@@ -11,7 +11,6 @@
 #include <unicode/utypes.h>
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -188,7 +187,6 @@ std::string ArabicDate(const std::string& t) {
   return out;
 }
 
-// A cursor over half-width, cleaned text.
 // The month (1..12) an English month name or its abbreviation of three
 // letters or more names (may, sep, sept, september; any case), 0 for
 // another word.
@@ -222,9 +220,8 @@ bool EnglishWeekday(absl::string_view word) {
 // 2008, May 7, 2008, Wed, 7 May 2008, 2008-May-07; May 2008), with the
 // year first in digits (2008-05-07, 2008-05), any time after it kept;
 // `t` itself when no word of it names a month in English, "" when one does
-// but `t` is not such a date. *two_digit_year: the
-// date is one of those but with a year of two digits (07-May-08), which is
-// not read.
+// but `t` is not such a date. *two_digit_year: the date is one of those but
+// with a year of two digits (07-May-08), which is not read.
 std::string NumericMonthDate(const std::string& t, bool* two_digit_year) {
   *two_digit_year = false;
   bool names_month = false;
@@ -329,6 +326,7 @@ std::string NumericMonthDate(const std::string& t, bool* two_digit_year) {
   return out;
 }
 
+// A cursor over half-width, cleaned text.
 class Cursor {
  public:
   explicit Cursor(absl::string_view s) : s_(s) {}
@@ -395,9 +393,6 @@ class Cursor {
   size_t pos_ = 0;
 };
 
-// A time of day after a date: H:MM, H:MM:SS or H:MM:SS.fff, then an
-// optional zone (Z, +08:00, +0800, -05). The time and the zone are checked
-// and ignored: the date is taken as written.
 // The AM or PM of a 12-hour clock at the start of `s` (AM, pm, a.m.), as
 // times in English are written (Excel's 5/7/2008 1:45 PM): the hours to add
 // to the hour, taken modulo 12 (0 for AM, 12 for PM), and its length; -1
@@ -411,6 +406,9 @@ std::pair<int, size_t> Meridiem(absl::string_view s) {
   return {-1, 0};
 }
 
+// A time of day after a date: H:MM, H:MM:SS or H:MM:SS.fff, an AM or PM
+// after it (1:45 PM), then an optional zone (Z, +08:00, +0800, -05). The
+// time and the zone are checked and ignored: the date is taken as written.
 bool ConsumeTime(Cursor* c) {
   int hour = 0;
   int minute = 0;
