@@ -431,6 +431,12 @@ TEST_F(EncryptionTest, SearchLeavesAddressesOutCodesAndDuplicatesByPhoneStay) {
     EXPECT_EQ((*by_code)[0].id, id);
     EXPECT_EQ((*by_code)[0].score, 100);
   }
+  // The phone written otherwise, by its digits (a keyed hash of them).
+  auto by_digits = Search(*store_, v1::KIND_PERSON, "+86 139-1239-8765");
+  ASSERT_TRUE(by_digits.ok()) << by_digits.status();
+  ASSERT_EQ(by_digits->size(), 1u);
+  EXPECT_EQ((*by_digits)[0].id, id);
+  EXPECT_EQ((*by_digits)[0].text, kName);
   auto by_old = Search(*store_, v1::KIND_PERSON, kOldPhone);
   ASSERT_TRUE(by_old.ok()) << by_old.status();
   EXPECT_THAT(*by_old, IsEmpty());

@@ -544,6 +544,32 @@ TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
   }
   EXPECT_EQ(Find(v1::KIND_PERSON, "E12345678")[0].field, "identity document");
   EXPECT_EQ(Find(v1::KIND_PERSON, "+6591234567")[0].field, "contact");
+
+  // A phone number found however either it or the query is written: by
+  // its digits (the query as the record has it is found as before).
+  v1::Person kl;
+  kl.set_name("黄志明");
+  auto* mobile = kl.add_contacts();
+  mobile->set_type(v1::Contact::TYPE_PHONE);
+  mobile->set_value("+60 12-345 6789");
+  auto* home = kl.add_contacts();
+  home->set_type(v1::Contact::TYPE_PHONE);
+  home->set_value("0086 139 0000 1111");
+  auto huang = store_->Create(&kl);
+  ASSERT_TRUE(huang.ok()) << huang.status();
+  unpacked_ = true;
+  for (const char* q : {"+60 12-345 6789", "+60123456789", "(60) 12-3456789",
+                        "+86 139-0000-1111", "13900001111"}) {
+    SCOPED_TRACE(q);
+    hits = Find(v1::KIND_PERSON, q);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, *huang);
+    EXPECT_EQ(hits[0].score, 100);
+    EXPECT_EQ(hits[0].field, "contact");
+    EXPECT_EQ(hits[0].text, "黄志明");
+    EXPECT_EQ(hits[0].reason, "phone number is the query, by its digits");
+  }
+  EXPECT_TRUE(Find(v1::KIND_PERSON, "+60123456780").empty());
   // Another code, or too few digits to be one: no match by code.
   EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "91310000757904993X").empty());
   EXPECT_TRUE(Find(v1::KIND_PERSON, "1234").empty());
