@@ -41,6 +41,11 @@ def test_search_by_phone_or_code(people):
     hits = qiaolian.search(store, "person", "+86 139 0000 1111")
     assert [(h["id"], h["field"], h["text"]) for h in hits] == [
         (wang, "contact", "王芳")]
+    # The number written otherwise (a mainland mobile without +86): by its
+    # digits.
+    hits = qiaolian.search(store, "person", "139-0000-1111")
+    assert [(h["id"], h["reason"]) for h in hits] == [
+        (wang, "phone number is the query, by its digits")]
     hits = qiaolian.search(store, "enterprise", "91320413723588143d")
     assert [(h["id"], h["score"]) for h in hits] == [(ent, 100)]
     hits = qiaolian.search(store, "enterprise", "胡正明")
