@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -147,6 +148,68 @@ std::string HanSmallNumber(const std::u32string& n) {
   const int units = ten + 1 < n.size() ? HanDigit(n[ten + 1]) : 0;
   if (tens < 1 || units < 0 || (ten + 1 < n.size() && units == 0)) return "";
   return std::to_string(tens * 10 + units);
+}
+
+// A date whose year is of the Republic of China (民国 / 民國), as documents
+// from Taiwan write it (民国97年5月7日, 民國九十七年五月七日, 民国97/5/7):
+// with the year of the common era (2008年5月7日, 2008/5/7); `t` itself when
+// it does not start with 民国 or 民國; "" when its year is not a number
+// of 1 to 3 digits or in Chinese numerals (九十七, 一百零二, 元 for the
+// first) followed by 年 or a separator.
+std::string CommonEraDate(const std::string& t) {
+  absl::string_view rest = t;
+  if (!absl::ConsumePrefix(&rest, "民国") &&
+      !absl::ConsumePrefix(&rest, "民國")) {
+    return t;
+  }
+  rest = absl::StripLeadingAsciiWhitespace(rest);
+  int year = 0;
+  size_t digits = 0;
+  while (digits < rest.size() && IsDigit(rest[digits])) {
+    year = year * 10 + (rest[digits] - '0');
+    ++digits;
+  }
+  if (digits > 3) return "";
+  if (digits == 0) {
+    // In Chinese numerals: 三十八, 九十七, 一百零二, 一〇二 (digit by digit).
+    const size_t end = rest.find("年");
+    if (end == absl::string_view::npos) return "";
+    const std::u32string n = text::ToU32(rest.substr(0, end));
+    digits = end;
+    int hundreds = 0;
+    std::u32string below = n;
+    if (n == U"元") {  // 民国元年: the first year.
+      hundreds = -1;
+      year = 1;
+    } else if (n.size() <= 3 && std::all_of(n.begin(), n.end(), [](char32_t c) {
+                 return HanDigit(c) >= 0;
+               })) {
+      hundreds = -1;  // Digit by digit: 一〇二, 九七.
+      year = 0;
+      for (char32_t c : n) year = year * 10 + HanDigit(c);
+    } else if (const size_t bai = n.find(U'百'); bai != std::u32string::npos) {
+      hundreds = bai == 0 ? 1 : (bai == 1 ? HanDigit(n[0]) : -1);
+      if (hundreds < 1) return "";
+      below = n.substr(bai + 1);
+      if (!below.empty() && HanDigit(below[0]) == 0) below = below.substr(1);
+    }
+    if (hundreds >= 0) {
+      int rest_value = 0;
+      if (!below.empty()) {
+        const std::string small = HanSmallNumber(below);
+        if (small.empty() || !absl::SimpleAtoi(small, &rest_value)) return "";
+      }
+      year = hundreds * 100 + rest_value;
+    }
+  }
+  if (year < 1) return "";
+  const absl::string_view after = rest.substr(digits);
+  if (!absl::StartsWith(absl::StripLeadingAsciiWhitespace(after), "年") &&
+      (after.empty() ||
+       (after[0] != '/' && after[0] != '-' && after[0] != '.'))) {
+    return "";
+  }
+  return absl::StrCat(1911 + year, after);
 }
 
 // A date in Chinese numerals, as formal documents and certificates write
@@ -944,8 +1007,26 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
   if (t.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("empty date; ", kDateForms));
   }
-  // 二〇〇八年五月七日: only a date with 年 can be written so.
+  // 民国97年5月7日: a year of the Republic of China.
+  t = CommonEraDate(t);
+  if (t.empty()) return DateError(s);
+  // 97年5月7日: a year cut to its last digits, or one of the Republic of
+  // China written without 民国; either way not to be guessed.
+  if (const size_t nian = t.find("年"); nian == 2 || nian == 3) {
+    if (std::all_of(t.begin(), t.begin() + nian, IsDigit)) {
+      const std::string y = t.substr(0, nian);
+      const std::string roc =
+          absl::StrCat("民国", y, "年, ", 1911 + std::stoi(y), "?");
+      return absl::InvalidArgumentError(absl::StrCat(
+          Quote(s), " has a year of ", nian == 2 ? "two" : "three", " digits (",
+          y, ": ", nian == 2 ? absl::StrCat("19", y, ", or ") : "", roc,
+          "): write the year in full, or 民国 before it"));
+    }
+  }
+  // 二〇〇八年五月七日: only a date with 年 can be written so. 元月 is
+  // January (2008年元月1日).
   if (t.find("年") != std::string::npos) {
+    t = absl::StrReplaceAll(t, {{"年元月", "年1月"}});
     t = ArabicDate(t);
     if (t.empty()) return DateError(s);
   }

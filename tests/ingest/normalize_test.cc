@@ -294,6 +294,8 @@ TEST(ParseDateTest, ChineseNumerals) {
   ExpectDate("二〇二〇年二月二十九日", 2020, 2, 29);
   ExpectDate("二〇二〇年十一月二十日", 2020, 11, 20);
   ExpectDate("一九七八年十二月", 1978, 12, 0);
+  ExpectDate("二〇〇八年元月一日", 2008, 1, 1);  // 元月: January.
+  ExpectDate("2008年元月", 2008, 1, 0);
   ExpectDate("二〇〇八年", 2008, 0, 0);
   // Out of place: each names what a date is expected to be.
   for (absl::string_view in :
@@ -306,6 +308,38 @@ TEST(ParseDateTest, ChineseNumerals) {
   }
   ExpectBadDate("二〇〇八年十三月七日", "month 13");
   ExpectBadDate("二〇二一年二月三十日", "is not a calendar date");
+}
+
+// Documents from Taiwan count years of the Republic of China (民国 1 is
+// 1912): read when 民国 or 民國 says so.
+TEST(ParseDateTest, YearsOfTheRepublicOfChina) {
+  for (absl::string_view in :
+       {"民国97年5月7日", "民國97年5月7日", "民国 97 年 5 月 7 日",
+        "民國九十七年五月七日", "民国九七年五月七日", "民国97/5/7",
+        "民國097.05.07", "民国97年5月7号"}) {
+    ExpectDate(in, 2008, 5, 7);
+  }
+  ExpectDate("民國38年12月31日", 1949, 12, 31);
+  ExpectDate("民国一百零二年十月十日", 2013, 10, 10);
+  ExpectDate("民國一百一十四年一月一日", 2025, 1, 1);
+  ExpectDate("民国元年", 1912, 0, 0);
+  ExpectDate("民國元年元月一日", 1912, 1, 1);
+  ExpectDate("民国1年1月1日", 1912, 1, 1);
+  ExpectDate("民国60年", 1971, 0, 0);
+  ExpectDate("民国60年3月", 1971, 3, 0);
+  for (absl::string_view in :
+       {"民国", "民国0年1月1日", "民国1234年1月1日", "民国九十七", "民国97",
+        "民国九十七百年", "民国二十一十年1月1日", "民国97年13月1日"}) {
+    SCOPED_TRACE(std::string(in));
+    EXPECT_EQ(ParseDate(in).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  // Without 民国, a year of two or three digits is not guessed.
+  ExpectBadDate("97年5月7日",
+                "has a year of two digits (97: 1997, or 民国97年, 2008?): "
+                "write the year in full, or 民国 before it");
+  ExpectBadDate("102年10月10日",
+                "has a year of three digits (102: 民国102年, 2013?)");
 }
 
 // As lists from Hong Kong, Singapore, Malaysia and elsewhere abroad write
