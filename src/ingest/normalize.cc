@@ -379,7 +379,9 @@ std::string NumericMonthDate(const std::string& t, bool* two_digit_year) {
     *two_digit_year = true;
     return "";
   }
-  if (year.size() != 4 || day.size() > 2) return "";
+  if (year.size() != 4 || day.size() > 2 || year < "1800" || year > "2100") {
+    return "";
+  }
   std::string out = absl::StrFormat("%s-%02d", year, month);
   if (!day.empty()) absl::StrAppend(&out, "-", day);
   if (rest < t.size()) {
@@ -1063,10 +1065,12 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
     return date;
   }
   if (run == 8) {
-    // 20080507
+    // 20080507, for years 1800..2100 only: other runs of 8 digits (an
+    // amount, 05200812) are not dates.
     c.Fixed(4, &year);
     c.Fixed(2, &month);
     c.Fixed(2, &day);
+    if (year < 1800 || year > 2100) return DateError(s);
   } else if (run == 4) {
     c.Digits(4, 4, &year);
     char sep = 0;

@@ -342,6 +342,41 @@ TEST(ParseDateTest, YearsOfTheRepublicOfChina) {
                 "has a year of three digits (102: 民国102年, 2013?)");
 }
 
+// Random mixes of the pieces of dates, month names, years of the Republic
+// of China, times and currencies: read as a valid date, time or amount, or
+// rejected as invalid; never anything else (in CI this runs under ASan).
+TEST(ParseDateTest, MixesOfDatePiecesReadOrAreRejected) {
+  const std::vector<std::string> pieces = {
+      "2008",     "97",  "7",    "05",   "1",    "12", "May",    "Sept",
+      "december", "Wed", "7th",  "民国", "民國", "元", "九十七", "一百",
+      "零",       "年",  "月",   "日",   "号",   ":",  "30",     "PM",
+      "a.m.",     "T",   "Z",    "+08",  " ",    ",",  ".",      "-",
+      "/",        "萬",  "港幣", "RM",   "Rp",   "S$", "圆"};
+  std::mt19937 rng(19);
+  for (int n = 0; n < 20000; ++n) {
+    std::string in;
+    const int len = 1 + static_cast<int>(rng() % 9);
+    for (int k = 0; k < len; ++k) in += pieces[rng() % pieces.size()];
+    SCOPED_TRACE(in);
+    const absl::StatusOr<v1::Date> date = ParseDate(in);
+    if (date.ok()) {
+      EXPECT_TRUE(model::CheckDate(*date).ok()) << date->ShortDebugString();
+    } else {
+      EXPECT_EQ(date.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+    const absl::StatusOr<int64_t> when = ParseTimestampSeconds(in);
+    if (!when.ok()) {
+      EXPECT_EQ(when.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+    const absl::StatusOr<v1::Money> money = ParseCapital(in);
+    if (money.ok()) {
+      EXPECT_GE(money->amount_minor(), 0);
+    } else {
+      EXPECT_EQ(money.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+  }
+}
+
 // As lists from Hong Kong, Singapore, Malaysia and elsewhere abroad write
 // dates, and Excel's d-mmm-yyyy: the month in English, whatever the order.
 TEST(ParseDateTest, EnglishMonthNames) {
@@ -375,6 +410,10 @@ TEST(ParseDateTest, EnglishMonthNames) {
         << date.status();
   }
   ExpectBadDate("30 Feb 2021", "is not a calendar date");
+  // Years out of 1800..2100 in these forms are not dates (as for a run of
+  // eight digits: 05200812).
+  ExpectBadDate("7 May 1297", "expected a date");
+  ExpectBadDate("05200812", "expected a date");
 }
 
 TEST(ParseDateTest, FullWidthAndSpaces) {
