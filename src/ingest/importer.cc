@@ -71,10 +71,13 @@ enum class Target {
   kEnterpriseStatus,  // 登记状态: the text, and the Status enum by keyword.
   kResidentId,        // 身份证号: an IdentityDocument of type resident ID.
   kPassport,          // 护照号: an IdentityDocument of type passport.
+  kForeignId,         // NRIC, MyKad, HKID: an IdentityDocument of type
+                      // foreign identity card (外国身份证件).
   kPhone,             // A Contact of type phone.
   kEmail,             // A Contact of type e-mail.
   kWeChat,            // A Contact of type WeChat (微信号).
   kQq,                // A Contact of type QQ.
+  kWhatsApp,          // A Contact of type WhatsApp.
   kRecordId,          // id / meta.id: the record of this store (an export).
 };
 
@@ -186,6 +189,47 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"电子邮箱", "", Target::kEmail},
       {"企业邮箱", "", Target::kEmail},
       {"更多邮箱", "", Target::kEmail},
+      // In English, as lists from chambers of commerce and associations
+      // abroad name their columns (keys: lower case, no spaces).
+      {"name", "name"},
+      {"company", "name"},
+      {"enterprise", "name"},
+      {"englishname", "foreign_name"},
+      {"nameinenglish", "foreign_name"},
+      {"foreignname", "foreign_name"},
+      {"legalperson", "legal_representative.name"},
+      {"dateofestablishment", "established"},
+      {"establishmentdate", "established"},
+      {"dateofincorporation", "established"},
+      {"incorporationdate", "established"},
+      {"founded", "established"},
+      {"paidupcapital", "registered_capital", Target::kCapital},
+      {"companystatus", "status", Target::kEnterpriseStatus},
+      {"companytype", "type", Target::kEnterpriseType},
+      {"enterprisetype", "type", Target::kEnterpriseType},
+      {"registeredaddress", "address.text"},
+      {"companyaddress", "address.text"},
+      {"businessaddress", "address.text"},
+      {"city", "registration_division.region"},
+      {"investorcountry", "investor_countries"},
+      {"countryofinvestor", "investor_countries"},
+      {"website", "website"},
+      {"url", "website"},
+      {"homepage", "website"},
+      {"employees", "employee_count"},
+      {"numberofemployees", "employee_count"},
+      {"noofemployees", "employee_count"},
+      {"headcount", "employee_count"},
+      {"remarks", "notes"},
+      {"remark", "notes"},
+      {"tags", "tags"},
+      {"phone", "", Target::kPhone},
+      {"telephone", "", Target::kPhone},
+      {"tel", "", Target::kPhone},
+      {"phoneno", "", Target::kPhone},
+      {"phonenumber", "", Target::kPhone},
+      {"email", "", Target::kEmail},
+      {"emailaddress", "", Target::kEmail},
   };
   static const auto* person = new std::vector<Alias>{
       {"姓名", "name"},
@@ -242,6 +286,85 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"地址", "address.text"},
       {"备注", "notes"},
       {"标签", "tags"},
+      {"中文名", "name_parts.chinese"},
+      {"英文名", "name_parts.latin"},
+      {"英文姓名", "name_parts.latin"},
+      {"外文名", "name_parts.latin"},
+      {"祖籍", "hometown.text"},
+      {"原籍", "hometown.text"},
+      {"证件号", "identity_documents.number"},
+      {"证件号码", "identity_documents.number"},
+      {"whatsapp", "", Target::kWhatsApp},
+      // In English, as associations abroad name their columns (keys: lower
+      // case, no spaces).
+      {"fullname", "name"},
+      {"chinesename", "name_parts.chinese"},
+      {"nameinchinese", "name_parts.chinese"},
+      {"englishname", "name_parts.latin"},
+      {"nameinenglish", "name_parts.latin"},
+      {"latinname", "name_parts.latin"},
+      {"pinyin", "name_parts.pinyin"},
+      {"formername", "former_names"},
+      {"previousname", "former_names"},
+      {"gender", "gender"},
+      {"sex", "gender"},
+      {"dateofbirth", "birth_date"},
+      {"birthdate", "birth_date"},
+      {"dob", "birth_date"},
+      {"birthday", "birth_date"},
+      {"nationality", "nationalities"},
+      {"citizenship", "nationalities"},
+      {"countryofresidence", "residence_country"},
+      {"residencecountry", "residence_country"},
+      {"country", "residence_country"},
+      {"category", "categories"},
+      {"passport", "", Target::kPassport},
+      {"passportno", "", Target::kPassport},
+      {"passportnumber", "", Target::kPassport},
+      {"nric", "", Target::kForeignId},
+      {"nricno", "", Target::kForeignId},
+      {"icno", "", Target::kForeignId},
+      {"icnumber", "", Target::kForeignId},
+      {"mykad", "", Target::kForeignId},
+      {"hkid", "", Target::kForeignId},
+      {"identitycardno", "", Target::kForeignId},
+      {"idno", "identity_documents.number"},
+      {"idnumber", "identity_documents.number"},
+      {"mobile", "", Target::kPhone},
+      {"mobileno", "", Target::kPhone},
+      {"mobilenumber", "", Target::kPhone},
+      {"handphone", "", Target::kPhone},
+      {"hp", "", Target::kPhone},
+      {"h/p", "", Target::kPhone},
+      {"tel", "", Target::kPhone},
+      {"telephone", "", Target::kPhone},
+      {"phoneno", "", Target::kPhone},
+      {"phonenumber", "", Target::kPhone},
+      {"contactno", "", Target::kPhone},
+      {"contactnumber", "", Target::kPhone},
+      {"emailaddress", "", Target::kEmail},
+      {"wechat", "", Target::kWeChat},
+      {"wechatid", "", Target::kWeChat},
+      {"address", "address.text"},
+      {"homeaddress", "address.text"},
+      {"residentialaddress", "address.text"},
+      {"mailingaddress", "address.text"},
+      {"hometown", "hometown.text"},
+      {"ancestralhome", "hometown.text"},
+      {"ancestralhometown", "hometown.text"},
+      {"nativeplace", "hometown.text"},
+      {"occupation", "occupation"},
+      {"profession", "occupation"},
+      {"company", "employer_name"},
+      {"organisation", "employer_name"},
+      {"organization", "employer_name"},
+      {"position", "title"},
+      {"designation", "title"},
+      {"jobtitle", "title"},
+      {"remarks", "notes"},
+      {"remark", "notes"},
+      {"notes", "notes"},
+      {"tags", "tags"},
   };
   static const auto* other = new std::vector<Alias>{
       {"标题", "title"}, {"备注", "notes"}, {"标签", "tags"}};
@@ -257,10 +380,15 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
 
 std::string HeaderKey(absl::string_view header);
 
-// The alias of `kind` whose header's key is `key`, or nullptr.
+// The alias of `kind` whose header's key is `key`, or else `key` without
+// the points of English abbreviations (NRIC No., D.O.B., Tel.), or nullptr.
 const Alias* AliasOf(Kind kind, absl::string_view key) {
   for (const Alias& a : AliasesFor(kind)) {
     if (HeaderKey(a.header) == key) return &a;
+  }
+  if (key.find('.') != absl::string_view::npos) {
+    const std::string bare = absl::StrReplaceAll(key, {{".", ""}});
+    if (!bare.empty()) return AliasOf(kind, bare);
   }
   return nullptr;
 }
@@ -1307,7 +1435,8 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       return absl::OkStatus();
     }
     case Target::kResidentId:
-    case Target::kPassport: {
+    case Target::kPassport:
+    case Target::kForeignId: {
       auto* p = static_cast<v1::Person*>(m);
       std::string number = ingest::NormalizeCode(value);
       if (c.target == Target::kResidentId) {
@@ -1327,7 +1456,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       if (c.target == Target::kResidentId) {
         SetResidentId(doc, std::move(number));
       } else {
-        doc->set_type(v1::IdentityDocument::TYPE_PASSPORT);
+        doc->set_type(c.target == Target::kPassport
+                          ? v1::IdentityDocument::TYPE_PASSPORT
+                          : v1::IdentityDocument::TYPE_FOREIGN_RESIDENCE_ID);
         doc->set_number(std::move(number));
       }
       return absl::OkStatus();
@@ -1335,7 +1466,8 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kPhone:
     case Target::kEmail:
     case Target::kWeChat:
-    case Target::kQq: {
+    case Target::kQq:
+    case Target::kWhatsApp: {
       // People's and enterprises' contacts (the same message).
       const FieldDescriptor* contacts =
           m->GetDescriptor()->FindFieldByName("contacts");
@@ -1349,7 +1481,8 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
                    c.target == Target::kPhone    ? v1::Contact::TYPE_PHONE
                    : c.target == Target::kEmail  ? v1::Contact::TYPE_EMAIL
                    : c.target == Target::kWeChat ? v1::Contact::TYPE_WECHAT
-                                                 : v1::Contact::TYPE_QQ,
+                   : c.target == Target::kQq     ? v1::Contact::TYPE_QQ
+                                                 : v1::Contact::TYPE_WHATSAPP,
                    v);
       }
       return absl::OkStatus();
@@ -2212,6 +2345,10 @@ class Importer {
       if (c.target == Target::kPhone) shown = "contacts (电话)";
       if (c.target == Target::kWeChat) shown = "contacts (微信)";
       if (c.target == Target::kQq) shown = "contacts (QQ)";
+      if (c.target == Target::kWhatsApp) shown = "contacts (WhatsApp)";
+      if (c.target == Target::kForeignId) {
+        shown = "identity_documents (外国身份证件)";
+      }
       if (c.target == Target::kEmail) shown = "contacts (电子邮箱)";
       if (c.target == Target::kUscc && c.field == "uscc") {
         shown = "uscc (legacy 13/15-character numbers: registration_number)";
@@ -3417,11 +3554,13 @@ std::string FieldOfHeader(Kind kind, absl::string_view header) {
   switch (a->target) {
     case Target::kResidentId:
     case Target::kPassport:
+    case Target::kForeignId:
       return "identity_documents.number";
     case Target::kPhone:
     case Target::kEmail:
     case Target::kWeChat:
     case Target::kQq:
+    case Target::kWhatsApp:
       return "contacts.value";
     default:
       return a->field;

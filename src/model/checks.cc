@@ -301,13 +301,92 @@ std::string CountryCodeByName(absl::string_view name) {
              {"Great Britain", "GB"},
              {"England", "GB"},
              {"America", "US"},
-             {"PRC", "CN"}}) {
+             {"PRC", "CN"},
+             // English short names ICU writes otherwise (Hong Kong SAR
+             // China, Macao SAR China, Myanmar (Burma)).
+             {"Hong Kong", "HK"},
+             {"Hong Kong SAR", "HK"},
+             {"Hong Kong, China", "HK"},
+             {"Macau", "MO"},
+             {"Macao", "MO"},
+             {"Macau SAR", "MO"},
+             {"Macao SAR", "MO"},
+             {"Burma", "MM"},
+             {"Korea", "KR"},
+             {"Republic of Korea", "KR"},
+             {"Holland", "NL"},
+             // Nationalities as lists in English write them: the
+             // demonyms of the places most overseas Chinese live.
+             {"Chinese", "CN"},
+             {"Hong Konger", "HK"},
+             {"Hongkonger", "HK"},
+             {"Macanese", "MO"},
+             {"Taiwanese", "TW"},
+             {"Malaysian", "MY"},
+             {"Singaporean", "SG"},
+             {"Indonesian", "ID"},
+             {"Thai", "TH"},
+             {"Filipino", "PH"},
+             {"Filipina", "PH"},
+             {"Philippine", "PH"},
+             {"Vietnamese", "VN"},
+             {"Burmese", "MM"},
+             {"Myanmar", "MM"},
+             {"Cambodian", "KH"},
+             {"Lao", "LA"},
+             {"Laotian", "LA"},
+             {"Bruneian", "BN"},
+             {"Japanese", "JP"},
+             {"Korean", "KR"},
+             {"South Korean", "KR"},
+             {"Indian", "IN"},
+             {"American", "US"},
+             {"Canadian", "CA"},
+             {"Mexican", "MX"},
+             {"Panamanian", "PA"},
+             {"Peruvian", "PE"},
+             {"Brazilian", "BR"},
+             {"Argentine", "AR"},
+             {"Argentinian", "AR"},
+             {"Chilean", "CL"},
+             {"Venezuelan", "VE"},
+             {"British", "GB"},
+             {"Irish", "IE"},
+             {"French", "FR"},
+             {"German", "DE"},
+             {"Italian", "IT"},
+             {"Spanish", "ES"},
+             {"Portuguese", "PT"},
+             {"Dutch", "NL"},
+             {"Belgian", "BE"},
+             {"Swiss", "CH"},
+             {"Austrian", "AT"},
+             {"Swedish", "SE"},
+             {"Norwegian", "NO"},
+             {"Danish", "DK"},
+             {"Finnish", "FI"},
+             {"Russian", "RU"},
+             {"Australian", "AU"},
+             {"New Zealander", "NZ"},
+             {"South African", "ZA"},
+             {"Mauritian", "MU"}}) {
       (*m)[CountryNameKey(alias)] = code;
     }
     return m;
   }();
   auto it = names->find(CountryNameKey(name));
-  return it == names->end() ? std::string() : it->second;
+  if (it != names->end()) return it->second;
+  // A nationality as forms write it: 中国籍, 马来西亚籍 (美国国籍).
+  absl::string_view country = name;
+  if (absl::ConsumeSuffix(&country, "籍")) {
+    absl::ConsumeSuffix(&country, "国");
+    for (absl::string_view c :
+         {country, absl::string_view(name).substr(0, name.size() - 3)}) {
+      it = names->find(CountryNameKey(c));
+      if (it != names->end()) return it->second;
+    }
+  }
+  return std::string();
 }
 
 absl::Status CheckCountryCode(absl::string_view code) {

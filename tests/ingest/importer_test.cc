@@ -1212,6 +1212,86 @@ TEST(ImporterTest, DayFirstDatesInSemicolonFile) {
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
 }
 
+// Lists from associations and chambers of commerce abroad name their
+// columns in English (NRIC No., D.O.B.: abbreviation points aside) and
+// write nationalities as demonyms.
+TEST(ImporterTest, EnglishHeadersOfListsFromAbroad) {
+  TempDir tmp;
+  WriteFile(
+      tmp.Sub("p.csv"),
+      "Name,Chinese Name,Sex,D.O.B.,Nationality,Country of Residence,"
+      "H/P,E-mail,Home Address,NRIC No.,WhatsApp,Ancestral Home,"
+      "Occupation,Organisation,Designation,Remarks\n"
+      "TAN Wei Ming,陈伟明,M,1965-08-12,Malaysian,Malaysia,"
+      "+60 12-345 6789,wm.tan@example.com,\"12 Jalan Ampang, Kuala "
+      "Lumpur\",650812-14-5678,+60123456789,福建泉州,Engineer,"
+      "Ampang Hokkien Association,Secretary,since 2010\n"
+      "WONG Ka Ho,黄家豪,Female,1980-01-02,Chinese,Hong Kong,,,,,,,,,,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions people;
+  people.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("p.csv"), people);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto page = store->Query("person where name = \"TAN Wei Ming\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& tan = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(tan.name_parts().chinese(), "陈伟明");
+  EXPECT_EQ(tan.gender(), v1::Person::GENDER_MALE);
+  EXPECT_EQ(tan.birth_date().year(), 1965);
+  ASSERT_EQ(tan.nationalities_size(), 1);
+  EXPECT_EQ(tan.nationalities(0), "MY");
+  EXPECT_EQ(tan.residence_country(), "MY");
+  ASSERT_EQ(tan.identity_documents_size(), 1);
+  EXPECT_EQ(tan.identity_documents(0).type(),
+            v1::IdentityDocument::TYPE_FOREIGN_RESIDENCE_ID);
+  ASSERT_EQ(tan.contacts_size(), 3);
+  EXPECT_EQ(tan.contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(tan.contacts(1).type(), v1::Contact::TYPE_EMAIL);
+  EXPECT_EQ(tan.contacts(2).type(), v1::Contact::TYPE_WHATSAPP);
+  EXPECT_EQ(tan.address().text(), "12 Jalan Ampang, Kuala Lumpur");
+  EXPECT_EQ(tan.hometown().text(), "福建泉州");
+  EXPECT_EQ(tan.occupation(), "Engineer");
+  EXPECT_EQ(tan.employer_name(), "Ampang Hokkien Association");
+  EXPECT_EQ(tan.title(), "Secretary");
+  EXPECT_EQ(tan.notes(), "since 2010");
+  page = store->Query("person where residence_country = \"HK\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& wong = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(wong.nationalities(0), "CN");
+  EXPECT_EQ(wong.gender(), v1::Person::GENDER_FEMALE);
+
+  WriteFile(tmp.Sub("e.csv"),
+            "Company,English Name,USCC,Legal Person,Date of Incorporation,"
+            "Paid-up Capital,Company Type,Company Status,Registered Address,"
+            "City,Investor Country,URL,Tel.,Email Address,No. of Employees\n"
+            "常州三久制造有限公司,Changzhou Sanjiu Co. Ltd,91320413723588143D,"
+            "王建国,7 May 2001,\"USD 5,000,000\",有限责任公司,存续,"
+            "金坛区东门大街1号,常州,Malaysia,www.sanjiu.example,0519-82345678,"
+            "info@sanjiu.example,120\n");
+  s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto e = ByUscc(*store, "91320413723588143D");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "常州三久制造有限公司");
+  EXPECT_EQ(e->foreign_name(), "Changzhou Sanjiu Co. Ltd");
+  EXPECT_EQ(e->legal_representative().name(), "王建国");
+  EXPECT_EQ(e->established().month(), 5);
+  EXPECT_EQ(e->registered_capital().currency(), "USD");
+  EXPECT_EQ(e->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
+  EXPECT_EQ(e->status(), v1::Enterprise::STATUS_ACTIVE);
+  EXPECT_EQ(e->investor_countries(0), "MY");
+  EXPECT_EQ(e->website(), "www.sanjiu.example");
+  EXPECT_EQ(e->employee_count(), 120);
+  ASSERT_EQ(e->contacts_size(), 2);
+  EXPECT_EQ(e->contacts(0).type(), v1::Contact::TYPE_PHONE);
+}
+
 // Files from places that write dates day first (Hong Kong, Singapore,
 // Malaysia, Europe) or month first (Excel in the United States), and
 // numbers with a decimal comma, read as the import is told.

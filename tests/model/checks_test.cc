@@ -65,10 +65,26 @@ TEST(ChecksTest, CountryCodeByName) {
            {"萨摩亚", "WS"},
            {"印尼", "ID"},
            {"澳洲", "AU"},
-           {"阿联酋", "AE"}}) {
+           {"阿联酋", "AE"},
+           // English names ICU writes otherwise, and nationalities as
+           // lists in English and forms in Chinese write them.
+           {"Hong Kong", "HK"},
+           {"Macau", "MO"},
+           {"Burma", "MM"},
+           {"Malaysian", "MY"},
+           {"singaporean", "SG"},
+           {"Chinese", "CN"},
+           {"Filipino", "PH"},
+           {"New Zealander", "NZ"},
+           {"中国籍", "CN"},
+           {"中国国籍", "CN"},
+           {"美国籍", "US"},
+           {"马来西亚籍", "MY"}}) {
     EXPECT_EQ(model::CountryCodeByName(name), code) << name;
   }
   EXPECT_EQ(model::CountryCodeByName("纳尼亚"), "");
+  EXPECT_EQ(model::CountryCodeByName("纳尼亚籍"), "");
+  EXPECT_EQ(model::CountryCodeByName("籍"), "");
   EXPECT_EQ(model::CountryCodeByName(""), "");
   EXPECT_EQ(model::CountryCodeByName("XX"), "");
 }
