@@ -368,11 +368,46 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
   };
   static const auto* other = new std::vector<Alias>{
       {"标题", "title"}, {"备注", "notes"}, {"标签", "tags"}};
+  // Donations and events as ledgers and activity lists in English name
+  // their columns (the field's own name, date or title, reads as well).
+  static const auto* donation = new std::vector<Alias>{
+      {"标题", "title"},
+      {"备注", "notes"},
+      {"标签", "tags"},
+      {"amount", "money"},
+      {"donationamount", "money"},
+      {"donationdate", "date"},
+      {"receiptno", "receipt_number"},
+      {"project", "campaign"},
+      {"remarks", "notes"},
+      {"remark", "notes"},
+  };
+  static const auto* event = new std::vector<Alias>{
+      {"标题", "title"},
+      {"备注", "notes"},
+      {"标签", "tags"},
+      {"event", "title"},
+      {"eventname", "title"},
+      {"eventdate", "date"},
+      {"enddate", "end_date"},
+      {"venue", "location.text"},
+      {"location", "location.text"},
+      {"organizer", "organiser"},
+      {"organiser", "organiser"},
+      {"attendees", "attendee_count"},
+      {"noofparticipants", "attendee_count"},
+      {"remarks", "notes"},
+      {"remark", "notes"},
+  };
   switch (kind) {
     case v1::KIND_ENTERPRISE:
       return *enterprise;
     case v1::KIND_PERSON:
       return *person;
+    case v1::KIND_DONATION:
+      return *donation;
+    case v1::KIND_EVENT:
+      return *event;
     default:
       return *other;
   }
@@ -2312,10 +2347,17 @@ class Importer {
         }
       }
       if (!found) {
-        // The field's own name (snake_case or JSON) works as a header.
-        if (ResolveFieldPath(d, as_path).ok()) {
-          c.field = as_path;
-          found = true;
+        // The field's own name (snake_case or JSON) works as a header, and
+        // so does its name in words, as an English header writes it (Date,
+        // End Date, Receipt Number: date, end_date, receipt_number).
+        std::string words =
+            absl::AsciiStrToLower(absl::StripAsciiWhitespace(as_path));
+        absl::StrReplaceAll({{" ", "_"}}, &words);
+        for (const std::string& path : {as_path, words}) {
+          if (!found && ResolveFieldPath(d, path).ok()) {
+            c.field = path;
+            found = true;
+          }
         }
       }
       if (!found) {

@@ -1290,6 +1290,49 @@ TEST(ImporterTest, EnglishHeadersOfListsFromAbroad) {
   EXPECT_EQ(e->employee_count(), 120);
   ASSERT_EQ(e->contacts_size(), 2);
   EXPECT_EQ(e->contacts(0).type(), v1::Contact::TYPE_PHONE);
+
+  // A donations ledger and an activity list: fields by their names in
+  // words (Date, Receipt Number), and the words ledgers use (Amount, Venue).
+  WriteFile(tmp.Sub("d.csv"),
+            "Direction,Type,Date,Title,Amount,Purpose,Receipt Number,"
+            "Remarks\n"
+            "受捐,资金,13 May 2024,Penang Hokkien Association,\"RM 12,500.50\","
+            "教育,R-2024-001,via bank\n");
+  ImportOptions donations;
+  donations.kind = v1::KIND_DONATION;
+  s = Import(*store, tmp.Sub("d.csv"), donations);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  page = store->Query("donation");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& gift = static_cast<const v1::Donation&>(*page->records[0]);
+  EXPECT_EQ(gift.money().currency(), "MYR");
+  EXPECT_EQ(gift.money().amount_minor(), 1250050);
+  EXPECT_EQ(gift.date().month(), 5);
+  EXPECT_EQ(gift.receipt_number(), "R-2024-001");
+  EXPECT_EQ(gift.notes(), "via bank");
+
+  WriteFile(tmp.Sub("v.csv"),
+            "Type,Event,Date,End Date,Venue,Organiser,No. of Participants\n"
+            "座谈会,Youth forum,7 May 2024,8 May 2024,Kuala Lumpur,"
+            "Selangor Chinese Assembly Hall,120\n");
+  ImportOptions events;
+  events.kind = v1::KIND_EVENT;
+  s = Import(*store, tmp.Sub("v.csv"), events);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  page = store->Query("event");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& forum = static_cast<const v1::Event&>(*page->records[0]);
+  EXPECT_EQ(forum.title(), "Youth forum");
+  EXPECT_EQ(forum.end_date().day(), 8);
+  EXPECT_EQ(forum.location().text(), "Kuala Lumpur");
+  EXPECT_EQ(forum.organiser(), "Selangor Chinese Assembly Hall");
+  EXPECT_EQ(forum.attendee_count(), 120u);
 }
 
 // Files from places that write dates day first (Hong Kong, Singapore,
