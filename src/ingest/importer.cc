@@ -79,6 +79,8 @@ enum class Target {
   kQq,                // A Contact of type QQ.
   kWhatsApp,          // A Contact of type WhatsApp.
   kRecordId,          // id / meta.id: the record of this store (an export).
+  kCurrency,          // 币种 / Currency: of the row's amounts written without
+                      // one (ApplyCell's row_currency).
 };
 
 struct Alias {
@@ -230,6 +232,12 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"phonenumber", "", Target::kPhone},
       {"email", "", Target::kEmail},
       {"emailaddress", "", Target::kEmail},
+      {"币种", "", Target::kCurrency},
+      {"货币", "", Target::kCurrency},
+      {"币别", "", Target::kCurrency},
+      {"注册资本币种", "", Target::kCurrency},
+      {"注册资金币种", "", Target::kCurrency},
+      {"currency", "", Target::kCurrency},
   };
   static const auto* person = new std::vector<Alias>{
       {"姓名", "name"},
@@ -376,6 +384,10 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"标签", "tags"},
       {"amount", "money"},
       {"donationamount", "money"},
+      {"币种", "", Target::kCurrency},
+      {"货币", "", Target::kCurrency},
+      {"币别", "", Target::kCurrency},
+      {"currency", "", Target::kCurrency},
       {"donationdate", "date"},
       {"receiptno", "receipt_number"},
       {"project", "campaign"},
@@ -388,6 +400,8 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"标签", "tags"},
       {"event", "title"},
       {"eventname", "title"},
+      {"币种", "", Target::kCurrency},
+      {"currency", "", Target::kCurrency},
       {"eventdate", "date"},
       {"enddate", "end_date"},
       {"venue", "location.text"},
@@ -548,6 +562,13 @@ bool NumericColumn(const MappedColumn& c) {
   }
 }
 
+// Whether column `c` holds amounts of money.
+bool MoneyColumn(const MappedColumn& c) {
+  return c.target == Target::kCapital ||
+         (c.target == Target::kField && !c.path.empty() &&
+          c.path.back()->message_type() == v1::Money::descriptor());
+}
+
 // The cell of a decimal-comma column as the number readers take it: the
 // marks of its number swapped (1.234,5 → 1,234.5; 1,5 → 1.5), the rest as
 // written ("1.234,5万欧元" → "1,234.5万欧元"). Other cells as they are.
@@ -680,6 +701,7 @@ bool SingleValued(const MappedColumn& c) {
     case Target::kEnterpriseType:
     case Target::kEnterpriseStatus:
     case Target::kRecordId:
+    case Target::kCurrency:
       return true;
     default:  // Contacts and identity documents: items of lists.
       return false;
@@ -1369,17 +1391,23 @@ bool IsRenderedMoney(absl::string_view v) {
 }
 
 // Applies one cleaned, non-placeholder cell.
+// Puts cell `value` of column `c` into record `m`. `row_currency`: the
+// row's 币种 / Currency cell, the currency of its amounts (empty: none).
 absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
-                       Message* m, bool lenient, CellResult* result) {
+                       Message* m, bool lenient, absl::string_view row_currency,
+                       CellResult* result) {
   switch (c.target) {
     case Target::kRecordId:  // Read by Prepare, not put into the record.
+    case Target::kCurrency:
       return absl::OkStatus();
     case Target::kField: {
       const size_t before = result->named_refs.size();
+      std::string readable = ReadableForm(c, WithHeaderUnit(c, value));
+      if (!row_currency.empty() && MoneyColumn(c)) {
+        absl::StrAppend(&readable, " ", row_currency);
+      }
       QL_RETURN_IF_ERROR(WithLocaleNote(
-          c, value,
-          SetPath(m, c.path, ReadableForm(c, WithHeaderUnit(c, value)),
-                  &result->named_refs)));
+          c, value, SetPath(m, c.path, readable, &result->named_refs)));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
       }
@@ -1435,7 +1463,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       // ("500" under 注册资本（万元）: "500(万元)"), so that the wording says
       // what the amount says.
       // A decimal comma stays as written in the wording.
-      const std::string text = WithHeaderUnit(c, value);
+      // The currency of a 币种 column goes into the wording too.
+      std::string text = WithHeaderUnit(c, value);
+      if (!row_currency.empty()) absl::StrAppend(&text, " ", row_currency);
       if (!IsRenderedMoney(value)) e->set_registered_capital_text(text);
       absl::StatusOr<v1::Money> money =
           ingest::ParseCapital(DecimalPointForm(c, text));
@@ -2395,11 +2425,10 @@ class Importer {
       if (c.target == Target::kUscc && c.field == "uscc") {
         shown = "uscc (legacy 13/15-character numbers: registration_number)";
       }
-      const bool money =
-          c.target == Target::kCapital ||
-          (c.target == Target::kField &&
-           c.path.back()->message_type() == v1::Money::descriptor());
-      if (money) {
+      if (c.target == Target::kCurrency) {
+        shown = "the currency of the row's amounts";
+      }
+      if (MoneyColumn(c)) {
         std::string note = HeaderNote(c.header);
         if (!note.empty() &&
             ingest::ParseCapital(absl::StrCat("1", note)).ok()) {
@@ -2664,6 +2693,24 @@ class Importer {
       // Which columns (by the first of each group of columns giving one
       // value) gave their value: a stand-in column fills only the others.
       std::vector<char> filled(has_fallbacks_ ? columns_.size() : 0);
+      // The currency of the row's amounts (a 币种 / Currency column): read
+      // first, whatever its place, and checked as a currency.
+      std::string row_currency;
+      for (const MappedColumn& c : columns_) {
+        if (c.target != Target::kCurrency) continue;
+        std::string value = ingest::CleanText(row.fields[c.index]);
+        if (value.empty() || ingest::IsPlaceholder(value)) continue;
+        if (absl::Status st =
+                ingest::ParseCapital(absl::StrCat("1 ", value)).status();
+            !st.ok()) {
+          return reject(c.header,
+                        absl::StrCat("\"", value,
+                                     "\" is not a currency (expected a code "
+                                     "such as USD, or a name such as 美元)"));
+        }
+        row_currency = std::move(value);
+        break;
+      }
       for (size_t ci = 0; ci < columns_.size(); ++ci) {
         const MappedColumn& c = columns_[ci];
         const size_t group =
@@ -2696,8 +2743,8 @@ class Importer {
           }
           continue;
         }
-        absl::Status st =
-            ApplyCell(c, value, record.get(), o_.lenient, &cell_result);
+        absl::Status st = ApplyCell(c, value, record.get(), o_.lenient,
+                                    row_currency, &cell_result);
         if (!st.ok()) return reject(c.header, st.message());
         if (has_fallbacks_) filled[group] = 1;
       }

@@ -1335,6 +1335,59 @@ TEST(ImporterTest, EnglishHeadersOfListsFromAbroad) {
   EXPECT_EQ(forum.attendee_count(), 120u);
 }
 
+// Ledgers and registry extracts that give the currency in a column of its
+// own (币种, 注册资本币种, Currency): the currency of the row's amounts.
+TEST(ImporterTest, CurrencyColumn) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("d.csv"),
+            "Date,Direction,Type,Title,Amount,Currency\n"
+            "2024-05-13,受捐,资金,甲,\"12,500.50\",MYR\n"
+            "2024-05-14,受捐,资金,乙,1000,新元\n"
+            "2024-05-15,受捐,资金,丙,US$ 100,MYR\n"
+            "2024-05-16,受捐,资金,丁,200,Dollars\n"
+            "2024-05-17,受捐,资金,戊,300,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_DONATION;
+  o.reject_file = tmp.Sub("r.csv");
+  auto s = Import(*store, tmp.Sub("d.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->rejected, 2u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("Currency -> the currency of the row's amounts"));
+  std::map<std::string, std::pair<std::string, int64_t>> by_title;
+  auto page = store->Query("donation");
+  ASSERT_TRUE(page.ok()) << page.status();
+  for (const auto& r : page->records) {
+    const auto& d = static_cast<const v1::Donation&>(*r);
+    by_title[d.title()] = {d.money().currency(), d.money().amount_minor()};
+  }
+  EXPECT_EQ(by_title["甲"],
+            std::make_pair(std::string("MYR"), int64_t{1250050}));
+  EXPECT_EQ(by_title["乙"],
+            std::make_pair(std::string("SGD"), int64_t{100000}));
+  // No currency in the column: the amount's own, CNY by default.
+  EXPECT_EQ(by_title["戊"], std::make_pair(std::string("CNY"), int64_t{30000}));
+  const std::string rejects = ReadFile(tmp.Sub("r.csv"));
+  EXPECT_THAT(rejects, HasSubstr("two currencies (USD and MYR)"));
+  EXPECT_THAT(rejects, HasSubstr("\"\"Dollars\"\" is not a currency"));
+
+  // A registry extract: the capital in 万 of the currency its own column
+  // names; the wording keeps both.
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,统一社会信用代码,注册资本（万元）,注册资本币种\n"
+            "甲公司,91310000757904992P,500,美元\n");
+  s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  auto e = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->registered_capital().currency(), "USD");
+  EXPECT_EQ(e->registered_capital().amount_minor(), 500000000);
+  EXPECT_EQ(e->registered_capital_text(), "500(万元) 美元");
+}
+
 // Files from places that write dates day first (Hong Kong, Singapore,
 // Malaysia, Europe) or month first (Excel in the United States), and
 // numbers with a decimal comma, read as the import is told.
