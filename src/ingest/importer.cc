@@ -826,8 +826,8 @@ std::vector<std::string> SplitList(absl::string_view s) {
 // (MALE, any case), its number, or one of its labels (男, M: the
 // (qiaolian.v1.label) options of the schema). 0 for a label of the
 // unspecified value (未知).
-absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
-                              absl::string_view text) {
+absl::StatusOr<int> EnumValueAsWritten(
+    const google::protobuf::EnumDescriptor* e, absl::string_view text) {
   const std::string upper = absl::AsciiStrToUpper(text);
   std::vector<std::string> names;
   for (int i = 0; i < e->value_count(); ++i) {
@@ -856,6 +856,19 @@ absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
   return absl::InvalidArgumentError(
       absl::StrCat("\"", text, "\" is not a value of ", e->name(),
                    " (expected one of: ", absl::StrJoin(names, ", "), ")"));
+}
+
+// The value of enum `e` that `text` names (EnumValueAsWritten), or, in
+// traditional characters as files from Hong Kong, Macau and Taiwan write
+// the labels (資金, 座談會), the one its simplified form names.
+absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
+                              absl::string_view text) {
+  absl::StatusOr<int> v = EnumValueAsWritten(e, text);
+  if (v.ok()) return v;
+  const std::string simplified = text::ToSimplified(text);
+  if (simplified == text) return v;
+  absl::StatusOr<int> again = EnumValueAsWritten(e, simplified);
+  return again.ok() ? again : v;
 }
 
 absl::StatusOr<bool> ParseBool(absl::string_view s) {
@@ -1483,7 +1496,12 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         e->set_type(static_cast<v1::Enterprise::Type>(*exact));
       } else {
         e->set_type_text(std::string(value));
-        e->set_type(TypeFromText(value));
+        v1::Enterprise::Type type = TypeFromText(value);
+        // In traditional characters (有限責任公司): by its simplified form.
+        if (type == v1::Enterprise::TYPE_OTHER) {
+          type = TypeFromText(text::ToSimplified(value));
+        }
+        e->set_type(type);
       }
       return absl::OkStatus();
     }
@@ -1495,7 +1513,11 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         e->set_status(static_cast<v1::Enterprise::Status>(*exact));
       } else {
         e->set_status_text(std::string(value));
-        e->set_status(StatusFromText(value));
+        v1::Enterprise::Status status = StatusFromText(value);
+        if (status == v1::Enterprise::STATUS_OTHER) {
+          status = StatusFromText(text::ToSimplified(value));
+        }
+        e->set_status(status);
       }
       return absl::OkStatus();
     }
@@ -2314,10 +2336,24 @@ class Importer {
       // A Chinese header of an export (ExportOptions::chinese_headers) reads
       // as the field path it stands for, unless a mapping file says more.
       // So does one with a note ("金额（万元）").
+      // A header in traditional characters (企業名稱, 電話), as files from
+      // Hong Kong, Macau and Taiwan write them, reads as its simplified
+      // form when only that one names a field.
       std::string as_path = c.header;
-      absl::string_view p = ingest::PathOfChineseHeader(o_.kind, c.header);
+      auto names_field = [this](const std::string& h) {
+        return !ingest::PathOfChineseHeader(o_.kind, h).empty() ||
+               !ingest::PathOfChineseHeader(o_.kind, WithoutNote(h)).empty() ||
+               AliasOf(o_.kind, HeaderKey(h)) != nullptr;
+      };
+      if (!names_field(as_path)) {
+        std::string simplified = text::ToSimplified(as_path);
+        if (simplified != as_path && names_field(simplified)) {
+          as_path = std::move(simplified);
+        }
+      }
+      absl::string_view p = ingest::PathOfChineseHeader(o_.kind, as_path);
       if (p.empty()) {
-        p = ingest::PathOfChineseHeader(o_.kind, WithoutNote(c.header));
+        p = ingest::PathOfChineseHeader(o_.kind, WithoutNote(as_path));
       }
       if (!p.empty() && mapping.count(c.header) == 0 &&
           mapping.count(HeaderKey(c.header)) == 0) {

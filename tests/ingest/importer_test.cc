@@ -1335,6 +1335,66 @@ TEST(ImporterTest, EnglishHeadersOfListsFromAbroad) {
   EXPECT_EQ(forum.attendee_count(), 120u);
 }
 
+// Files from Hong Kong, Macau and Taiwan (often Big5) write headers and
+// labels in traditional characters: read as their simplified forms.
+TEST(ImporterTest, TraditionalCharacterHeadersAndLabels) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("p.csv"),
+            "姓名,性別,國籍,電話,電子郵箱,籍貫,工作單位,職務,備註\n"
+            "陳大文,男,香港,(852) 9123 4567,tm@example.com,廣東台山,華僑會,"
+            "會長,無\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions people;
+  people.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("p.csv"), people);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("column 電話 -> contacts (电话)"));
+  auto page = store->Query("person");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& chan = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(chan.name(), "陳大文");  // Values stay as written.
+  EXPECT_EQ(chan.gender(), v1::Person::GENDER_MALE);
+  EXPECT_EQ(chan.nationalities(0), "HK");
+  EXPECT_EQ(chan.hometown().text(), "廣東台山");
+  EXPECT_EQ(chan.title(), "會長");
+
+  WriteFile(tmp.Sub("e.csv"),
+            "企業名稱,統一社會信用代碼,註冊資本（萬元）,登記狀態,企業類型\n"
+            "甲公司,91310000757904992P,500,存續,有限責任公司\n");
+  s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto e = ByUscc(*store, "91310000757904992P");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name(), "甲公司");
+  EXPECT_EQ(e->registered_capital().amount_minor(), 500000000);  // 萬元.
+  EXPECT_EQ(e->status(), v1::Enterprise::STATUS_ACTIVE);
+  // 存續 is the class's own label, 存续, in other characters: nothing more
+  // to keep as wording.
+  EXPECT_EQ(e->status_text(), "");
+  EXPECT_EQ(e->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
+
+  WriteFile(tmp.Sub("d.csv"),
+            "方向,捐贈形式,捐贈日期,摘要,金額\n"
+            "受捐,資金,2024-03-01,港胞捐款,500萬港幣\n");
+  ImportOptions donations;
+  donations.kind = v1::KIND_DONATION;
+  s = Import(*store, tmp.Sub("d.csv"), donations);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  page = store->Query("donation");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& gift = static_cast<const v1::Donation&>(*page->records[0]);
+  EXPECT_EQ(gift.type(), v1::Donation::TYPE_MONEY);
+  EXPECT_EQ(gift.money().currency(), "HKD");
+  EXPECT_EQ(gift.money().amount_minor(), 500000000);
+}
+
 // Ledgers and registry extracts that give the currency in a column of its
 // own (币种, 注册资本币种, Currency): the currency of the row's amounts.
 TEST(ImporterTest, CurrencyColumn) {
