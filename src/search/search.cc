@@ -1209,24 +1209,32 @@ absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
 
 // The records whose USCC or registration number (enterprises), identity
 // document number (people) or contact is `code`: exact hits, score 100.
-// Adds to `hits` the people with a phone number that is `code` however
-// either is written (+60 12-345 6789 and +60123456789; 0086 139..., +86
-// 139... and 139...), up to `limit` hits in all, none twice: duplicate
-// detection's contacts index holds each by its digits (search::ContactKey),
-// under the keyed hash of an encrypted store (the store's registry derives
-// the entry as a write would).
-absl::Status PhoneHits(const Store& store, const std::string& code,
+// Adds to `hits` the people or enterprises (`kind`) with a phone number
+// that is `code` however either is written (+60 12-345 6789 and
+// +60123456789; 0086 139..., +86 139... and 139...; 0519-82345678 and
+// 051982345678), up to `limit` hits in all, none twice: an index holds each
+// number by its digits (search::ContactKey; duplicate detection's contacts
+// index for people), under the keyed hash of an encrypted store (the
+// store's registry derives the entry as a write would).
+absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
                        size_t limit, const StoreSnapshot& at,
                        std::vector<SearchHit>* hits) {
   if (!absl::StartsWith(search::ContactKey(code), "tel:")) {
     return absl::OkStatus();
   }
+  const uint16_t index_id = kind == v1::KIND_PERSON ? search::kPersonContact
+                                                    : search::kEnterprisePhones;
   const model::Index* index =
-      internal::StoreAccess::Indexes(store).Find(search::kPersonContact);
+      internal::StoreAccess::Indexes(store).Find(index_id);
   if (index == nullptr) return absl::OkStatus();
-  v1::Person probe;
-  probe.add_contacts()->set_value(code);
-  const std::vector<std::string> tuples = model::IndexTuples(*index, probe);
+  std::unique_ptr<google::protobuf::Message> probe = NewRecord(kind);
+  const google::protobuf::FieldDescriptor* contacts =
+      probe->GetDescriptor()->FindFieldByName("contacts");
+  if (contacts == nullptr) return absl::OkStatus();
+  static_cast<v1::Contact*>(
+      probe->GetReflection()->AddMessage(probe.get(), contacts))
+      ->set_value(code);
+  const std::vector<std::string> tuples = model::IndexTuples(*index, *probe);
   if (tuples.empty()) return absl::OkStatus();
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* snapshot,
                       internal::StoreAccess::RawSnapshot(store, at));
@@ -1234,8 +1242,7 @@ absl::Status PhoneHits(const Store& store, const std::string& code,
   leveldb::ReadOptions ro;
   ro.snapshot = snapshot;
   std::unique_ptr<leveldb::Iterator> it(db.raw()->NewIterator(ro));
-  const std::string start =
-      storage::IndexPrefix(search::kPersonContact) + tuples[0];
+  const std::string start = storage::IndexPrefix(index_id) + tuples[0];
   for (it->Seek(start);
        it->Valid() && it->key().starts_with(start) && hits->size() < limit;
        it->Next()) {
@@ -1243,7 +1250,7 @@ absl::Status PhoneHits(const Store& store, const std::string& code,
     uint64_t id = 0;
     if (it->key().size() != start.size() + 8 || !storage::GetU64(&tail, &id)) {
       return absl::DataLossError(
-          absl::StrCat("malformed contacts index entry of length ",
+          absl::StrCat("malformed phone index entry of length ",
                        it->key().size(), "; run verify"));
     }
     if (std::any_of(hits->begin(), hits->end(),
@@ -1251,17 +1258,20 @@ absl::Status PhoneHits(const Store& store, const std::string& code,
       continue;
     }
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
-                        db.Get(storage::RowKey(v1::KIND_PERSON, id), snapshot));
+                        db.Get(storage::RowKey(kind, id), snapshot));
     if (!row.has_value()) continue;  // An entry behind its row: verify's.
-    v1::Person person;
-    QL_RETURN_IF_ERROR(
-        storage::DecodeRow(db, v1::KIND_PERSON, id, *row, &person));
+    std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
+    QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, record.get()));
     SearchHit h;
     h.id = id;
     h.score = 100;
     h.match = "exact";
     h.field = "contact";
-    h.text = person.name();
+    const google::protobuf::FieldDescriptor* name =
+        record->GetDescriptor()->FindFieldByName("name");
+    if (name != nullptr) {
+      h.text = record->GetReflection()->GetString(*record, name);
+    }
     h.reason = "phone number is the query, by its digits";
     hits->push_back(std::move(h));
   }
@@ -1289,7 +1299,7 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
                                 : absl::MakeConstSpan(kEnterprise)) {
     QL_RETURN_IF_ERROR(LookUp(store, kind, l, {code}, 100, limit, at, hits));
   }
-  if (person) QL_RETURN_IF_ERROR(PhoneHits(store, code, limit, at, hits));
+  QL_RETURN_IF_ERROR(PhoneHits(store, kind, code, limit, at, hits));
   // A first-generation resident number, as imports store it: in its
   // 18-character form.
   if (const std::string converted = model::ResidentIdOfFirstGeneration(code);

@@ -250,6 +250,14 @@ void Contacts(const Message& m, std::vector<std::string>* out) {
   }
 }
 
+void EnterprisePhones(const Message& m, std::vector<std::string>* out) {
+  const auto& e = static_cast<const v1::Enterprise&>(m);
+  for (const v1::Contact& c : e.contacts()) {
+    const std::string k = ContactKey(c.value());
+    if (absl::StartsWith(k, "tel:")) out->push_back(Tuple(k));
+  }
+}
+
 void CrossScript(const Message& m, std::vector<std::string>* out) {
   const auto& p = static_cast<const v1::Person&>(m);
   std::vector<std::string> han;
@@ -540,6 +548,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          "search.trigrams", "1", TrigramsOf),
       IndexSpec::Derived(kEnterpriseShortPrefixes, KIND_ENTERPRISE,
                          "search.short_prefixes", "2", ShortPrefixesOf),
+      IndexSpec::Derived(kEnterprisePhones, KIND_ENTERPRISE, "search.phones",
+                         "1", EnterprisePhones),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed
@@ -558,6 +568,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
         s.sensitive_input = model::SensitiveInput::kExclude;
         break;
       case kPersonContact:
+      case kEnterprisePhones:
         s.sensitive_input = model::SensitiveInput::kHash;
         break;
       default:

@@ -106,6 +106,9 @@ inline constexpr uint16_t kEnterprisePinyin = 242;
 inline constexpr uint16_t kEnterpriseTexts = 243;
 inline constexpr uint16_t kEnterpriseTrigrams = 244;
 inline constexpr uint16_t kEnterpriseShortPrefixes = 245;
+// An enterprise's phone numbers by their digits (ContactKey), for a search
+// by a number written otherwise than stored.
+inline constexpr uint16_t kEnterprisePhones = 246;
 
 // Queries of at most this many characters find their prefix matches in the
 // short-prefixes index, longer ones in the terms index.

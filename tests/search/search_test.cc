@@ -532,6 +532,16 @@ TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].id, *sanjiu);
   EXPECT_EQ(hits[0].field, "contact");
+  // Written otherwise: by its digits.
+  for (const char* q : {"051982345678", "0519 8234 5678", "(0519)82345678"}) {
+    SCOPED_TRACE(q);
+    hits = Find(v1::KIND_ENTERPRISE, q);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, *sanjiu);
+    EXPECT_EQ(hits[0].field, "contact");
+    EXPECT_EQ(hits[0].text, "常州三久制造有限公司");
+    EXPECT_EQ(hits[0].reason, "phone number is the query, by its digits");
+  }
 
   for (const char* q : {"e12345678", "+65 9123 4567", "+6591234567",
                         "Shufen.Lin@example.com"}) {
