@@ -828,7 +828,11 @@ std::vector<std::string> SplitList(absl::string_view s) {
 // unspecified value (未知).
 absl::StatusOr<int> EnumValueAsWritten(
     const google::protobuf::EnumDescriptor* e, absl::string_view text) {
-  const std::string upper = absl::AsciiStrToUpper(text);
+  // The name in words, as English sheets write it: Disaster Relief,
+  // poverty-relief (DISASTER_RELIEF, POVERTY_RELIEF).
+  std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  std::replace(upper.begin(), upper.end(), ' ', '_');
+  std::replace(upper.begin(), upper.end(), '-', '_');
   std::vector<std::string> names;
   for (int i = 0; i < e->value_count(); ++i) {
     const auto* v = e->value(i);
@@ -861,10 +865,44 @@ absl::StatusOr<int> EnumValueAsWritten(
 // The value of enum `e` that `text` names (EnumValueAsWritten), or, in
 // traditional characters as files from Hong Kong, Macau and Taiwan write
 // the labels (資金, 座談會), the one its simplified form names.
+// The words donation ledgers in English use for what the schema names
+// otherwise (Cash, In Kind, Received): enum's full name, the word in lower
+// case, and the value's name.
+constexpr struct {
+  absl::string_view enum_name, word, value;
+} kEnglishWords[] = {
+    {"qiaolian.v1.Donation.Direction", "received", "DIRECTION_INBOUND"},
+    {"qiaolian.v1.Donation.Direction", "incoming", "DIRECTION_INBOUND"},
+    {"qiaolian.v1.Donation.Direction", "in", "DIRECTION_INBOUND"},
+    {"qiaolian.v1.Donation.Direction", "given", "DIRECTION_OUTBOUND"},
+    {"qiaolian.v1.Donation.Direction", "donated", "DIRECTION_OUTBOUND"},
+    {"qiaolian.v1.Donation.Direction", "outgoing", "DIRECTION_OUTBOUND"},
+    {"qiaolian.v1.Donation.Direction", "out", "DIRECTION_OUTBOUND"},
+    {"qiaolian.v1.Donation.Type", "cash", "TYPE_MONEY"},
+    {"qiaolian.v1.Donation.Type", "cheque", "TYPE_MONEY"},
+    {"qiaolian.v1.Donation.Type", "check", "TYPE_MONEY"},
+    {"qiaolian.v1.Donation.Type", "bank transfer", "TYPE_MONEY"},
+    {"qiaolian.v1.Donation.Type", "funds", "TYPE_MONEY"},
+    {"qiaolian.v1.Donation.Type", "in kind", "TYPE_GOODS"},
+    {"qiaolian.v1.Donation.Type", "in-kind", "TYPE_GOODS"},
+    {"qiaolian.v1.Donation.Type", "items", "TYPE_GOODS"},
+    {"qiaolian.v1.Donation.Type", "supplies", "TYPE_GOODS"},
+    {"qiaolian.v1.Donation.Type", "materials", "TYPE_GOODS"},
+};
+
 absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
                               absl::string_view text) {
   absl::StatusOr<int> v = EnumValueAsWritten(e, text);
   if (v.ok()) return v;
+  const std::string lower =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  for (const auto& w : kEnglishWords) {
+    if (w.enum_name == e->full_name() && w.word == lower) {
+      if (const auto* value = e->FindValueByName(std::string(w.value))) {
+        return value->number();
+      }
+    }
+  }
   const std::string simplified = text::ToSimplified(text);
   if (simplified == text) return v;
   absl::StatusOr<int> again = EnumValueAsWritten(e, simplified);

@@ -1313,6 +1313,29 @@ TEST(ImporterTest, EnglishHeadersOfListsFromAbroad) {
   EXPECT_EQ(gift.date().month(), 5);
   EXPECT_EQ(gift.receipt_number(), "R-2024-001");
   EXPECT_EQ(gift.notes(), "via bank");
+  // Values in English: the enum's name in words (Disaster Relief), and the
+  // ledgers' words for directions and forms (Received, Cash, In Kind).
+  WriteFile(tmp.Sub("d2.csv"),
+            "Date,Direction,Type,Title,Amount,Purpose\n"
+            "2024-05-13,Received,Cash,丙,100,Disaster Relief\n"
+            "2024-05-14,given,In Kind,丁,,poverty-relief\n"
+            "2024-05-15,sideways,Cash,戊,5,Education\n");
+  s = Import(*store, tmp.Sub("d2.csv"), donations);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  page = store->Query("donation where purpose = DISASTER_RELIEF");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& relief = static_cast<const v1::Donation&>(*page->records[0]);
+  EXPECT_EQ(relief.direction(), v1::Donation::DIRECTION_INBOUND);
+  EXPECT_EQ(relief.type(), v1::Donation::TYPE_MONEY);
+  page = store->Query("donation where purpose = POVERTY_RELIEF");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& goods = static_cast<const v1::Donation&>(*page->records[0]);
+  EXPECT_EQ(goods.direction(), v1::Donation::DIRECTION_OUTBOUND);
+  EXPECT_EQ(goods.type(), v1::Donation::TYPE_GOODS);
 
   WriteFile(tmp.Sub("v.csv"),
             "Type,Event,Date,End Date,Venue,Organiser,No. of Participants\n"
