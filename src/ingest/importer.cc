@@ -903,6 +903,10 @@ absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
       }
     }
   }
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return absl::ascii_isascii(c); })) {
+    return v;  // Nothing in traditional characters.
+  }
   const std::string simplified = text::ToSimplified(text);
   if (simplified == text) return v;
   absl::StatusOr<int> again = EnumValueAsWritten(e, simplified);
@@ -1529,7 +1533,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       // is one of our own names (an export read back) is not wording.
       auto* e = static_cast<v1::Enterprise*>(m);
       absl::StatusOr<int> exact =
-          EnumValue(v1::Enterprise::Type_descriptor(), value);
+          EnumValueAsWritten(v1::Enterprise::Type_descriptor(), value);
       if (exact.ok()) {
         e->set_type(static_cast<v1::Enterprise::Type>(*exact));
       } else {
@@ -1546,7 +1550,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
     case Target::kEnterpriseStatus: {
       auto* e = static_cast<v1::Enterprise*>(m);
       absl::StatusOr<int> exact =
-          EnumValue(v1::Enterprise::Status_descriptor(), value);
+          EnumValueAsWritten(v1::Enterprise::Status_descriptor(), value);
       if (exact.ok()) {
         e->set_status(static_cast<v1::Enterprise::Status>(*exact));
       } else {

@@ -1396,9 +1396,7 @@ TEST(ImporterTest, TraditionalCharacterHeadersAndLabels) {
   EXPECT_EQ(e->name(), "甲公司");
   EXPECT_EQ(e->registered_capital().amount_minor(), 500000000);  // 萬元.
   EXPECT_EQ(e->status(), v1::Enterprise::STATUS_ACTIVE);
-  // 存續 is the class's own label, 存续, in other characters: nothing more
-  // to keep as wording.
-  EXPECT_EQ(e->status_text(), "");
+  EXPECT_EQ(e->status_text(), "存續");  // As written.
   EXPECT_EQ(e->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
 
   WriteFile(tmp.Sub("d.csv"),
