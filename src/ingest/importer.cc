@@ -534,6 +534,8 @@ struct MappedColumn {
   bool decimal_comma = false;
   ImportDateOrder date_order = ImportDateOrder::kYearFirst;
   bool told = false;
+  // The date order is the one the header's note gives ("(DD/MM/YYYY)").
+  bool header_told = false;
 };
 
 // Whether column `c` holds dates (or dates and times).
@@ -663,8 +665,9 @@ absl::Status WithLocaleNote(const MappedColumn& c, absl::string_view value,
                      before_year->year, ": 19", before_year->year, " or 20",
                      before_year->year, "?): write the year in full"));
   }
-  const char* why = c.told ? "as the import was told"
-                           : "as a file separated by ; writes them";
+  const char* why = c.header_told ? "as its header says"
+                    : c.told      ? "as the import was told"
+                                  : "as a file separated by ; writes them";
   std::string note;
   if (c.decimal_comma) {
     note = absl::StrCat(" (read with a decimal comma, ", why,
@@ -722,6 +725,26 @@ std::string HeaderNote(absl::string_view header) {
     note = absl::StripAsciiWhitespace(note);
   }
   return std::string(note);
+}
+
+// The order a date column's header note gives its dates, as sheets say
+// it: "Date of Birth (DD/MM/YYYY)", "出生日期（日/月/年）", "Date
+// (MM-DD-YYYY)"; kAuto when the note is none of these (or names the year first,
+// which every order reads).
+ImportDateOrder DateOrderOfNote(absl::string_view header) {
+  std::string note = absl::AsciiStrToLower(HeaderNote(header));
+  note = absl::StrReplaceAll(note, {{"日", "d"}, {"月", "m"}, {"年", "y"}});
+  std::string letters;
+  for (char ch : note) {
+    if (ch == 'd' || ch == 'm' || ch == 'y') {
+      if (letters.empty() || letters.back() != ch) letters.push_back(ch);
+    } else if (ch != '/' && ch != '-' && ch != '.' && ch != ' ') {
+      return ImportDateOrder::kAuto;
+    }
+  }
+  if (letters == "dmy") return ImportDateOrder::kDayFirst;
+  if (letters == "mdy") return ImportDateOrder::kMonthFirst;
+  return ImportDateOrder::kAuto;
 }
 
 // Whether `v` is a number alone, without unit or currency: "500",
@@ -2164,9 +2187,17 @@ class Importer {
       } else if (DateColumn(c)) {
         c.date_order = order;
         c.told = o_.date_order != ImportDateOrder::kAuto;
-        if (order == ImportDateOrder::kDayFirst) {
+        // Unless told otherwise, a header that says how its dates are
+        // written is believed ("Date of Birth (DD/MM/YYYY)").
+        if (const ImportDateOrder noted = DateOrderOfNote(c.header);
+            !c.told && noted != ImportDateOrder::kAuto) {
+          c.date_order = noted;
+          c.told = true;
+          c.header_told = true;
+        }
+        if (c.date_order == ImportDateOrder::kDayFirst) {
           note = " (day first: 07.05.2008 is 2008-05-07)";
-        } else if (order == ImportDateOrder::kMonthFirst) {
+        } else if (c.date_order == ImportDateOrder::kMonthFirst) {
           note = " (month first: 05/07/2008 is 2008-05-07)";
         }
       }

@@ -1552,6 +1552,31 @@ TEST(ImporterTest, DateOrderAsTold) {
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
   EXPECT_THAT(ReadFile(tmp.Sub("r.csv")), Not(HasSubstr("date order")));
 
+  // A header that says how its dates are written is believed, unless the
+  // import is told otherwise.
+  WriteFile(tmp.Sub("noted.csv"),
+            "企业名称,统一社会信用代码,成立日期 (DD/MM/YYYY)\n"
+            "甲公司,91310000757904992P,07/05/2008\n"
+            "乙公司,91320413723588143D,31/02/2008\n");
+  for (ImportDateOrder order :
+       {ImportDateOrder::kAuto, ImportDateOrder::kMonthFirst}) {
+    o = {};
+    o.date_order = order;
+    o.reject_file = tmp.Sub("r.csv");
+    auto noted_store = OpenStore(tmp.Sub(absl::StrCat("noted", ++n)));
+    s = Import(*noted_store, tmp.Sub("noted.csv"), o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->created, 1u) << s->ToString();
+    auto e = ByUscc(*noted_store, "91310000757904992P");
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->established().month() * 100 + e->established().day(),
+              order == ImportDateOrder::kAuto ? 507 : 705);
+    EXPECT_THAT(ReadFile(tmp.Sub("r.csv")),
+                HasSubstr(order == ImportDateOrder::kAuto
+                              ? "read day first, as its header says"
+                              : "read month first, as the import was told"));
+  }
+
   // A year of two digits reads in no order.
   WriteFile(tmp.Sub("short.csv"),
             "企业名称,统一社会信用代码,成立日期\n"
