@@ -1246,9 +1246,13 @@ absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
   for (it->Seek(start);
        it->Valid() && it->key().starts_with(start) && hits->size() < limit;
        it->Next()) {
-    absl::string_view tail(it->key().data() + it->key().size() - 8, 8);
+    // The entry: `start`, then the record id.
+    absl::string_view tail;
+    if (it->key().size() == start.size() + 8) {
+      tail = absl::string_view(it->key().data() + start.size(), 8);
+    }
     uint64_t id = 0;
-    if (it->key().size() != start.size() + 8 || !storage::GetU64(&tail, &id)) {
+    if (tail.empty() || !storage::GetU64(&tail, &id)) {
       return absl::DataLossError(
           absl::StrCat("malformed phone index entry of length ",
                        it->key().size(), "; run verify"));
