@@ -915,7 +915,8 @@ int Main(int argc, char** argv) {
                      "Write rejected rows here (CSV: line, field, reason, "
                      "row)");
   import->add_option("--encoding", a.encoding,
-                     "auto, utf-8, gb18030, big5, utf-16le or utf-16be");
+                     "auto, utf-8, gb18030, big5, utf-16le, utf-16be or "
+                     "windows-1252 (latin1)");
   import->add_option("--mapping", a.mapping,
                      "Mapping file: `column = field.path` per line");
   import->add_option("--format", a.format, "csv, tsv, jsonl, xlsx or xls");

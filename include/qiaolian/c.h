@@ -331,8 +331,8 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_kind(
 /* "csv", "tsv" or "jsonl"; empty: from the extension. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_format(
     qiaolian_import_options_t* options, const char* format, size_t format_len);
-/* "auto", "utf-8", "gb18030" (also "gbk"), "big5", "utf-16le" or "utf-16be".
- */
+/* "auto", "utf-8", "gb18030" (also "gbk"), "big5", "utf-16le", "utf-16be"
+ * or "windows-1252" (also "latin1"; never detected by "auto"). */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_encoding(
     qiaolian_import_options_t* options, const char* encoding,
     size_t encoding_len);

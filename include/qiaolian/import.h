@@ -143,8 +143,9 @@ struct ImportOptions {
   Kind kind = v1::KIND_ENTERPRISE;
   // "csv", "tsv", "jsonl", "xlsx" or "xls"; empty: from the extension.
   std::string format;
-  // "auto", "utf-8", "gb18030" (also "gbk"), "big5" (Big5-HKSCS), "utf-16le"
-  // or "utf-16be".
+  // "auto", "utf-8", "gb18030" (also "gbk"), "big5" (Big5-HKSCS), "utf-16le",
+  // "utf-16be" or "windows-1252" (also "latin1": Western European text,
+  // never detected by "auto").
   std::string encoding = "auto";
   ImportMode mode = ImportMode::kSkip;
   // Report what would happen; write nothing (the reject file is written).

@@ -576,8 +576,9 @@ class Store:
 
         format: "csv", "tsv", "jsonl", "xlsx" or "xls" (None: from the
         extension).
-        encoding: "auto", "utf-8", "gb18030", "big5", "utf-16le" or
-        "utf-16be".
+        encoding: "auto", "utf-8", "gb18030", "big5", "utf-16le",
+        "utf-16be" or "windows-1252" ("latin1": Western European text,
+        never detected by "auto").
         mode: what to do with rows matching an existing record, "skip",
         "update" or "fill-empty".
         dry_run: count, write nothing (the reject file is written). lenient:

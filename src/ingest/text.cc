@@ -382,13 +382,16 @@ class Utf16Decoder : public Decoder {
   Utf16ToUtf8 utf16_;
 };
 
-// A double-byte Chinese encoding through ICU, which converts to UTF-16;
-// this converts on to UTF-8: GB18030, or Big5 (with the Hong Kong
-// supplementary characters, HKSCS).
+// An encoding through ICU, which converts to UTF-16; this converts on to
+// UTF-8: GB18030, Big5 (with the Hong Kong supplementary characters,
+// HKSCS), or windows-1252 (one byte a character; its five undefined bytes
+// are errors).
 class IcuDecoder : public Decoder {
  public:
   static absl::StatusOr<std::unique_ptr<Decoder>> Create(Encoding encoding) {
-    const char* name = encoding == Encoding::kBig5 ? "Big5-HKSCS" : "gb18030";
+    const char* name = encoding == Encoding::kBig5          ? "Big5-HKSCS"
+                       : encoding == Encoding::kWindows1252 ? "windows-1252"
+                                                            : "gb18030";
     UErrorCode err = U_ZERO_ERROR;
     UConverter* cnv = ucnv_open(name, &err);
     if (U_FAILURE(err)) {
@@ -402,8 +405,7 @@ class IcuDecoder : public Decoder {
       return absl::InternalError(
           absl::StrCat("ucnv_setToUCallBack: ", u_errorName(err)));
     }
-    return std::unique_ptr<Decoder>(
-        new IcuDecoder(cnv, encoding == Encoding::kBig5));
+    return std::unique_ptr<Decoder>(new IcuDecoder(cnv, encoding));
   }
 
   ~IcuDecoder() override { ucnv_close(cnv_); }
@@ -419,7 +421,10 @@ class IcuDecoder : public Decoder {
       carry_.append(in.data(), in.size());
       work = carry_;
     }
-    const size_t whole = big5_ ? WholeBig5(work) : WholeSequences(work);
+    const size_t whole = encoding_ == Encoding::kBig5 ? WholeBig5(work)
+                         : encoding_ == Encoding::kWindows1252
+                             ? work.size()
+                             : WholeSequences(work);
     const uint64_t base = offset_ - (work.size() - in.size());
     offset_ += in.size();
     if (!Convert(work.substr(0, whole), base, out)) return false;
@@ -440,8 +445,8 @@ class IcuDecoder : public Decoder {
  private:
   static constexpr size_t kUnits = 64 * 1024;
 
-  IcuDecoder(UConverter* cnv, bool big5)
-      : cnv_(cnv), big5_(big5), units_(new UChar[kUnits]) {}
+  IcuDecoder(UConverter* cnv, Encoding encoding)
+      : cnv_(cnv), encoding_(encoding), units_(new UChar[kUnits]) {}
 
   // The length of the prefix of `s` not ending inside a sequence, by the
   // form of GB18030: 00-7F; 81-FE 40-FE; 81-FE 30-39 81-FE 30-39. Bytes that
@@ -524,7 +529,7 @@ class IcuDecoder : public Decoder {
   }
 
   UConverter* const cnv_;
-  const bool big5_;
+  const Encoding encoding_;
   std::unique_ptr<UChar[]> units_;
   std::string carry_;  // The start of a sequence cut off by a chunk's end.
   Utf16ToUtf8 utf16_;
@@ -534,6 +539,7 @@ absl::StatusOr<std::unique_ptr<Decoder>> NewDecoder(Encoding encoding) {
   switch (encoding) {
     case Encoding::kGb18030:
     case Encoding::kBig5:
+    case Encoding::kWindows1252:
       return IcuDecoder::Create(encoding);
     case Encoding::kUtf16Le:
     case Encoding::kUtf16Be:
@@ -550,6 +556,8 @@ const char* DecoderName(Encoding encoding) {
       return "GB18030";
     case Encoding::kBig5:
       return "Big5";
+    case Encoding::kWindows1252:
+      return "windows-1252";
     case Encoding::kUtf16Le:
       return "UTF-16LE";
     case Encoding::kUtf16Be:
@@ -762,12 +770,40 @@ absl::StatusOr<Encoding> Detect(ByteStream* bytes, const std::string& name) {
         "\". Say which "
         "with --encoding gb18030 or --encoding big5"));
   }
+  // Western European text (José, Müller: Excel's CSV in Europe and the
+  // Americas) fails all three; it is never taken for granted, but its first
+  // line is shown as it would read.
+  QL_ASSIGN_OR_RETURN(first, bytes->Next());
+  std::string western;
+  if (absl::StatusOr<std::unique_ptr<Decoder>> latin =
+          IcuDecoder::Create(Encoding::kWindows1252);
+      latin.ok()) {
+    // The line of the first byte that is not UTF-8, when the first chunk
+    // holds it.
+    const uint64_t bad = utf8.bad_offset();
+    if (bad < first.size()) {
+      const size_t start = first.rfind('\n', bad);
+      const size_t begin = start == absl::string_view::npos ? 0 : start + 1;
+      const absl::string_view line =
+          first.substr(begin, first.find('\n', bad) - begin);
+      std::string as_latin;
+      if ((*latin)->Decode(line.substr(0, 200), &as_latin) &&
+          (*latin)->Finish(&as_latin)) {
+        western = absl::StrCat(
+            "; if it is Western European text (Excel's CSV in Europe and the "
+            "Americas), that line as windows-1252 reads \"",
+            absl::StripTrailingAsciiWhitespace(as_latin),
+            "\" (--encoding windows-1252)");
+      }
+    }
+  }
+  QL_RETURN_IF_ERROR(bytes->Rewind());
   return absl::InvalidArgumentError(
       absl::StrCat("cannot tell the encoding of ", name,
                    ": not UTF-8 (invalid byte at offset ", utf8.bad_offset(),
                    "), not GB18030 (invalid at offset ", gb->bad_offset(),
                    ") and not Big5 (invalid at offset ", big5->bad_offset(),
-                   "); say which with --encoding"));
+                   "); say which with --encoding", western));
 }
 
 absl::StatusOr<std::unique_ptr<TextSource>> OpenBytes(
@@ -1149,10 +1185,14 @@ absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
   if (n == "big5" || n == "big5-hkscs" || n == "big5hkscs" || n == "cp950") {
     return Encoding::kBig5;
   }
+  if (n == "windows-1252" || n == "cp1252" || n == "latin1" || n == "latin-1" ||
+      n == "iso-8859-1" || n == "iso8859-1") {
+    return Encoding::kWindows1252;
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown encoding \"", name,
       "\"; use auto, utf-8, gb18030 (gbk, gb2312, cp936), big5 (big5-hkscs, "
-      "cp950), utf-16le or utf-16be"));
+      "cp950), utf-16le, utf-16be or windows-1252 (cp1252, latin1)"));
 }
 
 const char* EncodingName(Encoding e) {
@@ -1169,6 +1209,8 @@ const char* EncodingName(Encoding e) {
       return "utf-16le";
     case Encoding::kUtf16Be:
       return "utf-16be";
+    case Encoding::kWindows1252:
+      return "windows-1252";
   }
   return "?";
 }

@@ -27,11 +27,22 @@
 namespace qiaolian {
 namespace ingest {
 
-enum class Encoding { kAuto, kUtf8, kGb18030, kUtf16Le, kUtf16Be, kBig5 };
+enum class Encoding {
+  kAuto,
+  kUtf8,
+  kGb18030,
+  kUtf16Le,
+  kUtf16Be,
+  kBig5,
+  kWindows1252,
+};
 
 // "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"/"cp936",
 // "big5"/"big5-hkscs"/"cp950" (read as Big5-HKSCS),
-// "utf-16le"/"utf-16"/"unicode" (Windows' names), "utf-16be" (any case).
+// "utf-16le"/"utf-16"/"unicode" (Windows' names), "utf-16be",
+// "windows-1252"/"cp1252"/"latin1"/"iso-8859-1" (Western European text, as
+// Excel saves CSV in Europe and the Americas; ISO 8859-1 read as its
+// superset windows-1252) (any case). Never detected by kAuto: only given.
 absl::StatusOr<Encoding> ParseEncoding(absl::string_view name);
 const char* EncodingName(Encoding e);  // "auto", "utf-8", "gb18030", ...
 

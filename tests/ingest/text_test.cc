@@ -138,9 +138,14 @@ TEST(EncodingTest, ParseAndName) {
   for (const char* gb : {"gb18030", "GBK", "gb2312", "CP936"}) {
     EXPECT_EQ(*ParseEncoding(gb), Encoding::kGb18030) << gb;
   }
-  absl::StatusOr<Encoding> bad = ParseEncoding("latin1");
+  absl::StatusOr<Encoding> bad = ParseEncoding("ebcdic");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(bad.status().message(), HasSubstr("latin1"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("ebcdic"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("windows-1252 (cp1252"));
+  for (const char* w : {"windows-1252", "CP1252", "latin1", "ISO-8859-1"}) {
+    EXPECT_EQ(*ParseEncoding(w), Encoding::kWindows1252) << w;
+  }
+  EXPECT_STREQ(EncodingName(Encoding::kWindows1252), "windows-1252");
   EXPECT_STREQ(EncodingName(Encoding::kAuto), "auto");
   EXPECT_STREQ(EncodingName(Encoding::kUtf8), "utf-8");
   EXPECT_STREQ(EncodingName(Encoding::kGb18030), "gb18030");
@@ -155,7 +160,8 @@ TEST(EncodingTest, ParseAndName) {
   EXPECT_STREQ(EncodingName(Encoding::kUtf16Le), "utf-16le");
   EXPECT_STREQ(EncodingName(Encoding::kUtf16Be), "utf-16be");
   for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030,
-                     Encoding::kUtf16Le, Encoding::kUtf16Be, Encoding::kBig5}) {
+                     Encoding::kUtf16Le, Encoding::kUtf16Be, Encoding::kBig5,
+                     Encoding::kWindows1252}) {
     EXPECT_EQ(*ParseEncoding(EncodingName(e)), e);
   }
 }
@@ -687,6 +693,24 @@ TEST(DecodeTest, Big5) {
   auto bad = Source(std::string("ab\xA4\x0A", 4), Encoding::kBig5);
   EXPECT_THAT(ReadAll(bad.get()).status().message(),
               HasSubstr("invalid Big5 at byte offset 2"));
+}
+
+// Western European text, as Excel saves CSV in Europe and the Americas:
+// read when given; never detected (it would take any damaged file), but the
+// error shows the line that failed as it would read.
+TEST(DecodeTest, Windows1252) {
+  const std::string latin =
+      "Name,City\nJos\xE9 M\xFCller,K\xF6ln\n"
+      "Fran\xE7ois \x80 5,S\xE3o Paulo\n";
+  EXPECT_EQ(*ReadAll(Source(latin, Encoding::kWindows1252).get()),
+            "Name,City\nJosé Müller,Köln\nFrançois € 5,São Paulo\n");
+  auto asked = TextFromBytes(latin, Encoding::kAuto);
+  ASSERT_FALSE(asked.ok());
+  EXPECT_THAT(asked.status().message(),
+              HasSubstr("say which with --encoding; if it is Western European "
+                        "text (Excel's CSV in Europe and the Americas), that "
+                        "line as windows-1252 reads \"José Müller,Köln\" "
+                        "(--encoding windows-1252)"));
 }
 
 TEST(AutoDetectTest, NeitherNamesBothOffsets) {

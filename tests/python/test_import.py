@@ -77,6 +77,22 @@ def test_gb18030_file(store, tmp_path):
         store.import_file(path, encoding="utf-8")
 
 
+def test_western_european_file_when_given(store, tmp_path):
+    """A members' list from an association in Europe, saved by Excel there
+    (windows-1252): never guessed, read when given."""
+    path = tmp_path / "members.csv"
+    path.write_bytes("Name,Address\nJosé Müller,Straße 5, Köln\n"
+                     .replace("Straße 5, Köln", '"Straße 5, Köln"')
+                     .encode("cp1252"))
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match="--encoding windows-1252"):
+        store.import_file(path, "person")
+    s = store.import_file(path, "person", encoding="latin1")
+    assert (s["encoding"], s["created"]) == ("windows-1252", 1)
+    (p,) = list(store.query("person", allow_scan=True))
+    assert p["name"] == "José Müller"
+
+
 def test_progress_callback(store, shanghai):
     calls = []
     s = store.import_file(shanghai, progress=lambda *a: calls.append(a),
