@@ -427,6 +427,16 @@ class IcuDecoder : public Decoder {
                              : WholeSequences(work);
     const uint64_t base = offset_ - (work.size() - in.size());
     offset_ += in.size();
+    if (encoding_ == Encoding::kWindows1252) {
+      // The five bytes windows-1252 leaves undefined (ICU would give C1
+      // control characters for them): not text.
+      const size_t undefined = work.find_first_of("\x81\x8D\x8F\x90\x9D");
+      if (undefined != absl::string_view::npos) {
+        if (!Convert(work.substr(0, undefined), base, out)) return false;
+        bad_offset_ = base + undefined;
+        return false;
+      }
+    }
     if (!Convert(work.substr(0, whole), base, out)) return false;
     std::string rest(work.substr(whole));
     carry_.swap(rest);

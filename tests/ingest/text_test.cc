@@ -704,6 +704,13 @@ TEST(DecodeTest, Windows1252) {
       "Fran\xE7ois \x80 5,S\xE3o Paulo\n";
   EXPECT_EQ(*ReadAll(Source(latin, Encoding::kWindows1252).get()),
             "Name,City\nJosé Müller,Köln\nFrançois € 5,São Paulo\n");
+  // Strict: a byte windows-1252 leaves undefined is an error at its offset.
+  auto undefined = Source(
+      "Name\nA\x81"
+      "B\n",
+      Encoding::kWindows1252);
+  EXPECT_THAT(ReadAll(undefined.get()).status().message(),
+              HasSubstr("invalid windows-1252 at byte offset 6"));
   auto asked = TextFromBytes(latin, Encoding::kAuto);
   ASSERT_FALSE(asked.ok());
   EXPECT_THAT(asked.status().message(),
