@@ -926,10 +926,6 @@ absl::StatusOr<int> EnumValue(const google::protobuf::EnumDescriptor* e,
       }
     }
   }
-  if (std::all_of(text.begin(), text.end(),
-                  [](char c) { return absl::ascii_isascii(c); })) {
-    return v;  // Nothing in traditional characters.
-  }
   const std::string simplified = text::ToSimplified(text);
   if (simplified == text) return v;
   absl::StatusOr<int> again = EnumValueAsWritten(e, simplified);

@@ -1010,8 +1010,10 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
     return absl::InvalidArgumentError(absl::StrCat("empty date; ", kDateForms));
   }
   // 民国97年5月7日: a year of the Republic of China.
-  t = CommonEraDate(t);
-  if (t.empty()) return DateError(s);
+  if (absl::StartsWith(t, "民")) {
+    t = CommonEraDate(t);
+    if (t.empty()) return DateError(s);
+  }
   // 97年5月7日: a year cut to its last digits, or one of the Republic of
   // China written without 民国; either way not to be guessed.
   if (const size_t nian = t.find("年"); nian == 2 || nian == 3) {
@@ -1032,15 +1034,20 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
     t = ArabicDate(t);
     if (t.empty()) return DateError(s);
   }
-  bool two_digit_year = false;
-  t = NumericMonthDate(t, &two_digit_year);
-  if (two_digit_year) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Quote(s),
-                     " has a year of two digits (19.. or 20..?): write the "
-                     "year in full"));
+  // 7 May 2008: only a date with letters can name a month in English.
+  if (std::any_of(t.begin(), t.end(), [](char c) {
+        return absl::ascii_isalpha(static_cast<unsigned char>(c));
+      })) {
+    bool two_digit_year = false;
+    t = NumericMonthDate(t, &two_digit_year);
+    if (two_digit_year) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Quote(s),
+                       " has a year of two digits (19.. or 20..?): write the "
+                       "year in full"));
+    }
+    if (t.empty()) return DateError(s);
   }
-  if (t.empty()) return DateError(s);
   Cursor c(t);
   int year = 0;
   int month = 0;

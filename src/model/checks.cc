@@ -376,15 +376,13 @@ std::string CountryCodeByName(absl::string_view name) {
   }();
   auto it = names->find(CountryNameKey(name));
   if (it != names->end()) return it->second;
-  // A nationality as forms write it: 中国籍, 马来西亚籍 (美国国籍).
+  // A nationality as forms write it: 美国籍, 马来西亚籍, 中国国籍.
   absl::string_view country = name;
   if (absl::ConsumeSuffix(&country, "籍")) {
-    absl::ConsumeSuffix(&country, "国");
-    for (absl::string_view c :
-         {country, absl::string_view(name).substr(0, name.size() - 3)}) {
-      it = names->find(CountryNameKey(c));
+    do {
+      it = names->find(CountryNameKey(country));
       if (it != names->end()) return it->second;
-    }
+    } while (absl::ConsumeSuffix(&country, "国"));
   }
   return std::string();
 }

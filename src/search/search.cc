@@ -1159,6 +1159,28 @@ struct Lookup {
   const char* reason;  // SearchHit::reason.
 };
 
+// Whether `hits` has record `id` already.
+bool HasHit(const std::vector<SearchHit>& hits, uint64_t id) {
+  return std::any_of(hits.begin(), hits.end(),
+                     [id](const SearchHit& h) { return h.id == id; });
+}
+
+// Record `r` (id `id`) as an exact hit of lookup `l`, scoring `score`; its
+// text is the record's name.
+SearchHit ExactHit(const google::protobuf::Message& r, uint64_t id, int score,
+                   const Lookup& l) {
+  SearchHit h;
+  h.id = id;
+  h.score = score;
+  h.match = "exact";
+  h.field = l.field;
+  const google::protobuf::FieldDescriptor* name =
+      r.GetDescriptor()->FindFieldByName("name");
+  if (name != nullptr) h.text = r.GetReflection()->GetString(r, name);
+  h.reason = l.reason;
+  return h;
+}
+
 // Adds to `hits` the records of `kind` whose `l.path` is one of `values`
 // (one query), scoring `score` (match "exact", text the record's name), up
 // to `limit` hits in all, none twice. A lookup that no index serves is
@@ -1188,27 +1210,12 @@ absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
   }
   for (const auto& r : page->records) {
     const uint64_t id = MetaOf(*r).id();
-    if (hits->size() == limit ||
-        std::any_of(hits->begin(), hits->end(),
-                    [id](const SearchHit& h) { return h.id == id; })) {
-      continue;
-    }
-    SearchHit h;
-    h.id = id;
-    h.score = score;
-    h.match = "exact";
-    h.field = l.field;
-    const google::protobuf::FieldDescriptor* name =
-        r->GetDescriptor()->FindFieldByName("name");
-    if (name != nullptr) h.text = r->GetReflection()->GetString(*r, name);
-    h.reason = l.reason;
-    hits->push_back(std::move(h));
+    if (hits->size() == limit || HasHit(*hits, id)) continue;
+    hits->push_back(ExactHit(*r, id, score, l));
   }
   return absl::OkStatus();
 }
 
-// The records whose USCC or registration number (enterprises), identity
-// document number (people) or contact is `code`: exact hits, score 100.
 // Adds to `hits` the people or enterprises (`kind`) with a phone number
 // that is `code` however either is written (+60 12-345 6789 and
 // +60123456789; 0086 139..., +86 139... and 139...; 0519-82345678 and
@@ -1257,31 +1264,22 @@ absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
           absl::StrCat("malformed phone index entry of length ",
                        it->key().size(), "; run verify"));
     }
-    if (std::any_of(hits->begin(), hits->end(),
-                    [id](const SearchHit& h) { return h.id == id; })) {
-      continue;
-    }
+    if (HasHit(*hits, id)) continue;
     QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
                         db.Get(storage::RowKey(kind, id), snapshot));
     if (!row.has_value()) continue;  // An entry behind its row: verify's.
     std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
     QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, record.get()));
-    SearchHit h;
-    h.id = id;
-    h.score = 100;
-    h.match = "exact";
-    h.field = "contact";
-    const google::protobuf::FieldDescriptor* name =
-        record->GetDescriptor()->FindFieldByName("name");
-    if (name != nullptr) {
-      h.text = record->GetReflection()->GetString(*record, name);
-    }
-    h.reason = "phone number is the query, by its digits";
-    hits->push_back(std::move(h));
+    static constexpr Lookup kPhone = {
+        "contacts.value", "contact",
+        "phone number is the query, by its digits"};
+    hits->push_back(ExactHit(*record, id, 100, kPhone));
   }
   return storage::FromLevelDb(it->status(), "searching phone numbers");
 }
 
+// The records whose USCC or registration number (enterprises), identity
+// document number (people) or contact is `code`: exact hits, score 100.
 absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
                       size_t limit, const StoreSnapshot& at,
                       std::vector<SearchHit>* hits) {
