@@ -17,8 +17,10 @@ with qiaolian.Store(path) as store:
     store.create("person", {
         "name": "Wei Chen",
         "contacts": [{"type": "TYPE_PHONE", "value": "+6591234567"}]})
-    # A name in any script, pinyin, initials, a former name, a phone number.
-    for query in ("陳偉", "chen wei", "cw", "陈小伟", "+65 9123 4567"):
+    # A name in any script, pinyin, initials, a former name, a phone number
+    # (with or without its country code, as a list from Singapore has it).
+    for query in ("陳偉", "chen wei", "cw", "陈小伟", "+65 9123 4567",
+                  "9123 4567"):
         for hit in qiaolian.search(store, "person", query, limit=5):
             print(f"{query!r:12} {hit['score']:3} {hit['match']:9} "
                   f"person {hit['id']}  {hit['text']}  ({hit['reason']})")

@@ -17,6 +17,7 @@
 #include "qiaolian/v1/enterprise.pb.h"
 #include "qiaolian/v1/person.pb.h"
 #include "src/api/store_access.h"
+#include "src/model/phone.h"
 #include "src/search/terms.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
@@ -130,18 +131,38 @@ DuplicatePair ScorePeople(const v1::Person& a, const v1::Person& b) {
     }
     break;
   }
+  // Phones are one number when they read as one (one of them may leave out
+  // its country code); other contacts when their keys are equal.
+  auto phone_of = [](const v1::Contact& c) {
+    return c.value().find('@') == std::string::npos
+               ? model::ParsePhoneNumber(c.value())
+               : std::nullopt;
+  };
   std::set<std::string> contacts_a;
+  std::vector<model::PhoneNumber> phones_a;
   for (const v1::Contact& c : a.contacts()) {
-    const std::string k = search::ContactKey(c.value());
-    if (!k.empty()) contacts_a.insert(k);
+    if (std::optional<model::PhoneNumber> p = phone_of(c)) {
+      phones_a.push_back(*std::move(p));
+    } else if (std::string k = search::ContactKey(c.value()); !k.empty()) {
+      contacts_a.insert(std::move(k));
+    }
   }
   for (const v1::Contact& c : b.contacts()) {
-    const std::string k = search::ContactKey(c.value());
-    if (!k.empty() && contacts_a.count(k) != 0) {
+    if (std::optional<model::PhoneNumber> p = phone_of(c)) {
+      auto same = std::find_if(phones_a.begin(), phones_a.end(),
+                               [&](const model::PhoneNumber& x) {
+                                 return model::SamePhoneNumber(x, *p);
+                               });
+      if (same == phones_a.end()) continue;
       reasons.push_back(
-          {75, absl::StrCat(absl::StartsWith(k, "tel:") ? "same phone "
-                                                        : "same contact ",
-                            Mask(k))});
+          {75, absl::StrCat("same phone ", Mask("tel:" + p->national),
+                            same->country_code == p->country_code
+                                ? ""
+                                : " (one without its country code)")});
+      phones_a.erase(same);
+    } else if (const std::string k = search::ContactKey(c.value());
+               !k.empty() && contacts_a.count(k) != 0) {
+      reasons.push_back({75, absl::StrCat("same contact ", Mask(k))});
       contacts_a.erase(k);
     }
   }

@@ -27,6 +27,7 @@
 #include "qiaolian/query.h"
 #include "src/api/store_access.h"
 #include "src/model/checks.h"
+#include "src/model/phone.h"
 #include "src/search/terms.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
@@ -1217,18 +1218,20 @@ absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
 }
 
 // Adds to `hits` the people or enterprises (`kind`) with a phone number
-// that is `code` however either is written (+60 12-345 6789 and
-// +60123456789; 0086 139..., +86 139... and 139...; 0519-82345678 and
-// 051982345678), up to `limit` hits in all, none twice: an index holds each
-// number by its digits (search::ContactKey; duplicate detection's contacts
+// that is `code` however either is written (+60 12-345 6789, +60123456789
+// and 012-345 6789; 0086 139..., +86 139... and 139...; +86 519 8234 5678
+// and 0519-82345678; +65 9123 4567 and 9123 4567: model::SamePhoneNumber),
+// up to `limit` hits in all, none twice: an index holds each number by its
+// national number (search::ContactKey; duplicate detection's contacts
 // index for people), under the keyed hash of an encrypted store (the
-// store's registry derives the entry as a write would).
+// store's registry derives the entry as a write would). A query that gives
+// a country code finds a number written without one (scoring 95, as it may
+// be another country's), not one that gives another.
 absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
                        size_t limit, const StoreSnapshot& at,
                        std::vector<SearchHit>* hits) {
-  if (!absl::StartsWith(search::ContactKey(code), "tel:")) {
-    return absl::OkStatus();
-  }
+  const std::optional<model::PhoneNumber> query = model::ParsePhoneNumber(code);
+  if (!query.has_value()) return absl::OkStatus();
   const uint16_t index_id = kind == v1::KIND_PERSON ? search::kPersonContact
                                                     : search::kEnterprisePhones;
   const model::Index* index =
@@ -1270,10 +1273,30 @@ absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
     if (!row.has_value()) continue;  // An entry behind its row: verify's.
     std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
     QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, record.get()));
+    // The record's numbers that are the query's (an entry is shared by
+    // numbers of other countries with the same national number). One that
+    // leaves out the country code the query gives may be another country's.
+    bool found = false, same = false;
+    const google::protobuf::Reflection& r = *record->GetReflection();
+    for (int i = 0; i < r.FieldSize(*record, contacts); ++i) {
+      const auto& c = static_cast<const v1::Contact&>(
+          r.GetRepeatedMessage(*record, contacts, i));
+      const std::optional<model::PhoneNumber> p =
+          model::ParsePhoneNumber(c.value());
+      if (!p.has_value() || !model::SamePhoneNumber(*p, *query)) continue;
+      found = true;
+      same = same || query->country_code == 0 ||
+             p->country_code == query->country_code;
+    }
+    if (!found) continue;
     static constexpr Lookup kPhone = {
         "contacts.value", "contact",
         "phone number is the query, by its digits"};
-    hits->push_back(ExactHit(*record, id, 100, kPhone));
+    static constexpr Lookup kPhoneElsewhere = {
+        "contacts.value", "contact",
+        "phone number is the query's, written without its country code"};
+    hits->push_back(ExactHit(*record, id, same ? 100 : 95,
+                             same ? kPhone : kPhoneElsewhere));
   }
   return storage::FromLevelDb(it->status(), "searching phone numbers");
 }

@@ -1,6 +1,7 @@
 #include "src/search/terms.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "qiaolian/v1/enterprise.pb.h"
 #include "qiaolian/v1/person.pb.h"
+#include "src/model/phone.h"
 #include "src/storage/key_codec.h"
 #include "src/text/normalize.h"
 #include "src/text/pinyin.h"
@@ -480,31 +482,13 @@ bool IsPinyinLike(absl::string_view compact) {
 }
 
 std::string ContactKey(absl::string_view value) {
-  const std::string n = text::Normalize(value);
-  if (n.empty()) return "";
-  if (n.find('@') == std::string::npos) {
-    std::string digits;
-    bool phone = true;
-    for (char c : n) {
-      if (c >= '0' && c <= '9') {
-        digits.push_back(c);
-      } else if (c != '+' && c != '-' && c != ' ' && c != '(' && c != ')' &&
-                 c != '.') {
-        phone = false;
-      }
-    }
-    if (phone && digits.size() >= 5) {
-      for (absl::string_view cc : {"0086", "86"}) {
-        if (digits.size() == 11 + cc.size() &&
-            absl::string_view(digits).substr(0, cc.size()) == cc &&
-            digits[cc.size()] == '1') {
-          digits = digits.substr(cc.size());
-          break;
-        }
-      }
-      return "tel:" + digits;
+  if (value.find('@') == absl::string_view::npos) {
+    if (std::optional<model::PhoneNumber> phone =
+            model::ParsePhoneNumber(value)) {
+      return "tel:" + phone->national;
     }
   }
+  const std::string n = text::Normalize(value);
   std::string out;
   for (char c : n) {
     if (c != ' ') out.push_back(c);
@@ -524,7 +508,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          PinyinOf),
       IndexSpec::Derived(kPersonNameBirth, KIND_PERSON, "dup.name_birth", "1",
                          NameBirth),
-      IndexSpec::Derived(kPersonContact, KIND_PERSON, "dup.contact", "1",
+      IndexSpec::Derived(kPersonContact, KIND_PERSON, "dup.contact", "2",
                          Contacts),
       IndexSpec::Derived(kPersonCrossScript, KIND_PERSON, "dup.cross_script",
                          "3", CrossScript),
@@ -549,7 +533,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
       IndexSpec::Derived(kEnterpriseShortPrefixes, KIND_ENTERPRISE,
                          "search.short_prefixes", "2", ShortPrefixesOf),
       IndexSpec::Derived(kEnterprisePhones, KIND_ENTERPRISE, "search.phones",
-                         "1", EnterprisePhones),
+                         "2", EnterprisePhones),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed

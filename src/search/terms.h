@@ -68,7 +68,10 @@
 //   143 person.dup.name_birth   string compact name, int64 yyyymmdd
 //       Names (current and Chinese part) of people with a complete birth date.
 //   144 person.dup.contact      string normalised contact
-//       Phones as digits without a +86/0086 prefix; other values compact.
+//       Phones by their national number ("tel:" then the digits after the
+//       country code or trunk prefix: model::ParsePhoneNumber), so that a
+//       number written with or without its country code meets itself;
+//       other values compact.
 //   145 person.dup.cross_script string key, int64 source
 //       Pinyin of the Han name (source 0) and Latin names of people without
 //       a Han name, both word orders (source 1): the same person written in
@@ -106,8 +109,8 @@ inline constexpr uint16_t kEnterprisePinyin = 242;
 inline constexpr uint16_t kEnterpriseTexts = 243;
 inline constexpr uint16_t kEnterpriseTrigrams = 244;
 inline constexpr uint16_t kEnterpriseShortPrefixes = 245;
-// An enterprise's phone numbers by their digits (ContactKey), for a search
-// by a number written otherwise than stored.
+// An enterprise's phone numbers by their national number (ContactKey), for
+// a search by a number written otherwise than stored.
 inline constexpr uint16_t kEnterprisePhones = 246;
 
 // Queries of at most this many characters find their prefix matches in the
@@ -235,7 +238,9 @@ bool IsPinyinLike(absl::string_view compact);
 // Han text and single words.
 std::vector<std::string> OtherNameOrders(absl::string_view normalized);
 
-// The phone or contact key of index 144.
+// The phone or contact key of indexes 144 and 246: "tel:" and a phone
+// number's national number (model::ParsePhoneNumber), else the value
+// normalised without spaces.
 std::string ContactKey(absl::string_view value);
 
 // The derived index declarations (appended to the built-in registry).

@@ -748,6 +748,77 @@ static void test_queries(void) {
   remove_tree(dir);
 }
 
+/* Search, duplicates and merge (docs/search.md): a name in traditional
+ * characters, a phone number written without its country code, a pair
+ * found by that number, and the merge of it. */
+static void test_search(void) {
+  static const char* const kPeople[] = {
+      "{\"name\":\"陈美玲\",\"contacts\":[{\"type\":\"TYPE_PHONE\","
+      "\"value\":\"+65 9123 4567\"}]}",
+      "{\"name\":\"Tan Mei Ling\",\"contacts\":[{\"type\":\"TYPE_PHONE\","
+      "\"value\":\"9123 4567\"}]}",
+      "{\"name\":\"李娜\"}",
+  };
+  char dir[256];
+  qiaolian_db_t* db;
+  char* err = NULL;
+  char* json = NULL;
+  size_t len = 0;
+  uint64_t ids[3] = {0, 0, 0};
+  size_t i;
+
+  make_temp_dir(dir, sizeof dir);
+  db = open_store(dir);
+  for (i = 0; i < 3; ++i) {
+    CHECK_RC(
+        qiaolian_create(db, NULL, QIAOLIAN_KIND_PERSON, QIAOLIAN_FORMAT_JSON,
+                        u8(kPeople[i]), strlen(kPeople[i]), &ids[i], &err),
+        QIAOLIAN_OK, err);
+  }
+  /* 陳美玲 is 陈美玲; the best hit comes first. */
+  CHECK_RC(qiaolian_search(db, QIAOLIAN_KIND_PERSON, "陳美玲", strlen("陳美玲"),
+                           0, 0, &json, &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(json != NULL && strlen(json) == len);
+  CHECK(json != NULL && strncmp(json, "[{\"id\":1,\"score\":100,", 21) == 0);
+  CHECK(json != NULL &&
+        contains(json, len, "\"reason\":\"exact match of name\""));
+  qiaolian_free(json);
+  json = NULL;
+  /* The number as a list from Singapore writes it: both records. */
+  CHECK_RC(qiaolian_search(db, QIAOLIAN_KIND_PERSON, "91234567", 8, 0, 0, &json,
+                           &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(json != NULL && contains(json, len, "\"id\":1") &&
+        contains(json, len, "\"id\":2") && !contains(json, len, "\"id\":3"));
+  qiaolian_free(json);
+  json = NULL;
+  CHECK_FAIL(qiaolian_search(db, QIAOLIAN_KIND_EVENT, "陈", strlen("陈"), 0, 0,
+                             &json, &len, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "event", err);
+  /* One person in two lists: a candidate pair, by the phone number. */
+  CHECK_RC(
+      qiaolian_duplicates(db, QIAOLIAN_KIND_PERSON, 0, 0, &json, &len, &err),
+      QIAOLIAN_OK, err);
+  CHECK(json != NULL && contains(json, len, "\"a\":1,\"b\":2,\"score\":"));
+  CHECK(json != NULL && contains(json, len, "one without its country code"));
+  qiaolian_free(json);
+  json = NULL;
+  CHECK_RC(qiaolian_merge(db, NULL, QIAOLIAN_KIND_PERSON, ids[0], ids[1], &json,
+                          &len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(json != NULL && contains(json, len, "\"survivor\":1,\"merged\":2"));
+  qiaolian_free(json);
+  json = NULL;
+  CHECK_RC(
+      qiaolian_duplicates(db, QIAOLIAN_KIND_PERSON, 0, 0, &json, &len, &err),
+      QIAOLIAN_OK, err);
+  CHECK(json != NULL && strcmp(json, "[]") == 0);
+  qiaolian_free(json);
+  qiaolian_close(db);
+  remove_tree(dir);
+}
+
 static void test_maintenance(void) {
   char dir[256];
   qiaolian_db_t* db;
@@ -1393,6 +1464,7 @@ int main(int argc, char** argv) {
   test_records();
   test_queries();
   test_maintenance();
+  test_search();
   test_import();
   test_errors();
   printf("c_api_test: %d checks, %d failures\n", g_checks, g_failures);

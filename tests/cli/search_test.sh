@@ -28,6 +28,7 @@ cat >"$TMP/people.jsonl" <<'JSON'
 {"name":"陳偉","birthDate":{"year":1960,"month":1,"day":2}}
 {"name":"李晓红","formerNames":["李小红"]}
 {"name":"单雄信"}
+{"name":"林淑芬","contacts":[{"type":"TYPE_PHONE","value":"+65 9123 4567"}]}
 JSON
 cat >"$TMP/ents.jsonl" <<'JSON'
 {"name":"常州晨风制造有限公司"}
@@ -45,6 +46,8 @@ expect 0 "initials" "initials of name" "$BIN" --store "$S" search person cw
 expect 0 "former name" "former name" "$BIN" --store "$S" search person 李小红
 expect 0 "surname reading" "单雄信" "$BIN" --store "$S" search person shanxiongxin
 expect 0 "address substring" "address contains the query" "$BIN" --store "$S" search person 东门大街
+expect 0 "phone without its country code" "林淑芬" "$BIN" --store "$S" search person "9123 4567"
+expect 0 "phone with a country code in brackets" "phone number is the query, by its digits" "$BIN" --store "$S" search person "(65) 9123-4567"
 expect 0 "enterprise substring" "常州晨风制造有限公司" "$BIN" --store "$S" search enterprise 晨风
 checks=$((checks + 1))
 if grep -qF "晨光" "$OUT"; then fail "晨风 must not find 晨光"; fi

@@ -46,6 +46,16 @@ def test_search_by_phone_or_code(people):
     hits = qiaolian.search(store, "person", "139-0000-1111")
     assert [(h["id"], h["reason"]) for h in hits] == [
         (wang, "phone number is the query, by its digits")]
+    # A number from abroad, written with and without its country code.
+    lim = store.create("person", {
+        "name": "林淑芬",
+        "contacts": [{"type": "TYPE_PHONE", "value": "9123 4567"}]})
+    hits = qiaolian.search(store, "person", "+65 9123 4567")
+    assert [(h["id"], h["score"], h["reason"]) for h in hits] == [
+        (lim, 95,
+         "phone number is the query's, written without its country code")]
+    assert [h["id"] for h in qiaolian.search(store, "person", "91234567")] == [
+        lim]
     hits = qiaolian.search(store, "enterprise", "91320413723588143d")
     assert [(h["id"], h["score"]) for h in hits] == [(ent, 100)]
     hits = qiaolian.search(store, "enterprise", "胡正明")
@@ -108,5 +118,6 @@ def test_search_example_runs(tmp_path, run_example):
     USCC, a legal representative, duplicates and a merge."""
     out = run_example("search.py", tmp_path / "store")
     assert "'+65 9123 4567' 100 exact     person 3  Wei Chen" in out
+    assert "'9123 4567'  100 exact     person 3  Wei Chen" in out
     assert "'胡正明'         60 legal representative enterprise 1" in out
     assert "'survivor': 1, 'merged': 2" in out

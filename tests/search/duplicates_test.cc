@@ -172,6 +172,30 @@ TEST_F(DuplicatesTest, PeopleCandidatesWithScoresAndReasons) {
   EXPECT_EQ(ids, (std::set<uint64_t>{a, b, c}));
 }
 
+// Lists from abroad write their own country's numbers without its code:
+// one person in two lists, as +65 9123 4567 and 9123 4567, is a candidate;
+// the same digits in two countries are not.
+TEST_F(DuplicatesTest, PhoneNumbersWithAndWithoutTheirCountryCode) {
+  const uint64_t a = Person("林淑芬", 0, 0, 0, "+65 9123 4567");
+  const uint64_t b = Person("Tan Mei Ling", 0, 0, 0, "9123 4567");
+  const uint64_t c = Person("黄美玲", 0, 0, 0, "+852 9123 4567");
+  const uint64_t d = Person("黄志明", 0, 0, 0, "+60 12-345 6789");
+  const uint64_t e = Person("Ahmad Ali", 0, 0, 0, "012-345 6789");
+  const uint64_t f = Person("周杰", 0, 0, 0, "0519-82345678");
+  const uint64_t g = Person("王强", 0, 0, 0, "+86 519 8234 5678");
+  auto pairs = FindDuplicates(*store_, v1::KIND_PERSON);
+  ASSERT_TRUE(pairs.ok()) << pairs.status();
+  for (auto [x, y] : {std::pair{a, b}, {c, b}, {d, e}, {f, g}}) {
+    const DuplicatePair* p = Find(*pairs, x, y);
+    ASSERT_NE(p, nullptr) << x << " " << y;
+    EXPECT_EQ(p->score, 75);
+    EXPECT_TRUE(Mentions(*p, "same phone")) << p->reasons[0];
+    EXPECT_TRUE(Mentions(*p, "(one without its country code)"))
+        << p->reasons[0];
+  }
+  EXPECT_EQ(Find(*pairs, a, c), nullptr);  // Singapore's and Hong Kong's.
+}
+
 TEST_F(DuplicatesTest, DialectSurnameOnAPassportMatchesTheChineseName) {
   const uint64_t chen = Person("陈伟明", 1980, 1, 2);
   const uint64_t tan = Person("TAN Wei Ming", 1980, 1, 2);  // Singapore.

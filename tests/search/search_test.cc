@@ -580,6 +580,50 @@ TEST_P(SearchTest, CodesAndContactsFindTheirRecord) {
     EXPECT_EQ(hits[0].reason, "phone number is the query, by its digits");
   }
   EXPECT_TRUE(Find(v1::KIND_PERSON, "+60123456780").empty());
+  // A number written without its country code, as a list from its own
+  // country writes it, or as staff note it down on a call: the national
+  // number finds it (a trunk prefix 0 left out).
+  for (const char* q : {"012-345 6789", "(60) 12-3456789"}) {
+    SCOPED_TRACE(q);
+    hits = Find(v1::KIND_PERSON, q);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, *huang);
+    EXPECT_EQ(hits[0].score, 100);
+  }
+  v1::Person sg;
+  sg.set_name("陈美玲");
+  auto* local = sg.add_contacts();
+  local->set_type(v1::Contact::TYPE_PHONE);
+  local->set_value("8123 4567");
+  auto chen = store_->Create(&sg);
+  ASSERT_TRUE(chen.ok()) << chen.status();
+  v1::Person hk;
+  hk.set_name("李嘉欣");
+  auto* hk_phone = hk.add_contacts();
+  hk_phone->set_type(v1::Contact::TYPE_PHONE);
+  hk_phone->set_value("+852 8123 4567");
+  auto li = store_->Create(&hk);
+  ASSERT_TRUE(li.ok()) << li.status();
+  unpacked_ = true;
+  // Without a country code the query is either number.
+  EXPECT_EQ(Ids(Find(v1::KIND_PERSON, "81234567")),
+            (std::vector<uint64_t>{*chen, *li}));
+  // With one, it is Hong Kong's number, and maybe the one written without
+  // a country code (ranked after, saying why); never another country's.
+  hits = Find(v1::KIND_PERSON, "+852 8123 4567");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, *li);
+  EXPECT_EQ(hits[0].score, 100);
+  EXPECT_EQ(hits[1].id, *chen);
+  EXPECT_EQ(hits[1].score, 95);
+  EXPECT_EQ(hits[1].reason,
+            "phone number is the query's, written without its country code");
+  EXPECT_EQ(Ids(Find(v1::KIND_PERSON, "+65 8123 4567")),
+            (std::vector<uint64_t>{*chen}));
+  // An enterprise's landline, by the number as dialled from abroad.
+  hits = Find(v1::KIND_ENTERPRISE, "+86 519 8234 5678");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, *sanjiu);
   // Another code, or too few digits to be one: no match by code.
   EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "91310000757904993X").empty());
   EXPECT_TRUE(Find(v1::KIND_PERSON, "1234").empty());

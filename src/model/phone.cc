@@ -1,0 +1,113 @@
+#include "src/model/phone.h"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "src/text/normalize.h"
+
+namespace qiaolian {
+namespace model {
+namespace {
+
+using i18n::phonenumbers::PhoneNumberUtil;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// What may stand between the digits of a number as people write it.
+bool IsSeparator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+}
+
+// `value` without an extension written after it (ext. 12, x12, 转12,
+// 分机12, #12); lower case, half width.
+std::string WithoutExtension(absl::string_view value) {
+  std::string s = text::Normalize(value);
+  for (const char* mark : {"分机", "转", "ext", "#", "x"}) {
+    const size_t at = s.find(mark);
+    if (at != std::string::npos && at > 0) s.resize(at);
+  }
+  while (!s.empty() && IsSeparator(s.back())) s.pop_back();
+  return s;
+}
+
+// A mainland mobile number: 11 digits, 1 then 3-9.
+bool IsMainlandMobile(absl::string_view d) {
+  return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
+
+}  // namespace
+
+std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value) {
+  const std::string s = WithoutExtension(value);
+  // Only digits and separators, with + or 00 at the start at most.
+  std::string digits;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c)) {
+      digits.push_back(c);
+    } else if (!IsSeparator(c) && !(c == '+' && i == 0)) {
+      return std::nullopt;
+    }
+  }
+  const bool plus = absl::StartsWith(s, "+");
+  // The numbers most records hold, without libphonenumber's parse (a few
+  // microseconds): a mainland mobile number, alone or after 86 (+86, 0086,
+  // 86). ParsePhoneNumberTest checks that both read them alike.
+  PhoneNumber out;
+  absl::string_view mobile = digits;
+  if (plus ? absl::ConsumePrefix(&mobile, "86")
+           : absl::ConsumePrefix(&mobile, "0086") ||
+                 (mobile.size() == 13 && absl::ConsumePrefix(&mobile, "86"))) {
+    out.country_code = 86;
+  }
+  if (IsMainlandMobile(mobile) && (!plus || out.country_code == 86)) {
+    out.national = std::string(mobile);
+    return out;
+  }
+  out.country_code = 0;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  using i18n::phonenumbers::PhoneNumber;
+  PhoneNumber n;
+  if (util.ParseAndKeepRawInput(s, "CN", &n) !=
+      PhoneNumberUtil::NO_PARSING_ERROR) {
+    // Digits that name no country (+999 ...) or are too long for one: as
+    // written.
+    out.national = std::move(digits);
+  } else {
+    // A country code in brackets, as business cards in Southeast Asia
+    // write it ((65) 6123 4567, (60) 12-345 6789): when the number is no
+    // mainland number and is one with a + before it. An area code in
+    // brackets starts with 0 ((0519) 8234 5678).
+    PhoneNumber international;
+    if (n.country_code_source() == PhoneNumber::FROM_DEFAULT_COUNTRY &&
+        s.size() > 2 && s[0] == '(' && s[1] != '0' && !util.IsValidNumber(n) &&
+        util.ParseAndKeepRawInput("+" + digits, "ZZ", &international) ==
+            PhoneNumberUtil::NO_PARSING_ERROR &&
+        util.IsValidNumber(international)) {
+      n = international;
+    }
+    util.GetNationalSignificantNumber(n, &out.national);
+    if (n.country_code_source() != PhoneNumber::FROM_DEFAULT_COUNTRY) {
+      out.country_code = n.country_code();
+    }
+  }
+  const size_t zeros = out.national.find_first_not_of('0');
+  out.national.erase(0,
+                     zeros == std::string::npos ? out.national.size() : zeros);
+  if (out.national.size() < 5) return std::nullopt;
+  return out;
+}
+
+bool SamePhoneNumber(const PhoneNumber& a, const PhoneNumber& b) {
+  return a.national == b.national &&
+         (a.country_code == 0 || b.country_code == 0 ||
+          a.country_code == b.country_code);
+}
+
+}  // namespace model
+}  // namespace qiaolian
