@@ -95,18 +95,28 @@ TEST(ParsePhoneNumberTest, SameNumberWithOrWithoutItsCountryCode) {
   EXPECT_FALSE(same("0519-82345678", "0510-82345678"));
 }
 
-// The mainland mobile numbers are read without libphonenumber's parse; they
-// must read as it reads them, whatever the digits.
-TEST(ParsePhoneNumberTest, MobileNumbersReadAsLibphonenumberReadsThem) {
+// The mainland mobile and fixed-line numbers are read without
+// libphonenumber's parse; they must read as it reads them, whatever the
+// digits.
+TEST(ParsePhoneNumberTest, MainlandNumbersReadAsLibphonenumberReadsThem) {
   using i18n::phonenumbers::PhoneNumberUtil;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::mt19937_64 rng(20261130);
-  for (int i = 0; i < 2000; ++i) {
-    const std::string mobile =
-        absl::StrCat("1", 3 + rng() % 7, 100000000 + rng() % 900000000);
-    const char* kForms[] = {"", "+86", "+86 ", "0086", "86"};
-    const std::string written =
-        absl::StrCat(kForms[rng() % std::size(kForms)], mobile);
+  for (int i = 0; i < 4000; ++i) {
+    std::string written;
+    if (i % 2 == 0) {
+      const char* kForms[] = {"", "+86", "+86 ", "0086", "86"};
+      absl::StrAppend(&written, kForms[rng() % std::size(kForms)], "1",
+                      3 + rng() % 7, 100000000 + rng() % 900000000);
+    } else {
+      // 0, an area code of two or three digits, a line of seven or eight.
+      absl::StrAppend(&written, "0", 1 + rng() % 9);
+      const size_t digits = 11 + rng() % 2;
+      while (written.size() < digits) {
+        written.push_back(static_cast<char>('0' + rng() % 10));
+      }
+      if (rng() % 2 == 0) written.insert(4, "-");
+    }
     SCOPED_TRACE(written);
     std::optional<PhoneNumber> p = ParsePhoneNumber(written);
     ASSERT_TRUE(p.has_value());
