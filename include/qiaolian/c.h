@@ -422,7 +422,8 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_progress(
  * the summary (and written to the reject file). On success *summary_json
  * receives {"file","encoding","dry_run","rows","created","updated",
  * "unchanged","duplicates","rejected","flagged","rejected_by_reason":{},
- * "mapped_columns":{},"ignored_columns":[],"warned","warnings_by_reason":{}};
+ * "mapped_columns":{},"ignored_columns":[],"warned","warnings_by_reason":{},
+ * "warning_rows":[{"line","warning"}] (the first 1,000), ...};
  * owned, NUL-terminated: free it
  * with qiaolian_free(). Errors: INVALID_ARGUMENT (unknown kind, format or
  * encoding; a bad mapping file; no header; no column maps to a field; a

@@ -128,6 +128,12 @@ struct ImportDuplicate {
   bool merged = false;               // kMerge: merged into that record.
 };
 
+// A row imported with a warning (ImportSummary::warning_rows).
+struct ImportWarning {
+  uint64_t line = 0;    // The row's line in the file.
+  std::string warning;  // Field, value and what is wrong with it.
+};
+
 struct ImportProgress {
   uint64_t rows = 0;         // Rows read so far.
   uint64_t bytes = 0;        // Bytes of the file consumed so far.
@@ -241,6 +247,11 @@ struct ImportSummary {
   // character, by reason.
   uint64_t warned = 0;
   std::map<std::string, uint64_t> warnings_by_reason;
+  // The first kMaxListedWarnings warnings with their rows' lines, to find
+  // and check those rows (`手机: "1390000111" has 10 digits, where a
+  // mainland mobile number has 11; imported`).
+  static constexpr size_t kMaxListedWarnings = 1000;
+  std::vector<ImportWarning> warning_rows;
   // ImportDuplicates: rows merged into a likely duplicate instead of being
   // created (counted here only), and every row found to look like another
   // record (created or merged), with the first kMaxListedDuplicates listed.

@@ -569,10 +569,11 @@ class Store:
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns",
         "suggested_columns", "warned",
-        "warnings_by_reason", "merged", "likely_duplicates",
+        "warnings_by_reason", "warning_rows", "merged", "likely_duplicates",
         "duplicate_rows", "bulk_load", "deferred_index_entries",
         "index_build_seconds", "compact_seconds"}; each of duplicate_rows is {"line", "id",
-        "other_line", "score", "reasons", "merged"}.
+        "other_line", "score", "reasons", "merged"}, each of warning_rows (the
+        first 1,000) {"line", "warning"}.
 
         format: "csv", "tsv", "jsonl", "xlsx" or "xls" (None: from the
         extension).

@@ -41,6 +41,7 @@
 #include "src/ingest/normalize.h"
 #include "src/ingest/text.h"
 #include "src/model/checks.h"
+#include "src/model/phone.h"
 #include "src/model/value_types.h"
 #include "src/search/terms.h"
 #include "src/text/normalize.h"
@@ -1632,6 +1633,16 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
                    : c.target == Target::kQq     ? v1::Contact::TYPE_QQ
                                                  : v1::Contact::TYPE_WHATSAPP,
                    v);
+        // A number that cannot be one (a digit left out of a mobile
+        // number, a country's number too short): imported as written, with
+        // a warning, so that it can be checked.
+        if (c.target == Target::kPhone || c.target == Target::kWhatsApp) {
+          if (std::string problem = model::PhoneNumberProblem(v);
+              !problem.empty()) {
+            result->warning =
+                absl::StrCat(c.header, ": \"", v, "\" ", problem, "; imported");
+          }
+        }
       }
       return absl::OkStatus();
     }
@@ -2948,6 +2959,7 @@ class Importer {
       for (Item& item : chunk) {
         ++summary_.rows;
         last_bytes_ = item.bytes;
+        line_ = item.row.line;
         if (item.duplicate) {
           ++summary_.duplicates;
         } else if (item.rejected) {
@@ -3161,9 +3173,14 @@ class Importer {
     return absl::OkStatus();
   }
 
+  // A warning of the row on line_: counted by reason, and the first
+  // kMaxListedWarnings listed with their lines.
   void Warn(absl::string_view warning) {
     ++summary_.warned;
     CountReason(GeneralReason(warning), &summary_.warnings_by_reason);
+    if (summary_.warning_rows.size() < ImportSummary::kMaxListedWarnings) {
+      summary_.warning_rows.push_back({line_, std::string(warning)});
+    }
   }
 
   // A row that names a record by id (an export read back). The id is used
@@ -3462,6 +3479,7 @@ class Importer {
   // Ids from this one on were not taken when the import began.
   uint64_t first_new_id_ = 1;
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
+  uint64_t line_ = 0;         // The line of the row being resolved.
   uint64_t total_bytes_ = 0;  // Size of the source.
   std::chrono::steady_clock::time_point start_;
 };
@@ -3598,6 +3616,15 @@ std::string ImportSummary::ToString() const {
     absl::StrAppend(&s, "\n  likely duplicate: ",
                     DescribeDuplicate(duplicate_rows[i], kind));
   }
+  for (size_t i = 0; i < warning_rows.size() && i < kShown; ++i) {
+    absl::StrAppend(&s, "\n  warning on line ", warning_rows[i].line, ": ",
+                    warning_rows[i].warning);
+  }
+  if (warned > std::min(warning_rows.size(), kShown)) {
+    absl::StrAppend(&s, "\n  warning on line …: ",
+                    warned - std::min(warning_rows.size(), kShown),
+                    " more (--json lists up to ", kMaxListedWarnings, ")");
+  }
   if (likely_duplicates > std::min(duplicate_rows.size(), kShown)) {
     absl::StrAppend(&s, "\n  likely duplicate: ",
                     likely_duplicates - std::min(duplicate_rows.size(), kShown),
@@ -3638,6 +3665,11 @@ std::string ImportSummary::ToJson() const {
   std::vector<std::string> above, sheet_names;
   for (const std::string& t : above_header) above.push_back(JsonQuote(t));
   for (const std::string& t : sheets) sheet_names.push_back(JsonQuote(t));
+  std::vector<std::string> warning_lines;
+  for (const ImportWarning& w : warning_rows) {
+    warning_lines.push_back(absl::StrCat(
+        "{\"line\":", w.line, ",\"warning\":", JsonQuote(w.warning), "}"));
+  }
   std::vector<std::string> dups;
   for (const ImportDuplicate& d : duplicate_rows) {
     std::vector<std::string> rs;
@@ -3664,7 +3696,8 @@ std::string ImportSummary::ToJson() const {
       absl::StrJoin(ignored, ","), "],\"suggested_columns\":{",
       absl::StrJoin(suggested, ","), "},\"warned\":", warned,
       ",\"warnings_by_reason\":{", absl::StrJoin(warnings, ","),
-      "},\"merged\":", merged, ",\"likely_duplicates\":", likely_duplicates,
+      "},\"warning_rows\":[", absl::StrJoin(warning_lines, ","),
+      "],\"merged\":", merged, ",\"likely_duplicates\":", likely_duplicates,
       ",\"duplicate_rows\":[", absl::StrJoin(dups, ","),
       "],\"bulk_load\":", bulk_load ? "true" : "false",
       ",\"deferred_index_entries\":", deferred_index_entries,

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "src/text/normalize.h"
 
@@ -38,6 +39,32 @@ std::string WithoutExtension(absl::string_view value) {
 // A mainland mobile number: 11 digits, 1 then 3-9.
 bool IsMainlandMobile(absl::string_view d) {
   return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
+
+// `s` (digits and separators, an extension set aside; `digits` its digits)
+// read by libphonenumber as mainland China dials it; false when it cannot
+// be read.
+bool ParseWithLibrary(const std::string& s, const std::string& digits,
+                      i18n::phonenumbers::PhoneNumber* n) {
+  using i18n::phonenumbers::PhoneNumber;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  if (util.ParseAndKeepRawInput(s, "CN", n) !=
+      PhoneNumberUtil::NO_PARSING_ERROR) {
+    return false;
+  }
+  // A country code in brackets, as business cards in Southeast Asia write
+  // it ((65) 6123 4567, (60) 12-345 6789): when the number is no mainland
+  // number and is one with a + before it. An area code in brackets starts
+  // with 0 ((0519) 8234 5678).
+  PhoneNumber international;
+  if (n->country_code_source() == PhoneNumber::FROM_DEFAULT_COUNTRY &&
+      s.size() > 2 && s[0] == '(' && s[1] != '0' && !util.IsValidNumber(*n) &&
+      util.ParseAndKeepRawInput("+" + digits, "ZZ", &international) ==
+          PhoneNumberUtil::NO_PARSING_ERROR &&
+      util.IsValidNumber(international)) {
+    *n = international;
+  }
+  return true;
 }
 
 }  // namespace
@@ -77,29 +104,16 @@ std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value) {
     out.national = digits.substr(1);
     return out;
   }
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  using i18n::phonenumbers::PhoneNumber;
-  PhoneNumber n;
-  if (util.ParseAndKeepRawInput(s, "CN", &n) !=
-      PhoneNumberUtil::NO_PARSING_ERROR) {
+  i18n::phonenumbers::PhoneNumber n;
+  if (!ParseWithLibrary(s, digits, &n)) {
     // Digits that name no country (+999 ...) or are too long for one: as
     // written.
     out.national = std::move(digits);
   } else {
-    // A country code in brackets, as business cards in Southeast Asia
-    // write it ((65) 6123 4567, (60) 12-345 6789): when the number is no
-    // mainland number and is one with a + before it. An area code in
-    // brackets starts with 0 ((0519) 8234 5678).
-    PhoneNumber international;
-    if (n.country_code_source() == PhoneNumber::FROM_DEFAULT_COUNTRY &&
-        s.size() > 2 && s[0] == '(' && s[1] != '0' && !util.IsValidNumber(n) &&
-        util.ParseAndKeepRawInput("+" + digits, "ZZ", &international) ==
-            PhoneNumberUtil::NO_PARSING_ERROR &&
-        util.IsValidNumber(international)) {
-      n = international;
-    }
-    util.GetNationalSignificantNumber(n, &out.national);
-    if (n.country_code_source() != PhoneNumber::FROM_DEFAULT_COUNTRY) {
+    PhoneNumberUtil::GetInstance()->GetNationalSignificantNumber(n,
+                                                                 &out.national);
+    if (n.country_code_source() !=
+        i18n::phonenumbers::PhoneNumber::FROM_DEFAULT_COUNTRY) {
       out.country_code = n.country_code();
     }
   }
@@ -108,6 +122,51 @@ std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value) {
                      zeros == std::string::npos ? out.national.size() : zeros);
   if (out.national.size() < 5) return std::nullopt;
   return out;
+}
+
+std::string PhoneNumberProblem(absl::string_view value) {
+  const std::optional<PhoneNumber> p = ParsePhoneNumber(value);
+  const std::string s = WithoutExtension(value);
+  size_t digits = 0;
+  for (char c : s) digits += IsDigit(c);
+  if (!p.has_value()) {
+    return s.find_first_not_of("0123456789+-.()/ ") == std::string::npos
+               ? "has too few digits for a phone number"
+               : "is not a phone number (digits, with spaces and + - . / "
+                 "( ) between them)";
+  }
+  if (p->country_code == 0) {
+    const size_t first = s.find_first_of("0123456789");
+    if (s[first] == '1' && digits >= 9 && digits <= 12 && digits != 11) {
+      return absl::StrCat("has ", digits,
+                          " digits, where a mainland mobile number has 11");
+    }
+    return "";
+  }
+  if (p->country_code == 86 && IsMainlandMobile(p->national)) return "";
+  std::string all;
+  for (char c : s) {
+    if (IsDigit(c)) all.push_back(c);
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  i18n::phonenumbers::PhoneNumber n;
+  if (!ParseWithLibrary(s, all, &n)) return "";  // Read as written.
+  if (util.IsValidNumber(n)) return "";
+  std::string region;
+  util.GetRegionCodeForCountryCode(n.country_code(), &region);
+  std::string why;
+  switch (util.IsPossibleNumberWithReason(n)) {
+    case PhoneNumberUtil::TOO_SHORT:
+      why = ": too short";
+      break;
+    case PhoneNumberUtil::TOO_LONG:
+      why = ": too long";
+      break;
+    default:
+      break;
+  }
+  return absl::StrCat("is not a valid number of ", region, " (+",
+                      n.country_code(), ")", why);
 }
 
 bool SamePhoneNumber(const PhoneNumber& a, const PhoneNumber& b) {

@@ -38,6 +38,15 @@ struct PhoneNumber {
 // five digits in its national number. Never fails otherwise; thread-safe.
 std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value);
 
+// Why `value`, given as a phone number, is not a valid one, or "" when it
+// is or cannot be told: "is not a phone number: ...", "is not a valid
+// number of SG (+65): too short", "has 10 digits, where a mainland mobile
+// number has 11". A number written without its country code is checked
+// only when it is a mainland mobile number's shape (1 then 9 to 12 digits
+// in all): a list from abroad writes its own country's numbers so, which
+// libphonenumber cannot tell from mainland numbers that are wrong.
+std::string PhoneNumberProblem(absl::string_view value);
+
 // Whether `a` and `b` are one number: the same national number, and the
 // same country code unless one of them gives none.
 bool SamePhoneNumber(const PhoneNumber& a, const PhoneNumber& b);

@@ -353,6 +353,8 @@ sed -i 's/导出测试/导出测验/' "$TMP/rename.csv"
 expect_ok "a rename by id alone is not trusted" "1 created" q import person "$TMP/rename.csv" --mode update --dry-run
 expect_ok "import --trust-ids renames" "0 created, 1 updated" q import person "$TMP/rename.csv" --mode update --trust-ids
 expect_ok "the renamed person" "导出测验" q export 'person where name = "导出测验"' --columns name
+printf '姓名,手机\n手机有误,1390000111\n' >"$TMP/phones.csv"
+expect_ok "a phone that cannot be one: its line" 'warning on line 2: 手机: "1390000111" has 10 digits' q import person "$TMP/phones.csv" --dry-run
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan
 expect_fail "export failure leaves no file" 1 "no index serves" q export 'enterprise where notes prefix "江苏"' --format xlsx -o "$TMP/none.xlsx"

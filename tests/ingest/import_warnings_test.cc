@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
 #include "qiaolian/store.h"
+#include "qiaolian/v1/person.pb.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -45,6 +46,59 @@ TEST(ImportWarningsTest, Gb11714InnerCheckIsOnlyWarned) {
   auto page = (*store)->Query("enterprise where uscc = \"91320413723588144G\"");
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->records.size(), 1u);
+}
+
+// A phone number that cannot be one is imported as written, with a warning
+// that names its row, so that it can be checked: a digit left out of a
+// mainland mobile number, a country's number too short, a note in the
+// phone column. Numbers written without a country code that are no
+// mainland numbers (a list from abroad) are not warned about.
+TEST(ImportWarningsTest, PhoneNumbersThatCannotBeOneAreWarnedAboutByLine) {
+  testing::TempDir dir;
+  const std::string csv = dir.Sub("phones.csv");
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "姓名,手机\n"
+        << "王芳,1390000111\n"
+        << "李娜,+65 9123 456\n"
+        << "张伟,139 0000 1111/0519-82345678\n"
+        << "陈美玲,9123 4567\n"
+        << "黄志明,(60) 12-345 6789\n"
+        << "赵强,见备注\n";
+  }
+  auto store = Store::Open(dir.Sub("store"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ImportOptions options;
+  options.kind = v1::KIND_PERSON;
+  absl::StatusOr<ImportSummary> s = Import(**store, csv, options);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 6u) << s->ToString();
+  EXPECT_EQ(s->warned, 3u) << s->ToString();
+  ASSERT_EQ(s->warning_rows.size(), 3u) << s->ToString();
+  EXPECT_EQ(s->warning_rows[0].line, 2u);
+  EXPECT_EQ(s->warning_rows[0].warning,
+            "手机: \"1390000111\" has 10 digits, where a mainland mobile "
+            "number has 11; imported");
+  EXPECT_EQ(s->warning_rows[1].line, 3u);
+  EXPECT_EQ(s->warning_rows[1].warning,
+            "手机: \"+65 9123 456\" is not a valid number of SG (+65): too "
+            "short; imported");
+  EXPECT_EQ(s->warning_rows[2].line, 7u);
+  EXPECT_THAT(s->warning_rows[2].warning,
+              HasSubstr("\"见备注\" is not a phone number"));
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("\n  warning on line 2: 手机: \"1390000111\" has 10 "
+                        "digits"));
+  EXPECT_THAT(s->ToJson(),
+              HasSubstr("\"warning_rows\":[{\"line\":2,"
+                        "\"warning\":\"手机: \\\"1390000111\\\" has"));
+  // Imported as written.
+  auto page = (*store)->Query("person where name = \"王芳\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(
+      static_cast<const v1::Person&>(*page->records[0]).contacts(0).value(),
+      "1390000111");
 }
 
 // 13- and 15-character legacy registration numbers (注册号, before the

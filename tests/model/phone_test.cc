@@ -6,6 +6,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -93,6 +94,34 @@ TEST(ParsePhoneNumberTest, SameNumberWithOrWithoutItsCountryCode) {
   EXPECT_FALSE(same("+65 9123 4567", "+852 9123 4567"));
   EXPECT_FALSE(same("9123 4567", "9123 4568"));
   EXPECT_FALSE(same("0519-82345678", "0510-82345678"));
+}
+
+TEST(PhoneNumberProblemTest, SaysWhatIsWrongWhereItCanBeTold) {
+  const std::pair<const char*, const char*> kCases[] = {
+      {"13900001111", ""},
+      {"+86 139 0000 1111", ""},
+      {"0519-82345678", ""},
+      {"+65 9123 4567", ""},
+      {"(65) 9123 4567", ""},
+      {"+60 12-345 6789", ""},
+      // Without a country code: a list from abroad writes its numbers so.
+      {"9123 4567", ""},
+      {"012-345 6789", ""},
+      // A digit left out or typed twice in a mobile number.
+      {"1390000111", "has 10 digits, where a mainland mobile number has 11"},
+      {"139-0000-11112",
+       "has 12 digits, where a mainland mobile number has 11"},
+      {"+65 9123 456", "is not a valid number of SG (+65): too short"},
+      {"+86 139 0000 111", "is not a valid number of CN (+86)"},
+      {"1234", "has too few digits for a phone number"},
+      {"见备注",
+       "is not a phone number (digits, with spaces and + - . / ( ) between "
+       "them)"},
+  };
+  for (const auto& [value, problem] : kCases) {
+    SCOPED_TRACE(value);
+    EXPECT_EQ(PhoneNumberProblem(value), problem);
+  }
 }
 
 // The mainland mobile and fixed-line numbers are read without

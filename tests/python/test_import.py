@@ -387,3 +387,17 @@ def test_import_date_order_and_decimal_mark(tmp_path, store):
     s = store.import_file(f, kind="donation", date_order="mdy", dry_run=True)
     assert s["rejected"] == 1
     assert any("read month first" in r for r in s["rejected_by_reason"])
+
+
+def test_import_lists_rows_with_a_warning(tmp_path, store):
+    """A phone number that cannot be one is imported as written; the
+    summary names its line, so that it can be checked."""
+    f = tmp_path / "people.csv"
+    f.write_text("姓名,手机\n王芳,13900001111\n李娜,1390000111\n",
+                 encoding="utf-8")
+    s = store.import_file(f, kind="person")
+    assert (s["created"], s["warned"]) == (2, 1), s
+    assert s["warning_rows"] == [{
+        "line": 3,
+        "warning": '手机: "1390000111" has 10 digits, where a mainland '
+                   'mobile number has 11; imported'}]
