@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -160,6 +161,33 @@ TEST(ParsePhoneNumberTest, MainlandNumbersReadAsLibphonenumberReadsThem) {
                       i18n::phonenumbers::PhoneNumber::FROM_DEFAULT_COUNTRY
                   ? 0
                   : n.country_code());
+  }
+}
+
+// Whatever a phone column holds, reading it neither fails nor gives a key
+// that is not a national number: digits only, five at least, no leading
+// zero; and a number is always the same number as itself.
+TEST(ParsePhoneNumberTest, RandomMixesOfPhoneCharacters) {
+  const std::vector<std::string> kPieces = {
+      "0",   "1",  "3",    "5", "6",  "8", "9",   "00",   "86",
+      "65",  "+",  "-",    " ", "(",  ")", ".",   "/",    "x",
+      "ext", "转", "分机", "#", "１", "a", "+86", "0519", "139"};
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string v;
+    const size_t n = rng() % 16;
+    for (size_t k = 0; k < n; ++k) v += kPieces[rng() % kPieces.size()];
+    SCOPED_TRACE(v);
+    const std::optional<PhoneNumber> p = ParsePhoneNumber(v);
+    const std::string problem = PhoneNumberProblem(v);
+    if (!p.has_value()) {
+      EXPECT_FALSE(problem.empty());
+      continue;
+    }
+    ASSERT_GE(p->national.size(), 5u);
+    EXPECT_NE(p->national[0], '0');
+    EXPECT_EQ(p->national.find_first_not_of("0123456789"), std::string::npos);
+    EXPECT_TRUE(SamePhoneNumber(*p, *p));
   }
 }
 
