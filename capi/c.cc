@@ -652,6 +652,24 @@ int qiaolian_import_options_set_sheet(qiaolian_import_options_t* options,
   return SetImportText(options, sheet, sheet_len,
                        &qiaolian::ImportOptions::sheet, "");
 }
+int qiaolian_import_options_add_value(qiaolian_import_options_t* options,
+                                      const char* field, size_t field_len,
+                                      const char* value, size_t value_len) {
+  if (options == nullptr || (field == nullptr && field_len > 0) ||
+      (value == nullptr && value_len > 0)) {
+    return QIAOLIAN_INVALID_ARGUMENT;
+  }
+  return Guard(nullptr, [&] {
+    if (field == nullptr && value == nullptr) {
+      options->o.values.clear();
+    } else {
+      options->o.values.emplace_back(
+          std::string(field == nullptr ? "" : field, field_len),
+          std::string(value == nullptr ? "" : value, value_len));
+    }
+    return QIAOLIAN_OK;
+  });
+}
 int qiaolian_import_options_set_header_row(qiaolian_import_options_t* options,
                                            uint64_t line) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

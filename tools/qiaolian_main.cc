@@ -19,7 +19,7 @@
 //            [--dry-run] [--reject-file F] [--encoding E] [--mapping M]
 //            [--format csv|tsv|jsonl] [--lenient] [--trust-ids] [--json]
 //            [--header-row N] [--sheet NAME|N] [--date-order ymd|dmy|mdy]
-//            [--decimal-mark point|comma]
+//            [--decimal-mark point|comma] [--set FIELD=VALUE ...]
 //   qiaolian --store DIR export QUERY [--format csv|jsonl|xlsx] [-o FILE]
 //                                     [--columns id,name,...]
 //            [--unmasked] [--bom] [--allow-scan]
@@ -73,6 +73,7 @@ struct Args : Global {
   std::string bulk_load = "auto";
   std::string date_order = "auto";    // import --date-order
   std::string decimal_mark = "auto";  // import --decimal-mark
+  std::vector<std::string> values;    // import --set FIELD=VALUE
   int duplicate_min_score = 0;
   bool dry_run = false;
   std::string reject_file;
@@ -614,6 +615,14 @@ int CmdImport(const Args& a) {
   o.header_row = a.header_row;
   o.sheet = a.sheet;
   o.actor = a.actor;
+  for (const std::string& v : a.values) {
+    const size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--set ", v, ": expected FIELD=VALUE (type=信访, channel=来访)")));
+    }
+    o.values.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) {
     o.progress_every = 2000;
@@ -910,6 +919,13 @@ int Main(int argc, char** argv) {
                      "Numbers of a CSV or TSV file: auto (default: a comma "
                      "in a file separated by ;, else a point), point or "
                      "comma (1.234,5 is 1234.5)");
+  import
+      ->add_option("--set", a.values,
+                   "FIELD=VALUE: a value for every row that gives none "
+                   "(a field the file has no column for: --set type=信访 "
+                   "--set channel=来访); repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   import->add_flag("--dry-run", a.dry_run, "Report what would happen");
   import->add_option("--reject-file", a.reject_file,
                      "Write rejected rows here (CSV: line, field, reason, "

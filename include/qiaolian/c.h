@@ -391,6 +391,14 @@ QIAOLIAN_EXPORT int qiaolian_import_options_set_reject_file(
 /* Path of a mapping file (`column = field.path` lines); empty: none. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_mapping_file(
     qiaolian_import_options_t* options, const char* path, size_t path_len);
+/* Adds a value for every row that gives none (ImportOptions::values):
+ * `field` named as a column header may name it ("type", "事项类型"),
+ * `value` written as a cell ("信访"), both UTF-8. An unknown field or a
+ * value that does not read fails the import (INVALID_ARGUMENT), naming
+ * both. Both NULL (and 0): clears the values added. */
+QIAOLIAN_EXPORT int qiaolian_import_options_add_value(
+    qiaolian_import_options_t* options, const char* field, size_t field_len,
+    const char* value, size_t value_len);
 /* Recorded as the actor of every change. */
 QIAOLIAN_EXPORT int qiaolian_import_options_set_actor(
     qiaolian_import_options_t* options, const char* actor, size_t actor_len);

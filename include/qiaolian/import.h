@@ -200,6 +200,15 @@ struct ImportOptions {
   // from places that write them otherwise than the Chinese mainland does.
   ImportDateOrder date_order = ImportDateOrder::kAuto;
   ImportDecimalMark decimal_mark = ImportDecimalMark::kAuto;
+  // Values for every row that gives none of its own, as (field, value)
+  // pairs: the field named as a column's header may name it (`type`,
+  // `事项类型`, `Status`), the value written as a cell of that column is
+  // (`信访`, `TYPE_PETITION`, `2024-03-05`). For a field the file has no
+  // column for (a register of visits has no channel column: every row came
+  // by visit), or a column whose cells are sometimes empty. Only fields
+  // that hold one value or a list of values (not a contact, a document or
+  // a field inside a list of messages).
+  std::vector<std::pair<std::string, std::string>> values;
   // Called every `progress_every` rows and at the end.
   std::function<void(const ImportProgress&)> progress;
   uint64_t progress_every = 10000;

@@ -153,6 +153,8 @@ PROTOTYPES = {
         _int, [ImportOptionsP, _text, _size]),
     "qiaolian_import_options_set_decimal_mark": (
         _int, [ImportOptionsP, _text, _size]),
+    "qiaolian_import_options_add_value": (
+        _int, [ImportOptionsP, _text, _size, _text, _size]),
     "qiaolian_import_options_set_duplicate_min_score": (
         _int, [ImportOptionsP, _int]),
     "qiaolian_import_options_set_dry_run": (_int, [ImportOptionsP, _int]),

@@ -558,7 +558,8 @@ class Store:
                     progress_every=None, duplicates="warn",
                     duplicate_min_score=None, bulk_load="auto",
                     trust_ids=False, header_row=None, sheet=None,
-                    mapping=None, date_order="auto", decimal_mark="auto"):
+                    mapping=None, date_order="auto", decimal_mark="auto",
+                    values=None):
         """Imports a CSV, TSV, JSON Lines, .xlsx or .xls file (an export of
         this store too: rows find their records by id); returns the summary
         dict
@@ -623,6 +624,11 @@ class Store:
         "auto" (a comma in a file separated by ";", else a point), "point"
         or "comma" (1.234,5 is 1234.5).
 
+        values: a dict {field: value} of values for every row that gives
+        none, e.g. {"type": "信访", "channel": "来访"} for a register of
+        visits without those columns: the field named as a column header
+        may name it, the value written as a cell.
+
         progress: a callable(rows, bytes, total_bytes), called on this
         thread every `progress_every` rows (default 10000) and at the end.
         It must not use this Store. If it raises, it is not called again,
@@ -647,7 +653,8 @@ class Store:
                     duplicate_min_score=duplicate_min_score,
                     bulk_load=bulk_load, trust_ids=trust_ids,
                     header_row=header_row, sheet=sheet,
-                    date_order=date_order, decimal_mark=decimal_mark)
+                    date_order=date_order, decimal_mark=decimal_mark,
+                    values=values)
         options = _lib.qiaolian_import_options_create()
         if not options:
             raise errors.ResourceExhaustedError("out of memory")
@@ -680,6 +687,11 @@ class Store:
                      "date_order")
             set_text(_lib.qiaolian_import_options_set_decimal_mark,
                      decimal_mark, "decimal_mark")
+            for field, value in (values or {}).items():
+                f = _text(field, "values field")
+                v = _text(str(value), "values value")
+                _lib.qiaolian_import_options_add_value(options, f, len(f), v,
+                                                       len(v))
             if duplicate_min_score is not None:
                 if (isinstance(duplicate_min_score, bool) or
                         not isinstance(duplicate_min_score, int) or

@@ -33,6 +33,7 @@
 #include "qiaolian/import.h"
 #include "qiaolian/limits.h"
 #include "qiaolian/search.h"
+#include "qiaolian/v1/case.pb.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
@@ -82,6 +83,10 @@ enum class Target {
   kRecordId,          // id / meta.id: the record of this store (an export).
   kCurrency,          // 币种 / Currency: of the row's amounts written without
                       // one (ApplyCell's row_currency).
+  kApplicant,         // 来访人, 申请人: a case's party of role applicant,
+                      // by name (one per name of the cell).
+  kRespondent,        // 被申请人, 被反映人: a party of role respondent.
+  kCaseEnterprise,    // 涉及企业: a party of role enterprise.
 };
 
 struct Alias {
@@ -414,6 +419,80 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"remarks", "notes"},
       {"remark", "notes"},
   };
+  // A case register as offices keep it (信访台账, 来访登记表), and as an
+  // English one names its columns.
+  static const auto* case_ = new std::vector<Alias>{
+      {"标题", "title"},
+      {"备注", "notes"},
+      {"标签", "tags"},
+      {"编号", "number"},
+      {"案件编号", "number"},
+      {"信访编号", "number"},
+      {"登记号", "number"},
+      {"受理编号", "number"},
+      {"登记日期", "received"},
+      {"来访日期", "received"},
+      {"来信日期", "received"},
+      {"来电日期", "received"},
+      {"收到日期", "received"},
+      {"接收日期", "received"},
+      {"来源", "channel"},
+      {"渠道", "channel"},
+      {"反映方式", "channel"},
+      {"反映渠道", "channel"},
+      {"来访方式", "channel"},
+      {"受理方式", "channel"},
+      {"类型", "type"},
+      {"类别", "type"},
+      {"事项类别", "type"},
+      {"案件类型", "type"},
+      {"问题类别", "topic"},
+      {"反映问题", "title"},
+      {"主要问题", "title"},
+      {"来访事由", "title"},
+      {"案由", "title"},
+      {"诉求", "description"},
+      {"主要诉求", "description"},
+      {"具体诉求", "description"},
+      {"反映内容", "description"},
+      {"状态", "status"},
+      {"办理进度", "status"},
+      {"处理结果", "outcome"},
+      {"承办人", "handler"},
+      {"处理人", "handler"},
+      {"责任人", "handler"},
+      {"交办单位", "referred_to"},
+      {"转交单位", "referred_to"},
+      {"办结时间", "closed"},
+      {"答复日期", "replied"},
+      {"回复日期", "replied"},
+      {"来访人", "", Target::kApplicant},
+      {"来信人", "", Target::kApplicant},
+      {"来电人", "", Target::kApplicant},
+      {"反映人", "", Target::kApplicant},
+      {"申请人", "", Target::kApplicant},
+      {"来信来访人", "", Target::kApplicant},
+      {"诉求人", "", Target::kApplicant},
+      {"被申请人", "", Target::kRespondent},
+      {"被反映人", "", Target::kRespondent},
+      {"涉及企业", "", Target::kCaseEnterprise},
+      {"caseno", "number"},
+      {"casenumber", "number"},
+      {"referenceno", "number"},
+      {"datereceived", "received"},
+      {"receiveddate", "received"},
+      {"subject", "title"},
+      {"category", "type"},
+      {"applicant", "", Target::kApplicant},
+      {"complainant", "", Target::kApplicant},
+      {"respondent", "", Target::kRespondent},
+      {"officerincharge", "handler"},
+      {"dateclosed", "closed"},
+      {"duedate", "due"},
+      {"referredto", "referred_to"},
+      {"remarks", "notes"},
+      {"remark", "notes"},
+  };
   switch (kind) {
     case v1::KIND_ENTERPRISE:
       return *enterprise;
@@ -423,6 +502,8 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       return *donation;
     case v1::KIND_EVENT:
       return *event;
+    case v1::KIND_CASE:
+      return *case_;
     default:
       return *other;
   }
@@ -694,6 +775,21 @@ absl::Status WithLocaleNote(const MappedColumn& c, absl::string_view value,
 
 // Whether a column gives one value (a second column to the same field
 // would overwrite it), not an item of a list.
+// Whether `m` has a value at `path` (a list: an element; a message: set; a
+// scalar: other than its default).
+bool HasValueAt(const Message& m,
+                const std::vector<const FieldDescriptor*>& path) {
+  const Message* at = &m;
+  for (const FieldDescriptor* f : path) {
+    const google::protobuf::Reflection& r = *at->GetReflection();
+    if (f->is_repeated()) return r.FieldSize(*at, f) > 0;
+    if (!r.HasField(*at, f)) return false;
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
+    at = &r.GetMessage(*at, f);
+  }
+  return true;
+}
+
 bool SingleValued(const MappedColumn& c) {
   switch (c.target) {
     case Target::kField:
@@ -1612,6 +1708,24 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       }
       return absl::OkStatus();
     }
+    case Target::kApplicant:
+    case Target::kRespondent:
+    case Target::kCaseEnterprise: {
+      if (m->GetDescriptor() != v1::Case::descriptor()) {
+        return absl::InvalidArgumentError("only a case has parties");
+      }
+      auto* k = static_cast<v1::Case*>(m);
+      for (const std::string& name : SplitList(value)) {
+        v1::Case::Party* party = k->add_parties();
+        party->set_name(name);
+        party->set_role(c.target == Target::kApplicant
+                            ? v1::Case::Party::ROLE_APPLICANT
+                        : c.target == Target::kRespondent
+                            ? v1::Case::Party::ROLE_RESPONDENT
+                            : v1::Case::Party::ROLE_ENTERPRISE);
+      }
+      return absl::OkStatus();
+    }
     case Target::kPhone:
     case Target::kEmail:
     case Target::kWeChat:
@@ -2315,6 +2429,7 @@ class Importer {
       return absl::InvalidArgumentError(
           "a header row was given, but JSON Lines have no header");
     }
+    QL_RETURN_IF_ERROR(MapValues());
     // Two threads: this one resolves and writes, in file order, what a
     // producer thread reads, maps, normalises and validates (bounded queue
     // of chunks, so memory stays bounded whatever the file size).
@@ -2544,6 +2659,12 @@ class Importer {
       if (c.target == Target::kCurrency) {
         shown = "the currency of the row's amounts";
       }
+      if (c.target == Target::kApplicant) shown = "parties (申请人, by name)";
+      if (c.target == Target::kRespondent)
+        shown = "parties (被申请人, by name)";
+      if (c.target == Target::kCaseEnterprise) {
+        shown = "parties (涉及企业, by name)";
+      }
       if (MoneyColumn(c)) {
         std::string note = HeaderNote(c.header);
         if (!note.empty() &&
@@ -2568,6 +2689,122 @@ class Importer {
       out.columns.push_back(std::move(c));
     }
     return out;
+  }
+
+  // Maps ImportOptions::values to the columns they stand for (values_),
+  // each value read as a cell of its column would be; and, for a case
+  // register without a channel column, the channel its headers name: a
+  // register of visits has 来访人 or 来访日期 (来信…: letters, 来电…:
+  // calls).
+  absl::Status MapValues() {
+    const Descriptor* d = DescriptorOf(o_.kind);
+    auto gives = [&](absl::string_view field) {
+      return std::any_of(
+                 columns_.begin(), columns_.end(),
+                 [&](const MappedColumn& c) { return c.field == field; }) ||
+             std::any_of(
+                 values_.begin(), values_.end(),
+                 [&](const RowValue& v) { return v.column.field == field; });
+    };
+    auto add = [&](const std::string& field, const std::string& value,
+                   const std::string& shown) -> absl::Status {
+      const std::string what =
+          absl::StrCat("value for every row ", field, "=", value);
+      ingest::Row header;
+      header.fields.push_back(field);
+      QL_ASSIGN_OR_RETURN(HeaderColumns columns, ColumnsOf(header));
+      if (columns.columns.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            what, ": \"", field, "\" names no field of ", KindName(o_.kind),
+            " (give a field path, or a header the import knows)"));
+      }
+      MappedColumn c = std::move(columns.columns[0]);
+      if (c.target != Target::kField && c.target != Target::kCapital &&
+          c.target != Target::kEnterpriseType &&
+          c.target != Target::kEnterpriseStatus) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            what, ": \"", field,
+            "\" is a code, contact, document or party, not a field to give "
+            "one value for every row"));
+      }
+      if (c.path.empty()) {
+        QL_ASSIGN_OR_RETURN(c.path, ResolveFieldPath(d, c.field));
+      }
+      for (size_t i = 0; i + 1 < c.path.size(); ++i) {
+        if (c.path[i]->is_repeated()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              what, ": ", c.field, " is inside a list (", c.path[i]->name(),
+              "), not a field to give one value for every row"));
+        }
+      }
+      c.header = field;
+      c.date_order = o_.date_order == ImportDateOrder::kAuto
+                         ? ImportDateOrder::kYearFirst
+                         : o_.date_order;
+      c.told = o_.date_order != ImportDateOrder::kAuto;
+      c.decimal_comma = o_.decimal_mark == ImportDecimalMark::kComma;
+      std::string cell = ingest::CleanText(value);
+      std::unique_ptr<Message> probe = NewRecord(o_.kind);
+      CellResult result;
+      if (cell.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(what, ": no value"));
+      }
+      if (absl::Status st =
+              ApplyCell(c, cell, probe.get(), o_.lenient, "", &result);
+          !st.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": ", st.message()));
+      }
+      summary_.mapped_columns.emplace_back(
+          absl::StrCat(field, " = ", cell),
+          absl::StrCat(c.field, shown, ", for every row that gives none"));
+      values_.push_back({std::move(c), std::move(cell)});
+      return absl::OkStatus();
+    };
+    for (const auto& [field, value] : o_.values) {
+      QL_RETURN_IF_ERROR(add(field, value, ""));
+    }
+    if (o_.kind == v1::KIND_CASE && !gives("channel")) {
+      for (const std::string& h : header_texts_) {
+        for (const char* way : {"来访", "来信", "来电"}) {
+          if (absl::StartsWith(h, way) && !gives("channel")) {
+            QL_RETURN_IF_ERROR(add(
+                "channel", way, absl::StrCat(" (as the header ", h, " says)")));
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // `message`, a required field's error, with how to give the field when
+  // it is a category that a whole file may share.
+  std::string WithValueHint(std::string message) const {
+    const std::string field = FieldOf(message);
+    const size_t dot = field.find('.');
+    if (dot == std::string::npos || !absl::StrContains(message, ": required")) {
+      return message;
+    }
+    const std::string path = field.substr(dot + 1);
+    // A category (an enum: a case's type or channel), which a whole file
+    // can share; not a name or a date.
+    absl::StatusOr<std::vector<const FieldDescriptor*>> resolved =
+        ResolveFieldPath(DescriptorOf(o_.kind), path);
+    if (!resolved.ok() || resolved->empty() ||
+        resolved->back()->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
+      return message;
+    }
+    const bool given =
+        std::any_of(columns_.begin(), columns_.end(),
+                    [&](const MappedColumn& c) { return c.field == path; }) ||
+        std::any_of(values_.begin(), values_.end(),
+                    [&](const RowValue& v) { return v.column.field == path; });
+    absl::StrAppend(&message,
+                    given ? "; the row gives none: give one, or a value for "
+                            "every row that gives none"
+                          : "; no column gives it: give a value for every row",
+                    " (qiaolian import --set ", path, "=VALUE)");
+    return message;
   }
 
   // Reads rows up to the header and maps its columns: the row on line
@@ -2865,6 +3102,13 @@ class Importer {
         if (has_fallbacks_) filled[group] = 1;
       }
     }
+    // The import's values for every row that gives none.
+    for (const RowValue& v : values_) {
+      if (HasValueAt(*record, v.column.path)) continue;
+      absl::Status st = ApplyCell(v.column, v.value, record.get(), o_.lenient,
+                                  "", &cell_result);
+      if (!st.ok()) return reject(v.column.header, st.message());
+    }
     if (o_.kind == v1::KIND_PERSON) {
       JoinHanNames(static_cast<v1::Person*>(record.get()));
       if (!jsonl) SplitMixedName(static_cast<v1::Person*>(record.get()));
@@ -2896,7 +3140,10 @@ class Importer {
     // merged into the stored record.
     if (!partial_) {
       absl::Status valid = ValidateRecord(*record);
-      if (!valid.ok()) return reject(FieldOf(valid.message()), valid.message());
+      if (!valid.ok()) {
+        return reject(FieldOf(valid.message()),
+                      WithValueHint(std::string(valid.message())));
+      }
     }
     item->flagged = cell_result.flagged;
     item->warning = std::move(cell_result.warning);
@@ -3444,6 +3691,13 @@ class Importer {
   std::string source_name_;
   ImportSummary summary_;
   std::vector<MappedColumn> columns_;
+  // A value for every row that gives none (ImportOptions::values, and a
+  // case's channel that a header names: MapValues).
+  struct RowValue {
+    MappedColumn column;
+    std::string value;
+  };
+  std::vector<RowValue> values_;
   bool has_fallbacks_ = false;  // Whether a column of columns_ stands in.
 
   // The mapping file's `column = field.path` lines (ReadMapping).
@@ -3789,6 +4043,10 @@ std::string FieldOfHeader(Kind kind, absl::string_view header) {
     case Target::kQq:
     case Target::kWhatsApp:
       return "contacts.value";
+    case Target::kApplicant:
+    case Target::kRespondent:
+    case Target::kCaseEnterprise:
+      return "parties.name";
     default:
       return a->field;
   }

@@ -1390,6 +1390,39 @@ static void test_import(void) {
   CHECK(qiaolian_import_options_set_date_order(io, NULL, 0) == QIAOLIAN_OK);
   CHECK(qiaolian_import_options_set_decimal_mark(io, NULL, 0) == QIAOLIAN_OK);
   CHECK(qiaolian_import_options_set_dry_run(io, 0) == QIAOLIAN_OK);
+
+  /* A register of visits without a type column: the type given for every
+   * row; the channel its header names. */
+  snprintf(csv, sizeof csv, "%s/visits.csv", dir);
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs("来访日期,来访人,反映问题\n2024-03-05,王芳,房屋租赁纠纷\n", f);
+  fclose(f);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_CASE) ==
+        QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_add_value(io, "类型", strlen("类型"), "投诉",
+                                          strlen("投诉")) == QIAOLIAN_OK);
+  CHECK_FAIL(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+             QIAOLIAN_INVALID_ARGUMENT, "value for every row 类型=投诉", err);
+  CHECK(qiaolian_import_options_add_value(io, NULL, 0, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_add_value(io, NULL, 3, "x", 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_add_value(NULL, "type", 4, "信访",
+                                          strlen("信访")) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_import_options_add_value(io, "类型", strlen("类型"), "信访",
+                                          strlen("信访")) == QIAOLIAN_OK);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL && contains(summary, summary_len, "\"created\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len,
+                                    "\"类型 = 信访\":\"type, for every row"));
+  qiaolian_free(summary);
+  summary = NULL;
+  CHECK(qiaolian_import_options_add_value(io, NULL, 0, NULL, 0) == QIAOLIAN_OK);
+  CHECK(qiaolian_import_options_set_kind(io, QIAOLIAN_KIND_ENTERPRISE) ==
+        QIAOLIAN_OK);
   snprintf(csv, sizeof csv, "%s/上海.csv", dir);
 
   /* Errors. */

@@ -354,6 +354,11 @@ expect_ok "a rename by id alone is not trusted" "1 created" q import person "$TM
 expect_ok "import --trust-ids renames" "0 created, 1 updated" q import person "$TMP/rename.csv" --mode update --trust-ids
 expect_ok "the renamed person" "导出测验" q export 'person where name = "导出测验"' --columns name
 printf '姓名,手机\n手机有误,1390000111\n' >"$TMP/phones.csv"
+printf '来访日期,来访人,反映问题\n1999-03-05,王芳,房屋租赁纠纷\n' >"$TMP/visits.csv"
+expect_ok "a case register without a type column" "--set type=VALUE" q import case "$TMP/visits.csv" --dry-run
+expect_ok "import --set gives it" "1 created" q import case "$TMP/visits.csv" --set type=信访 --set 事项主题=房屋纠纷
+expect_ok "the case as imported" 'VISIT,PETITION,HOUSING_RENT,房屋租赁纠纷,王芳' q export 'case where received = 1999-03-05' --columns channel,type,topic,title,parties.name
+expect_fail "import --set without =" 1 "expected FIELD=VALUE" q import case "$TMP/visits.csv" --set type
 expect_ok "a phone that cannot be one: its line" 'warning on line 2: 手机: "1390000111" has 10 digits' q import person "$TMP/phones.csv" --dry-run
 expect_fail "export unindexed" 1 "no index serves" q export 'enterprise where notes prefix "江苏"'
 expect_ok "export --allow-scan" "古籍印刷厂" q export 'enterprise where notes prefix "江苏"' --allow-scan

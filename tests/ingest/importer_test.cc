@@ -20,6 +20,7 @@
 #include "qiaolian/record.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
+#include "qiaolian/v1/case.pb.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/ingest/hash_sets.h"
 #include "tests/testing/store_levels.h"
@@ -2074,6 +2075,118 @@ TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
     EXPECT_GT(s->created, rows * 9 / 10) << s->ToString();
   }
   EXPECT_TRUE(store->Verify()->problems.empty());
+}
+
+// A case register as offices keep it (信访台账, 来访登记表): its own
+// headers, the people who came by name, and the channel its headers name;
+// a field the register has no column for is given for every row
+// (ImportOptions::values, --set), and a required one without either is
+// rejected saying so.
+TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("visits.csv"),
+            "编号,来访日期,来访人,被反映人,反映问题,诉求,承办人,处理结果,"
+            "事项类型\n"
+            "XF-001,2024-03-05,王芳,东崛购物中心,房屋租赁纠纷,退还押金,李明,"
+            "已解决,\n"
+            "XF-002,2024/3/6,李娜、张伟,,子女就学,咨询入学政策,李明,,咨询\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_CASE;
+  o.reject_file = tmp.Sub("r.csv");
+  // Without a type for the first row: rejected, saying how to give one.
+  auto s = Import(*store, tmp.Sub("visits.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(ReadFile(tmp.Sub("r.csv")),
+              HasSubstr("case.type: required (not TYPE_UNSPECIFIED); the "
+                        "row gives none: give one, or a value for every row "
+                        "that gives none (qiaolian import --set type=VALUE)"));
+  // Given for every row that gives none: the second keeps its own.
+  o.values = {{"事项类型", "信访"}, {"topic", "其他"}};
+  s = Import(*store, tmp.Sub("visits.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->unchanged, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 0u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("column 事项类型 = 信访 -> type, for every row that "
+                        "gives none"));
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("-> channel (as the header 来访日期 says)"));
+  auto page = store->Query("case where number = \"XF-001\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& first = static_cast<const v1::Case&>(*page->records[0]);
+  EXPECT_EQ(first.type(), v1::Case::TYPE_PETITION);
+  EXPECT_EQ(first.channel(), v1::Case::CHANNEL_VISIT);
+  EXPECT_EQ(first.topic(), v1::Case::TOPIC_OTHER);
+  EXPECT_EQ(first.received().day(), 5);
+  EXPECT_EQ(first.title(), "房屋租赁纠纷");
+  EXPECT_EQ(first.description(), "退还押金");
+  EXPECT_EQ(first.handler(), "李明");
+  EXPECT_EQ(first.outcome(), v1::Case::OUTCOME_RESOLVED);
+  ASSERT_EQ(first.parties_size(), 2);
+  EXPECT_EQ(first.parties(0).name(), "王芳");
+  EXPECT_EQ(first.parties(0).role(), v1::Case::Party::ROLE_APPLICANT);
+  EXPECT_EQ(first.parties(1).name(), "东崛购物中心");
+  EXPECT_EQ(first.parties(1).role(), v1::Case::Party::ROLE_RESPONDENT);
+  page = store->Query("case where number = \"XF-002\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& second = static_cast<const v1::Case&>(*page->records[0]);
+  EXPECT_EQ(second.type(), v1::Case::TYPE_CONSULTATION);  // Its own.
+  ASSERT_EQ(second.parties_size(), 2);
+  EXPECT_EQ(second.parties(1).name(), "张伟");
+
+  // Values that cannot be given fail the import, naming them.
+  const std::pair<std::vector<std::pair<std::string, std::string>>, const char*>
+      kBad[] = {
+          {{{"来历", "x"}}, "\"来历\" names no field of case"},
+          {{{"type", "投诉"}}, "\"投诉\" is not a value of Type"},
+          {{{"来访人", "王芳"}}, "is a code, contact, document or party"},
+          {{{"parties.role", "申请人"}}, "parties.role is inside a list"},
+          {{{"received", ""}}, "no value"},
+      };
+  for (const auto& [values, message] : kBad) {
+    SCOPED_TRACE(message);
+    o.values = values;
+    s = Import(*store, tmp.Sub("visits.csv"), o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.status().message(), HasSubstr("value for every row"));
+    EXPECT_THAT(s.status().message(), HasSubstr(message));
+  }
+}
+
+// English headers of a case list.
+TEST(ImporterTest, CaseListWithEnglishHeaders) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("cases.csv"),
+            "Case No.,Date Received,Channel,Category,Subject,Applicant,"
+            "Officer in charge,Status,Date Closed\n"
+            "C-1,2024-05-02,Email,Consultation,Work permit renewal,Tan Ah "
+            "Kow,Li Ming,Closed,2024-05-10\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_CASE;
+  auto s = Import(*store, tmp.Sub("cases.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto page = store->Query("case where number = \"C-1\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& c = static_cast<const v1::Case&>(*page->records[0]);
+  EXPECT_EQ(c.channel(), v1::Case::CHANNEL_EMAIL);
+  EXPECT_EQ(c.type(), v1::Case::TYPE_CONSULTATION);
+  EXPECT_EQ(c.status(), v1::Case::STATUS_CLOSED);
+  EXPECT_EQ(c.closed().day(), 10);
+  EXPECT_EQ(c.title(), "Work permit renewal");
+  EXPECT_EQ(c.handler(), "Li Ming");
+  ASSERT_EQ(c.parties_size(), 1);
+  EXPECT_EQ(c.parties(0).name(), "Tan Ah Kow");
 }
 
 }  // namespace

@@ -401,3 +401,27 @@ def test_import_lists_rows_with_a_warning(tmp_path, store):
         "line": 3,
         "warning": '手机: "1390000111" has 10 digits, where a mainland '
                    'mobile number has 11; imported'}]
+
+
+def test_import_case_register_with_values_for_every_row(tmp_path, store):
+    """A register of visits (来访登记表): no type column, so a value for
+    every row; the channel its header names; the people who came as
+    parties."""
+    f = tmp_path / "visits.csv"
+    f.write_text("来访日期,来访人,反映问题,事项类型\n"
+                 "2024-03-05,王芳,房屋租赁纠纷,\n"
+                 "2024-03-06,李娜,子女就学,咨询\n", encoding="utf-8")
+    s = store.import_file(f, kind="case", dry_run=True)
+    assert s["rejected"] == 1
+    assert any("--set type=VALUE" in r for r in s["rejected_by_reason"])
+    s = store.import_file(f, kind="case", values={"type": "信访"})
+    assert (s["created"], s["rejected"]) == (2, 0), s
+    cases = sorted(store.query("case", allow_scan=True),
+                   key=lambda c: c["received"]["day"])
+    assert [(c["type"], c["channel"]) for c in cases] == [
+        ("TYPE_PETITION", "CHANNEL_VISIT"),
+        ("TYPE_CONSULTATION", "CHANNEL_VISIT")]
+    assert cases[0]["parties"] == [{"role": "ROLE_APPLICANT", "name": "王芳"}]
+    with pytest.raises(qiaolian.InvalidArgumentError,
+                       match="value for every row type=投诉"):
+        store.import_file(f, kind="case", values={"type": "投诉"})
