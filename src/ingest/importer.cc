@@ -34,6 +34,8 @@
 #include "qiaolian/limits.h"
 #include "qiaolian/search.h"
 #include "qiaolian/v1/case.pb.h"
+#include "qiaolian/v1/donation.pb.h"
+#include "qiaolian/v1/event.pb.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/api/store_access.h"
 #include "src/ingest/excel.h"
@@ -83,20 +85,34 @@ enum class Target {
   kRecordId,          // id / meta.id: the record of this store (an export).
   kCurrency,          // 币种 / Currency: of the row's amounts written without
                       // one (ApplyCell's row_currency).
-  kApplicant,         // 来访人, 申请人: a case's party of role applicant,
-                      // by name (one per name of the cell).
-  kRespondent,        // 被申请人, 被反映人: a party of role respondent.
-  kCaseEnterprise,    // 涉及企业: a party of role enterprise.
+  kParty,  // 来访人, 捐赠人, 参加人员: an element of a list of
+           // parties (the alias's field: a case's parties, a
+           // donation's donors or recipients, an event's
+           // participants) with that name and the alias's role,
+           // one per name of the cell.
 };
 
 struct Alias {
   const char* header;  // Compared after normalising (see HeaderKey).
   const char* field;
   Target target = Target::kField;
+  int role = 0;  // kParty: the number of the party's Role.
 };
 
 // Header aliases per kind (Chinese and English). JSON names and proto field
 // paths are always accepted too.
+// The roles of parties named by a column (Alias::role).
+constexpr int kApplicant = v1::Case::Party::ROLE_APPLICANT;
+constexpr int kRespondent = v1::Case::Party::ROLE_RESPONDENT;
+constexpr int kCaseEnterprise = v1::Case::Party::ROLE_ENTERPRISE;
+constexpr int kDonor = v1::Donation::Party::ROLE_DONOR;
+constexpr int kRecipient = v1::Donation::Party::ROLE_RECIPIENT;
+constexpr int kAttendee = v1::Event::Participant::ROLE_ATTENDEE;
+constexpr int kGreeted = v1::Event::Participant::ROLE_RECIPIENT;
+constexpr int kVisited = v1::Event::Participant::ROLE_VISITED;
+constexpr int kGuest = v1::Event::Participant::ROLE_GUEST;
+constexpr int kSpeaker = v1::Event::Participant::ROLE_SPEAKER;
+
 const std::vector<Alias>& AliasesFor(Kind kind) {
   static const auto* enterprise = new std::vector<Alias>{
       {"企业名称", "name"},
@@ -399,6 +415,42 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"project", "campaign"},
       {"remarks", "notes"},
       {"remark", "notes"},
+      // A ledger of gifts as offices keep it (捐赠台账).
+      {"捐赠人", "donors", Target::kParty, kDonor},
+      {"捐款人", "donors", Target::kParty, kDonor},
+      {"捐赠者", "donors", Target::kParty, kDonor},
+      {"捐赠单位", "donors", Target::kParty, kDonor},
+      {"捐款单位", "donors", Target::kParty, kDonor},
+      {"捐赠方", "donors", Target::kParty, kDonor},
+      {"资助人", "donors", Target::kParty, v1::Donation::Party::ROLE_SPONSOR},
+      {"受赠人", "recipients", Target::kParty, kRecipient},
+      {"受助人", "recipients", Target::kParty, kRecipient},
+      {"受赠单位", "recipients", Target::kParty, kRecipient},
+      {"受助对象", "recipients", Target::kParty, kRecipient},
+      {"受赠方", "recipients", Target::kParty, kRecipient},
+      {"受助学生", "recipients", Target::kParty, kRecipient},
+      {"donor", "donors", Target::kParty, kDonor},
+      {"donorname", "donors", Target::kParty, kDonor},
+      {"recipient", "recipients", Target::kParty, kRecipient},
+      {"beneficiary", "recipients", Target::kParty, kRecipient},
+      {"捐赠金额", "money"},
+      {"捐款金额", "money"},
+      {"捐赠项目", "campaign"},
+      {"捐款项目", "campaign"},
+      {"项目", "campaign"},
+      {"收据号", "receipt_number"},
+      {"收据号码", "receipt_number"},
+      {"票据号", "receipt_number"},
+      {"票据编号", "receipt_number"},
+      {"捐赠时间", "date"},
+      {"捐款日期", "date"},
+      {"到账日期", "date"},
+      {"发放日期", "date"},
+      {"发放时间", "date"},
+      {"发放金额", "money"},
+      {"日期", "date"},
+      {"捐赠类型", "type"},
+      {"类型", "type"},
   };
   static const auto* event = new std::vector<Alias>{
       {"标题", "title"},
@@ -418,6 +470,44 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"noofparticipants", "attendee_count"},
       {"remarks", "notes"},
       {"remark", "notes"},
+      // An activities ledger as offices keep it (活动台账).
+      {"活动名称", "title"},
+      {"名称", "title"},
+      {"活动主题", "title"},
+      {"活动时间", "date"},
+      {"活动日期", "date"},
+      {"开始日期", "date"},
+      {"结束时间", "end_date"},
+      {"活动地点", "location.text"},
+      {"举办地点", "location.text"},
+      {"类型", "type"},
+      {"类别", "type"},
+      {"活动类别", "type"},
+      {"活动形式", "type"},
+      {"人数", "attendee_count"},
+      {"参与人数", "attendee_count"},
+      {"出席人数", "attendee_count"},
+      {"承办单位", "organiser"},
+      {"组织单位", "organiser"},
+      {"举办单位", "organiser"},
+      {"主办方", "organiser"},
+      {"活动内容", "description"},
+      {"内容", "description"},
+      {"活动简介", "description"},
+      {"活动情况", "description"},
+      {"报道媒体", "outlet"},
+      {"慰问金额", "money"},
+      {"参加人员", "participants", Target::kParty, kAttendee},
+      {"参与人员", "participants", Target::kParty, kAttendee},
+      {"出席人员", "participants", Target::kParty, kAttendee},
+      {"参会人员", "participants", Target::kParty, kAttendee},
+      {"慰问对象", "participants", Target::kParty, kGreeted},
+      {"走访对象", "participants", Target::kParty, kVisited},
+      {"嘉宾", "participants", Target::kParty, kGuest},
+      {"主讲人", "participants", Target::kParty, kSpeaker},
+      {"发言人", "participants", Target::kParty, kSpeaker},
+      {"guests", "participants", Target::kParty, kGuest},
+      {"speaker", "participants", Target::kParty, kSpeaker},
   };
   // A case register as offices keep it (信访台账, 来访登记表), and as an
   // English one names its columns.
@@ -466,16 +556,16 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"办结时间", "closed"},
       {"答复日期", "replied"},
       {"回复日期", "replied"},
-      {"来访人", "", Target::kApplicant},
-      {"来信人", "", Target::kApplicant},
-      {"来电人", "", Target::kApplicant},
-      {"反映人", "", Target::kApplicant},
-      {"申请人", "", Target::kApplicant},
-      {"来信来访人", "", Target::kApplicant},
-      {"诉求人", "", Target::kApplicant},
-      {"被申请人", "", Target::kRespondent},
-      {"被反映人", "", Target::kRespondent},
-      {"涉及企业", "", Target::kCaseEnterprise},
+      {"来访人", "parties", Target::kParty, kApplicant},
+      {"来信人", "parties", Target::kParty, kApplicant},
+      {"来电人", "parties", Target::kParty, kApplicant},
+      {"反映人", "parties", Target::kParty, kApplicant},
+      {"申请人", "parties", Target::kParty, kApplicant},
+      {"来信来访人", "parties", Target::kParty, kApplicant},
+      {"诉求人", "parties", Target::kParty, kApplicant},
+      {"被申请人", "parties", Target::kParty, kRespondent},
+      {"被反映人", "parties", Target::kParty, kRespondent},
+      {"涉及企业", "parties", Target::kParty, kCaseEnterprise},
       {"caseno", "number"},
       {"casenumber", "number"},
       {"referenceno", "number"},
@@ -483,9 +573,9 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"receiveddate", "received"},
       {"subject", "title"},
       {"category", "type"},
-      {"applicant", "", Target::kApplicant},
-      {"complainant", "", Target::kApplicant},
-      {"respondent", "", Target::kRespondent},
+      {"applicant", "parties", Target::kParty, kApplicant},
+      {"complainant", "parties", Target::kParty, kApplicant},
+      {"respondent", "parties", Target::kParty, kRespondent},
       {"officerincharge", "handler"},
       {"dateclosed", "closed"},
       {"duedate", "due"},
@@ -618,7 +708,29 @@ struct MappedColumn {
   bool told = false;
   // The date order is the one the header's note gives ("(DD/MM/YYYY)").
   bool header_told = false;
+  int party_role = 0;  // Target::kParty: Alias::role.
 };
+
+// The label of the role a party column of `kind` gives (申请人, 捐赠人),
+// or its name.
+std::string PartyRoleLabel(Kind kind, const MappedColumn& c) {
+  const Descriptor* d = DescriptorOf(kind);
+  const FieldDescriptor* list =
+      d == nullptr ? nullptr : d->FindFieldByName(c.field);
+  const FieldDescriptor* role =
+      list == nullptr || list->message_type() == nullptr
+          ? nullptr
+          : list->message_type()->FindFieldByName("role");
+  const google::protobuf::EnumValueDescriptor* v =
+      role == nullptr || role->enum_type() == nullptr
+          ? nullptr
+          : role->enum_type()->FindValueByNumber(c.party_role);
+  if (v == nullptr) return "";
+  if (v->options().ExtensionSize(v1::label) > 0) {
+    return v->options().GetExtension(v1::label, 0);
+  }
+  return v->name();
+}
 
 // Whether column `c` holds dates (or dates and times).
 bool DateColumn(const MappedColumn& c) {
@@ -982,6 +1094,36 @@ absl::StatusOr<int> EnumValueAsWritten(
                    " (expected one of: ", absl::StrJoin(names, ", "), ")"));
 }
 
+// The value of enum `e` one of whose labels `text` holds (帮助学生 holds
+// 助学), the longest when several do (助学金发放: 助学金, not 助学), when
+// it is one value's; else 0 (not classified).
+int EnumValueByLabelWithin(const google::protobuf::EnumDescriptor* e,
+                           absl::string_view text) {
+  int found = 0;
+  size_t longest = 0;
+  bool tie = false;
+  for (int i = 0; i < e->value_count(); ++i) {
+    const auto* v = e->value(i);
+    if (v->number() == 0) continue;
+    const google::protobuf::EnumValueOptions& vo = v->options();
+    for (int j = 0; j < vo.ExtensionSize(v1::label); ++j) {
+      const std::string& label = vo.GetExtension(v1::label, j);
+      if (label.size() < longest || label.empty() ||
+          !absl::StrContains(text, label)) {
+        continue;
+      }
+      if (label.size() > longest) {
+        longest = label.size();
+        found = v->number();
+        tie = false;
+      } else if (found != v->number()) {
+        tie = true;  // As long, another value's.
+      }
+    }
+  }
+  return tie ? 0 : found;
+}
+
 // The value of enum `e` that `text` names (EnumValueAsWritten), or, in
 // traditional characters as files from Hong Kong, Macau and Taiwan write
 // the labels (資金, 座談會), the one its simplified form names.
@@ -1129,8 +1271,24 @@ absl::Status SetPath(Message* m,
         break;
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
-        QL_ASSIGN_OR_RETURN(int n,
-                            EnumValue(f->enum_type(), ingest::ToHalfWidth(v)));
+        absl::StatusOr<int> value =
+            EnumValue(f->enum_type(), ingest::ToHalfWidth(v));
+        // A category with a field for its text as written (a donation's
+        // 用途 and 用途说明): free text (资助贫困学生) is kept there, and
+        // the category is the one whose label it holds, when only one's.
+        const FieldDescriptor* as_written =
+            f->is_repeated() ? nullptr
+                             : f->containing_type()->FindFieldByName(
+                                   absl::StrCat(f->name(), "_text"));
+        if (!value.ok() && as_written != nullptr &&
+            as_written->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          if (r->GetString(*cur, as_written).empty()) {
+            r->SetString(cur, as_written, v);
+          }
+          value = EnumValueByLabelWithin(f->enum_type(), v);
+        }
+        QL_RETURN_IF_ERROR(value.status());
+        const int n = *value;
         if (f->is_repeated()) {
           if (n != 0) r->AddEnumValue(cur, f, n);  // 未知 in a list: none.
         } else {
@@ -1708,21 +1866,24 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       }
       return absl::OkStatus();
     }
-    case Target::kApplicant:
-    case Target::kRespondent:
-    case Target::kCaseEnterprise: {
-      if (m->GetDescriptor() != v1::Case::descriptor()) {
-        return absl::InvalidArgumentError("only a case has parties");
+    case Target::kParty: {
+      // A list of party messages with a string `name` and an enum `role`.
+      const FieldDescriptor* list =
+          m->GetDescriptor()->FindFieldByName(c.field);
+      const Descriptor* party =
+          list == nullptr ? nullptr : list->message_type();
+      const FieldDescriptor* name =
+          party == nullptr ? nullptr : party->FindFieldByName("name");
+      const FieldDescriptor* role =
+          party == nullptr ? nullptr : party->FindFieldByName("role");
+      if (name == nullptr || role == nullptr || !list->is_repeated()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(c.field, " is no list of parties"));
       }
-      auto* k = static_cast<v1::Case*>(m);
-      for (const std::string& name : SplitList(value)) {
-        v1::Case::Party* party = k->add_parties();
-        party->set_name(name);
-        party->set_role(c.target == Target::kApplicant
-                            ? v1::Case::Party::ROLE_APPLICANT
-                        : c.target == Target::kRespondent
-                            ? v1::Case::Party::ROLE_RESPONDENT
-                            : v1::Case::Party::ROLE_ENTERPRISE);
+      for (const std::string& n : SplitList(value)) {
+        Message* p = m->GetReflection()->AddMessage(m, list);
+        p->GetReflection()->SetString(p, name, n);
+        p->GetReflection()->SetEnumValue(p, role, c.party_role);
       }
       return absl::OkStatus();
     }
@@ -2581,6 +2742,7 @@ class Importer {
         for (const Alias& a : AliasesFor(o_.kind)) {
           if (a.field == c.field && a.target != Target::kField) {
             c.target = a.target;
+            c.party_role = a.role;
           }
         }
       }
@@ -2604,6 +2766,7 @@ class Importer {
         if (a != nullptr) {
           c.field = a->field;
           c.target = a->target;
+          c.party_role = a->role;
           found = true;
         }
       }
@@ -2659,11 +2822,9 @@ class Importer {
       if (c.target == Target::kCurrency) {
         shown = "the currency of the row's amounts";
       }
-      if (c.target == Target::kApplicant) shown = "parties (申请人, by name)";
-      if (c.target == Target::kRespondent)
-        shown = "parties (被申请人, by name)";
-      if (c.target == Target::kCaseEnterprise) {
-        shown = "parties (涉及企业, by name)";
+      if (c.target == Target::kParty) {
+        shown = absl::StrCat(c.field, " (", PartyRoleLabel(o_.kind, c),
+                             ", by name)");
       }
       if (MoneyColumn(c)) {
         std::string note = HeaderNote(c.header);
@@ -2763,6 +2924,22 @@ class Importer {
     };
     for (const auto& [field, value] : o_.values) {
       QL_RETURN_IF_ERROR(add(field, value, ""));
+    }
+    // A ledger of gifts without a direction column: received when it names
+    // donors only (捐赠人), given when it names recipients only (受助人).
+    if (o_.kind == v1::KIND_DONATION && !gives("direction")) {
+      const MappedColumn* donors = nullptr;
+      const MappedColumn* recipients = nullptr;
+      for (const MappedColumn& c : columns_) {
+        if (c.target != Target::kParty) continue;
+        (c.field == "donors" ? donors : recipients) = &c;
+      }
+      if ((donors == nullptr) != (recipients == nullptr)) {
+        const MappedColumn& by = donors != nullptr ? *donors : *recipients;
+        QL_RETURN_IF_ERROR(
+            add("direction", donors != nullptr ? "受捐" : "捐出",
+                absl::StrCat(" (as the header ", by.header, " says)")));
+      }
     }
     if (o_.kind == v1::KIND_CASE && !gives("channel")) {
       for (const std::string& h : header_texts_) {
@@ -4043,10 +4220,8 @@ std::string FieldOfHeader(Kind kind, absl::string_view header) {
     case Target::kQq:
     case Target::kWhatsApp:
       return "contacts.value";
-    case Target::kApplicant:
-    case Target::kRespondent:
-    case Target::kCaseEnterprise:
-      return "parties.name";
+    case Target::kParty:
+      return absl::StrCat(a->field, ".name");
     default:
       return a->field;
   }

@@ -21,6 +21,8 @@
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/case.pb.h"
+#include "qiaolian/v1/donation.pb.h"
+#include "qiaolian/v1/event.pb.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/ingest/hash_sets.h"
 #include "tests/testing/store_levels.h"
@@ -896,9 +898,9 @@ TEST(ImporterTest, RecordFromFieldsAndUpdateFromFields) {
   ASSERT_TRUE(visit.ok()) << visit.status();
   EXPECT_EQ(static_cast<const v1::Event&>(**visit).participants(0).ref().id(),
             *id);
-  auto unknown = RecordFromFields(*store, v1::KIND_EVENT, {{"类型", "会议"}});
+  auto unknown = RecordFromFields(*store, v1::KIND_EVENT, {{"颜色", "会议"}});
   EXPECT_THAT(unknown.status().message(),
-              HasSubstr("no field of event is called \"类型\""));
+              HasSubstr("no field of event is called \"颜色\""));
   auto bad = RecordFromFields(*store, v1::KIND_EVENT,
                               {{"活动类型", "会议"}, {"日期", "2020-02-30"}});
   EXPECT_THAT(bad.status().message(), HasSubstr("日期: "));
@@ -2158,6 +2160,98 @@ TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
     EXPECT_THAT(s.status().message(), HasSubstr("value for every row"));
     EXPECT_THAT(s.status().message(), HasSubstr(message));
   }
+}
+
+// Ledgers of activities and gifts as offices keep them (活动台账, 捐赠台账):
+// their own headers, the people taking part, giving or receiving by name,
+// the direction of gifts from whether the ledger names donors or
+// recipients, a purpose written as free text kept as written.
+TEST(ImporterTest, ActivityAndGiftLedgers) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  WriteFile(tmp.Sub("events.csv"),
+            "序号,活动名称,活动时间,活动地点,活动类型,参加人数,承办单位,"
+            "参加人员,慰问对象,活动内容\n"
+            "1,2024年春节慰问,2024-02-05,金坛区,走访慰问,30,金坛区侨联,"
+            "王芳、李娜,张伯伯,走访慰问归侨侨眷\n");
+  ImportOptions o;
+  o.kind = v1::KIND_EVENT;
+  auto s = Import(*store, tmp.Sub("events.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->ignored_columns, std::vector<std::string>{"序号"});
+  auto events = store->Query("event where date = 2024-02-05");
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->records.size(), 1u);
+  const auto& e = static_cast<const v1::Event&>(*events->records[0]);
+  EXPECT_EQ(e.title(), "2024年春节慰问");
+  EXPECT_EQ(e.type(), v1::Event::TYPE_GREETING_VISIT);
+  EXPECT_EQ(e.location().text(), "金坛区");
+  EXPECT_EQ(e.attendee_count(), 30u);
+  EXPECT_EQ(e.organiser(), "金坛区侨联");
+  EXPECT_EQ(e.description(), "走访慰问归侨侨眷");
+  ASSERT_EQ(e.participants_size(), 3);
+  EXPECT_EQ(e.participants(1).name(), "李娜");
+  EXPECT_EQ(e.participants(1).role(), v1::Event::Participant::ROLE_ATTENDEE);
+  EXPECT_EQ(e.participants(2).name(), "张伯伯");
+  EXPECT_EQ(e.participants(2).role(), v1::Event::Participant::ROLE_RECIPIENT);
+
+  // Gifts received: the ledger names donors only.
+  WriteFile(tmp.Sub("received.csv"),
+            "捐赠人,捐赠日期,捐赠金额（元）,捐赠项目,用途,收据号\n"
+            "王芳,2024-02-05,5000,侨心助学,资助贫困学生,SJ001\n"
+            "李娜,2024-02-06,300,侨心助学,助学金发放,SJ002\n");
+  o.kind = v1::KIND_DONATION;
+  s = Import(*store, tmp.Sub("received.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("-> direction (as the header 捐赠人 says)"));
+  auto gift = [&](const char* receipt) {
+    QueryOptions scan;
+    scan.allow_scan = true;
+    auto page = store->Query(
+        absl::StrCat("donation where receipt_number = \"", receipt, "\""),
+        scan);
+    EXPECT_TRUE(page.ok()) << page.status();
+    EXPECT_TRUE(page.ok() && page->records.size() == 1u) << receipt;
+    return page.ok() && page->records.size() == 1
+               ? static_cast<const v1::Donation&>(*page->records[0])
+               : v1::Donation();
+  };
+  const v1::Donation first = gift("SJ001");
+  EXPECT_EQ(first.direction(), v1::Donation::DIRECTION_INBOUND);
+  ASSERT_EQ(first.donors_size(), 1);
+  EXPECT_EQ(first.donors(0).name(), "王芳");
+  EXPECT_EQ(first.donors(0).role(), v1::Donation::Party::ROLE_DONOR);
+  EXPECT_EQ(first.money().amount_minor(), 500000);
+  EXPECT_EQ(first.campaign(), "侨心助学");
+  // Free text: kept as written, not classified (no label in it) ...
+  EXPECT_EQ(first.purpose(), v1::Donation::PURPOSE_UNSPECIFIED);
+  EXPECT_EQ(first.purpose_text(), "资助贫困学生");
+  // ... or classified by the longest label it holds (助学金, not 助学).
+  const v1::Donation second = gift("SJ002");
+  EXPECT_EQ(second.purpose(), v1::Donation::PURPOSE_SCHOLARSHIP);
+  EXPECT_EQ(second.purpose_text(), "助学金发放");
+
+  // Gifts given: the ledger names recipients only.
+  WriteFile(tmp.Sub("given.csv"),
+            "受助对象,发放日期,金额,收据号\n陈小明,2024-03-01,2000,FF001\n");
+  s = Import(*store, tmp.Sub("given.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  const v1::Donation given = gift("FF001");
+  EXPECT_EQ(given.direction(), v1::Donation::DIRECTION_OUTBOUND);
+  ASSERT_EQ(given.recipients_size(), 1);
+  EXPECT_EQ(given.recipients(0).role(), v1::Donation::Party::ROLE_RECIPIENT);
+
+  // Both named: which way is not said, and the row says how to give it.
+  WriteFile(tmp.Sub("both.csv"),
+            "捐赠人,受助对象,捐赠日期,金额\n王芳,陈小明,2024-03-02,100\n");
+  s = Import(*store, tmp.Sub("both.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("--set direction=VALUE"));
 }
 
 // English headers of a case list.

@@ -299,8 +299,8 @@ def test_add_one_record_from_fields(store, shanghai):
                                    "身份证号": "11010519491231002X"})
     assert store.get("person", pid)["name"] == "王小明"
     with pytest.raises(qiaolian.InvalidArgumentError,
-                       match='no field of event is called "类型"'):
-        store.add("event", {"类型": "走访企业"})
+                       match='no field of event is called "颜色"'):
+        store.add("event", {"颜色": "走访企业"})
     with pytest.raises(qiaolian.InvalidArgumentError,
                        match="no enterprise of this store is named"):
         store.add("event", {"活动类型": "走访企业", "日期": "2020-05-06",
