@@ -1735,8 +1735,27 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       if (!row_currency.empty() && MoneyColumn(c)) {
         absl::StrAppend(&readable, " ", row_currency);
       }
-      QL_RETURN_IF_ERROR(WithLocaleNote(
-          c, value, SetPath(m, c.path, readable, &result->named_refs)));
+      absl::Status st = SetPath(m, c.path, readable, &result->named_refs);
+      // A category written in a phrase (新春座谈会, 春节走访慰问): the one
+      // whose label it holds (EnumValueByLabelWithin), with a warning that
+      // says so; a phrase holding none is rejected.
+      const FieldDescriptor* f = c.path.empty() ? nullptr : c.path.back();
+      if (!st.ok() && f != nullptr && !f->is_repeated() &&
+          f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+        const int n = EnumValueByLabelWithin(f->enum_type(), readable);
+        const google::protobuf::EnumValueDescriptor* v =
+            n == 0 ? nullptr : f->enum_type()->FindValueByNumber(n);
+        if (v != nullptr && v->options().ExtensionSize(v1::label) > 0) {
+          const std::string label = v->options().GetExtension(v1::label, 0);
+          st = SetPath(m, c.path, label, &result->named_refs);
+          if (st.ok()) {
+            result->warning =
+                absl::StrCat(c.header, ": \"", value, "\" read as ", label,
+                             ", the category it names; imported");
+          }
+        }
+      }
+      QL_RETURN_IF_ERROR(WithLocaleNote(c, value, st));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;
       }

@@ -2196,6 +2196,27 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_EQ(e.participants(2).name(), "张伯伯");
   EXPECT_EQ(e.participants(2).role(), v1::Event::Participant::ROLE_RECIPIENT);
 
+  // A category written in a phrase: the one whose label it holds, with a
+  // warning naming the row; a phrase holding none is rejected.
+  WriteFile(tmp.Sub("phrases.csv"),
+            "活动名称,活动时间,活动类型\n"
+            "新春座谈,2024-02-15,新春座谈会\n"
+            "联欢,2024-02-16,联欢晚会\n");
+  s = Import(*store, tmp.Sub("phrases.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  ASSERT_EQ(s->warning_rows.size(), 1u) << s->ToString();
+  EXPECT_EQ(s->warning_rows[0].line, 2u);
+  EXPECT_EQ(s->warning_rows[0].warning,
+            "活动类型: \"新春座谈会\" read as 座谈会, the category it names; "
+            "imported");
+  events = store->Query("event where date = 2024-02-15");
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).type(),
+            v1::Event::TYPE_SEMINAR);
+
   // Gifts received: the ledger names donors only.
   WriteFile(tmp.Sub("received.csv"),
             "捐赠人,捐赠日期,捐赠金额（元）,捐赠项目,用途,收据号\n"
