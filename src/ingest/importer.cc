@@ -1755,6 +1755,31 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
           }
         }
       }
+      // A span of days in the date of a record that has an end date (an
+      // activity's 2024.2.5-2.7, 2024年2月5日至7日): both, the end unless
+      // the row gives one.
+      const FieldDescriptor* end =
+          !st.ok() && f != nullptr && !f->is_repeated() && f->name() == "date"
+              ? f->containing_type()->FindFieldByName("end_date")
+              : nullptr;
+      if (end != nullptr && end->message_type() == v1::Date::descriptor() &&
+          f->message_type() == v1::Date::descriptor()) {
+        absl::StatusOr<std::optional<std::pair<v1::Date, v1::Date>>> span =
+            ingest::ParseDateRange(readable);
+        if (!span.ok()) return span.status();
+        if (span->has_value()) {
+          Message* at = m;
+          for (size_t i = 0; i + 1 < c.path.size(); ++i) {
+            at = at->GetReflection()->MutableMessage(at, c.path[i]);
+          }
+          const Reflection* r = at->GetReflection();
+          r->MutableMessage(at, f)->CopyFrom((*span)->first);
+          if (!r->HasField(*at, end)) {
+            r->MutableMessage(at, end)->CopyFrom((*span)->second);
+          }
+          st = absl::OkStatus();
+        }
+      }
       QL_RETURN_IF_ERROR(WithLocaleNote(c, value, st));
       for (size_t i = before; i < result->named_refs.size(); ++i) {
         result->named_refs[i].column = c.header;

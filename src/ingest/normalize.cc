@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -516,6 +517,46 @@ bool ConsumeTime(Cursor* c) {
   return true;
 }
 
+// The rest of the text, when it is a part of the day in Chinese, a time
+// after it, or both (上午, 下午2:30, 晚上7点, 9点半, 全天), spaces allowed
+// between; the cursor moves to the end then. The time is checked and
+// ignored, as ConsumeTime's.
+bool ConsumePartOfDay(Cursor* c) {
+  Cursor t = *c;
+  t.SkipSpaces();
+  bool any = false;
+  for (absl::string_view part : {"上午", "下午", "中午", "晚上", "早上", "早晨",
+                                 "傍晚", "凌晨", "夜间", "全天", "白天"}) {
+    if (t.Consume(part)) {
+      any = true;
+      break;
+    }
+  }
+  t.SkipSpaces();
+  if (!t.AtEnd()) {
+    Cursor clock = t;
+    int hour = 0;
+    int minute = 0;
+    if (ConsumeTime(&clock)) {
+      t = clock;
+    } else if (t.Digits(1, 2, &hour) && (t.Consume("点") || t.Consume("时"))) {
+      if (t.Consume("半")) {
+        minute = 30;
+      } else if (t.Digits(1, 2, &minute)) {
+        t.Consume("分");
+      }
+      if (hour > 24 || minute > 59) return false;
+    } else {
+      return false;
+    }
+    any = true;
+    t.SkipSpaces();
+  }
+  if (!any || !t.AtEnd()) return false;
+  *c = t;
+  return true;
+}
+
 absl::Status DateError(absl::string_view original) {
   // Five digits from 1927 to 2099 as Excel counts days (from 1899-12-30):
   // a date cell that reached the file as its serial number.
@@ -951,6 +992,66 @@ std::string NormalizeCode(absl::string_view s) {
   return out;
 }
 
+namespace {
+
+// The second date of a span written without what it shares with the first
+// (`first`): 7, 7日 or 7号 (the day), 2.7, 2-7, 2/7 or 2月7日 (month and
+// day), in the 年月日 form ParseDate reads; "" when `s` is neither.
+std::string CompletedEnd(absl::string_view s, const v1::Date& first) {
+  Cursor c(s);
+  int a = 0;
+  int b = 0;
+  if (!c.Digits(1, 2, &a)) return "";
+  if (c.AtEnd() || c.Consume("日") || c.Consume("号")) {
+    if (!c.AtEnd()) return "";
+    return absl::StrCat(first.year(), "年", first.month(), "月", a, "日");
+  }
+  char sep = 0;
+  if (!c.Consume("月") && !c.ConsumeAnyOf(".-/", &sep)) return "";
+  if (!c.Digits(1, 2, &b)) return "";
+  if (!c.Consume("日")) c.Consume("号");
+  if (!c.AtEnd()) return "";
+  return absl::StrCat(first.year(), "年", a, "月", b, "日");
+}
+
+bool Before(const v1::Date& a, const v1::Date& b) {
+  return std::make_tuple(a.year(), a.month(), a.day()) <
+         std::make_tuple(b.year(), b.month(), b.day());
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::pair<v1::Date, v1::Date>>> ParseDateRange(
+    absl::string_view s) {
+  const std::string half_width = ToHalfWidth(s);
+  const absl::string_view t = half_width;
+  for (absl::string_view sep : {"至", "到", "~", "～", "—", "–", "－", "-"}) {
+    for (size_t pos = t.find(sep); pos != absl::string_view::npos;
+         pos = t.find(sep, pos + 1)) {
+      const absl::string_view left =
+          absl::StripAsciiWhitespace(t.substr(0, pos));
+      const absl::string_view right =
+          absl::StripAsciiWhitespace(t.substr(pos + sep.size()));
+      if (left.empty() || right.empty()) continue;
+      absl::StatusOr<v1::Date> first = ParseDate(left);
+      if (!first.ok() || first->day() == 0) continue;
+      absl::StatusOr<v1::Date> last = ParseDate(right);
+      if (!last.ok()) {
+        const std::string completed = CompletedEnd(right, *first);
+        if (completed.empty()) continue;
+        last = ParseDate(completed);
+      }
+      if (!last.ok() || last->day() == 0) continue;
+      if (Before(*last, *first)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(Quote(s), " ends before it starts"));
+      }
+      return std::make_optional(std::make_pair(*first, *last));
+    }
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<int64_t> ParseTimestampSeconds(absl::string_view s) {
   const std::string t = ToHalfWidth(CleanText(s));
   absl::Time when;
@@ -1116,7 +1217,9 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view s) {
   } else {
     return DateError(s);
   }
-  if (!c.AtEnd()) {
+  if (!c.AtEnd() && has_day && ConsumePartOfDay(&c)) {
+    // As activity ledgers write the day: 2024年2月5日上午, 下午2:30, 晚上7点.
+  } else if (!c.AtEnd()) {
     // An optional time: "2008-05-07 00:00:00", "2008-05-07T08:00:00Z".
     const bool separated = c.Consume(" ") || c.Consume("T");
     if (!separated || !has_day || !ConsumeTime(&c) || !c.AtEnd()) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -39,6 +40,14 @@ std::string NormalizeCode(absl::string_view s);
 // Date with day 0. INVALID_ARGUMENT saying what was expected otherwise, or
 // when the date does not exist (2021-02-30).
 absl::StatusOr<v1::Date> ParseDate(absl::string_view s);
+
+// A span of days as activity ledgers write one: two dates joined by 至, 到,
+// ~, ～, — or -, the second written in full or without what it shares with
+// the first (2024.2.5-2.7, 2024年2月5日至7日, 2024-02-05至2024-02-07);
+// nullopt when `s` is no such span, INVALID_ARGUMENT when it is one that
+// ends before it starts.
+absl::StatusOr<std::optional<std::pair<v1::Date, v1::Date>>> ParseDateRange(
+    absl::string_view s);
 
 // A moment (google.protobuf.Timestamp fields such as Event.time): RFC 3339
 // as exports write it ("2020-03-05T09:30:00Z", "...+08:00"), or a date and

@@ -2217,6 +2217,25 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).type(),
             v1::Event::TYPE_SEMINAR);
 
+  // A span of days (an activity of several days), a part of the day.
+  WriteFile(tmp.Sub("spans.csv"),
+            "活动名称,活动时间,活动类型\n"
+            "研修班,2024.3.5-3.7,培训\n"
+            "座谈会,2024年3月9日下午2点半,座谈会\n"
+            "倒序,2024.3.7-3.5,培训\n");
+  s = Import(*store, tmp.Sub("spans.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("ends before it starts"));
+  events = store->Query("event where date = 2024-03-05");
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).end_date().day(),
+            7);
+  events = store->Query("event where date = 2024-03-09");
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->records.size(), 1u);
+
   // Gifts received: the ledger names donors only.
   WriteFile(tmp.Sub("received.csv"),
             "捐赠人,捐赠日期,捐赠金额（元）,捐赠项目,用途,收据号\n"

@@ -416,6 +416,64 @@ TEST(ParseDateTest, EnglishMonthNames) {
   ExpectBadDate("05200812", "expected a date");
 }
 
+// The part of the day and the time activity ledgers write after a date:
+// the date is read, the rest checked and set aside.
+TEST(ParseDateTest, PartOfTheDayInChinese) {
+  for (absl::string_view in :
+       {"2024年2月5日上午", "2024年2月5日 下午", "2024-02-05下午2:30",
+        "2024年2月5日晚上7点", "2024年2月5日下午2点半", "2024年2月5日9时30分",
+        "2024年2月5日全天", "2024/2/5 上午 9:00", "２０２４年２月５日上午"}) {
+    ExpectDate(in, 2024, 2, 5);
+  }
+  for (absl::string_view in :
+       {"2024年2月上午", "2024年2月5日上午下午", "2024年2月5日25点",
+        "2024年2月5日上午左右", "2024年2月5日下午2点61分"}) {
+    ExpectBadDate(in, "expected a date");
+  }
+}
+
+TEST(ParseDateRangeTest, SpansOfDaysAsLedgersWriteThem) {
+  struct Span {
+    const char* written;
+    int first;  // month * 100 + day, in 2024
+    int last;
+  };
+  const Span kSpans[] = {
+      {"2024.2.5-2.7", 205, 207},
+      {"2024年2月5日至7日", 205, 207},
+      {"2024年2月5日-2月7日", 205, 207},
+      {"2024-02-05至2024-02-07", 205, 207},
+      {"2024-02-05-2024-02-07", 205, 207},
+      {"2024/2/28 ~ 3/2", 228, 302},
+      {"2024年2月5日到2月5日", 205, 205},
+      {"２０２４年２月５日－７日", 205, 207},
+  };
+  for (const Span& s : kSpans) {
+    SCOPED_TRACE(s.written);
+    auto span = ParseDateRange(s.written);
+    ASSERT_TRUE(span.ok()) << span.status();
+    ASSERT_TRUE(span->has_value());
+    EXPECT_EQ((*span)->first.year(), 2024);
+    EXPECT_EQ((*span)->first.month() * 100 + (*span)->first.day(), s.first);
+    EXPECT_EQ((*span)->second.year(), 2024);
+    EXPECT_EQ((*span)->second.month() * 100 + (*span)->second.day(), s.last);
+  }
+  // Not spans: one date, a month, words.
+  for (const char* in : {"2024-02-05", "2024年2月", "2024-02", "2月5日至7日",
+                         "2024年2月5日至下旬", "至2024年2月7日", ""}) {
+    SCOPED_TRACE(in);
+    auto span = ParseDateRange(in);
+    ASSERT_TRUE(span.ok()) << span.status();
+    EXPECT_FALSE(span->has_value());
+  }
+  ExpectInvalid(ParseDateRange("2024.2.7-2.5").status(),
+                "ends before it starts");
+  // An end that is no day: no span (the cell is then rejected as a date).
+  auto no_day = ParseDateRange("2024年2月5日至2月31日");
+  ASSERT_TRUE(no_day.ok()) << no_day.status();
+  EXPECT_FALSE(no_day->has_value());
+}
+
 TEST(ParseDateTest, FullWidthAndSpaces) {
   for (absl::string_view in :
        {"２００８－０５－０７", "２００８年５月７日", "２００８／５／７",
@@ -534,7 +592,7 @@ TEST(ParseDateTest, Garbage) {
                                "2008-005-07",
                                "2008-05-007",
                                "2008-05-",
-                               "2008年5月7日上午",
+                               "2008年5月7日上午好",
                                "2008-05-07x",
                                "2008-05-07 garbage",
                                "2008-05-07T",
