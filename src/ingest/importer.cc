@@ -2461,6 +2461,15 @@ class Importer {
     has_fallbacks_ =
         std::any_of(columns_.begin(), columns_.end(),
                     [](const MappedColumn& c) { return c.fallback_of >= 0; });
+    one_record_ = true;
+    // What the fields' names say as a file's headers would (来访日期: a
+    // visit), for a whole record.
+    if (!partial) {
+      for (const std::string& h : header.fields) {
+        header_texts_.push_back(ingest::CleanText(h));
+      }
+      QL_RETURN_IF_ERROR(MapValues());
+    }
     Item item;
     item.row = std::move(row);
     Prepare(/*jsonl=*/false, &item);
@@ -3020,11 +3029,16 @@ class Importer {
                     [&](const MappedColumn& c) { return c.field == path; }) ||
         std::any_of(values_.begin(), values_.end(),
                     [&](const RowValue& v) { return v.column.field == path; });
-    absl::StrAppend(&message,
-                    given ? "; the row gives none: give one, or a value for "
-                            "every row that gives none"
-                          : "; no column gives it: give a value for every row",
-                    " (qiaolian import --set ", path, "=VALUE)");
+    if (one_record_) {
+      absl::StrAppend(&message, "; give it (", path, "=VALUE)");
+    } else {
+      absl::StrAppend(
+          &message,
+          given ? "; the row gives none: give one, or a value for every row "
+                  "that gives none"
+                : "; no column gives it: give a value for every row",
+          " (qiaolian import --set ", path, "=VALUE)");
+    }
     return message;
   }
 
@@ -3919,6 +3933,7 @@ class Importer {
     std::string value;
   };
   std::vector<RowValue> values_;
+  bool one_record_ = false;     // BuildOne: fields of one record, not a file.
   bool has_fallbacks_ = false;  // Whether a column of columns_ stands in.
 
   // The mapping file's `column = field.path` lines (ReadMapping).

@@ -2142,6 +2142,21 @@ TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
   ASSERT_EQ(second.parties_size(), 2);
   EXPECT_EQ(second.parties(1).name(), "张伟");
 
+  // One record from fields (qiaolian add) reads its fields' names as a
+  // file's headers: 来访日期 says the case came by visit.
+  auto one = RecordFromFields(
+      *store, v1::KIND_CASE,
+      {{"来访日期", "2024-03-07"}, {"来访人", "赵强"}, {"类型", "咨询"}});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(static_cast<const v1::Case&>(**one).channel(),
+            v1::Case::CHANNEL_VISIT);
+  auto without = RecordFromFields(
+      *store, v1::KIND_CASE, {{"received", "2024-03-07"}, {"type", "咨询"}});
+  ASSERT_FALSE(without.ok());
+  EXPECT_THAT(without.status().message(),
+              HasSubstr("case.channel: required (not CHANNEL_UNSPECIFIED); "
+                        "give it (channel=VALUE)"));
+
   // Values that cannot be given fail the import, naming them.
   const std::pair<std::vector<std::pair<std::string, std::string>>, const char*>
       kBad[] = {
