@@ -278,6 +278,9 @@ def test_import_export_example_runs(tmp_path, run_example):
     assert "edited sheet: updated 1, unchanged 1" in out
     assert ("donation from Malaysia: created 1, {'year': 2020, 'month': 5, "
             "'day': 13}, 12500.0 CNY") in out
+    assert "register of visits: created 2, rejected 0" in out
+    assert ("case 2: CHANNEL_VISIT, TYPE_PETITION, ['陈伟明', '陈小明']"
+            in out)
 
 
 def test_add_one_record_from_fields(store, shanghai):
