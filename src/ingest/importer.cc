@@ -483,7 +483,6 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"类型", "type"},
       {"类别", "type"},
       {"活动类别", "type"},
-      {"活动形式", "type"},
       {"人数", "attendee_count"},
       {"参与人数", "attendee_count"},
       {"出席人数", "attendee_count"},
