@@ -275,6 +275,17 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"居住国家", "residence_country"},
       {"类别", "categories"},
       {"人员类别", "categories"},
+      // A roster of returned overseas Chinese and their families: its
+      // 身份 column says 归侨, 侨眷 ...
+      {"身份", "categories"},
+      {"侨界身份", "categories"},
+      {"人员身份", "categories"},
+      {"侨属类别", "categories"},
+      {"文化程度", "education.level"},
+      {"学历", "education.level"},
+      {"毕业院校", "education.institution"},
+      {"毕业学校", "education.institution"},
+      {"专业", "education.major"},
       {"身份证", "", Target::kResidentId},
       {"身份证号", "", Target::kResidentId},
       {"身份证号码", "", Target::kResidentId},

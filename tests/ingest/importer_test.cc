@@ -2309,6 +2309,43 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_THAT(s->ToString(), HasSubstr("--set direction=VALUE"));
 }
 
+// A roster of returned overseas Chinese and their families (归侨侨眷名册)
+// as an office keeps it: 身份 gives the category, 文化程度 the education.
+TEST(ImporterTest, RosterOfReturnedOverseasChineseAndTheirFamilies) {
+  TempDir tmp;
+  WriteFile(
+      tmp.Sub("roster.csv"),
+      "序号,姓名,性别,出生年月,籍贯,侨居国,身份,联系电话,文化程度,"
+      "毕业院校\n"
+      "1,王芳,女,1965.03,江苏金坛,新加坡,侨眷,139 0000 1111,本科,"
+      "南京师范大学\n"
+      "2,陈伟明,男,1958年11月,广东台山,,归侨、侨领,0519-82345678,大专,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("roster.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->ignored_columns, std::vector<std::string>{"序号"});
+  auto wang = store->Query("person where name = \"王芳\"");
+  ASSERT_TRUE(wang.ok()) << wang.status();
+  ASSERT_EQ(wang->records.size(), 1u);
+  const auto& w = static_cast<const v1::Person&>(*wang->records[0]);
+  ASSERT_EQ(w.categories_size(), 1);
+  EXPECT_EQ(w.categories(0), v1::Person::CATEGORY_QIAOJUAN);
+  EXPECT_EQ(w.residence_country(), "SG");
+  ASSERT_EQ(w.education_size(), 1);
+  EXPECT_EQ(w.education(0).level(), v1::Person::Education::LEVEL_BACHELOR);
+  EXPECT_EQ(w.education(0).institution(), "南京师范大学");
+  auto chen = store->Query("person where name = \"陈伟明\"");
+  ASSERT_TRUE(chen.ok()) << chen.status();
+  ASSERT_EQ(chen->records.size(), 1u);
+  const auto& c = static_cast<const v1::Person&>(*chen->records[0]);
+  ASSERT_EQ(c.categories_size(), 2);
+  EXPECT_EQ(c.categories(0), v1::Person::CATEGORY_RETURNED_OVERSEAS_CHINESE);
+  EXPECT_EQ(c.categories(1), v1::Person::CATEGORY_COMMUNITY_LEADER);
+}
+
 // English headers of a case list.
 TEST(ImporterTest, CaseListWithEnglishHeaders) {
   TempDir tmp;
