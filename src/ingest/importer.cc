@@ -112,9 +112,29 @@ constexpr int kGreeted = v1::Event::Participant::ROLE_RECIPIENT;
 constexpr int kVisited = v1::Event::Participant::ROLE_VISITED;
 constexpr int kGuest = v1::Event::Participant::ROLE_GUEST;
 constexpr int kSpeaker = v1::Event::Participant::ROLE_SPEAKER;
+constexpr int kContact = v1::Enterprise::Officer::ROLE_CONTACT;
+constexpr int kShareholder = v1::Enterprise::Officer::ROLE_SHAREHOLDER;
+constexpr int kChairman = v1::Enterprise::Officer::ROLE_CHAIRMAN;
+constexpr int kGeneralManager = v1::Enterprise::Officer::ROLE_GENERAL_MANAGER;
 
 const std::vector<Alias>& AliasesFor(Kind kind) {
   static const auto* enterprise = new std::vector<Alias>{
+      // People of the enterprise by name (officers): a list of foreign-
+      // invested enterprises names each one's contact and investor.
+      {"联系人", "officers", Target::kParty, kContact},
+      {"企业联系人", "officers", Target::kParty, kContact},
+      {"投资方", "officers", Target::kParty, kShareholder},
+      {"投资人", "officers", Target::kParty, kShareholder},
+      {"投资者", "officers", Target::kParty, kShareholder},
+      {"外方投资者", "officers", Target::kParty, kShareholder},
+      {"股东", "officers", Target::kParty, kShareholder},
+      {"出资人", "officers", Target::kParty, kShareholder},
+      {"董事长", "officers", Target::kParty, kChairman},
+      {"总经理", "officers", Target::kParty, kGeneralManager},
+      {"contactperson", "officers", Target::kParty, kContact},
+      {"shareholder", "officers", Target::kParty, kShareholder},
+      {"shareholders", "officers", Target::kParty, kShareholder},
+      {"investor", "officers", Target::kParty, kShareholder},
       {"企业名称", "name"},
       {"名称", "name"},
       {"单位名称", "name"},

@@ -2346,6 +2346,29 @@ TEST(ImporterTest, RosterOfReturnedOverseasChineseAndTheirFamilies) {
   EXPECT_EQ(c.categories(1), v1::Person::CATEGORY_COMMUNITY_LEADER);
 }
 
+// A list of foreign-invested enterprises names each one's investor and
+// contact: officers by name and role.
+TEST(ImporterTest, EnterpriseListNamesItsInvestorAndContact) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("ents.csv"),
+            "企业名称,统一社会信用代码,投资方,联系人,联系电话\n"
+            "常州三久制造有限公司,91320413723588143D,三久集团（香港）有限公司,"
+            "王建国,0519-82345678\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("ents.csv"), ImportOptions());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ToString(), HasSubstr("column 联系人 -> officers (联系人, by "
+                                       "name)"));
+  auto e = ByUscc(*store, "91320413723588143D");
+  ASSERT_NE(e, nullptr);
+  ASSERT_EQ(e->officers_size(), 2);
+  EXPECT_EQ(e->officers(0).name(), "三久集团（香港）有限公司");
+  EXPECT_EQ(e->officers(0).role(), v1::Enterprise::Officer::ROLE_SHAREHOLDER);
+  EXPECT_EQ(e->officers(1).name(), "王建国");
+  EXPECT_EQ(e->officers(1).role(), v1::Enterprise::Officer::ROLE_CONTACT);
+}
+
 // English headers of a case list.
 TEST(ImporterTest, CaseListWithEnglishHeaders) {
   TempDir tmp;
