@@ -2251,6 +2251,24 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   ASSERT_TRUE(events.ok()) << events.status();
   EXPECT_EQ(events->records.size(), 1u);
 
+  // An activity list in English, with the words such lists use.
+  WriteFile(tmp.Sub("english.csv"),
+            "Event,Date,Type,Venue\n"
+            "Annual Gala,2024-04-01,Gala Dinner,Kuala Lumpur\n"
+            "Export rules,2024-04-02,Workshop,Singapore\n"
+            "Chamber AGM,2024-04-03,Conference,Penang\n");
+  s = Import(*store, tmp.Sub("english.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  for (const auto& [day, type] : {std::pair{1, v1::Event::TYPE_EXCHANGE},
+                                  {2, v1::Event::TYPE_TRAINING},
+                                  {3, v1::Event::TYPE_MEETING}}) {
+    events = store->Query(absl::StrCat("event where date = 2024-04-0", day));
+    ASSERT_TRUE(events.ok()) << events.status();
+    ASSERT_EQ(events->records.size(), 1u);
+    EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).type(), type);
+  }
+
   // Gifts received: the ledger names donors only.
   WriteFile(tmp.Sub("received.csv"),
             "捐赠人,捐赠日期,捐赠金额（元）,捐赠项目,用途,收据号\n"
@@ -2376,14 +2394,35 @@ TEST(ImporterTest, CaseListWithEnglishHeaders) {
             "Case No.,Date Received,Channel,Category,Subject,Applicant,"
             "Officer in charge,Status,Date Closed\n"
             "C-1,2024-05-02,Email,Consultation,Work permit renewal,Tan Ah "
-            "Kow,Li Ming,Closed,2024-05-10\n");
+            "Kow,Li Ming,Closed,2024-05-10\n"
+            "C-2,2024-05-03,Walk-in,Enquiry,School places,Lim Mei,Li Ming,"
+            "Pending,\n"
+            "C-3,2024-05-04,Hotline,Complaint,Noise,Ali,Li Ming,Done,"
+            "2024-05-06\n");
   auto store = OpenStore(tmp.Sub("s"));
   ImportOptions o;
   o.kind = v1::KIND_CASE;
   auto s = Import(*store, tmp.Sub("cases.csv"), o);
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
   EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto of = [&](const char* number) {
+    auto page =
+        store->Query(absl::StrCat("case where number = \"", number, "\""));
+    EXPECT_TRUE(page.ok() && page->records.size() == 1u) << number;
+    return page.ok() && page->records.size() == 1u
+               ? static_cast<const v1::Case&>(*page->records[0])
+               : v1::Case();
+  };
+  // The words English case lists use.
+  const v1::Case walk_in = of("C-2");
+  EXPECT_EQ(walk_in.channel(), v1::Case::CHANNEL_VISIT);
+  EXPECT_EQ(walk_in.type(), v1::Case::TYPE_CONSULTATION);
+  EXPECT_EQ(walk_in.status(), v1::Case::STATUS_IN_PROGRESS);
+  const v1::Case hotline = of("C-3");
+  EXPECT_EQ(hotline.channel(), v1::Case::CHANNEL_PHONE);
+  EXPECT_EQ(hotline.type(), v1::Case::TYPE_PETITION);
+  EXPECT_EQ(hotline.status(), v1::Case::STATUS_CLOSED);
   auto page = store->Query("case where number = \"C-1\"");
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->records.size(), 1u);
