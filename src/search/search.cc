@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -1217,34 +1218,20 @@ absl::Status LookUp(const Store& store, Kind kind, const Lookup& l,
   return absl::OkStatus();
 }
 
-// Adds to `hits` the people or enterprises (`kind`) with a phone number
-// that is `code` however either is written (+60 12-345 6789, +60123456789
-// and 012-345 6789; 0086 139..., +86 139... and 139...; +86 519 8234 5678
-// and 0519-82345678; +65 9123 4567 and 9123 4567: model::SamePhoneNumber),
-// up to `limit` hits in all, none twice: an index holds each number by its
-// national number (search::ContactKey; duplicate detection's contacts
-// index for people), under the keyed hash of an encrypted store (the
-// store's registry derives the entry as a write would). A query that gives
-// a country code finds a number written without one (scoring 95, as it may
-// be another country's), not one that gives another.
-absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
-                       size_t limit, const StoreSnapshot& at,
-                       std::vector<SearchHit>* hits) {
-  const std::optional<model::PhoneNumber> query = model::ParsePhoneNumber(code);
-  if (!query.has_value()) return absl::OkStatus();
-  const uint16_t index_id = kind == v1::KIND_PERSON ? search::kPersonContact
-                                                    : search::kEnterprisePhones;
+// Calls `f` with each record of `kind` that an entry of derived index
+// `index_id` files under one of the tuples the index derives from `probe`
+// (a record holding the query; under the keyed hash of an encrypted store,
+// as a write would derive it), at `at`, each once, while `f` returns true.
+// No entry or no such index: no call.
+absl::Status ForEachIndexed(
+    const Store& store, Kind kind, uint16_t index_id,
+    const google::protobuf::Message& probe, const StoreSnapshot& at,
+    const std::function<
+        absl::StatusOr<bool>(uint64_t, const google::protobuf::Message&)>& f) {
   const model::Index* index =
       internal::StoreAccess::Indexes(store).Find(index_id);
   if (index == nullptr) return absl::OkStatus();
-  std::unique_ptr<google::protobuf::Message> probe = NewRecord(kind);
-  const google::protobuf::FieldDescriptor* contacts =
-      probe->GetDescriptor()->FindFieldByName("contacts");
-  if (contacts == nullptr) return absl::OkStatus();
-  static_cast<v1::Contact*>(
-      probe->GetReflection()->AddMessage(probe.get(), contacts))
-      ->set_value(code);
-  const std::vector<std::string> tuples = model::IndexTuples(*index, *probe);
+  const std::vector<std::string> tuples = model::IndexTuples(*index, probe);
   if (tuples.empty()) return absl::OkStatus();
   QL_ASSIGN_OR_RETURN(const leveldb::Snapshot* snapshot,
                       internal::StoreAccess::RawSnapshot(store, at));
@@ -1252,53 +1239,93 @@ absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
   leveldb::ReadOptions ro;
   ro.snapshot = snapshot;
   std::unique_ptr<leveldb::Iterator> it(db.raw()->NewIterator(ro));
-  const std::string start = storage::IndexPrefix(index_id) + tuples[0];
-  for (it->Seek(start);
-       it->Valid() && it->key().starts_with(start) && hits->size() < limit;
-       it->Next()) {
-    // The entry: `start`, then the record id.
-    absl::string_view tail;
-    if (it->key().size() == start.size() + 8) {
-      tail = absl::string_view(it->key().data() + start.size(), 8);
+  std::vector<uint64_t> seen;
+  for (const std::string& tuple : tuples) {
+    const std::string start = storage::IndexPrefix(index_id) + tuple;
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start);
+         it->Next()) {
+      // The entry: `start`, then the record id.
+      absl::string_view tail;
+      if (it->key().size() == start.size() + 8) {
+        tail = absl::string_view(it->key().data() + start.size(), 8);
+      }
+      uint64_t id = 0;
+      if (tail.empty() || !storage::GetU64(&tail, &id)) {
+        return absl::DataLossError(
+            absl::StrCat("malformed entry of index ", index->name,
+                         " of length ", it->key().size(), "; run verify"));
+      }
+      if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      seen.push_back(id);
+      QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                          db.Get(storage::RowKey(kind, id), snapshot));
+      if (!row.has_value()) continue;  // An entry behind its row: verify's.
+      std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
+      QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, record.get()));
+      QL_ASSIGN_OR_RETURN(bool more, f(id, *record));
+      if (!more) return absl::OkStatus();
     }
-    uint64_t id = 0;
-    if (tail.empty() || !storage::GetU64(&tail, &id)) {
-      return absl::DataLossError(
-          absl::StrCat("malformed phone index entry of length ",
-                       it->key().size(), "; run verify"));
-    }
-    if (HasHit(*hits, id)) continue;
-    QL_ASSIGN_OR_RETURN(std::optional<std::string> row,
-                        db.Get(storage::RowKey(kind, id), snapshot));
-    if (!row.has_value()) continue;  // An entry behind its row: verify's.
-    std::unique_ptr<google::protobuf::Message> record = NewRecord(kind);
-    QL_RETURN_IF_ERROR(storage::DecodeRow(db, kind, id, *row, record.get()));
-    // The record's numbers that are the query's (an entry is shared by
-    // numbers of other countries with the same national number). One that
-    // leaves out the country code the query gives may be another country's.
-    bool found = false, same = false;
-    const google::protobuf::Reflection& r = *record->GetReflection();
-    for (int i = 0; i < r.FieldSize(*record, contacts); ++i) {
-      const auto& c = static_cast<const v1::Contact&>(
-          r.GetRepeatedMessage(*record, contacts, i));
-      const std::optional<model::PhoneNumber> p =
-          model::ParsePhoneNumber(c.value());
-      if (!p.has_value() || !model::SamePhoneNumber(*p, *query)) continue;
-      found = true;
-      same = same || query->country_code == 0 ||
-             p->country_code == query->country_code;
-    }
-    if (!found) continue;
-    static constexpr Lookup kPhone = {
-        "contacts.value", "contact",
-        "phone number is the query, by its digits"};
-    static constexpr Lookup kPhoneElsewhere = {
-        "contacts.value", "contact",
-        "phone number is the query's, written without its country code"};
-    hits->push_back(ExactHit(*record, id, same ? 100 : 95,
-                             same ? kPhone : kPhoneElsewhere));
+    QL_RETURN_IF_ERROR(storage::FromLevelDb(
+        it->status(), absl::StrCat("searching ", index->name)));
   }
-  return storage::FromLevelDb(it->status(), "searching phone numbers");
+  return absl::OkStatus();
+}
+
+// Adds to `hits` the people or enterprises (`kind`) with a phone number
+// that is `code` however either is written (+60 12-345 6789, +60123456789
+// and 012-345 6789; 0086 139..., +86 139... and 139...; +86 519 8234 5678
+// and 0519-82345678; +65 9123 4567 and 9123 4567: model::SamePhoneNumber),
+// up to `limit` hits in all, none twice: an index holds each number by its
+// national number (search::ContactKey; duplicate detection's contacts
+// index for people). A query that gives a country code finds a number
+// written without one (scoring 95, as it may be another country's), not
+// one that gives another.
+absl::Status PhoneHits(const Store& store, Kind kind, const std::string& code,
+                       size_t limit, const StoreSnapshot& at,
+                       std::vector<SearchHit>* hits) {
+  const std::optional<model::PhoneNumber> query = model::ParsePhoneNumber(code);
+  if (!query.has_value() || hits->size() >= limit) return absl::OkStatus();
+  std::unique_ptr<google::protobuf::Message> probe = NewRecord(kind);
+  const google::protobuf::FieldDescriptor* contacts =
+      probe->GetDescriptor()->FindFieldByName("contacts");
+  if (contacts == nullptr) return absl::OkStatus();
+  static_cast<v1::Contact*>(
+      probe->GetReflection()->AddMessage(probe.get(), contacts))
+      ->set_value(code);
+  const uint16_t index_id = kind == v1::KIND_PERSON ? search::kPersonContact
+                                                    : search::kEnterprisePhones;
+  return ForEachIndexed(
+      store, kind, index_id, *probe, at,
+      [&](uint64_t id,
+          const google::protobuf::Message& record) -> absl::StatusOr<bool> {
+        if (HasHit(*hits, id)) return true;
+        // The record's numbers that are the query's (an entry is shared by
+        // numbers of other countries with the same national number). One
+        // that leaves out the country code the query gives may be another
+        // country's.
+        bool found = false, same = false;
+        const google::protobuf::Reflection& r = *record.GetReflection();
+        for (int i = 0; i < r.FieldSize(record, contacts); ++i) {
+          const auto& c = static_cast<const v1::Contact&>(
+              r.GetRepeatedMessage(record, contacts, i));
+          const std::optional<model::PhoneNumber> p =
+              model::ParsePhoneNumber(c.value());
+          if (!p.has_value() || !model::SamePhoneNumber(*p, *query)) continue;
+          found = true;
+          same = same || query->country_code == 0 ||
+                 p->country_code == query->country_code;
+        }
+        if (!found) return true;
+        static constexpr Lookup kPhone = {
+            "contacts.value", "contact",
+            "phone number is the query, by its digits"};
+        static constexpr Lookup kPhoneElsewhere = {
+            "contacts.value", "contact",
+            "phone number is the query's, written without its country code"};
+        hits->push_back(ExactHit(record, id, same ? 100 : 95,
+                                 same ? kPhone : kPhoneElsewhere));
+        return hits->size() < limit;
+      });
 }
 
 // The records whose USCC or registration number (enterprises), identity
@@ -1454,19 +1481,22 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
     static constexpr Lookup kRepresentative = {
         "legal_representative.name", "legal representative",
         "legal representative's name is the query"};
-    // A Han name in traditional characters too: mainland registries often
-    // keep a Hong Kong or Taiwan representative's name as on the person's
-    // papers (陳大文). Converted only now, when the lookup runs.
-    if (static_cast<unsigned char>(representatives[0][0]) >= 0xE0) {
-      std::string traditional = text::ToTraditional(representatives[0]);
-      if (std::find(representatives.begin(), representatives.end(),
-                    traditional) == representatives.end()) {
-        representatives.push_back(std::move(traditional));
-      }
-    }
-    QL_RETURN_IF_ERROR(LookUp(store, kind, kRepresentative, representatives,
-                              kLegalRepresentativeScore,
-                              hits.size() + options.limit, *snapshot, &hits));
+    // By the name's compact form and, for a Latin name, its other word
+    // orders (search::kEnterpriseRepresentatives): 陳大文 in a registry
+    // that keeps a Hong Kong representative's name as on his papers, TAN
+    // WEIMING or Weiming Tan for Tan Wei Ming.
+    v1::Enterprise probe;
+    probe.mutable_legal_representative()->set_name(representatives[0]);
+    const size_t limit = hits.size() + options.limit;
+    QL_RETURN_IF_ERROR(ForEachIndexed(
+        store, kind, search::kEnterpriseRepresentatives, probe, *snapshot,
+        [&](uint64_t id,
+            const google::protobuf::Message& record) -> absl::StatusOr<bool> {
+          if (HasHit(hits, id)) return true;
+          hits.push_back(
+              ExactHit(record, id, kLegalRepresentativeScore, kRepresentative));
+          return hits.size() < limit;
+        }));
   }
   std::stable_sort(
       hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {

@@ -260,6 +260,15 @@ void EnterprisePhones(const Message& m, std::vector<std::string>* out) {
   }
 }
 
+void Representatives(const Message& m, std::vector<std::string>* out) {
+  const auto& e = static_cast<const v1::Enterprise&>(m);
+  const std::string n = text::Normalize(e.legal_representative().name());
+  const std::string c = text::Compact(n);
+  if (c.empty()) return;
+  out->push_back(Tuple(c));
+  for (const std::string& r : OtherNameOrders(n)) out->push_back(Tuple(r));
+}
+
 void CrossScript(const Message& m, std::vector<std::string>* out) {
   const auto& p = static_cast<const v1::Person&>(m);
   std::vector<std::string> han;
@@ -534,6 +543,8 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
                          "search.short_prefixes", "2", ShortPrefixesOf),
       IndexSpec::Derived(kEnterprisePhones, KIND_ENTERPRISE, "search.phones",
                          "2", EnterprisePhones),
+      IndexSpec::Derived(kEnterpriseRepresentatives, KIND_ENTERPRISE,
+                         "search.representatives", "1", Representatives),
   };
   // With encryption at rest (docs/privacy.md): the terms and grams of a
   // person leave the (encrypted) address out; contacts are kept as keyed
@@ -553,6 +564,7 @@ std::vector<model::IndexSpec> SearchIndexSpecs() {
         break;
       case kPersonContact:
       case kEnterprisePhones:
+      case kEnterpriseRepresentatives:
         s.sensitive_input = model::SensitiveInput::kHash;
         break;
       default:

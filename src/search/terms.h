@@ -112,6 +112,11 @@ inline constexpr uint16_t kEnterpriseShortPrefixes = 245;
 // An enterprise's phone numbers by their national number (ContactKey), for
 // a search by a number written otherwise than stored.
 inline constexpr uint16_t kEnterprisePhones = 246;
+// An enterprise's legal representative by the name's compact form (text::
+// Compact: case, spaces, full width and traditional characters folded) and,
+// for a Latin name, its other word orders (OtherNameOrders): Tan Wei Ming,
+// TAN WEIMING and Weiming Tan meet, as 陳大文 and 陈 大文 do.
+inline constexpr uint16_t kEnterpriseRepresentatives = 247;
 
 // Queries of at most this many characters find their prefix matches in the
 // short-prefixes index, longer ones in the terms index.

@@ -689,7 +689,11 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
       with_representative("新加坡陈氏投资有限公司", "TAN WEI MING");
   const uint64_t lim =
       with_representative("金坛林氏贸易有限公司", "Lim Siew Hoon");
-  for (const char* q : {"Tan Wei Ming", "tan wei ming", "TAN  WEI MING"}) {
+  // The syllables of a given name joined or apart, the surname first or
+  // last: as lists from abroad write one name several ways.
+  for (const char* q :
+       {"Tan Wei Ming", "tan wei ming", "TAN  WEI MING", "Tan Weiming",
+        "TAN WEIMING", "Wei Ming Tan", "Weiming Tan"}) {
     SCOPED_TRACE(q);
     hits = Find(v1::KIND_ENTERPRISE, q);
     ASSERT_FALSE(hits.empty());
@@ -698,6 +702,11 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
   }
   EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "LIM SIEW HOON")),
             (std::vector<uint64_t>{lim}));
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "Siew Hoon Lim")),
+            (std::vector<uint64_t>{lim}));
+  // Another name, not a part of one.
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Wei Ming").empty());
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Tan Wei Min").empty());
 }
 
 TEST_P(SearchTest, SingleCharacterAndLimit) {
