@@ -1368,63 +1368,38 @@ absl::Status CodeHits(const Store& store, Kind kind, const std::string& code,
 constexpr int kLegalRepresentativeScore = 60;
 
 // The query as a person's name, for an enterprise search to look up the
-// legal representatives by equality, in the forms registries write them:
-// two to four Han characters simplified (as the search compares) and as
-// typed (Search adds the traditional form when it looks them up); two to
-// four Latin words (Tan Wei Ming, Nguyen Van An) as typed, in capitals and
-// in title case. Empty for other queries.
-std::vector<std::string> RepresentativeQueries(absl::string_view text) {
-  std::vector<std::string> out;
-  auto add = [&out](std::string v) {
-    if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) {
-      out.push_back(std::move(v));
-    }
-  };
+// legal representatives by (search::kEnterpriseRepresentatives, which
+// folds case, spaces and script): two to four Han characters, or two to
+// four Latin words (Tan Wei Ming, Nguyen Van An); nullopt for other
+// queries.
+std::optional<std::string> RepresentativeQuery(absl::string_view text) {
   const std::string typed =
       absl::StrJoin(absl::StrSplit(text, ' ', absl::SkipWhitespace()), " ");
-  if (typed.size() > 64) return out;
+  if (typed.size() > 64) return std::nullopt;
   // Told apart cheaply first: a Han character takes 3 or 4 bytes.
   const bool wide = std::any_of(typed.begin(), typed.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0xE0;
   });
   if (wide) {
-    if (typed.size() < 6) return out;
-    std::string compact = text::Compact(typed);
-    const std::u32string cps = text::ToU32(compact);
+    if (typed.size() < 6) return std::nullopt;
+    const std::u32string cps = text::ToU32(text::Compact(typed));
     if (cps.size() < 2 || cps.size() > 4 ||
         !std::all_of(cps.begin(), cps.end(), text::IsHan)) {
-      return out;
+      return std::nullopt;
     }
-    add(std::move(compact));
-    // As typed only when it is a name of Han characters alone (陳偉明):
-    // other characters cannot match, and would spoil the one query the
-    // forms go in.
-    const std::u32string typed_cps = text::ToU32(typed);
-    if (std::all_of(typed_cps.begin(), typed_cps.end(), text::IsHan)) {
-      add(typed);
-    }
-    return out;
+    return typed;
   }
   const std::vector<absl::string_view> words = absl::StrSplit(typed, ' ');
-  if (words.size() < 2 || words.size() > 4) return out;
+  if (words.size() < 2 || words.size() > 4) return std::nullopt;
   for (absl::string_view w : words) {
     if (std::none_of(w.begin(), w.end(), absl::ascii_isalpha) ||
         !std::all_of(w.begin(), w.end(), [](char c) {
           return absl::ascii_isalpha(c) || c == '-' || c == '\'' || c == '.';
         })) {
-      return out;
+      return std::nullopt;
     }
   }
-  add(typed);
-  add(absl::AsciiStrToUpper(typed));
-  std::string title = absl::AsciiStrToLower(typed);
-  for (size_t i = 0; i < title.size(); ++i) {
-    if (i == 0 || title[i - 1] == ' ' || title[i - 1] == '-') {
-      title[i] = absl::ascii_toupper(title[i]);
-    }
-  }
-  add(std::move(title));
-  return out;
+  return typed;
 }
 
 }  // namespace
@@ -1445,12 +1420,12 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
         "search min_score ", options.min_score, " is not in 1..100"));
   }
   std::optional<std::string> code = CodeQuery(text);
-  std::vector<std::string> representatives;
+  std::optional<std::string> representative;
   if (kind == v1::KIND_ENTERPRISE &&
       options.min_score <= kLegalRepresentativeScore) {
-    representatives = RepresentativeQueries(text);
+    representative = RepresentativeQuery(text);
   }
-  if (!code.has_value() && representatives.empty()) {
+  if (!code.has_value() && !representative.has_value()) {
     Searcher s(store, kind, options);
     return s.Run(text);
   }
@@ -1475,7 +1450,7 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
   }
   // Enterprises whose legal representative the query names, when they can
   // rank: fewer hits than the limit, or some scoring lower.
-  if (!representatives.empty() &&
+  if (representative.has_value() &&
       (hits.size() < options.limit ||
        hits.back().score < kLegalRepresentativeScore)) {
     static constexpr Lookup kRepresentative = {
@@ -1486,7 +1461,7 @@ absl::StatusOr<std::vector<SearchHit>> Search(const Store& store, Kind kind,
     // that keeps a Hong Kong representative's name as on his papers, TAN
     // WEIMING or Weiming Tan for Tan Wei Ming.
     v1::Enterprise probe;
-    probe.mutable_legal_representative()->set_name(representatives[0]);
+    probe.mutable_legal_representative()->set_name(*representative);
     const size_t limit = hits.size() + options.limit;
     QL_RETURN_IF_ERROR(ForEachIndexed(
         store, kind, search::kEnterpriseRepresentatives, probe, *snapshot,

@@ -261,22 +261,6 @@ std::string ToSimplified(absl::string_view s) {
 
 absl::Status SimplifierStatus() { return Simplifier::Get().status(); }
 
-std::string ToTraditional(absl::string_view s) {
-  // OpenCC's s2t, opened on first use (a search that needs it); without
-  // its data, text unchanged.
-  static const opencc_t cc = [] {
-    opencc_t c = reinterpret_cast<opencc_t>(-1);
-    for (const char* config : {"s2t.json", "/usr/share/opencc/s2t.json"}) {
-      c = opencc_open(config);
-      if (c != reinterpret_cast<opencc_t>(-1)) break;
-    }
-    return c;
-  }();
-  static std::mutex mu;  // As for t2s: not documented as thread-safe.
-  if (cc == reinterpret_cast<opencc_t>(-1)) return std::string(s);
-  return ConvertWith(cc, &mu, s);
-}
-
 std::string Normalize(absl::string_view s) {
   std::u32string folded = FoldAndStrip(s);
   const Simplifier& simp = Simplifier::Get();

@@ -41,11 +41,6 @@ std::string Compact(absl::string_view s);
 // Only step 3: traditional -> simplified (OpenCC t2s); other text unchanged.
 std::string ToSimplified(absl::string_view s);
 
-// Simplified -> traditional (OpenCC s2t), for looking up values stored as
-// written in traditional characters (陈大文 -> 陳大文); text unchanged when
-// OpenCC's data is missing.
-std::string ToTraditional(absl::string_view s);
-
 // Whether OpenCC's data loaded (when it did not, step 3 is skipped and this
 // says why; tests check it).
 absl::Status SimplifierStatus();

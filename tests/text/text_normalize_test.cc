@@ -35,16 +35,6 @@ TEST(TextNormalizeTest, ZeroWidthRemoved) {
   EXPECT_EQ(Normalize("Ch\u200Den\u00ADWei\u2060"), "chenwei");
 }
 
-// For looking up names kept as written in traditional characters.
-TEST(TextNormalizeTest, SimplifiedToTraditional) {
-  EXPECT_EQ(ToTraditional("陈大文"), "陳大文");
-  EXPECT_EQ(ToTraditional("黄伟强"), "黃偉強");
-  EXPECT_EQ(ToTraditional("陳大文"), "陳大文");
-  EXPECT_EQ(ToTraditional("Tan Wei Ming"), "Tan Wei Ming");
-  EXPECT_EQ(ToTraditional(""), "");
-  EXPECT_EQ(ToSimplified(ToTraditional("刘晓华")), "刘晓华");
-}
-
 TEST(TextNormalizeTest, TraditionalToSimplified) {
   EXPECT_EQ(Normalize("陳偉"), "陈伟");
   EXPECT_EQ(Normalize("鄭國華"), "郑国华");
