@@ -2142,6 +2142,29 @@ TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
   ASSERT_EQ(second.parties_size(), 2);
   EXPECT_EQ(second.parties(1).name(), "张伟");
 
+  // JSON Lines take the values too, where a record gives none.
+  WriteFile(tmp.Sub("cases.jsonl"),
+            "{\"received\":{\"year\":2024,\"month\":4,\"day\":1},"
+            "\"channel\":\"CHANNEL_PHONE\",\"number\":\"J-1\"}\n"
+            "{\"received\":{\"year\":2024,\"month\":4,\"day\":2},"
+            "\"channel\":\"CHANNEL_PHONE\",\"type\":\"TYPE_CONSULTATION\","
+            "\"number\":\"J-2\"}\n");
+  ImportOptions jo;
+  jo.kind = v1::KIND_CASE;
+  jo.values = {{"type", "信访"}};
+  s = Import(*store, tmp.Sub("cases.jsonl"), jo);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  for (const auto& [number, type] : {std::pair{"J-1", v1::Case::TYPE_PETITION},
+                                     {"J-2", v1::Case::TYPE_CONSULTATION}}) {
+    auto got =
+        store->Query(absl::StrCat("case where number = \"", number, "\""));
+    ASSERT_TRUE(got.ok()) << got.status();
+    ASSERT_EQ(got->records.size(), 1u) << number;
+    EXPECT_EQ(static_cast<const v1::Case&>(*got->records[0]).type(), type)
+        << number;
+  }
+
   // One record from fields (qiaolian add) reads its fields' names as a
   // file's headers: 来访日期 says the case came by visit.
   auto one = RecordFromFields(
