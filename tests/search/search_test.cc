@@ -707,6 +707,19 @@ TEST_P(SearchTest, EnterprisesByTheirLegalRepresentative) {
   // Another name, not a part of one.
   EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Wei Ming").empty());
   EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Tan Wei Min").empty());
+  // A new representative: found by the new name, not the old one; the
+  // index follows updates and deletes.
+  v1::Enterprise e;
+  ASSERT_TRUE(store_->Get(v1::KIND_ENTERPRISE, tan, &e).ok());
+  e.mutable_legal_representative()->set_name("LEE CHONG WEI");
+  ASSERT_TRUE(store_->Update(&e).ok());
+  ExpectVerifyClean();
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Tan Weiming").empty());
+  EXPECT_EQ(Ids(Find(v1::KIND_ENTERPRISE, "Chong Wei Lee")),
+            (std::vector<uint64_t>{tan}));
+  ASSERT_TRUE(store_->Delete(v1::KIND_ENTERPRISE, tan).ok());
+  ExpectVerifyClean();
+  EXPECT_TRUE(Find(v1::KIND_ENTERPRISE, "Lee Chong Wei").empty());
 }
 
 TEST_P(SearchTest, SingleCharacterAndLimit) {
