@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -351,7 +352,8 @@ TEST(ParseDateTest, MixesOfDatePiecesReadOrAreRejected) {
       "december", "Wed", "7th",  "民国", "民國", "元", "九十七", "一百",
       "零",       "年",  "月",   "日",   "号",   ":",  "30",     "PM",
       "a.m.",     "T",   "Z",    "+08",  " ",    ",",  ".",      "-",
-      "/",        "萬",  "港幣", "RM",   "Rp",   "S$", "圆"};
+      "/",        "萬",  "港幣", "RM",   "Rp",   "S$", "圆",     "上午",
+      "下午",     "点",  "半",   "至",   "~",    "分"};
   std::mt19937 rng(19);
   for (int n = 0; n < 20000; ++n) {
     std::string in;
@@ -373,6 +375,17 @@ TEST(ParseDateTest, MixesOfDatePiecesReadOrAreRejected) {
       EXPECT_GE(money->amount_minor(), 0);
     } else {
       EXPECT_EQ(money.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+    // A span: two real days, the second not before the first.
+    const auto span = ParseDateRange(in);
+    if (span.ok() && span->has_value()) {
+      const auto& [first, last] = **span;
+      EXPECT_TRUE(model::CheckDate(first).ok() && first.day() != 0);
+      EXPECT_TRUE(model::CheckDate(last).ok() && last.day() != 0);
+      EXPECT_LE(std::make_tuple(first.year(), first.month(), first.day()),
+                std::make_tuple(last.year(), last.month(), last.day()));
+    } else if (!span.ok()) {
+      EXPECT_EQ(span.status().code(), absl::StatusCode::kInvalidArgument);
     }
   }
 }
