@@ -1124,6 +1124,35 @@ absl::StatusOr<int> EnumValueAsWritten(
                    " (expected one of: ", absl::StrJoin(names, ", "), ")"));
 }
 
+// A count as ledgers write it (half-width, without thousands separators):
+// digits with a counting word after them (30人, 12家, 5场, 200人次), or
+// said to be about so many (约50人, 100余人, 30多名, 50人左右); the number
+// is taken as written. False for anything else (近百: no digits).
+bool CountAsWritten(absl::string_view text, int64_t* n) {
+  absl::string_view t = absl::StripAsciiWhitespace(text);
+  for (absl::string_view about : {"大约", "共计", "约", "近", "共", "计"}) {
+    if (absl::ConsumePrefix(&t, about)) break;
+  }
+  size_t digits = 0;
+  while (digits < t.size() && absl::ascii_isdigit(t[digits])) ++digits;
+  if (digits == 0 || digits > 12 || !absl::SimpleAtoi(t.substr(0, digits), n)) {
+    return false;
+  }
+  t.remove_prefix(digits);
+  for (absl::string_view more : {"余", "多"}) {
+    if (absl::ConsumePrefix(&t, more)) break;
+  }
+  for (absl::string_view unit :
+       {"人次", "人", "名", "位", "个", "家", "次", "户", "件", "场", "期",
+        "篇", "条", "所", "批", "项"}) {
+    if (absl::ConsumePrefix(&t, unit)) break;
+  }
+  for (absl::string_view about : {"左右", "以上", "上下"}) {
+    if (absl::ConsumePrefix(&t, about)) break;
+  }
+  return t.empty();
+}
+
 // The value of enum `e` one of whose labels `text` holds (帮助学生 holds
 // 助学), the longest when several do (助学金发放: 助学金, not 助学), when
 // it is one value's; else 0 (not classified).
@@ -1411,9 +1440,11 @@ absl::Status SetPath(Message* m,
         std::string digits = ingest::ToHalfWidth(v);
         digits = absl::StrReplaceAll(digits, {{",", ""}});
         int64_t n = 0;
-        if (!absl::SimpleAtoi(digits, &n)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("\"", v, "\" is not a whole number"));
+        if (!absl::SimpleAtoi(digits, &n) && !CountAsWritten(digits, &n)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "\"", v,
+              "\" is not a whole number (a count may be written 30人, "
+              "约50人, 100余人)"));
         }
         const bool is_unsigned =
             f->cpp_type() == FieldDescriptor::CPPTYPE_UINT32 ||

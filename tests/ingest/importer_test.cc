@@ -2274,6 +2274,30 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   ASSERT_TRUE(events.ok()) << events.status();
   EXPECT_EQ(events->records.size(), 1u);
 
+  // Counts as ledgers write them: with a counting word, or about so many.
+  WriteFile(tmp.Sub("counts.csv"),
+            "活动名称,活动时间,活动类型,参加人数\n"
+            "甲,2024-05-01,会议,30人\n"
+            "乙,2024-05-02,会议,约50人\n"
+            "丙,2024-05-03,会议,100余人\n"
+            "丁,2024-05-04,会议,\"1,200人次\"\n"
+            "戊,2024-05-05,会议,许多人\n");
+  s = Import(*store, tmp.Sub("counts.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("参加人数: … is not a whole number (a count may be "
+                        "written 30人, 约50人, 100余人)"));
+  for (const auto& [day, count] :
+       {std::pair{1, 30u}, {2, 50u}, {3, 100u}, {4, 1200u}}) {
+    events = store->Query(absl::StrCat("event where date = 2024-05-0", day));
+    ASSERT_TRUE(events.ok()) << events.status();
+    ASSERT_EQ(events->records.size(), 1u);
+    EXPECT_EQ(
+        static_cast<const v1::Event&>(*events->records[0]).attendee_count(),
+        count);
+  }
+
   // An activity list in English, with the words such lists use.
   WriteFile(tmp.Sub("english.csv"),
             "Event,Date,Type,Venue\n"
