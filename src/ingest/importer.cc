@@ -482,6 +482,14 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"日期", "date"},
       {"捐赠类型", "type"},
       {"类型", "type"},
+      // Gifts in kind: what, how many, in what unit, worth how much.
+      {"物资名称", "items.description"},
+      {"捐赠物资", "items.description"},
+      {"物品名称", "items.description"},
+      {"数量", "items.quantity"},
+      {"单位", "items.unit"},
+      {"价值", "items.value"},
+      {"物资价值", "items.value"},
   };
   static const auto* event = new std::vector<Alias>{
       {"标题", "title"},
@@ -1440,6 +1448,31 @@ absl::Status SetPath(Message* m,
         std::string digits = ingest::ToHalfWidth(v);
         digits = absl::StrReplaceAll(digits, {{",", ""}});
         int64_t n = 0;
+        // A quantity with its unit after it (5000只, 20箱), where the
+        // message has a unit of its own (an Item): both.
+        const FieldDescriptor* unit =
+            f->is_repeated() ? nullptr
+                             : f->containing_type()->FindFieldByName("unit");
+        if (unit != nullptr &&
+            unit->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+            !absl::SimpleAtoi(digits, &n)) {
+          size_t d = 0;
+          while (d < digits.size() && absl::ascii_isdigit(digits[d])) ++d;
+          const std::string rest(
+              absl::StripAsciiWhitespace(absl::string_view(digits).substr(d)));
+          if (d > 0 && d <= 12 && !rest.empty() &&
+              std::none_of(rest.begin(), rest.end(),
+                           [](char c) {
+                             return absl::ascii_isdigit(c) ||
+                                    absl::ascii_ispunct(c);
+                           }) &&
+              absl::SimpleAtoi(absl::string_view(digits).substr(0, d), &n)) {
+            if (r->GetString(*cur, unit).empty()) {
+              r->SetString(cur, unit, rest);
+            }
+            digits = digits.substr(0, d);
+          }
+        }
         if (!absl::SimpleAtoi(digits, &n) && !CountAsWritten(digits, &n)) {
           return absl::InvalidArgumentError(absl::StrCat(
               "\"", v,

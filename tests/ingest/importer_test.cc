@@ -2354,6 +2354,30 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_EQ(second.purpose(), v1::Donation::PURPOSE_SCHOLARSHIP);
   EXPECT_EQ(second.purpose_text(), "助学金发放");
 
+  // Gifts in kind: what, how many with the unit after the number, worth
+  // how much; items of one cell (、) and of the next column line up.
+  WriteFile(tmp.Sub("goods.csv"),
+            "捐赠人,捐赠日期,物资名称,数量,价值（元）,收据号\n"
+            "王芳,2024-02-05,N95口罩,5000只,25000,WZ001\n"
+            "李娜,2024-02-06,大米、食用油,20袋、10桶,,WZ002\n"
+            "张伟,2024-02-07,图书,300,,WZ003\n");
+  s = Import(*store, tmp.Sub("goods.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("items[0].unit: required when quantity is not 0"));
+  const v1::Donation masks = gift("WZ001");
+  ASSERT_EQ(masks.items_size(), 1);
+  EXPECT_EQ(masks.items(0).description(), "N95口罩");
+  EXPECT_EQ(masks.items(0).quantity(), 5000);
+  EXPECT_EQ(masks.items(0).unit(), "只");
+  EXPECT_EQ(masks.items(0).value().amount_minor(), 2500000);
+  const v1::Donation food = gift("WZ002");
+  ASSERT_EQ(food.items_size(), 2);
+  EXPECT_EQ(food.items(1).description(), "食用油");
+  EXPECT_EQ(food.items(1).quantity(), 10);
+  EXPECT_EQ(food.items(1).unit(), "桶");
+
   // Gifts given: the ledger names recipients only.
   WriteFile(tmp.Sub("given.csv"),
             "受助对象,发放日期,金额,收据号\n陈小明,2024-03-01,2000,FF001\n");
