@@ -3075,14 +3075,6 @@ class Importer {
   // calls).
   absl::Status MapValues() {
     const Descriptor* d = DescriptorOf(o_.kind);
-    auto gives = [&](absl::string_view field) {
-      return std::any_of(
-                 columns_.begin(), columns_.end(),
-                 [&](const MappedColumn& c) { return c.field == field; }) ||
-             std::any_of(
-                 values_.begin(), values_.end(),
-                 [&](const RowValue& v) { return v.column.field == field; });
-    };
     auto add = [&](const std::string& field, const std::string& value,
                    const std::string& shown) -> absl::Status {
       const std::string what =
@@ -3143,7 +3135,7 @@ class Importer {
     }
     // A ledger of gifts without a direction column: received when it names
     // donors only (捐赠人), given when it names recipients only (受助人).
-    if (o_.kind == v1::KIND_DONATION && !gives("direction")) {
+    if (o_.kind == v1::KIND_DONATION && !Gives("direction")) {
       const MappedColumn* donors = nullptr;
       const MappedColumn* recipients = nullptr;
       for (const MappedColumn& c : columns_) {
@@ -3157,10 +3149,10 @@ class Importer {
                 absl::StrCat(" (as the header ", by.header, " says)")));
       }
     }
-    if (o_.kind == v1::KIND_CASE && !gives("channel")) {
+    if (o_.kind == v1::KIND_CASE && !Gives("channel")) {
       for (const std::string& h : header_texts_) {
         for (const char* way : {"来访", "来信", "来电"}) {
-          if (absl::StartsWith(h, way) && !gives("channel")) {
+          if (absl::StartsWith(h, way) && !Gives("channel")) {
             QL_RETURN_IF_ERROR(add(
                 "channel", way, absl::StrCat(" (as the header ", h, " says)")));
           }
@@ -3168,6 +3160,16 @@ class Importer {
       }
     }
     return absl::OkStatus();
+  }
+
+  // Whether a column of the file or a value for every row gives `field`.
+  bool Gives(absl::string_view field) const {
+    return std::any_of(
+               columns_.begin(), columns_.end(),
+               [&](const MappedColumn& c) { return c.field == field; }) ||
+           std::any_of(values_.begin(), values_.end(), [&](const RowValue& v) {
+             return v.column.field == field;
+           });
   }
 
   // `message`, a required field's error, with how to give the field when
@@ -3187,11 +3189,7 @@ class Importer {
         resolved->back()->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
       return message;
     }
-    const bool given =
-        std::any_of(columns_.begin(), columns_.end(),
-                    [&](const MappedColumn& c) { return c.field == path; }) ||
-        std::any_of(values_.begin(), values_.end(),
-                    [&](const RowValue& v) { return v.column.field == path; });
+    const bool given = Gives(path);
     if (one_record_) {
       absl::StrAppend(&message, "; give it (", path, "=VALUE)");
     } else {

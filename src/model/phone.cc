@@ -67,75 +67,93 @@ bool ParseWithLibrary(const std::string& s, const std::string& digits,
   return true;
 }
 
-}  // namespace
-
-std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value) {
-  const std::string s = WithoutExtension(value);
-  // Only digits and separators, with + or 00 at the start at most.
+// A value read as a phone number: the text without its extension, its
+// digits, the number (nullopt: none), and libphonenumber's reading when the
+// number needed it (not for mainland numbers, read without it).
+struct Reading {
+  std::string text;
   std::string digits;
+  std::optional<PhoneNumber> number;
+  std::optional<i18n::phonenumbers::PhoneNumber> parsed;
+};
+
+Reading Read(absl::string_view value) {
+  Reading out;
+  out.text = WithoutExtension(value);
+  const std::string& s = out.text;
+  // Only digits and separators, with + or 00 at the start at most.
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (IsDigit(c)) {
-      digits.push_back(c);
+      out.digits.push_back(c);
     } else if (!IsSeparator(c) && !(c == '+' && i == 0)) {
-      return std::nullopt;
+      return out;
     }
   }
+  const std::string& digits = out.digits;
   const bool plus = absl::StartsWith(s, "+");
   // The numbers most records hold, without libphonenumber's parse (8 µs
   // against 0.2, bench/RESULTS.md): a mainland mobile number, alone or
   // after 86 (+86, 0086, 86), and a fixed line with its area code.
   // ParsePhoneNumberTest checks that both read them alike.
-  PhoneNumber out;
+  PhoneNumber number;
   absl::string_view mobile = digits;
   if (plus ? absl::ConsumePrefix(&mobile, "86")
            : absl::ConsumePrefix(&mobile, "0086") ||
                  (mobile.size() == 13 && absl::ConsumePrefix(&mobile, "86"))) {
-    out.country_code = 86;
+    number.country_code = 86;
   }
-  if (IsMainlandMobile(mobile) && (!plus || out.country_code == 86)) {
-    out.national = std::string(mobile);
+  if (IsMainlandMobile(mobile) && (!plus || number.country_code == 86)) {
+    number.national = std::string(mobile);
+    out.number = std::move(number);
     return out;
   }
-  out.country_code = 0;
+  number.country_code = 0;
   // A mainland fixed line with its area code: the trunk prefix 0 left out.
   if (!plus && (digits.size() == 11 || digits.size() == 12) &&
       digits[0] == '0' && digits[1] != '0') {
-    out.national = digits.substr(1);
+    number.national = digits.substr(1);
+    out.number = std::move(number);
     return out;
   }
   i18n::phonenumbers::PhoneNumber n;
   if (!ParseWithLibrary(s, digits, &n)) {
     // Digits that name no country (+999 ...) or are too long for one: as
     // written.
-    out.national = std::move(digits);
+    number.national = digits;
   } else {
-    PhoneNumberUtil::GetInstance()->GetNationalSignificantNumber(n,
-                                                                 &out.national);
+    PhoneNumberUtil::GetInstance()->GetNationalSignificantNumber(
+        n, &number.national);
     if (n.country_code_source() !=
         i18n::phonenumbers::PhoneNumber::FROM_DEFAULT_COUNTRY) {
-      out.country_code = n.country_code();
+      number.country_code = n.country_code();
     }
+    out.parsed = std::move(n);
   }
-  const size_t zeros = out.national.find_first_not_of('0');
-  out.national.erase(0,
-                     zeros == std::string::npos ? out.national.size() : zeros);
-  if (out.national.size() < 5) return std::nullopt;
+  const size_t zeros = number.national.find_first_not_of('0');
+  number.national.erase(
+      0, zeros == std::string::npos ? number.national.size() : zeros);
+  if (number.national.size() >= 5) out.number = std::move(number);
   return out;
 }
 
+}  // namespace
+
+std::optional<PhoneNumber> ParsePhoneNumber(absl::string_view value) {
+  return Read(value).number;
+}
+
 std::string PhoneNumberProblem(absl::string_view value) {
-  const std::optional<PhoneNumber> p = ParsePhoneNumber(value);
-  const std::string s = WithoutExtension(value);
-  size_t digits = 0;
-  for (char c : s) digits += IsDigit(c);
-  if (!p.has_value()) {
+  const Reading r = Read(value);
+  const std::string& s = r.text;
+  if (!r.number.has_value()) {
     return s.find_first_not_of("0123456789+-.()/ ") == std::string::npos
                ? "has too few digits for a phone number"
                : "is not a phone number (digits, with spaces and + - . / "
                  "( ) between them)";
   }
-  if (p->country_code == 0) {
+  const size_t digits = r.digits.size();
+  if (r.number->country_code == 0) {
     const size_t first = s.find_first_of("0123456789");
     if (s[first] == '1' && digits >= 9 && digits <= 12 && digits != 11) {
       return absl::StrCat("has ", digits,
@@ -143,14 +161,11 @@ std::string PhoneNumberProblem(absl::string_view value) {
     }
     return "";
   }
-  if (p->country_code == 86 && IsMainlandMobile(p->national)) return "";
-  std::string all;
-  for (char c : s) {
-    if (IsDigit(c)) all.push_back(c);
-  }
+  // A number that gives its country code: a mainland mobile number (read
+  // without libphonenumber), or one libphonenumber read.
+  if (!r.parsed.has_value()) return "";
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::PhoneNumber n;
-  if (!ParseWithLibrary(s, all, &n)) return "";  // Read as written.
+  const i18n::phonenumbers::PhoneNumber& n = *r.parsed;
   if (util.IsValidNumber(n)) return "";
   std::string region;
   util.GetRegionCodeForCountryCode(n.country_code(), &region);

@@ -134,22 +134,19 @@ DuplicatePair ScorePeople(const v1::Person& a, const v1::Person& b) {
   }
   // Phones are one number when they read as one (one of them may leave out
   // its country code); other contacts when their keys are equal.
-  auto phone_of = [](const v1::Contact& c) {
-    return c.value().find('@') == std::string::npos
-               ? model::ParsePhoneNumber(c.value())
-               : std::nullopt;
-  };
   std::set<std::string> contacts_a;
   std::vector<model::PhoneNumber> phones_a;
   for (const v1::Contact& c : a.contacts()) {
-    if (std::optional<model::PhoneNumber> p = phone_of(c)) {
+    if (std::optional<model::PhoneNumber> p =
+            model::ParsePhoneNumber(c.value())) {
       phones_a.push_back(*std::move(p));
     } else if (std::string k = search::ContactKey(c.value()); !k.empty()) {
       contacts_a.insert(std::move(k));
     }
   }
   for (const v1::Contact& c : b.contacts()) {
-    if (std::optional<model::PhoneNumber> p = phone_of(c)) {
+    if (std::optional<model::PhoneNumber> p =
+            model::ParsePhoneNumber(c.value())) {
       auto same = std::find_if(phones_a.begin(), phones_a.end(),
                                [&](const model::PhoneNumber& x) {
                                  return model::SamePhoneNumber(x, *p);
