@@ -135,11 +135,14 @@ class MappedFile final : public leveldb::RandomAccessFile {
  private:
   // Whether a cold read of [offset, offset + n) is to be made with pread:
   // while one of its pages has been read so fewer than kColdPreads times.
-  // A pread costs ~1.4 µs, the fault of a page's first read in place ~4 µs,
-  // after which the page's reads cost nothing: paying for preads until
-  // they add up to about the price of the fault, then faulting the page
-  // in, is the rent-or-buy rule (never more than twice the cost of the
-  // best choice made knowing how often the page will be read).
+  // A pread of a block costs 1.4-2.9 µs, the fault of a page's first read in
+  // place 4-8 µs (about three preads: bench/RESULTS.md, "Cold reads"), after
+  // which the page's reads cost nothing. A 4 KiB block starts anywhere in a
+  // page, so it spans two pages nearly always and its first read in place
+  // faults twice: about six preads. Paying for preads until they add up to
+  // that, then reading in place, is the rent-or-buy rule (never more than
+  // twice the cost of the best choice made knowing how often the block will
+  // be read).
   bool ReadWithPread(uint64_t offset, size_t n) const {
     const size_t first = offset / kPage, last = (offset + n - 1) / kPage;
     bool pread = false;
@@ -155,7 +158,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
   }
 
   static constexpr size_t kPage = 4096;
-  static constexpr uint8_t kColdPreads = 2;
+  static constexpr uint8_t kColdPreads = 5;
   const std::string name_;
   const char* const base_;
   const size_t length_;

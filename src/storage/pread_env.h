@@ -30,24 +30,25 @@ namespace storage {
 std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 
 // Table files memory-mapped and read in place, as LevelDB's default Env
-// reads them (StoreOptions::map_tables, the default), except the first two
+// reads them (StoreOptions::map_tables, the default), except the first
 // reads of a block that threads make inside a ColdReads scope: a block of at
 // most kColdReadMaxBytes (a data block) is then read with pread into
-// LevelDB's buffer. Read again, it is read in place, its pages mapped from
-// then on. The first touch of a page of a mapping costs a page fault, about
-// 3 times a pread of the block on the machines measured, and nothing after
-// (bench/RESULTS.md, "Cold reads (session 15)"): preads until they have cost
-// about one fault, then the fault (the rent-or-buy rule). A search over a
-// large store reads most of its blocks once or twice, and a fault for each
-// made a store's first searches slower than later ones, while the blocks
-// searched again and again (a small store, common names) end up mapped and
-// read with no system call. A byte a page of the mapped files counts its
-// preads. As in LevelDB's Env, at most 1,000 files are mapped at a time
-// (others are the target's files: LevelDB's Env reads them with pread under
-// its own limit of open descriptors), and a mapped file keeps its descriptor
-// for cold reads only while fewer than a fifth of the process's limit of file
-// descriptors are kept so (the others are read in place even in a scope).
-// Every other call goes to `target`.
+// LevelDB's buffer, the first five times. Read a sixth time, it is read in
+// place, its pages mapped from then on. The first touch of a page of a mapping
+// costs a page fault, about 3 times a pread of a block on the machines
+// measured, and nothing after; a block spans two pages, so reading it in
+// place the first time costs about six preads (bench/RESULTS.md, "Cold
+// reads"): preads until they have cost about that, then the faults (the
+// rent-or-buy rule). A search over a large store reads most of its blocks a
+// few times, and a fault for each made a store's first searches slower than
+// later ones, while the blocks searched again and again (a small store,
+// common names) end up mapped and read with no system call. A byte a page of
+// the mapped files counts its preads. As in LevelDB's Env, at most 1,000 files
+// are mapped at a time (others are the target's files: LevelDB's Env reads them
+// with pread under its own limit of open descriptors), and a mapped file keeps
+// its descriptor for cold reads only while fewer than a fifth of the process's
+// limit of file descriptors are kept so (the others are read in place even in a
+// scope). Every other call goes to `target`.
 std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target);
 
 inline constexpr size_t kColdReadMaxBytes = 16 << 10;
