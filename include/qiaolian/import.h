@@ -219,6 +219,10 @@ struct ImportSummary {
   std::string file;
   std::string encoding;  // As detected or given.
   uint64_t rows = 0;     // Data rows read (header excluded).
+  // Rows of a text file whose every cell is empty or spaces (",,,,", as a
+  // spreadsheet saves rows whose cells were only formatted): skipped, not
+  // counted in `rows`, as blank lines and a workbook's empty rows are.
+  uint64_t blank_rows = 0;
   // The line (worksheet row) of the header, 0 for JSON Lines; the rows
   // above it, which were not imported (ImportOptions::header_row), and the
   // text of the first kMaxListedAboveHeader of them.

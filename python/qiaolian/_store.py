@@ -566,7 +566,7 @@ class Store:
         {"file", "encoding", "dry_run", "sheet", "sheets", "delimiter",
         "header_line",
         "rows_above_header",
-        "above_header", "rows", "created", "updated",
+        "above_header", "rows", "blank_rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",
         "rejected_by_reason", "mapped_columns", "ignored_columns",
         "suggested_columns", "warned",

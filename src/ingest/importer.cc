@@ -2828,6 +2828,7 @@ class Importer {
     absl::Status consumed = Consume(&queue);
     queue.Cancel();  // Stops the producer early if Consume failed.
     producer.join();
+    summary_.blank_rows = blank_rows_;
     if (consumed.ok()) consumed = Flush();
     ReleaseRowState();
     if (bulk) {
@@ -3373,6 +3374,27 @@ class Importer {
     return same >= 2 && 2 * same >= filled;
   }
 
+  // Whether every cell of `row` is empty or spaces (ASCII, no-break,
+  // ideographic): a row a spreadsheet saved as ",,,," because its cells
+  // were formatted. Skipped as a workbook's empty rows and a text file's
+  // blank lines are, and counted (ImportSummary::blank_rows).
+  static bool IsBlankRow(const ingest::Row& row) {
+    if (!row.error.empty()) return false;
+    for (const std::string& f : row.fields) {
+      absl::string_view v = f;
+      while (!v.empty()) {
+        if (v[0] == ' ' || v[0] == '\t' || v[0] == '\r' || v[0] == '\n') {
+          v.remove_prefix(1);
+        } else if (absl::ConsumePrefix(&v, "\u3000") ||
+                   absl::ConsumePrefix(&v, "\u00a0")) {
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   // Producer side: everything about one row that needs no store.
   void Prepare(bool jsonl, Item* item) {
     const ingest::Row& row = item->row;
@@ -3557,6 +3579,10 @@ class Importer {
         return;
       }
       if (!*more) break;
+      if (!jsonl && IsBlankRow(item.row)) {
+        ++blank_rows_;
+        continue;
+      }
       Prepare(jsonl, &item);
       if (!prepare_error_.ok()) {
         queue->Push(std::move(chunk), prepare_error_);
@@ -4130,6 +4156,7 @@ class Importer {
   // Ids from this one on were not taken when the import began.
   uint64_t first_new_id_ = 1;
   uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
+  uint64_t blank_rows_ = 0;   // Producer only: rows of empty cells skipped.
   uint64_t line_ = 0;         // The line of the row being resolved.
   uint64_t total_bytes_ = 0;  // Size of the source.
   std::chrono::steady_clock::time_point start_;
@@ -4228,6 +4255,11 @@ std::string ImportSummary::ToString() const {
       "): ", rows, " rows: ", created, " created, ", updated, " updated, ",
       unchanged, " unchanged, ", duplicates, " duplicate rows, ", rejected,
       " rejected");
+  if (blank_rows > 0) {
+    absl::StrAppend(&s, " (and ", blank_rows,
+                    blank_rows == 1 ? " row" : " rows",
+                    " of empty cells skipped)");
+  }
   if (flagged > 0) absl::StrAppend(&s, ", ", flagged, " flagged (lenient)");
   if (warned > 0) absl::StrAppend(&s, ", ", warned, " imported with a warning");
   if (merged > 0) {
@@ -4338,7 +4370,8 @@ std::string ImportSummary::ToJson() const {
       absl::StrJoin(sheet_names, ","), "],\"delimiter\":", JsonQuote(delimiter),
       ",\"header_line\":", header_line,
       ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
-      absl::StrJoin(above, ","), "],\"rows\":", rows, ",\"created\":", created,
+      absl::StrJoin(above, ","), "],\"rows\":", rows,
+      ",\"blank_rows\":", blank_rows, ",\"created\":", created,
       ",\"updated\":", updated, ",\"unchanged\":", unchanged,
       ",\"duplicates\":", duplicates, ",\"rejected\":", rejected,
       ",\"flagged\":", flagged, ",\"rejected_by_reason\":{",

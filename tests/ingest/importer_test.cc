@@ -689,6 +689,39 @@ TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {
   EXPECT_EQ(one->created, 1u) << one->ToString();
 }
 
+// A sheet saved as CSV keeps rows whose cells were only formatted as rows of
+// empty cells (",,,,"), between records and after them: skipped and
+// counted, not rejected as records without a name; a row with any value is
+// a row.
+TEST(ImporterTest, RowsOfEmptyCellsAreSkippedAndCounted) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("roster.csv"),
+            "姓名,性别,侨居国,联系电话\r\n"
+            "陈国华,男,马来西亚,13800001234\r\n"
+            ",,,\r\n"
+            "李美玲,女,印度尼西亚,\r\n"
+            " , \xE3\x80\x80 ,\"\",\r\n"  // Spaces, an ideographic one, "".
+            ",,,\r\n"
+            ",男,,\r\n");  // A value: a row, without a name.
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("roster.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->rows, 3u) << s->ToString();
+  EXPECT_EQ(s->blank_rows, 3u) << s->ToString();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_EQ(Accounted(*s), s->rows);
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("1 rejected (and 3 rows of empty cells skipped)"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"rows\":3,\"blank_rows\":3,"));
+  // The rejected row is the one with a value, on its line.
+  EXPECT_THAT(ReadFile(tmp.Sub("rejects.csv")),
+              HasSubstr("7,\"person.name\",\"person.name: required"));
+}
+
 // The columns of a registry lookup service's export (企查查, 天眼查):
 // English name, province / city / district, phones and e-mails, address,
 // website; columns with no field (实缴资本, 参保人数) are listed as ignored.

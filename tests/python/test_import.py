@@ -124,6 +124,15 @@ def test_progress_exception_is_raised_after_the_import(store, shanghai):
     assert store.import_file(shanghai)["unchanged"] == 3
 
 
+def test_rows_of_empty_cells_are_skipped_and_counted(store, tmp_path):
+    # As Excel saves rows whose cells were only formatted.
+    saved = write(tmp_path / "saved.csv",
+                  HEADER + ROWS[0] + ",,,\n" + ROWS[1] + " ,,,\n,,,\n")
+    s = store.import_file(saved)
+    assert s["rows"] == 2 and s["created"] == 2 and s["rejected"] == 0
+    assert s["blank_rows"] == 3
+
+
 def test_title_rows_above_the_header(store, tmp_path):
     titled = write(tmp_path / "名单.csv",
                    "2023年侨资企业名单,,,\n填报单位：侨联,,,\n" + HEADER +
