@@ -1331,6 +1331,20 @@ struct NamedRef {
 };
 constexpr uint64_t kUnresolvedId = std::numeric_limits<uint64_t>::max();
 
+// Whether a party's name is written as a reference to a person or an
+// enterprise: "person:胡正明", "enterprise:42",
+// "Enterprise：常州三久制造有限公司" (the kind's name, either colon, then the
+// id or the name).
+bool IsPartyRefText(absl::string_view text) {
+  std::string t(text);
+  absl::StrReplaceAll({{"：", ":"}}, &t);
+  const size_t colon = t.find(':');
+  if (colon == std::string::npos || colon + 1 == t.size()) return false;
+  absl::StatusOr<Kind> k = ParseKind(
+      absl::StripAsciiWhitespace(absl::string_view(t).substr(0, colon)));
+  return k.ok() && (*k == v1::KIND_PERSON || *k == v1::KIND_ENTERPRISE);
+}
+
 // Sets one field path of `m` from a cleaned value; a path through a list
 // of messages (`contacts.value`) goes to SetParallel. References given by
 // name are added to `named`.
@@ -2087,10 +2101,24 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         return absl::InvalidArgumentError(
             absl::StrCat(c.field, " is no list of parties"));
       }
+      // A name written as a reference (person:胡正明, enterprise:42, as in
+      // a participants.ref column) links the party to that record.
+      const FieldDescriptor* ref = party->FindFieldByName("ref");
+      if (ref != nullptr && ref->message_type() != v1::Ref::descriptor()) {
+        ref = nullptr;
+      }
+      const size_t before = result->named_refs.size();
       for (const std::string& n : SplitList(value)) {
         Message* p = m->GetReflection()->AddMessage(m, list);
-        p->GetReflection()->SetString(p, name, n);
+        if (ref != nullptr && IsPartyRefText(n)) {
+          QL_RETURN_IF_ERROR(SetPath(p, {ref}, n, &result->named_refs));
+        } else {
+          p->GetReflection()->SetString(p, name, n);
+        }
         p->GetReflection()->SetEnumValue(p, role, c.party_role);
+      }
+      for (size_t i = before; i < result->named_refs.size(); ++i) {
+        result->named_refs[i].column = c.header;
       }
       return absl::OkStatus();
     }

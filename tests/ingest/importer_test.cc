@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "qiaolian/import.h"
 #include "qiaolian/record.h"
+#include "qiaolian/relations.h"
 #include "qiaolian/search.h"
 #include "qiaolian/store.h"
 #include "qiaolian/v1/case.pb.h"
@@ -896,6 +897,77 @@ TEST(ImporterTest, ReferencesByNameAreLookedUp) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->unchanged, 6u) << again->ToString();
   EXPECT_EQ(again->created, 0u);
+}
+
+// The people named in a row (走访对象, 来访人, 捐赠人 …) are kept by name,
+// unless a name is written as a reference (person:胡正明, enterprise:42, as
+// a participants.ref column takes it): then the party links to that record,
+// with the column's role, and a name no record has rejects the row.
+TEST(ImporterTest, PartiesWrittenAsReferencesLinkToRecords) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("s"));
+  v1::Person hu;
+  hu.set_name("胡正明");
+  auto hu_id = store->Create(&hu);
+  ASSERT_TRUE(hu_id.ok()) << hu_id.status();
+  v1::Enterprise sanjiu;
+  sanjiu.set_name("常州三久制造有限公司");
+  sanjiu.set_uscc("91320413723588143D");
+  auto sanjiu_id = store->Create(&sanjiu);
+  ASSERT_TRUE(sanjiu_id.ok()) << sanjiu_id.status();
+  WriteFile(tmp.Sub("visits.csv"),
+            "活动类型,日期,走访对象\n"
+            "走访慰问,2024-02-05,person:胡正明、李四\n"
+            "走访企业,2024-02-06,Enterprise：91320413723588143D\n"
+            "走访慰问,2024-02-07,person:王五\n"
+            "走访慰问,2024-02-08,张三：退休教师\n");  // A colon, not a kind.
+  ImportOptions o;
+  o.kind = v1::KIND_EVENT;
+  o.reject_file = tmp.Sub("rejects.csv");
+  auto s = Import(*store, tmp.Sub("visits.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  auto on = [&](int day) {
+    v1::Event e;
+    auto page = store->Query(absl::StrCat("event where date = 2024-02-0", day));
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok() && page->records.size() == 1) {
+      e.CopyFrom(*page->records[0]);
+    }
+    return e;
+  };
+  const v1::Event first = on(5);
+  ASSERT_EQ(first.participants_size(), 2);
+  EXPECT_EQ(first.participants(0).ref().kind(), v1::KIND_PERSON);
+  EXPECT_EQ(first.participants(0).ref().id(), *hu_id);
+  EXPECT_EQ(first.participants(0).name(), "");
+  EXPECT_EQ(first.participants(0).role(), v1::Event::Participant::ROLE_VISITED);
+  EXPECT_FALSE(first.participants(1).has_ref());
+  EXPECT_EQ(first.participants(1).name(), "李四");
+  const v1::Event second = on(6);
+  ASSERT_EQ(second.participants_size(), 1);
+  EXPECT_EQ(second.participants(0).ref().kind(), v1::KIND_ENTERPRISE);
+  EXPECT_EQ(second.participants(0).ref().id(), *sanjiu_id);
+  const v1::Event fourth = on(8);
+  ASSERT_EQ(fourth.participants_size(), 1);
+  EXPECT_EQ(fourth.participants(0).name(), "张三：退休教师");
+  EXPECT_THAT(ReadFile(tmp.Sub("rejects.csv")),
+              HasSubstr("4,\"走访对象\",\"no person of this store is named "
+                        "\"\"王五\"\""));
+  // The person's timeline shows the visit.
+  v1::Ref subject;
+  subject.set_kind(v1::KIND_PERSON);
+  subject.set_id(*hu_id);
+  auto tl = Timeline(*store, subject);
+  ASSERT_TRUE(tl.ok()) << tl.status();
+  bool visit = false;
+  for (const TimelineEntry& entry : tl->entries) {
+    visit = visit || (entry.record.kind() == v1::KIND_EVENT &&
+                      entry.record.id() == first.meta().id() &&
+                      entry.role == "participant:ROLE_VISITED");
+  }
+  EXPECT_TRUE(visit) << tl->ToJson();
 }
 
 // One record from fields (qiaolian add), and fields of a stored record
