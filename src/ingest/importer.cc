@@ -3229,6 +3229,26 @@ class Importer {
                 : "; no column gives it: give a value for every row",
           " (qiaolian import --set ", path, "=VALUE)");
     }
+    // What VALUE can be: the categories' first labels.
+    std::vector<std::string> labels;
+    const google::protobuf::EnumDescriptor* e = resolved->back()->enum_type();
+    for (int i = 0; i < e->value_count(); ++i) {
+      const google::protobuf::EnumValueOptions& vo = e->value(i)->options();
+      if (e->value(i)->number() != 0 && vo.ExtensionSize(v1::label) > 0) {
+        labels.push_back(vo.GetExtension(v1::label, 0));
+      }
+    }
+    constexpr size_t kMaxListed = 8;
+    if (labels.size() > 1 && labels.size() <= kMaxListed) {
+      const std::string last = labels.back();
+      labels.pop_back();
+      absl::StrAppend(&message, ": ", absl::StrJoin(labels, ", "), " or ",
+                      last);
+    } else if (labels.size() > kMaxListed) {
+      labels.resize(kMaxListed);
+      absl::StrAppend(&message, ": ", absl::StrJoin(labels, ", "), " … (",
+                      e->value_count() - 1, " categories)");
+    }
     return message;
   }
 

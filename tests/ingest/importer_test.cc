@@ -2283,7 +2283,15 @@ TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
   ASSERT_FALSE(without.ok());
   EXPECT_THAT(without.status().message(),
               HasSubstr("case.channel: required (not CHANNEL_UNSPECIFIED); "
-                        "give it (channel=VALUE)"));
+                        "give it (channel=VALUE): 来信, 来访, 来电, 网上, "
+                        "电子邮件, 法院转来 or 其他"));
+  // A category of many values: the first few, and how many there are.
+  auto no_type =
+      RecordFromFields(*store, v1::KIND_EVENT, {{"date", "2024-03-07"}});
+  ASSERT_FALSE(no_type.ok());
+  EXPECT_THAT(no_type.status().message(),
+              HasSubstr("give it (type=VALUE): 走访企业, 走访慰问, 电话问候, "
+                        "电邮, 书信, 会议, 颁奖典礼, 宣讲 … (24 categories)"));
 
   // Values that cannot be given fail the import, naming them.
   const std::pair<std::vector<std::pair<std::string, std::string>>, const char*>
