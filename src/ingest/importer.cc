@@ -301,6 +301,13 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"侨界身份", "categories"},
       {"人员身份", "categories"},
       {"侨属类别", "categories"},
+      {"身份类别", "categories"},
+      // 重点人士: given priority in liaison (是/否).
+      {"重点人士", "key_person"},
+      {"是否重点人士", "key_person"},
+      {"重点人物", "key_person"},
+      {"是否重点人物", "key_person"},
+      {"keyperson", "key_person"},
       {"文化程度", "education.level"},
       {"学历", "education.level"},
       {"毕业院校", "education.institution"},

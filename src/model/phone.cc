@@ -80,6 +80,15 @@ struct Reading {
 Reading Read(absl::string_view value) {
   Reading out;
   out.text = WithoutExtension(value);
+  // A country code in brackets with its + ((+1) 415-555-0100, (+60)
+  // 12-345 6789): the + at the start.
+  if (absl::StartsWith(out.text, "(+")) {
+    const size_t close = out.text.find(')');
+    if (close != std::string::npos) {
+      out.text = absl::StrCat("+", out.text.substr(2, close - 2), " ",
+                              out.text.substr(close + 1));
+    }
+  }
   const std::string& s = out.text;
   // Only digits and separators, with + or 00 at the start at most.
   for (size_t i = 0; i < s.size(); ++i) {
@@ -147,10 +156,12 @@ std::string PhoneNumberProblem(absl::string_view value) {
   const Reading r = Read(value);
   const std::string& s = r.text;
   if (!r.number.has_value()) {
-    return s.find_first_not_of("0123456789+-.()/ ") == std::string::npos
+    const bool plus_inside = s.find('+', 1) != std::string::npos;
+    return s.find_first_not_of("0123456789+-.()/ ") == std::string::npos &&
+                   !plus_inside
                ? "has too few digits for a phone number"
-               : "is not a phone number (digits, with spaces and + - . / "
-                 "( ) between them)";
+               : "is not a phone number (digits, with spaces and - . / ( ) "
+                 "between them, and + only at the start)";
   }
   const size_t digits = r.digits.size();
   if (r.number->country_code == 0) {

@@ -2511,6 +2511,36 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_THAT(s->ToString(), HasSubstr("--set direction=VALUE"));
 }
 
+// A liaison list of people abroad: their category (身份类别), whether they
+// are key people (是否重点人士, 是/否), and a number with its country code
+// in brackets as cards write it.
+TEST(ImporterTest, LiaisonListWithCategoriesAndKeyPeople) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("liaison.csv"),
+            "姓名,身份类别,是否重点人士,侨居国,手机\n"
+            "林志明,外籍华人,是,马来西亚,(+60) 12-345 6789\n"
+            "黄丽华,华侨,否,美国,(+1) 415-555-0100\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("liaison.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->warned, 0u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto page = store->Query("person where key_person = true");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& lim = static_cast<const v1::Person&>(*page->records[0]);
+  EXPECT_EQ(lim.name(), "林志明");
+  ASSERT_EQ(lim.categories_size(), 1);
+  EXPECT_EQ(lim.categories(0), v1::Person::CATEGORY_ETHNIC_CHINESE);
+  auto huang = store->Query("person where categories = OVERSEAS_CHINESE");
+  ASSERT_TRUE(huang.ok()) << huang.status();
+  ASSERT_EQ(huang->records.size(), 1u);
+  EXPECT_FALSE(static_cast<const v1::Person&>(*huang->records[0]).key_person());
+}
+
 // A roster of returned overseas Chinese and their families (归侨侨眷名册)
 // as an office keeps it: 身份 gives the category, 文化程度 the education.
 TEST(ImporterTest, RosterOfReturnedOverseasChineseAndTheirFamilies) {

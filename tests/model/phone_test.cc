@@ -42,6 +42,8 @@ TEST(ParsePhoneNumberTest, ReadsTheWaysNumbersAreWritten) {
       {"+65 9123 4567", "91234567", 65},
       {"0065 9123 4567", "91234567", 65},
       {"(65) 9123 4567", "91234567", 65},
+      {"(+65) 9123 4567", "91234567", 65},
+      {"(+1) 415-555-0100", "4155550100", 1},
       {"9123 4567", "91234567", 0},
       {"+60 12-345 6789", "123456789", 60},
       {"+60 (0)12-345 6789", "123456789", 60},
@@ -115,9 +117,13 @@ TEST(PhoneNumberProblemTest, SaysWhatIsWrongWhereItCanBeTold) {
       {"+65 9123 456", "is not a valid number of SG (+65): too short"},
       {"+86 139 0000 111", "is not a valid number of CN (+86)"},
       {"1234", "has too few digits for a phone number"},
+      {"(+1) 415-555-0100", ""},
       {"见备注",
-       "is not a phone number (digits, with spaces and + - . / ( ) between "
-       "them)"},
+       "is not a phone number (digits, with spaces and - . / ( ) between "
+       "them, and + only at the start)"},
+      {"139+0000+1111",
+       "is not a phone number (digits, with spaces and - . / ( ) between "
+       "them, and + only at the start)"},
   };
   for (const auto& [value, problem] : kCases) {
     SCOPED_TRACE(value);
