@@ -61,11 +61,12 @@ struct Predicate {
     kLe,
     kGt,
     kGe,
-    kBetween,   // values[0] <= field <= values[1]
-    kIn,        // field equals one of values
-    kPrefix,    // string field starts with values[0]
-    kExists,    // field has a value
-    kNotExists  // field has no value
+    kBetween,    // values[0] <= field <= values[1]
+    kIn,         // field equals one of values
+    kPrefix,     // string field starts with values[0]
+    kExists,     // field has a value
+    kNotExists,  // field has no value
+    kContains    // string field holds values[0] (text::Compact forms)
   };
   std::string field;  // As written, e.g. "participants.ref".
   size_t field_pos = 0;

@@ -21,6 +21,7 @@
 #include "src/model/units.h"
 #include "src/query/parser.h"
 #include "src/storage/key_codec.h"
+#include "src/text/normalize.h"
 #include "src/util/json.h"
 #include "src/util/status_macros.h"
 
@@ -95,6 +96,7 @@ struct Pred {
   Op op = Op::kEq;
   std::vector<LeafValue> values;
   std::vector<std::string> enc;  // Encoded values, parallel to `values`.
+  std::string compact;           // kContains: the text, text::Compact.
   std::string text;              // For explain.
 };
 
@@ -283,9 +285,12 @@ struct Resolver {
     QL_ASSIGN_OR_RETURN(r.path, Field(p.field, p.field_pos));
     r.index = registry.FindByField(kind, r.path.text);
     r.op = p.op;
-    if (p.op == Op::kPrefix && r.path.leaf != LeafType::kString) {
-      return ErrorAt(p.field_pos, absl::StrCat("prefix needs a text field; ",
-                                               r.path.text, " is not text"));
+    if ((p.op == Op::kPrefix || p.op == Op::kContains) &&
+        r.path.leaf != LeafType::kString) {
+      return ErrorAt(
+          p.field_pos,
+          absl::StrCat(p.op == Op::kPrefix ? "prefix" : "contains",
+                       " needs a text field; ", r.path.text, " is not text"));
     }
     switch (p.op) {
       case Op::kLt:
@@ -307,9 +312,17 @@ struct Resolver {
       shown.push_back(RenderValue(r.path, v));
       r.values.push_back(std::move(v));
     }
-    static const char* kOps[] = {"=",      "!=",     "<",         "<=",
-                                 ">",      ">=",     "between",   "in",
-                                 "prefix", "exists", "not exists"};
+    if (p.op == Op::kContains) {
+      r.compact = text::Compact(r.values[0].s);
+      if (r.compact.empty()) {
+        return ErrorAt(p.values[0].pos,
+                       "contains needs a text with letters, digits or Chinese "
+                       "characters");
+      }
+    }
+    static const char* kOps[] = {"=",      "!=",     "<",          "<=",
+                                 ">",      ">=",     "between",    "in",
+                                 "prefix", "exists", "not exists", "contains"};
     r.text = absl::StrCat(r.path.text, " ", kOps[static_cast<int>(p.op)]);
     if (!shown.empty()) {
       absl::StrAppend(
@@ -363,6 +376,13 @@ bool EvalPred(const Pred& p, const Message& record) {
     case Op::kPrefix:
       return any([&](const std::string&, const LeafValue& l) {
         return absl::StartsWith(l.s, p.values[0].s);
+      });
+    case Op::kContains:
+      // As search compares texts: case, width, spaces and traditional
+      // characters folded (text::Compact), 台山 in 廣東台山 and Chee in
+      // LIM CHEE MENG.
+      return any([&](const std::string&, const LeafValue& l) {
+        return absl::StrContains(text::Compact(l.s), p.compact);
       });
     case Op::kExists:
       return !vals.empty();
@@ -720,6 +740,8 @@ Ranges RangesOf(const Pred& p) {
       r.id_ordered = true;
       break;
     }
+    case Op::kContains:  // Never planned on an index (PlanPred).
+      break;
   }
   return r;
 }
@@ -747,6 +769,11 @@ Plan PlanPred(const Ctx& ctx, const Pred& p) {
   Plan plan;
   if (p.index == nullptr) {
     plan.explain.push_back(absl::StrCat("filter ", p.text, " (no index)"));
+    return plan;
+  }
+  if (p.op == Op::kContains) {  // Text inside values: no index finds it.
+    plan.explain.push_back(
+        absl::StrCat("filter ", p.text, " (checked on each row)"));
     return plan;
   }
   const bool multi = p.index->multi_valued;

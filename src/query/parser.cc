@@ -749,6 +749,14 @@ class Parser {
       }
       return ParseValue(p, "");
     }
+    if (Accept("contains")) {
+      p->op = Predicate::Op::kContains;
+      if (Peek().type != TokenType::kString &&
+          Peek().type != TokenType::kText) {
+        return Fail("a string after 'contains'");
+      }
+      return ParseValue(p, "");
+    }
     if (Accept("exists")) {
       p->op = Predicate::Op::kExists;
       return absl::OkStatus();
@@ -760,7 +768,7 @@ class Parser {
     }
     return Fail(absl::StrCat(
         "an operator ('=', '!=', '<', '<=', '>', '>=', 'between', 'in', "
-        "'prefix', 'exists' or 'not exists') after ",
+        "'prefix', 'contains', 'exists' or 'not exists') after ",
         Quoted(field.text)));
   }
 
@@ -943,6 +951,10 @@ void AppendPredicate(const Predicate& p, std::string* out) {
       break;
     case Predicate::Op::kPrefix:
       out->append(" prefix ");
+      value(0);
+      break;
+    case Predicate::Op::kContains:
+      out->append(" contains ");
       value(0);
       break;
     case Predicate::Op::kExists:

@@ -355,6 +355,13 @@ def test_query_errors(loaded):
                                 allow_scan=True))
     assert scanned and all(e["notes"].startswith("2020") for e in scanned)
     assert "三久制造" in [e["name"] for e in scanned]
+    # Text inside a value, traditional characters folded as search folds
+    # them: checked on every row when a scan is allowed.
+    with pytest.raises(qiaolian.FailedPreconditionError, match="allow"):
+        list(loaded.query('enterprise where name contains "三久"'))
+    inside = list(loaded.query('enterprise where name contains "製造"',
+                               allow_scan=True))
+    assert inside and all("制造" in e["name"] for e in inside)
     with pytest.raises(TypeError):
         loaded.query(b"enterprise")
 

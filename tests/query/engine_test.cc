@@ -1576,6 +1576,17 @@ TEST_F(EngineTest, ErrorsNameTheProblem) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("prefix needs a text field"));
 
+  s = status("enterprise where status contains \"A\"");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("contains needs a text field"));
+  s = status("enterprise where name contains \"（）\"");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("contains needs a text with letters"));
+  // Text inside values: never from an index, even on an indexed field.
+  s = status("enterprise where name contains \"三久\"");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("allow"));
+
   s = status("enterprise where notes prefix \"江苏\"");
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(s.message(), HasSubstr("no index serves"));
@@ -1702,6 +1713,14 @@ TEST(ChineseQueryTest, HeadersLabelsAndBareValues) {
             (std::vector<uint64_t>{chen}));
   EXPECT_EQ(ids("person where 重点人士 = 是"), (std::vector<uint64_t>{chen}));
   EXPECT_EQ(ids("person where name prefix 林"), (std::vector<uint64_t>{lin}));
+  // Text inside a value, compared as search compares (traditional, case
+  // and width folded), checked on the rows an indexed predicate fetches.
+  EXPECT_EQ(ids("person where 居住国 = \"MY\" and name contains 偉"),
+            (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(ids("person where 居住国 = \"MY\" and name contains \"伟 明\""),
+            (std::vector<uint64_t>{chen}));
+  EXPECT_EQ(ids("person where 居住国 = \"MY\" and name contains 王"),
+            (std::vector<uint64_t>{}));
   absl::StatusOr<AggregateResult> by_country =
       store->Aggregate("person group by 居住国");
   ASSERT_TRUE(by_country.ok()) << by_country.status();

@@ -301,6 +301,14 @@ TEST(ParserTest, PrefixExistsNotExists) {
   ASSERT_EQ(Pred(q).values.size(), 1u);
   EXPECT_EQ(Pred(q).values[0].text, "华为");
 
+  q = MustParse("person where 籍贯 CONTAINS 台山");
+  EXPECT_EQ(Pred(q).op, Predicate::Op::kContains);
+  ASSERT_EQ(Pred(q).values.size(), 1u);
+  EXPECT_EQ(Pred(q).values[0].text, "台山");
+  EXPECT_EQ(ToString(q), "person where 籍贯 contains \"台山\"");
+  ExpectError("person where notes contains 5",
+              "at column 29: expected a string after 'contains', found '5'");
+
   q = MustParse("enterprise where uscc exists");
   EXPECT_EQ(Pred(q).op, Predicate::Op::kExists);
   EXPECT_TRUE(Pred(q).values.empty());
@@ -568,16 +576,18 @@ TEST(ParserTest, ErrorsInPredicates) {
               "of query");
   ExpectError("person where a = 1 or or",
               "at column 23: expected a field or '(' after 'or', found 'or'");
-  ExpectError("person where a",
-              "at column 15: expected an operator ('=', '!=', '<', '<=', "
-              "'>', '>=', 'between', 'in', 'prefix', 'exists' or 'not "
-              "exists') after 'a', found end of query");
+  ExpectError(
+      "person where a",
+      "at column 15: expected an operator ('=', '!=', '<', '<=', "
+      "'>', '>=', 'between', 'in', 'prefix', 'contains', 'exists' or 'not "
+      "exists') after 'a', found end of query");
   ExpectError("person where a == 1",
               "at column 17: expected a value after '=', found '='");
-  ExpectError("person where a ! 1",
-              "at column 16: expected an operator ('=', '!=', '<', '<=', "
-              "'>', '>=', 'between', 'in', 'prefix', 'exists' or 'not "
-              "exists') after 'a', found '!'");
+  ExpectError(
+      "person where a ! 1",
+      "at column 16: expected an operator ('=', '!=', '<', '<=', "
+      "'>', '>=', 'between', 'in', 'prefix', 'contains', 'exists' or 'not "
+      "exists') after 'a', found '!'");
   ExpectError("person where a >= ",
               "at column 19: expected a value after '>=', found end of "
               "query");
@@ -604,10 +614,11 @@ TEST(ParserTest, ErrorsInPredicates) {
               "at column 18: expected a value after '=', found '-'");
   ExpectError("person where a = ，",
               "at column 18: expected a value after '=', found '，'");
-  ExpectError("person where 姓名 胡",
-              "at column 21: expected an operator ('=', '!=', '<', '<=', "
-              "'>', '>=', 'between', 'in', 'prefix', 'exists' or 'not "
-              "exists') after '姓名', found '胡'");
+  ExpectError(
+      "person where 姓名 胡",
+      "at column 21: expected an operator ('=', '!=', '<', '<=', "
+      "'>', '>=', 'between', 'in', 'prefix', 'contains', 'exists' or 'not "
+      "exists') after '姓名', found '胡'");
   ExpectError("person where a = \xff",
               "at column 18: expected a value after '=', found '\\xff'");
   ExpectError("person where where = 1",
