@@ -237,6 +237,10 @@ struct ImportSummary {
   // empty for JSON Lines and workbooks.
   std::string delimiter;
   uint64_t header_line = 0;
+  // 2 when the row below the header names the columns under its merged
+  // cells (法定代表人 over 姓名 and 国籍): both rows are read as one header
+  // (法定代表人姓名, 法定代表人国籍), and the second is no record.
+  uint64_t header_rows = 1;
   uint64_t rows_above_header = 0;
   static constexpr size_t kMaxListedAboveHeader = 20;
   std::vector<std::string> above_header;

@@ -564,7 +564,7 @@ class Store:
         this store too: rows find their records by id); returns the summary
         dict
         {"file", "encoding", "dry_run", "sheet", "sheets", "delimiter",
-        "header_line",
+        "header_line", "header_rows",
         "rows_above_header",
         "above_header", "rows", "blank_rows", "created", "updated",
         "unchanged", "duplicates", "rejected", "flagged",

@@ -648,15 +648,56 @@ std::string HeaderKey(absl::string_view header);
 
 // The alias of `kind` whose header's key is `key`, or else `key` without
 // the points of English abbreviations (NRIC No., D.O.B., Tel.), or nullptr.
-const Alias* AliasOf(Kind kind, absl::string_view key) {
+const Alias* DirectAliasOf(Kind kind, absl::string_view key) {
   for (const Alias& a : AliasesFor(kind)) {
     if (HeaderKey(a.header) == key) return &a;
   }
   if (key.find('.') != absl::string_view::npos) {
     const std::string bare = absl::StrReplaceAll(key, {{".", ""}});
-    if (!bare.empty()) return AliasOf(kind, bare);
+    if (!bare.empty()) return DirectAliasOf(kind, bare);
   }
   return nullptr;
+}
+
+// A header that names someone's name or phone after the header that names
+// the person (法定代表人姓名, 来访人姓名, 投资方名称; 联系人电话, 来访人手机),
+// as forms write them in one cell or in two header rows (法定代表人 over
+// 姓名 and 电话): the name is the person's column; the phone, a phone of
+// the record, where the kind has contacts. nullptr otherwise.
+const Alias* PersonsNameOrPhoneAlias(Kind kind, absl::string_view key) {
+  for (absl::string_view suffix : {"姓名", "名字", "名称"}) {
+    absl::string_view who = key;
+    if (!absl::ConsumeSuffix(&who, suffix) || who.empty()) continue;
+    const Alias* a = DirectAliasOf(kind, who);
+    if (a != nullptr &&
+        (a->target == Target::kParty || absl::EndsWith(a->field, ".name"))) {
+      return a;
+    }
+  }
+  const Descriptor* d = DescriptorOf(kind);
+  const FieldDescriptor* contacts =
+      d == nullptr ? nullptr : d->FindFieldByName("contacts");
+  if (contacts == nullptr ||
+      contacts->message_type() != v1::Contact::descriptor()) {
+    return nullptr;
+  }
+  static const Alias kPhone{"", "", Target::kPhone};
+  for (absl::string_view suffix :
+       {"联系电话", "电话", "手机号码", "手机号", "手机", "联系方式"}) {
+    absl::string_view who = key;
+    if (!absl::ConsumeSuffix(&who, suffix) || who.empty()) continue;
+    const Alias* a = DirectAliasOf(kind, who);
+    if (a != nullptr &&
+        (a->target == Target::kParty || absl::EndsWith(a->field, ".name"))) {
+      return &kPhone;
+    }
+  }
+  return nullptr;
+}
+
+const Alias* AliasOf(Kind kind, absl::string_view key) {
+  const Alias* a = DirectAliasOf(kind, key);
+  return a != nullptr ? a : PersonsNameOrPhoneAlias(kind, key);
 }
 
 // An alias of `kind` whose header is one character away from `key` (a
@@ -3349,6 +3390,22 @@ class Importer {
       header_texts_.push_back(ingest::CleanText(h));
     }
     if (!above.empty()) reader->SetHeaderWidth(header_size_);
+    // A second header row under merged cells (法定代表人 over 姓名 and
+    // 国籍): read with the first as one header. Any other row is the first
+    // record, read again by Produce.
+    {
+      ingest::Row next;
+      QL_ASSIGN_OR_RETURN(bool any, reader->Next(&next));
+      std::optional<ingest::Row> two =
+          any ? TwoRowHeader(header, next, columns.columns.size())
+              : std::nullopt;
+      if (two.has_value()) {
+        QL_ASSIGN_OR_RETURN(columns, ColumnsOf(*two));
+        summary_.header_rows = 2;
+      } else if (any) {
+        pending_row_ = std::move(next);
+      }
+    }
     columns_ = std::move(columns.columns);
     has_fallbacks_ =
         std::any_of(columns_.begin(), columns_.end(),
@@ -3364,6 +3421,72 @@ class Importer {
       summary_.above_header.push_back(AboveHeaderText(row));
     }
     return absl::OkStatus();
+  }
+
+  // Whether a header column text maps to a field.
+  bool Maps(const std::string& text) const {
+    ingest::Row one;
+    one.fields.push_back(text);
+    absl::StatusOr<HeaderColumns> c = ColumnsOf(one);
+    return c.ok() && c->columns.size() == 1;
+  }
+
+  // `header` and the row below it read as one header, when that row is a
+  // second header row: the names under a cell merged across columns
+  // (法定代表人 over 姓名 and 国籍, one cell of the first row and an
+  // empty one beside it), and, where a workbook filled the cells merged
+  // down both rows, the first row's texts again. Each column is then its
+  // group's header and its own (法定代表人姓名, 法定代表人国籍), or its
+  // own alone where only that names a field (联系方式 over 电话: 电话).
+  // nullopt when the row is a record, or when reading it so maps fewer of
+  // the columns than `mapped`.
+  std::optional<ingest::Row> TwoRowHeader(const ingest::Row& header,
+                                          const ingest::Row& below,
+                                          size_t mapped) const {
+    const size_t n = header.fields.size();
+    if (!below.error.empty() || below.fields.size() != n || n < 2) {
+      return std::nullopt;
+    }
+    std::vector<std::string> top(n), sub(n), group(n);
+    std::string last;
+    for (size_t i = 0; i < n; ++i) {
+      top[i] = ingest::CleanText(header.fields[i]);
+      sub[i] = ingest::CleanText(below.fields[i]);
+      if (!top[i].empty()) last = top[i];
+      group[i] = top[i].empty() ? last : top[i];
+    }
+    size_t filled = 0, same = 0, under_empty = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (sub[i].empty()) continue;
+      ++filled;
+      if (sub[i] == top[i]) {
+        ++same;
+        continue;
+      }
+      // A name under a group: under its merged cell's first column (the
+      // next one empty) or under an empty one after it. Names are short
+      // words, not values.
+      const bool in_group =
+          top[i].empty() ? !group[i].empty() : i + 1 < n && top[i + 1].empty();
+      if (!in_group || search::CodePoints(sub[i]) > 12 ||
+          sub[i].find_first_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+      }
+      under_empty += top[i].empty();
+    }
+    const bool repeats = same >= 2 && 2 * same >= filled;
+    if (filled == 0 || (!repeats && under_empty == 0)) return std::nullopt;
+    ingest::Row two = header;
+    for (size_t i = 0; i < n; ++i) {
+      if (sub[i].empty() || sub[i] == top[i]) continue;
+      std::string both = absl::StrCat(group[i], sub[i]);
+      two.fields[i] = group[i].empty() || (!Maps(both) && Maps(sub[i]))
+                          ? sub[i]
+                          : std::move(both);
+    }
+    absl::StatusOr<HeaderColumns> c = ColumnsOf(two);
+    if (!c.ok() || c->columns.size() < mapped) return std::nullopt;
+    return two;
   }
 
   absl::StatusOr<std::unordered_map<std::string, std::string>> ReadMapping(
@@ -3628,7 +3751,13 @@ class Importer {
     std::vector<Item> chunk;
     for (;;) {
       Item item;
-      absl::StatusOr<bool> more = reader->Next(&item.row);
+      absl::StatusOr<bool> more = true;
+      if (pending_row_.has_value()) {  // Read by FindHeader, after the header.
+        item.row = std::move(*pending_row_);
+        pending_row_.reset();
+      } else {
+        more = reader->Next(&item.row);
+      }
       if (!more.ok()) {
         queue->Push(std::move(chunk), more.status());
         return;
@@ -4210,8 +4339,11 @@ class Importer {
   bool fresh_ = false;  // The store had no record of the kind at the start.
   // Ids from this one on were not taken when the import began.
   uint64_t first_new_id_ = 1;
-  uint64_t last_bytes_ = 0;   // Source bytes consumed by the rows handled.
-  uint64_t blank_rows_ = 0;   // Producer only: rows of empty cells skipped.
+  uint64_t last_bytes_ = 0;  // Source bytes consumed by the rows handled.
+  uint64_t blank_rows_ = 0;  // Producer only: rows of empty cells skipped.
+  // The row below the header, read by FindHeader to see whether it is a
+  // second header row, when it is not: Produce's first.
+  std::optional<ingest::Row> pending_row_;
   uint64_t line_ = 0;         // The line of the row being resolved.
   uint64_t total_bytes_ = 0;  // Size of the source.
   std::chrono::steady_clock::time_point start_;
@@ -4324,10 +4456,17 @@ std::string ImportSummary::ToString() const {
     absl::StrAppend(&s, ", ", likely_duplicates,
                     " looking like another record");
   }
+  const std::string header_at =
+      header_rows == 2 ? absl::StrCat("lines ", header_line, " and ",
+                                      header_line + 1, " (two header rows)")
+                       : absl::StrCat("line ", header_line);
+  if (rows_above_header == 0 && header_rows == 2) {
+    absl::StrAppend(&s, "\n  header on ", header_at);
+  }
   if (rows_above_header > 0) {
-    absl::StrAppend(
-        &s, "\n  header on line ", header_line, "; ", rows_above_header,
-        rows_above_header == 1 ? " row" : " rows", " above it not imported:");
+    absl::StrAppend(&s, "\n  header on ", header_at, "; ", rows_above_header,
+                    rows_above_header == 1 ? " row" : " rows",
+                    " above it not imported:");
     for (const std::string& t : above_header) {
       absl::StrAppend(&s, "\n    ", t.empty() ? "(blank)" : t);
     }
@@ -4425,19 +4564,20 @@ std::string ImportSummary::ToJson() const {
       absl::StrJoin(sheet_names, ","), "],\"delimiter\":", JsonQuote(delimiter),
       ",\"header_line\":", header_line,
       ",\"rows_above_header\":", rows_above_header, ",\"above_header\":[",
-      absl::StrJoin(above, ","), "],\"rows\":", rows,
-      ",\"blank_rows\":", blank_rows, ",\"created\":", created,
-      ",\"updated\":", updated, ",\"unchanged\":", unchanged,
-      ",\"duplicates\":", duplicates, ",\"rejected\":", rejected,
-      ",\"flagged\":", flagged, ",\"rejected_by_reason\":{",
-      absl::StrJoin(reasons, ","), "},\"mapped_columns\":{",
-      absl::StrJoin(mapped, ","), "},\"ignored_columns\":[",
-      absl::StrJoin(ignored, ","), "],\"suggested_columns\":{",
-      absl::StrJoin(suggested, ","), "},\"warned\":", warned,
-      ",\"warnings_by_reason\":{", absl::StrJoin(warnings, ","),
-      "},\"warning_rows\":[", absl::StrJoin(warning_lines, ","),
-      "],\"merged\":", merged, ",\"likely_duplicates\":", likely_duplicates,
-      ",\"duplicate_rows\":[", absl::StrJoin(dups, ","),
+      absl::StrJoin(above, ","), "],\"header_rows\":", header_rows,
+      ",\"rows\":", rows, ",\"blank_rows\":", blank_rows,
+      ",\"created\":", created, ",\"updated\":", updated,
+      ",\"unchanged\":", unchanged, ",\"duplicates\":", duplicates,
+      ",\"rejected\":", rejected, ",\"flagged\":", flagged,
+      ",\"rejected_by_reason\":{", absl::StrJoin(reasons, ","),
+      "},\"mapped_columns\":{", absl::StrJoin(mapped, ","),
+      "},\"ignored_columns\":[", absl::StrJoin(ignored, ","),
+      "],\"suggested_columns\":{", absl::StrJoin(suggested, ","),
+      "},\"warned\":", warned, ",\"warnings_by_reason\":{",
+      absl::StrJoin(warnings, ","), "},\"warning_rows\":[",
+      absl::StrJoin(warning_lines, ","), "],\"merged\":", merged,
+      ",\"likely_duplicates\":", likely_duplicates, ",\"duplicate_rows\":[",
+      absl::StrJoin(dups, ","),
       "],\"bulk_load\":", bulk_load ? "true" : "false",
       ",\"deferred_index_entries\":", deferred_index_entries,
       ",\"index_build_seconds\":", absl::StrFormat("%.3f", index_build_seconds),

@@ -457,9 +457,9 @@ TEST(ExcelTest, CellsMergedDownARangeTakeItsValue) {
 
 // A two-level header: 企业名称 and 注册地址 merged down two rows, 法定代表人
 // across two columns over 姓名 and 国籍. The second row, once its merged
-// cells are filled, repeats the header: rejected, not an enterprise named
-// 企业名称; the records below import, the legal representative's name from
-// the column under 法定代表人.
+// cells are filled, repeats the header and names the columns under
+// 法定代表人: both are read as one header (法定代表人姓名 is the legal
+// representative's name; 法定代表人国籍 has no field), neither a record.
 TEST(ExcelTest, TwoLevelHeaderWithMergedCells) {
   auto cell = [](const std::string& ref, const std::string& text) {
     return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text +
@@ -483,8 +483,15 @@ TEST(ExcelTest, TwoLevelHeaderWithMergedCells) {
   auto s = Import(**store, path, {});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->created, 1u) << s->ToString();
-  EXPECT_EQ(s->rejected, 1u) << s->ToString();
-  EXPECT_THAT(s->ToString(), HasSubstr("not a record: it repeats the header"));
+  EXPECT_EQ(s->rejected, 0u) << s->ToString();
+  EXPECT_EQ(s->rows, 1u) << s->ToString();
+  EXPECT_EQ(s->header_rows, 2u);
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("header on lines 1 and 2 (two header rows)"));
+  EXPECT_THAT(s->mapped_columns,
+              ::testing::Contains(::testing::Pair(
+                  "法定代表人姓名", "legal_representative.name")));
+  EXPECT_THAT(s->ignored_columns, ElementsAre("法定代表人国籍"));
   auto page = (*store)->Query("enterprise where name = \"甲公司\"");
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->records.size(), 1u);

@@ -660,6 +660,96 @@ TEST(ImporterTest, TotalSignatureAndNoteLinesAreNotRecords) {
   EXPECT_EQ(page->records.size(), 1u);
 }
 
+// Forms group columns under a cell merged across them: the row below the
+// header names them, and both rows read as one header (法定代表人姓名;
+// 联系方式 over 电话: 电话). A record with cells only under the groups is
+// not such a row: it would map fewer columns.
+TEST(ImporterTest, TwoHeaderRowsReadAsOne) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("two.csv"),
+            "企业名称,法定代表人,,联系方式,\n"
+            ",姓名,国籍,电话,邮箱\n"
+            "甲公司,陈伟,新加坡,13900001111,a@example.com\n"
+            "乙公司,李四,中国,0519-82345678,\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  auto s = Import(*store, tmp.Sub("two.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->header_rows, 2u);
+  EXPECT_EQ(s->rows, 2u) << s->ToString();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_THAT(s->ToString(),
+              HasSubstr("header on lines 1 and 2 (two header rows)"));
+  EXPECT_THAT(s->ToJson(), HasSubstr("\"header_rows\":2,"));
+  EXPECT_THAT(s->ignored_columns, ::testing::ElementsAre("法定代表人国籍"));
+  auto page = store->Query("enterprise where name = \"甲公司\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& e = static_cast<const v1::Enterprise&>(*page->records[0]);
+  EXPECT_EQ(e.legal_representative().name(), "陈伟");
+  ASSERT_EQ(e.contacts_size(), 2);
+  EXPECT_EQ(e.contacts(0).type(), v1::Contact::TYPE_PHONE);
+  EXPECT_EQ(e.contacts(1).type(), v1::Contact::TYPE_EMAIL);
+
+  // A first record with a value only under a group: a record (rejected
+  // for its missing name, on its own line), not a second header row.
+  WriteFile(tmp.Sub("one.csv"),
+            "企业名称,法定代表人,,注册地址\n"
+            ",陈伟,新加坡,\n"
+            "丙公司,王五,中国,金坛区\n");
+  o.reject_file = tmp.Sub("rejects.csv");
+  s = Import(*store, tmp.Sub("one.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->header_rows, 1u);
+  EXPECT_EQ(s->rows, 2u) << s->ToString();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->rejected, 1u) << s->ToString();
+  EXPECT_THAT(ReadFile(tmp.Sub("rejects.csv")),
+              HasSubstr("\n2,\"enterprise.name\""));
+}
+
+// A header naming someone's name or phone after the header that names the
+// person reads as that person's column, or as a phone of the record.
+TEST(ImporterTest, NameAndPhoneOfSomeoneNamedByTheHeader) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("e.csv"),
+            "企业名称,法定代表人姓名,联系人姓名,联系人电话\n"
+            "甲公司,陈伟,王五,13900001111\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  auto s = Import(*store, tmp.Sub("e.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_TRUE(s->ignored_columns.empty()) << s->ToString();
+  auto page = store->Query("enterprise where name = \"甲公司\"");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& e = static_cast<const v1::Enterprise&>(*page->records[0]);
+  EXPECT_EQ(e.legal_representative().name(), "陈伟");
+  ASSERT_EQ(e.officers_size(), 1);
+  EXPECT_EQ(e.officers(0).name(), "王五");
+  EXPECT_EQ(e.officers(0).role(), v1::Enterprise::Officer::ROLE_CONTACT);
+  ASSERT_EQ(e.contacts_size(), 1);
+  EXPECT_EQ(e.contacts(0).value(), "13900001111");
+  // A case register: 来访人姓名 is the applicant; a case has no contacts,
+  // so 来访人电话 names no field.
+  WriteFile(tmp.Sub("c.csv"),
+            "来访日期,来访人姓名,来访人电话,类型,反映问题\n"
+            "2024-03-05,李娜,13900002222,咨询,子女就学\n");
+  ImportOptions o;
+  o.kind = v1::KIND_CASE;
+  s = Import(*store, tmp.Sub("c.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_THAT(s->ignored_columns, ::testing::ElementsAre("来访人电话"));
+  auto cases = store->Query("case where received = 2024-03-05");
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  ASSERT_EQ(cases->records.size(), 1u);
+  const auto& c = static_cast<const v1::Case&>(*cases->records[0]);
+  ASSERT_EQ(c.parties_size(), 1);
+  EXPECT_EQ(c.parties(0).name(), "李娜");
+  EXPECT_EQ(c.parties(0).role(), v1::Case::Party::ROLE_APPLICANT);
+}
+
 // A sheet printed on several pages repeats its header on each: those rows
 // are rejected as what they are, not created as an enterprise named 企业名称.
 TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {

@@ -133,6 +133,16 @@ def test_rows_of_empty_cells_are_skipped_and_counted(store, tmp_path):
     assert s["blank_rows"] == 3
 
 
+def test_two_header_rows_read_as_one(store, tmp_path):
+    # 法定代表人 merged over 姓名 and 国籍, as forms group their columns.
+    form = write(tmp_path / "form.csv",
+                 "企业名称,法定代表人,\n,姓名,国籍\n三久制造,陈伟,新加坡\n")
+    s = store.import_file(form)
+    assert s["header_rows"] == 2 and s["rows"] == 1 and s["created"] == 1
+    assert s["mapped_columns"]["法定代表人姓名"] == "legal_representative.name"
+    assert s["ignored_columns"] == ["法定代表人国籍"]
+
+
 def test_title_rows_above_the_header(store, tmp_path):
     titled = write(tmp_path / "名单.csv",
                    "2023年侨资企业名单,,,\n填报单位：侨联,,,\n" + HEADER +
