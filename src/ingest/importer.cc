@@ -792,6 +792,10 @@ struct MappedColumn {
   bool decimal_comma = false;
   ImportDateOrder date_order = ImportDateOrder::kYearFirst;
   bool told = false;
+  // A value someone gave for this one record or for every row (qiaolian
+  // add, --set), not a file's cell: a category must be one, not a phrase
+  // read as 其他.
+  bool given = false;
   // The date order is the one the header's note gives ("(DD/MM/YYYY)").
   bool header_told = false;
   int party_role = 0;  // Target::kParty: Alias::role.
@@ -1393,6 +1397,36 @@ bool IsPartyRefText(absl::string_view text) {
   return k.ok() && (*k == v1::KIND_PERSON || *k == v1::KIND_ENTERPRISE);
 }
 
+// Whether `f` is a category that offices write in their own words: an
+// activity's type and occasion, a case's type, topic, channel and outcome.
+bool IsPhraseCategory(const FieldDescriptor* f) {
+  if (f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
+    return false;
+  }
+  const Descriptor* d = f->containing_type();
+  const absl::string_view name = f->name();
+  if (d == v1::Event::descriptor()) {
+    return name == "type" || name == "occasion";
+  }
+  if (d == v1::Case::descriptor()) {
+    return name == "type" || name == "topic" || name == "channel" ||
+           name == "outcome";
+  }
+  return false;
+}
+
+// The value of `e` labelled 其他, or nullptr.
+const google::protobuf::EnumValueDescriptor* OtherCategory(
+    const google::protobuf::EnumDescriptor* e) {
+  for (int i = 0; i < e->value_count(); ++i) {
+    const google::protobuf::EnumValueOptions& o = e->value(i)->options();
+    for (int j = 0; j < o.ExtensionSize(v1::label); ++j) {
+      if (o.GetExtension(v1::label, j) == "其他") return e->value(i);
+    }
+  }
+  return nullptr;
+}
+
 // Sets one field path of `m` from a cleaned value; a path through a list
 // of messages (`contacts.value`) goes to SetParallel. References given by
 // name are added to `named`.
@@ -1978,6 +2012,33 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
                 absl::StrCat(c.header, ": \"", value, "\" read as ", label,
                              ", the category it names; imported");
           }
+        }
+      }
+      // A phrase that holds no category's label (联欢晚会, 文艺演出) as an
+      // activity's or a case's category: 其他, with the phrase kept as a
+      // tag, as the schema asks of 其他, and a warning that says so.
+      if (!st.ok() && !c.given && f != nullptr && c.path.size() == 1 &&
+          IsPhraseCategory(f) &&
+          value.find_first_of("0123456789") == absl::string_view::npos) {
+        const google::protobuf::EnumValueDescriptor* other =
+            OtherCategory(f->enum_type());
+        const FieldDescriptor* tags =
+            m->GetDescriptor()->FindFieldByName("tags");
+        const std::string phrase = ingest::CleanText(value);
+        if (other != nullptr && tags != nullptr && tags->is_repeated() &&
+            tags->type() == FieldDescriptor::TYPE_STRING && !phrase.empty()) {
+          const Reflection* r = m->GetReflection();
+          r->SetEnumValue(m, f, other->number());
+          bool tagged = false;
+          for (int i = 0; i < r->FieldSize(*m, tags); ++i) {
+            tagged = tagged || r->GetRepeatedString(*m, tags, i) == phrase;
+          }
+          if (!tagged) r->AddString(m, tags, phrase);
+          result->warning = absl::StrCat(
+              c.header, ": \"", phrase,
+              "\" names none of the categories; imported as 其他, with \"",
+              phrase, "\" as a tag");
+          st = absl::OkStatus();
         }
       }
       // A span of days in the date of a record that has an end date (an
@@ -2697,6 +2758,7 @@ class Importer {
     }
     header_size_ = header.fields.size();
     columns_ = std::move(columns.columns);
+    for (MappedColumn& c : columns_) c.given = true;
     has_fallbacks_ =
         std::any_of(columns_.begin(), columns_.end(),
                     [](const MappedColumn& c) { return c.fallback_of >= 0; });
@@ -3184,6 +3246,7 @@ class Importer {
         }
       }
       c.header = field;
+      c.given = true;
       c.date_order = o_.date_order == ImportDateOrder::kAuto
                          ? ImportDateOrder::kYearFirst
                          : o_.date_order;

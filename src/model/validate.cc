@@ -309,7 +309,12 @@ class Walker {
       const v1::Date date = DateOf(r->GetMessage(m, f));
       if (date.month() == 0 || date.day() == 0) {
         return Invalid(
-            path, absl::StrCat("full date required, got ", DateText(date)));
+            path,
+            absl::StrCat("full date required (year, month and day), got ",
+                         date.month() == 0
+                             ? absl::StrCat(date.year(), " (a year only)")
+                             : absl::StrFormat("%04d-%02d (a month only)",
+                                               date.year(), date.month())));
       }
     }
     return absl::OkStatus();

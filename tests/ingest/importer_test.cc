@@ -2438,25 +2438,36 @@ TEST(ImporterTest, ActivityAndGiftLedgers) {
   EXPECT_EQ(e.participants(2).role(), v1::Event::Participant::ROLE_RECIPIENT);
 
   // A category written in a phrase: the one whose label it holds, with a
-  // warning naming the row; a phrase holding none is rejected.
+  // warning naming the row; a phrase holding none is 其他, the phrase kept
+  // as a tag, with a warning; a number is no category's phrase.
   WriteFile(tmp.Sub("phrases.csv"),
             "活动名称,活动时间,活动类型\n"
             "新春座谈,2024-02-15,新春座谈会\n"
-            "联欢,2024-02-16,联欢晚会\n");
+            "联欢,2024-02-16,联欢晚会\n"
+            "编号,2024-02-17,第3类\n");
   s = Import(*store, tmp.Sub("phrases.csv"), o);
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_EQ(s->created, 1u) << s->ToString();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
   EXPECT_EQ(s->rejected, 1u) << s->ToString();
-  ASSERT_EQ(s->warning_rows.size(), 1u) << s->ToString();
+  ASSERT_EQ(s->warning_rows.size(), 2u) << s->ToString();
   EXPECT_EQ(s->warning_rows[0].line, 2u);
   EXPECT_EQ(s->warning_rows[0].warning,
             "活动类型: \"新春座谈会\" read as 座谈会, the category it names; "
             "imported");
+  EXPECT_EQ(s->warning_rows[1].line, 3u);
+  EXPECT_EQ(s->warning_rows[1].warning,
+            "活动类型: \"联欢晚会\" names none of the categories; imported as "
+            "其他, with \"联欢晚会\" as a tag");
   events = store->Query("event where date = 2024-02-15");
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->records.size(), 1u);
   EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).type(),
             v1::Event::TYPE_SEMINAR);
+  events = store->Query("event where tags = 联欢晚会");
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Event&>(*events->records[0]).type(),
+            v1::Event::TYPE_OTHER);
 
   // A span of days (an activity of several days), a part of the day.
   WriteFile(tmp.Sub("spans.csv"),

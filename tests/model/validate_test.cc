@@ -341,7 +341,8 @@ TEST(ValidateTest, CaseReceivedMustBeFullDate) {
   v1::Case c = ValidCase();
   c.mutable_received()->set_day(0);
   ExpectInvalid(Validate(c),
-                "case.received: full date required, got 2020-02-00");
+                "case.received: full date required (year, month and day), got "
+                "2020-02 (a month only)");
 }
 
 TEST(ValidateTest, DonationRequiredFields) {
