@@ -733,8 +733,8 @@ TEST(ImporterTest, NameAndPhoneOfSomeoneNamedByTheHeader) {
   // A case register: 来访人姓名 is the applicant; a case has no contacts,
   // so 来访人电话 names no field.
   WriteFile(tmp.Sub("c.csv"),
-            "来访日期,来访人姓名,来访人电话,类型,反映问题\n"
-            "2024-03-05,李娜,13900002222,咨询,子女就学\n");
+            "来访日期,来访人姓名,来访人电话,类型,反映问题,办理状态\n"
+            "2024-03-05,李娜,13900002222,咨询,子女就学,正在办理\n");
   ImportOptions o;
   o.kind = v1::KIND_CASE;
   s = Import(*store, tmp.Sub("c.csv"), o);
@@ -745,6 +745,7 @@ TEST(ImporterTest, NameAndPhoneOfSomeoneNamedByTheHeader) {
   ASSERT_TRUE(cases.ok()) << cases.status();
   ASSERT_EQ(cases->records.size(), 1u);
   const auto& c = static_cast<const v1::Case&>(*cases->records[0]);
+  EXPECT_EQ(c.status(), v1::Case::STATUS_IN_PROGRESS);  // As registers say.
   ASSERT_EQ(c.parties_size(), 1);
   EXPECT_EQ(c.parties(0).name(), "李娜");
   EXPECT_EQ(c.parties(0).role(), v1::Case::Party::ROLE_APPLICANT);
