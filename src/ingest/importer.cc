@@ -489,6 +489,12 @@ const std::vector<Alias>& AliasesFor(Kind kind) {
       {"日期", "date"},
       {"捐赠类型", "type"},
       {"类型", "type"},
+      // Received or given (受捐 / 捐出, 收入 / 支出).
+      {"方向", "direction"},
+      {"捐赠方向", "direction"},
+      {"收支", "direction"},
+      {"收支类别", "direction"},
+      {"收支方向", "direction"},
       // Gifts in kind: what, how many, in what unit, worth how much.
       {"物资名称", "items.description"},
       {"捐赠物资", "items.description"},

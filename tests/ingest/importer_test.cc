@@ -751,6 +751,33 @@ TEST(ImporterTest, NameAndPhoneOfSomeoneNamedByTheHeader) {
   EXPECT_EQ(c.parties(0).role(), v1::Case::Party::ROLE_APPLICANT);
 }
 
+// A ledger of gifts both ways says which in a column of its own (收支,
+// 方向): received (收入, 受捐) or given (支出, 发放).
+TEST(ImporterTest, GiftLedgerWithAColumnOfDirections) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("gifts.csv"),
+            "日期,捐赠方,受赠方,收支,金额(元),用途\n"
+            "2024-01-15,马来西亚金坛同乡会,金坛区侨联,收入,\"50,000\",助学\n"
+            "2024-02-01,金坛区侨联,困难归侨王某,支出,2000,慰问\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_DONATION;
+  auto s = Import(*store, tmp.Sub("gifts.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  auto in = store->Query("donation where direction = INBOUND");
+  ASSERT_TRUE(in.ok()) << in.status();
+  ASSERT_EQ(in->records.size(), 1u);
+  EXPECT_EQ(
+      static_cast<const v1::Donation&>(*in->records[0]).money().amount_minor(),
+      5000000);
+  auto out = store->Query("donation where direction = 支出");
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Donation&>(*out->records[0]).date().month(),
+            2);
+}
+
 // A sheet printed on several pages repeats its header on each: those rows
 // are rejected as what they are, not created as an enterprise named 企业名称.
 TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {
