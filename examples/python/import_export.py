@@ -10,9 +10,12 @@ and the name of who filled it in under the records), imports it with a
 reject file, runs the same import again (nothing changes), exports the
 enterprises to .xlsx and CSV (with a BOM, for Excel), and imports a list of
 donations from abroad whose dates are day first and amounts have a decimal
-comma, and a register of visits (来访登记表) without a type column, the type
-given for every row. DIR defaults to a new temporary directory, removed at
-the end.
+comma, a register of visits (来访登记表) without a type column, the type
+given for every row, and an activity ledger on a form (two header rows, a
+type in the office's own words, a row of empty cells). A visit is recorded
+with the enterprise it went to (走访对象=enterprise:…), and the enterprises
+whose names hold 製造 (制造) are found with `contains`. DIR defaults to a new
+temporary directory, removed at the end.
 """
 
 import os
@@ -63,14 +66,15 @@ def main(d):
         # sheet, the enterprise by its name.
         visit = store.add("event", {"活动类型": "走访企业",
                                     "日期": "2020年5月6日",
-                                    "participants.ref":
-                                        "enterprise:常州三久制造有限公司",
-                                    "participants.role": "走访对象"})
+                                    "走访对象": "enterprise:常州三久制造有限公司"})
         print(f"visit recorded: event {visit}, "
               f"{store.get('event', visit)['participants'][0]['ref']}")
         sizes = store.compact()  # After a large import: faster reads.
         print(f"compacted: {sizes['bytes_after']} bytes on disk")
 
+        for e in store.query('enterprise where status = ACTIVE and '
+                             'name contains "製造"'):  # 制造 too.
+            print("manufacturer:", e["name"])
         for e in store.query("enterprise where status = ACTIVE"):
             print(e["uscc"], e["name"], e.get("registeredCapital"),
                   e.get("investorCountries"))
@@ -127,6 +131,24 @@ def main(d):
         case = store.get("case", 2)
         print(f"case 2: {case['channel']}, {case['type']}, "
               f"{[p['name'] for p in case['parties']]}")
+
+        # An activity ledger on a form: 参加人员 merged over 姓名 and 人数,
+        # two header rows read as one; a type in the office's own words
+        # (联欢晚会) is 其他, the words kept as a tag; a row of empty cells
+        # is skipped.
+        ledger = os.path.join(d, "活动台账.csv")
+        with open(ledger, "w", encoding="utf-8") as f:
+            f.write("活动名称,活动日期,活动类型,参加人员,\n"
+                    ",,,姓名,人数\n"
+                    "新春座谈会,2020-01-10,座谈会,林淑芬、陈伟明,30\n"
+                    ",,,,\n"
+                    "迎春联欢,2020-01-18,联欢晚会,,120\n")
+        s = store.import_file(ledger, "event")
+        print(f"activity ledger: header rows {s['header_rows']}, created "
+              f"{s['created']}, warned {s['warned']}, blank rows "
+              f"{s['blank_rows']}")
+        (party,) = store.query("event where tags = 联欢晚会")
+        print(f"联欢晚会: {party['type']}, {party['attendeeCount']} people")
 
 
 if __name__ == "__main__":

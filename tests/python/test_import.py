@@ -300,6 +300,10 @@ def test_import_export_example_runs(tmp_path, run_example):
     assert "register of visits: created 2, rejected 0" in out
     assert ("case 2: CHANNEL_VISIT, TYPE_PETITION, ['陈伟明', '陈小明']"
             in out)
+    assert "manufacturer: 常州三久制造有限公司" in out
+    assert ("activity ledger: header rows 2, created 2, warned 1, blank "
+            "rows 1") in out
+    assert "联欢晚会: TYPE_OTHER, 120 people" in out
 
 
 def test_add_one_record_from_fields(store, shanghai):
