@@ -1291,6 +1291,25 @@ static void test_import(void) {
   err = NULL;
   CHECK(summary == NULL);
   CHECK(qiaolian_import_options_set_header_row(io, 0) == QIAOLIAN_OK);
+  /* Two header rows (法定代表人 merged over 姓名 and 国籍) read as one, and a
+   * row of empty cells skipped, as the summary says. */
+  snprintf(csv, sizeof csv, "%s/form.csv", dir);
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (f == NULL) exit(1);
+  fputs("企业名称,法定代表人,\n,姓名,国籍\n,,\n乙公司,陈伟,新加坡\n", f);
+  fclose(f);
+  CHECK_RC(qiaolian_import(db, csv, io, &summary, &summary_len, &err),
+           QIAOLIAN_OK, err);
+  CHECK(summary != NULL &&
+        contains(summary, summary_len,
+                 "\"header_rows\":2,\"rows\":1,\"blank_rows\":1,"
+                 "\"created\":1"));
+  CHECK(summary != NULL && contains(summary, summary_len,
+                                    "\"法定代表人姓名\":\"legal_"
+                                    "representative.name\""));
+  qiaolian_free(summary);
+  summary = NULL;
   /* A sheet is for workbooks; NULL clears it. */
   CHECK(qiaolian_import_options_set_sheet(io, "名单", strlen("名单")) ==
         QIAOLIAN_OK);
