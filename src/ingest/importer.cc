@@ -3735,11 +3735,16 @@ class Importer {
             c.fallback_of < 0 ? ci : static_cast<size_t>(c.fallback_of);
         if (c.fallback_of >= 0 && filled[group]) continue;
         std::string value = ingest::CleanText(row.fields[c.index]);
-        // A cell an export neutralised for spreadsheets ('=..., '+86...):
-        // as in Excel, the apostrophe is not part of the value.
+        // A cell an export neutralised for spreadsheets ('=..., '+86...),
+        // or a number typed as text with Excel's apostrophe
+        // ('110105194912310021, '0519-82345678) that reached the file: as
+        // in Excel, the apostrophe is not part of the value (unless the
+        // value quotes with it: '90后'青年).
         if (value.size() > 1 && value[0] == '\'' &&
-            absl::string_view("=+-@").find(value[1]) !=
-                absl::string_view::npos) {
+            (absl::string_view("=+-@").find(value[1]) !=
+                 absl::string_view::npos ||
+             (absl::ascii_isdigit(static_cast<unsigned char>(value[1])) &&
+              value.find('\'', 1) == std::string::npos))) {
           value.erase(0, 1);
         }
         if (value.empty() || ingest::IsPlaceholder(value)) continue;

@@ -778,6 +778,31 @@ TEST(ImporterTest, GiftLedgerWithAColumnOfDirections) {
             2);
 }
 
+// A number typed as text with Excel's apostrophe ('11010519491231002X,
+// '13900001111) keeps the apostrophe in some exports: it is not part of the
+// value, unless the value quotes with it.
+TEST(ImporterTest, ExcelsTextApostropheIsNotPartOfTheValue) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("roster.csv"),
+            "姓名,身份证号码,联系电话,备注\n"
+            "李美玲,'11010519491231002X,'13900001111,'90后'青年\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_PERSON;
+  auto s = Import(*store, tmp.Sub("roster.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  auto page = store->Query("person where name = 李美玲");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& p = static_cast<const v1::Person&>(*page->records[0]);
+  ASSERT_EQ(p.identity_documents_size(), 1);
+  EXPECT_EQ(p.identity_documents(0).number(), "11010519491231002X");
+  ASSERT_EQ(p.contacts_size(), 1);
+  EXPECT_EQ(p.contacts(0).value(), "13900001111");
+  EXPECT_EQ(p.notes(), "'90后'青年");
+}
+
 // A sheet printed on several pages repeats its header on each: those rows
 // are rejected as what they are, not created as an enterprise named 企业名称.
 TEST(ImporterTest, RepeatedHeaderRowsAreNotRecords) {
