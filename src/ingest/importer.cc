@@ -1403,6 +1403,39 @@ bool IsPartyRefText(absl::string_view text) {
   return k.ok() && (*k == v1::KIND_PERSON || *k == v1::KIND_ENTERPRISE);
 }
 
+// Whether a party's name names a federation of returned overseas Chinese
+// (侨联, 归国华侨联合会): the office, or one like it.
+bool IsOfficeName(const std::string& name) {
+  const std::string n = text::Compact(name);
+  return absl::EndsWith(n, "侨联") || absl::StrContains(n, "归国华侨联合会") ||
+         absl::StrContains(n, "侨联合会");
+}
+
+// The direction of `gift` seen from the office, when one side only is a
+// 侨联 (`office`: its name): received when it is among the recipients,
+// given when among the donors; unspecified otherwise.
+v1::Donation::Direction DirectionByTheOffice(const v1::Donation& gift,
+                                             std::string* office) {
+  const v1::Donation::Party* donor = nullptr;
+  const v1::Donation::Party* recipient = nullptr;
+  for (const v1::Donation::Party& p : gift.donors()) {
+    if (IsOfficeName(p.name())) donor = &p;
+  }
+  for (const v1::Donation::Party& p : gift.recipients()) {
+    if (IsOfficeName(p.name())) recipient = &p;
+  }
+  if ((donor == nullptr) == (recipient == nullptr)) {
+    return v1::Donation::DIRECTION_UNSPECIFIED;
+  }
+  const bool in = recipient != nullptr;
+  if (in ? gift.donors_size() == 0 : gift.recipients_size() == 0) {
+    return v1::Donation::DIRECTION_UNSPECIFIED;  // No one on the other side.
+  }
+  *office = (in ? recipient : donor)->name();
+  return in ? v1::Donation::DIRECTION_INBOUND
+            : v1::Donation::DIRECTION_OUTBOUND;
+}
+
 // Whether `f` is a category that offices write in their own words: an
 // activity's type and occasion, a case's type, topic, channel and outcome.
 bool IsPhraseCategory(const FieldDescriptor* f) {
@@ -3806,6 +3839,27 @@ class Importer {
     v1::SourceLocation* src = MutableMetaOf(record.get())->mutable_source();
     src->set_file(source_name_);
     src->set_line(row.line);
+    // A gift whose direction no column or value gives, between the office
+    // (a party named …侨联) and someone else: received when the office
+    // is the recipient, given when it is the donor; said with a warning.
+    if (o_.kind == v1::KIND_DONATION && !partial_) {
+      auto* gift = static_cast<v1::Donation*>(record.get());
+      std::string office;
+      const v1::Donation::Direction way = DirectionByTheOffice(*gift, &office);
+      if (gift->direction() == v1::Donation::DIRECTION_UNSPECIFIED &&
+          way != v1::Donation::DIRECTION_UNSPECIFIED) {
+        gift->set_direction(way);
+        const std::string note = absl::StrCat(
+            "direction: read as ",
+            way == v1::Donation::DIRECTION_INBOUND ? "受捐" : "捐出",
+            ", the office (", office, ") being the ",
+            way == v1::Donation::DIRECTION_INBOUND ? "recipient" : "donor");
+        cell_result.warning =
+            cell_result.warning.empty()
+                ? note
+                : absl::StrCat(cell_result.warning, "; ", note);
+      }
+    }
     // The fields of a partial record (UpdateFromFields) are validated once
     // merged into the stored record.
     if (!partial_) {

@@ -776,6 +776,35 @@ TEST(ImporterTest, GiftLedgerWithAColumnOfDirections) {
   ASSERT_EQ(out->records.size(), 1u);
   EXPECT_EQ(static_cast<const v1::Donation&>(*out->records[0]).date().month(),
             2);
+
+  // Without that column, a gift between the office (…侨联) and someone
+  // else goes the way the office stands, with a warning; between two
+  // others, or two 侨联, it says neither and is rejected.
+  WriteFile(tmp.Sub("both.csv"),
+            "日期,捐赠方,受赠方,金额(元)\n"
+            "2024-03-01,林志明,金坛区侨联,1000\n"
+            "2024-03-02,金坛区归国华侨联合会,困难归侨王某,500\n"
+            "2024-03-03,常州市侨联,金坛区侨联,800\n"
+            "2024-03-04,林志明,王某,300\n");
+  o.reject_file = tmp.Sub("rejects.csv");
+  s = Import(*store, tmp.Sub("both.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 2u) << s->ToString();
+  EXPECT_EQ(s->rejected, 2u) << s->ToString();
+  ASSERT_EQ(s->warning_rows.size(), 2u) << s->ToString();
+  EXPECT_EQ(s->warning_rows[0].warning,
+            "direction: read as 受捐, the office (金坛区侨联) being the "
+            "recipient");
+  EXPECT_EQ(s->warning_rows[1].warning,
+            "direction: read as 捐出, the office (金坛区归国华侨联合会) being "
+            "the donor");
+  in = store->Query(
+      "donation where direction = INBOUND and date = "
+      "2024-03-01");
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->records.size(), 1u);
+  EXPECT_THAT(ReadFile(tmp.Sub("rejects.csv")),
+              HasSubstr("\n4,\"donation.direction\""));
 }
 
 // A number typed as text with Excel's apostrophe ('11010519491231002X,
