@@ -741,19 +741,16 @@ class Parser {
       }
       return ExpectClose(open, "',' or ')'");
     }
-    if (Accept("prefix")) {
-      p->op = Predicate::Op::kPrefix;
+    // Operators on text: a string follows.
+    static constexpr std::pair<absl::string_view, Predicate::Op> kTextOps[] = {
+        {"prefix", Predicate::Op::kPrefix},
+        {"contains", Predicate::Op::kContains}};
+    for (const auto& [word, op] : kTextOps) {
+      if (!Accept(word)) continue;
+      p->op = op;
       if (Peek().type != TokenType::kString &&
           Peek().type != TokenType::kText) {
-        return Fail("a string after 'prefix'");
-      }
-      return ParseValue(p, "");
-    }
-    if (Accept("contains")) {
-      p->op = Predicate::Op::kContains;
-      if (Peek().type != TokenType::kString &&
-          Peek().type != TokenType::kText) {
-        return Fail("a string after 'contains'");
+        return Fail(absl::StrCat("a string after '", word, "'"));
       }
       return ParseValue(p, "");
     }
