@@ -2250,8 +2250,10 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
             absl::StrCat(c.field, " is no list of parties"));
       }
       // A name written as a reference (person:胡正明, enterprise:42, as in
-      // a participants.ref column) links the party to that record.
+      // a participants.ref column) links the party to that record (its
+      // `ref`, an enterprise officer's `person`).
       const FieldDescriptor* ref = party->FindFieldByName("ref");
+      if (ref == nullptr) ref = party->FindFieldByName("person");
       if (ref != nullptr && ref->message_type() != v1::Ref::descriptor()) {
         ref = nullptr;
       }

@@ -1140,6 +1140,25 @@ TEST(ImporterTest, PartiesWrittenAsReferencesLinkToRecords) {
                       entry.role == "participant:ROLE_VISITED");
   }
   EXPECT_TRUE(visit) << tl->ToJson();
+
+  // An enterprise list's contact written so links the officer to the
+  // person (Officer.person).
+  WriteFile(tmp.Sub("list.csv"),
+            "企业名称,联系人\n"
+            "鑫品茶业有限公司,person:胡正明\n");
+  ImportOptions e;
+  e.kind = v1::KIND_ENTERPRISE;
+  s = Import(*store, tmp.Sub("list.csv"), e);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->created, 1u) << s->ToString();
+  auto tea = store->Query("enterprise where name = \"鑫品茶业有限公司\"");
+  ASSERT_TRUE(tea.ok()) << tea.status();
+  ASSERT_EQ(tea->records.size(), 1u);
+  const auto& t = static_cast<const v1::Enterprise&>(*tea->records[0]);
+  ASSERT_EQ(t.officers_size(), 1);
+  EXPECT_EQ(t.officers(0).person().id(), *hu_id);
+  EXPECT_EQ(t.officers(0).name(), "");
+  EXPECT_EQ(t.officers(0).role(), v1::Enterprise::Officer::ROLE_CONTACT);
 }
 
 // One record from fields (qiaolian add), and fields of a stored record
