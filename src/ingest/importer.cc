@@ -671,34 +671,31 @@ const Alias* DirectAliasOf(Kind kind, absl::string_view key) {
 // 姓名 and 电话): the name is the person's column; the phone, a phone of
 // the record, where the kind has contacts. nullptr otherwise.
 const Alias* PersonsNameOrPhoneAlias(Kind kind, absl::string_view key) {
-  for (absl::string_view suffix : {"姓名", "名字", "名称"}) {
-    absl::string_view who = key;
-    if (!absl::ConsumeSuffix(&who, suffix) || who.empty()) continue;
-    const Alias* a = DirectAliasOf(kind, who);
-    if (a != nullptr &&
-        (a->target == Target::kParty || absl::EndsWith(a->field, ".name"))) {
-      return a;
+  // The alias of the person's header before one of `suffixes`, if it
+  // names someone (a party, or a name field such as legal_representative).
+  auto person = [&](std::initializer_list<absl::string_view> suffixes) {
+    for (absl::string_view suffix : suffixes) {
+      absl::string_view who = key;
+      if (!absl::ConsumeSuffix(&who, suffix) || who.empty()) continue;
+      const Alias* a = DirectAliasOf(kind, who);
+      if (a != nullptr &&
+          (a->target == Target::kParty || absl::EndsWith(a->field, ".name"))) {
+        return a;
+      }
     }
-  }
+    return static_cast<const Alias*>(nullptr);
+  };
+  if (const Alias* a = person({"姓名", "名字", "名称"})) return a;
   const Descriptor* d = DescriptorOf(kind);
   const FieldDescriptor* contacts =
       d == nullptr ? nullptr : d->FindFieldByName("contacts");
-  if (contacts == nullptr ||
-      contacts->message_type() != v1::Contact::descriptor()) {
-    return nullptr;
-  }
   static const Alias kPhone{"", "", Target::kPhone};
-  for (absl::string_view suffix :
-       {"联系电话", "电话", "手机号码", "手机号", "手机", "联系方式"}) {
-    absl::string_view who = key;
-    if (!absl::ConsumeSuffix(&who, suffix) || who.empty()) continue;
-    const Alias* a = DirectAliasOf(kind, who);
-    if (a != nullptr &&
-        (a->target == Target::kParty || absl::EndsWith(a->field, ".name"))) {
-      return &kPhone;
-    }
-  }
-  return nullptr;
+  return contacts != nullptr &&
+                 contacts->message_type() == v1::Contact::descriptor() &&
+                 person({"联系电话", "电话", "手机号码", "手机号", "手机",
+                         "联系方式"}) != nullptr
+             ? &kPhone
+             : nullptr;
 }
 
 const Alias* AliasOf(Kind kind, absl::string_view key) {
@@ -1454,18 +1451,6 @@ bool IsPhraseCategory(const FieldDescriptor* f) {
   return false;
 }
 
-// The value of `e` labelled 其他, or nullptr.
-const google::protobuf::EnumValueDescriptor* OtherCategory(
-    const google::protobuf::EnumDescriptor* e) {
-  for (int i = 0; i < e->value_count(); ++i) {
-    const google::protobuf::EnumValueOptions& o = e->value(i)->options();
-    for (int j = 0; j < o.ExtensionSize(v1::label); ++j) {
-      if (o.GetExtension(v1::label, j) == "其他") return e->value(i);
-    }
-  }
-  return nullptr;
-}
-
 // Sets one field path of `m` from a cleaned value; a path through a list
 // of messages (`contacts.value`) goes to SetParallel. References given by
 // name are added to `named`.
@@ -2059,15 +2044,16 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
       if (!st.ok() && !c.given && f != nullptr && c.path.size() == 1 &&
           IsPhraseCategory(f) &&
           value.find_first_of("0123456789") == absl::string_view::npos) {
-        const google::protobuf::EnumValueDescriptor* other =
-            OtherCategory(f->enum_type());
+        const absl::StatusOr<int> other =
+            EnumValueAsWritten(f->enum_type(), "其他");
         const FieldDescriptor* tags =
             m->GetDescriptor()->FindFieldByName("tags");
         const std::string phrase = ingest::CleanText(value);
-        if (other != nullptr && tags != nullptr && tags->is_repeated() &&
+        if (other.ok() && *other != 0 && tags != nullptr &&
+            tags->is_repeated() &&
             tags->type() == FieldDescriptor::TYPE_STRING && !phrase.empty()) {
           const Reflection* r = m->GetReflection();
-          r->SetEnumValue(m, f, other->number());
+          r->SetEnumValue(m, f, *other);
           bool tagged = false;
           for (int i = 0; i < r->FieldSize(*m, tags); ++i) {
             tagged = tagged || r->GetRepeatedString(*m, tags, i) == phrase;
@@ -3490,6 +3476,7 @@ class Importer {
           "); name the columns as the schema does or give a mapping file"));
     }
     header_size_ = header.fields.size();
+    header_texts_.clear();  // FindHeader may run again (another delimiter).
     for (const std::string& h : header.fields) {
       header_texts_.push_back(ingest::CleanText(h));
     }
@@ -3551,22 +3538,19 @@ class Importer {
     if (!below.error.empty() || below.fields.size() != n || n < 2) {
       return std::nullopt;
     }
-    std::vector<std::string> top(n), sub(n), group(n);
+    const std::vector<std::string>& top = header_texts_;  // Of `header`.
+    std::vector<std::string> sub(n), group(n);
     std::string last;
     for (size_t i = 0; i < n; ++i) {
-      top[i] = ingest::CleanText(header.fields[i]);
       sub[i] = ingest::CleanText(below.fields[i]);
       if (!top[i].empty()) last = top[i];
       group[i] = top[i].empty() ? last : top[i];
     }
-    size_t filled = 0, same = 0, under_empty = 0;
+    size_t filled = 0, under_empty = 0;
     for (size_t i = 0; i < n; ++i) {
       if (sub[i].empty()) continue;
       ++filled;
-      if (sub[i] == top[i]) {
-        ++same;
-        continue;
-      }
+      if (sub[i] == top[i]) continue;
       // A name under a group: under its merged cell's first column (the
       // next one empty) or under an empty one after it. Names are short
       // words, not values.
@@ -3578,8 +3562,9 @@ class Importer {
       }
       under_empty += top[i].empty();
     }
-    const bool repeats = same >= 2 && 2 * same >= filled;
-    if (filled == 0 || (!repeats && under_empty == 0)) return std::nullopt;
+    if (filled == 0 || (under_empty == 0 && !RepeatsHeader(below))) {
+      return std::nullopt;
+    }
     ingest::Row two = header;
     for (size_t i = 0; i < n; ++i) {
       if (sub[i].empty() || sub[i] == top[i]) continue;
@@ -3656,22 +3641,19 @@ class Importer {
     return same >= 2 && 2 * same >= filled;
   }
 
-  // Whether every cell of `row` is empty or spaces (ASCII, no-break,
-  // ideographic): a row a spreadsheet saved as ",,,," because its cells
-  // were formatted. Skipped as a workbook's empty rows and a text file's
-  // blank lines are, and counted (ImportSummary::blank_rows).
+  // Whether every cell of `row` is empty as cells are read (CleanText:
+  // spaces, ideographic and no-break ones too, and invisible characters):
+  // a row a spreadsheet saved as ",,,," because its cells were formatted.
+  // Skipped as a workbook's empty rows and a text file's blank lines are,
+  // and counted (ImportSummary::blank_rows). A cell starting with a
+  // printable ASCII character answers without cleaning it.
   static bool IsBlankRow(const ingest::Row& row) {
     if (!row.error.empty()) return false;
     for (const std::string& f : row.fields) {
-      absl::string_view v = f;
-      while (!v.empty()) {
-        if (v[0] == ' ' || v[0] == '\t' || v[0] == '\r' || v[0] == '\n') {
-          v.remove_prefix(1);
-        } else if (absl::ConsumePrefix(&v, "\u3000") ||
-                   absl::ConsumePrefix(&v, "\u00a0")) {
-        } else {
-          return false;
-        }
+      if (f.empty()) continue;
+      const unsigned char first = static_cast<unsigned char>(f[0]);
+      if ((first > ' ' && first < 0x7f) || !ingest::CleanText(f).empty()) {
+        return false;
       }
     }
     return true;
@@ -3844,12 +3826,14 @@ class Importer {
     // A gift whose direction no column or value gives, between the office
     // (a party named …侨联) and someone else: received when the office
     // is the recipient, given when it is the donor; said with a warning.
-    if (o_.kind == v1::KIND_DONATION && !partial_) {
-      auto* gift = static_cast<v1::Donation*>(record.get());
+    auto* gift = o_.kind == v1::KIND_DONATION && !partial_
+                     ? static_cast<v1::Donation*>(record.get())
+                     : nullptr;
+    if (gift != nullptr &&
+        gift->direction() == v1::Donation::DIRECTION_UNSPECIFIED) {
       std::string office;
       const v1::Donation::Direction way = DirectionByTheOffice(*gift, &office);
-      if (gift->direction() == v1::Donation::DIRECTION_UNSPECIFIED &&
-          way != v1::Donation::DIRECTION_UNSPECIFIED) {
+      if (way != v1::Donation::DIRECTION_UNSPECIFIED) {
         gift->set_direction(way);
         const std::string note = absl::StrCat(
             "direction: read as ",
