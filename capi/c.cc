@@ -161,6 +161,13 @@ int qiaolian_options_set_map_tables(qiaolian_options_t* options, int value) {
   return QIAOLIAN_OK;
 }
 
+int qiaolian_options_set_search_cache_bytes(qiaolian_options_t* options,
+                                            uint64_t bytes) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.search_cache_bytes = static_cast<size_t>(bytes);
+  return QIAOLIAN_OK;
+}
+
 int qiaolian_options_set_encryption_key(qiaolian_options_t* options,
                                         const uint8_t* key, size_t key_len) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

@@ -111,6 +111,13 @@ struct StoreOptions {
   // first touch of a mapped page (a page fault) costs about three preads;
   // from its third read on a block is read in place (docs/ARCHITECTURE.md).
   bool map_tables = true;
+  // Memory, in bytes, that keeps the blocks searches read from mapped tables
+  // (map_tables) so that a later search reads them with no system call;
+  // 0 turns it off. A block stays until the store closes (or compaction
+  // retires its table file): when the memory is spent, later blocks are read
+  // as described above. Taken as 2 MiB transparent huge pages where the
+  // kernel offers them (docs/ARCHITECTURE.md, "Cold reads").
+  size_t search_cache_bytes = 32 << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;

@@ -255,6 +255,9 @@ class Store:
     (default True: read table files through memory maps, the fastest reads;
     False: with pread, so that resident memory stays bounded whatever the
     store's size, as the CLI's import does; see docs/import.md),
+    search_cache_bytes (memory that keeps the blocks searches read, so that
+    later searches read them with no system call; default 32 MiB, 0: none;
+    see docs/search.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;
@@ -265,7 +268,8 @@ class Store:
 
     def __init__(self, path, *, create_if_missing=True, read_only=False,
                  sync=False, cache_bytes=None, write_buffer_bytes=None,
-                 messages=False, encryption_key=None, map_tables=True):
+                 messages=False, encryption_key=None, map_tables=True,
+                 search_cache_bytes=None):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -289,6 +293,9 @@ class Store:
                     options, _uint64(write_buffer_bytes, "write_buffer_bytes"))
             _lib.qiaolian_options_set_map_tables(options,
                                                  1 if map_tables else 0)
+            if search_cache_bytes is not None:
+                _lib.qiaolian_options_set_search_cache_bytes(
+                    options, _uint64(search_cache_bytes, "search_cache_bytes"))
             if encryption_key is not None:
                 set_encryption_key(options, encryption_key)
             db = _ffi.DbP()

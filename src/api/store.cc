@@ -166,6 +166,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   dbo.max_file_bytes = options.max_file_bytes;
   dbo.env = options.env;
   dbo.map_tables = options.map_tables;
+  dbo.search_cache_bytes = options.search_cache_bytes;
   if (!options.encryption_key.empty() &&
       options.encryption_key.size() != privacy::kEncryptionKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(

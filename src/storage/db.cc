@@ -215,7 +215,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
     // (src/storage/pread_env.h). A host's Env (tests inject faults through
     // one) is used as it is.
     if (options.env == nullptr) {
-      table_env = NewMappedEnv(lo.env);
+      table_env = NewMappedEnv(lo.env, options.search_cache_bytes);
       lo.env = table_env.get();
     }
   } else {

@@ -66,6 +66,8 @@ struct DbOptions {
   // Memory-map table files (LevelDB's default) or read them with pread
   // (src/storage/pread_env.h, StoreOptions::map_tables).
   bool map_tables = true;
+  // Memory for the blocks searches read (StoreOptions::search_cache_bytes).
+  size_t search_cache_bytes = 32 << 20;
 };
 
 // The filter policy of every store's tables (src/storage/db.cc): Bloom

@@ -10,7 +10,13 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace qiaolian {
 namespace storage {
@@ -99,17 +105,117 @@ Limiter& FdLimiter() {
   return *l;
 }
 
+// Memory for the blocks that searches read (NewMappedEnv): 2 MiB chunks,
+// each asked for as one transparent huge page, handed out in order. A block
+// stays where it was put until the file it came from is closed (LevelDB keeps
+// a block it did not read into its own buffer for as long as the file is
+// open), so nothing is evicted: once `budget` bytes of chunks are in use,
+// Allocate says no. A chunk whose blocks have all been freed is used again.
+class BlockArena {
+ public:
+  explicit BlockArena(size_t budget) : max_chunks_(budget / kChunk) {}
+  ~BlockArena() {
+    for (const Chunk& c : chunks_) ::munmap(c.base, kChunk);
+  }
+  BlockArena(const BlockArena&) = delete;
+  BlockArena& operator=(const BlockArena&) = delete;
+
+  // Room for `n` bytes (at most a chunk), and the chunk it is in; nullptr
+  // when the budget is spent.
+  char* Allocate(size_t n, uint32_t* chunk) {
+    n = Rounded(n);
+    if (n > kChunk) return nullptr;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_ == kNone || chunks_[current_].used + n > kChunk) {
+      if (!NextChunk()) return nullptr;
+    }
+    Chunk& c = chunks_[current_];
+    char* p = c.base + c.used;
+    c.used += n;
+    c.live += n;
+    *chunk = current_;
+    return p;
+  }
+
+  // Gives back `n` bytes that Allocate handed out from `chunk` (in any
+  // number of allocations, as their sizes were asked for).
+  void Free(uint32_t chunk, size_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Chunk& c = chunks_[chunk];
+    c.live -= n;
+    if (c.live != 0) return;
+    if (chunk == current_) {
+      c.used = 0;
+    } else {
+      free_.push_back(chunk);
+    }
+  }
+
+  static size_t Rounded(size_t n) { return (n + 15) & ~size_t{15}; }
+
+ private:
+  static constexpr size_t kChunk = 2 << 20;
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  struct Chunk {
+    char* base;
+    size_t used;
+    size_t live;
+  };
+
+  // Called with mu_ held.
+  bool NextChunk() {
+    if (!free_.empty()) {
+      current_ = free_.back();
+      free_.pop_back();
+      chunks_[current_].used = 0;
+      return true;
+    }
+    if (chunks_.size() >= max_chunks_) return false;
+    // Twice the size, to cut an aligned chunk out of it: a huge page must
+    // start on a 2 MiB boundary.
+    void* raw = ::mmap(nullptr, 2 * kChunk, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return false;
+    const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+    const uintptr_t base = (start + kChunk - 1) & ~uintptr_t{kChunk - 1};
+    if (base > start) ::munmap(raw, base - start);
+    if (base + kChunk < start + 2 * kChunk) {
+      ::munmap(reinterpret_cast<void*>(base + kChunk),
+               start + 2 * kChunk - base - kChunk);
+    }
+    char* p = reinterpret_cast<char*>(base);
+    // One fault a chunk instead of one a page, where the kernel has huge
+    // pages to give (bench/RESULTS.md, "A search's blocks kept").
+    ::madvise(p, kChunk, MADV_HUGEPAGE);
+    chunks_.push_back(Chunk{p, 0, 0});
+    current_ = static_cast<uint32_t>(chunks_.size() - 1);
+    return true;
+  }
+
+  const size_t max_chunks_;
+  // A std::mutex: a cold read takes the locks of its file and of the arena,
+  // and Debian's absl::Mutex costs 45 ns a lock where this one costs 5.
+  std::mutex mu_;
+  std::vector<Chunk> chunks_;   // Guarded by mu_.
+  std::vector<uint32_t> free_;  // Guarded by mu_.
+  uint32_t current_ = kNone;    // Guarded by mu_.
+};
+
 class MappedFile final : public leveldb::RandomAccessFile {
  public:
   // `fd` is -1 when no descriptor is kept (reads are then in place only).
-  MappedFile(std::string name, const char* base, size_t length, int fd)
+  // `arena` (may be null) keeps blocks of cold reads.
+  MappedFile(std::string name, const char* base, size_t length, int fd,
+             BlockArena* arena)
       : name_(std::move(name)),
         base_(base),
         length_(length),
         fd_(fd),
+        arena_(fd >= 0 ? arena : nullptr),
         preads_(fd >= 0 ? new std::atomic<uint8_t>[length / kPage + 1]()
                         : nullptr) {}
   ~MappedFile() override {
+    for (const auto& [chunk, bytes] : held_) arena_->Free(chunk, bytes);
     ::munmap(const_cast<char*>(base_), length_);
     MapLimiter().Release();
     if (fd_ >= 0) {
@@ -124,15 +230,69 @@ class MappedFile final : public leveldb::RandomAccessFile {
       *result = leveldb::Slice();
       return PosixError(name_, EINVAL);
     }
-    if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0 &&
-        ReadWithPread(offset, n)) {
-      return PreadAll(name_, fd_, offset, n, result, scratch);
+    if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0) {
+      if (arena_ != nullptr) {
+        bool kept = false;
+        leveldb::Status s = ReadKept(offset, n, result, scratch, &kept);
+        if (kept || !s.ok()) return s;
+      }
+      if (ReadWithPread(offset, n)) {
+        return PreadAll(name_, fd_, offset, n, result, scratch);
+      }
     }
     *result = leveldb::Slice(base_ + offset, n);
     return leveldb::Status::OK();
   }
 
  private:
+  // A cold read served from the arena: the block kept there, or read with
+  // pread into room of the arena and kept (`*kept` true either way). Not
+  // kept when the arena is full: the caller reads it otherwise.
+  leveldb::Status ReadKept(uint64_t offset, size_t n, leveldb::Slice* result,
+                           char* scratch, bool* kept) const {
+    {
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      auto it = blocks_.find(offset);
+      if (it != blocks_.end() && it->second.second >= n) {
+        *result = leveldb::Slice(it->second.first, n);
+        *kept = true;
+        return leveldb::Status::OK();
+      }
+    }
+    uint32_t chunk = 0;
+    char* room = arena_->Allocate(n, &chunk);
+    if (room == nullptr) return leveldb::Status::OK();
+    leveldb::Status s = PreadAll(name_, fd_, offset, n, result, room);
+    if (!s.ok() || result->size() != n) {
+      // The end of the file, or an error: nothing kept.
+      if (s.ok()) {
+        std::memcpy(scratch, room, result->size());
+        *result = leveldb::Slice(scratch, result->size());
+      }
+      arena_->Free(chunk, BlockArena::Rounded(n));
+      *kept = true;
+      return s;
+    }
+    *kept = true;
+    std::lock_guard<std::shared_mutex> lock(mu_);
+    auto [it, added] = blocks_.try_emplace(offset, room, n);
+    if (!added) {
+      // Another thread kept the block first (or a shorter read of it).
+      if (it->second.second >= n) {
+        arena_->Free(chunk, BlockArena::Rounded(n));
+        *result = leveldb::Slice(it->second.first, n);
+        return s;
+      }
+      it->second = {room, n};
+    }
+    if (!held_.empty() && held_.back().first == chunk) {
+      held_.back().second += BlockArena::Rounded(n);
+    } else {
+      held_.emplace_back(chunk, BlockArena::Rounded(n));
+    }
+    return s;
+  }
+
   // Whether a cold read of [offset, offset + n) is to be made with pread:
   // while one of its pages has been read so fewer than kColdPreads times.
   // A pread of a block costs 1.4-2.9 µs, the fault of a page's first read in
@@ -163,14 +323,25 @@ class MappedFile final : public leveldb::RandomAccessFile {
   const char* const base_;
   const size_t length_;
   const int fd_;
+  BlockArena* const arena_;
   // How many cold reads of each page were made with pread (kept only with
   // a descriptor).
   const std::unique_ptr<std::atomic<uint8_t>[]> preads_;
+  // Guards blocks_ and held_ (shared to look a block up).
+  mutable std::shared_mutex mu_;
+  // Blocks kept in the arena: offset -> (data, size).
+  mutable absl::flat_hash_map<uint64_t, std::pair<const char*, size_t>> blocks_;
+  // The arena's room this file holds: (chunk, bytes), in order.
+  mutable std::vector<std::pair<uint32_t, size_t>> held_;
 };
 
 class MappedEnv final : public leveldb::EnvWrapper {
  public:
-  explicit MappedEnv(leveldb::Env* target) : leveldb::EnvWrapper(target) {}
+  MappedEnv(leveldb::Env* target, size_t search_cache_bytes)
+      : leveldb::EnvWrapper(target),
+        arena_(search_cache_bytes > 0
+                   ? std::make_unique<BlockArena>(search_cache_bytes)
+                   : nullptr) {}
 
   leveldb::Status NewRandomAccessFile(
       const std::string& name, leveldb::RandomAccessFile** result) override {
@@ -203,10 +374,14 @@ class MappedEnv final : public leveldb::EnvWrapper {
     } else {
       ::close(fd);
     }
-    *result =
-        new MappedFile(name, static_cast<const char*>(base), length, kept);
+    *result = new MappedFile(name, static_cast<const char*>(base), length, kept,
+                             arena_.get());
     return leveldb::Status::OK();
   }
+
+ private:
+  // Outlives the files (LevelDB closes them before its Env goes).
+  const std::unique_ptr<BlockArena> arena_;
 };
 
 class PreadEnv final : public leveldb::EnvWrapper {
@@ -229,8 +404,9 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target) {
   return std::make_unique<PreadEnv>(target);
 }
 
-std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target) {
-  return std::make_unique<MappedEnv>(target);
+std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
+                                           size_t search_cache_bytes) {
+  return std::make_unique<MappedEnv>(target, search_cache_bytes);
 }
 
 ColdReads::ColdReads() { ++cold_reads; }

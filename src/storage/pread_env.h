@@ -49,7 +49,8 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 // its descriptor for cold reads only while fewer than a fifth of the process's
 // limit of file descriptors are kept so (the others are read in place even in a
 // scope). Every other call goes to `target`.
-std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target);
+std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
+                                           size_t search_cache_bytes = 0);
 
 inline constexpr size_t kColdReadMaxBytes = 16 << 10;
 

@@ -429,6 +429,69 @@ static void test_map_tables(void) {
   remove_tree(dir);
 }
 
+/* search_cache_bytes: searches of a store whose records are in table files
+ * find the same hits, again and again, with the default memory for their
+ * blocks, with none, and with a little. */
+static void test_search_cache_bytes(void) {
+  char dir[256], path[320];
+  char* first = NULL;
+  int round;
+  make_temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/store", dir);
+  for (round = 0; round < 3; ++round) {
+    qiaolian_options_t* o = qiaolian_options_create();
+    qiaolian_db_t* db = NULL;
+    char* err = NULL;
+    uint64_t id = 0;
+    int i;
+    CHECK(o != NULL);
+    CHECK(qiaolian_options_set_write_buffer_bytes(o, 64u << 10) == QIAOLIAN_OK);
+    if (round == 1) {
+      CHECK(qiaolian_options_set_search_cache_bytes(o, 0) == QIAOLIAN_OK);
+    } else if (round == 2) {
+      CHECK(qiaolian_options_set_search_cache_bytes(o, 2u << 20) ==
+            QIAOLIAN_OK);
+    }
+    CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
+    for (i = 0; round == 0 && i < 300; ++i) {
+      char json[256];
+      snprintf(json, sizeof json,
+               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
+               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
+               i, i);
+      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
+                               &id, &err),
+               QIAOLIAN_OK, err);
+    }
+    if (round == 0) {
+      CHECK_RC(qiaolian_compact(db, NULL, NULL, &err), QIAOLIAN_OK, err);
+    }
+    CHECK(count_tables(path) > 0);
+    for (i = 0; i < 8; ++i) {
+      static const char kText[] = "金坛第12测试";
+      char* hits = NULL;
+      size_t len = 0;
+      CHECK_RC(qiaolian_search(db, QIAOLIAN_KIND_ENTERPRISE, kText,
+                               strlen(kText), 5, 0, &hits, &len, &err),
+               QIAOLIAN_OK, err);
+      CHECK(hits != NULL && contains(hits, len, "金坛第12测试有限公司"));
+      if (first == NULL) {
+        first = hits;
+      } else {
+        CHECK(strcmp(first, hits) == 0);
+        qiaolian_free(hits);
+      }
+    }
+    qiaolian_close(db);
+    qiaolian_options_destroy(o);
+  }
+  qiaolian_free(first);
+  CHECK(qiaolian_options_set_search_cache_bytes(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  remove_tree(dir);
+}
+
 /* Create (JSON and protobuf), get (both formats), update, conflicts,
  * delete, count. */
 static void test_records(void) {
@@ -1513,6 +1576,7 @@ int main(int argc, char** argv) {
   test_options();
   test_write_buffer();
   test_map_tables();
+  test_search_cache_bytes();
   test_records();
   test_queries();
   test_maintenance();

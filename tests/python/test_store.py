@@ -223,6 +223,33 @@ def test_map_tables_false_reads_tables_with_pread(tmp_path):
         assert mapped() > 0
 
 
+def test_search_cache_bytes_same_hits_with_or_without(tmp_path):
+    """Searches of a store whose records are in table files find the same
+    hits, again and again, with the default memory for their blocks, with
+    none and with a little; a size that is not one is refused."""
+    path = tmp_path / "store"
+    with qiaolian.Store(path, write_buffer_bytes=64 << 10) as s:
+        for i in range(300):
+            s.create("enterprise", {
+                "name": f"金坛第{i}测试有限公司",
+                "businessScope": f"电子产品、机械设备、五金交电的销售{i}"})
+        s.compact()
+    assert len(list(path.glob("*.ldb"))) > 0
+    seen = []
+    for size in (None, 0, 2 << 20):
+        with qiaolian.Store(path, search_cache_bytes=size) as s:
+            runs = [qiaolian.search(s, "enterprise", "金坛第12测试", limit=5)
+                    for _ in range(8)]
+        assert all(r == runs[0] for r in runs)
+        assert runs[0][0]["text"] == "金坛第12测试有限公司"
+        seen.append(runs[0])
+    assert seen[0] == seen[1] == seen[2]
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.Store(tmp_path / "bad", search_cache_bytes=-1)
+    with pytest.raises(TypeError):
+        qiaolian.Store(tmp_path / "bad", search_cache_bytes="big")
+
+
 def test_records_as_json_text_and_protobuf_bytes(store):
     eid = store.create("enterprise", json.dumps(example("enterprise", 1),
                                                 ensure_ascii=False))

@@ -87,6 +87,152 @@ TEST_F(MappedEnvTest, FirstColdReadsOfABlockAreCopiedLaterOnesInPlace) {
   EXPECT_TRUE(ReadInPlace(32768, 4096));
 }
 
+// A file of `size` bytes that differ from one offset to the next, opened
+// through a mapped Env.
+struct TestFile {
+  TestFile(leveldb::Env* env, const std::string& path, size_t size)
+      : contents(size, '\0') {
+    for (size_t i = 0; i < size; ++i) {
+      contents[i] = static_cast<char>((i * 131 + i / 256) & 0xFF);
+    }
+    std::ofstream(path, std::ios::binary) << contents;
+    leveldb::RandomAccessFile* f = nullptr;
+    EXPECT_TRUE(env->NewRandomAccessFile(path, &f).ok());
+    file.reset(f);
+    // The mapping's address: a read outside a cold scope is in place.
+    leveldb::Slice first;
+    char scratch[1];
+    EXPECT_TRUE(file->Read(0, 1, &first, scratch).ok());
+    base = first.data();
+  }
+
+  enum From { kMapping, kScratch, kElsewhere };
+
+  // Where the bytes of a read came from (and their address in `data`).
+  From Read(uint64_t offset, size_t n, const char** data = nullptr) const {
+    std::string scratch(n, '\0');
+    leveldb::Slice got;
+    EXPECT_TRUE(file->Read(offset, n, &got, scratch.data()).ok());
+    EXPECT_EQ(got.ToString(), contents.substr(offset, n)) << offset;
+    if (data != nullptr) *data = got.data();
+    if (got.data() == scratch.data()) return kScratch;
+    return got.data() == base + offset ? kMapping : kElsewhere;
+  }
+
+  std::string contents;
+  std::unique_ptr<leveldb::RandomAccessFile> file;
+  const char* base = nullptr;
+};
+
+// With memory for them (search_cache_bytes), the blocks of cold reads are
+// read once with pread into that memory and served from there on: the same
+// bytes, at the same address, with no system call. Reads outside a cold
+// scope are in place, as before.
+TEST(MappedEnvArenaTest, ColdReadsAreKeptAndServedFromMemory) {
+  TempDir tmp;
+  std::unique_ptr<leveldb::Env> env =
+      NewMappedEnv(leveldb::Env::Default(), 4 << 20);
+  TestFile file(env.get(), tmp.Sub("000009.ldb"), 64 << 10);
+  EXPECT_EQ(file.Read(8192, 4096), TestFile::kMapping);
+  ColdReads cold;
+  const char* first = nullptr;
+  EXPECT_EQ(file.Read(8192, 4096, &first), TestFile::kElsewhere);
+  for (int i = 0; i < 10; ++i) {
+    const char* again = nullptr;
+    EXPECT_EQ(file.Read(8192, 4096, &again), TestFile::kElsewhere);
+    EXPECT_EQ(again, first) << i;
+  }
+  // A shorter read of a kept block is served from it; other blocks are
+  // kept on their own.
+  const char* shorter = nullptr;
+  EXPECT_EQ(file.Read(8192, 100, &shorter), TestFile::kElsewhere);
+  EXPECT_EQ(shorter, first);
+  const char* other = nullptr;
+  EXPECT_EQ(file.Read(4096, 4096, &other), TestFile::kElsewhere);
+  EXPECT_NE(other, first);
+  // Index and filter blocks (larger than kColdReadMaxBytes): in place.
+  EXPECT_EQ(file.Read(0, kColdReadMaxBytes + 1), TestFile::kMapping);
+}
+
+// The memory is bounded: once it is spent, cold reads are made as without
+// it (copied the first five times, then in place), and blocks kept earlier
+// stay. A file's room is given back when the file closes (LevelDB closes a
+// table when compaction retires it, or the table cache lets it go), and the
+// next file's blocks are kept in it.
+TEST(MappedEnvArenaTest, MemoryIsBoundedAndComesBackWhenAFileCloses) {
+  TempDir tmp;
+  // One 2 MiB chunk: about 500 blocks of 4 KiB.
+  std::unique_ptr<leveldb::Env> env =
+      NewMappedEnv(leveldb::Env::Default(), 2 << 20);
+  auto a =
+      std::make_unique<TestFile>(env.get(), tmp.Sub("000010.ldb"), 3 << 20);
+  ColdReads cold;
+  const char* kept = nullptr;
+  ASSERT_EQ(a->Read(0, 4096, &kept), TestFile::kElsewhere);
+  size_t offset = 4096, kept_blocks = 1;
+  while (offset + 4096 <= a->contents.size() &&
+         a->Read(offset, 4096) == TestFile::kElsewhere) {
+    ++kept_blocks;
+    offset += 4096;
+  }
+  EXPECT_GE(kept_blocks, 490u);
+  EXPECT_LE(kept_blocks, 512u);
+  ASSERT_LT(offset + 4096, a->contents.size());
+  // Past the budget: five copies (the loop's last read was the first), then
+  // in place.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(a->Read(offset, 4096), TestFile::kScratch) << i;
+  }
+  EXPECT_EQ(a->Read(offset, 4096), TestFile::kMapping);
+  const char* still = nullptr;
+  EXPECT_EQ(a->Read(0, 4096, &still), TestFile::kElsewhere);
+  EXPECT_EQ(still, kept);
+
+  TestFile b(env.get(), tmp.Sub("000011.ldb"), 64 << 10);
+  EXPECT_EQ(b.Read(0, 4096), TestFile::kScratch);
+  a.reset();
+  EXPECT_EQ(b.Read(4096, 4096), TestFile::kElsewhere);
+  const char* b_kept = nullptr;
+  EXPECT_EQ(b.Read(8192, 4096, &b_kept), TestFile::kElsewhere);
+  EXPECT_EQ(b.Read(8192, 4096, &still), TestFile::kElsewhere);
+  EXPECT_EQ(still, b_kept);
+}
+
+// Threads reading the same blocks at once each get the file's bytes, and a
+// block is kept once (the ThreadSanitizer build runs this too).
+TEST(MappedEnvArenaTest, ConcurrentColdReadsOfTheSameBlocks) {
+  TempDir tmp;
+  std::unique_ptr<leveldb::Env> env =
+      NewMappedEnv(leveldb::Env::Default(), 4 << 20);
+  TestFile file(env.get(), tmp.Sub("000012.ldb"), 256 << 10);
+  const std::string& contents = file.contents;
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      ColdReads cold;
+      std::string scratch(4096, '\0');
+      for (int round = 0; round < 3; ++round) {
+        for (size_t off = 0; off + 4096 <= contents.size(); off += 4096) {
+          leveldb::Slice got;
+          if (!file.file->Read(off, 4096, &got, scratch.data()).ok() ||
+              got.ToString() != contents.substr(off, 4096)) {
+            ++wrong[t];
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
+  ColdReads cold;
+  const char* a = nullptr;
+  const char* b = nullptr;
+  EXPECT_EQ(file.Read(4096, 4096, &a), TestFile::kElsewhere);
+  EXPECT_EQ(file.Read(4096, 4096, &b), TestFile::kElsewhere);
+  EXPECT_EQ(a, b);
+}
+
 // A read past the end is an error naming the file, in or out of a cold
 // scope (LevelDB reports it as corruption of the table).
 TEST_F(MappedEnvTest, ReadPastTheEndIsAnError) {
