@@ -107,16 +107,17 @@ struct StoreOptions {
   // the store's size, where mapped tables add every page a read touches,
   // growing with the store. A read costs a system call and a copy more.
   // `qiaolian import` opens its store with false (bench/RESULTS.md). Mapped,
-  // a search reads a block the first two times with pread too, since the
-  // first touch of a mapped page (a page fault) costs about three preads;
-  // from its third read on a block is read in place (docs/ARCHITECTURE.md).
+  // a search reads a block with pread too, into search_cache_bytes (below),
+  // or, once that is spent, the first five times, since the first touch of
+  // a mapped page (a page fault) costs several preads; from its sixth read
+  // on such a block is read in place (docs/ARCHITECTURE.md, "Cold reads").
   bool map_tables = true;
   // Memory, in bytes, that keeps the blocks searches read from mapped tables
   // (map_tables) so that a later search reads them with no system call;
   // 0 turns it off. A block stays until the store closes (or compaction
   // retires its table file): when the memory is spent, later blocks are read
   // as described above. Taken as 2 MiB transparent huge pages where the
-  // kernel offers them (docs/ARCHITECTURE.md, "Cold reads").
+  // kernel offers them (docs/ARCHITECTURE.md, "Search blocks kept").
   size_t search_cache_bytes = 32 << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.

@@ -49,6 +49,16 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 // its descriptor for cold reads only while fewer than a fifth of the process's
 // limit of file descriptors are kept so (the others are read in place even in a
 // scope). Every other call goes to `target`.
+//
+// With `search_cache_bytes` > 0, a cold read of a block first looks for it
+// in memory of the Env's own: a block read there once (with pread) is served
+// from there, with no system call, copy or fault, until its file closes.
+// LevelDB relies on a block its file returns from memory other than its own
+// buffer for as long as the file is open, as it does on a mapped one, so a
+// kept block is never evicted: once that memory is spent, cold reads are
+// made as above. It is taken in 2 MiB chunks advised as transparent huge
+// pages (one fault a chunk, where a block cache's buffers take one a
+// block), and a closed file's room is used again.
 std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
                                            size_t search_cache_bytes = 0);
 

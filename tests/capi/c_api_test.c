@@ -322,6 +322,24 @@ static int count_tables(const char* path) {
   return n;
 }
 
+/* Creates `n` enterprises 金坛第0测试有限公司... (ids 1..n in a new store). */
+static void create_enterprises(qiaolian_db_t* db, int n) {
+  char* err = NULL;
+  uint64_t id = 0;
+  int i;
+  for (i = 0; i < n; ++i) {
+    char json[256];
+    snprintf(json, sizeof json,
+             "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
+             "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
+             i, i);
+    CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
+                             QIAOLIAN_FORMAT_JSON, u8(json), strlen(json), &id,
+                             &err),
+             QIAOLIAN_OK, err);
+  }
+}
+
 /* The write buffer reaches LevelDB: 300 enterprises (a few hundred KB of
  * rows, history and index entries) stay in the default 4 MiB memtable, and
  * overflow a 64 KiB one into table files before the store is closed. Both
@@ -336,8 +354,7 @@ static void test_write_buffer(void) {
     qiaolian_options_t* o = qiaolian_options_create();
     qiaolian_db_t* db = NULL;
     char* err = NULL;
-    uint64_t n = 0, id = 0;
-    int i;
+    uint64_t n = 0;
     CHECK(o != NULL);
     if (sizes[round] != 0) {
       CHECK(qiaolian_options_set_write_buffer_bytes(o, sizes[round]) ==
@@ -345,17 +362,7 @@ static void test_write_buffer(void) {
     }
     snprintf(path, sizeof path, "%s/store%d", dir, round);
     CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
-    for (i = 0; i < 300; ++i) {
-      char json[256];
-      snprintf(json, sizeof json,
-               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
-               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
-               i, i);
-      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
-                               &id, &err),
-               QIAOLIAN_OK, err);
-    }
+    create_enterprises(db, 300);
     tables[round] = count_tables(path);
     CHECK_RC(qiaolian_count(db, QIAOLIAN_KIND_ENTERPRISE, &n, &err),
              QIAOLIAN_OK, err);
@@ -395,22 +402,11 @@ static void test_map_tables(void) {
     qiaolian_db_t* db = NULL;
     char* err = NULL;
     uint64_t id = 0;
-    int i;
     CHECK(o != NULL);
     CHECK(qiaolian_options_set_write_buffer_bytes(o, 64u << 10) == QIAOLIAN_OK);
     if (round == 0) CHECK(qiaolian_options_set_map_tables(o, 0) == QIAOLIAN_OK);
     CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
-    for (i = 0; round == 0 && i < 300; ++i) {
-      char json[256];
-      snprintf(json, sizeof json,
-               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
-               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
-               i, i);
-      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
-                               &id, &err),
-               QIAOLIAN_OK, err);
-    }
+    if (round == 0) create_enterprises(db, 300);
     CHECK(count_tables(path) > 0);
     for (id = 1; id <= 300; ++id) {
       uint8_t* data = NULL;
@@ -442,7 +438,6 @@ static void test_search_cache_bytes(void) {
     qiaolian_options_t* o = qiaolian_options_create();
     qiaolian_db_t* db = NULL;
     char* err = NULL;
-    uint64_t id = 0;
     int i;
     CHECK(o != NULL);
     CHECK(qiaolian_options_set_write_buffer_bytes(o, 64u << 10) == QIAOLIAN_OK);
@@ -453,18 +448,8 @@ static void test_search_cache_bytes(void) {
             QIAOLIAN_OK);
     }
     CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
-    for (i = 0; round == 0 && i < 300; ++i) {
-      char json[256];
-      snprintf(json, sizeof json,
-               "{\"name\":\"金坛第%d测试有限公司\",\"businessScope\":"
-               "\"电子产品、机械设备、五金交电、建筑材料的销售与技术咨询%d\"}",
-               i, i);
-      CHECK_RC(qiaolian_create(db, NULL, QIAOLIAN_KIND_ENTERPRISE,
-                               QIAOLIAN_FORMAT_JSON, u8(json), strlen(json),
-                               &id, &err),
-               QIAOLIAN_OK, err);
-    }
     if (round == 0) {
+      create_enterprises(db, 300);
       CHECK_RC(qiaolian_compact(db, NULL, NULL, &err), QIAOLIAN_OK, err);
     }
     CHECK(count_tables(path) > 0);
