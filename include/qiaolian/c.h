@@ -161,10 +161,10 @@ QIAOLIAN_EXPORT int qiaolian_options_set_map_tables(qiaolian_options_t* options,
                                                     int value);
 /* Memory that keeps the blocks searches read from mapped table files, so
  * that a later search reads them with no system call
- * (StoreOptions::search_cache_bytes, default 32 MiB; 0: none). Taken as
- * searches read blocks, in 2 MiB huge pages where the kernel offers them,
- * and given back as table files close (docs/ARCHITECTURE.md, "Search blocks
- * kept"). */
+ * (StoreOptions::search_cache_bytes, default 32 MiB; under 2 MiB: none).
+ * Taken as searches read blocks, in 2 MiB huge pages where the kernel
+ * offers them, and given back as table files close (docs/ARCHITECTURE.md,
+ * "Search blocks kept"). */
 QIAOLIAN_EXPORT int qiaolian_options_set_search_cache_bytes(
     qiaolian_options_t* options, uint64_t bytes);
 /* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the

@@ -116,8 +116,9 @@ struct StoreOptions {
   // (map_tables) so that a later search reads them with no system call;
   // 0 turns it off. A block stays until the store closes (or compaction
   // retires its table file): when the memory is spent, later blocks are read
-  // as described above. Taken as 2 MiB transparent huge pages where the
-  // kernel offers them (docs/ARCHITECTURE.md, "Search blocks kept").
+  // as described above. Taken in whole 2 MiB chunks (less than 2 MiB is
+  // none), as transparent huge pages where the kernel offers them
+  // (docs/ARCHITECTURE.md, "Search blocks kept").
   size_t search_cache_bytes = 32 << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
