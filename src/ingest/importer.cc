@@ -1404,8 +1404,7 @@ bool IsPartyRefText(absl::string_view text) {
 // (侨联, 归国华侨联合会): the office, or one like it.
 bool IsOfficeName(const std::string& name) {
   const std::string n = text::Compact(name);
-  return absl::EndsWith(n, "侨联") || absl::StrContains(n, "归国华侨联合会") ||
-         absl::StrContains(n, "侨联合会");
+  return absl::EndsWith(n, "侨联") || absl::StrContains(n, "侨联合会");
 }
 
 // The direction of `gift` seen from the office, when one side only is a

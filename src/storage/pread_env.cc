@@ -144,11 +144,8 @@ class BlockArena {
     Chunk& c = chunks_[chunk];
     c.live -= n;
     if (c.live != 0) return;
-    if (chunk == current_) {
-      c.used = 0;
-    } else {
-      free_.push_back(chunk);
-    }
+    c.used = 0;
+    if (chunk != current_) free_.push_back(chunk);
   }
 
   static size_t Rounded(size_t n) { return (n + 15) & ~size_t{15}; }
@@ -167,7 +164,6 @@ class BlockArena {
     if (!free_.empty()) {
       current_ = free_.back();
       free_.pop_back();
-      chunks_[current_].used = 0;
       return true;
     }
     if (chunks_.size() >= max_chunks_) return false;
