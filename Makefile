@@ -18,14 +18,15 @@ deps:
 
 # Configured for build time (docs/ARCHITECTURE.md, "Build"): a unity build,
 # minimal debug info (-g1: backtraces keep function and line; the C API keeps
-# full debug info for the ABI check), the lld linker and precompiled headers
-# for the C++ tests. A plain `cmake -S .
-# -B DIR` build uses none of these.
+# full debug info for the ABI check) and the lld linker. The GoogleTest
+# binaries are built and run once, in the ASan+UBSan build (build/asan,
+# CTest asan_build and asan_tests), not here too. A plain
+# `cmake -S . -B DIR` build uses none of these.
 FAST_BUILD ?= -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
   -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
-  -DQIAOLIAN_TEST_PCH=ON -DQIAOLIAN_TEST_COMPILE_OPTIONS=-O0
+  -DQIAOLIAN_UNIT_TESTS=OFF -DQIAOLIAN_TEST_COMPILE_OPTIONS=-O0
 
 configure: deps
 	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then \

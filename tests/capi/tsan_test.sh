@@ -35,14 +35,14 @@ mkdir -p "$B"
 log=$B/tsan-build.log
 start=$(date +%s)
 if [ ! -f "$B/CMakeCache.txt" ]; then
-  # Built for CI time: -O1 with minimal debug info (reports keep
+  # Built for CI time: -O0 with minimal debug info (reports keep
   # function:line), a unity build, lld when present.
   ldflags=-fsanitize=thread
   command -v ld.lld >/dev/null 2>&1 && ldflags="$ldflags -fuse-ld=lld"
   if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-    -DCMAKE_C_FLAGS="-fsanitize=thread -O1 -g1 -DNDEBUG" \
-    -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1 -g1 -DNDEBUG" \
+    -DCMAKE_C_FLAGS="-fsanitize=thread -O0 -g1 -DNDEBUG" \
+    -DCMAKE_CXX_FLAGS="-fsanitize=thread -O0 -g1 -DNDEBUG" \
     -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" \
     -DCMAKE_EXE_LINKER_FLAGS="$ldflags" -DCMAKE_UNITY_BUILD=ON \
     -DBUILD_TESTING=OFF >"$log" 2>&1; then

@@ -26,6 +26,7 @@
 #include "qiaolian/v1/event.pb.h"
 #include "qiaolian/v1/options.pb.h"
 #include "src/ingest/hash_sets.h"
+#include "tests/testing/sanitized.h"
 #include "tests/testing/store_levels.h"
 #include "tests/testing/temp_dir.h"
 #include "unicode/ucnv.h"
@@ -2311,7 +2312,8 @@ TEST(ImporterTest, BulkLoadLeavesTheTablesInOneLevel) {
 // verifies, and is completed by running the import again.
 TEST(ImporterTest, KillDuringImportThenRerunCompletes) {
   TempDir tmp;
-  const int kRows = 20000;
+  // Still seconds of import under a sanitizer, so the kill comes mid-way.
+  const int kRows = testing::ScaledForSanitizers(20000, 4);
   WriteFile(tmp.Sub("big.csv"), GenerateRegistry(kRows));
   const std::string dir = tmp.Sub("s");
   { OpenStore(dir); }

@@ -33,6 +33,7 @@
 #include "gtest/gtest.h"
 #include "qiaolian/store.h"
 #include "src/model/indexes.h"
+#include "tests/testing/sanitized.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -912,7 +913,7 @@ TEST_F(EngineTest, RandomQueriesMatchBruteForce) {
   Rng rng(20240601);
   int nonempty = 0, total = 0;
   std::map<int, int> by_size;
-  for (int i = 0; i < 700; ++i) {
+  for (int i = 0; i < testing::ScaledForSanitizers(700, 2); ++i) {
     const bool event = rng.Percent(45);
     auto [def, rows] = Of(event);
     RandomQuery q = MakeQuery(*def, rng, /*allow_filter=*/true);

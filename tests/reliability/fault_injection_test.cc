@@ -9,8 +9,8 @@
 //  - the store opens, CheckConsistent (Verify, counters, history) is clean;
 //  - every acknowledged write (all synced) is there, and every failed one is
 //    all or nothing.
-// By default some k are skipped (Stride below); QIAOLIAN_FAULT_STRIDE=1
-// (scripts/fault-test) tries them all.
+// By default some k are skipped (Stride below; twice as many under a
+// sanitizer); QIAOLIAN_FAULT_STRIDE=1 (scripts/fault-test) tries them all.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +26,7 @@
 #include "qiaolian/store.h"
 #include "tests/reliability/fault_env.h"
 #include "tests/reliability/workload.h"
+#include "tests/testing/sanitized.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -282,7 +283,9 @@ void CheckAfter(const std::string& dir, const Model& m,
 uint64_t Stride(FaultOp op) {
   const char* s = std::getenv("QIAOLIAN_FAULT_STRIDE");
   if (s != nullptr && std::atoi(s) > 0) return std::atoi(s);
-  return op == FaultOp::kWrite ? 16 : op == FaultOp::kSync ? 2 : 1;
+  // Every other one of those under a sanitizer (tests/testing/sanitized.h).
+  const uint64_t scale = testing::kSanitized ? 2 : 1;
+  return scale * (op == FaultOp::kWrite ? 16 : op == FaultOp::kSync ? 2 : 1);
 }
 
 class FaultInjectionTest : public ::testing::TestWithParam<FaultOp> {};

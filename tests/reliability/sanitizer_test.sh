@@ -2,31 +2,36 @@
 # The C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, and the
 # libFuzzer targets (docs/reliability.md, "Sanitizers" and "Fuzzing").
 #
-#   sanitizer_test.sh build  REPO_ROOT ASAN_BUILD_DIR
+#   sanitizer_test.sh build  REPO_ROOT ASAN_BUILD_DIR [fuzz]
 #   sanitizer_test.sh tests  REPO_ROOT ASAN_BUILD_DIR
 #   sanitizer_test.sh fuzz   REPO_ROOT ASAN_BUILD_DIR [RUNS]
 #
-# build: configures ASAN_BUILD_DIR once (clang when it has libFuzzer, else
-#   the default compiler without fuzz targets) with -fsanitize=address,
-#   undefined -fno-sanitize-recover=all (and -fsanitize=fuzzer-no-link for
-#   coverage with clang), then builds every GoogleTest binary, crash_driver
-#   (target cc_test_targets) and the fuzz targets (target fuzz_targets),
-#   incrementally after the first run.
+# build: configures ASAN_BUILD_DIR (clang when it has libFuzzer, else the
+#   default compiler without fuzz targets) with -fsanitize=address,undefined
+#   -fno-sanitize-recover=all, then builds every GoogleTest binary,
+#   crash_driver (target cc_test_targets) and the fuzz targets (target
+#   fuzz_targets), incrementally after the first run. For CI time the
+#   library is compiled at -O0 (docs/reliability.md, "Cost in CI"), with
+#   libFuzzer's edge counters only. With `fuzz` (scripts/fuzz, long runs):
+#   -O1 and the whole library -fsanitize=fuzzer-no-link (comparison
+#   tracing too), and only the fuzz targets are built.
 # tests: runs every GoogleTest binary and a short crash test there, JOBS
-#   at a time; any sanitizer report fails.
+#   at a time; any sanitizer report fails. Lists the tests that skipped.
 # fuzz: replays each target's seed corpus (fuzz/corpus/<target>/) and runs
 #   it RUNS more inputs (default 2000) from there; new inputs go to a
 #   scratch directory, never into the source tree. Skipped (exit 0, saying
 #   so) without clang + libFuzzer.
 set -u
 if [ $# -lt 3 ]; then
-  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [RUNS]" >&2
+  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [fuzz|RUNS]" >&2
   exit 2
 fi
 MODE=$1
 ROOT=$2
 B=$3
 RUNS=${4:-2000}
+FOR_FUZZING=0
+[ "$MODE" = build ] && [ "${4:-}" = fuzz ] && FOR_FUZZING=1
 JOBS=${QIAOLIAN_ASAN_JOBS:-$(nproc)}
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
@@ -50,44 +55,56 @@ build)
   mkdir -p "$B"
   log=$B/asan-build.log
   start=$(date +%s)
-  if [ ! -f "$B/CMakeCache.txt" ]; then
-    # Built for CI time (docs/reliability.md, "Sanitizers"): -O1 with line
-    # tables only (reports keep file:line), a unity build, precompiled test
-    # headers, lld when present.
-    flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -DNDEBUG"
-    ldflags="-fsanitize=address,undefined"
-    extra=()
-    if have_libfuzzer; then
-      flags="$flags -fsanitize=fuzzer-no-link -gline-tables-only"
-      extra=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQIAOLIAN_FUZZ=ON)
-    else
-      flags="$flags -g1"
-    fi
-    command -v ld.lld >/dev/null 2>&1 && ldflags="$ldflags -fuse-ld=lld"
+  # Built for CI time (docs/reliability.md, "Cost in CI"): -O0 with line
+  # tables only (reports keep file:line), a unity build, precompiled test
+  # headers, lld when present.
+  opt=-O0
+  [ $FOR_FUZZING = 1 ] && opt=-O1
+  flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $opt -DNDEBUG"
+  ldflags="-fsanitize=address,undefined"
+  extra=()
+  if have_libfuzzer; then
+    flags="$flags -gline-tables-only"
+    [ $FOR_FUZZING = 1 ] && flags="$flags -fsanitize=fuzzer-no-link"
+    extra=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQIAOLIAN_FUZZ=ON)
+  elif [ $FOR_FUZZING = 1 ]; then
+    echo "sanitizer_test: clang with libFuzzer not found: no fuzz targets" >&2
+    exit 1
+  else
+    flags="$flags -g1"
+  fi
+  command -v ld.lld >/dev/null 2>&1 && ldflags="$ldflags -fuse-ld=lld"
+  # Configured again when the flags change (an older build dir).
+  stamp="$flags ${extra[*]}"
+  if [ ! -f "$B/CMakeCache.txt" ] || [ "$(cat "$B/flags.txt" 2>/dev/null)" != "$stamp" ]; then
+    rm -f "$B/CMakeCache.txt"
     if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=None \
       "${extra[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
       -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" -DCMAKE_UNITY_BUILD=ON \
       -DQIAOLIAN_TEST_PCH=ON -DQIAOLIAN_TEST_COMPILE_OPTIONS=-O0 \
-      -DQIAOLIAN_TSAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
+      -DQIAOLIAN_UNIT_TESTS=ON -DQIAOLIAN_TSAN_TEST=OFF \
+      -DQIAOLIAN_ASAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
       >"$log" 2>&1; then
       echo "sanitizer_test: configuring $B failed:" >&2
       tail -n 40 "$log" >&2
       rm -f "$B/CMakeCache.txt"
       exit 1
     fi
+    echo "$stamp" >"$B/flags.txt"
   fi
   # Two umbrella targets (tests/CMakeLists.txt, fuzz/CMakeLists.txt): the
   # Makefile generator builds the targets named here one after another.
-  fuzz=()
-  grep -q '^QIAOLIAN_FUZZ:BOOL=ON' "$B/CMakeCache.txt" && fuzz=(fuzz_targets)
-  if ! cmake --build "$B" -j"$JOBS" --target cc_test_targets "${fuzz[@]}" \
+  targets=(cc_test_targets)
+  [ $FOR_FUZZING = 1 ] && targets=()
+  grep -q '^QIAOLIAN_FUZZ:BOOL=ON' "$B/CMakeCache.txt" && targets+=(fuzz_targets)
+  if ! cmake --build "$B" -j"$JOBS" --target "${targets[@]}" \
     >>"$log" 2>&1; then
     echo "sanitizer_test: building with sanitizers failed:" >&2
     grep -E "error|Error" "$log" | tail -n 30 >&2
     exit 1
   fi
-  echo "sanitizer_test: build took $(($(date +%s) - start)) s ($(grep -o 'CMAKE_CXX_COMPILER:[A-Z]*=.*' "$B/CMakeCache.txt"))"
+  echo "sanitizer_test: build took $(($(date +%s) - start)) s ($(grep -o 'CMAKE_CXX_COMPILER:[A-Z]*=.*' "$B/CMakeCache.txt"), $opt)"
   ;;
 tests)
   start=$(date +%s)
@@ -105,7 +122,7 @@ tests)
     name=$(basename "$t")
     names+=("$name")
     rm -f "$B/$name.rc"
-    run_one "$name" "$t" --gtest_brief=1 &
+    run_one "$name" "$t" &
   done
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
   rm -f "$B/crash.rc"
@@ -124,6 +141,12 @@ tests)
     echo "sanitizer_test: crash_driver FAILED under ASan+UBSan:" >&2
     tail -n 30 "$B/crash.log" >&2
   fi
+  # Skipped tests (e.g. without ../shared/data) are listed, with why.
+  for name in "${names[@]}"; do
+    awk -v bin="$name" '/: Skipped$/ { getline why }
+      /^\[  SKIPPED \] .* \([0-9]+ ms\)$/ {
+        print "sanitizer_test: " bin ": " $4 " SKIPPED: " why }' "$B/$name.log"
+  done
   echo "sanitizer_test: ${#names[@]} test binaries and the crash test under ASan+UBSan in $(($(date +%s) - start)) s, $JOBS at a time, $failed failed"
   [ $failed -eq 0 ]
   ;;
@@ -155,7 +178,7 @@ fuzz)
   [ $failed -eq 0 ]
   ;;
 *)
-  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [RUNS]" >&2
+  echo "usage: $0 build|tests|fuzz REPO_ROOT ASAN_BUILD_DIR [fuzz|RUNS]" >&2
   exit 2
   ;;
 esac
