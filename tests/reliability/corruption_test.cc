@@ -17,6 +17,7 @@
 #include "qiaolian/repair.h"
 #include "qiaolian/store.h"
 #include "tests/reliability/workload.h"
+#include "tests/testing/sanitized.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -198,11 +199,13 @@ void CheckRepaired(const std::string& dir, const Expected& want,
   EXPECT_GT(*id, max_person) << ctx << ": id reused";
 }
 
-// Bytes flipped per file, spread evenly: 8 in `make test`;
-// QIAOLIAN_CORRUPTION_FLIPS sets more (scripts/reliability-long).
+// Bytes flipped per file, spread evenly: 8, or 4 under a sanitizer (as in
+// `make test`); QIAOLIAN_CORRUPTION_FLIPS sets more
+// (scripts/reliability-long).
 uint64_t FlipsPerFile() {
   const char* s = std::getenv("QIAOLIAN_CORRUPTION_FLIPS");
-  return s != nullptr && std::atoi(s) > 0 ? std::atoi(s) : 8;
+  if (s != nullptr && std::atoi(s) > 0) return std::atoi(s);
+  return testing::kSanitized ? 4 : 8;  // tests/testing/sanitized.h
 }
 
 void Flip(const std::string& file, uint64_t pos) {

@@ -33,7 +33,10 @@ RUNS=${4:-2000}
 FOR_FUZZING=0
 [ "$MODE" = build ] && [ "${4:-}" = fuzz ] && FOR_FUZZING=1
 JOBS=${QIAOLIAN_ASAN_JOBS:-$(nproc)}
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:${ASAN_OPTIONS:-}"
+# A 32 MB quarantine of freed memory (256 by default) and 10-frame
+# allocation stacks (30): a use after free is still caught unless 32 MB were
+# freed in between, and the tests run ~13 % faster (docs/reliability.md).
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:quarantine_size_mb=32:malloc_context_size=10:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 # Debian's libprotobuf/libleveldb are not instrumented; their allocations
 # freed at exit are not leaks of ours.
@@ -74,15 +77,19 @@ build)
     flags="$flags -g1"
   fi
   command -v ld.lld >/dev/null 2>&1 && ldflags="$ldflags -fuse-ld=lld"
+  # The test programs' own code: -O0, and not instrumented for ASan (the
+  # library they call is; UBSan stays): a third less compile time.
+  # QIAOLIAN_SANITIZED_BUILD tells them (tests/testing/sanitized.h).
+  test_opts="-O0;-fno-sanitize=address;-DQIAOLIAN_SANITIZED_BUILD=1"
   # Configured again when the flags change (an older build dir).
-  stamp="$flags ${extra[*]}"
+  stamp="$flags ${extra[*]} $test_opts"
   if [ ! -f "$B/CMakeCache.txt" ] || [ "$(cat "$B/flags.txt" 2>/dev/null)" != "$stamp" ]; then
     rm -f "$B/CMakeCache.txt"
     if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=None \
       "${extra[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
       -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" -DCMAKE_UNITY_BUILD=ON \
-      -DQIAOLIAN_TEST_PCH=ON -DQIAOLIAN_TEST_COMPILE_OPTIONS=-O0 \
+      -DQIAOLIAN_TEST_PCH=ON "-DQIAOLIAN_TEST_COMPILE_OPTIONS=$test_opts" \
       -DQIAOLIAN_UNIT_TESTS=ON -DQIAOLIAN_TSAN_TEST=OFF \
       -DQIAOLIAN_ASAN_TEST=OFF -DPython3_EXECUTABLE=/usr/bin/python3 \
       >"$log" 2>&1; then
