@@ -30,13 +30,17 @@
 // QIAOLIAN_BENCH_QUERIES_ONLY=1 with DIR reruns only the queries
 // on the stores an earlier run left in DIR. QIAOLIAN_BENCH_MAP_TABLES=0
 // opens the store for the queries with its tables read by pread into the
-// block cache instead of memory-mapped (StoreOptions::map_tables).
+// block cache instead of memory-mapped (StoreOptions::map_tables), and
+// QIAOLIAN_BENCH_WARM_UP=0 leaves the opening of its tables to the
+// queries (StoreOptions::warm_up_in_background).
 // QIAOLIAN_BENCH_CLASS=TEXT runs only the query classes whose name contains
 // TEXT, and QIAOLIAN_BENCH_REPEAT=K runs qiaolian's queries K more times
 // after the table's passes, printing each pass's p50 and p99 (for a profiler
 // attached to the run: perf record -g build/bench/search_bench ...), and
-// QIAOLIAN_BENCH_DUMP=FILE appends the queries of the classes run to FILE
-// (kind number, class, query; tab-separated) for drivers of one's own.
+// QIAOLIAN_BENCH_SLOWEST=N prints the N slowest queries of qiaolian's
+// first pass over each class, and QIAOLIAN_BENCH_DUMP=FILE appends the queries
+// of the classes run to FILE (kind number, class, query; tab-separated) for
+// drivers of one's own.
 //
 // Not a Google Benchmark binary: percentiles need every query's own time.
 #include <sqlite3.h>
@@ -184,16 +188,25 @@ struct Latency {
   size_t found = 0;
 };
 
+// `slowest`: the queries of the longest times are printed, this many.
 Latency Measure(const std::vector<std::string>& queries,
-                const std::function<size_t(const std::string&)>& run) {
+                const std::function<size_t(const std::string&)>& run,
+                size_t slowest = 0) {
   std::vector<double> us;
   Latency l;
+  std::vector<std::pair<double, const std::string*>> timed;
   for (const std::string& q : queries) {
     auto a = Clock::now();
     const size_t n = run(q);
     auto b = Clock::now();
     us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
+    timed.emplace_back(us.back(), &q);
     l.found += n > 0;
+  }
+  std::sort(timed.begin(), timed.end(), std::greater<>());
+  for (size_t i = 0; i < slowest && i < timed.size(); ++i) {
+    std::printf("  slow: %.0f µs %s\n", timed[i].first,
+                timed[i].second->c_str());
   }
   std::sort(us.begin(), us.end());
   l.p50 = us[us.size() / 2];
@@ -412,6 +425,11 @@ int Main(int argc, char** argv) {
   if (const char* m = std::getenv("QIAOLIAN_BENCH_MAP_TABLES"); m && *m) {
     query_options.map_tables = std::string(m) != "0";
   }
+  // QIAOLIAN_BENCH_WARM_UP=0: tables opened by the queries that need
+  // them (StoreOptions::warm_up_in_background off).
+  if (const char* m = std::getenv("QIAOLIAN_BENCH_WARM_UP"); m && *m) {
+    query_options.warm_up_in_background = std::string(m) != "0";
+  }
   auto store = Store::Open(search_dir, query_options);
   if (!store.ok()) return 1;
   std::mt19937_64 rng(42);
@@ -493,6 +511,9 @@ int Main(int argc, char** argv) {
   const char* only_class = std::getenv("QIAOLIAN_BENCH_CLASS");
   const char* repeat_env = std::getenv("QIAOLIAN_BENCH_REPEAT");
   const int repeat = repeat_env != nullptr ? std::atoi(repeat_env) : 0;
+  const char* slowest_env = std::getenv("QIAOLIAN_BENCH_SLOWEST");
+  const size_t slowest =
+      slowest_env != nullptr ? std::strtoul(slowest_env, nullptr, 10) : 0;
   for (Class& c : classes) {
     if (only_class != nullptr && c.name.find(only_class) == std::string::npos) {
       continue;
@@ -511,7 +532,7 @@ int Main(int argc, char** argv) {
       auto hits = Search(**store, c.kind, q, so);
       return hits.ok() ? hits->size() : 0;
     };
-    const Latency ql = Measure(c.qs, run_qiaolian);
+    const Latency ql = Measure(c.qs, run_qiaolian, slowest);
     const std::string table =
         c.kind == v1::KIND_PERSON ? "person" : "enterprise";
     // Two FTS5 queries: ids only in index order (FTS5's fastest), and what a

@@ -56,6 +56,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Global& g, bool create,
   o.read_only = read_only;
   o.encryption_key = g.encryption_key;
   o.map_tables = map_tables;
+  // One command a process: the reads it makes open what they need.
+  o.warm_up_in_background = false;
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(g.store, o);
   if (read_only && !store.ok() &&
       store.status().code() == absl::StatusCode::kFailedPrecondition &&

@@ -257,7 +257,10 @@ class Store:
     store's size, as the CLI's import does; see docs/import.md),
     search_cache_bytes (memory that keeps the blocks searches read, so that
     later searches read them with no system call; default 32 MiB, 0: none;
-    see docs/search.md),
+    see docs/search.md), warm_up_in_background (default True: open the
+    store's table files on a thread of its own right after opening it, so
+    that the first searches and gets do not pay for opening them; False for
+    a script that opens a store for one short job; see docs/search.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;
@@ -269,7 +272,7 @@ class Store:
     def __init__(self, path, *, create_if_missing=True, read_only=False,
                  sync=False, cache_bytes=None, write_buffer_bytes=None,
                  messages=False, encryption_key=None, map_tables=True,
-                 search_cache_bytes=None):
+                 search_cache_bytes=None, warm_up_in_background=True):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -296,6 +299,8 @@ class Store:
             if search_cache_bytes is not None:
                 _lib.qiaolian_options_set_search_cache_bytes(
                     options, _uint64(search_cache_bytes, "search_cache_bytes"))
+            _lib.qiaolian_options_set_warm_up_in_background(
+                options, 1 if warm_up_in_background else 0)
             if encryption_key is not None:
                 set_encryption_key(options, encryption_key)
             db = _ffi.DbP()

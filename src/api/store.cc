@@ -214,6 +214,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   } else {
     QL_RETURN_IF_ERROR(internal::SyncIndexes(rep->db.get(), *rep->indexes));
   }
+  if (options.warm_up_in_background) rep->db->WarmUpInBackground();
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }
 

@@ -1,12 +1,17 @@
 #include "src/storage/db.h"
 
 #include <filesystem>
+#include <new>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "leveldb/cache.h"
 #include "leveldb/filter_policy.h"
@@ -162,7 +167,81 @@ Db::Db(std::string path, std::unique_ptr<leveldb::Env> env,
       db_(std::move(db)) {}
 
 Db::~Db() {
+  closing_.store(true, std::memory_order_relaxed);
+  if (warmer_.joinable()) warmer_.join();
   db_.reset();  // Before the cache it uses.
+}
+
+std::vector<std::string> TableFirstKeys(absl::string_view sstables) {
+  std::vector<std::string> keys;
+  for (absl::string_view line : absl::StrSplit(sstables, '\n')) {
+    // " 17:123['a' @ 5 : 1 .. 'd' @ 9 : 1]"
+    const size_t open = line.find("['");
+    if (line.empty() || line[0] != ' ' || open == absl::string_view::npos) {
+      continue;  // A level's header, or not a file.
+    }
+    absl::string_view rest = line.substr(open + 2);
+    const size_t end = rest.find("' @ ");
+    if (end == absl::string_view::npos) continue;
+    absl::string_view text = rest.substr(0, end);
+    std::string key;
+    key.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' &&
+          absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 2])) &&
+          absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 3]))) {
+        key += absl::HexStringToBytes(text.substr(i + 2, 2));
+        i += 3;
+      } else {
+        key.push_back(text[i]);
+      }
+    }
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+void Db::WarmUpInBackground() {
+  if (!tables_mapped_ || warmer_.joinable()) return;
+  try {
+    warmer_ = std::thread([this] { WarmUp(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a process at its limit): the reads open the
+    // tables they need, as they would with the option off.
+  }
+}
+
+void Db::WarmUp() {
+  // Nothing thrown here may end the host process (std::terminate): out of
+  // memory stops the opening, and the reads open what they need.
+  try {
+    search_cache_chunks_.store(ReserveSearchCache(env_.get(), closing_),
+                               std::memory_order_relaxed);
+    std::string sstables;
+    if (db_->GetProperty("leveldb.sstables", &sstables)) {
+      const leveldb::ReadOptions ro = ReadOpts(nullptr, /*fill_cache=*/false);
+      std::string value;
+      size_t n = 0;
+      for (const std::string& key : TableFirstKeys(sstables)) {
+        if (closing_.load(std::memory_order_relaxed) ||
+            n == kMaxTablesOpenedInBackground) {
+          break;
+        }
+        // Opens the tables that may hold `key`, down to the one whose
+        // smallest key it is. The result is of no interest: a damaged table
+        // fails the reads that need it, with their own errors.
+        (void)db_->Get(ro, key, &value);
+        tables_opened_.store(++n, std::memory_order_relaxed);
+      }
+    }
+  } catch (const std::bad_alloc&) {
+  }
+  tables_opened_done_.Notify();
+}
+
+size_t Db::WaitForTablesOpened() {
+  if (warmer_.joinable()) tables_opened_done_.WaitForNotification();
+  return tables_opened_.load(std::memory_order_relaxed);
 }
 
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
@@ -210,6 +289,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   lo.paranoid_checks = true;
   if (options.env != nullptr) lo.env = options.env;
   std::unique_ptr<leveldb::Env> table_env;
+  bool tables_mapped = false;
   if (options.map_tables) {
     // Mapped as LevelDB maps them, with cold reads for searches
     // (src/storage/pread_env.h). A host's Env (tests inject faults through
@@ -218,6 +298,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
       table_env = NewMappedEnv(lo.env, options.search_cache_bytes);
       lo.env = table_env.get();
     }
+    tables_mapped = options.env == nullptr;
   } else {
     table_env = NewPreadEnv(lo.env);
     lo.env = table_env.get();
@@ -239,6 +320,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   std::unique_ptr<Db> db(new Db(dir, std::move(table_env),
                                 std::unique_ptr<leveldb::DB>(raw),
                                 std::move(cache)));
+  db->tables_mapped_ = tables_mapped;
   QL_RETURN_IF_ERROR(db->InitOrCheckVersion(options, fresh));
   return db;
 }

@@ -8,11 +8,13 @@
 #ifndef QIAOLIAN_SRC_STORAGE_DB_H_
 #define QIAOLIAN_SRC_STORAGE_DB_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -20,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "leveldb/db.h"
 #include "leveldb/env.h"
 #include "leveldb/write_batch.h"
@@ -69,6 +72,21 @@ struct DbOptions {
   // Memory for the blocks searches read (StoreOptions::search_cache_bytes).
   size_t search_cache_bytes = 32 << 20;
 };
+
+// At most this many table files are opened by Db::WarmUpInBackground:
+// LevelDB keeps up to 990 open (leveldb::Options::max_open_files, 1000, less
+// 10 for its other files), and the reads of a store larger than that need
+// room of their own.
+inline constexpr size_t kMaxTablesOpenedInBackground = 900;
+
+// The smallest user key of each table file listed in `sstables`, the text of
+// LevelDB's "leveldb.sstables" property (Version::DebugString: a line
+// " NUMBER:SIZE['SMALLEST' @ SEQ : TYPE .. 'LARGEST' @ SEQ : TYPE]" a file
+// under "--- level N ---" headers, keys printed with bytes outside ' '..'~'
+// as \xNN), in the order listed: upper levels first, each level in key
+// order. A key holding a literal "\x" and two hex digits comes back with
+// them as one byte: the keys are places to read, not data.
+std::vector<std::string> TableFirstKeys(absl::string_view sstables);
 
 // The filter policy of every store's tables (src/storage/db.cc): Bloom
 // filters over the keys that point reads look up, not over index entries.
@@ -123,10 +141,32 @@ class Db {
   const std::string& path() const { return path_; }
   uint32_t schema_version() const { return schema_version_; }
 
+  // On a thread of the Db's own: takes the memory for kept search blocks
+  // (ReserveSearchCache, DbOptions::search_cache_bytes), then opens the
+  // store's table files (at most kMaxTablesOpenedInBackground, upper levels
+  // first) by reading the smallest key of each, so that reads pay for
+  // neither: about 250-400 us a table here, mostly the page faults of its
+  // index block, and 0.1-3.5 ms a 2 MiB chunk (bench/RESULTS.md, session
+  // 25). Only for tables this Db maps itself (DbOptions::map_tables, no
+  // host Env): a table read with pread keeps its index and filter blocks on
+  // the heap. Errors are left to the reads that need the tables. Closing the
+  // Db stops it after the chunk or table in hand. Does nothing when called
+  // again.
+  void WarmUpInBackground();
+  // For tests: waits until WarmUpInBackground has finished and returns
+  // how many tables it read from (0 when it did not run).
+  size_t WaitForTablesOpened();
+  // For tests, after WaitForTablesOpened: how many 2 MiB chunks of memory
+  // for kept search blocks it took.
+  size_t search_cache_chunks_taken() const {
+    return search_cache_chunks_.load(std::memory_order_relaxed);
+  }
+
  private:
   Db(std::string path, std::unique_ptr<leveldb::Env> env,
      std::unique_ptr<leveldb::DB> db, std::unique_ptr<leveldb::Cache> cache);
   absl::Status InitOrCheckVersion(const DbOptions& options, bool fresh);
+  void WarmUp();
 
   std::string path_;
   std::unique_ptr<leveldb::Env> env_;      // Ours, or null. Outlives db_.
@@ -136,6 +176,13 @@ class Db {
   std::shared_ptr<const RowCodec> row_codec_;
   absl::Mutex failed_mu_;
   absl::Status failed_ ABSL_GUARDED_BY(failed_mu_);  // Sticky write error.
+  // Table files are mapped by env_ (DbOptions::map_tables, no host Env).
+  bool tables_mapped_ = false;
+  std::thread warmer_;  // WarmUpInBackground; joined before db_.
+  std::atomic<bool> closing_{false};
+  std::atomic<size_t> tables_opened_{0};
+  std::atomic<size_t> search_cache_chunks_{0};
+  absl::Notification tables_opened_done_;
 };
 
 // RAII snapshot: every read through it sees one consistent state.

@@ -12,14 +12,18 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leveldb/db.h"
+#include "src/api/store_access.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
+#include "tests/testing/table_files.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::MappedTables;
+using testing::TableFiles;
 using testing::TempDir;
 
 v1::Enterprise MakeEnterprise(const std::string& name,
@@ -512,20 +516,6 @@ TEST(StoreTest, CompactDropsSupersededDataAndKeepsRecords) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-// The table files of `dir` that this process has mapped into memory.
-int MappedTables(const std::string& dir) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  int n = 0;
-  while (std::getline(maps, line)) {
-    if (line.find(dir) != std::string::npos &&
-        line.find(".ldb") != std::string::npos) {
-      ++n;
-    }
-  }
-  return n;
-}
-
 // With map_tables = false the store reads its tables with pread: every
 // record reads back (through compaction and a reopen), and no table file
 // is mapped, so resident memory does not grow with the store. With the
@@ -571,6 +561,47 @@ TEST(StoreTest, TablesReadWithPreadWhenNotMapped) {
     } else {
       EXPECT_EQ(MappedTables(dir), 0);
     }
+  }
+}
+
+// Opened, a store opens its table files on a thread of its own
+// (StoreOptions::warm_up_in_background), all of them mapped before any
+// read asks; turned off, only the reads open tables. The records read back
+// the same either way.
+TEST(StoreTest, TablesOpenedInBackgroundUnlessTurnedOff) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  StoreOptions o;
+  o.max_file_bytes = 1 << 20;  // Several tables.
+  {
+    auto store = Store::Open(dir, o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < 2000; ++i) {
+      v1::Enterprise e;
+      e.set_name(absl::StrCat("金坛第", i, "塑胶有限公司"));
+      e.set_business_scope(std::string(400, 'x'));
+      ASSERT_TRUE((*store)->Create(&e).ok());
+    }
+    ASSERT_TRUE((*store)->Compact().ok());
+  }
+  const int tables = TableFiles(dir);
+  ASSERT_GE(tables, 3);
+  for (bool in_background : {true, false}) {
+    SCOPED_TRACE(in_background ? "in the background" : "by the reads");
+    o.warm_up_in_background = in_background;
+    auto store = Store::Open(dir, o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    storage::Db& db = internal::StoreAccess::db(**store);
+    EXPECT_EQ(db.WaitForTablesOpened(),
+              in_background ? static_cast<size_t>(tables) : 0u);
+    if (in_background) {
+      EXPECT_EQ(MappedTables(dir), tables);
+    } else {
+      EXPECT_LT(MappedTables(dir), tables);
+    }
+    auto page = (*store)->Query("enterprise where name prefix \"金坛第19\"");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->records.size(), 111u);  // 19, 190..199, 1900..1999.
   }
 }
 

@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leveldb/filter_policy.h"
 #include "leveldb/write_batch.h"
 #include "qiaolian/v1/storage.pb.h"
 #include "src/storage/key_codec.h"
+#include "tests/testing/table_files.h"
 #include "tests/testing/temp_dir.h"
 
 namespace qiaolian {
@@ -17,6 +19,8 @@ namespace storage {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::MappedTables;
+using testing::TableFiles;
 using testing::TempDir;
 
 TEST(DbTest, FreshStoreRecordsCurrentVersion) {
@@ -221,6 +225,96 @@ TEST(DbTest, TablesOfEitherFilterPolicyReadBack) {
     EXPECT_TRUE(later->Get(leveldb::ReadOptions(), k, &v).ok())
         << DescribeKey(k);
   }
+}
+
+// The text of LevelDB's "leveldb.sstables" property gives each table's
+// smallest key, bytes outside ' '..'~' escaped: they come back as bytes,
+// quotes and " @ " inside a key included, headers and blank lines skipped.
+TEST(DbTest, TableFirstKeysFromTheSstablesProperty) {
+  const std::string text =
+      "--- level 0 ---\n"
+      "--- level 1 ---\n"
+      " 7:1234['a\\x00b' @ 5 : 1 .. 'zz' @ 6 : 1]\n"
+      "--- level 2 ---\n"
+      " 9:99['it's @ here' @ 1 : 1 .. 'q' @ 2 : 0]\n"
+      " 10:99['\\xff\\xFE\\x' @ 12 : 1 .. '\\x7f' @ 2 : 1]\n"
+      "--- level 3 ---\n";
+  EXPECT_THAT(TableFirstKeys(text),
+              ::testing::ElementsAre(std::string("a\0b", 3), "it's @ here",
+                                     "\xff\xfe\\x"));
+  EXPECT_TRUE(TableFirstKeys("").empty());
+  EXPECT_TRUE(TableFirstKeys("--- level 0 ---\n garbage\n").empty());
+}
+
+// A reopened store's tables are opened by WarmUpInBackground, each one
+// once, without any read of the caller's: all of them mapped when it is
+// done (and the search blocks' memory taken), every key read back as
+// before. Tables read with pread are left to the reads (they would keep
+// their index blocks on the heap), and closing the store while it runs
+// stops it and unmaps everything.
+TEST(DbTest, WarmUpOpensTablesInBackground) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  std::vector<std::string> keys;
+  {
+    DbOptions o;
+    o.max_file_bytes = 1 << 20;      // LevelDB's smallest: several tables,
+    o.write_buffer_bytes = 1 << 20;  // at more than one level.
+    auto db = Db::Open(dir, o);
+    ASSERT_TRUE(db.ok()) << db.status();
+    for (uint64_t id = 1; id <= 6000; ++id) {
+      keys.push_back(RowKey(2, id));
+      std::string e = IndexPrefix(7);
+      PutString(&e, absl::StrCat("n", id % 97));
+      PutUint64(&e, id);
+      keys.push_back(e);
+    }
+    for (size_t i = 0; i < keys.size(); i += 500) {
+      leveldb::WriteBatch batch;
+      for (size_t j = i; j < i + 500 && j < keys.size(); ++j) {
+        batch.Put(keys[j], std::string(600, static_cast<char>('a' + j % 26)));
+      }
+      ASSERT_TRUE((*db)->Write(&batch, false).ok());
+    }
+    (*db)->raw()->CompactRange(nullptr, nullptr);
+  }
+  const int tables = TableFiles(dir);
+  ASSERT_GE(tables, 2);
+  {
+    auto db = Db::Open(dir, DbOptions());
+    ASSERT_TRUE(db.ok()) << db.status();
+    EXPECT_LT(MappedTables(dir), tables);  // Open reads store_info only.
+    (*db)->WarmUpInBackground();
+    (*db)->WarmUpInBackground();  // Again: nothing more.
+    EXPECT_EQ((*db)->WaitForTablesOpened(), static_cast<size_t>(tables));
+    EXPECT_EQ(MappedTables(dir), tables);
+    // And the memory for kept search blocks, all of it (32 MiB).
+    EXPECT_EQ((*db)->search_cache_chunks_taken(), 16u);
+    for (const std::string& k : keys) {
+      auto v = (*db)->Get(k);
+      ASSERT_TRUE(v.ok()) << v.status();
+      EXPECT_TRUE(v->has_value()) << DescribeKey(k);
+    }
+  }
+  EXPECT_EQ(MappedTables(dir), 0);
+  {
+    DbOptions o;
+    o.map_tables = false;
+    auto db = Db::Open(dir, o);
+    ASSERT_TRUE(db.ok()) << db.status();
+    (*db)->WarmUpInBackground();
+    EXPECT_EQ((*db)->WaitForTablesOpened(), 0u);
+    EXPECT_EQ((*db)->search_cache_chunks_taken(), 0u);
+    EXPECT_EQ(MappedTables(dir), 0);
+  }
+  {
+    auto db = Db::Open(dir, DbOptions());
+    ASSERT_TRUE(db.ok()) << db.status();
+    (*db)->WarmUpInBackground();
+    db->reset();  // Closed at once: no wait for the rest.
+  }
+  EXPECT_EQ(MappedTables(dir), 0);
+  EXPECT_EQ(TableFiles(dir), tables);
 }
 
 }  // namespace

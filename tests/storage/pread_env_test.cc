@@ -1,5 +1,6 @@
 #include "src/storage/pread_env.h"
 
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -196,6 +197,41 @@ TEST(MappedEnvArenaTest, MemoryIsBoundedAndComesBackWhenAFileCloses) {
   EXPECT_EQ(b.Read(8192, 4096, &b_kept), TestFile::kElsewhere);
   EXPECT_EQ(b.Read(8192, 4096, &still), TestFile::kElsewhere);
   EXPECT_EQ(still, b_kept);
+}
+
+// The memory can be taken ahead of the searches (ReserveSearchCache, from
+// the store's warm-up thread): all of the budget, once; blocks are then
+// kept in it as before, no more of them than the budget holds, and a stop
+// asked for before it starts takes nothing.
+TEST(MappedEnvArenaTest, MemoryTakenAheadIsUsedForKeptBlocks) {
+  TempDir tmp;
+  const std::atomic<bool> go{false}, stop{true};
+  std::unique_ptr<leveldb::Env> stopped =
+      NewMappedEnv(leveldb::Env::Default(), 4 << 20);
+  EXPECT_EQ(ReserveSearchCache(stopped.get(), stop), 0u);
+  std::unique_ptr<leveldb::Env> none = NewMappedEnv(leveldb::Env::Default(), 0);
+  EXPECT_EQ(ReserveSearchCache(none.get(), go), 0u);
+
+  // Two 2 MiB chunks: about 1,000 blocks of 4 KiB.
+  std::unique_ptr<leveldb::Env> env =
+      NewMappedEnv(leveldb::Env::Default(), 4 << 20);
+  EXPECT_EQ(ReserveSearchCache(env.get(), go), 2u);
+  EXPECT_EQ(ReserveSearchCache(env.get(), go), 0u);  // All taken.
+  TestFile file(env.get(), tmp.Sub("000013.ldb"), 5 << 20);
+  ColdReads cold;
+  const char* first = nullptr;
+  ASSERT_EQ(file.Read(0, 4096, &first), TestFile::kElsewhere);
+  size_t offset = 4096, kept_blocks = 1;
+  while (offset + 4096 <= file.contents.size() &&
+         file.Read(offset, 4096) == TestFile::kElsewhere) {
+    ++kept_blocks;
+    offset += 4096;
+  }
+  EXPECT_GE(kept_blocks, 980u);
+  EXPECT_LE(kept_blocks, 1024u);
+  const char* again = nullptr;
+  EXPECT_EQ(file.Read(0, 4096, &again), TestFile::kElsewhere);
+  EXPECT_EQ(again, first);
 }
 
 // Threads reading the same blocks at once each get the file's bytes, and a
