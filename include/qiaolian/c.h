@@ -162,9 +162,10 @@ QIAOLIAN_EXPORT int qiaolian_options_set_map_tables(qiaolian_options_t* options,
 /* Memory that keeps the blocks searches read from mapped table files, so
  * that a later search reads them with no system call
  * (StoreOptions::search_cache_bytes, default 32 MiB; under 2 MiB: none).
- * Taken as searches read blocks, in 2 MiB huge pages where the kernel
- * offers them, and given back as table files close (docs/ARCHITECTURE.md,
- * "Search blocks kept"). */
+ * Taken at open by the warm-up (qiaolian_options_set_warm_up_in_background)
+ * or, without it, as searches read blocks, in 2 MiB huge pages where the
+ * kernel offers them; a file's part is used again as it closes
+ * (docs/ARCHITECTURE.md, "Search blocks kept"). */
 QIAOLIAN_EXPORT int qiaolian_options_set_search_cache_bytes(
     qiaolian_options_t* options, uint64_t bytes);
 /* 1 (default): right after qiaolian_open returns, a thread of the store's

@@ -257,10 +257,11 @@ class Store:
     store's size, as the CLI's import does; see docs/import.md),
     search_cache_bytes (memory that keeps the blocks searches read, so that
     later searches read them with no system call; default 32 MiB, 0: none;
-    see docs/search.md), warm_up_in_background (default True: open the
-    store's table files on a thread of its own right after opening it, so
-    that the first searches and gets do not pay for opening them; False for
-    a script that opens a store for one short job; see docs/search.md),
+    see docs/search.md), warm_up_in_background (default True: take the
+    search cache's memory and open the store's table files on a thread of
+    its own right after opening it, so that the first searches and gets do
+    not pay for either; False for a script that opens a store for one short
+    job; see docs/search.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;

@@ -59,7 +59,8 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 // kept block is never evicted: once that memory is spent, cold reads are
 // made as above. It is taken in 2 MiB chunks advised as transparent huge
 // pages (one fault a chunk, where a block cache's buffers take one a
-// block), and a closed file's room is used again.
+// block), as searches need it or all at once ahead of them
+// (ReserveSearchCache), and a closed file's room is used again.
 std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
                                            size_t search_cache_bytes = 0);
 
