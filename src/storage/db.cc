@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -172,33 +173,38 @@ Db::~Db() {
   db_.reset();  // Before the cache it uses.
 }
 
-std::vector<std::string> TableFirstKeys(absl::string_view sstables) {
-  std::vector<std::string> keys;
+std::vector<TableListing> ListTables(absl::string_view sstables) {
+  std::vector<TableListing> tables;
   for (absl::string_view line : absl::StrSplit(sstables, '\n')) {
     // " 17:123['a' @ 5 : 1 .. 'd' @ 9 : 1]"
+    const size_t colon = line.find(':');
     const size_t open = line.find("['");
-    if (line.empty() || line[0] != ' ' || open == absl::string_view::npos) {
+    if (line.empty() || line[0] != ' ' || colon == absl::string_view::npos ||
+        open == absl::string_view::npos || open < colon) {
       continue;  // A level's header, or not a file.
+    }
+    TableListing t;
+    if (!absl::SimpleAtoi(line.substr(colon + 1, open - colon - 1), &t.bytes)) {
+      continue;
     }
     absl::string_view rest = line.substr(open + 2);
     const size_t end = rest.find("' @ ");
     if (end == absl::string_view::npos) continue;
     absl::string_view text = rest.substr(0, end);
-    std::string key;
-    key.reserve(text.size());
+    t.first_key.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' &&
           absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 2])) &&
           absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 3]))) {
-        key += absl::HexStringToBytes(text.substr(i + 2, 2));
+        t.first_key += absl::HexStringToBytes(text.substr(i + 2, 2));
         i += 3;
       } else {
-        key.push_back(text[i]);
+        t.first_key.push_back(text[i]);
       }
     }
-    keys.push_back(std::move(key));
+    tables.push_back(std::move(t));
   }
-  return keys;
+  return tables;
 }
 
 void Db::WarmUpInBackground() {
@@ -213,26 +219,30 @@ void Db::WarmUpInBackground() {
 
 void Db::WarmUp() {
   // Nothing thrown here may end the host process (std::terminate): out of
-  // memory stops the opening, and the reads open what they need.
+  // memory stops the warm-up, and the reads do what is left.
   try {
-    search_cache_chunks_.store(ReserveSearchCache(env_.get(), closing_),
-                               std::memory_order_relaxed);
     std::string sstables;
-    if (db_->GetProperty("leveldb.sstables", &sstables)) {
-      const leveldb::ReadOptions ro = ReadOpts(nullptr, /*fill_cache=*/false);
-      std::string value;
-      size_t n = 0;
-      for (const std::string& key : TableFirstKeys(sstables)) {
-        if (closing_.load(std::memory_order_relaxed) ||
-            n == kMaxTablesOpenedInBackground) {
-          break;
-        }
-        // Opens the tables that may hold `key`, down to the one whose
-        // smallest key it is. The result is of no interest: a damaged table
-        // fails the reads that need it, with their own errors.
-        (void)db_->Get(ro, key, &value);
-        tables_opened_.store(++n, std::memory_order_relaxed);
+    if (!db_->GetProperty("leveldb.sstables", &sstables)) sstables.clear();
+    const std::vector<TableListing> tables = ListTables(sstables);
+    // No more memory for kept blocks than the tables could fill.
+    uint64_t table_bytes = 0;
+    for (const TableListing& t : tables) table_bytes += t.bytes;
+    search_cache_chunks_.store(
+        ReserveSearchCache(env_.get(), table_bytes, closing_),
+        std::memory_order_relaxed);
+    const leveldb::ReadOptions ro = ReadOpts(nullptr, /*fill_cache=*/false);
+    std::string value;
+    size_t n = 0;
+    for (const TableListing& t : tables) {
+      if (closing_.load(std::memory_order_relaxed) ||
+          n == kMaxTablesOpenedInBackground) {
+        break;
       }
+      // Opens the tables that may hold the key, down to the one whose
+      // smallest key it is. The result is of no interest: a damaged table
+      // fails the reads that need it, with their own errors.
+      (void)db_->Get(ro, t.first_key, &value);
+      tables_opened_.store(++n, std::memory_order_relaxed);
     }
   } catch (const std::bad_alloc&) {
   }

@@ -79,14 +79,20 @@ struct DbOptions {
 // room of their own.
 inline constexpr size_t kMaxTablesOpenedInBackground = 900;
 
-// The smallest user key of each table file listed in `sstables`, the text of
-// LevelDB's "leveldb.sstables" property (Version::DebugString: a line
+// A table file as LevelDB's "leveldb.sstables" property lists it.
+struct TableListing {
+  std::string first_key;  // Its smallest user key.
+  uint64_t bytes = 0;     // Its size.
+};
+
+// The table files listed in `sstables`, the text of LevelDB's
+// "leveldb.sstables" property (Version::DebugString: a line
 // " NUMBER:SIZE['SMALLEST' @ SEQ : TYPE .. 'LARGEST' @ SEQ : TYPE]" a file
 // under "--- level N ---" headers, keys printed with bytes outside ' '..'~'
 // as \xNN), in the order listed: upper levels first, each level in key
 // order. A key holding a literal "\x" and two hex digits comes back with
 // them as one byte: the keys are places to read, not data.
-std::vector<std::string> TableFirstKeys(absl::string_view sstables);
+std::vector<TableListing> ListTables(absl::string_view sstables);
 
 // The filter policy of every store's tables (src/storage/db.cc): Bloom
 // filters over the keys that point reads look up, not over index entries.

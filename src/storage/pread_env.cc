@@ -137,23 +137,32 @@ class BlockArena {
     return p;
   }
 
-  // Takes the chunks the budget allows that are not taken yet, each touched
-  // once, and keeps them for Allocate: the first touch of fresh memory
-  // (a 2 MiB page zeroed, or 512 faults without huge pages) is paid here
-  // instead of by the search that needs the chunk. Stops early when
-  // `stop` turns true. Returns how many chunks it took.
-  size_t Reserve(const std::atomic<bool>& stop) {
+  // Takes chunks until `bytes` fit in those taken or the budget is spent,
+  // each touched once, and keeps them for Allocate: the first touch of
+  // fresh memory (a 2 MiB page zeroed, or 512 faults without huge pages) is
+  // paid here instead of by the search that needs the chunk. Stops early
+  // when `stop` turns true. Returns how many chunks it took.
+  size_t Reserve(uint64_t bytes, const std::atomic<bool>& stop) {
+    const uint64_t wanted = (bytes + kChunk - 1) / kChunk;
     size_t taken = 0;
     while (!stop.load(std::memory_order_relaxed)) {
-      std::lock_guard<std::mutex> lock(mu_);
-      char* p = TakeChunk();
-      if (p == nullptr) break;
-      // Populated writable (Linux 5.14+); where the kernel does not know
-      // the advice, the bytes are touched instead.
+      char* p = nullptr;
+      uint32_t index = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (chunks_.size() >= wanted) break;
+        p = TakeChunk();
+        if (p == nullptr) break;
+        index = static_cast<uint32_t>(chunks_.size() - 1);
+      }
+      // Outside the lock: no search waits for it. Populated writable (Linux
+      // 5.14+); where the kernel does not know the advice, the pages are
+      // touched instead.
       if (::madvise(p, kChunk, kPopulateWrite) != 0) {
         for (size_t i = 0; i < kChunk; i += kPage) p[i] = 0;
       }
-      free_.push_back(static_cast<uint32_t>(chunks_.size() - 1));
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(index);
       ++taken;
     }
     return taken;
@@ -407,8 +416,8 @@ class MappedEnv final : public leveldb::EnvWrapper {
     return leveldb::Status::OK();
   }
 
-  size_t ReserveSearchCache(const std::atomic<bool>& stop) {
-    return arena_ != nullptr ? arena_->Reserve(stop) : 0;
+  size_t ReserveSearchCache(uint64_t bytes, const std::atomic<bool>& stop) {
+    return arena_ != nullptr ? arena_->Reserve(bytes, stop) : 0;
   }
 
  private:
@@ -441,9 +450,9 @@ std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
   return std::make_unique<MappedEnv>(target, search_cache_bytes);
 }
 
-size_t ReserveSearchCache(leveldb::Env* mapped_env,
+size_t ReserveSearchCache(leveldb::Env* mapped_env, uint64_t bytes,
                           const std::atomic<bool>& stop) {
-  return static_cast<MappedEnv*>(mapped_env)->ReserveSearchCache(stop);
+  return static_cast<MappedEnv*>(mapped_env)->ReserveSearchCache(bytes, stop);
 }
 
 ColdReads::ColdReads() { ++cold_reads; }

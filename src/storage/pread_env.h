@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "leveldb/env.h"
@@ -64,13 +65,15 @@ std::unique_ptr<leveldb::Env> NewPreadEnv(leveldb::Env* target);
 std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
                                            size_t search_cache_bytes = 0);
 
-// Takes the memory for kept blocks of `mapped_env` (which NewMappedEnv
-// made) that is not taken yet, all of it, touching each chunk once, so that
-// the searches that fill it do not pay for its first touch (a 2 MiB page
+// Takes memory for kept blocks of `mapped_env` (which NewMappedEnv made)
+// ahead of the searches, touching each 2 MiB chunk once, so that the
+// searches that fill it do not pay for its first touch (a 2 MiB page
 // zeroed: 0.1-0.3 ms, and up to 3.5 ms on memory the machine has not used
-// before; bench/RESULTS.md, session 25). Stops between chunks when `stop`
-// is true. Returns the number of 2 MiB chunks taken. Thread-safe.
-size_t ReserveSearchCache(leveldb::Env* mapped_env,
+// before; bench/RESULTS.md, session 25): chunks until the memory taken
+// holds `bytes` (the size of the tables whose blocks it may keep) or the
+// budget is spent. Stops between chunks when `stop` is true. Returns the
+// number of chunks taken. Thread-safe.
+size_t ReserveSearchCache(leveldb::Env* mapped_env, uint64_t bytes,
                           const std::atomic<bool>& stop);
 
 inline constexpr size_t kColdReadMaxBytes = 16 << 10;

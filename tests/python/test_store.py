@@ -198,16 +198,21 @@ def test_write_buffer_bytes_reaches_leveldb(tmp_path):
         qiaolian.Store(tmp_path / "bad", write_buffer_bytes="big")
 
 
+def mapped_tables(path):
+    """How many table files of the store at `path` this process has mapped
+    into memory (/proc/self/maps)."""
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f
+                   if str(path) in line and line.rstrip().endswith(".ldb"))
+
+
 def test_map_tables_false_reads_tables_with_pread(tmp_path):
     """map_tables=False: no table file is mapped into memory and every
     record reads back; the default maps them."""
     path = tmp_path / "store"
 
     def mapped():
-        with open("/proc/self/maps", encoding="utf-8",
-                  errors="replace") as f:
-            return sum(1 for line in f
-                       if str(path) in line and ".ldb" in line)
+        return mapped_tables(path)
 
     with qiaolian.Store(path, write_buffer_bytes=64 << 10,
                         map_tables=False) as s:
@@ -259,10 +264,7 @@ def test_warm_up_in_background(tmp_path):
     path = tmp_path / "store"
 
     def mapped():
-        with open("/proc/self/maps", encoding="utf-8",
-                  errors="replace") as f:
-            return sum(1 for line in f
-                       if str(path) in line and line.rstrip().endswith(".ldb"))
+        return mapped_tables(path)
 
     with qiaolian.Store(path, write_buffer_bytes=64 << 10) as s:
         for i in range(400):

@@ -200,23 +200,27 @@ TEST(MappedEnvArenaTest, MemoryIsBoundedAndComesBackWhenAFileCloses) {
 }
 
 // The memory can be taken ahead of the searches (ReserveSearchCache, from
-// the store's warm-up thread): all of the budget, once; blocks are then
-// kept in it as before, no more of them than the budget holds, and a stop
-// asked for before it starts takes nothing.
+// the store's warm-up thread): as much as the given bytes need, never more
+// than the budget, each chunk once; blocks are then kept in it as before,
+// no more of them than the budget holds; a stop asked for before it starts
+// takes nothing.
 TEST(MappedEnvArenaTest, MemoryTakenAheadIsUsedForKeptBlocks) {
   TempDir tmp;
   const std::atomic<bool> go{false}, stop{true};
   std::unique_ptr<leveldb::Env> stopped =
       NewMappedEnv(leveldb::Env::Default(), 4 << 20);
-  EXPECT_EQ(ReserveSearchCache(stopped.get(), stop), 0u);
+  EXPECT_EQ(ReserveSearchCache(stopped.get(), 4 << 20, stop), 0u);
   std::unique_ptr<leveldb::Env> none = NewMappedEnv(leveldb::Env::Default(), 0);
-  EXPECT_EQ(ReserveSearchCache(none.get(), go), 0u);
+  EXPECT_EQ(ReserveSearchCache(none.get(), 4 << 20, go), 0u);
 
   // Two 2 MiB chunks: about 1,000 blocks of 4 KiB.
   std::unique_ptr<leveldb::Env> env =
       NewMappedEnv(leveldb::Env::Default(), 4 << 20);
-  EXPECT_EQ(ReserveSearchCache(env.get(), go), 2u);
-  EXPECT_EQ(ReserveSearchCache(env.get(), go), 0u);  // All taken.
+  EXPECT_EQ(ReserveSearchCache(env.get(), 0, go), 0u);  // No tables.
+  EXPECT_EQ(ReserveSearchCache(env.get(), 100, go), 1u);
+  EXPECT_EQ(ReserveSearchCache(env.get(), 2 << 20, go), 0u);  // Held.
+  EXPECT_EQ(ReserveSearchCache(env.get(), uint64_t{1} << 40, go), 1u);
+  EXPECT_EQ(ReserveSearchCache(env.get(), uint64_t{1} << 40, go), 0u);
   TestFile file(env.get(), tmp.Sub("000013.ldb"), 5 << 20);
   ColdReads cold;
   const char* first = nullptr;
