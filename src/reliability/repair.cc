@@ -275,13 +275,17 @@ absl::Status FixBookkeeping(const std::string& dir, RepairReport* report) {
     report->kinds.push_back(k);
   }
   hist.reset();
-  // A store whose store_info record was lost (but that holds records) is
-  // still ours: it gets the current layout's record back.
+  // A store whose store_info record was lost is still ours when it holds
+  // records, or when table files had to be set aside (store_info may have
+  // been in one of them, with every record): it gets the current layout's
+  // record back, and opens with what was left. A LevelDB that lost nothing
+  // and holds no record of ours is left without one (not a store of ours).
   const std::string info_key = storage::MetaKey("store_info");
   absl::StatusOr<std::string> info = get(info_key);
   v1::StoreInfo parsed;
-  if (any && (!info.ok() || !parsed.ParseFromString(*info) ||
-              parsed.schema_version() == 0)) {
+  if ((any || lost_table_bytes > 0) &&
+      (!info.ok() || !parsed.ParseFromString(*info) ||
+       parsed.schema_version() == 0)) {
     v1::StoreInfo fresh;
     fresh.set_schema_version(storage::kSchemaVersion);
     *fresh.mutable_created_at() = ToTimestamp(absl::Now());

@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "qiaolian/repair.h"
 #include "qiaolian/store.h"
@@ -309,6 +310,45 @@ TEST(CorruptionTest, LostManifestAndCurrentAreRebuilt) {
   Tally tally;
   CheckRepaired(tmp.Sub("s"), want, "no manifest", &tally);
   EXPECT_EQ(tally.repaired_lost, 0u);
+}
+
+// A store whose every table file is unreadable (store_info and every record
+// in them, an empty log) is still repaired: the tables are set aside, the
+// store_info record rewritten, and the store opens, empty, its ids resuming
+// above any the lost tables could have held.
+TEST(CorruptionTest, RepairKeepsAStoreWhoseEveryTableIsLost) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  const Expected want = Build(dir);
+  {
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Compact().ok());  // Everything in tables.
+  }
+  std::vector<std::string> tables;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (absl::EndsWith(name, ".ldb")) {
+      tables.push_back(name);
+      Flip(e.path().string(), fs::file_size(e.path()) - 1);  // Its footer.
+    }
+  }
+  ASSERT_FALSE(tables.empty());
+  absl::StatusOr<RepairReport> r = RepairStore(dir);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->store_info_rewritten) << r->ToString();
+  for (const std::string& t : tables) {
+    EXPECT_THAT(r->lost_files, ::testing::Contains(t)) << r->ToString();
+  }
+  EXPECT_GT(r->id_gap, 0u);
+  EXPECT_TRUE(r->verify.problems.empty()) << r->ToString();
+  auto store = Store::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(*(*store)->Count(v1::KIND_PERSON), 0u);
+  v1::Person p = MakePerson(PoolName(0), "after the repair");
+  auto id = (*store)->Create(&p);
+  ASSERT_TRUE(id.ok()) << id.status();
+  for (const auto& [key, row] : want) EXPECT_GT(*id, key.second);
 }
 
 TEST(CorruptionTest, RepairRefusesAStoreInUseAndAMissingOne) {
