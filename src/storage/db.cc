@@ -1,7 +1,6 @@
 #include "src/storage/db.h"
 
 #include <filesystem>
-#include <new>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -218,8 +217,9 @@ void Db::WarmUpInBackground() {
 }
 
 void Db::WarmUp() {
-  // Nothing thrown here may end the host process (std::terminate): out of
-  // memory stops the warm-up, and the reads do what is left.
+  // Nothing thrown here may end the host process (std::terminate): an
+  // exception (out of memory) stops the warm-up, and the reads do what is
+  // left.
   try {
     std::string sstables;
     if (!db_->GetProperty("leveldb.sstables", &sstables)) sstables.clear();
@@ -244,7 +244,7 @@ void Db::WarmUp() {
       (void)db_->Get(ro, t.first_key, &value);
       tables_opened_.store(++n, std::memory_order_relaxed);
     }
-  } catch (const std::bad_alloc&) {
+  } catch (...) {
   }
   tables_opened_done_.Notify();
 }

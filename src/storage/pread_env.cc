@@ -158,7 +158,7 @@ class BlockArena {
       // Outside the lock: no search waits for it. Populated writable (Linux
       // 5.14+); where the kernel does not know the advice, the pages are
       // touched instead.
-      if (::madvise(p, kChunk, kPopulateWrite) != 0) {
+      if (::madvise(p, kChunk, MADV_POPULATE_WRITE) != 0) {
         for (size_t i = 0; i < kChunk; i += kPage) p[i] = 0;
       }
       std::lock_guard<std::mutex> lock(mu_);
@@ -185,8 +185,6 @@ class BlockArena {
   static constexpr size_t kChunk = 2 << 20;
   static constexpr size_t kPage = 4096;
   static constexpr uint32_t kNone = ~uint32_t{0};
-  // MADV_POPULATE_WRITE, which Debian 12's glibc headers may not name.
-  static constexpr int kPopulateWrite = 23;
   struct Chunk {
     char* base;
     size_t used;
