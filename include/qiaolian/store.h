@@ -118,22 +118,21 @@ struct StoreOptions {
   // retires its table file): when the memory is spent, later blocks are read
   // as described above. Taken in whole 2 MiB chunks (less than 2 MiB is
   // none), as transparent huge pages where the kernel offers them
-  // (docs/ARCHITECTURE.md, "Search blocks kept"). Taken at open by
-  // the warm-up (warm_up_in_background, below), as much as the store's
-  // tables could fill, otherwise as searches read blocks.
+  // (docs/ARCHITECTURE.md, "Search blocks kept"). Taken at open by the
+  // warm-up (warm_up_in_background, below), as much as the store's tables
+  // could fill, otherwise as searches read blocks.
   size_t search_cache_bytes = 32 << 20;
   // Ready the store for reads on a thread of the store's own right after
   // Open returns: take the memory of search_cache_bytes (as much as the
-  // store's tables could fill; each 2 MiB chunk's
-  // first touch costs 0.1-3.5 ms) and open the store's table files (about
-  // 250-400 us a table of 8 MiB, mostly the first touch of its index
-  // block), so that the first searches and gets do not pay for either
-  // (bench/RESULTS.md, "Warming up in the background"). At most 900 tables
-  // (about 7 GB of store) are opened so, upper levels first; closing the
-  // store stops it. Only with map_tables and no host env: a table read with
-  // pread keeps its index on the heap. For a process that opens a store for
-  // one command, as the `qiaolian` tool does, it is work for nothing: turn
-  // it off.
+  // store's tables could fill; the first touch of each 2 MiB chunk costs
+  // 0.1-3.5 ms) and open the store's table files (about 250-400 us a table
+  // of 8 MiB, mostly the first touch of its index block), so that the first
+  // searches and gets do not pay for either (bench/RESULTS.md, "Warming up
+  // in the background"). At most 900 tables (about 7 GB of store) are
+  // opened so, upper levels first; closing the store stops it. Only with
+  // map_tables and no host env: a table read with pread keeps its index on
+  // the heap. For a process that opens a store for one command, as the
+  // `qiaolian` tool does, it is work for nothing: turn it off.
   bool warm_up_in_background = true;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
