@@ -299,16 +299,16 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir,
   lo.paranoid_checks = true;
   if (options.env != nullptr) lo.env = options.env;
   std::unique_ptr<leveldb::Env> table_env;
-  bool tables_mapped = false;
+  // Table files mapped by an Env of ours (a MappedEnv).
+  const bool tables_mapped = options.map_tables && options.env == nullptr;
   if (options.map_tables) {
     // Mapped as LevelDB maps them, with cold reads for searches
     // (src/storage/pread_env.h). A host's Env (tests inject faults through
     // one) is used as it is.
-    if (options.env == nullptr) {
+    if (tables_mapped) {
       table_env = NewMappedEnv(lo.env, options.search_cache_bytes);
       lo.env = table_env.get();
     }
-    tables_mapped = options.env == nullptr;
   } else {
     table_env = NewPreadEnv(lo.env);
     lo.env = table_env.get();

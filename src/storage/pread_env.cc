@@ -22,6 +22,8 @@ namespace qiaolian {
 namespace storage {
 namespace {
 
+constexpr size_t kPage = 4096;  // The memory page, for faults and counts.
+
 leveldb::Status PosixError(const std::string& context, int err) {
   if (err == ENOENT) {
     return leveldb::Status::NotFound(context, std::strerror(err));
@@ -183,7 +185,6 @@ class BlockArena {
 
  private:
   static constexpr size_t kChunk = 2 << 20;
-  static constexpr size_t kPage = 4096;
   static constexpr uint32_t kNone = ~uint32_t{0};
   struct Chunk {
     char* base;
@@ -352,7 +353,6 @@ class MappedFile final : public leveldb::RandomAccessFile {
     return pread;
   }
 
-  static constexpr size_t kPage = 4096;
   static constexpr uint8_t kColdPreads = 5;
   const std::string name_;
   const char* const base_;
