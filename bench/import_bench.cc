@@ -17,6 +17,9 @@
 //   QIAOLIAN_BENCH_ONLY     "qiaolian" or "sqlite": run one side only.
 //   QIAOLIAN_BENCH_VERIFY   "1": run Store::Verify on the imported store
 //                           afterwards (not timed).
+//   QIAOLIAN_BENCH_STATS    "1": print LevelDB's compaction statistics
+//                           ("leveldb.stats": bytes read and written at each
+//                           level) when the rows are written and at the end.
 //
 // The CSV (bench/enterprise_gen.h, fixed seed, rendered like a registry
 // extract, ~500 bytes a row): 15 columns headed in Chinese (企业名称,
@@ -64,8 +67,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "bench/enterprise_gen.h"
+#include "leveldb/db.h"
 #include "qiaolian/import.h"
 #include "qiaolian/store.h"
+#include "src/api/store_access.h"
+#include "src/storage/db.h"
 
 namespace qiaolian {
 namespace {
@@ -371,7 +377,23 @@ int ImportChild(const std::string& csv, const std::string& dir) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
+  // QIAOLIAN_BENCH_STATS=1: LevelDB's compaction statistics (bytes read and
+  // written at each level) when the rows are written and at the end.
+  const char* stats_env = getenv("QIAOLIAN_BENCH_STATS");
+  const bool stats = stats_env != nullptr && std::string(stats_env) == "1";
+  auto print_stats = [&](const char* when) {
+    std::string text;
+    internal::StoreAccess::db(**store).raw()->GetProperty("leveldb.stats",
+                                                          &text);
+    std::fprintf(stderr, "  LevelDB %s:\n%s", when, text.c_str());
+  };
+  if (stats) {
+    o.progress = [&](const ImportProgress& p) {
+      if (p.building_indexes) print_stats("when the rows are written");
+    };
+  }
   absl::StatusOr<ImportSummary> s = Import(**store, csv, o);
+  if (stats) print_stats("at the end");
   stop = true;
   sampler.join();
   std::fprintf(stderr,
