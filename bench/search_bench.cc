@@ -32,7 +32,9 @@
 // opens the store for the queries with its tables read by pread into the
 // block cache instead of memory-mapped (StoreOptions::map_tables), and
 // QIAOLIAN_BENCH_WARM_UP=0 leaves the opening of its tables to the
-// queries (StoreOptions::warm_up_in_background).
+// queries (StoreOptions::warm_up_in_background), and
+// QIAOLIAN_BENCH_WARM_UP_SEARCH_BYTES=N maps N bytes of the search indexes'
+// tables into memory as it warms up (StoreOptions::warm_up_search_bytes).
 // QIAOLIAN_BENCH_CLASS=TEXT runs only the query classes whose name contains
 // TEXT, and QIAOLIAN_BENCH_REPEAT=K runs qiaolian's queries K more times
 // after the table's passes, printing each pass's p50 and p99 (for a profiler
@@ -462,6 +464,10 @@ int Main(int argc, char** argv) {
   // them (StoreOptions::warm_up_in_background off).
   if (const char* m = std::getenv("QIAOLIAN_BENCH_WARM_UP"); m && *m) {
     query_options.warm_up_in_background = std::string(m) != "0";
+  }
+  if (const char* m = std::getenv("QIAOLIAN_BENCH_WARM_UP_SEARCH_BYTES");
+      m && *m) {
+    query_options.warm_up_search_bytes = std::strtoull(m, nullptr, 10);
   }
   auto store = Store::Open(search_dir, query_options);
   if (!store.ok()) return 1;

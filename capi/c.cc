@@ -175,6 +175,13 @@ int qiaolian_options_set_warm_up_in_background(qiaolian_options_t* options,
   return QIAOLIAN_OK;
 }
 
+int qiaolian_options_set_warm_up_search_bytes(qiaolian_options_t* options,
+                                              uint64_t bytes) {
+  if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;
+  options->o.warm_up_search_bytes = bytes;
+  return QIAOLIAN_OK;
+}
+
 int qiaolian_options_set_encryption_key(qiaolian_options_t* options,
                                         const uint8_t* key, size_t key_len) {
   if (options == nullptr) return QIAOLIAN_INVALID_ARGUMENT;

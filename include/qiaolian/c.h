@@ -178,6 +178,13 @@ QIAOLIAN_EXPORT int qiaolian_options_set_search_cache_bytes(
  * tables (qiaolian_options_set_map_tables 1); qiaolian_close stops it. */
 QIAOLIAN_EXPORT int qiaolian_options_set_warm_up_in_background(
     qiaolian_options_t* options, int value);
+/* How many bytes of the tables that hold the search indexes the warm-up
+ * then maps into memory, whole tables, the indexes most searches read first
+ * (StoreOptions::warm_up_search_bytes, default 512 MiB; 0: none): the first
+ * searches read them in place, with no system call. The pages are the page
+ * cache's, counted in the process's resident size (docs/search.md). */
+QIAOLIAN_EXPORT int qiaolian_options_set_warm_up_search_bytes(
+    qiaolian_options_t* options, uint64_t bytes);
 /* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the
  * host's 32-byte data key (raw bytes, copied; never stored in the store).
  * A store created with a key keeps identity document numbers, contacts and

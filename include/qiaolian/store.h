@@ -134,6 +134,15 @@ struct StoreOptions {
   // the heap. For a process that opens a store for one command, as the
   // `qiaolian` tool does, it is work for nothing: turn it off.
   bool warm_up_in_background = true;
+  // How much of the tables that hold the search indexes the warm-up then
+  // maps into memory, whole tables, the indexes most searches read first
+  // (terms, pinyin, trigrams, texts), then the others (reading from disk what
+  // the page cache lacks): the first searches read them in place, with no
+  // system call (bench/RESULTS.md, session 26). The pages are the page cache's,
+  // counted in the process's resident size; the kernel may take them back. 0:
+  // none. A store of some hundred thousand people and enterprises fits in the
+  // default; a million of each holds about 1.9 GB of search indexes.
+  uint64_t warm_up_search_bytes = uint64_t{512} << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.
   const model::IndexRegistry* indexes = nullptr;

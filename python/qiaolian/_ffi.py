@@ -97,6 +97,7 @@ PROTOTYPES = {
     "qiaolian_options_set_map_tables": (_int, [OptionsP, _int]),
     "qiaolian_options_set_search_cache_bytes": (_int, [OptionsP, _u64]),
     "qiaolian_options_set_warm_up_in_background": (_int, [OptionsP, _int]),
+    "qiaolian_options_set_warm_up_search_bytes": (_int, [OptionsP, _u64]),
     "qiaolian_options_set_encryption_key": (
         _int, [OptionsP, ctypes.c_char_p, _size]),
     # Opening and closing.

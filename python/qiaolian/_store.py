@@ -261,7 +261,10 @@ class Store:
     search cache's memory and open the store's table files on a thread of
     its own right after opening it, so that the first searches and gets do
     not pay for either; False for a script that opens a store for one short
-    job; see docs/search.md),
+    job; see docs/search.md), warm_up_search_bytes (how much of the search
+    indexes' tables the warm-up then maps into memory, so that the first
+    searches read them in place; default 512 MiB, 0: none; see
+    docs/search.md),
     encryption_key (32 bytes: encryption at rest of sensitive fields, see
     docs/privacy.md; a store created with a key must always be opened with
     it: FailedPreconditionError without, PermissionDeniedError with another;
@@ -273,7 +276,8 @@ class Store:
     def __init__(self, path, *, create_if_missing=True, read_only=False,
                  sync=False, cache_bytes=None, write_buffer_bytes=None,
                  messages=False, encryption_key=None, map_tables=True,
-                 search_cache_bytes=None, warm_up_in_background=True):
+                 search_cache_bytes=None, warm_up_in_background=True,
+                 warm_up_search_bytes=None):
         self._lib = _lib  # Kept for __del__ at interpreter shutdown.
         self._db = None
         self._closed = True
@@ -302,6 +306,10 @@ class Store:
                     options, _uint64(search_cache_bytes, "search_cache_bytes"))
             _lib.qiaolian_options_set_warm_up_in_background(
                 options, 1 if warm_up_in_background else 0)
+            if warm_up_search_bytes is not None:
+                _lib.qiaolian_options_set_warm_up_search_bytes(
+                    options,
+                    _uint64(warm_up_search_bytes, "warm_up_search_bytes"))
             if encryption_key is not None:
                 set_encryption_key(options, encryption_key)
             db = _ffi.DbP()

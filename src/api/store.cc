@@ -11,11 +11,13 @@
 //   meta("count/<kind>")    number of live rows
 #include "qiaolian/store.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -152,6 +154,45 @@ struct Store::Rep {
   }
 };
 
+namespace {
+
+// The key ranges of the search indexes (named KIND.search.NAME), in the
+// order the warm-up maps their tables into memory (StoreOptions::
+// warm_up_search_bytes): first those that most searches read and that are
+// small (terms: every search; pinyin: every Latin query, and Chinese ones
+// for names that sound the same; trigrams: substrings of three characters
+// or more; texts: the texts of substring and fuzzy hits), then the short
+// prefixes of one- and two-character queries, then the rest; the kinds
+// alternate, in the registry's order.
+storage::KeyRanges SearchIndexRanges(const model::IndexRegistry& indexes) {
+  constexpr absl::string_view kFirst[] = {".search.terms", ".search.pinyin",
+                                          ".search.trigrams", ".search.texts",
+                                          ".search.short_prefixes"};
+  auto rank = [&](const std::string& name) {
+    for (size_t i = 0; i < std::size(kFirst); ++i) {
+      if (absl::EndsWith(name, kFirst[i])) return i;
+    }
+    return std::size(kFirst);
+  };
+  std::vector<std::pair<size_t, uint16_t>> order;
+  for (const model::Index& idx : indexes.all()) {
+    if (absl::StrContains(idx.name, ".search.")) {
+      order.emplace_back(rank(idx.name), idx.spec.id);
+    }
+  }
+  std::stable_sort(
+      order.begin(), order.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  storage::KeyRanges ranges;
+  for (const auto& [r, id] : order) {
+    ranges.emplace_back(storage::IndexPrefix(id),
+                        storage::PrefixSuccessor(storage::IndexPrefix(id)));
+  }
+  return ranges;
+}
+
+}  // namespace
+
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Store::~Store() = default;
 
@@ -214,7 +255,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   } else {
     QL_RETURN_IF_ERROR(internal::SyncIndexes(rep->db.get(), *rep->indexes));
   }
-  if (options.warm_up_in_background) rep->db->WarmUpInBackground();
+  if (options.warm_up_in_background) {
+    rep->db->WarmUpInBackground(SearchIndexRanges(*rep->indexes),
+                                options.warm_up_search_bytes);
+  }
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }
 

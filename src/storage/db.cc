@@ -172,6 +172,28 @@ Db::~Db() {
   db_.reset();  // Before the cache it uses.
 }
 
+namespace {
+
+// A key as LevelDB's EscapeString printed it: \xNN for bytes outside
+// ' '..'~', every other byte as it is.
+std::string UnescapeKey(absl::string_view text) {
+  std::string key;
+  key.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' &&
+        absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 2])) &&
+        absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 3]))) {
+      key += absl::HexStringToBytes(text.substr(i + 2, 2));
+      i += 3;
+    } else {
+      key.push_back(text[i]);
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
 std::vector<TableListing> ListTables(absl::string_view sstables) {
   std::vector<TableListing> tables;
   for (absl::string_view line : absl::StrSplit(sstables, '\n')) {
@@ -183,31 +205,32 @@ std::vector<TableListing> ListTables(absl::string_view sstables) {
       continue;  // A level's header, or not a file.
     }
     TableListing t;
-    if (!absl::SimpleAtoi(line.substr(colon + 1, open - colon - 1), &t.bytes)) {
+    if (!absl::SimpleAtoi(line.substr(1, colon - 1), &t.number) ||
+        !absl::SimpleAtoi(line.substr(colon + 1, open - colon - 1), &t.bytes)) {
       continue;
     }
     absl::string_view rest = line.substr(open + 2);
     const size_t end = rest.find("' @ ");
     if (end == absl::string_view::npos) continue;
-    absl::string_view text = rest.substr(0, end);
-    t.first_key.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' &&
-          absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 2])) &&
-          absl::ascii_isxdigit(static_cast<unsigned char>(text[i + 3]))) {
-        t.first_key += absl::HexStringToBytes(text.substr(i + 2, 2));
-        i += 3;
-      } else {
-        t.first_key.push_back(text[i]);
-      }
+    t.first_key = UnescapeKey(rest.substr(0, end));
+    // The largest key: after " .. '", up to its own "' @ " (the last one:
+    // the key itself may hold that text).
+    const size_t dots = rest.find(" .. '", end);
+    const size_t last_end = rest.rfind("' @ ");
+    if (dots != absl::string_view::npos &&
+        last_end != absl::string_view::npos && last_end >= dots + 5) {
+      t.last_key = UnescapeKey(rest.substr(dots + 5, last_end - dots - 5));
     }
     tables.push_back(std::move(t));
   }
   return tables;
 }
 
-void Db::WarmUpInBackground() {
+void Db::WarmUpInBackground(KeyRanges map_into_memory,
+                            uint64_t map_into_memory_bytes) {
   if (!tables_mapped_ || warmer_.joinable()) return;
+  map_into_memory_ = std::move(map_into_memory);
+  map_into_memory_bytes_ = map_into_memory_bytes;
   try {
     warmer_ = std::thread([this] { WarmUp(); });
   } catch (const std::system_error&) {
@@ -243,6 +266,25 @@ void Db::WarmUp() {
       // fails the reads that need it, with their own errors.
       (void)db_->Get(ro, t.first_key, &value);
       tables_opened_.store(++n, std::memory_order_relaxed);
+    }
+    // Then the tables that hold the given ranges, range by range, as long as
+    // each fits in what is left of the budget.
+    uint64_t left = map_into_memory_bytes_;
+    std::vector<bool> mapped(tables.size(), false);
+    for (const auto& [begin, end] : map_into_memory_) {
+      for (size_t i = 0; i < n && left > 0; ++i) {
+        if (closing_.load(std::memory_order_relaxed)) break;
+        const TableListing& t = tables[i];
+        if (mapped[i] || t.bytes > left || t.first_key >= end ||
+            t.last_key < begin) {
+          continue;
+        }
+        mapped[i] = true;
+        const uint64_t bytes =
+            MapTableIntoMemory(env_.get(), t.number, closing_);
+        left -= std::min(left, bytes);
+        bytes_mapped_.fetch_add(bytes, std::memory_order_relaxed);
+      }
     }
   } catch (...) {
   }

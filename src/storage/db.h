@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -73,6 +74,9 @@ struct DbOptions {
   size_t search_cache_bytes = 32 << 20;
 };
 
+// Key ranges [begin, end).
+using KeyRanges = std::vector<std::pair<std::string, std::string>>;
+
 // At most this many table files are opened by Db::WarmUpInBackground:
 // LevelDB keeps up to 990 open (leveldb::Options::max_open_files, 1000, less
 // 10 for its other files), and the reads of a store larger than that need
@@ -81,7 +85,9 @@ inline constexpr size_t kMaxTablesOpenedInBackground = 900;
 
 // A table file as LevelDB's "leveldb.sstables" property lists it.
 struct TableListing {
+  uint64_t number = 0;    // Its file number (NUMBER.ldb).
   std::string first_key;  // Its smallest user key.
+  std::string last_key;   // Its largest user key.
   uint64_t bytes = 0;     // Its size.
 };
 
@@ -153,12 +159,17 @@ class Db {
   // first) by reading the smallest key of each, so that reads pay for
   // neither: about 250-400 us a table here, mostly the page faults of its
   // index block, and 0.1-3.5 ms a 2 MiB chunk (bench/RESULTS.md, session
-  // 25). Only for tables this Db maps itself (DbOptions::map_tables, no
-  // host Env): a table read with pread keeps its index and filter blocks on
-  // the heap. Errors are left to the reads that need the tables. Closing the
-  // Db stops it after the chunk or table in hand. Does nothing when called
-  // again.
-  void WarmUpInBackground();
+  // 25). Then maps into memory the tables that hold `map_into_memory`,
+  // range by range in their order, each table whole and only while it fits
+  // in what is left of `map_into_memory_bytes` (MapTableIntoMemory: the
+  // searches' first reads of them are then in place, with no pread;
+  // StoreOptions::warm_up_search_bytes, bench/RESULTS.md, session 26). Only for
+  // tables this Db maps itself (DbOptions::map_tables, no host Env): a table
+  // read with pread keeps its index and filter blocks on the heap. Errors are
+  // left to the reads that need the tables. Closing the Db stops it after the
+  // chunk, table or 2 MiB step in hand. Does nothing when called again.
+  void WarmUpInBackground(KeyRanges map_into_memory = {},
+                          uint64_t map_into_memory_bytes = 0);
   // For tests: waits until WarmUpInBackground has finished and returns
   // how many tables it read from (0 when it did not run).
   size_t WaitForTablesOpened();
@@ -166,6 +177,11 @@ class Db {
   // for kept search blocks it took.
   size_t search_cache_chunks_taken() const {
     return search_cache_chunks_.load(std::memory_order_relaxed);
+  }
+  // For tests, after WaitForTablesOpened: the bytes of the tables it mapped
+  // into memory.
+  uint64_t bytes_mapped_into_memory() const {
+    return bytes_mapped_.load(std::memory_order_relaxed);
   }
 
  private:
@@ -188,6 +204,9 @@ class Db {
   std::atomic<bool> closing_{false};
   std::atomic<size_t> tables_opened_{0};
   std::atomic<size_t> search_cache_chunks_{0};
+  KeyRanges map_into_memory_;
+  uint64_t map_into_memory_bytes_ = 0;
+  std::atomic<uint64_t> bytes_mapped_{0};
   absl::Notification tables_opened_done_;
 };
 

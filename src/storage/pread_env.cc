@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -237,23 +238,115 @@ class BlockArena {
   uint32_t current_ = kNone;    // Guarded by mu_.
 };
 
+// A file's memory map, shared by its MappedFile and, while it maps the
+// file into memory, MapTableIntoMemory: unmapped when both are done.
+class Mapping {
+ public:
+  Mapping(const char* base, size_t length) : base_(base), length_(length) {}
+  ~Mapping() {
+    ::munmap(const_cast<char*>(base_), length_);
+    MapLimiter().Release();
+  }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+
+  const char* base() const { return base_; }
+  size_t length() const { return length_; }
+  bool in_memory() const { return in_memory_.load(std::memory_order_relaxed); }
+
+  // Maps every page into the process's memory (reading from disk what the
+  // page cache lacks), a 2 MiB step at a time until `stop`; true when all
+  // of it is mapped (in_memory() from then on).
+  bool MapIntoMemory(const std::atomic<bool>& stop) {
+    constexpr size_t kStep = 2 << 20;
+    for (size_t at = 0; at < length_; at += kStep) {
+      if (stop.load(std::memory_order_relaxed)) return false;
+      const size_t n = std::min(kStep, length_ - at);
+      char* p = const_cast<char*>(base_) + at;
+      if (::madvise(p, n, kMadvPopulateRead) != 0) {
+        // A kernel older than 5.14: a read of each page maps it.
+        if (errno != EINVAL) return false;
+        for (size_t i = 0; i < n; i += kPage) {
+          (void)*static_cast<volatile const char*>(p + i);
+        }
+      }
+    }
+    in_memory_.store(true, std::memory_order_relaxed);
+    return true;
+  }
+
+ private:
+  // MADV_POPULATE_READ (Linux 5.14), which Debian 12's headers lack.
+  static constexpr int kMadvPopulateRead = 22;
+  const char* const base_;
+  const size_t length_;
+  std::atomic<bool> in_memory_{false};
+};
+
+// The mappings of the table files a MappedEnv has open, by file number
+// (MapTableIntoMemory).
+class OpenTables {
+ public:
+  void Add(uint64_t number, std::shared_ptr<Mapping> m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    files_[number] = std::move(m);
+  }
+  void Remove(uint64_t number, const Mapping* m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = files_.find(number);
+    if (it != files_.end() && it->second.get() == m) files_.erase(it);
+  }
+  // The mapping of the open table `number`, or null.
+  std::shared_ptr<Mapping> Find(uint64_t number) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = files_.find(number);
+    return it == files_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::mutex mu_;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<Mapping>> files_;  // mu_.
+};
+
+// The number of a table file ("/dir/000123.ldb" -> 123), or 0.
+uint64_t TableNumber(const std::string& name) {
+  const size_t slash = name.find_last_of('/');
+  const std::string base =
+      slash == std::string::npos ? name : name.substr(slash + 1);
+  const size_t dot = base.find('.');
+  if (dot == std::string::npos || dot == 0) return 0;
+  const std::string ext = base.substr(dot);
+  if (ext != ".ldb" && ext != ".sst") return 0;
+  uint64_t n = 0;
+  for (size_t i = 0; i < dot; ++i) {
+    if (base[i] < '0' || base[i] > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(base[i] - '0');
+  }
+  return n;
+}
+
 class MappedFile final : public leveldb::RandomAccessFile {
  public:
   // `fd` is -1 when no descriptor is kept (reads are then in place only).
-  // `arena` (may be null) keeps blocks of cold reads.
+  // `arena` (may be null) keeps blocks of cold reads. `tables` (may be
+  // null) lists the file under `number` while it is open.
   MappedFile(std::string name, const char* base, size_t length, int fd,
-             BlockArena* arena)
+             BlockArena* arena, OpenTables* tables, uint64_t number)
       : name_(std::move(name)),
+        mapping_(std::make_shared<Mapping>(base, length)),
         base_(base),
         length_(length),
         fd_(fd),
         arena_(fd >= 0 ? arena : nullptr),
         preads_(fd >= 0 ? new std::atomic<uint8_t>[length / kPage + 1]()
-                        : nullptr) {}
+                        : nullptr),
+        tables_(number != 0 ? tables : nullptr),
+        number_(number) {
+    if (tables_ != nullptr) tables_->Add(number_, mapping_);
+  }
   ~MappedFile() override {
+    if (tables_ != nullptr) tables_->Remove(number_, mapping_.get());
     for (const auto& [chunk, bytes] : held_) arena_->Free(chunk, bytes);
-    ::munmap(const_cast<char*>(base_), length_);
-    MapLimiter().Release();
     if (fd_ >= 0) {
       ::close(fd_);
       FdLimiter().Release();
@@ -266,7 +359,8 @@ class MappedFile final : public leveldb::RandomAccessFile {
       *result = leveldb::Slice();
       return PosixError(name_, EINVAL);
     }
-    if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0) {
+    if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0 &&
+        !mapping_->in_memory()) {
       if (arena_ != nullptr) {
         bool kept = false;
         leveldb::Status s = ReadKept(offset, n, result, scratch, &kept);
@@ -354,7 +448,11 @@ class MappedFile final : public leveldb::RandomAccessFile {
   }
 
   static constexpr uint8_t kColdPreads = 5;
+
   const std::string name_;
+  // Unmapped when the file closes, or after a MapTableIntoMemory that is
+  // mapping it.
+  const std::shared_ptr<Mapping> mapping_;
   const char* const base_;
   const size_t length_;
   const int fd_;
@@ -368,6 +466,8 @@ class MappedFile final : public leveldb::RandomAccessFile {
   mutable absl::flat_hash_map<uint64_t, std::pair<const char*, size_t>> blocks_;
   // The arena's room this file holds: (chunk, bytes), in order.
   mutable std::vector<std::pair<uint32_t, size_t>> held_;
+  OpenTables* const tables_;
+  const uint64_t number_;
 };
 
 class MappedEnv final : public leveldb::EnvWrapper {
@@ -410,7 +510,7 @@ class MappedEnv final : public leveldb::EnvWrapper {
       ::close(fd);
     }
     *result = new MappedFile(name, static_cast<const char*>(base), length, kept,
-                             arena_.get());
+                             arena_.get(), &tables_, TableNumber(name));
     return leveldb::Status::OK();
   }
 
@@ -418,9 +518,15 @@ class MappedEnv final : public leveldb::EnvWrapper {
     return arena_ != nullptr ? arena_->Reserve(bytes, stop) : 0;
   }
 
+  uint64_t MapTableIntoMemory(uint64_t number, const std::atomic<bool>& stop) {
+    std::shared_ptr<Mapping> m = tables_.Find(number);
+    return m != nullptr && m->MapIntoMemory(stop) ? m->length() : 0;
+  }
+
  private:
-  // Outlives the files (LevelDB closes them before its Env goes).
+  // Both outlive the files (LevelDB closes them before its Env goes).
   const std::unique_ptr<BlockArena> arena_;
+  OpenTables tables_;
 };
 
 class PreadEnv final : public leveldb::EnvWrapper {
@@ -451,6 +557,12 @@ std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
 size_t ReserveSearchCache(leveldb::Env* mapped_env, uint64_t bytes,
                           const std::atomic<bool>& stop) {
   return static_cast<MappedEnv*>(mapped_env)->ReserveSearchCache(bytes, stop);
+}
+
+uint64_t MapTableIntoMemory(leveldb::Env* mapped_env, uint64_t file_number,
+                            const std::atomic<bool>& stop) {
+  return static_cast<MappedEnv*>(mapped_env)
+      ->MapTableIntoMemory(file_number, stop);
 }
 
 ColdReads::ColdReads() { ++cold_reads; }

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -602,6 +603,31 @@ TEST(StoreTest, TablesOpenedInBackgroundUnlessTurnedOff) {
     auto page = (*store)->Query("enterprise where name prefix \"金坛第19\"");
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_EQ(page->records.size(), 111u);  // 19, 190..199, 1900..1999.
+  }
+  // Then the tables of the search indexes are mapped into memory, as far as
+  // warm_up_search_bytes goes: here all of them (some, not the rows'), with
+  // 0 none.
+  uint64_t table_bytes = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".ldb") table_bytes += e.file_size();
+  }
+  o.warm_up_in_background = true;
+  for (uint64_t budget : {uint64_t{512} << 20, uint64_t{0}}) {
+    SCOPED_TRACE(budget);
+    o.warm_up_search_bytes = budget;
+    auto store = Store::Open(dir, o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    storage::Db& db = internal::StoreAccess::db(**store);
+    db.WaitForTablesOpened();
+    if (budget > 0) {
+      EXPECT_GT(db.bytes_mapped_into_memory(), 0u);
+      EXPECT_LT(db.bytes_mapped_into_memory(), table_bytes);
+    } else {
+      EXPECT_EQ(db.bytes_mapped_into_memory(), 0u);
+    }
+    auto page = (*store)->Query("enterprise where name prefix \"金坛第19\"");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->records.size(), 111u);
   }
 }
 

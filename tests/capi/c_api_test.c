@@ -435,7 +435,7 @@ static void test_search_cache_bytes(void) {
   int round;
   make_temp_dir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/store", dir);
-  for (round = 0; round < 3; ++round) {
+  for (round = 0; round < 5; ++round) {
     qiaolian_options_t* o = qiaolian_options_create();
     qiaolian_db_t* db = NULL;
     char* err = NULL;
@@ -481,8 +481,9 @@ static void test_search_cache_bytes(void) {
 /* warm_up_in_background: by default an opened store maps all its table
  * files by itself (polled for, up to 60 s: a stuck warm-up fails the test;
  * tests/storage/db_test.cc shows that no read of the caller's is needed);
- * turned off, the searches find the same hits; and a store closed right
- * after opening closes. */
+ * turned off, the searches find the same hits, as they do with the search
+ * indexes' tables mapped into memory (warm_up_search_bytes, round 3) or not
+ * (0, round 4); and a store closed right after opening closes. */
 static void test_warm_up_in_background(void) {
   char dir[256], path[320];
   char* first = NULL;
@@ -501,6 +502,10 @@ static void test_warm_up_in_background(void) {
     if (round == 1) {
       CHECK(qiaolian_options_set_warm_up_in_background(o, 0) == QIAOLIAN_OK);
     }
+    if (round >= 3) {
+      CHECK(qiaolian_options_set_warm_up_search_bytes(
+                o, round == 3 ? (uint64_t)1 << 30 : 0) == QIAOLIAN_OK);
+    }
     CHECK_RC(qiaolian_open(path, o, &db, &err), QIAOLIAN_OK, err);
     if (round == 0) {
       /* Compacted, so that no compaction replaces tables meanwhile. */
@@ -511,7 +516,7 @@ static void test_warm_up_in_background(void) {
     }
     tables = count_tables(path);
     CHECK(tables > 0);
-    if (round == 0) {
+    if (round == 0 || round >= 3) {
       for (waited = 0; waited < 6000 && mapped_tables(path) < tables;
            ++waited) {
         const struct timespec ten_ms = {0, 10 * 1000 * 1000};
@@ -540,6 +545,8 @@ static void test_warm_up_in_background(void) {
   }
   qiaolian_free(first);
   CHECK(qiaolian_options_set_warm_up_in_background(NULL, 1) ==
+        QIAOLIAN_INVALID_ARGUMENT);
+  CHECK(qiaolian_options_set_warm_up_search_bytes(NULL, 1) ==
         QIAOLIAN_INVALID_ARGUMENT);
   remove_tree(dir);
 }

@@ -260,7 +260,9 @@ def test_warm_up_in_background(tmp_path):
     """By default an opened store maps all its table files by itself (polled
     for, up to 60 s: a stuck warm-up fails the test; the C++ tests show that
     no read of the caller's is needed); turned off, the same search finds
-    the same hits; a store closed at once closes."""
+    the same hits, as it does with the search indexes' tables mapped into
+    memory (warm_up_search_bytes) or not (0); a store closed at once
+    closes."""
     path = tmp_path / "store"
 
     def mapped():
@@ -275,8 +277,10 @@ def test_warm_up_in_background(tmp_path):
     tables = len(list(path.glob("*.ldb")))
     assert tables > 0
     found = []
-    for warm_up in (True, False):
-        with qiaolian.Store(path, warm_up_in_background=warm_up) as s:
+    for warm_up, search_bytes in ((True, None), (False, None), (True, 1 << 30),
+                                  (True, 0)):
+        with qiaolian.Store(path, warm_up_in_background=warm_up,
+                            warm_up_search_bytes=search_bytes) as s:
             if warm_up:
                 deadline = time.monotonic() + 60
                 while mapped() < tables and time.monotonic() < deadline:
@@ -285,8 +289,10 @@ def test_warm_up_in_background(tmp_path):
             found.append(qiaolian.search(s, "enterprise", "金坛第12测试",
                                          limit=5))
         assert mapped() == 0
-    assert found[0] == found[1]
+    assert found[0] == found[1] == found[2] == found[3]
     assert found[0][0]["text"] == "金坛第12测试有限公司"
+    with pytest.raises(qiaolian.InvalidArgumentError):
+        qiaolian.Store(path, warm_up_search_bytes=-1)
     qiaolian.Store(path).close()
     assert mapped() == 0
 

@@ -1,6 +1,7 @@
 #include "src/storage/db.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -244,11 +245,17 @@ TEST(DbTest, ListTablesFromTheSstablesProperty) {
       "--- level 3 ---\n";
   std::vector<TableListing> tables = ListTables(text);
   ASSERT_EQ(tables.size(), 3u);
+  EXPECT_EQ(tables[0].number, 7u);
   EXPECT_EQ(tables[0].first_key, std::string("a\0b", 3));
+  EXPECT_EQ(tables[0].last_key, "zz");
   EXPECT_EQ(tables[0].bytes, 1234u);
+  EXPECT_EQ(tables[1].number, 9u);
   EXPECT_EQ(tables[1].first_key, "it's @ here");
+  EXPECT_EQ(tables[1].last_key, "q");
   EXPECT_EQ(tables[1].bytes, 99u);
+  EXPECT_EQ(tables[2].number, 10u);
   EXPECT_EQ(tables[2].first_key, "\xff\xfe\\x");
+  EXPECT_EQ(tables[2].last_key, "\x7f");
   EXPECT_EQ(tables[2].bytes, 8388608u);
   EXPECT_TRUE(ListTables("").empty());
   EXPECT_TRUE(ListTables("--- level 0 ---\n garbage\n").empty());
@@ -329,6 +336,91 @@ TEST(DbTest, WarmUpOpensTablesInBackground) {
   }
   EXPECT_EQ(MappedTables(dir), 0);
   EXPECT_EQ(TableFiles(dir), tables);
+}
+
+// After opening the tables, the warm-up maps into memory those that hold
+// the given key ranges, range by range, whole tables only while they fit in
+// the budget: exactly the tables that overlap the ranges when the budget
+// holds them all, none when it holds none, none without ranges. Every key
+// reads back the same.
+TEST(DbTest, WarmUpMapsTheTablesOfTheGivenRangesIntoMemory) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  std::vector<std::string> keys;
+  {
+    DbOptions o;
+    o.max_file_bytes = 1 << 20;  // Several tables in each range.
+    o.write_buffer_bytes = 1 << 20;
+    auto db = Db::Open(dir, o);
+    ASSERT_TRUE(db.ok()) << db.status();
+    leveldb::WriteBatch batch;
+    for (uint64_t id = 1; id <= 4000; ++id) {
+      for (uint16_t index : {7, 8}) {
+        std::string e = IndexPrefix(index);
+        PutUint64(&e, id);
+        keys.push_back(e);
+        batch.Put(e, std::string(700, static_cast<char>('a' + id % 26)));
+      }
+      keys.push_back(RowKey(2, id));
+      batch.Put(keys.back(), std::string(700, 'r'));
+      if (id % 200 == 0) {
+        ASSERT_TRUE((*db)->Write(&batch, false).ok());
+        batch.Clear();
+      }
+    }
+    (*db)->raw()->CompactRange(nullptr, nullptr);
+  }
+  // The tables that overlap index 7's range, and their bytes.
+  const KeyRanges index7 = {{IndexPrefix(7), PrefixSuccessor(IndexPrefix(7))}};
+  uint64_t in_range = 0, smallest = UINT64_MAX;
+  size_t overlapping = 0;
+  {
+    auto db = Db::Open(dir, DbOptions());
+    ASSERT_TRUE(db.ok()) << db.status();
+    std::string sstables;
+    ASSERT_TRUE((*db)->raw()->GetProperty("leveldb.sstables", &sstables));
+    for (const TableListing& t : ListTables(sstables)) {
+      if (t.first_key < index7[0].second && t.last_key >= index7[0].first) {
+        in_range += t.bytes;
+        smallest = std::min(smallest, t.bytes);
+        ++overlapping;
+      }
+    }
+  }
+  ASSERT_GE(overlapping, 2u);
+  ASSERT_LT(overlapping, static_cast<size_t>(TableFiles(dir)));  // Not all.
+  struct Case {
+    const char* what;
+    KeyRanges ranges;
+    uint64_t budget;
+    uint64_t mapped;
+  };
+  const Case cases[] = {
+      {"budget for all of them", index7, uint64_t{1} << 30, in_range},
+      {"budget for none", index7, smallest - 1, 0},
+      {"no ranges", {}, uint64_t{1} << 30, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto db = Db::Open(dir, DbOptions());
+    ASSERT_TRUE(db.ok()) << db.status();
+    (*db)->WarmUpInBackground(c.ranges, c.budget);
+    EXPECT_EQ((*db)->WaitForTablesOpened(),
+              static_cast<size_t>(TableFiles(dir)));
+    EXPECT_EQ((*db)->bytes_mapped_into_memory(), c.mapped);
+    for (const std::string& k : keys) {
+      auto v = (*db)->Get(k);
+      ASSERT_TRUE(v.ok()) << v.status();
+      ASSERT_TRUE(v->has_value()) << DescribeKey(k);
+    }
+  }
+  // A budget for some of them: whole tables, never more than the budget.
+  auto db = Db::Open(dir, DbOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  (*db)->WarmUpInBackground(index7, in_range / 2);
+  (*db)->WaitForTablesOpened();
+  EXPECT_GT((*db)->bytes_mapped_into_memory(), 0u);
+  EXPECT_LE((*db)->bytes_mapped_into_memory(), in_range / 2);
 }
 
 }  // namespace

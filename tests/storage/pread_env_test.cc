@@ -275,6 +275,36 @@ TEST(MappedEnvArenaTest, ConcurrentColdReadsOfTheSameBlocks) {
 
 // A read past the end is an error naming the file, in or out of a cold
 // scope (LevelDB reports it as corruption of the table).
+// A table file mapped into memory (MapTableIntoMemory, by its number) is
+// read in place from then on, cold reads included, and keeps nothing in the
+// search blocks' memory; other tables still make cold reads. Nothing is
+// mapped for a number no open table has (never opened, closed, or a file
+// that is not a table), nor once stopped.
+TEST(MappedEnvMapIntoMemoryTest, MappedTableIsReadInPlace) {
+  TempDir tmp;
+  std::unique_ptr<leveldb::Env> env =
+      NewMappedEnv(leveldb::Env::Default(), 4 << 20);
+  TestFile table(env.get(), tmp.Sub("000042.ldb"), 64 << 10);
+  TestFile other(env.get(), tmp.Sub("000043.ldb"), 64 << 10);
+  TestFile log(env.get(), tmp.Sub("000044.log"), 64 << 10);
+  std::atomic<bool> stop{false};
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 41, stop), 0u);  // Not open.
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 44, stop), 0u);  // Not a table.
+  {
+    std::atomic<bool> stopped{true};
+    EXPECT_EQ(MapTableIntoMemory(env.get(), 43, stopped), 0u);
+  }
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 42, stop), uint64_t{64} << 10);
+  ColdReads cold;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(table.Read(8192, 4096), TestFile::kMapping) << i;
+    EXPECT_EQ(table.Read(40000, 4096), TestFile::kMapping) << i;
+  }
+  EXPECT_NE(other.Read(8192, 4096), TestFile::kMapping);  // Cold read.
+  other.file.reset();  // Closed: nothing to map.
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 43, stop), 0u);
+}
+
 TEST_F(MappedEnvTest, ReadPastTheEndIsAnError) {
   std::string scratch(8192, '\0');
   leveldb::Slice got;
