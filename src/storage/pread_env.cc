@@ -250,7 +250,6 @@ class Mapping {
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
 
-  const char* base() const { return base_; }
   size_t length() const { return length_; }
   bool in_memory() const { return in_memory_.load(std::memory_order_relaxed); }
 
