@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 
 namespace qiaolian {
 namespace storage {
@@ -250,6 +252,7 @@ class Mapping {
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
 
+  const char* base() const { return base_; }
   size_t length() const { return length_; }
   bool in_memory() const { return in_memory_.load(std::memory_order_relaxed); }
 
@@ -308,20 +311,14 @@ class OpenTables {
 };
 
 // The number of a table file ("/dir/000123.ldb" -> 123), or 0.
-uint64_t TableNumber(const std::string& name) {
-  const size_t slash = name.find_last_of('/');
-  const std::string base =
-      slash == std::string::npos ? name : name.substr(slash + 1);
-  const size_t dot = base.find('.');
-  if (dot == std::string::npos || dot == 0) return 0;
-  const std::string ext = base.substr(dot);
-  if (ext != ".ldb" && ext != ".sst") return 0;
+uint64_t TableNumber(absl::string_view name) {
+  absl::string_view base = name.substr(name.find_last_of('/') + 1);
   uint64_t n = 0;
-  for (size_t i = 0; i < dot; ++i) {
-    if (base[i] < '0' || base[i] > '9') return 0;
-    n = n * 10 + static_cast<uint64_t>(base[i] - '0');
-  }
-  return n;
+  return (absl::ConsumeSuffix(&base, ".ldb") ||
+          absl::ConsumeSuffix(&base, ".sst")) &&
+                 absl::SimpleAtoi(base, &n)
+             ? n
+             : 0;
 }
 
 class MappedFile final : public leveldb::RandomAccessFile {
@@ -333,8 +330,6 @@ class MappedFile final : public leveldb::RandomAccessFile {
              BlockArena* arena, OpenTables* tables, uint64_t number)
       : name_(std::move(name)),
         mapping_(std::make_shared<Mapping>(base, length)),
-        base_(base),
-        length_(length),
         fd_(fd),
         arena_(fd >= 0 ? arena : nullptr),
         preads_(fd >= 0 ? new std::atomic<uint8_t>[length / kPage + 1]()
@@ -354,7 +349,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
 
   leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result,
                        char* scratch) const override {
-    if (offset + n > length_) {
+    if (offset + n > mapping_->length()) {
       *result = leveldb::Slice();
       return PosixError(name_, EINVAL);
     }
@@ -369,7 +364,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
         return PreadAll(name_, fd_, offset, n, result, scratch);
       }
     }
-    *result = leveldb::Slice(base_ + offset, n);
+    *result = leveldb::Slice(mapping_->base() + offset, n);
     return leveldb::Status::OK();
   }
 
@@ -452,8 +447,6 @@ class MappedFile final : public leveldb::RandomAccessFile {
   // Unmapped when the file closes, or after a MapTableIntoMemory that is
   // mapping it.
   const std::shared_ptr<Mapping> mapping_;
-  const char* const base_;
-  const size_t length_;
   const int fd_;
   BlockArena* const arena_;
   // How many cold reads of each page were made with pread (kept only with
