@@ -10,7 +10,9 @@
 //      space/joiners, BOM, soft hyphen) are removed.
 //   2. Zero-width and format characters left over are removed.
 //   3. Traditional -> simplified Chinese (OpenCC's t2s: phrases, then
-//      characters), e.g. "陳偉" -> "陈伟".
+//      characters), e.g. "陳偉" -> "陈伟", for text with at least one
+//      character that changes alone; other text is kept as it is, so that
+//      OpenCC's phrases do not turn the name 沈默 into 沉默 (silence).
 //   4. White space (including the ideographic space U+3000) between two Han
 //      characters is removed ("王　伟" -> "王伟"); other runs become one
 //      ASCII space; leading and trailing space is dropped.
@@ -19,7 +21,7 @@
 // the key for exact and prefix matching ("Chen Wei" -> "chenwei",
 // "（常州）晨风" -> "常州晨风").
 //
-// Thread-safe. The first call loads ICU and OpenCC data (a few ms).
+// Thread-safe. The first call loads ICU and OpenCC data (about 20 ms).
 #ifndef QIAOLIAN_SRC_TEXT_NORMALIZE_H_
 #define QIAOLIAN_SRC_TEXT_NORMALIZE_H_
 
@@ -40,6 +42,12 @@ std::string Compact(absl::string_view s);
 
 // Only step 3: traditional -> simplified (OpenCC t2s); other text unchanged.
 std::string ToSimplified(absl::string_view s);
+
+// The whole of `s` through OpenCC, phrases and all, even when no character
+// changes alone. ToSimplified() converts a string in which no phrase of
+// OpenCC's dictionary occurs from a table of OpenCC's conversions of single
+// characters, to the same result; tests compare the two.
+std::string ToSimplifiedByOpenCc(absl::string_view s);
 
 // Whether OpenCC's data loaded (when it did not, step 3 is skipped and this
 // says why; tests check it).
