@@ -31,6 +31,7 @@
 #include "src/query/engine.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
+#include "src/text/normalize.h"
 #include "src/util/status_macros.h"
 #include "src/util/time.h"
 
@@ -257,7 +258,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   if (options.warm_up_in_background) {
     rep->db->WarmUpInBackground(SearchIndexRanges(*rep->indexes),
-                                options.warm_up_search_bytes);
+                                options.warm_up_search_bytes, text::LoadData);
   }
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }

@@ -227,10 +227,12 @@ std::vector<TableListing> ListTables(absl::string_view sstables) {
 }
 
 void Db::WarmUpInBackground(KeyRanges map_into_memory,
-                            uint64_t map_into_memory_bytes) {
+                            uint64_t map_into_memory_bytes,
+                            std::function<void()> first) {
   if (!tables_mapped_ || warmer_.joinable()) return;
   map_into_memory_ = std::move(map_into_memory);
   map_into_memory_bytes_ = map_into_memory_bytes;
+  warm_up_first_ = std::move(first);
   try {
     warmer_ = std::thread([this] { WarmUp(); });
   } catch (const std::system_error&) {
@@ -244,6 +246,7 @@ void Db::WarmUp() {
   // exception (out of memory) stops the warm-up, and the reads do what is
   // left.
   try {
+    if (warm_up_first_) warm_up_first_();
     std::string sstables;
     if (!db_->GetProperty("leveldb.sstables", &sstables)) sstables.clear();
     const std::vector<TableListing> tables = ListTables(sstables);

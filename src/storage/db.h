@@ -167,9 +167,13 @@ class Db {
   // tables this Db maps itself (DbOptions::map_tables, no host Env): a table
   // read with pread keeps its index and filter blocks on the heap. Errors are
   // left to the reads that need the tables. Closing the Db stops it after the
-  // chunk, table or 2 MiB step in hand. Does nothing when called again.
+  // chunk, table or 2 MiB step in hand. `first`, when given, runs on the
+  // warm-up thread before all that (the api layer loads the text data that
+  // searches use, which takes a process's first search 20-30 ms otherwise);
+  // it must not throw. Does nothing when called again.
   void WarmUpInBackground(KeyRanges map_into_memory = {},
-                          uint64_t map_into_memory_bytes = 0);
+                          uint64_t map_into_memory_bytes = 0,
+                          std::function<void()> first = nullptr);
   // For tests: waits until WarmUpInBackground has finished and returns
   // how many tables it read from (0 when it did not run).
   size_t WaitForTablesOpened();
@@ -206,6 +210,7 @@ class Db {
   std::atomic<size_t> search_cache_chunks_{0};
   KeyRanges map_into_memory_;
   uint64_t map_into_memory_bytes_ = 0;
+  std::function<void()> warm_up_first_;
   std::atomic<uint64_t> bytes_mapped_{0};
   absl::Notification tables_opened_done_;
 };

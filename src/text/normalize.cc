@@ -7,6 +7,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <list>
@@ -49,6 +50,9 @@ std::string ConvertWith(opencc_t cc, std::mutex* mu, absl::string_view s) {
   return r;
 }
 
+// Set once the Simplifier is built (DataLoaded).
+std::atomic<bool> data_loaded{false};
+
 // Traditional -> simplified. OpenCC converts phrase by phrase, which matters
 // for a few one-to-many characters; most text is already simplified, so a
 // per-character table (built once with OpenCC) tells whether a string needs
@@ -61,7 +65,11 @@ std::string ConvertWith(opencc_t cc, std::mutex* mu, absl::string_view s) {
 class Simplifier {
  public:
   static const Simplifier& Get() {
-    static const Simplifier* s = new Simplifier();
+    static const Simplifier* s = [] {
+      const Simplifier* built = new Simplifier();
+      data_loaded.store(true, std::memory_order_release);
+      return built;
+    }();
     return *s;
   }
 
@@ -425,6 +433,13 @@ std::string ToSimplifiedByOpenCc(absl::string_view s) {
 }
 
 absl::Status SimplifierStatus() { return Simplifier::Get().status(); }
+
+void LoadData() {
+  Simplifier::Get();
+  NfkcCasefold();
+}
+
+bool DataLoaded() { return data_loaded.load(std::memory_order_acquire); }
 
 std::string Normalize(absl::string_view s) {
   std::u32string folded = FoldAndStrip(s);

@@ -49,6 +49,13 @@ std::string ToSimplified(absl::string_view s);
 // characters, to the same result; tests compare the two.
 std::string ToSimplifiedByOpenCc(absl::string_view s);
 
+// Loads the ICU and OpenCC data that the first Normalize() or Compact()
+// would load (about 20 ms): a store's background warm-up calls it, so that a
+// process's first search does not wait for it. Thread-safe.
+void LoadData();
+// For tests: whether that data was loaded (by LoadData or a first call).
+bool DataLoaded();
+
 // Whether OpenCC's data loaded (when it did not, step 3 is skipped and this
 // says why; tests check it).
 absl::Status SimplifierStatus();

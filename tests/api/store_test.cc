@@ -16,6 +16,7 @@
 #include "src/api/store_access.h"
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
+#include "src/text/normalize.h"
 #include "tests/testing/table_files.h"
 #include "tests/testing/temp_dir.h"
 
@@ -569,6 +570,29 @@ TEST(StoreTest, TablesReadWithPreadWhenNotMapped) {
 // (StoreOptions::warm_up_in_background), all of them mapped before any
 // read asks; turned off, only the reads open tables. The records read back
 // the same either way.
+// The warm-up also loads the text data of searches (ICU, OpenCC), which a
+// process's first search would otherwise wait for.
+TEST(StoreTest, TextDataLoadedInBackgroundUnlessTurnedOff) {
+  if (text::DataLoaded()) {
+    GTEST_SKIP() << "text data already loaded in this process (ctest runs "
+                    "each test in a process of its own)";
+  }
+  TempDir tmp;
+  StoreOptions o;
+  o.warm_up_in_background = false;
+  {
+    auto store = Store::Open(tmp.Sub("s"), o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(internal::StoreAccess::db(**store).WaitForTablesOpened(), 0u);
+  }
+  EXPECT_FALSE(text::DataLoaded());
+  o.warm_up_in_background = true;
+  auto store = Store::Open(tmp.Sub("s"), o);
+  ASSERT_TRUE(store.ok()) << store.status();
+  internal::StoreAccess::db(**store).WaitForTablesOpened();
+  EXPECT_TRUE(text::DataLoaded());
+}
+
 TEST(StoreTest, TablesOpenedInBackgroundUnlessTurnedOff) {
   TempDir tmp;
   const std::string dir = tmp.Sub("s");
