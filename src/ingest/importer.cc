@@ -1695,6 +1695,10 @@ v1::Enterprise::Type TypeFromText(absl::string_view t) {
       {"外资", v1::Enterprise::TYPE_FOREIGN_INVESTED},
       {"中外合", v1::Enterprise::TYPE_FOREIGN_INVESTED},
       {"台港澳", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"港澳台", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      // 有限责任公司(外国法人独资) and (外国自然人独资): wholly foreign-owned.
+      {"外国法人", v1::Enterprise::TYPE_FOREIGN_INVESTED},
+      {"外国自然人", v1::Enterprise::TYPE_FOREIGN_INVESTED},
       {"国有", v1::Enterprise::TYPE_STATE_OWNED},
       {"全民所有", v1::Enterprise::TYPE_STATE_OWNED},
       {"集体", v1::Enterprise::TYPE_COLLECTIVE},
@@ -2166,12 +2170,9 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         e->set_type(static_cast<v1::Enterprise::Type>(*exact));
       } else {
         e->set_type_text(std::string(value));
-        v1::Enterprise::Type type = TypeFromText(value);
-        // In traditional characters (有限責任公司): by its simplified form.
-        if (type == v1::Enterprise::TYPE_OTHER) {
-          type = TypeFromText(text::ToSimplified(value));
-        }
-        e->set_type(type);
+        // In traditional characters (有限責任公司(臺港澳與境內合資)): by its
+        // simplified form, whole, so that no part of it is missed.
+        e->set_type(TypeFromText(text::ToSimplified(value)));
       }
       return absl::OkStatus();
     }
@@ -2183,11 +2184,7 @@ absl::Status ApplyCell(const MappedColumn& c, absl::string_view value,
         e->set_status(static_cast<v1::Enterprise::Status>(*exact));
       } else {
         e->set_status_text(std::string(value));
-        v1::Enterprise::Status status = StatusFromText(value);
-        if (status == v1::Enterprise::STATUS_OTHER) {
-          status = StatusFromText(text::ToSimplified(value));
-        }
-        e->set_status(status);
+        e->set_status(StatusFromText(text::ToSimplified(value)));
       }
       return absl::OkStatus();
     }

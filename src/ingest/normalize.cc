@@ -956,8 +956,9 @@ bool IsPlaceholder(absl::string_view s) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
     const bool maybe = IsSpace(c) || IsInvisible(c) || IsDash(c) || c < 0 ||
                        c == 'n' || c == 'N' || c == '#' || c == '/' ||
-                       c == 0x65E0 /* 无 */ || c == 0x6682 /* 暂 */ ||
-                       c == 0x7A7A /* 空 */;
+                       c == 0x65E0 /* 无 */ || c == 0x7121 /* 無 */ ||
+                       c == 0x6682 /* 暂 */ || c == 0x66AB /* 暫 */ ||
+                       c == 0x7A7A /* 空 */ || c == 0x4E0D /* 不 */;
     if (!maybe) return false;
   }
   const std::string half = ToHalfWidth(CleanText(s));
@@ -972,8 +973,10 @@ bool IsPlaceholder(absl::string_view s) {
   });
   if (all_dashes) return true;  // -, --, —, ——, －
   const std::string lower = absl::AsciiStrToLower(t);
-  for (absl::string_view p :
-       {"n/a", "na", "null", "none", "#n/a", "无", "暂无", "/", "空"}) {
+  // Simplified and traditional (files from Hong Kong, Macau and Taiwan): 无
+  // and 無, 暂无 and 暫無, 不适用 and 不適用 (not applicable).
+  for (absl::string_view p : {"n/a", "na", "null", "none", "#n/a", "无", "無",
+                              "暂无", "暫無", "/", "空", "不适用", "不適用"}) {
     if (lower == p) return true;
   }
   return false;

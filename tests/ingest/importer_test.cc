@@ -1699,6 +1699,37 @@ TEST(ImporterTest, TraditionalCharacterHeadersAndLabels) {
   EXPECT_EQ(e->status_text(), "存續");  // As written.
   EXPECT_EQ(e->type(), v1::Enterprise::TYPE_LIMITED_COMPANY);
 
+  // A registry from Hong Kong or Taiwan: placeholders (無, 暫無, 不適用),
+  // types read whole in their simplified form (有限責任公司 alone would
+  // say a limited company), statuses.
+  WriteFile(tmp.Sub("e2.csv"),
+            "企業名稱,統一社會信用代碼,註冊號,註冊資本,登記狀態,企業類型\n"
+            "乙公司,91310000MA1FL4TK6D,無,無,吊銷,"
+            "有限責任公司(臺港澳與境內合資)\n"
+            "丙公司,91310115757910460R,暫無,不適用,在業,"
+            "有限責任公司(外國法人獨資)\n"
+            "丁公司,91320413608244193E,,,註銷,個人獨資企業\n");
+  s = Import(*store, tmp.Sub("e2.csv"), {});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  EXPECT_EQ(s->rejected, 0u) << s->ToString();
+  e = ByUscc(*store, "91310000MA1FL4TK6D");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->registration_number().empty());
+  EXPECT_FALSE(e->has_registered_capital());
+  EXPECT_EQ(e->status(), v1::Enterprise::STATUS_REVOKED);
+  EXPECT_EQ(e->type(), v1::Enterprise::TYPE_FOREIGN_INVESTED);
+  EXPECT_EQ(e->type_text(), "有限責任公司(臺港澳與境內合資)");
+  e = ByUscc(*store, "91310115757910460R");
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->has_registered_capital());
+  EXPECT_EQ(e->status(), v1::Enterprise::STATUS_ACTIVE);
+  EXPECT_EQ(e->type(), v1::Enterprise::TYPE_FOREIGN_INVESTED);
+  e = ByUscc(*store, "91320413608244193E");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status(), v1::Enterprise::STATUS_CANCELLED);
+  EXPECT_EQ(e->type(), v1::Enterprise::TYPE_SOLE_PROPRIETORSHIP);
+
   WriteFile(tmp.Sub("d.csv"),
             "方向,捐贈形式,捐贈日期,摘要,金額\n"
             "受捐,資金,2024-03-01,港胞捐款,500萬港幣\n");

@@ -105,8 +105,9 @@ TEST(CleanTextTest, PassesInvalidUtf8Through) {
 // --- IsPlaceholder -----------------------------------------------------
 
 TEST(IsPlaceholderTest, EveryListedPlaceholder) {
-  for (absl::string_view p : {"", "N/A", "NA", "n/a", "null", "NULL", "None",
-                              "无", "暂无", "-", "--", "—", "/", "／", "空"}) {
+  for (absl::string_view p :
+       {"", "N/A", "NA", "n/a", "null", "NULL", "None", "无", "暂无", "-", "--",
+        "—", "/", "／", "空", "無", "暫無", "不适用", "不適用"}) {
     EXPECT_TRUE(IsPlaceholder(p)) << p;
   }
 }
@@ -124,8 +125,10 @@ TEST(IsPlaceholderTest, CaseSpacesAndFullWidthForms) {
 
 TEST(IsPlaceholderTest, RealValuesAreNot) {
   for (absl::string_view v :
-       {"0", "N(万)", "N()", "50(万美元)", "谭勇", "无锡", "无锡市", "空港",
-        "上海", "NaN", "Nan", "N", "A", "/A", "-5", "a-b", "一"}) {
+       {"0",      "N(万)",        "N()",  "50(万美元)", "谭勇", "无锡",
+        "无锡市", "空港",         "上海", "NaN",        "Nan",  "N",
+        "A",      "/A",           "-5",   "a-b",        "一",   "無錫",
+        "不",     "不锈钢制品厂", "暫",   "無限公司"}) {
     EXPECT_FALSE(IsPlaceholder(v)) << v;
   }
 }
