@@ -20,6 +20,10 @@
 //   QIAOLIAN_BENCH_STATS    "1": print LevelDB's compaction statistics
 //                           ("leveldb.stats": bytes read and written at each
 //                           level) when the rows are written and at the end.
+//   QIAOLIAN_BENCH_TRADITIONAL "1": the same file in traditional characters
+//                           (OpenCC's s2t, headers and values), as registries
+//                           from Hong Kong, Macau and Taiwan are written;
+//                           kept as registry_N_traditional.csv.
 //
 // The CSV (bench/enterprise_gen.h, fixed seed, rendered like a registry
 // extract, ~500 bytes a row): 15 columns headed in Chinese (企业名称,
@@ -66,8 +70,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "bench/enterprise_gen.h"
 #include "leveldb/db.h"
+#include "opencc/opencc.h"
 #include "qiaolian/import.h"
 #include "qiaolian/store.h"
 #include "src/api/store_access.h"
@@ -447,17 +454,42 @@ int Main(int argc, char** argv) {
     dir = templ;
     remove_dir = true;
   }
-  const std::string csv = absl::StrCat(dir, "/registry_", records, ".csv");
+  const char* traditional_env = getenv("QIAOLIAN_BENCH_TRADITIONAL");
+  const bool traditional =
+      traditional_env != nullptr && std::string(traditional_env) == "1";
+  const std::string csv = absl::StrCat(
+      dir, "/registry_", records, traditional ? "_traditional" : "", ".csv");
   const std::string marker = csv + ".complete";
   const std::string want_marker =
-      absl::StrCat(records, " rows, seed ", kSeed, " v1");
+      absl::StrCat(records, " rows, seed ", kSeed, " v1",
+                   traditional ? ", traditional" : "");
   if (ReadFile(marker) != want_marker) {
     const auto start = std::chrono::steady_clock::now();
+    opencc_t s2t = reinterpret_cast<opencc_t>(-1);
+    if (traditional) {
+      for (const char* config : {"s2t.json", "/usr/share/opencc/s2t.json"}) {
+        s2t = opencc_open(config);
+        if (s2t != reinterpret_cast<opencc_t>(-1)) break;
+      }
+      if (s2t == reinterpret_cast<opencc_t>(-1)) {
+        std::fprintf(stderr, "OpenCC's s2t.json could not be loaded\n");
+        return 1;
+      }
+    }
+    // A line as written: in traditional characters when asked.
+    auto as_written = [&](const std::string& line) {
+      if (!traditional) return line;
+      char* t = opencc_convert_utf8(s2t, line.data(), line.size());
+      std::string out = t != nullptr ? t : line;
+      opencc_convert_utf8_free(t);
+      return out;
+    };
     std::ofstream out(csv, std::ios::binary | std::ios::trunc);
-    out << CsvWriter::Header();
+    out << as_written(CsvWriter::Header());
     CsvWriter w(kSeed);
-    for (uint64_t i = 0; i < records; ++i) out << w.Next();
+    for (uint64_t i = 0; i < records; ++i) out << as_written(w.Next());
     out.close();
+    if (traditional) opencc_close(s2t);
     if (!out) {
       std::fprintf(stderr, "writing %s failed\n", csv.c_str());
       return 1;
@@ -519,16 +551,30 @@ int Main(int argc, char** argv) {
     const std::string db = dir + "/sqlite.db";
     std::filesystem::remove(db);
     const std::string script = dir + "/import.sql";
-    std::ofstream(script)
-        << ".bail on\n.mode csv\n.import " << csv << " enterprise\n"
-        << "CREATE UNIQUE INDEX enterprise_uscc ON "
-           "enterprise(\"统一社会信用代码\");\n"
-        << "CREATE INDEX enterprise_name ON enterprise(\"企业名称\");\n"
-        << "CREATE INDEX enterprise_legal_rep ON enterprise(\"法定代表人\");\n"
-        << "CREATE INDEX enterprise_established ON enterprise(\"成立日期\");\n"
-        << "CREATE INDEX enterprise_status ON enterprise(\"登记状态\");\n"
-        << "CREATE INDEX enterprise_country ON enterprise(\"投资国别\");\n"
-        << "SELECT count(*) FROM enterprise;\n";
+    // The six columns by their names in the file's header (企业名称 …, or
+    // 企業名稱 … in traditional characters): name, USCC, legal
+    // representative, established, status, investor country.
+    std::string header;
+    std::getline(std::ifstream(csv), header);
+    const std::vector<std::string> columns =
+        absl::StrSplit(absl::StripTrailingAsciiWhitespace(header), ',');
+    if (columns.size() < 15) {
+      std::fprintf(stderr, "%s: unexpected header\n", csv.c_str());
+      return 1;
+    }
+    auto index = [&](const char* name, size_t column, bool unique) {
+      return absl::StrCat("CREATE ", unique ? "UNIQUE " : "", "INDEX ", name,
+                          " ON enterprise(\"", columns[column], "\");\n");
+    };
+    std::ofstream(script) << ".bail on\n.mode csv\n.import " << csv
+                          << " enterprise\n"
+                          << index("enterprise_uscc", 1, true)
+                          << index("enterprise_name", 0, false)
+                          << index("enterprise_legal_rep", 3, false)
+                          << index("enterprise_established", 5, false)
+                          << index("enterprise_status", 7, false)
+                          << index("enterprise_country", 14, false)
+                          << "SELECT count(*) FROM enterprise;\n";
     const std::string count_file = dir + "/sqlite_count.txt";
     Child s = Run({sqlite, db}, script, count_file);
     if (!WIFEXITED(s.status) || WEXITSTATUS(s.status) != 0) {
