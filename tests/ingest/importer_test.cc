@@ -1745,6 +1745,28 @@ TEST(ImporterTest, TraditionalCharacterHeadersAndLabels) {
   EXPECT_EQ(gift.type(), v1::Donation::TYPE_MONEY);
   EXPECT_EQ(gift.money().currency(), "HKD");
   EXPECT_EQ(gift.money().amount_minor(), 500000000);
+
+  // Purposes in traditional characters and in their other common words:
+  // 賑災 (赈灾) is disaster relief as 救灾 is, 抗疫 epidemic relief.
+  WriteFile(tmp.Sub("d2.csv"),
+            "方向,捐贈形式,捐贈日期,用途,金額\n"
+            "受捐,資金,2024-03-02,賑災,1萬港幣\n"
+            "受捐,資金,2024-03-03,抗疫,2萬港幣\n"
+            "受捐,資金,2024-03-04,助學,3萬港幣\n");
+  s = Import(*store, tmp.Sub("d2.csv"), donations);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 3u) << s->ToString();
+  page = store->Query("donation where date >= 2024-03-02");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 3u);
+  std::vector<v1::Donation::Purpose> purposes;
+  for (const auto& r : page->records) {
+    purposes.push_back(static_cast<const v1::Donation&>(*r).purpose());
+  }
+  EXPECT_THAT(purposes, ::testing::UnorderedElementsAre(
+                            v1::Donation::PURPOSE_DISASTER_RELIEF,
+                            v1::Donation::PURPOSE_EPIDEMIC,
+                            v1::Donation::PURPOSE_EDUCATION));
 }
 
 // Ledgers and registry extracts that give the currency in a column of its
