@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -2435,6 +2436,37 @@ TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
 // a field the register has no column for is given for every row
 // (ImportOptions::values, --set), and a required one without either is
 // rejected saying so.
+// Case types in the words registers use, simplified or traditional: 投诉
+// (complaint) is a petition, as "Complaint" is in English lists; 求助 a
+// request for help; 諮詢 a consultation.
+TEST(ImporterTest, CaseTypesInTheirCommonWords) {
+  TempDir tmp;
+  WriteFile(tmp.Sub("c.csv"),
+            "編號,登記日期,來源,類型,反映問題,來訪人\n"
+            "XF-1,2024-05-06,來訪,投訴,僑房退還,李娜\n"
+            "XF-2,2024-05-07,來電,投诉,签证,张伟\n"
+            "XF-3,2024-05-08,來信,求助,子女就學,陳大文\n"
+            "XF-4,2024-05-09,來信,諮詢,歸僑身份認定,黃志強\n");
+  auto store = OpenStore(tmp.Sub("s"));
+  ImportOptions o;
+  o.kind = v1::KIND_CASE;
+  auto s = Import(*store, tmp.Sub("c.csv"), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 4u) << s->ToString();
+  EXPECT_EQ(s->warned, 0u) << s->ToString();
+  auto page = store->Query("case");
+  ASSERT_TRUE(page.ok()) << page.status();
+  std::map<std::string, v1::Case::Type> types;
+  for (const auto& r : page->records) {
+    const auto& c = static_cast<const v1::Case&>(*r);
+    types[c.number()] = c.type();
+  }
+  EXPECT_EQ(types["XF-1"], v1::Case::TYPE_PETITION);
+  EXPECT_EQ(types["XF-2"], v1::Case::TYPE_PETITION);
+  EXPECT_EQ(types["XF-3"], v1::Case::TYPE_SERVICE_REQUEST);
+  EXPECT_EQ(types["XF-4"], v1::Case::TYPE_CONSULTATION);
+}
+
 TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
   TempDir tmp;
   WriteFile(tmp.Sub("visits.csv"),
