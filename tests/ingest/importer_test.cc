@@ -2575,7 +2575,7 @@ TEST(ImporterTest, CaseRegisterWithValuesForEveryRow) {
   const std::pair<std::vector<std::pair<std::string, std::string>>, const char*>
       kBad[] = {
           {{{"来历", "x"}}, "\"来历\" names no field of case"},
-          {{{"type", "投诉"}}, "\"投诉\" is not a value of Type"},
+          {{{"type", "表扬"}}, "\"表扬\" is not a value of Type"},
           {{{"来访人", "王芳"}}, "is a code, contact, document or party"},
           {{{"parties.role", "申请人"}}, "parties.role is inside a list"},
           {{{"received", ""}}, "no value"},

@@ -449,5 +449,5 @@ def test_import_case_register_with_values_for_every_row(tmp_path, store):
         ("TYPE_CONSULTATION", "CHANNEL_VISIT")]
     assert cases[0]["parties"] == [{"role": "ROLE_APPLICANT", "name": "王芳"}]
     with pytest.raises(qiaolian.InvalidArgumentError,
-                       match="value for every row type=投诉"):
-        store.import_file(f, kind="case", values={"type": "投诉"})
+                       match="value for every row type=表扬"):
+        store.import_file(f, kind="case", values={"type": "表扬"})
