@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "opencc/opencc.h"
 #include "qiaolian/import.h"
 #include "qiaolian/record.h"
 #include "qiaolian/relations.h"
@@ -2429,6 +2430,85 @@ TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
     EXPECT_GT(s->created, rows * 9 / 10) << s->ToString();
   }
   EXPECT_TRUE(store->Verify()->problems.empty());
+}
+
+// The real extracts again, in traditional characters (OpenCC's s2t, headers
+// and values), as a registry from Hong Kong or Taiwan writes them: every row
+// is accounted for as in the original, and each record gets the same codes,
+// type, status, date and capital (its text fields stay as written).
+TEST(ImporterTest, RealRegistryExtractsInTraditionalCharactersImportAlike) {
+  const char* env = std::getenv("QIAOLIAN_SHARED_DATA");
+  const std::string data =
+      std::string(env != nullptr ? env : "../shared/data") + "/registries";
+  const std::string sh = data + "/cn_registry_2004_shanghai.csv";
+  const std::string ln = data + "/cn_registry_2012_liaoning.csv";
+  if (!std::filesystem::exists(sh) || !std::filesystem::exists(ln)) {
+    GTEST_SKIP() << "real registry extracts not found under " << data
+                 << " (they live in ../shared/data, never in the repository)";
+  }
+  opencc_t s2t = reinterpret_cast<opencc_t>(-1);
+  for (const char* config : {"s2t.json", "/usr/share/opencc/s2t.json"}) {
+    s2t = opencc_open(config);
+    if (s2t != reinterpret_cast<opencc_t>(-1)) break;
+  }
+  ASSERT_NE(s2t, reinterpret_cast<opencc_t>(-1)) << opencc_error();
+  TempDir tmp;
+  auto simplified = OpenStore(tmp.Sub("s"));
+  auto traditional = OpenStore(tmp.Sub("t"));
+  for (const std::string& file : {sh, ln}) {
+    SCOPED_TRACE(file);
+    const std::string text = ReadFile(file);
+    char* converted = opencc_convert_utf8(s2t, text.data(), text.size());
+    ASSERT_NE(converted, nullptr);
+    const std::string copy = tmp.Sub("traditional.csv");
+    WriteFile(copy, converted);
+    opencc_convert_utf8_free(converted);
+    ASSERT_NE(ReadFile(copy), text);
+    auto a = Import(*simplified, file, {});
+    auto b = Import(*traditional, copy, {});
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(b->rows, a->rows);
+    EXPECT_EQ(Accounted(*b), b->rows) << b->ToString();
+    EXPECT_EQ(b->created, a->created) << a->ToString() << b->ToString();
+    EXPECT_EQ(b->duplicates, a->duplicates);
+    EXPECT_EQ(b->rejected, a->rejected) << a->ToString() << b->ToString();
+  }
+  opencc_close(s2t);
+  // Record by record: both stores numbered their records alike.
+  auto all = [](Store& store) {
+    std::map<uint64_t, std::string> out;
+    QueryOptions o;
+    do {
+      auto page = store.Query("enterprise", o);
+      if (!page.ok()) break;
+      for (const auto& r : page->records) {
+        const auto& e = static_cast<const v1::Enterprise&>(*r);
+        out[e.meta().id()] = absl::StrCat(
+            e.uscc(), "|", e.registration_number(), "|", e.unverified_uscc(),
+            "|", e.type(), "|", e.status(), "|", e.established().year(), "-",
+            e.established().month(), "-", e.established().day(), "|",
+            e.registered_capital().currency(), " ",
+            e.registered_capital().amount_minor());
+      }
+      o.cursor = page->next_cursor;
+    } while (!o.cursor.empty());
+    return out;
+  };
+  const std::map<uint64_t, std::string> want = all(*simplified);
+  const std::map<uint64_t, std::string> got = all(*traditional);
+  EXPECT_GT(want.size(), 19000u);
+  EXPECT_EQ(got.size(), want.size());
+  size_t differ = 0;
+  for (const auto& [id, fields] : want) {
+    auto it = got.find(id);
+    const std::string other = it == got.end() ? "(none)" : it->second;
+    if (other != fields && ++differ <= 5) {
+      ADD_FAILURE() << "enterprise " << id << ": " << fields << " against "
+                    << other;
+    }
+  }
+  EXPECT_EQ(differ, 0u);
 }
 
 // A case register as offices keep it (信访台账, 来访登记表): its own
