@@ -87,7 +87,8 @@ class Simplifier {
     for (char32_t c : s) {
       if (c >= kTableFirst && c <= kTableLast) {
         changes |= changes_[c - kTableFirst];
-      } else if (c > kTableLast && IsHan(c)) {
+      } else if ((c > kTableLast && IsHan(c)) ||
+                 (!other_keys_.empty() && other_keys_.contains(c))) {
         return Way::kOpenCc;
       }
     }
@@ -201,6 +202,10 @@ class Simplifier {
       if (lexicon == nullptr) return Unload();
       for (const std::unique_ptr<opencc::DictEntry>& entry : *lexicon) {
         std::u32string key = ToU32(entry->Key());
+        if (key.size() == 1 &&
+            (key[0] < kTableFirst || (key[0] > kTableLast && !IsHan(key[0])))) {
+          other_keys_.insert(key[0]);  // None in Debian's t2s.
+        }
         if (key.size() < 2 || ByTable(key) == ToU32(entry->GetDefault())) {
           continue;
         }
@@ -275,6 +280,10 @@ class Simplifier {
   absl::flat_hash_set<char32_t> other_starts_;
   // The first two characters of phrases_.
   absl::flat_hash_set<uint64_t> pairs_;
+  // Characters outside the table that the dictionary converts, other than
+  // the Han ones above it (which always go to OpenCC): strings holding one
+  // go to OpenCC too.
+  absl::flat_hash_set<char32_t> other_keys_;
   size_t longest_phrase_ = 0;
   mutable std::mutex mu_;  // OpenCC's converter is not documented as
                            // thread-safe.
