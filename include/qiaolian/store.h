@@ -129,11 +129,11 @@ struct StoreOptions {
   // touch of each 2 MiB chunk costs 0.1-3.5 ms) and open the store's table
   // files (about 250-400 us a table of 8 MiB, mostly the first touch of its
   // index block), so that the first searches and gets do not pay for any of
-  // it (bench/RESULTS.md, "Warming up in the background"). At most 900 tables (about 7 GB of store) are
-  // opened so, upper levels first; closing the store stops it. Only with
-  // map_tables and no host env: a table read with pread keeps its index on
-  // the heap. For a process that opens a store for one command, as the
-  // `qiaolian` tool does, it is work for nothing: turn it off.
+  // it (bench/RESULTS.md, "Warming up in the background"). At most 900 tables
+  // (about 7 GB of store) are opened so, upper levels first; closing the store
+  // stops it. Only with map_tables and no host env: a table read with pread
+  // keeps its index on the heap. For a process that opens a store for one
+  // command, as the `qiaolian` tool does, it is work for nothing: turn it off.
   bool warm_up_in_background = true;
   // How much of the tables that hold the search indexes the warm-up then
   // maps into memory, whole tables, the indexes most searches read first
