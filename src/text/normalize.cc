@@ -107,14 +107,7 @@ class Simplifier {
   // `s` simplified (not kUnchanged).
   std::u32string Convert(const std::u32string& s, Way way) const {
     if (way != Way::kTable) return ToU32(ConvertByOpenCc(ToUtf8(s)));
-    std::u32string out(s);
-    for (char32_t& c : out) {
-      if (c >= kTableFirst && c <= kTableLast &&
-          table_[c - kTableFirst] != kSame) {
-        c = table_[c - kTableFirst];
-      }
-    }
-    return out;
+    return ByTable(s);
   }
 
   std::string ConvertByOpenCc(absl::string_view s) const {
@@ -210,11 +203,6 @@ class Simplifier {
           continue;
         }
         longest_phrase_ = std::max(longest_phrase_, key.size());
-        if (key[0] >= kTableFirst && key[0] <= kTableLast) {
-          starts_[key[0] - kTableFirst] = true;
-        } else {
-          other_starts_.insert(key[0]);
-        }
         pairs_.insert(Pair(key[0], key[1]));
         phrases_.insert(std::move(key));
       }
@@ -251,12 +239,7 @@ class Simplifier {
 
   // Whether a phrase of phrases_ starts at s[i].
   bool PhraseAt(const std::u32string& s, size_t i) const {
-    const char32_t c = s[i];
-    if (c >= kTableFirst && c <= kTableLast ? !starts_[c - kTableFirst]
-                                            : !other_starts_.contains(c)) {
-      return false;
-    }
-    if (i + 1 == s.size() || !pairs_.contains(Pair(c, s[i + 1]))) {
+    if (i + 1 == s.size() || !pairs_.contains(Pair(s[i], s[i + 1]))) {
       return false;
     }
     const std::u32string_view v(s);
@@ -275,9 +258,6 @@ class Simplifier {
   std::vector<bool> changes_ =
       std::vector<bool>(kTableLast - kTableFirst + 1, true);
   absl::flat_hash_set<std::u32string, PhraseHash, PhraseEq> phrases_;
-  // The first characters of phrases_: in the table's range, and others.
-  std::vector<bool> starts_ = std::vector<bool>(kTableLast - kTableFirst + 1);
-  absl::flat_hash_set<char32_t> other_starts_;
   // The first two characters of phrases_.
   absl::flat_hash_set<uint64_t> pairs_;
   // Characters outside the table that the dictionary converts, other than

@@ -2403,18 +2403,35 @@ TEST(ImporterTest, KillDuringImportThenRerunCompletes) {
   EXPECT_TRUE(store->Verify()->problems.empty());
 }
 
-// The real registry extracts (../shared/data/registries): every row is
-// accounted for.
-TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
+// The real registry extracts (../shared/data/registries, or
+// $QIAOLIAN_SHARED_DATA/registries): Shanghai's, then Liaoning's; empty,
+// with `why` saying where they were looked for, when either is absent.
+std::vector<std::string> RealExtracts(std::string* why) {
   const char* env = std::getenv("QIAOLIAN_SHARED_DATA");
   const std::string data =
       std::string(env != nullptr ? env : "../shared/data") + "/registries";
-  const std::string sh = data + "/cn_registry_2004_shanghai.csv";
-  const std::string ln = data + "/cn_registry_2012_liaoning.csv";
-  if (!std::filesystem::exists(sh) || !std::filesystem::exists(ln)) {
-    GTEST_SKIP() << "real registry extracts not found under " << data
-                 << " (they live in ../shared/data, never in the repository)";
+  const std::vector<std::string> files = {
+      data + "/cn_registry_2004_shanghai.csv",
+      data + "/cn_registry_2012_liaoning.csv"};
+  for (const std::string& f : files) {
+    if (!std::filesystem::exists(f)) {
+      *why = absl::StrCat("real registry extracts not found under ", data,
+                          " (they live in ../shared/data, never in the "
+                          "repository)");
+      return {};
+    }
   }
+  return files;
+}
+
+// The real registry extracts (../shared/data/registries): every row is
+// accounted for.
+TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
+  std::string why;
+  const std::vector<std::string> extracts = RealExtracts(&why);
+  if (extracts.empty()) GTEST_SKIP() << why;
+  const std::string& sh = extracts[0];
+  const std::string& ln = extracts[1];
   TempDir tmp;
   auto store = OpenStore(tmp.Sub("s"));
   for (const auto& [file, rows] :
@@ -2437,15 +2454,11 @@ TEST(ImporterTest, RealRegistryExtractsImportWithEveryRowAccountedFor) {
 // is accounted for as in the original, and each record gets the same codes,
 // type, status, date and capital (its text fields stay as written).
 TEST(ImporterTest, RealRegistryExtractsInTraditionalCharactersImportAlike) {
-  const char* env = std::getenv("QIAOLIAN_SHARED_DATA");
-  const std::string data =
-      std::string(env != nullptr ? env : "../shared/data") + "/registries";
-  const std::string sh = data + "/cn_registry_2004_shanghai.csv";
-  const std::string ln = data + "/cn_registry_2012_liaoning.csv";
-  if (!std::filesystem::exists(sh) || !std::filesystem::exists(ln)) {
-    GTEST_SKIP() << "real registry extracts not found under " << data
-                 << " (they live in ../shared/data, never in the repository)";
-  }
+  std::string why;
+  const std::vector<std::string> extracts = RealExtracts(&why);
+  if (extracts.empty()) GTEST_SKIP() << why;
+  const std::string& sh = extracts[0];
+  const std::string& ln = extracts[1];
   opencc_t s2t = reinterpret_cast<opencc_t>(-1);
   for (const char* config : {"s2t.json", "/usr/share/opencc/s2t.json"}) {
     s2t = opencc_open(config);
