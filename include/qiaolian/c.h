@@ -182,8 +182,11 @@ QIAOLIAN_EXPORT int qiaolian_options_set_warm_up_in_background(
 /* How many bytes of the tables that hold the search indexes the warm-up
  * then maps into memory, whole tables, the indexes most searches read first
  * (StoreOptions::warm_up_search_bytes, default 512 MiB; 0: none): the first
- * searches read them in place, with no system call. The pages are the page
- * cache's, counted in the process's resident size (docs/search.md). */
+ * searches read them in place, with no system call. Where the kernel offers
+ * transparent huge pages, a table of 2 MiB or more is copied onto huge pages:
+ * memory the process holds until the store closes, which the kernel cannot
+ * take back; else the pages are the page cache's, counted in the process's
+ * resident size (docs/search.md). */
 QIAOLIAN_EXPORT int qiaolian_options_set_warm_up_search_bytes(
     qiaolian_options_t* options, uint64_t bytes);
 /* Encryption at rest of sensitive fields (docs/privacy.md): `key` is the

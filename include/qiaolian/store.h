@@ -139,10 +139,14 @@ struct StoreOptions {
   // maps into memory, whole tables, the indexes most searches read first
   // (terms, pinyin, trigrams, texts), then the others (reading from disk what
   // the page cache lacks): the first searches read them in place, with no
-  // system call (bench/RESULTS.md, session 26). The pages are the page cache's,
-  // counted in the process's resident size; the kernel may take them back. 0:
-  // none. A store of some hundred thousand people and enterprises fits in the
-  // default; a million of each holds about 1.9 GB of search indexes.
+  // system call (bench/RESULTS.md, session 26). Where the kernel offers
+  // transparent huge pages, a table of 2 MiB or more is copied onto huge
+  // pages (a first read of a block then misses no TLB entry of a 4 KiB page;
+  // session 28): memory the process holds until the store closes, which the
+  // kernel cannot take back. Else the pages are the page cache's, counted in
+  // the process's resident size; the kernel may take them back. 0: none. A
+  // store of some hundred thousand people and enterprises fits in the default;
+  // a million of each holds about 1.9 GB of search indexes.
   uint64_t warm_up_search_bytes = uint64_t{512} << 20;
   // The secondary indexes to maintain; nullptr means the built-in ones
   // (src/model/indexes.cc). For tests and tools that declare their own.

@@ -10,8 +10,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -108,6 +110,26 @@ Limiter& FdLimiter() {
     return new Limiter(max);
   }();
   return *l;
+}
+
+constexpr size_t kHugePage = 2 << 20;
+
+// `bytes` (a multiple of the page) of private memory starting on a 2 MiB
+// boundary, where a huge page must start, asked for as huge pages (each
+// whole 2 MiB of it; the rest is in pages); nullptr when it cannot be had.
+// Freed with munmap.
+char* MapHugePages(size_t bytes) {
+  // 2 MiB more than asked for, to cut an aligned range out of it.
+  void* raw = ::mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return nullptr;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t base = (start + kHugePage - 1) & ~uintptr_t{kHugePage - 1};
+  if (base > start) ::munmap(raw, base - start);
+  ::munmap(reinterpret_cast<void*>(base + bytes), start + kHugePage - base);
+  char* p = reinterpret_cast<char*>(base);
+  ::madvise(p, bytes, MADV_HUGEPAGE);
+  return p;
 }
 
 // Memory for the blocks that searches read (NewMappedEnv): 2 MiB chunks,
@@ -211,22 +233,10 @@ class BlockArena {
   // or the memory cannot be had. Called with mu_ held.
   char* TakeChunk() {
     if (chunks_.size() >= max_chunks_) return nullptr;
-    // Twice the size, to cut an aligned chunk out of it: a huge page must
-    // start on a 2 MiB boundary.
-    void* raw = ::mmap(nullptr, 2 * kChunk, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED) return nullptr;
-    const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
-    const uintptr_t base = (start + kChunk - 1) & ~uintptr_t{kChunk - 1};
-    if (base > start) ::munmap(raw, base - start);
-    if (base + kChunk < start + 2 * kChunk) {
-      ::munmap(reinterpret_cast<void*>(base + kChunk),
-               start + 2 * kChunk - base - kChunk);
-    }
-    char* p = reinterpret_cast<char*>(base);
     // One fault a chunk instead of one a page, where the kernel has huge
     // pages to give (bench/RESULTS.md, "A search's blocks kept").
-    ::madvise(p, kChunk, MADV_HUGEPAGE);
+    char* p = MapHugePages(kChunk);
+    if (p == nullptr) return nullptr;
     chunks_.push_back(Chunk{p, 0, 0});
     return p;
   }
@@ -241,29 +251,46 @@ class BlockArena {
 };
 
 // A file's memory map, shared by its MappedFile and, while it maps the
-// file into memory, MapTableIntoMemory: unmapped when both are done.
+// file into memory, MapTableIntoMemory: unmapped when both are done. Once
+// copied into memory (MapIntoMemory), the file is read from the copy.
 class Mapping {
  public:
-  Mapping(const char* base, size_t length) : base_(base), length_(length) {}
+  // `name`: the file's, opened again to copy it (CopyIntoMemory).
+  Mapping(std::string name, const char* base, size_t length)
+      : name_(std::move(name)), base_(base), length_(length) {}
   ~Mapping() {
+    if (char* copy = copy_.load(std::memory_order_relaxed); copy != nullptr) {
+      ::munmap(copy, CopyBytes());
+    }
     ::munmap(const_cast<char*>(base_), length_);
     MapLimiter().Release();
   }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
 
-  const char* base() const { return base_; }
+  // The file's bytes: the copy when there is one, else the map. A slice of
+  // either stays valid while the Mapping lives.
+  const char* base() const {
+    const char* copy = copy_.load(std::memory_order_acquire);
+    return copy != nullptr ? copy : base_;
+  }
   size_t length() const { return length_; }
   bool in_memory() const { return in_memory_.load(std::memory_order_relaxed); }
 
-  // Maps every page into the process's memory (reading from disk what the
-  // page cache lacks), a 2 MiB step at a time until `stop`; true when all
-  // of it is mapped (in_memory() from then on).
+  // Brings the whole file into the process's memory (reading from disk what
+  // the page cache lacks), a 2 MiB step at a time until `stop`; true when
+  // all of it is in (in_memory() from then on). Where the kernel offers
+  // transparent huge pages, into a copy on huge pages (CopyIntoMemory),
+  // else by mapping every page of the map.
   bool MapIntoMemory(const std::atomic<bool>& stop) {
-    constexpr size_t kStep = 2 << 20;
-    for (size_t at = 0; at < length_; at += kStep) {
+    if (in_memory()) return true;
+    // A file of less than a huge page would have none.
+    if (length_ >= kHugePage && TransparentHugePagesOffered()) {
+      if (std::optional<bool> copied = CopyIntoMemory(stop)) return *copied;
+    }
+    for (size_t at = 0; at < length_; at += kHugePage) {
       if (stop.load(std::memory_order_relaxed)) return false;
-      const size_t n = std::min(kStep, length_ - at);
+      const size_t n = std::min(kHugePage, length_ - at);
       char* p = const_cast<char*>(base_) + at;
       if (::madvise(p, n, kMadvPopulateRead) != 0) {
         // A kernel older than 5.14: a read of each page maps it.
@@ -280,8 +307,54 @@ class Mapping {
  private:
   // MADV_POPULATE_READ (Linux 5.14), which Debian 12's headers lack.
   static constexpr int kMadvPopulateRead = 22;
+
+  size_t CopyBytes() const { return (length_ + kPage - 1) & ~(kPage - 1); }
+
+  // Copies the file into memory of its own, on 2 MiB huge pages where the
+  // kernel has them (the tail past the last whole 2 MiB on 4 KiB pages). A
+  // search's first read of a block on the page cache's 4 KiB pages misses
+  // the TLB and, in a virtual machine, walks two levels of page tables,
+  // which cost more than the rest of the read; one huge page is one TLB
+  // entry for 512 of them (bench/RESULTS.md, "Search indexes copied onto
+  // huge pages"). Unlike the page cache's pages, the kernel cannot take the
+  // copy back: it is the process's memory until the file is closed. Reads
+  // made before the copy is published keep their slices of the map, which
+  // stays (LevelDB's index block of the table among them). nullopt when the
+  // file cannot be opened again or read, or the memory cannot be had (the
+  // map is used then); false when stopped.
+  std::optional<bool> CopyIntoMemory(const std::atomic<bool>& stop) {
+    const int fd = ::open(name_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    char* copy = MapHugePages(CopyBytes());
+    if (copy == nullptr) {
+      ::close(fd);
+      return std::nullopt;
+    }
+    std::optional<bool> result = true;
+    for (size_t at = 0; at < length_ && result == true; at += kHugePage) {
+      const size_t n = std::min(kHugePage, length_ - at);
+      leveldb::Slice read;
+      if (stop.load(std::memory_order_relaxed)) {
+        result = false;
+      } else if (!PreadAll(name_, fd, at, n, &read, copy + at).ok() ||
+                 read.size() != n) {
+        result = std::nullopt;
+      }
+    }
+    ::close(fd);
+    if (result != true) {
+      ::munmap(copy, CopyBytes());
+      return result;
+    }
+    copy_.store(copy, std::memory_order_release);
+    in_memory_.store(true, std::memory_order_relaxed);
+    return true;
+  }
+
+  const std::string name_;
   const char* const base_;
   const size_t length_;
+  std::atomic<char*> copy_{nullptr};
   std::atomic<bool> in_memory_{false};
 };
 
@@ -329,7 +402,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
   MappedFile(std::string name, const char* base, size_t length, int fd,
              BlockArena* arena, OpenTables* tables, uint64_t number)
       : name_(std::move(name)),
-        mapping_(std::make_shared<Mapping>(base, length)),
+        mapping_(std::make_shared<Mapping>(name_, base, length)),
         fd_(fd),
         arena_(fd >= 0 ? arena : nullptr),
         preads_(fd >= 0 ? new std::atomic<uint8_t>[length / kPage + 1]()
@@ -555,6 +628,17 @@ uint64_t MapTableIntoMemory(leveldb::Env* mapped_env, uint64_t file_number,
                             const std::atomic<bool>& stop) {
   return static_cast<MappedEnv*>(mapped_env)
       ->MapTableIntoMemory(file_number, stop);
+}
+
+bool TransparentHugePagesOffered() {
+  static const bool offered = [] {
+    std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string line;
+    if (!std::getline(in, line)) return false;
+    return line.find("[always]") != std::string::npos ||
+           line.find("[madvise]") != std::string::npos;
+  }();
+  return offered;
 }
 
 ColdReads::ColdReads() { ++cold_reads; }

@@ -76,18 +76,28 @@ std::unique_ptr<leveldb::Env> NewMappedEnv(leveldb::Env* target,
 size_t ReserveSearchCache(leveldb::Env* mapped_env, uint64_t bytes,
                           const std::atomic<bool>& stop);
 
-// Maps every page of the table file `file_number` of `mapped_env` (which
-// NewMappedEnv made) into the process's memory, if the file is open (a
-// table LevelDB has opened, and not yet closed), reading from disk what the
-// page cache lacks: from then on its reads are in place, with no system call
-// or copy, inside a ColdReads scope too. The pages count in the process's
-// resident size as the page cache's (the kernel may take them back, and a
-// read then faults them in again). Stops between 2 MiB steps when `stop` is
-// true. Returns the file's size when all of it was mapped, else 0. Uses
-// MADV_POPULATE_READ (Linux 5.14), else reads a byte of each page.
-// Thread-safe: a file LevelDB closes meanwhile stays mapped until it returns.
+// Brings the table file `file_number` of `mapped_env` (which NewMappedEnv
+// made) into the process's memory, if the file is open (a table LevelDB has
+// opened, and not yet closed), reading from disk what the page cache lacks:
+// from then on its reads are in place, with no system call or copy, inside a
+// ColdReads scope too. Where the kernel offers transparent huge pages
+// (TransparentHugePagesOffered), into a copy of the file on 2 MiB pages
+// (each a TLB entry where the page cache's 4 KiB pages take 512), memory of
+// the process's own until the file closes: the kernel cannot take it back.
+// Else by mapping every page of the file's map (MADV_POPULATE_READ, Linux
+// 5.14, else a read of each page): the pages count in the process's resident
+// size as the page cache's (the kernel may take them back, and a read then
+// faults them in again). Stops between 2 MiB steps when `stop` is true.
+// Returns the file's size when all of it is in memory, else 0. Thread-safe:
+// a file LevelDB closes meanwhile stays mapped until it returns, and reads
+// made before keep their bytes.
 uint64_t MapTableIntoMemory(leveldb::Env* mapped_env, uint64_t file_number,
                             const std::atomic<bool>& stop);
+
+// Whether the kernel gives transparent huge pages to memory that asks for
+// them (MADV_HUGEPAGE): /sys/kernel/mm/transparent_hugepage/enabled shows
+// [always] or [madvise]. Read once.
+bool TransparentHugePagesOffered();
 
 inline constexpr size_t kColdReadMaxBytes = 16 << 10;
 

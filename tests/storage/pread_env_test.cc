@@ -276,15 +276,20 @@ TEST(MappedEnvArenaTest, ConcurrentColdReadsOfTheSameBlocks) {
 // A read past the end is an error naming the file, in or out of a cold
 // scope (LevelDB reports it as corruption of the table).
 // A table file mapped into memory (MapTableIntoMemory, by its number) is
-// read in place from then on, cold reads included, and keeps nothing in the
-// search blocks' memory; other tables still make cold reads. Nothing is
-// mapped for a number no open table has (never opened, closed, or a file
-// that is not a table), nor once stopped.
+// read in place from then on, cold reads included: from one image of the
+// whole file (where the kernel offers transparent huge pages, a copy on
+// 2 MiB pages, so starting on a 2 MiB boundary; else the file's map), with
+// nothing kept in the search blocks' memory; other tables still make cold
+// reads. Nothing is mapped for a number no open table has (never opened,
+// closed, or a file that is not a table), nor once stopped.
 TEST(MappedEnvMapIntoMemoryTest, MappedTableIsReadInPlace) {
   TempDir tmp;
   std::unique_ptr<leveldb::Env> env =
       NewMappedEnv(leveldb::Env::Default(), 4 << 20);
-  TestFile table(env.get(), tmp.Sub("000042.ldb"), 64 << 10);
+  // Larger than a huge page, and not a whole number of pages.
+  constexpr size_t kSize = (3 << 20) + 5000;
+  TestFile table(env.get(), tmp.Sub("000042.ldb"), kSize);
+  TestFile small(env.get(), tmp.Sub("000045.ldb"), 64 << 10);
   TestFile other(env.get(), tmp.Sub("000043.ldb"), 64 << 10);
   TestFile log(env.get(), tmp.Sub("000044.log"), 64 << 10);
   std::atomic<bool> stop{false};
@@ -294,11 +299,27 @@ TEST(MappedEnvMapIntoMemoryTest, MappedTableIsReadInPlace) {
     std::atomic<bool> stopped{true};
     EXPECT_EQ(MapTableIntoMemory(env.get(), 43, stopped), 0u);
   }
-  EXPECT_EQ(MapTableIntoMemory(env.get(), 42, stop), uint64_t{64} << 10);
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 42, stop), kSize);
+  // Mapped again: nothing more to do, and the same image.
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 42, stop), kSize);
+  const char* image = nullptr;
+  ASSERT_NE(table.Read(0, 4096, &image), TestFile::kScratch);
+  if (TransparentHugePagesOffered()) {
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(image) % (2 << 20), 0u);
+  } else {
+    EXPECT_EQ(image, table.base);
+  }
+  // A file of less than a huge page is mapped, not copied.
+  EXPECT_EQ(MapTableIntoMemory(env.get(), 45, stop), uint64_t{64} << 10);
   ColdReads cold;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(table.Read(8192, 4096), TestFile::kMapping) << i;
-    EXPECT_EQ(table.Read(40000, 4096), TestFile::kMapping) << i;
+    for (uint64_t offset :
+         {uint64_t{8192}, uint64_t{40000}, uint64_t{kSize - 4096}}) {
+      const char* at = nullptr;
+      EXPECT_NE(table.Read(offset, 4096, &at), TestFile::kScratch) << i;
+      EXPECT_EQ(at, image + offset) << i;
+    }
+    EXPECT_EQ(small.Read(8192, 4096), TestFile::kMapping) << i;
   }
   EXPECT_NE(other.Read(8192, 4096), TestFile::kMapping);  // Cold read.
   other.file.reset();  // Closed: nothing to map.
