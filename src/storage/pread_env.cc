@@ -209,7 +209,7 @@ class BlockArena {
   static size_t Rounded(size_t n) { return (n + 15) & ~size_t{15}; }
 
  private:
-  static constexpr size_t kChunk = 2 << 20;
+  static constexpr size_t kChunk = kHugePage;
   static constexpr uint32_t kNone = ~uint32_t{0};
   struct Chunk {
     char* base;
@@ -255,7 +255,8 @@ class BlockArena {
 // copied into memory (MapIntoMemory), the file is read from the copy.
 class Mapping {
  public:
-  // `name`: the file's, opened again to copy it (CopyIntoMemory).
+  // `name`: the file's, for errors and to open it again to copy it
+  // (CopyIntoMemory).
   Mapping(std::string name, const char* base, size_t length)
       : name_(std::move(name)), base_(base), length_(length) {}
   ~Mapping() {
@@ -275,6 +276,7 @@ class Mapping {
     return copy != nullptr ? copy : base_;
   }
   size_t length() const { return length_; }
+  const std::string& name() const { return name_; }
   bool in_memory() const { return in_memory_.load(std::memory_order_relaxed); }
 
   // Brings the whole file into the process's memory (reading from disk what
@@ -330,21 +332,19 @@ class Mapping {
       ::close(fd);
       return std::nullopt;
     }
-    std::optional<bool> result = true;
-    for (size_t at = 0; at < length_ && result == true; at += kHugePage) {
+    bool stopped = false, failed = false;
+    for (size_t at = 0; at < length_ && !stopped && !failed; at += kHugePage) {
       const size_t n = std::min(kHugePage, length_ - at);
       leveldb::Slice read;
-      if (stop.load(std::memory_order_relaxed)) {
-        result = false;
-      } else if (!PreadAll(name_, fd, at, n, &read, copy + at).ok() ||
-                 read.size() != n) {
-        result = std::nullopt;
-      }
+      stopped = stop.load(std::memory_order_relaxed);
+      failed =
+          !stopped && (!PreadAll(name_, fd, at, n, &read, copy + at).ok() ||
+                       read.size() != n);
     }
     ::close(fd);
-    if (result != true) {
+    if (stopped || failed) {
       ::munmap(copy, CopyBytes());
-      return result;
+      return failed ? std::nullopt : std::optional<bool>(false);
     }
     copy_.store(copy, std::memory_order_release);
     in_memory_.store(true, std::memory_order_relaxed);
@@ -401,8 +401,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
   // null) lists the file under `number` while it is open.
   MappedFile(std::string name, const char* base, size_t length, int fd,
              BlockArena* arena, OpenTables* tables, uint64_t number)
-      : name_(std::move(name)),
-        mapping_(std::make_shared<Mapping>(name_, base, length)),
+      : mapping_(std::make_shared<Mapping>(std::move(name), base, length)),
         fd_(fd),
         arena_(fd >= 0 ? arena : nullptr),
         preads_(fd >= 0 ? new std::atomic<uint8_t>[length / kPage + 1]()
@@ -424,7 +423,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
                        char* scratch) const override {
     if (offset + n > mapping_->length()) {
       *result = leveldb::Slice();
-      return PosixError(name_, EINVAL);
+      return PosixError(mapping_->name(), EINVAL);
     }
     if (cold_reads > 0 && fd_ >= 0 && n <= kColdReadMaxBytes && n > 0 &&
         !mapping_->in_memory()) {
@@ -434,7 +433,7 @@ class MappedFile final : public leveldb::RandomAccessFile {
         if (kept || !s.ok()) return s;
       }
       if (ReadWithPread(offset, n)) {
-        return PreadAll(name_, fd_, offset, n, result, scratch);
+        return PreadAll(mapping_->name(), fd_, offset, n, result, scratch);
       }
     }
     *result = leveldb::Slice(mapping_->base() + offset, n);
@@ -459,7 +458,8 @@ class MappedFile final : public leveldb::RandomAccessFile {
     uint32_t chunk = 0;
     char* room = arena_->Allocate(n, &chunk);
     if (room == nullptr) return leveldb::Status::OK();
-    leveldb::Status s = PreadAll(name_, fd_, offset, n, result, room);
+    leveldb::Status s =
+        PreadAll(mapping_->name(), fd_, offset, n, result, room);
     if (!s.ok() || result->size() != n) {
       // The end of the file, or an error: nothing kept.
       if (s.ok()) {
@@ -516,9 +516,8 @@ class MappedFile final : public leveldb::RandomAccessFile {
 
   static constexpr uint8_t kColdPreads = 5;
 
-  const std::string name_;
   // Unmapped when the file closes, or after a MapTableIntoMemory that is
-  // mapping it.
+  // mapping it. Holds the file's name.
   const std::shared_ptr<Mapping> mapping_;
   const int fd_;
   BlockArena* const arena_;
