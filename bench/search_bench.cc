@@ -557,18 +557,21 @@ int Main(int argc, char** argv) {
       slowest_env != nullptr ? std::strtoul(slowest_env, nullptr, 10) : 0;
   const char* read_env = std::getenv("QIAOLIAN_BENCH_READ_FILES");
   const bool read_files = read_env == nullptr || std::string(read_env) != "0";
+  // Both engines' files read through, before each first pass (above).
+  auto read_through = [&](const std::string& before) {
+    if (!read_files) return;
+    const auto a = Clock::now();
+    const uint64_t bytes =
+        ReadFilesThrough(search_dir) + ReadFilesThrough(fts_path);
+    std::fprintf(stderr, "  %s: files read through (%.0f MiB, %.1f s)\n",
+                 before.c_str(), bytes / 1048576.0,
+                 std::chrono::duration<double>(Clock::now() - a).count());
+  };
   for (Class& c : classes) {
     if (only_class != nullptr && c.name.find(only_class) == std::string::npos) {
       continue;
     }
-    if (read_files) {
-      const auto a = Clock::now();
-      const uint64_t bytes =
-          ReadFilesThrough(search_dir) + ReadFilesThrough(fts_path);
-      std::fprintf(stderr, "  %s: files read through (%.0f MiB, %.1f s)\n",
-                   c.name.c_str(), bytes / 1048576.0,
-                   std::chrono::duration<double>(Clock::now() - a).count());
-    }
+    read_through(c.name);
     if (const char* dump = std::getenv("QIAOLIAN_BENCH_DUMP"); dump) {
       FILE* f = std::fopen(dump, "a");
       for (const std::string& q : c.qs) {
@@ -651,19 +654,14 @@ int Main(int argc, char** argv) {
     // after the files are read through: one run after another pass over the
     // same queries would find the pages of their postings in the CPU's
     // caches and the engine's code in its instruction cache, which the
-    // first would not (bench/RESULTS.md, "Every first pass right after a
-    // read through (session 29)").
-    auto read_through = [&] {
-      if (read_files) {
-        (void)(ReadFilesThrough(search_dir) + ReadFilesThrough(fts_path));
-      }
-    };
+    // first would not (bench/RESULTS.md, "Three leads tried, none kept;
+    // every first pass right after a read through (session 29)").
     Latency fr;
     if (!c.fts_like) {
-      read_through();
+      read_through(c.name + ", FTS5 ranked");
       fr = Measure(fts_qs, run_ranked);
     }
-    read_through();
+    read_through(c.name + ", FTS5 ids");
     Latency fl = Measure(fts_qs, [&](const std::string& q) {
       return run_fts(c.fts_like ? like : match, q);
     });
