@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Runs search_bench's queries several times, each in a process of its own.
+
+A first pass's p99 over 500 queries is the 5th slowest query, and on a VM it
+is mostly one of the machine's own stalls (search_bench prints them: 1,000 to
+1,600 a second of 20-100 µs on the machines of bench/RESULTS.md): one run
+decides little. This script runs the queries of an earlier run's stores N
+times (QIAOLIAN_BENCH_QUERIES_ONLY=1), each run a new process that opens the
+store and reads the files through as search_bench does, and prints for each
+query class the median p50 and p99 of the first passes of qiaolian and of
+FTS5 ranked (with the texts, what qiaolian's Search returns), and in how many
+runs qiaolian's was the lower.
+
+    bench/search_runs.py DIR RUNS [CLASS]
+
+DIR: a directory search_bench filled (build/bench/search_bench DIR); CLASS:
+only the classes whose name contains it (QIAOLIAN_BENCH_CLASS). The binary is
+build/bench/search_bench, or $SEARCH_BENCH.
+"""
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+
+def parse_row(line):
+    """The figures of one class from a row of search_bench's table, or None."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) != 13 or not cells[1].endswith("µs"):
+        return None
+    us = [float(re.sub(r"[^0-9.]", "", c)) for c in cells[1:]]
+    return cells[0], {
+        "qiaolian p50": us[0],
+        "qiaolian p99": us[1],
+        "ranked p50": us[6],
+        "ranked p99": us[7],
+    }
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.stderr.write(__doc__)
+        return 2
+    directory, runs = argv[1], int(argv[2])
+    env = dict(os.environ, QIAOLIAN_BENCH_QUERIES_ONLY="1")
+    if len(argv) > 3:
+        env["QIAOLIAN_BENCH_CLASS"] = argv[3]
+    binary = os.environ.get("SEARCH_BENCH", "build/bench/search_bench")
+    figures = {}  # class -> list of dicts, one per run
+    order = []
+    for run in range(runs):
+        out = subprocess.run([binary, directory], env=env, check=True,
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("machine stalls"):
+                print(f"run {run + 1}: {line}")
+            row = parse_row(line) if line.startswith("| ") else None
+            if row is None:
+                continue
+            name, f = row
+            if name not in figures:
+                figures[name] = []
+                order.append(name)
+            figures[name].append(f)
+            print(f"run {run + 1}: {name}: qiaolian {f['qiaolian p50']:.0f} / "
+                  f"{f['qiaolian p99']:.0f} µs, FTS5 ranked "
+                  f"{f['ranked p50']:.0f} / {f['ranked p99']:.0f} µs")
+        sys.stdout.flush()
+    print(f"\n| class ({runs} runs, first passes) | qiaolian p50 | p99 | "
+          "FTS5 ranked p50 | p99 | qiaolian lower at p50 | at p99 |")
+    print("|---|---|---|---|---|---|---|")
+    for name in order:
+        fs = figures[name]
+
+        def med(key, fs=fs):
+            return statistics.median(f[key] for f in fs)
+
+        lower50 = sum(f["qiaolian p50"] < f["ranked p50"] for f in fs)
+        lower99 = sum(f["qiaolian p99"] < f["ranked p99"] for f in fs)
+        print(f"| {name} | {med('qiaolian p50'):.0f} µs | "
+              f"{med('qiaolian p99'):.0f} µs | {med('ranked p50'):.0f} µs | "
+              f"{med('ranked p99'):.0f} µs | {lower50} of {len(fs)} | "
+              f"{lower99} of {len(fs)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
