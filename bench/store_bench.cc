@@ -29,6 +29,15 @@
 //                      leveldb::DB::Write of 36-byte keys in ascending order
 //                      with empty values, ~1 MB batches (how a bulk load
 //                      writes its sorted index entries); time per key.
+//   BM_LevelDbImportStreams/interleaved:0|1  What a bulk load of N rows
+//                      writes besides index entries, through raw LevelDB: a
+//                      656-byte row, a 691-byte history record and a 352-byte
+//                      audit entry a row (their sizes in a 1M-row registry
+//                      store), keys ascending in three streams; interleaved
+//                      (1: each row's three in the same batch, as the
+//                      import writes them) or one stream after another (0);
+//                      time per row. QIAOLIAN_BENCH_STREAM_ROWS=N, default
+//                      200,000 (the file is 1,000,000).
 //   BM_ExternalSorter  storage::ExternalSorter (the bulk load's sort of
 //                      deferred index entries) of 3,000,000 index-like keys
 //                      with the import's 48 MiB: add, sort, spill, merge.
@@ -46,7 +55,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/types/span.h"
 #include "bench/enterprise_gen.h"
 #include "bench/layout_options.h"
@@ -336,6 +347,85 @@ BENCHMARK(BM_LevelDbSortedPuts)
     ->Iterations(5000000)
     ->UseRealTime()
     ->Unit(benchmark::kNanosecond);
+
+void BM_LevelDbImportStreams(benchmark::State& state) {
+  const bool interleaved = state.range(0) != 0;
+  const char* env = std::getenv("QIAOLIAN_BENCH_STREAM_ROWS");
+  const uint64_t rows =
+      env != nullptr ? std::strtoull(env, nullptr, 10) : 200000;
+  std::mt19937_64 rng(kSeed);
+  auto bytes = [&rng](size_t n) {  // Incompressible, as protobufs nearly are.
+    std::string v(n, '\0');
+    for (char& c : v) c = static_cast<char>(rng());
+    return v;
+  };
+  // The row, history and audit key spaces of src/storage/key_codec.h.
+  struct Stream {
+    uint8_t tag;
+    std::string value;
+  };
+  const Stream streams[] = {
+      {0x02, bytes(656)}, {0x05, bytes(691)}, {0x0A, bytes(352)}};
+  for (auto _ : state) {
+    TempDir dir;
+    leveldb::Options o;
+    o.create_if_missing = true;
+    o.compression = leveldb::kNoCompression;
+    o.write_buffer_size = 4 << 20;
+    o.max_file_size = 8 << 20;
+    leveldb::DB* raw = nullptr;
+    if (!leveldb::DB::Open(o, dir.path() + "/db", &raw).ok()) {
+      state.SkipWithError("cannot open LevelDB");
+      return;
+    }
+    std::unique_ptr<leveldb::DB> db(raw);
+    leveldb::WriteBatch batch;
+    std::string key;
+    bool failed = false;
+    auto put = [&](const Stream& s, uint64_t id) {
+      key.assign(1, static_cast<char>(s.tag));
+      for (int b = 7; b >= 0; --b)
+        key.push_back(static_cast<char>(id >> (8 * b)));
+      batch.Put(key, s.value);
+      if (batch.ApproximateSize() >= (1 << 20)) {
+        failed = failed || !db->Write(leveldb::WriteOptions(), &batch).ok();
+        batch.Clear();
+      }
+    };
+    if (interleaved) {
+      for (uint64_t id = 0; id < rows; ++id) {
+        for (const Stream& s : streams) put(s, id);
+      }
+    } else {
+      for (const Stream& s : streams) {
+        for (uint64_t id = 0; id < rows; ++id) put(s, id);
+      }
+    }
+    failed = failed || !db->Write(leveldb::WriteOptions(), &batch).ok();
+    if (failed) {
+      state.SkipWithError("write failed");
+      return;
+    }
+    std::string stats;
+    db->GetProperty("leveldb.stats", &stats);
+    uint64_t written = 0;  // MB written by flushes and compactions.
+    for (absl::string_view line : absl::StrSplit(stats, '\n')) {
+      std::vector<std::string> f =
+          absl::StrSplit(line, ' ', absl::SkipWhitespace());
+      uint64_t mb = 0;
+      if (f.size() == 6 && absl::SimpleAtoi(f[5], &mb)) written += mb;
+    }
+    state.counters["MB_written"] = static_cast<double>(written);
+  }
+  state.SetItemsProcessed(state.iterations() * rows);
+}
+BENCHMARK(BM_LevelDbImportStreams)
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgName("interleaved")
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Deferred index entries as a bulk load sorts them: 0x03, an index id, a
 // string gram of two Han characters (400 distinct characters), a uint64 id,
