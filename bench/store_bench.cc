@@ -307,19 +307,32 @@ BENCHMARK(BM_CreateSync)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
-void BM_LevelDbSortedPuts(benchmark::State& state) {
-  TempDir dir;
+// A raw LevelDB at `path` with the store's table options (no compression,
+// 4 MiB memtable, 8 MiB tables), or null (and `state` told) if it cannot be
+// opened.
+std::unique_ptr<leveldb::DB> OpenRawLevelDb(benchmark::State& state,
+                                            const std::string& path) {
   leveldb::Options o;
   o.create_if_missing = true;
   o.compression = leveldb::kNoCompression;
   o.write_buffer_size = 4 << 20;
   o.max_file_size = 8 << 20;
   leveldb::DB* raw = nullptr;
-  if (!leveldb::DB::Open(o, dir.path() + "/db", &raw).ok()) {
+  if (!leveldb::DB::Open(o, path, &raw).ok()) {
     state.SkipWithError("cannot open LevelDB");
-    return;
+    return nullptr;
   }
-  std::unique_ptr<leveldb::DB> db(raw);
+  return std::unique_ptr<leveldb::DB>(raw);
+}
+
+void AppendBigEndian(uint64_t v, std::string* out) {
+  for (int b = 7; b >= 0; --b) out->push_back(static_cast<char>(v >> (8 * b)));
+}
+
+void BM_LevelDbSortedPuts(benchmark::State& state) {
+  TempDir dir;
+  std::unique_ptr<leveldb::DB> db = OpenRawLevelDb(state, dir.path() + "/db");
+  if (db == nullptr) return;
   leveldb::WriteBatch batch;
   std::string key;
   uint64_t i = 0;
@@ -327,7 +340,7 @@ void BM_LevelDbSortedPuts(benchmark::State& state) {
     // 0x03, an index id, a 20-byte "gram", a big-endian id: like an entry.
     key.assign("\x03\x00\xf1", 3);
     key += absl::StrCat("gram", absl::Dec(i / 1000, absl::kZeroPad6), "-");
-    for (int b = 7; b >= 0; --b) key.push_back(static_cast<char>(i >> (8 * b)));
+    AppendBigEndian(i, &key);
     ++i;
     batch.Put(key, leveldb::Slice());
     if (batch.ApproximateSize() >= (1 << 20)) {
@@ -368,24 +381,14 @@ void BM_LevelDbImportStreams(benchmark::State& state) {
       {0x02, bytes(656)}, {0x05, bytes(691)}, {0x0A, bytes(352)}};
   for (auto _ : state) {
     TempDir dir;
-    leveldb::Options o;
-    o.create_if_missing = true;
-    o.compression = leveldb::kNoCompression;
-    o.write_buffer_size = 4 << 20;
-    o.max_file_size = 8 << 20;
-    leveldb::DB* raw = nullptr;
-    if (!leveldb::DB::Open(o, dir.path() + "/db", &raw).ok()) {
-      state.SkipWithError("cannot open LevelDB");
-      return;
-    }
-    std::unique_ptr<leveldb::DB> db(raw);
+    std::unique_ptr<leveldb::DB> db = OpenRawLevelDb(state, dir.path() + "/db");
+    if (db == nullptr) return;
     leveldb::WriteBatch batch;
     std::string key;
     bool failed = false;
     auto put = [&](const Stream& s, uint64_t id) {
       key.assign(1, static_cast<char>(s.tag));
-      for (int b = 7; b >= 0; --b)
-        key.push_back(static_cast<char>(id >> (8 * b)));
+      AppendBigEndian(id, &key);
       batch.Put(key, s.value);
       if (batch.ApproximateSize() >= (1 << 20)) {
         failed = failed || !db->Write(leveldb::WriteOptions(), &batch).ok();
