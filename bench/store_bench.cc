@@ -29,15 +29,19 @@
 //                      leveldb::DB::Write of 36-byte keys in ascending order
 //                      with empty values, ~1 MB batches (how a bulk load
 //                      writes its sorted index entries); time per key.
-//   BM_LevelDbImportStreams/interleaved:0|1  What a bulk load of N rows
+//   BM_LevelDbImportStreams/interleaved:0|1/counter:0|1  What a bulk load of N
+//   rows
 //                      writes besides index entries, through raw LevelDB: a
 //                      656-byte row, a 691-byte history record and a 352-byte
 //                      audit entry a row (their sizes in a 1M-row registry
 //                      store), keys ascending in three streams; interleaved
 //                      (1: each row's three in the same batch, as the
 //                      import writes them) or one stream after another (0);
-//                      time per row. QIAOLIAN_BENCH_STREAM_ROWS=N, default
-//                      200,000 (the file is 1,000,000).
+//                      counter:1 also writes a key in the meta key space
+//                      (0x01, below the rows) with each batch, as CreateAll
+//                      writes the next id and the count; time per row.
+//                      QIAOLIAN_BENCH_STREAM_ROWS=N, default 200,000 (the
+//                      issue's file is 1,000,000).
 //   BM_ExternalSorter  storage::ExternalSorter (the bulk load's sort of
 //                      deferred index entries) of 3,000,000 index-like keys
 //                      with the import's 48 MiB: add, sort, spill, merge.
@@ -363,6 +367,7 @@ BENCHMARK(BM_LevelDbSortedPuts)
 
 void BM_LevelDbImportStreams(benchmark::State& state) {
   const bool interleaved = state.range(0) != 0;
+  const bool counter = state.range(1) != 0;
   const char* env = std::getenv("QIAOLIAN_BENCH_STREAM_ROWS");
   const uint64_t rows =
       env != nullptr ? std::strtoull(env, nullptr, 10) : 200000;
@@ -391,6 +396,7 @@ void BM_LevelDbImportStreams(benchmark::State& state) {
       AppendBigEndian(id, &key);
       batch.Put(key, s.value);
       if (batch.ApproximateSize() >= (1 << 20)) {
+        if (counter) batch.Put("\x01next_id", absl::StrCat(id));
         failed = failed || !db->Write(leveldb::WriteOptions(), &batch).ok();
         batch.Clear();
       }
@@ -423,9 +429,8 @@ void BM_LevelDbImportStreams(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * rows);
 }
 BENCHMARK(BM_LevelDbImportStreams)
-    ->Arg(1)
-    ->Arg(0)
-    ->ArgName("interleaved")
+    ->ArgsProduct({{1, 0}, {1, 0}})
+    ->ArgNames({"interleaved", "counter"})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
