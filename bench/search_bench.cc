@@ -41,9 +41,9 @@
 // after the table's passes, printing each pass's p50 and p99 (for a profiler
 // attached to the run: perf record -g build/bench/search_bench ...), and
 // QIAOLIAN_BENCH_SLOWEST=N prints the N slowest queries of qiaolian's
-// passes over each class, and
-// QIAOLIAN_BENCH_DUMP=FILE appends the queries of the classes run to FILE (kind
-// number, class, query; tab-separated) for drivers of one's own.
+// passes over each class, and QIAOLIAN_BENCH_DUMP=FILE appends the queries
+// of the classes run to FILE (kind number, class, query; tab-separated) for
+// drivers of one's own.
 //
 // Before each class, and again before each FTS5 first pass, both engines'
 // files are read through (the store's directory and the FTS5 database), so
@@ -58,12 +58,12 @@
 //
 // The machine's own stalls are measured at the start and the end: a thread
 // that only reads the clock, for a second, counts the gaps of more than
-// 5 µs between two readings (on the VMs these figures were taken on, 1,000
-// to 1,600 a second of 20-100 µs each, which no process inside sees as an
-// interrupt). A pass of 500 queries of ~15 µs lasts ~8 ms and meets about
-// ten of them, so its p99 (the 5th slowest query) is mostly such a stall:
-// one run decides little at p99: bench/search_runs.sh runs the benchmark
-// several times and takes medians.
+// 5 µs between two readings (on session 30's VM, 1,300 to 3,300 a second,
+// about 1,300 of them over 20 µs, which no process inside sees as an
+// interrupt). A pass of 500 queries of ~12 µs lasts ~6 ms and meets about
+// ten of them, so its p99 (the 5th slowest query) is mostly such a stall,
+// and one run decides little at p99: bench/search_runs.py runs the queries
+// in several processes and takes the medians of their first passes.
 //
 // Not a Google Benchmark binary: percentiles need every query's own time.
 #include <sqlite3.h>
@@ -283,9 +283,8 @@ void PrintMachineStalls(const char* when, double seconds = 1.0) {
     if (std::chrono::duration<double>(now - start).count() >= seconds) break;
   }
   std::printf(
-      "machine stalls %s: %.0f a second of more than 5 µs (%.0f > 20 µs, %.0f "
-      "> "
-      "50 µs, longest %.0f µs), %.1f %% of the time\n",
+      "machine stalls %s: %.0f a second of more than 5 µs (%.0f > 20 µs, "
+      "%.0f > 50 µs, longest %.0f µs), %.1f %% of the time\n",
       when, gaps / seconds, over20 / seconds, over50 / seconds, longest,
       lost / (seconds * 1e4));
 }

@@ -2,9 +2,9 @@
 """Runs search_bench's queries several times, each in a process of its own.
 
 A first pass's p99 over 500 queries is the 5th slowest query, and on a VM it
-is mostly one of the machine's own stalls (search_bench prints them: 1,000 to
-1,600 a second of 20-100 µs on the machines of bench/RESULTS.md): one run
-decides little. This script runs the queries of an earlier run's stores N
+is mostly one of the machine's own stalls (search_bench prints them: 1,300 to
+3,300 a second of more than 5 µs on session 30's VM, bench/RESULTS.md): one
+run decides little. This script runs the queries of an earlier run's stores N
 times (QIAOLIAN_BENCH_QUERIES_ONLY=1), each run a new process that opens the
 store and reads the files through as search_bench does, and prints for each
 query class the median p50 and p99 of the first passes of qiaolian and of
