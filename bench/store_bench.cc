@@ -29,19 +29,18 @@
 //                      leveldb::DB::Write of 36-byte keys in ascending order
 //                      with empty values, ~1 MB batches (how a bulk load
 //                      writes its sorted index entries); time per key.
-//   BM_LevelDbImportStreams/interleaved:0|1/counter:0|1  What a bulk load of N
-//   rows
-//                      writes besides index entries, through raw LevelDB: a
-//                      656-byte row, a 691-byte history record and a 352-byte
-//                      audit entry a row (their sizes in a 1M-row registry
-//                      store), keys ascending in three streams; interleaved
-//                      (1: each row's three in the same batch, as the
-//                      import writes them) or one stream after another (0);
-//                      counter:1 also writes a key in the meta key space
-//                      (0x01, below the rows) with each batch, as CreateAll
-//                      writes the next id and the count; time per row.
-//                      QIAOLIAN_BENCH_STREAM_ROWS=N, default 200,000 (the
-//                      issue's file is 1,000,000).
+//   BM_LevelDbImportStreams/interleaved:0|1/counter:0|1
+//                      What a bulk load of N rows writes besides index
+//                      entries, through raw LevelDB: a 656-byte row, a
+//                      691-byte history record and a 352-byte audit entry a
+//                      row (their sizes in a 1M-row registry store), under
+//                      the store's own keys, ascending in three streams;
+//                      interleaved (1: each row's three in the same batch, as
+//                      the import writes them) or one stream after another
+//                      (0); counter:1 also writes a meta key (below the rows)
+//                      with each batch, as CreateAll writes the next id and
+//                      the count; time per row. QIAOLIAN_BENCH_STREAM_ROWS=N,
+//                      default 200,000 (the file is 1,000,000).
 //   BM_ExternalSorter  storage::ExternalSorter (the bulk load's sort of
 //                      deferred index entries) of 3,000,000 index-like keys
 //                      with the import's 48 MiB: add, sort, spill, merge.
@@ -329,10 +328,6 @@ std::unique_ptr<leveldb::DB> OpenRawLevelDb(benchmark::State& state,
   return std::unique_ptr<leveldb::DB>(raw);
 }
 
-void AppendBigEndian(uint64_t v, std::string* out) {
-  for (int b = 7; b >= 0; --b) out->push_back(static_cast<char>(v >> (8 * b)));
-}
-
 void BM_LevelDbSortedPuts(benchmark::State& state) {
   TempDir dir;
   std::unique_ptr<leveldb::DB> db = OpenRawLevelDb(state, dir.path() + "/db");
@@ -344,7 +339,7 @@ void BM_LevelDbSortedPuts(benchmark::State& state) {
     // 0x03, an index id, a 20-byte "gram", a big-endian id: like an entry.
     key.assign("\x03\x00\xf1", 3);
     key += absl::StrCat("gram", absl::Dec(i / 1000, absl::kZeroPad6), "-");
-    AppendBigEndian(i, &key);
+    storage::PutU64(&key, i);
     ++i;
     batch.Put(key, leveldb::Slice());
     if (batch.ApproximateSize() >= (1 << 20)) {
@@ -377,26 +372,28 @@ void BM_LevelDbImportStreams(benchmark::State& state) {
     for (char& c : v) c = static_cast<char>(rng());
     return v;
   };
-  // The row, history and audit key spaces of src/storage/key_codec.h.
+  // The store's row, history and audit keys (src/storage/key_codec.h).
+  constexpr uint8_t kKind = v1::KIND_ENTERPRISE;
   struct Stream {
-    uint8_t tag;
+    std::string (*key)(uint64_t id);
     std::string value;
   };
   const Stream streams[] = {
-      {0x02, bytes(656)}, {0x05, bytes(691)}, {0x0A, bytes(352)}};
+      {[](uint64_t id) { return storage::RowKey(kKind, id); }, bytes(656)},
+      {[](uint64_t id) { return storage::HistoryKey(kKind, id, 1); },
+       bytes(691)},
+      {[](uint64_t id) { return storage::AuditKey(id + 1); }, bytes(352)}};
+  const std::string counter_key = storage::MetaKey("next_id");
   for (auto _ : state) {
     TempDir dir;
     std::unique_ptr<leveldb::DB> db = OpenRawLevelDb(state, dir.path() + "/db");
     if (db == nullptr) return;
     leveldb::WriteBatch batch;
-    std::string key;
     bool failed = false;
     auto put = [&](const Stream& s, uint64_t id) {
-      key.assign(1, static_cast<char>(s.tag));
-      AppendBigEndian(id, &key);
-      batch.Put(key, s.value);
+      batch.Put(s.key(id), s.value);
       if (batch.ApproximateSize() >= (1 << 20)) {
-        if (counter) batch.Put("\x01next_id", absl::StrCat(id));
+        if (counter) batch.Put(counter_key, absl::StrCat(id));
         failed = failed || !db->Write(leveldb::WriteOptions(), &batch).ok();
         batch.Clear();
       }
