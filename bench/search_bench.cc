@@ -43,7 +43,9 @@
 // QIAOLIAN_BENCH_SLOWEST=N prints the N slowest queries of qiaolian's
 // passes over each class, and QIAOLIAN_BENCH_DUMP=FILE appends the queries
 // of the classes run to FILE (kind number, class, query; tab-separated) for
-// drivers of one's own.
+// drivers of one's own, and QIAOLIAN_BENCH_TIMES=FILE appends every query's
+// time in the passes of the table (class, pass, position, µs; tab-separated)
+// for bench/search_runs.py to pool.
 //
 // Before each class, and again before each FTS5 first pass, both engines'
 // files are read through (the store's directory and the FTS5 database), so
@@ -232,6 +234,7 @@ std::string Join(const google::protobuf::RepeatedPtrField<std::string>& r) {
 struct Latency {
   double p50 = 0, p99 = 0;
   size_t found = 0;
+  std::vector<double> us;  // Each query's time, in the order run.
 };
 
 // `slowest`: the queries of the longest times are printed, this many.
@@ -254,10 +257,26 @@ Latency Measure(const std::vector<std::string>& queries,
     std::printf("  slow: %.0f µs %s\n", timed[i].first,
                 timed[i].second->c_str());
   }
+  l.us = us;
   std::sort(us.begin(), us.end());
   l.p50 = us[us.size() / 2];
   l.p99 = us[std::min(us.size() - 1, us.size() * 99 / 100)];
   return l;
+}
+
+// Appends each query's time of a pass to `path` (QIAOLIAN_BENCH_TIMES), a
+// line a query: class, engine and pass, the query's position in the pass,
+// µs; tab-separated. bench/search_runs.py pools the first passes of several
+// runs from it.
+void AppendTimes(const char* path, const std::string& name, const char* pass,
+                 const Latency& l) {
+  if (path == nullptr) return;
+  FILE* f = std::fopen(path, "a");
+  if (f == nullptr) return;
+  for (size_t i = 0; i < l.us.size(); ++i) {
+    std::fprintf(f, "%s\t%s\t%zu\t%.2f\n", name.c_str(), pass, i, l.us[i]);
+  }
+  std::fclose(f);
 }
 
 // Gaps of more than 5 µs between two readings of the clock by a thread that
@@ -710,6 +729,11 @@ int Main(int argc, char** argv) {
     sqlite3_finalize(match);
     sqlite3_finalize(ranked);
     sqlite3_finalize(like);
+    const char* times = std::getenv("QIAOLIAN_BENCH_TIMES");
+    AppendTimes(times, c.name, "qiaolian first", ql);
+    AppendTimes(times, c.name, "FTS5 ranked first", fr);
+    AppendTimes(times, c.name, "qiaolian again", ql2);
+    AppendTimes(times, c.name, "FTS5 ranked again", fr2);
     std::printf(
         "| %s | %.0f µs | %.0f µs | %zu | %.0f µs | %.0f µs | %zu | %.0f µs | "
         "%.0f µs | %.0f µs | %.0f µs | %.0f µs | %.0f µs |\n",

@@ -9,7 +9,10 @@ times (QIAOLIAN_BENCH_QUERIES_ONLY=1), each run a new process that opens the
 store and reads the files through as search_bench does, and prints for each
 query class the median p50 and p99 of the first passes of qiaolian and of
 FTS5 ranked (with the texts, what qiaolian's Search returns), and in how many
-runs qiaolian's was the lower.
+runs qiaolian's was the lower; then the p50 and p99 of all the runs' first
+passes taken together (QIAOLIAN_BENCH_TIMES): with 7 runs, 3,500 queries of
+each engine, whose p99 is the 36th slowest, so that neither the few queries a
+process runs cold nor a stall decides it alone.
 
     bench/search_runs.py DIR RUNS [CLASS]
 
@@ -23,6 +26,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 
 def parse_row(line):
@@ -50,6 +54,8 @@ def main(argv):
     binary = os.environ.get("SEARCH_BENCH", "build/bench/search_bench")
     figures = {}  # class -> list of dicts, one per run
     order = []
+    times = tempfile.NamedTemporaryFile(prefix="search_runs_", suffix=".tsv")
+    env["QIAOLIAN_BENCH_TIMES"] = times.name
     for run in range(runs):
         out = subprocess.run([binary, directory], env=env, check=True,
                              stdout=subprocess.PIPE,
@@ -84,7 +90,34 @@ def main(argv):
               f"{med('qiaolian p99'):.0f} µs | {med('ranked p50'):.0f} µs | "
               f"{med('ranked p99'):.0f} µs | {lower50} of {len(fs)} | "
               f"{lower99} of {len(fs)} |")
+    pooled = pool(times.name)
+    print(f"\n| class ({runs} runs' passes together) | qiaolian first p50 | "
+          "p99 | FTS5 ranked first p50 | p99 | qiaolian again p50 | p99 | "
+          "FTS5 ranked again p50 | p99 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    passes = ("qiaolian first", "FTS5 ranked first", "qiaolian again",
+              "FTS5 ranked again")
+    for name in order:
+        cells = []
+        for p in passes:
+            us = sorted(pooled.get((name, p), []))
+            cells += ["-", "-"] if not us else [
+                f"{us[len(us) // 2]:.0f} µs",
+                f"{us[min(len(us) - 1, len(us) * 99 // 100)]:.0f} µs"]
+        n = len(pooled.get((name, passes[0]), []))
+        print(f"| {name} ({n} queries) | " + " | ".join(cells) + " |")
     return 0
+
+
+def pool(path):
+    """Every query time of the file search_bench appended to, by class and
+    pass: (class, pass) -> list of µs."""
+    pooled = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            name, pass_, _, us = line.rstrip("\n").split("\t")
+            pooled.setdefault((name, pass_), []).append(float(us))
+    return pooled
 
 
 if __name__ == "__main__":

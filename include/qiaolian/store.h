@@ -123,17 +123,18 @@ struct StoreOptions {
   // could fill, otherwise as searches read blocks.
   size_t search_cache_bytes = 32 << 20;
   // Ready the store for reads on a thread of the store's own right after
-  // Open returns: load the text data of searches (ICU's and OpenCC's, about
-  // 20 ms, else paid by the process's first search), take the memory of
-  // search_cache_bytes (as much as the store's tables could fill; the first
-  // touch of each 2 MiB chunk costs 0.1-3.5 ms) and open the store's table
-  // files (about 250-400 us a table of 8 MiB, mostly the first touch of its
-  // index block), so that the first searches and gets do not pay for any of
-  // it (bench/RESULTS.md, "Warming up in the background"). At most 900 tables
-  // (about 7 GB of store) are opened so, upper levels first; closing the store
-  // stops it. Only with map_tables and no host env: a table read with pread
-  // keeps its index on the heap. For a process that opens a store for one
-  // command, as the `qiaolian` tool does, it is work for nothing: turn it off.
+  // Open returns: load the text data of searches (ICU's and OpenCC's, the
+  // surname tables of pinyin: about 20 ms, else paid by the process's first
+  // search), take the memory of search_cache_bytes (as much as the store's
+  // tables could fill; the first touch of each 2 MiB chunk costs 0.1-3.5 ms)
+  // and open the store's table files (about 250-400 us a table of 8 MiB,
+  // mostly the first touch of its index block), so that the first searches and
+  // gets do not pay for any of it (bench/RESULTS.md, "Warming up in the
+  // background"). At most 900 tables (about 7 GB of store) are opened so, upper
+  // levels first; closing the store stops it. Only with map_tables and no host
+  // env: a table read with pread keeps its index on the heap. For a process
+  // that opens a store for one command, as the `qiaolian` tool does, it is work
+  // for nothing: turn it off.
   bool warm_up_in_background = true;
   // How much of the tables that hold the search indexes the warm-up then
   // maps into memory, whole tables, the indexes most searches read first

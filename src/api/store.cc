@@ -32,6 +32,7 @@
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
 #include "src/text/normalize.h"
+#include "src/text/pinyin.h"
 #include "src/util/status_macros.h"
 #include "src/util/time.h"
 
@@ -258,7 +259,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   if (options.warm_up_in_background) {
     rep->db->WarmUpInBackground(SearchIndexRanges(*rep->indexes),
-                                options.warm_up_search_bytes, text::LoadData);
+                                options.warm_up_search_bytes, [] {
+                                  text::LoadData();
+                                  text::LoadSurnameTables();
+                                });
   }
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }

@@ -1,6 +1,7 @@
 #include "src/text/pinyin.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -23,6 +24,9 @@ extern const uint32_t kStart[];
 }  // namespace readings_internal
 
 namespace {
+
+// Set by LoadSurnameTables (SurnameTablesBuilt).
+std::atomic<bool> tables_loaded{false};
 
 // Compound surnames (复姓), simplified, with their readings.
 const std::map<std::u32string, std::vector<std::string>>& CompoundSurnames() {
@@ -281,6 +285,17 @@ std::vector<std::string> DialectSurnameReadings(absl::string_view word) {
   auto it = DialectSurnames().find(word);
   return it == DialectSurnames().end() ? std::vector<std::string>{}
                                        : it->second;
+}
+
+void LoadSurnameTables() {
+  CompoundSurnames();
+  SingleSurnames();
+  DialectSurnames();
+  tables_loaded.store(true, std::memory_order_release);
+}
+
+bool SurnameTablesBuilt() {
+  return tables_loaded.load(std::memory_order_acquire);
 }
 
 std::vector<std::string> DialectSurnameVariants(absl::string_view normalized) {

@@ -69,6 +69,15 @@ std::vector<std::string> DialectSurnameReadings(absl::string_view word);
 // text is taken as the surname. Empty when no surname is recognised.
 std::vector<std::string> DialectSurnameVariants(absl::string_view normalized);
 
+// Builds the surname tables above (compound, single-character and dialect
+// surnames), which the first ToPinyin(), SurnameOverride() or
+// DialectSurnameVariants() would otherwise build: a store's background
+// warm-up calls it with text::LoadData(), so that a process's first search
+// by a name does not. Thread-safe.
+void LoadSurnameTables();
+// For tests: whether LoadSurnameTables() ran.
+bool SurnameTablesBuilt();
+
 }  // namespace text
 }  // namespace qiaolian
 

@@ -17,6 +17,7 @@
 #include "src/storage/db.h"
 #include "src/storage/key_codec.h"
 #include "src/text/normalize.h"
+#include "src/text/pinyin.h"
 #include "tests/testing/table_files.h"
 #include "tests/testing/temp_dir.h"
 
@@ -570,8 +571,9 @@ TEST(StoreTest, TablesReadWithPreadWhenNotMapped) {
 // (StoreOptions::warm_up_in_background), all of them mapped before any
 // read asks; turned off, only the reads open tables. The records read back
 // the same either way.
-// The warm-up also loads the text data of searches (ICU, OpenCC), which a
-// process's first search would otherwise wait for.
+// The warm-up also loads the text data of searches (ICU, OpenCC, the
+// surname tables of pinyin), which a process's first search would otherwise
+// wait for.
 TEST(StoreTest, TextDataLoadedInBackgroundUnlessTurnedOff) {
   if (text::DataLoaded()) {
     GTEST_SKIP() << "text data already loaded in this process (ctest runs "
@@ -586,11 +588,13 @@ TEST(StoreTest, TextDataLoadedInBackgroundUnlessTurnedOff) {
     EXPECT_EQ(internal::StoreAccess::db(**store).WaitForTablesOpened(), 0u);
   }
   EXPECT_FALSE(text::DataLoaded());
+  EXPECT_FALSE(text::SurnameTablesBuilt());
   o.warm_up_in_background = true;
   auto store = Store::Open(tmp.Sub("s"), o);
   ASSERT_TRUE(store.ok()) << store.status();
   internal::StoreAccess::db(**store).WaitForTablesOpened();
   EXPECT_TRUE(text::DataLoaded());
+  EXPECT_TRUE(text::SurnameTablesBuilt());
 }
 
 TEST(StoreTest, TablesOpenedInBackgroundUnlessTurnedOff) {
