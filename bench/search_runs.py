@@ -18,7 +18,9 @@ process runs cold nor a stall decides it alone.
 
 DIR: a directory search_bench filled (build/bench/search_bench DIR); CLASS:
 only the classes whose name contains it (QIAOLIAN_BENCH_CLASS). The binary is
-build/bench/search_bench, or $SEARCH_BENCH.
+build/bench/search_bench, or $SEARCH_BENCH. With $QIAOLIAN_BENCH_TIMES the
+times of every query are kept in that file (search_bench's format: class,
+pass, position in the pass, µs), which is emptied first.
 """
 
 import os
@@ -54,7 +56,11 @@ def main(argv):
     binary = os.environ.get("SEARCH_BENCH", "build/bench/search_bench")
     figures = {}  # class -> list of dicts, one per run
     order = []
-    times = tempfile.NamedTemporaryFile(prefix="search_runs_", suffix=".tsv")
+    # Every query's time, kept where $QIAOLIAN_BENCH_TIMES says (emptied
+    # first), else in a file removed at the end.
+    kept = os.environ.get("QIAOLIAN_BENCH_TIMES")
+    times = (open(kept, "w", encoding="utf-8") if kept else
+             tempfile.NamedTemporaryFile(prefix="search_runs_", suffix=".tsv"))
     env["QIAOLIAN_BENCH_TIMES"] = times.name
     for run in range(runs):
         out = subprocess.run([binary, directory], env=env, check=True,
