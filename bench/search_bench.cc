@@ -613,6 +613,7 @@ int Main(int argc, char** argv) {
   const char* slowest_env = std::getenv("QIAOLIAN_BENCH_SLOWEST");
   const size_t slowest =
       slowest_env != nullptr ? std::strtoul(slowest_env, nullptr, 10) : 0;
+  const char* times = std::getenv("QIAOLIAN_BENCH_TIMES");
   const char* read_env = std::getenv("QIAOLIAN_BENCH_READ_FILES");
   const bool read_files = read_env == nullptr || std::string(read_env) != "0";
   // Both engines' files read through, before each first pass (above).
@@ -729,7 +730,6 @@ int Main(int argc, char** argv) {
     sqlite3_finalize(match);
     sqlite3_finalize(ranked);
     sqlite3_finalize(like);
-    const char* times = std::getenv("QIAOLIAN_BENCH_TIMES");
     AppendTimes(times, c.name, "qiaolian first", ql);
     AppendTimes(times, c.name, "FTS5 ranked first", fr);
     AppendTimes(times, c.name, "qiaolian again", ql2);

@@ -25,7 +25,7 @@ extern const uint32_t kStart[];
 
 namespace {
 
-// Set by LoadSurnameTables (SurnameTablesBuilt).
+// Set by LoadSurnameTables (SurnameTablesLoaded).
 std::atomic<bool> tables_loaded{false};
 
 // Compound surnames (复姓), simplified, with their readings.
@@ -294,7 +294,7 @@ void LoadSurnameTables() {
   tables_loaded.store(true, std::memory_order_release);
 }
 
-bool SurnameTablesBuilt() {
+bool SurnameTablesLoaded() {
   return tables_loaded.load(std::memory_order_acquire);
 }
 

@@ -76,7 +76,7 @@ std::vector<std::string> DialectSurnameVariants(absl::string_view normalized);
 // by a name does not. Thread-safe.
 void LoadSurnameTables();
 // For tests: whether LoadSurnameTables() ran.
-bool SurnameTablesBuilt();
+bool SurnameTablesLoaded();
 
 }  // namespace text
 }  // namespace qiaolian

@@ -588,13 +588,13 @@ TEST(StoreTest, TextDataLoadedInBackgroundUnlessTurnedOff) {
     EXPECT_EQ(internal::StoreAccess::db(**store).WaitForTablesOpened(), 0u);
   }
   EXPECT_FALSE(text::DataLoaded());
-  EXPECT_FALSE(text::SurnameTablesBuilt());
+  EXPECT_FALSE(text::SurnameTablesLoaded());
   o.warm_up_in_background = true;
   auto store = Store::Open(tmp.Sub("s"), o);
   ASSERT_TRUE(store.ok()) << store.status();
   internal::StoreAccess::db(**store).WaitForTablesOpened();
   EXPECT_TRUE(text::DataLoaded());
-  EXPECT_TRUE(text::SurnameTablesBuilt());
+  EXPECT_TRUE(text::SurnameTablesLoaded());
 }
 
 TEST(StoreTest, TablesOpenedInBackgroundUnlessTurnedOff) {
